@@ -1,0 +1,37 @@
+/**
+ * `heapscope` command line: the same readers and aggregations as the browser.
+ * Each subcommand lives in `cli/commands/<name>.ts` and exports `run(args)`.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const USAGE = `usage: heapscope <command> [options]
+
+commands:
+  summary FILE... [--json]   totals per allocation state for the given inputs
+  help                       this text
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...args] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    process.stdout.write(USAGE);
+    return cmd ? 0 : 2;
+  }
+  if (!/^[a-z][a-z-]*$/.test(cmd)) {
+    process.stderr.write(`heapscope: unknown command "${cmd}"\n${USAGE}`);
+    return 2;
+  }
+  const file = fileURLToPath(new URL(`./commands/${cmd}.ts`, import.meta.url));
+  if (!existsSync(file)) {
+    process.stderr.write(`heapscope: unknown command "${cmd}"\n${USAGE}`);
+    return 2;
+  }
+  const mod = (await import(file)) as { run(args: string[]): Promise<number> };
+  try {
+    return await mod.run(args);
+  } catch (e) {
+    process.stderr.write(`heapscope ${cmd}: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The allocations table: one row per heap allocation, struct of arrays.
+ *
+ * | column    | type         | meaning                                                                 |
+ * |-----------|--------------|-------------------------------------------------------------------------|
+ * | addrHi    | Uint32Array  | high 32 bits of the allocation address (the address the program got)    |
+ * | addrLo    | Uint32Array  | low 32 bits of the address; together exact for every 64-bit value      |
+ * | size      | Float64Array | usable size in bytes, as chap prints it (exact integers below 2^53)     |
+ * | state     | Uint8Array   | `AllocState` (used, free, leaked, …)                                    |
+ * | type      | Uint32Array  | string id of the type: C++ class / chap signature name, `%Pattern`,     |
+ * |           |              | Python type; 0 = unknown                                                |
+ * | requested | Float64Array?| requested size (malloc_tracer footer, tracemalloc trace); absent if none |
+ * | site      | Uint32Array? | stack id (allocation site) in the input's stacks table; absent if none  |
+ * | region    | Uint32Array? | arena / mapping id; absent if none                                      |
+ *
+ * Addresses are split into two Uint32 columns because `Number` is exact only
+ * below 2^53 and tagged or kernel pointers use all 64 bits. Use `address.ts`
+ * to turn a row's address into a BigInt or a hex string.
+ *
+ * Optional columns exist only when a reader fills them, so a chap list costs
+ * 21 bytes per allocation (8 address + 8 size + 1 state + 4 type).
+ */
+import { ColumnBuilder } from './columns.ts';
+import { StringTableBuilder, type StringTableData } from './strings.ts';
+
+export const AllocState = {
+  Used: 0,
+  Free: 1,
+  Leaked: 2,
+  Unreferenced: 3,
+  Anchored: 4,
+  ThreadCachedFree: 5,
+} as const;
+export type AllocState = (typeof AllocState)[keyof typeof AllocState];
+
+/** Stable names, used as JSON keys by the CLI and as labels by the views. */
+export const STATE_KEYS = ['used', 'free', 'leaked', 'unreferenced', 'anchored', 'thread_cached_free'] as const;
+export type StateKey = (typeof STATE_KEYS)[number];
+export const STATE_LABELS = ['Used', 'Free', 'Leaked', 'Unreferenced', 'Anchored', 'Thread cached free'] as const;
+
+/** True for states in which the program still holds the memory (chap's "used" set). */
+export function isInUse(state: number): boolean {
+  return state !== AllocState.Free && state !== AllocState.ThreadCachedFree;
+}
+
+export interface AllocationTable {
+  rows: number;
+  addrHi: Uint32Array;
+  addrLo: Uint32Array;
+  size: Float64Array;
+  state: Uint8Array;
+  type: Uint32Array;
+  requested?: Float64Array;
+  site?: Uint32Array;
+  region?: Uint32Array;
+  strings: StringTableData;
+}
+
+/** Bytes held by the table's columns (the figure the benchmark reports per allocation). */
+export function tableBytes(t: AllocationTable): number {
+  let n = t.addrHi.byteLength + t.addrLo.byteLength + t.size.byteLength + t.state.byteLength + t.type.byteLength;
+  if (t.requested) n += t.requested.byteLength;
+  if (t.site) n += t.site.byteLength;
+  if (t.region) n += t.region.byteLength;
+  return n + t.strings.bytes.byteLength + t.strings.offsets.byteLength;
+}
+
+export interface AllocationBuilderOptions {
+  expectedRows?: number;
+  requested?: boolean;
+  site?: boolean;
+  region?: boolean;
+}
+
+export class AllocationTableBuilder {
+  readonly addrHi: ColumnBuilder<Uint32Array>;
+  readonly addrLo: ColumnBuilder<Uint32Array>;
+  readonly size: ColumnBuilder<Float64Array>;
+  readonly state: ColumnBuilder<Uint8Array>;
+  readonly type: ColumnBuilder<Uint32Array>;
+  readonly requested?: ColumnBuilder<Float64Array>;
+  readonly site?: ColumnBuilder<Uint32Array>;
+  readonly region?: ColumnBuilder<Uint32Array>;
+  readonly strings = new StringTableBuilder();
+
+  constructor(opts: AllocationBuilderOptions = {}) {
+    const cap = Math.max(1024, opts.expectedRows ?? 0);
+    this.addrHi = new ColumnBuilder(Uint32Array, cap);
+    this.addrLo = new ColumnBuilder(Uint32Array, cap);
+    this.size = new ColumnBuilder(Float64Array, cap);
+    this.state = new ColumnBuilder(Uint8Array, cap);
+    this.type = new ColumnBuilder(Uint32Array, cap);
+    if (opts.requested) this.requested = new ColumnBuilder(Float64Array, cap);
+    if (opts.site) this.site = new ColumnBuilder(Uint32Array, cap);
+    if (opts.region) this.region = new ColumnBuilder(Uint32Array, cap);
+  }
+
+  get rows(): number {
+    return this.size.length;
+  }
+
+  /** Appends a row; optional columns not given get 0. Returns the row index. */
+  add(hi: number, lo: number, size: number, state: AllocState, type = 0): number {
+    const row = this.size.length;
+    this.addrHi.push(hi);
+    this.addrLo.push(lo);
+    this.size.push(size);
+    this.state.push(state);
+    this.type.push(type);
+    this.requested?.push(0);
+    this.site?.push(0);
+    this.region?.push(0);
+    return row;
+  }
+
+  freeze(): AllocationTable {
+    return {
+      rows: this.rows,
+      addrHi: this.addrHi.freeze(),
+      addrLo: this.addrLo.freeze(),
+      size: this.size.freeze(),
+      state: this.state.freeze(),
+      type: this.type.freeze(),
+      requested: this.requested?.freeze(),
+      site: this.site?.freeze(),
+      region: this.region?.freeze(),
+      strings: this.strings.freeze(),
+    };
+  }
+}

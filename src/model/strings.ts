@@ -1,0 +1,90 @@
+/**
+ * Interned strings, one table per input.
+ *
+ * While a reader runs, `StringTableBuilder` maps each distinct string to a small
+ * integer id. Id 0 is always the empty string, which columns use for "none".
+ * Frozen, the table is two shared columns: `bytes` (UTF-8 of every string, back
+ * to back) and `offsets` (`offsets[i]..offsets[i+1]` is string i), so it can be
+ * shared with the main thread and other workers like any other column.
+ */
+import { allocShared } from './columns.ts';
+
+export interface StringTableData {
+  bytes: Uint8Array;
+  offsets: Uint32Array;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export class StringTableBuilder {
+  private readonly ids = new Map<string, number>();
+  private readonly list: string[] = [];
+
+  constructor() {
+    this.intern('');
+  }
+
+  intern(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.list.length;
+      this.ids.set(s, id);
+      this.list.push(s);
+    }
+    return id;
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  get(id: number): string {
+    return this.list[id] ?? '';
+  }
+
+  freeze(): StringTableData {
+    const encoded = this.list.map((s) => encoder.encode(s));
+    const total = encoded.reduce((n, e) => n + e.length, 0);
+    const bytes = new Uint8Array(allocShared(Math.max(1, total)), 0, total);
+    const offsets = new Uint32Array(allocShared((encoded.length + 1) * 4));
+    let at = 0;
+    encoded.forEach((e, i) => {
+      offsets[i] = at;
+      bytes.set(e, at);
+      at += e.length;
+    });
+    offsets[encoded.length] = at;
+    return { bytes, offsets };
+  }
+}
+
+/** Read side of a frozen string table; decodes lazily and caches. */
+export class StringTable {
+  private readonly cache: (string | undefined)[];
+
+  constructor(readonly data: StringTableData) {
+    this.cache = new Array(Math.max(0, data.offsets.length - 1));
+  }
+
+  get size(): number {
+    return this.data.offsets.length - 1;
+  }
+
+  get(id: number): string {
+    if (id <= 0 || id >= this.size) return '';
+    let s = this.cache[id];
+    if (s === undefined) {
+      const { bytes, offsets } = this.data;
+      // TextDecoder refuses views over SharedArrayBuffer: copy the few bytes out.
+      s = decoder.decode(bytes.slice(offsets[id], offsets[id + 1]));
+      this.cache[id] = s;
+    }
+    return s;
+  }
+
+  /** Byte size of the frozen table. */
+  get byteLength(): number {
+    return this.data.bytes.byteLength + this.data.offsets.byteLength;
+  }
+}

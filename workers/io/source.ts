@@ -1,0 +1,38 @@
+/**
+ * Random-access byte sources. Readers never hold a whole input in memory: they
+ * ask for slices. In the browser a source wraps a `File`/`Blob` (`Blob.slice`);
+ * in Node (CLI, tests, benchmarks) it wraps a file handle (`node-source.ts`).
+ */
+export interface ByteSource {
+  readonly name: string;
+  /** Size in bytes of the stored (possibly compressed) input. */
+  readonly size: number;
+  /** Reads up to `length` bytes at `offset`; shorter only at the end of the input. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  close?(): Promise<void>;
+}
+
+export class BlobSource implements ByteSource {
+  readonly name: string;
+  readonly size: number;
+  constructor(private readonly blob: Blob, name?: string) {
+    this.name = name ?? (blob as File).name ?? 'input';
+    this.size = blob.size;
+  }
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const end = Math.min(this.size, offset + length);
+    if (offset >= end) return new Uint8Array(0);
+    return new Uint8Array(await this.blob.slice(offset, end).arrayBuffer());
+  }
+}
+
+/** An in-memory source, for tests and small generated inputs. */
+export class BytesSource implements ByteSource {
+  readonly size: number;
+  constructor(readonly name: string, private readonly bytes: Uint8Array) {
+    this.size = bytes.length;
+  }
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    return this.bytes.subarray(offset, Math.min(this.size, offset + length));
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Sequential reading of a source in slices, with transparent gzip decoding,
+ * progress reports and cancellation. Used by the text and pickle readers.
+ */
+import { CancelledError, InputError } from './errors.ts';
+import type { ByteSource } from './source.ts';
+
+export interface Progress {
+  file: string;
+  /** Stored bytes consumed so far (compressed bytes for gzip input). */
+  bytesRead: number;
+  totalBytes: number;
+}
+
+export interface ReadControl {
+  /** Shared cancel flag: reading stops with `CancelledError` once `cancel[0] !== 0`. */
+  cancel?: Int32Array;
+  onProgress?(p: Progress): void;
+  /** Slice size; 4 MiB by default. */
+  chunkSize?: number;
+}
+
+export const DEFAULT_CHUNK = 4 << 20;
+
+export function isCancelled(ctl?: ReadControl): boolean {
+  return !!ctl?.cancel && Atomics.load(ctl.cancel, 0) !== 0;
+}
+
+export function checkCancel(src: ByteSource, ctl?: ReadControl): void {
+  if (isCancelled(ctl)) throw new CancelledError(src.name);
+}
+
+/** Yields the stored bytes of `src` slice by slice. */
+export async function* rawChunks(src: ByteSource, ctl?: ReadControl): AsyncGenerator<Uint8Array> {
+  const step = ctl?.chunkSize ?? DEFAULT_CHUNK;
+  let last = 0;
+  for (let off = 0; off < src.size; ) {
+    checkCancel(src, ctl);
+    const chunk = await src.read(off, step);
+    if (chunk.length === 0) break;
+    off += chunk.length;
+    const now = Date.now();
+    if (ctl?.onProgress && (now - last > 50 || off >= src.size)) {
+      last = now;
+      ctl.onProgress({ file: src.name, bytesRead: off, totalBytes: src.size });
+    }
+    yield chunk;
+  }
+}
+
+export type Compression = 'none' | 'gzip' | 'bzip2';
+
+export function compressionOf(head: Uint8Array): Compression {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 4 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68 && head[3] >= 0x31 && head[3] <= 0x39) {
+    return 'bzip2';
+  }
+  return 'none';
+}
+
+/** Pipes an async iterable of bytes through a `DecompressionStream`. */
+async function* inflate(
+  src: ByteSource,
+  chunks: AsyncIterable<Uint8Array>,
+  format: 'gzip' | 'deflate',
+): AsyncGenerator<Uint8Array> {
+  const it = chunks[Symbol.asyncIterator]();
+  const input = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const r = await it.next();
+      if (r.done) controller.close();
+      else controller.enqueue(r.value);
+    },
+  });
+  const reader = input
+    .pipeThrough(new DecompressionStream(format) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>)
+    .getReader();
+  try {
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) return;
+      yield r.value;
+    }
+  } catch (e) {
+    if (e instanceof CancelledError || e instanceof InputError) throw e;
+    throw new InputError(src.name, `the gzip data is damaged or truncated (${(e as Error).message})`);
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/**
+ * Yields the decoded bytes of `src`: gzip is inflated on the fly; uncompressed
+ * input passes through. bzip2 is refused here (cores handle it in workers/elf).
+ */
+export async function* decodedChunks(src: ByteSource, ctl?: ReadControl): AsyncGenerator<Uint8Array> {
+  const head = await src.read(0, 4);
+  const kind = compressionOf(head);
+  if (kind === 'gzip') {
+    yield* inflate(src, rawChunks(src, ctl), 'gzip');
+  } else if (kind === 'bzip2') {
+    throw new InputError(src.name, 'bzip2-compressed text is not supported; decompress it first (bunzip2)');
+  } else {
+    yield* rawChunks(src, ctl);
+  }
+}
+
+/** Reads the first `n` decoded bytes (for format sniffing). */
+export async function decodedHead(src: ByteSource, n: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let have = 0;
+  for await (const c of decodedChunks(src, { chunkSize: 64 << 10 })) {
+    parts.push(c);
+    have += c.length;
+    if (have >= n) break;
+  }
+  const out = new Uint8Array(Math.min(n, have));
+  let at = 0;
+  for (const p of parts) {
+    const take = Math.min(p.length, out.length - at);
+    out.set(p.subarray(0, take), at);
+    at += take;
+    if (at >= out.length) break;
+  }
+  return out;
+}

@@ -1,0 +1,31 @@
+/**
+ * The reader for each input role. Every reader turns one input into the common
+ * tables; the pipeline worker, the CLI and the tests all go through here.
+ */
+import type { AllocationTable } from '../src/model/allocations.ts';
+import type { InputWarning } from './io/errors.ts';
+import type { ReadControl } from './io/stream.ts';
+import type { ByteSource } from './io/source.ts';
+import type { Role } from './sniff.ts';
+
+export interface ReadResult {
+  format: Role;
+  /** One row per allocation / trace / object, when the input has them. */
+  table?: AllocationTable;
+  warnings: InputWarning[];
+  /** Format-specific facts worth showing (e.g. chap's tally lines), plain JSON. */
+  info: Record<string, unknown>;
+}
+
+export type Reader = (src: ByteSource, ctl?: ReadControl) => Promise<ReadResult>;
+
+/** Lazily imported so a worker only loads the readers it needs. */
+export const READERS: Partial<Record<Role, () => Promise<Reader>>> = {
+  'chap-list': async () => {
+    const { readChapList } = await import('./formats/chap-list.ts');
+    return async (src, ctl) => {
+      const r = await readChapList(src, ctl);
+      return { format: 'chap-list', table: r.table, warnings: r.warnings, info: { tallies: r.tallies, lines: r.lines } };
+    };
+  },
+};
