@@ -45,8 +45,8 @@ export interface ProcessMemory {
   /**
    * Reads `length` bytes at virtual address `addr`. Returns null when any part of
    * the range is unmapped or its bytes are missing from the (truncated) core.
-   * Bytes of a segment beyond its filesz but within memsz read as zero only when
-   * the segment was deliberately not dumped; see core.ts.
+   * Bytes of a segment beyond its filesz (not dumped) or beyond the end of a
+   * truncated core are missing: reads touching them return null; see core.ts.
    */
   read(addr: number, length: number): Promise<Uint8Array | null>;
   /** Reads one pointer-sized little-endian word, or null. */
