@@ -37,7 +37,7 @@ export async function generateChapList(path: string, allocations: number): Promi
     total += size;
     if (buf.length > 1 << 20) {
       fileBytes += buf.length;
-      if (!out.write(buf)) await new Promise((res) => out.once('drain', res));
+      if (!out.write(buf)) await new Promise<void>((res) => out.once('drain', () => res()));
       buf = '';
     }
   }

@@ -1,0 +1,44 @@
+/** Helpers for the end-to-end tests: dropping real files on the page, shared fixtures, screenshots. */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const SHARED = process.env.HEAPSCOPE_SHARED ?? resolve(here, '..', '..', 'shared');
+export const SCREENSHOTS = join(here, 'screenshots');
+
+export function shared(...parts: string[]): string {
+  return join(SHARED, ...parts);
+}
+
+export function sharedMissing(...parts: string[]): string | false {
+  const p = shared(...parts);
+  return existsSync(p) ? false : `${p} is absent`;
+}
+
+/** Drops files on the page the way a user's drag and drop does (dragenter, dragover, drop with a DataTransfer). */
+export async function dropFiles(page: Page, files: { path?: string; name?: string; bytes?: Buffer }[]): Promise<void> {
+  const payload = files.map((f) => ({
+    name: f.name ?? basename(f.path!),
+    b64: (f.bytes ?? readFileSync(f.path!)).toString('base64'),
+  }));
+  await page.evaluate((items) => {
+    const dt = new DataTransfer();
+    for (const it of items) {
+      const bin = atob(it.b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      dt.items.add(new File([bytes], it.name));
+    }
+    const target = document.querySelector('main') ?? document.body;
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }
+  }, payload);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,111 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { EmptyState } from './components/EmptyState.tsx';
+import { HelpDialog } from './components/HelpDialog.tsx';
+import { InputList } from './components/InputList.tsx';
+import { IsolationCheck } from './components/IsolationCheck.tsx';
+import { useFileDrop } from './components/useFileDrop.ts';
+import { useAnalysis, type ViewId } from './state/analysis.ts';
+import { Histogram } from './views/histogram/Histogram.tsx';
+import { Overview } from './views/overview/Overview.tsx';
+import { GroupTable } from './views/table/GroupTable.tsx';
+
+const VIEWS: { id: ViewId; label: string; key: string }[] = [
+  { id: 'overview', label: 'Overview', key: '1' },
+  { id: 'histogram', label: 'Histogram', key: '2' },
+  { id: 'table', label: 'Table', key: '3' },
+];
+
+export function App() {
+  const { inputs, summary, summarizing, view, addFiles, setView, openDemo, clear, cancel } = useAnalysis();
+  const [help, setHelp] = useState(false);
+  const [demoError, setDemoError] = useState<string | null>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const onFiles = useCallback((files: File[]) => void addFiles(files), [addFiles]);
+  const dragging = useFileDrop(onFiles);
+  const demo = useCallback(() => {
+    setDemoError(null);
+    openDemo().catch((e: Error) => setDemoError(`The demo could not be loaded: ${e.message}`));
+  }, [openDemo]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement || e.ctrlKey || e.metaKey || e.altKey) return;
+      const v = VIEWS.find((x) => x.key === e.key);
+      if (v) setView(v.id);
+      else if (e.key === '?') setHelp((h) => !h);
+      else if (e.key === 'o') picker.current?.click();
+      else if (e.key === 'd') demo();
+      else if (e.key === 'Escape') {
+        setHelp(false);
+        for (const i of useAnalysis.getState().inputs) if (i.status === 'reading') cancel(i.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setView, demo, cancel]);
+
+  const hasData = !!summary && summary.totals.rows >= 0 && inputs.some((i) => i.status === 'done');
+  return (
+    <div className={`app ${dragging ? 'dragging' : ''}`}>
+      <header className="topbar">
+        <div className="brand">
+          <svg viewBox="0 0 32 32" width="22" height="22" aria-hidden="true">
+            <rect x="5" y="18" width="5" height="9" fill="#4cc9f0" />
+            <rect x="12" y="11" width="5" height="16" fill="#4361ee" />
+            <rect x="19" y="6" width="5" height="21" fill="#f72585" />
+          </svg>
+          Heapscope
+        </div>
+        {hasData && (
+          <nav className="tabs" role="tablist">
+            {VIEWS.map((v) => (
+              <button key={v.id} role="tab" aria-selected={view === v.id} className={view === v.id ? 'on' : ''} onClick={() => setView(v.id)}>
+                {v.label}
+              </button>
+            ))}
+          </nav>
+        )}
+        <span className="spacer" />
+        <button onClick={() => picker.current?.click()}>Open files…</button>
+        <button onClick={demo}>Open demo</button>
+        {inputs.length > 0 && <button onClick={clear}>New analysis</button>}
+        <button aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>
+          ?
+        </button>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          data-testid="file-input"
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            e.target.value = '';
+            if (files.length) void addFiles(files);
+          }}
+        />
+      </header>
+      <IsolationCheck />
+      {demoError && (
+        <div className="banner error" role="alert">
+          {demoError}
+        </div>
+      )}
+      <main>
+        <InputList />
+        {summarizing && <div className="muted small">Aggregating…</div>}
+        {hasData && summary ? (
+          <div className="view" data-testid={`view-${view}`}>
+            {view === 'overview' && <Overview summary={summary} />}
+            {view === 'histogram' && <Histogram buckets={summary.histogram} />}
+            {view === 'table' && <GroupTable summary={summary} />}
+          </div>
+        ) : (
+          inputs.length === 0 && <EmptyState onOpen={() => picker.current?.click()} onDemo={demo} />
+        )}
+      </main>
+      {dragging && <div className="drop-overlay">Drop to add to the analysis</div>}
+      {help && <HelpDialog onClose={() => setHelp(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+/** Keyboard shortcut help, opened with `?`. */
+export const SHORTCUTS: [string, string][] = [
+  ['o', 'Open files…'],
+  ['d', 'Open the demo analysis'],
+  ['1 / 2 / 3', 'Overview / Histogram / Table'],
+  ['Esc', 'Cancel reading, close this help'],
+  ['?', 'Show this help'],
+];
+
+export function HelpDialog({ onClose }: { onClose: () => void }) {
+  return (
+    <div className="modal-back" onClick={onClose}>
+      <div className="modal" role="dialog" aria-label="Keyboard shortcuts" onClick={(e) => e.stopPropagation()}>
+        <h2>Keyboard shortcuts</h2>
+        <table className="grid">
+          <tbody>
+            {SHORTCUTS.map(([k, v]) => (
+              <tr key={k}>
+                <td>
+                  <kbd>{k}</kbd>
+                </td>
+                <td>{v}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button onClick={onClose}>Close</button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+/** The inputs of the analysis: role, progress (bytes, rate, ETA), cancel, warnings and errors. */
+import { useEffect, useState } from 'react';
+import { fmtDuration, fmtInt, formatBytes } from '../format/numbers.ts';
+import { useAnalysis, type InputEntry } from '../state/analysis.ts';
+
+const FORMAT_LABELS: Record<string, string> = {
+  'chap-list': 'chap list',
+  core: 'core dump',
+  elf: 'ELF binary',
+  tracemalloc: 'tracemalloc snapshot',
+  meliae: 'meliae dump',
+};
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(performance.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(performance.now()), 200);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
+}
+
+function Progress({ e }: { e: InputEntry }) {
+  const now = useNow(e.status === 'reading');
+  const elapsed = Math.max(1, now - e.startedAt);
+  const frac = e.size ? Math.min(1, e.bytesRead / e.size) : 0;
+  const rate = e.bytesRead / (elapsed / 1000);
+  const eta = rate > 0 ? ((e.size - e.bytesRead) / rate) * 1000 : NaN;
+  return (
+    <div className="progress-row">
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label={`Reading ${e.name}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(frac * 100)}
+      >
+        <div className="progress-fill" style={{ width: `${(frac * 100).toFixed(1)}%` }} />
+      </div>
+      <span className="muted small">
+        {formatBytes(e.bytesRead)} of {formatBytes(e.size)} · {formatBytes(rate)}/s
+        {Number.isFinite(eta) && e.bytesRead > 0 ? ` · ${fmtDuration(eta)} left` : ''}
+      </span>
+    </div>
+  );
+}
+
+export function InputList() {
+  const inputs = useAnalysis((s) => s.inputs);
+  const cancel = useAnalysis((s) => s.cancel);
+  const remove = useAnalysis((s) => s.remove);
+  if (inputs.length === 0) return null;
+  return (
+    <ul className="inputs" aria-label="Inputs">
+      {inputs.map((e) => (
+        <li key={e.id} className={`input ${e.status}`} data-testid="input">
+          <div className="input-head">
+            <span className="input-name" title={e.name}>
+              {e.name}
+            </span>
+            <span className="badge">{e.status === 'done' ? FORMAT_LABELS[e.format ?? ''] ?? e.format : e.status}</span>
+            {e.status === 'done' && (
+              <span className="muted small">
+                {fmtInt(e.rows ?? 0)} rows · {formatBytes(e.size)} · {fmtDuration((e.finishedAt ?? 0) - e.startedAt)}
+              </span>
+            )}
+            <span className="spacer" />
+            {e.status === 'reading' ? (
+              <button className="small-btn" onClick={() => cancel(e.id)}>
+                Cancel
+              </button>
+            ) : (
+              <button className="small-btn" aria-label={`Remove ${e.name}`} onClick={() => remove(e.id)}>
+                ✕
+              </button>
+            )}
+          </div>
+          {e.status === 'reading' && <Progress e={e} />}
+          {e.error && (
+            <div className="msg error" role="alert" data-testid="input-error">
+              {e.error}
+            </div>
+          )}
+          {e.warnings.map((w, i) => (
+            <div key={i} className="msg warning" data-testid="input-warning">
+              ⚠ {e.name}: {w}
+            </div>
+          ))}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,20 @@
+/** Number formatting shared by the views: exact integers with separators, bytes, percentages. */
+export { formatBytes } from '../../workers/aggregate/size-classes.ts';
+
+const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** `3413480` → `3,413,480` (exact; no rounding to KiB). */
+export function fmtInt(n: number): string {
+  return intFmt.format(n);
+}
+
+export function fmtPct(part: number, whole: number, digits = 1): string {
+  if (whole === 0) return '–';
+  return `${((100 * part) / whole).toFixed(digits)}%`;
+}
+
+export function fmtDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}

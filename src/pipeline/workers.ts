@@ -1,0 +1,71 @@
+/**
+ * The main thread's handles on the worker pool: reader workers (one input each
+ * at a time, up to `POOL_SIZE` in parallel) and one aggregation worker.
+ */
+import * as Comlink from 'comlink';
+import type { AllocationTable } from '../model/allocations.ts';
+import type { AggregateApi } from '../../workers/aggregate.worker.ts';
+import type { ReaderApi, ReadOutcome } from '../../workers/reader.worker.ts';
+import type { Progress } from '../../workers/io/stream.ts';
+import type { AnalysisSummary } from '../../workers/aggregate/summary.ts';
+
+const POOL_SIZE = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 0));
+
+interface Slot {
+  api: Comlink.Remote<ReaderApi>;
+  busy: boolean;
+}
+
+const slots: Slot[] = [];
+const waiting: ((s: Slot) => void)[] = [];
+
+function newSlot(): Slot {
+  const worker = new Worker(new URL('../../workers/reader.worker.ts', import.meta.url), { type: 'module', name: 'reader' });
+  return { api: Comlink.wrap<ReaderApi>(worker), busy: false };
+}
+
+async function acquire(): Promise<Slot> {
+  const free = slots.find((s) => !s.busy);
+  if (free) {
+    free.busy = true;
+    return free;
+  }
+  if (slots.length < POOL_SIZE) {
+    const s = newSlot();
+    s.busy = true;
+    slots.push(s);
+    return s;
+  }
+  return new Promise((res) => waiting.push(res));
+}
+
+function release(s: Slot): void {
+  const next = waiting.shift();
+  if (next) next(s);
+  else s.busy = false;
+}
+
+/** A shared cancel flag: set `flag[0] = 1` (Atomics.store) and the reader stops at its next slice. */
+export function newCancelFlag(): Int32Array {
+  const buf = typeof SharedArrayBuffer !== 'undefined' && crossOriginIsolated ? new SharedArrayBuffer(4) : new ArrayBuffer(4);
+  return new Int32Array(buf);
+}
+
+export async function readInWorker(file: File, cancel: Int32Array, onProgress: (p: Progress) => void): Promise<ReadOutcome> {
+  const slot = await acquire();
+  try {
+    return await slot.api.read(file, cancel, Comlink.proxy(onProgress));
+  } finally {
+    release(slot);
+  }
+}
+
+let aggregator: Comlink.Remote<AggregateApi> | null = null;
+
+export async function summarizeInWorker(tables: AllocationTable[]): Promise<AnalysisSummary> {
+  if (!aggregator) {
+    const worker = new Worker(new URL('../../workers/aggregate.worker.ts', import.meta.url), { type: 'module', name: 'aggregate' });
+    aggregator = Comlink.wrap<AggregateApi>(worker);
+  }
+  return aggregator.summarize(tables);
+}

@@ -1,0 +1,129 @@
+/** Overview: used/free counts and bytes, per-state totals, free-to-used ratio, top types, largest allocations. */
+import { STATE_LABELS } from '../../model/allocations.ts';
+import { fmtInt, fmtPct, formatBytes } from '../../format/numbers.ts';
+import type { AnalysisSummary } from '../../../workers/aggregate/summary.ts';
+
+function Stat({ label, count, bytes, testId }: { label: string; count: number; bytes: number; testId: string }) {
+  return (
+    <div className="stat" data-testid={testId}>
+      <div className="stat-label">{label}</div>
+      <div className="stat-value">
+        <span data-testid={`${testId}-bytes`}>{fmtInt(bytes)}</span> <span className="unit">bytes</span>
+      </div>
+      <div className="stat-sub">
+        <span data-testid={`${testId}-count`}>{fmtInt(count)}</span> allocations · {formatBytes(bytes)}
+      </div>
+    </div>
+  );
+}
+
+export function Overview({ summary }: { summary: AnalysisSummary }) {
+  const { totals, byType, largest } = summary;
+  const ratio = totals.inUse.bytes > 0 ? totals.free.bytes / totals.inUse.bytes : NaN;
+  const topTypes = byType.filter((r) => r.usedCount + r.freeCount > 0).slice(0, 10);
+  const maxTypeBytes = Math.max(1, ...topTypes.map((r) => r.usedBytes + r.freeBytes));
+  const allBytes = totals.inUse.bytes + totals.free.bytes;
+  return (
+    <div className="overview">
+      <section className="stats">
+        <Stat label="In use" count={totals.inUse.count} bytes={totals.inUse.bytes} testId="stat-used" />
+        <Stat label="Free" count={totals.free.count} bytes={totals.free.bytes} testId="stat-free" />
+        <div className="stat" data-testid="stat-ratio">
+          <div className="stat-label">Free-to-used ratio</div>
+          <div className="stat-value">{Number.isFinite(ratio) ? ratio.toFixed(3) : '–'}</div>
+          <div className="stat-sub">
+            free bytes per byte in use · {fmtPct(totals.free.bytes, allBytes)} of all heap bytes free
+          </div>
+        </div>
+      </section>
+
+      <div className="panels">
+        <section className="panel">
+          <h2>By state</h2>
+          <table className="grid" data-testid="state-table">
+            <thead>
+              <tr>
+                <th>State</th>
+                <th className="num">Allocations</th>
+                <th className="num">Bytes</th>
+                <th className="num">% bytes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {totals.byState.map((v, s) =>
+                v.count > 0 ? (
+                  <tr key={s}>
+                    <td>{STATE_LABELS[s]}</td>
+                    <td className="num">{fmtInt(v.count)}</td>
+                    <td className="num">{fmtInt(v.bytes)}</td>
+                    <td className="num">{fmtPct(v.bytes, allBytes)}</td>
+                  </tr>
+                ) : null,
+              )}
+            </tbody>
+          </table>
+        </section>
+
+        <section className="panel">
+          <h2>Top signatures and classes</h2>
+          <table className="grid" data-testid="top-types">
+            <thead>
+              <tr>
+                <th>Type</th>
+                <th className="num">Allocations</th>
+                <th className="num">Bytes</th>
+                <th className="bar-col" />
+              </tr>
+            </thead>
+            <tbody>
+              {topTypes.map((r) => {
+                const b = r.usedBytes + r.freeBytes;
+                return (
+                  <tr key={r.key}>
+                    <td className="name" title={r.key}>
+                      {r.key}
+                    </td>
+                    <td className="num">{fmtInt(r.usedCount + r.freeCount)}</td>
+                    <td className="num">{fmtInt(b)}</td>
+                    <td className="bar-col">
+                      <div className="hbar">
+                        <div className="hbar-used" style={{ width: `${(100 * r.usedBytes) / maxTypeBytes}%` }} />
+                        <div className="hbar-free" style={{ width: `${(100 * r.freeBytes) / maxTypeBytes}%` }} />
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </section>
+      </div>
+
+      <section className="panel">
+        <h2>Largest allocations</h2>
+        <table className="grid" data-testid="largest">
+          <thead>
+            <tr>
+              <th>Address</th>
+              <th className="num">Size (bytes)</th>
+              <th className="num">Size (hex)</th>
+              <th>State</th>
+              <th>Type</th>
+            </tr>
+          </thead>
+          <tbody>
+            {largest.slice(0, 20).map((r) => (
+              <tr key={`${r.input}:${r.row}`}>
+                <td className="mono">0x{r.address}</td>
+                <td className="num">{fmtInt(r.size)}</td>
+                <td className="num mono">0x{r.size.toString(16)}</td>
+                <td>{STATE_LABELS[r.state]}</td>
+                <td className="name">{r.type}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}
