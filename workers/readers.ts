@@ -3,6 +3,7 @@
  * tables; the pipeline worker, the CLI and the tests all go through here.
  */
 import type { AllocationTable } from '../src/model/allocations.ts';
+import type { ObjectTable } from '../src/model/objects.ts';
 import type { InputWarning } from './io/errors.ts';
 import type { ReadControl } from './io/stream.ts';
 import type { ByteSource } from './io/source.ts';
@@ -12,6 +13,8 @@ export interface ReadResult {
   format: Role;
   /** One row per allocation / trace / object, when the input has them. */
   table?: AllocationTable;
+  /** Object dumps (meliae): per-object columns and the CSR reference graph, row-aligned with `table`. */
+  objects?: ObjectTable;
   warnings: InputWarning[];
   /** Format-specific facts worth showing (e.g. chap's tally lines), plain JSON. */
   info: Record<string, unknown>;
@@ -26,6 +29,13 @@ export const READERS: Partial<Record<Role, () => Promise<Reader>>> = {
     return async (src, ctl) => {
       const r = await readChapList(src, ctl);
       return { format: 'chap-list', table: r.table, warnings: r.warnings, info: { tallies: r.tallies, lines: r.lines } };
+    };
+  },
+  meliae: async () => {
+    const { readMeliae } = await import('./formats/meliae.ts');
+    return async (src, ctl) => {
+      const r = await readMeliae(src, ctl);
+      return { format: 'meliae', table: r.table, objects: r.objects, warnings: r.warnings, info: { lines: r.lines, duplicates: r.duplicates, missingRefs: r.objects.missingRefs } };
     };
   },
 };
