@@ -9,6 +9,9 @@ const USAGE = `usage: heapscope <command> [options]
 
 commands:
   summary FILE... [--json]   totals per allocation state for the given inputs
+  attribute CORE [--list LIST] [--bin FILE...] [--json]   malloc_tracer footers by library and function
+  stats SNAP --by filename|lineno|traceback [--cumulative] [--json]   tracemalloc statistics, as CPython's
+  diff OLD NEW --by filename|lineno|traceback [--cumulative] [--json]   tracemalloc compare_to, as CPython's
   help                       this text
 `;
 

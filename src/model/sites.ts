@@ -1,0 +1,28 @@
+/**
+ * Allocation sites from malloc_tracer footers: one row per distinct return
+ * address of a malloc caller, struct of arrays.
+ *
+ * | column   | type         | meaning                                                            |
+ * |----------|--------------|--------------------------------------------------------------------|
+ * | addr     | Float64Array | return address in the process (exact: user-space, below 2^53)      |
+ * | lib      | Uint32Array  | string id of the library name (gdb's spelling; "Unknown lib")      |
+ * | func     | Uint32Array  | string id of the demangled function, or `module+0xOFFSET`          |
+ * | offset   | Float64Array | addr − function start (or − module base when no symbol)            |
+ *
+ * Allocations point at sites through a parallel `Uint32Array` (`rowSite`):
+ * 0 = no valid footer, otherwise site index + 1. The requested size of each
+ * allocation is a parallel `Float64Array` (`rowRequested`, NaN = no footer).
+ * Both are returned by `workers/aggregate/attribution.ts` over SharedArrayBuffers
+ * instead of being added to the frozen allocations table; a view joins them by row.
+ * This is a flat one-frame stack table: the footer records only the caller.
+ */
+import type { StringTableData } from './strings.ts';
+
+export interface SitesTable {
+  rows: number;
+  addr: Float64Array;
+  lib: Uint32Array;
+  func: Uint32Array;
+  offset: Float64Array;
+  strings: StringTableData;
+}
