@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { demangle, demangleType, classOfVtableSymbol } from './demangle.ts';
+import { demangleItanium, Unsupported } from './itanium-demangle.ts';
+
+// Expected strings are gdb's / c++filt's output for these symbols.
+const CASES: [string, string][] = [
+  ['_ZN3app11parse_linesB5cxx11El', 'app::parse_lines[abi:cxx11](long)'],
+  ['_ZL6workerlPSt6vectorIPvSaIS0_EE', 'worker(long, std::vector<void*, std::allocator<void*> >*)'],
+  ['_ZNSt6vectorIiSaIiEE14_M_fill_assignEmRKi', 'std::vector<int, std::allocator<int> >::_M_fill_assign(unsigned long, int const&)'],
+  [
+    '_ZNSt6vectorISt6threadSaIS0_EE17_M_realloc_insertIJRFvlPS_IPvSaIS4_EEElS7_EEEvN9__gnu_cxx17__normal_iteratorIPS0_S2_EEDpOT_',
+    'void std::vector<std::thread, std::allocator<std::thread> >::_M_realloc_insert<void (&)(long, std::vector<void*, std::allocator<void*> >*), long, std::vector<void*, std::allocator<void*> >*>(__gnu_cxx::__normal_iterator<std::thread*, std::vector<std::thread, std::allocator<std::thread> > >, void (&)(long, std::vector<void*, std::allocator<void*> >*), long&&, std::vector<void*, std::allocator<void*> >*&&)',
+  ],
+  ['_ZN7widgets4RectC2EddNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE', 'widgets::Rect::Rect(double, double, std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >)'],
+  ['_ZNK7widgets6Circle4areaEv', 'widgets::Circle::area() const'],
+  ['_ZN7widgets5ShapeD0Ev', 'widgets::Shape::~Shape()'],
+  ['_ZTVN7widgets4RectE', 'vtable for widgets::Rect'],
+  ['_ZNSt8ios_base4InitC1Ev', 'std::ios_base::Init::Init()'],
+  ['_Znwm', 'operator new(unsigned long)'],
+  ['_ZdlPvm', 'operator delete(void*, unsigned long)'],
+  ['_ZN12_GLOBAL__N_14pool4freeEPv.cold', '(anonymous namespace)::pool::free(void*) [clone .cold]'],
+  ['_ZNSolsEi', 'std::ostream::operator<<(int)'],
+  ['_ZNSt6vectorIiSaIiEEC2ERKS1_', 'std::vector<int, std::allocator<int> >::vector(std::vector<int, std::allocator<int> > const&)'],
+  ['_Z1fPFivEPA10_iM1AFvvE', 'f(int (*)(), int (*) [10], void (A::*)())'],
+  ['_Z1fIJEEvDpT_', 'void f<>()'],
+  ['_Z1gILi5ELb1EEvv', 'void g<5, true>()'],
+];
+
+describe('Itanium demangler (gdb spelling)', () => {
+  for (const [m, want] of CASES) it(m, () => expect(demangle(m)).toBe(want));
+  it('types and vtable symbols', () => {
+    expect(demangleType('N7widgets4RectE')).toBe('widgets::Rect');
+    expect(classOfVtableSymbol('_ZTVN7widgets6CircleE')).toBe('widgets::Circle');
+    expect(demangleType('N7widgets')).toBeNull();
+  });
+  it('plain and malformed names never throw through demangle()', () => {
+    expect(demangle('main')).toBe('main');
+    for (const bad of ['_Z', '_ZN', '_ZN3ab', '_Z999999x', '_ZSt', '_ZT_', '_Z1fIT5_Ev', '_ZNNNNNNNNNN']) {
+      expect(() => demangle(bad)).not.toThrow();
+    }
+    expect(() => demangleItanium('_ZN3ab')).toThrow(Unsupported);
+  });
+  it('deeply nested input does not hang', () => {
+    const deep = '_Z1f' + 'P'.repeat(2000) + 'i';
+    expect(demangle(deep)).toMatch(/^f\(int\*+\)$/);
+  });
+});
