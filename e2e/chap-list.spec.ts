@@ -32,13 +32,13 @@ test.describe('chap list files end to end', () => {
     await expect(page.getByTestId('largest').locator('tbody tr').first()).toContainText('0x7fc69669a010');
     await screenshot(page, 'overview');
 
-    await page.keyboard.press('2');
+    await page.keyboard.press('5');
     await expect(page.getByTestId('histogram')).toBeVisible();
     await page.getByTestId('histogram-bucket').nth(3).hover();
     await expect(page.getByTestId('histogram-detail')).toContainText('in use');
     await screenshot(page, 'histogram');
 
-    await page.keyboard.press('3');
+    await page.keyboard.press('4');
     const table = page.getByTestId('group-table');
     await expect(table.getByTestId('group-row').first()).toBeVisible();
     await expect(table.getByTestId('group-row').filter({ hasText: 'widgets::Rect' })).toContainText('2,000');

@@ -4,19 +4,29 @@ import { HelpDialog } from './components/HelpDialog.tsx';
 import { InputList } from './components/InputList.tsx';
 import { IsolationCheck } from './components/IsolationCheck.tsx';
 import { useFileDrop } from './components/useFileDrop.ts';
-import { useAnalysis, type ViewId } from './state/analysis.ts';
+import { useAnalysis } from './state/analysis.ts';
+import { useTree } from './state/tree.ts';
+import type { ViewId } from './state/url.ts';
+import { syncViewWithUrl, useView } from './state/view.ts';
+import { FlameGraph } from './views/flame/FlameGraph.tsx';
 import { Histogram } from './views/histogram/Histogram.tsx';
+import { Treemap } from './views/treemap/Treemap.tsx';
 import { Overview } from './views/overview/Overview.tsx';
 import { GroupTable } from './views/table/GroupTable.tsx';
 
 const VIEWS: { id: ViewId; label: string; key: string }[] = [
   { id: 'overview', label: 'Overview', key: '1' },
-  { id: 'histogram', label: 'Histogram', key: '2' },
-  { id: 'table', label: 'Table', key: '3' },
+  { id: 'flame', label: 'Flame graph', key: '2' },
+  { id: 'treemap', label: 'Treemap', key: '3' },
+  { id: 'table', label: 'Table', key: '4' },
+  { id: 'histogram', label: 'Histogram', key: '5' },
 ];
 
 export function App() {
-  const { inputs, summary, summarizing, view, addFiles, setView, openDemo, clear, cancel } = useAnalysis();
+  const { inputs, summary, summarizing, addFiles, openDemo, clear, cancel } = useAnalysis();
+  const view = useView((s) => s.view);
+  const setView = useView((s) => s.setView);
+  const tree = useTree((s) => s.tree);
   const [help, setHelp] = useState(false);
   const [demoError, setDemoError] = useState<string | null>(null);
   const picker = useRef<HTMLInputElement>(null);
@@ -27,9 +37,23 @@ export function App() {
     openDemo().catch((e: Error) => setDemoError(`The demo could not be loaded: ${e.message}`));
   }, [openDemo]);
 
+  useEffect(() => syncViewWithUrl(), []);
+  // A URL that names the demo reopens it (reload, shared link).
+  useEffect(() => {
+    if (useView.getState().src === 'demo' && useAnalysis.getState().inputs.length === 0) demo();
+  }, [demo]);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === '/') {
+        const box = document.querySelector<HTMLInputElement>('input[type=search]');
+        if (box) {
+          e.preventDefault();
+          box.focus();
+        }
+        return;
+      }
       const v = VIEWS.find((x) => x.key === e.key);
       if (v) setView(v.id);
       else if (e.key === '?') setHelp((h) => !h);
@@ -97,6 +121,8 @@ export function App() {
         {hasData && summary ? (
           <div className="view" data-testid={`view-${view}`}>
             {view === 'overview' && <Overview summary={summary} />}
+            {view === 'flame' && (tree ? <FlameGraph tree={tree} /> : <div className="muted">Building the tree…</div>)}
+            {view === 'treemap' && (tree ? <Treemap tree={tree} /> : <div className="muted">Building the tree…</div>)}
             {view === 'histogram' && <Histogram buckets={summary.histogram} />}
             {view === 'table' && <GroupTable summary={summary} />}
           </div>

@@ -1,11 +1,15 @@
-/** Aggregation worker: totals, groups and histograms over shared tables, off the main thread. */
+/** Aggregation worker: totals, groups, histograms and trees over shared tables, off the main thread. */
 import * as Comlink from 'comlink';
 import type { AllocationTable } from '../src/model/allocations.ts';
 import { summarize } from './aggregate/summary.ts';
+import { typeSizeTree } from './aggregate/trees.ts';
 
 const api = {
   summarize(tables: AllocationTable[]) {
     return summarize(tables);
+  },
+  typeSizeTree(tables: AllocationTable[], inverted: boolean) {
+    return typeSizeTree(tables, { inverted });
   },
 };
 

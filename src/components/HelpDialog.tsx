@@ -2,7 +2,10 @@
 export const SHORTCUTS: [string, string][] = [
   ['o', 'Open files…'],
   ['d', 'Open the demo analysis'],
-  ['1 / 2 / 3', 'Overview / Histogram / Table'],
+  ['1 … 5', 'Overview / Flame graph / Treemap / Table / Histogram'],
+  ['/', 'Search names'],
+  ['↑ ↓ ← →', 'Flame graph: move the selection (parent, child, siblings)'],
+  ['Enter / Backspace', 'Flame graph: zoom to the selection / zoom out'],
   ['Esc', 'Cancel reading, close this help'],
   ['?', 'Show this help'],
 ];

@@ -62,10 +62,15 @@ export async function readInWorker(file: File, cancel: Int32Array, onProgress: (
 
 let aggregator: Comlink.Remote<AggregateApi> | null = null;
 
-export async function summarizeInWorker(tables: AllocationTable[]): Promise<AnalysisSummary> {
+/** The aggregation worker (created on first use). */
+export function aggregatorApi(): Comlink.Remote<AggregateApi> {
   if (!aggregator) {
     const worker = new Worker(new URL('../../workers/aggregate.worker.ts', import.meta.url), { type: 'module', name: 'aggregate' });
     aggregator = Comlink.wrap<AggregateApi>(worker);
   }
-  return aggregator.summarize(tables);
+  return aggregator;
+}
+
+export async function summarizeInWorker(tables: AllocationTable[]): Promise<AnalysisSummary> {
+  return aggregatorApi().summarize(tables);
 }

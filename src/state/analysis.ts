@@ -7,6 +7,8 @@ import { create } from 'zustand';
 import type { AllocationTable } from '../model/allocations.ts';
 import type { AnalysisSummary } from '../../workers/aggregate/summary.ts';
 import { newCancelFlag, readInWorker, summarizeInWorker } from '../pipeline/workers.ts';
+import { rebuildTree } from './tree.ts';
+import { useView } from './view.ts';
 
 export type InputStatus = 'reading' | 'done' | 'error' | 'cancelled';
 
@@ -27,19 +29,17 @@ export interface InputEntry {
   cancel: Int32Array;
 }
 
-export type ViewId = 'overview' | 'histogram' | 'table';
-
 interface AnalysisState {
   inputs: InputEntry[];
   summary: AnalysisSummary | null;
   summarizing: boolean;
-  view: ViewId;
   addFiles(files: File[]): Promise<void>;
   cancel(id: number): void;
   remove(id: number): void;
   clear(): void;
-  setView(v: ViewId): void;
   openDemo(): Promise<void>;
+  /** Tables of the inputs read so far. */
+  tables(): AllocationTable[];
 }
 
 let nextId = 1;
@@ -53,15 +53,14 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
 
   async function resummarize(): Promise<void> {
     const gen = ++summaryGeneration;
-    const tables = get()
-      .inputs.filter((e) => e.status === 'done' && e.table)
-      .map((e) => e.table!);
+    const tables = get().tables();
     if (tables.length === 0) {
       set({ summary: null, summarizing: false });
+      void rebuildTree([]);
       return;
     }
     set({ summarizing: true });
-    const summary = await summarizeInWorker(tables);
+    const [summary] = await Promise.all([summarizeInWorker(tables), rebuildTree(tables)]);
     if (gen === summaryGeneration) set({ summary, summarizing: false });
   }
 
@@ -101,7 +100,11 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
     inputs: [],
     summary: null,
     summarizing: false,
-    view: 'overview',
+    tables() {
+      return get()
+        .inputs.filter((e) => e.status === 'done' && e.table)
+        .map((e) => e.table!);
+    },
     async addFiles(files) {
       await Promise.all(files.map((f) => readOne(f)));
       await resummarize();
@@ -120,9 +123,8 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
       for (const e of get().inputs) Atomics.store(e.cancel, 0, 1);
       set({ inputs: [], summary: null });
       summaryGeneration++;
-    },
-    setView(view) {
-      set({ view });
+      void rebuildTree([]);
+      useView.getState().setSource('');
     },
     async openDemo() {
       const base = import.meta.env.BASE_URL;
@@ -133,6 +135,7 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
           return new File([await res.blob()], p.split('/').pop()!);
         }),
       );
+      useView.getState().setSource('demo');
       await get().addFiles(files);
     },
   };

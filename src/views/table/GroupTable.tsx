@@ -2,6 +2,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import { fmtInt, fmtPct } from '../../format/numbers.ts';
+import { useView } from '../../state/view.ts';
 import type { AnalysisSummary } from '../../../workers/aggregate/summary.ts';
 import { sortRows, type SortColumn } from './sort.ts';
 
@@ -20,7 +21,12 @@ const COLUMNS: { id: SortColumn; label: string; num: boolean }[] = [
 const ROW_H = 30;
 
 export function GroupTable({ summary }: { summary: AnalysisSummary }) {
-  const [grouping, setGrouping] = useState<Grouping>('type');
+  const inverted = useView((s) => s.inverted);
+  const selected = useView((s) => s.node);
+  const select = useView((s) => s.select);
+  const [grouping, setGrouping] = useState<Grouping>(inverted ? 'sizeClass' : 'type');
+  // The tree's first level is what this grouping groups by: a row click selects that node everywhere.
+  const linked = (grouping === 'type') !== inverted;
   const [sort, setSort] = useState<{ c: SortColumn; desc: boolean }>({ c: 'usedBytes', desc: true });
   const [filter, setFilter] = useState('');
   const source = grouping === 'type' ? summary.byType : summary.bySizeClass;
@@ -75,8 +81,11 @@ export function GroupTable({ summary }: { summary: AnalysisSummary }) {
                 <div
                   key={vi.key}
                   role="row"
-                  className="vrow"
+                  className={`vrow ${selected.includes(r.key) ? 'selected' : ''}`}
                   data-testid="group-row"
+                  data-clickable={linked || undefined}
+                  aria-selected={selected.includes(r.key)}
+                  onClick={() => linked && select([r.key])}
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, transform: `translateY(${vi.start}px)` }}
                 >
                   <div role="cell" className="vcell name" title={r.key}>

@@ -1,0 +1,84 @@
+/**
+ * View state in the URL hash, versioned: `#v=1&view=flame&node=a/b&zoom=a&q=text&metric=bytes&sort=size&inv=1&src=demo`.
+ * Node paths are names from the root's child down, each URI-encoded, joined by `/`.
+ */
+export const URL_VERSION = 1;
+
+export type ViewId = 'overview' | 'flame' | 'treemap' | 'histogram' | 'table';
+export type MetricId = 'bytes' | 'count' | 'requested';
+
+export interface UrlState {
+  view: ViewId;
+  node: string[];
+  zoom: string[];
+  q: string;
+  metric: MetricId;
+  sort: 'size' | 'name';
+  inverted: boolean;
+  /** 'demo' when the analysis is the built-in demo (so a reload can reopen it). */
+  src: string;
+}
+
+export const DEFAULT_URL_STATE: UrlState = { view: 'overview', node: [], zoom: [], q: '', metric: 'bytes', sort: 'size', inverted: false, src: '' };
+
+const VIEWS: ViewId[] = ['overview', 'flame', 'treemap', 'histogram', 'table'];
+
+function encodePath(p: string[]): string {
+  return p.map(encodeURIComponent).join('/');
+}
+
+function decodePath(s: string | null): string[] {
+  if (!s) return [];
+  try {
+    return s.split('/').map(decodeURIComponent);
+  } catch {
+    return [];
+  }
+}
+
+export function encodeUrlState(s: UrlState): string {
+  const p: string[] = [`v=${URL_VERSION}`];
+  if (s.src) p.push(`src=${encodeURIComponent(s.src)}`);
+  if (s.view !== 'overview') p.push(`view=${s.view}`);
+  if (s.node.length) p.push(`node=${encodePath(s.node)}`);
+  if (s.zoom.length) p.push(`zoom=${encodePath(s.zoom)}`);
+  if (s.q) p.push(`q=${encodeURIComponent(s.q)}`);
+  if (s.metric !== 'bytes') p.push(`metric=${s.metric}`);
+  if (s.sort !== 'size') p.push(`sort=${s.sort}`);
+  if (s.inverted) p.push('inv=1');
+  return '#' + p.join('&');
+}
+
+/** Parses a hash; unknown versions and bad values fall back to defaults, never throw. */
+export function decodeUrlState(hash: string): UrlState {
+  // Parsed by hand: paths keep their own per-name encoding (a `/` inside a name stays %2F).
+  const raw = new Map<string, string>();
+  for (const part of hash.replace(/^#\/?/, '').split('&')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) raw.set(part.slice(0, eq), part.slice(eq + 1));
+  }
+  const text = (k: string): string | null => {
+    const v = raw.get(k);
+    if (v === undefined) return null;
+    try {
+      return decodeURIComponent(v);
+    } catch {
+      return null;
+    }
+  };
+  const params = { get: text };
+  const v = Number(params.get('v') ?? URL_VERSION);
+  if (v !== URL_VERSION) return { ...DEFAULT_URL_STATE };
+  const view = params.get('view') as ViewId | null;
+  const metric = params.get('metric');
+  return {
+    view: view && VIEWS.includes(view) ? view : 'overview',
+    node: decodePath(raw.get('node') ?? null),
+    zoom: decodePath(raw.get('zoom') ?? null),
+    q: params.get('q') ?? '',
+    metric: metric === 'count' || metric === 'requested' ? metric : 'bytes',
+    sort: params.get('sort') === 'name' ? 'name' : 'size',
+    inverted: params.get('inv') === '1',
+    src: params.get('src') ?? '',
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Colours that carry meaning: one hue per group (module, file, type), stable
+ * across views and reloads (hash of the group name); search dims non-matches.
+ */
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+const cache = new Map<string, string>();
+
+export function groupColor(group: string, depth: number): string {
+  const key = `${group}|${depth & 3}`;
+  let c = cache.get(key);
+  if (!c) {
+    const hv = hash(group);
+    const hue = hv % 360;
+    const sat = 55 + ((hv >>> 9) % 20);
+    const light = 42 + (depth & 3) * 4;
+    c = `hsl(${hue} ${sat}% ${light}%)`;
+    cache.set(key, c);
+  }
+  return c;
+}
+
+export const DIMMED = 'hsl(220 12% 28%)';
+export const MERGED = 'hsl(220 10% 36%)';
+export const ROOT = 'hsl(228 30% 38%)';

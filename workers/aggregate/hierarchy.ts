@@ -1,0 +1,240 @@
+/**
+ * Hierarchies (call trees, type trees) as typed arrays: what the flame graph,
+ * treemap and tree table draw. Built in the aggregation worker from any input's
+ * tables; the views never see per-format code.
+ *
+ * | column         | type         | meaning                                                        |
+ * |----------------|--------------|----------------------------------------------------------------|
+ * | parent         | Int32Array   | parent node; -1 for the root (node 0)                          |
+ * | depth          | Uint16Array  | 0 for the root                                                 |
+ * | name           | Uint32Array  | index into `names`                                             |
+ * | group          | Uint32Array  | index into `groups`: what colours the node (module, file, type) |
+ * | selfBytes      | Float64Array | usable bytes of allocations whose path ends at this node       |
+ * | totalBytes     | Float64Array | self + all descendants                                         |
+ * | selfCount      | Float64Array | allocations ending here                                        |
+ * | totalCount     | Float64Array |                                                                |
+ * | selfRequested  | Float64Array | requested bytes (footer / trace), when the input has them      |
+ * | totalRequested | Float64Array |                                                                |
+ * | childStart     | Uint32Array  | size + 1 offsets into `children` (CSR)                         |
+ * | children       | Uint32Array  | child node ids, biggest `totalBytes` first                     |
+ *
+ * Node ids are assigned parent-first, so `parent[i] < i` for every node but the root.
+ */
+
+export interface Hierarchy {
+  size: number;
+  parent: Int32Array;
+  depth: Uint16Array;
+  name: Uint32Array;
+  names: string[];
+  group: Uint32Array;
+  groups: string[];
+  selfBytes: Float64Array;
+  totalBytes: Float64Array;
+  selfCount: Float64Array;
+  totalCount: Float64Array;
+  selfRequested: Float64Array;
+  totalRequested: Float64Array;
+  childStart: Uint32Array;
+  children: Uint32Array;
+  /** What each depth means, e.g. ['all', 'signature', 'size class'] or ['all', 'frame']. */
+  levels: string[];
+  /** True when `requested` figures are real (not just copies of usable bytes). */
+  hasRequested: boolean;
+  maxDepth: number;
+}
+
+export type Metric = 'bytes' | 'count' | 'requested';
+
+export function totalOf(h: Hierarchy, metric: Metric): Float64Array {
+  return metric === 'count' ? h.totalCount : metric === 'requested' ? h.totalRequested : h.totalBytes;
+}
+
+export function selfOf(h: Hierarchy, metric: Metric): Float64Array {
+  return metric === 'count' ? h.selfCount : metric === 'requested' ? h.selfRequested : h.selfBytes;
+}
+
+/** Grows node columns while a hierarchy is built; `build()` computes totals and the sorted CSR. */
+export class HierarchyBuilder {
+  private parent: number[] = [-1];
+  private depth: number[] = [0];
+  private name: number[] = [0];
+  private group: number[] = [0];
+  private selfBytes: number[] = [0];
+  private selfCount: number[] = [0];
+  private selfRequested: number[] = [0];
+  private readonly names: string[] = [];
+  private readonly nameIds = new Map<string, number>();
+  private readonly groups: string[] = [];
+  private readonly groupIds = new Map<string, number>();
+  private readonly edges = new Map<number, number>();
+  private readonly wideEdges = new Map<string, number>();
+  hasRequested = false;
+
+  constructor(
+    rootName: string,
+    private readonly levels: string[],
+  ) {
+    this.nameId(rootName);
+    this.groupId('');
+  }
+
+  nameId(s: string): number {
+    let id = this.nameIds.get(s);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(s);
+      this.nameIds.set(s, id);
+    }
+    return id;
+  }
+
+  groupId(s: string): number {
+    let id = this.groupIds.get(s);
+    if (id === undefined) {
+      id = this.groups.length;
+      this.groups.push(s);
+      this.groupIds.set(s, id);
+    }
+    return id;
+  }
+
+  /** The child of `parent` named `name` (ids from `nameId`/`groupId`), created when new. */
+  child(parent: number, name: number, group: number): number {
+    let node: number | undefined;
+    const narrow = parent < 0x200000;
+    const key = parent * 4294967296 + name;
+    node = narrow ? this.edges.get(key) : this.wideEdges.get(`${parent}:${name}`);
+    if (node === undefined) {
+      node = this.parent.length;
+      this.parent.push(parent);
+      this.depth.push(this.depth[parent] + 1);
+      this.name.push(name);
+      this.group.push(group);
+      this.selfBytes.push(0);
+      this.selfCount.push(0);
+      this.selfRequested.push(0);
+      if (narrow) this.edges.set(key, node);
+      else this.wideEdges.set(`${parent}:${name}`, node);
+    }
+    return node;
+  }
+
+  add(node: number, bytes: number, count: number, requested: number): void {
+    this.selfBytes[node] += bytes;
+    this.selfCount[node] += count;
+    this.selfRequested[node] += requested;
+  }
+
+  build(): Hierarchy {
+    const n = this.parent.length;
+    const parent = Int32Array.from(this.parent);
+    const selfBytes = Float64Array.from(this.selfBytes);
+    const selfCount = Float64Array.from(this.selfCount);
+    const selfRequested = Float64Array.from(this.selfRequested);
+    const totalBytes = selfBytes.slice();
+    const totalCount = selfCount.slice();
+    const totalRequested = selfRequested.slice();
+    for (let i = n - 1; i > 0; i--) {
+      const p = parent[i];
+      totalBytes[p] += totalBytes[i];
+      totalCount[p] += totalCount[i];
+      totalRequested[p] += totalRequested[i];
+    }
+    const childCount = new Uint32Array(n + 1);
+    for (let i = 1; i < n; i++) childCount[parent[i] + 1]++;
+    const childStart = new Uint32Array(n + 1);
+    for (let i = 0; i < n; i++) childStart[i + 1] = childStart[i] + childCount[i + 1];
+    const fill = childStart.slice(0, n);
+    const children = new Uint32Array(Math.max(0, n - 1));
+    for (let i = 1; i < n; i++) children[fill[parent[i]]++] = i;
+    for (let i = 0; i < n; i++) {
+      const a = childStart[i];
+      const b = childStart[i + 1];
+      if (b - a > 1) {
+        const sorted = Array.from(children.subarray(a, b)).sort((x, y) => totalBytes[y] - totalBytes[x] || totalCount[y] - totalCount[x] || x - y);
+        children.set(sorted, a);
+      }
+    }
+    const depth = Uint16Array.from(this.depth);
+    let maxDepth = 0;
+    for (let i = 0; i < n; i++) if (depth[i] > maxDepth) maxDepth = depth[i];
+    return {
+      size: n,
+      parent,
+      depth,
+      name: Uint32Array.from(this.name),
+      names: this.names,
+      group: Uint32Array.from(this.group),
+      groups: this.groups,
+      selfBytes,
+      totalBytes,
+      selfCount,
+      totalCount,
+      selfRequested,
+      totalRequested,
+      childStart,
+      children,
+      levels: this.levels,
+      hasRequested: this.hasRequested,
+      maxDepth,
+    };
+  }
+}
+
+/** Node ids from the root to `node`, root first. */
+export function pathTo(h: Hierarchy, node: number): number[] {
+  const out: number[] = [];
+  for (let n = node; n >= 0; n = h.parent[n]) out.push(n);
+  return out.reverse();
+}
+
+/** Names from the root's child down to `node` (the stable key used in URLs and across rebuilds). */
+export function namePath(h: Hierarchy, node: number): string[] {
+  return pathTo(h, node)
+    .slice(1)
+    .map((n) => h.names[h.name[n]]);
+}
+
+/** Finds the node reached by following `names` from the root; the deepest match when a name is missing. */
+export function nodeByNames(h: Hierarchy, names: string[]): number {
+  let node = 0;
+  for (const nm of names) {
+    let next = -1;
+    for (let c = h.childStart[node]; c < h.childStart[node + 1]; c++) {
+      const k = h.children[c];
+      if (h.names[h.name[k]] === nm) {
+        next = k;
+        break;
+      }
+    }
+    if (next < 0) break;
+    node = next;
+  }
+  return node;
+}
+
+/**
+ * Nodes whose name contains `query` (case-insensitive), and the share of the
+ * root's metric they cover, each allocation counted once (a match under a match
+ * is not counted again).
+ */
+export function searchHierarchy(h: Hierarchy, query: string, metric: Metric): { matches: Uint8Array; matched: number; total: number } {
+  const matches = new Uint8Array(h.size);
+  const q = query.trim().toLowerCase();
+  const total = totalOf(h, metric);
+  if (!q) return { matches, matched: 0, total: total[0] };
+  const nameHit = h.names.map((s) => s.toLowerCase().includes(q));
+  const covered = new Uint8Array(h.size);
+  let matched = 0;
+  for (let i = 1; i < h.size; i++) {
+    if (nameHit[h.name[i]]) matches[i] = 1;
+    const p = h.parent[i];
+    if (covered[p]) covered[i] = 1;
+    else if (matches[i]) {
+      covered[i] = 1;
+      matched += total[i];
+    }
+  }
+  return { matches, matched, total: total[0] };
+}

@@ -1,0 +1,113 @@
+/**
+ * Input-specific paths into the generic `Hierarchy`: each function here says
+ * what the levels of the tree are for one kind of table. Views only see the result.
+ */
+import { isInUse, type AllocationTable } from '../../src/model/allocations.ts';
+import type { FrameTable, StackTable } from '../../src/model/stacks.ts';
+import { StringTable, type StringTableData } from '../../src/model/strings.ts';
+import { UNKNOWN_TYPE } from './groups.ts';
+import { HierarchyBuilder, type Hierarchy } from './hierarchy.ts';
+import { sizeClassLabel, sizeClassOf } from './size-classes.ts';
+
+export type StateFilter = 'inUse' | 'free' | 'all';
+
+function keep(filter: StateFilter, state: number): boolean {
+  return filter === 'all' || (filter === 'inUse') === isInUse(state);
+}
+
+/**
+ * Signature/class → size class (inverted: size class → signature/class).
+ * For chap lists and cores without allocation sites.
+ */
+export function typeSizeTree(tables: AllocationTable[], opts: { inverted?: boolean; states?: StateFilter } = {}): Hierarchy {
+  const inverted = !!opts.inverted;
+  const states = opts.states ?? 'inUse';
+  const b = new HierarchyBuilder('all allocations', inverted ? ['all', 'size class', 'signature / class'] : ['all', 'signature / class', 'size class']);
+  const classIds = new Map<number, [number, number]>();
+  for (const t of tables) {
+    const strings = new StringTable(t.strings);
+    const typeIds: [number, number][] = [];
+    const { size, state, type, requested } = t;
+    if (requested) b.hasRequested = true;
+    for (let i = 0; i < t.rows; i++) {
+      if (!keep(states, state[i])) continue;
+      const tid = type[i];
+      let ty = typeIds[tid];
+      if (!ty) {
+        const name = tid === 0 ? UNKNOWN_TYPE : strings.get(tid);
+        ty = typeIds[tid] = [b.nameId(name), b.groupId(name)];
+      }
+      const s = size[i];
+      const c = sizeClassOf(s);
+      let cl = classIds.get(c.lo);
+      if (!cl) {
+        cl = [b.nameId(sizeClassLabel(c)), b.groupId('size class')];
+        classIds.set(c.lo, cl);
+      }
+      const node = inverted ? b.child(b.child(0, cl[0], cl[1]), ty[0], ty[1]) : b.child(b.child(0, ty[0], ty[1]), cl[0], cl[1]);
+      b.add(node, s, 1, requested ? requested[i] : s);
+    }
+  }
+  return b.build();
+}
+
+export interface StackWeights {
+  /** Stack id of each row. */
+  stack: Uint32Array;
+  /** Bytes of each row. */
+  size: Float64Array;
+  rows: number;
+}
+
+/**
+ * Call tree from a stack table: root → oldest frame → … → newest frame
+ * (inverted: newest frame first). Frame names are `file:line`, coloured by file.
+ */
+export function stackTree(
+  weights: StackWeights,
+  stacks: StackTable,
+  frames: FrameTable,
+  stringData: StringTableData,
+  opts: { inverted?: boolean } = {},
+): Hierarchy {
+  const strings = new StringTable(stringData);
+  const b = new HierarchyBuilder('all traces', ['all', opts.inverted ? 'frame (newest first)' : 'frame (oldest first)']);
+  b.hasRequested = true;
+  const frameName = new Int32Array(frames.rows).fill(-1);
+  const frameGroup = new Int32Array(frames.rows);
+  const nameOf = (f: number) => {
+    if (frameName[f] < 0) {
+      const file = strings.get(frames.file[f]);
+      frameName[f] = b.nameId(`${file}:${frames.line[f]}`);
+      frameGroup[f] = b.groupId(file);
+    }
+    return frameName[f];
+  };
+  // Per stack id, bytes and count first; then one walk per distinct stack.
+  const bytes = new Float64Array(stacks.rows);
+  const count = new Float64Array(stacks.rows);
+  for (let i = 0; i < weights.rows; i++) {
+    bytes[weights.stack[i]] += weights.size[i];
+    count[weights.stack[i]]++;
+  }
+  if (!opts.inverted) {
+    // parent < id: a pass in id order sees callers first.
+    const node = new Int32Array(stacks.rows);
+    for (let s = 1; s < stacks.rows; s++) {
+      const f = stacks.frame[s];
+      node[s] = b.child(node[stacks.parent[s]], nameOf(f), frameGroup[f]);
+    }
+    for (let s = 0; s < stacks.rows; s++) if (count[s] > 0) b.add(node[s], bytes[s], count[s], bytes[s]);
+  } else {
+    for (let s = 0; s < stacks.rows; s++) {
+      if (count[s] === 0) continue;
+      let n = 0;
+      for (let k = s; k !== 0; k = stacks.parent[k]) {
+        const f = stacks.frame[k];
+        n = b.child(n, nameOf(f), frameGroup[f]);
+      }
+      b.add(n, bytes[s], count[s], bytes[s]);
+    }
+  }
+  return b.build();
+}
