@@ -4,6 +4,7 @@
  */
 import type { AllocationTable } from '../src/model/allocations.ts';
 import type { ObjectTable } from '../src/model/objects.ts';
+import type { TracemallocSnapshot } from '../src/model/traces.ts';
 import type { InputWarning } from './io/errors.ts';
 import type { ReadControl } from './io/stream.ts';
 import type { ByteSource } from './io/source.ts';
@@ -15,6 +16,8 @@ export interface ReadResult {
   table?: AllocationTable;
   /** Object dumps (meliae): per-object columns and the CSR reference graph, row-aligned with `table`. */
   objects?: ObjectTable;
+  /** tracemalloc snapshots: traces, stack prefix tree, frames, traceback_limit, domains (`table` is its per-trace view). */
+  tracemalloc?: TracemallocSnapshot;
   warnings: InputWarning[];
   /** Format-specific facts worth showing (e.g. chap's tally lines), plain JSON. */
   info: Record<string, unknown>;
@@ -36,6 +39,28 @@ export const READERS: Partial<Record<Role, () => Promise<Reader>>> = {
     return async (src, ctl) => {
       const r = await readMeliae(src, ctl);
       return { format: 'meliae', table: r.table, objects: r.objects, warnings: r.warnings, info: { lines: r.lines, duplicates: r.duplicates, missingRefs: r.objects.missingRefs } };
+    };
+  },
+  tracemalloc: async () => {
+    const { readTracemalloc } = await import('./formats/tracemalloc.ts');
+    return async (src, ctl) => {
+      const r = await readTracemalloc(src, ctl);
+      const s = r.snapshot;
+      return {
+        format: 'tracemalloc',
+        table: r.table,
+        tracemalloc: s,
+        warnings: r.warnings,
+        info: { protocol: r.protocol, traces: s.traces.rows, tracebackLimit: s.tracebackLimit, domains: s.domains, stacks: s.stacks.rows, frames: s.frames.rows },
+      };
+    };
+  },
+  core: async () => {
+    const { readCore } = await import('./formats/core.ts');
+    return async (src, ctl) => {
+      const r = await readCore(src, ctl);
+      await r.core.close();
+      return { format: 'core', table: r.table, warnings: r.warnings, info: { ...r.info } };
     };
   },
 };
