@@ -12,6 +12,7 @@ commands:
   attribute CORE [--list LIST] [--bin FILE...] [--json]   malloc_tracer footers by library and function
   stats SNAP --by filename|lineno|traceback [--cumulative] [--json]   tracemalloc statistics, as CPython's
   diff OLD NEW --by filename|lineno|traceback [--cumulative] [--json]   tracemalloc compare_to, as CPython's
+  list --used|--free CORE    chap's list used / list free from the core's glibc heap walk
   help                       this text
 `;
 

@@ -36,7 +36,14 @@ export async function* bunzip2Chunks(src: ByteSource, ctl?: ReadControl): AsyncG
   let out = new Uint8Array(0);
   let work = new Int32Array(0);
   let n = 0;
+  // A block's output can be far larger than the block size (runs of equal bytes), so it is cut into slices.
+  const full: Uint8Array[] = [];
   const write = (b: number): void => {
+    if (n === out.length) {
+      full.push(out);
+      out = new Uint8Array(out.length);
+      n = 0;
+    }
     out[n++] = b;
   };
   let streams = 0;
@@ -69,6 +76,8 @@ export async function* bunzip2Chunks(src: ByteSource, ctl?: ReadControl): AsyncG
         if (eof && buffered - bits.bytesRead < 4) return;
         continue;
       }
+      for (const f of full) yield f;
+      full.length = 0;
       yield out.slice(0, n);
     }
   } catch (e) {

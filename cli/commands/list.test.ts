@@ -1,0 +1,75 @@
+/**
+ * Conformance: `heapscope list --used/--free` equals chap's own output for every
+ * core in ../shared. chap also prints `... with signature` lines (C++ class
+ * names), which belong to the signatures part; they are dropped from chap's
+ * text before comparing. Everything else (allocation lines, blank lines, tally)
+ * must be identical.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { AllocState } from '../../src/model/allocations.ts';
+import { describeShared, sharedPath } from '../../test-support/shared.ts';
+import { withSource } from '../../test-support/node-files.ts';
+import { readCore } from '../../workers/formats/core.ts';
+import { formatChapList } from './list.ts';
+
+const withoutSignatures = (text: string): string =>
+  text
+    .split('\n')
+    .filter((l) => !l.startsWith('... with signature'))
+    .join('\n');
+
+interface Case {
+  name: string;
+  core: string;
+  used: string;
+  free: string;
+  countUsed?: string;
+  countFree?: string;
+}
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  const suite = sharedPath('peer/chap-suite/ELF64');
+  if (existsSync(suite)) {
+    for (const dir of readdirSync(suite).sort()) {
+      for (const f of readdirSync(join(suite, dir))) {
+        const m = /^(core\.[^.]+)(\.bz2)?$/.exec(f);
+        if (!m) continue;
+        const base = join(suite, dir, m[1]);
+        out.push({ name: `${dir}/${f}`, core: join(suite, dir, f), used: `${base}.ref.list_used`, free: `${base}.ref.list_free`, countUsed: `${base}.ref.count_used`, countFree: `${base}.ref.count_free` });
+      }
+    }
+  }
+  for (const phase of ['phase1', 'phase2']) {
+    const base = sharedPath(`fixtures/heapgen/core.${phase}`);
+    if (existsSync(`${base}.gz`)) out.push({ name: `heapgen/core.${phase}.gz`, core: `${base}.gz`, used: `${base}.list_used`, free: `${base}.list_free` });
+  }
+  return out;
+}
+
+describeShared('list --used/--free equal chap on every core in ../shared', ['peer', 'chap-suite'], () => {
+  const all = cases();
+  it('finds the 9 chap-suite cores and the 2 heapgen cores', () => {
+    expect(all.length).toBe(11);
+  });
+  for (const c of all) {
+    it(c.name, async () => {
+      const r = await withSource(c.core, (s) => readCore(s));
+      await r.core.close();
+      const used = formatChapList(r.table, AllocState.Used, 'Used');
+      const free = formatChapList(r.table, AllocState.Free, 'Free');
+      expect(used).toBe(withoutSignatures(readFileSync(c.used, 'utf8')));
+      expect(free).toBe(readFileSync(c.free, 'utf8'));
+      const tally = (t: string): string => t.trim().split('\n').pop()!;
+      if (c.countUsed) expect(tally(used)).toBe(readFileSync(c.countUsed, 'utf8').trim());
+      if (c.countFree) expect(tally(free)).toBe(readFileSync(c.countFree, 'utf8').trim());
+      if (c.name.startsWith('heapgen')) {
+        const counts = readFileSync(c.core.replace(/\.gz$/, '.counts.txt'), 'utf8').trim().split('\n');
+        expect(tally(used)).toBe(counts[0]);
+        expect(tally(free)).toBe(counts[1]);
+      }
+    });
+  }
+});
