@@ -29,7 +29,7 @@
 import { AllocationTableBuilder, AllocState, type AllocationTable } from '../../src/model/allocations.ts';
 import { hexOf } from '../../src/model/address.ts';
 import { allocShared, ColumnBuilder } from '../../src/model/columns.ts';
-import type { ObjectTable } from '../../src/model/objects.ts';
+import { decodeJsonString, type ObjectTable } from '../../src/model/objects.ts';
 import { AddressIndex } from '../graph/address-index.ts';
 import { InputError, type InputWarning } from '../io/errors.ts';
 import { decodedChunks, type ReadControl } from '../io/stream.ts';
@@ -73,7 +73,6 @@ const K_VALUE = 6;
 const K_REFS = 7;
 
 const utf8 = new TextDecoder();
-const utf8Fatal = new TextDecoder('utf-8', { fatal: false });
 
 function isWs(c: number): boolean {
   return c === SP || c === TAB || c === CR || c === NL;
@@ -118,7 +117,8 @@ export class MeliaeParser {
   readonly warnings: InputWarning[] = [];
 
   private readonly name: ColumnBuilder<Uint32Array>;
-  private readonly value: ColumnBuilder<Uint32Array>;
+  private readonly valueStart: ColumnBuilder<Uint32Array>;
+  private readonly valueBytes: ColumnBuilder<Uint8Array>;
   private readonly len: ColumnBuilder<Float64Array>;
   private readonly rawStart: ColumnBuilder<Uint32Array>;
   private readonly rawHi: ColumnBuilder<Uint32Array>;
@@ -150,7 +150,8 @@ export class MeliaeParser {
     const cap = Math.max(1024, expectedRows);
     this.builder = new AllocationTableBuilder({ expectedRows: cap });
     this.name = new ColumnBuilder(Uint32Array, cap);
-    this.value = new ColumnBuilder(Uint32Array, cap);
+    this.valueStart = new ColumnBuilder(Uint32Array, cap + 1);
+    this.valueBytes = new ColumnBuilder(Uint8Array, cap * 16);
     this.len = new ColumnBuilder(Float64Array, cap);
     this.rawStart = new ColumnBuilder(Uint32Array, cap + 1);
     this.rawHi = new ColumnBuilder(Uint32Array, cap * 2);
@@ -232,6 +233,7 @@ export class MeliaeParser {
       throw new InputError(this.file, 'no meliae object lines were found; is this a dump from meliae.scanner.dump_all_objects?');
     }
     this.rawStart.push(this.rawHi.length);
+    this.valueStart.push(this.valueBytes.length);
     const objects = this.resolve(rows);
     return {
       table: this.builder.freeze(),
@@ -292,7 +294,8 @@ export class MeliaeParser {
     return {
       rows,
       name: this.name.freeze(),
-      value: this.value.freeze(),
+      valueStart: this.valueStart.freeze(),
+      valueBytes: this.valueBytes.freeze(),
       len: this.len.freeze(),
       refStart,
       refTarget: target,
@@ -344,7 +347,8 @@ export class MeliaeParser {
     let typeId = 0;
     let size = 0;
     let nameId = 0;
-    let valueId = 0;
+    let valueS = 0;
+    let valueE = 0;
     let len = -1;
     let i = at + 1;
     let ok = false;
@@ -405,9 +409,10 @@ export class MeliaeParser {
           }
           break;
         case K_VALUE:
+          valueS = i;
           i = this.valueField(buf, i, end);
           if (i < 0) break parse;
-          valueId = this.lastValue;
+          valueE = this.lastValueEnd;
           break;
         case K_REFS:
           i = this.refs(buf, i, end);
@@ -442,7 +447,13 @@ export class MeliaeParser {
     }
     this.builder.add(aHi, aLo, size, AllocState.Used, typeId);
     this.name.push(nameId);
-    this.value.push(valueId);
+    this.valueStart.push(this.valueBytes.length);
+    if (valueE > valueS) {
+      const vb = this.valueBytes;
+      vb.reserve(vb.length + (valueE - valueS));
+      vb.array.set(buf.subarray(valueS, valueE), vb.length);
+      vb.length += valueE - valueS;
+    }
     this.len.push(len);
     this.rawStart.push(refMark);
     return true;
@@ -450,9 +461,19 @@ export class MeliaeParser {
 
   /** Unsigned decimal integer of at most 64 bits at `i` into nHi/nLo; returns the index after it or -1. */
   private u64(buf: Uint8Array, i: number, end: number): number {
-    let hi = 0;
-    let lo = 0;
     const s = i;
+    // Up to 15 digits fit a double exactly: the common case (48-bit pointers).
+    let v = 0;
+    const fast = Math.min(end, i + 15);
+    while (i < fast) {
+      const d = buf[i] - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+      i++;
+    }
+    if (i === s) return -1;
+    let hi = Math.floor(v / 4294967296);
+    let lo = v - hi * 4294967296;
     while (i < end) {
       const d = buf[i] - 48;
       if (d < 0 || d > 9) break;
@@ -463,7 +484,7 @@ export class MeliaeParser {
       if (hi > 0xffffffff) return -1;
       i++;
     }
-    if (i === s || i - s > 20) return -1;
+    if (i - s > 20) return -1;
     const c = buf[i];
     if (c === 46 /* . */ || c === 101 /* e */ || c === 69 /* E */) return -1;
     this.nHi = hi;
@@ -497,48 +518,7 @@ export class MeliaeParser {
 
   /** Decodes the string last scanned by `str` (JSON escapes, UTF-8); null when an escape is invalid. */
   private decodeStr(buf: Uint8Array): string | null {
-    const s = this.sStart;
-    const e = this.sEnd;
-    if (this.sPlain) return latin1(buf, s, e);
-    let out = '';
-    let seg = s;
-    let i = s;
-    while (i < e) {
-      if (buf[i] !== BACKSLASH) {
-        i++;
-        continue;
-      }
-      if (i > seg) out += utf8Fatal.decode(buf.subarray(seg, i));
-      const c = buf[i + 1];
-      switch (c) {
-        case 34: out += '"'; break;
-        case 92: out += '\\'; break;
-        case 47: out += '/'; break;
-        case 98: out += '\b'; break;
-        case 102: out += '\f'; break;
-        case 110: out += '\n'; break;
-        case 114: out += '\r'; break;
-        case 116: out += '\t'; break;
-        case 117: {
-          if (i + 6 > e) return null;
-          let v = 0;
-          for (let k = i + 2; k < i + 6; k++) {
-            const h = hexVal(buf[k]);
-            if (h < 0) return null;
-            v = v * 16 + h;
-          }
-          out += String.fromCharCode(v);
-          i += 4;
-          break;
-        }
-        default:
-          return null;
-      }
-      i += 2;
-      seg = i;
-    }
-    if (e > seg) out += utf8Fatal.decode(buf.subarray(seg, e));
-    return out;
+    return this.sPlain ? latin1(buf, this.sStart, this.sEnd) : decodeJsonString(buf, this.sStart, this.sEnd);
   }
 
   /** Interns the string last scanned, cached by its raw bytes; -1 when it does not decode. */
@@ -568,33 +548,34 @@ export class MeliaeParser {
     return id;
   }
 
-  private lastValue = 0;
+  private lastValueEnd = 0;
 
-  /** `value`: a string, a number (kept as its text), true/false/null, or anything else (skipped). */
+  /**
+   * `value`: a string (escapes checked), a number, true/false, or anything else
+   * (null, arrays, objects: skipped, no value kept). Sets lastValueEnd to the end
+   * of the token to keep (equal to its start when none).
+   */
   private valueField(buf: Uint8Array, i: number, end: number): number {
     const c = buf[i];
     if (c === QUOTE) {
-      i = this.str(buf, i, end);
-      if (i < 0) return -1;
-      const text = this.decodeStr(buf);
-      if (text === null) return -1;
-      this.lastValue = text.length === 0 ? 0 : this.builder.strings.intern(text);
-      return i;
+      const j = this.str(buf, i, end);
+      if (j < 0 || (!this.sPlain && this.decodeStr(buf) === null)) return -1;
+      this.lastValueEnd = j;
+      return j;
     }
     if (c === MINUS || (c >= 48 && c <= 57)) {
-      const s = i;
-      i++;
-      while (i < end) {
-        const d = buf[i];
-        if ((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === MINUS) i++;
+      let j = i + 1;
+      while (j < end) {
+        const d = buf[j];
+        if ((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === MINUS) j++;
         else break;
       }
-      this.lastValue = this.builder.strings.intern(latin1(buf, s, i));
-      return i;
+      this.lastValueEnd = j;
+      return j;
     }
     const j = this.skipValue(buf, i, end);
     if (j < 0) return -1;
-    this.lastValue = c === 116 || c === 102 ? this.builder.strings.intern(latin1(buf, i, j)) : 0;
+    this.lastValueEnd = c === 116 || c === 102 ? j : i;
     return j;
   }
 
@@ -655,13 +636,6 @@ export class MeliaeParser {
       if (depth === 0) return i;
     }
   }
-}
-
-function hexVal(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
 }
 
 function latin1(buf: Uint8Array, s: number, e: number): string {

@@ -1,32 +1,32 @@
 /**
  * A hash index from 64-bit addresses, given as (hi, lo) Uint32 halves, to row
- * numbers. Open addressing with linear probing over typed arrays: about 12
+ * numbers. Open addressing with linear probing over one typed array: 16
  * bytes per slot and no JS object per entry, so a million objects index in
  * tens of milliseconds.
  */
 
 function mix(hi: number, lo: number): number {
-  // Object addresses are 8- or 16-byte aligned: mix all bits before masking.
-  let h = Math.imul(lo ^ (lo >>> 16), 0x85ebca6b) ^ Math.imul(hi + 0x9e3779b9, 0xc2b2ae35);
+  // murmur3's 32-bit finalizer over lo ^ hi*golden: a bijection on lo for a given hi,
+  // so aligned addresses (low bits always zero) still spread over every slot.
+  let h = (lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  h = Math.imul(h, 0x27d4eb2f);
+  h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
 }
 
 export class AddressIndex {
-  private keyHi: Uint32Array;
-  private keyLo: Uint32Array;
-  private vals: Int32Array;
+  /** Slots of 4 words: hi, lo, row + 1 (0 = empty slot), unused. One cache line holds 4 slots. */
+  private slots: Uint32Array;
   private mask: number;
   private count = 0;
 
   constructor(expected = 1024) {
     let cap = 16;
-    while (cap < expected * 2) cap *= 2;
-    this.keyHi = new Uint32Array(cap);
-    this.keyLo = new Uint32Array(cap);
-    this.vals = new Int32Array(cap).fill(-1);
+    while (cap < expected * 1.5) cap *= 2;
+    this.slots = new Uint32Array(cap * 4);
     this.mask = cap - 1;
   }
 
@@ -37,43 +37,43 @@ export class AddressIndex {
 
   /** Row of the address, or -1 when absent. */
   get(hi: number, lo: number): number {
-    const { keyHi, keyLo, vals, mask } = this;
+    const { slots, mask } = this;
     let i = mix(hi, lo) & mask;
     for (;;) {
-      const v = vals[i];
-      if (v < 0) return -1;
-      if (keyLo[i] === lo && keyHi[i] === hi) return v;
+      const at = i << 2;
+      const v = slots[at + 2];
+      if (v === 0) return -1;
+      if (slots[at + 1] === lo && slots[at] === hi) return v - 1;
       i = (i + 1) & mask;
     }
   }
 
   /** Stores `row` for the address unless it is already there; returns the row the address has. */
   add(hi: number, lo: number, row: number): number {
-    if ((this.count + 1) * 2 > this.vals.length) this.grow();
-    const { keyHi, keyLo, vals, mask } = this;
+    if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow(); // load factor <= 3/4
+    const { slots, mask } = this;
     let i = mix(hi, lo) & mask;
     for (;;) {
-      const v = vals[i];
-      if (v < 0) {
-        keyHi[i] = hi;
-        keyLo[i] = lo;
-        vals[i] = row;
+      const at = i << 2;
+      const v = slots[at + 2];
+      if (v === 0) {
+        slots[at] = hi;
+        slots[at + 1] = lo;
+        slots[at + 2] = row + 1;
         this.count++;
         return row;
       }
-      if (keyLo[i] === lo && keyHi[i] === hi) return v;
+      if (slots[at + 1] === lo && slots[at] === hi) return v - 1;
       i = (i + 1) & mask;
     }
   }
 
   private grow(): void {
-    const { keyHi, keyLo, vals } = this;
-    const cap = vals.length * 2;
-    this.keyHi = new Uint32Array(cap);
-    this.keyLo = new Uint32Array(cap);
-    this.vals = new Int32Array(cap).fill(-1);
+    const old = this.slots;
+    const cap = (this.mask + 1) * 2;
+    this.slots = new Uint32Array(cap * 4);
     this.mask = cap - 1;
     this.count = 0;
-    for (let i = 0; i < vals.length; i++) if (vals[i] >= 0) this.add(keyHi[i], keyLo[i], vals[i]);
+    for (let at = 0; at < old.length; at += 4) if (old[at + 2] !== 0) this.add(old[at], old[at + 1], old[at + 2] - 1);
   }
 }
