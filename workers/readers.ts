@@ -63,12 +63,4 @@ export const READERS: Partial<Record<Role, () => Promise<Reader>>> = {
       return { format: 'core', table: r.table, warnings: r.warnings, info: { ...r.info } };
     };
   },
-  core: async () => {
-    const { readCore } = await import('./formats/core.ts');
-    return async (src, ctl) => {
-      const r = await readCore(src, ctl);
-      await r.core.close();
-      return { format: 'core', table: r.table, warnings: r.warnings, info: { ...r.info } };
-    };
-  },
 };
