@@ -13,6 +13,8 @@ commands:
   stats SNAP --by filename|lineno|traceback [--cumulative] [--json]   tracemalloc statistics, as CPython's
   diff OLD NEW --by filename|lineno|traceback [--cumulative] [--json]   tracemalloc compare_to, as CPython's
   list --used|--free CORE    chap's list used / list free from the core's glibc heap walk
+  meliae DUMP [--dominators N] [--by size|count] [--no-collapse] [--json]
+                             meliae's summarize() table of a dump, largest retained sizes
   help                       this text
 `;
 

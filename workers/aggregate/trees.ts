@@ -44,7 +44,8 @@ export function typeSizeTree(tables: AllocationTable[], opts: { inverted?: boole
         cl = [b.nameId(sizeClassLabel(c)), b.groupId('size class')];
         classIds.set(c.lo, cl);
       }
-      const node = inverted ? b.child(b.child(0, cl[0], cl[1]), ty[0], ty[1]) : b.child(b.child(0, ty[0], ty[1]), cl[0], cl[1]);
+      // Colour follows the type: a size class under a type takes the type's colour.
+      const node = inverted ? b.child(b.child(0, cl[0], cl[1]), ty[0], ty[1]) : b.child(b.child(0, ty[0], ty[1]), cl[0], ty[1]);
       b.add(node, s, 1, requested ? requested[i] : s);
     }
   }

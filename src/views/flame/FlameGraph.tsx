@@ -65,7 +65,7 @@ export function FlameGraph({ tree }: { tree: Hierarchy }) {
       let fill: string;
       if (r.merged) fill = MERGED;
       else if (r.node === 0) fill = ROOT;
-      else fill = groupColor(tree.groups[tree.group[r.node]], r.depth);
+      else fill = groupColor(tree.groups[tree.group[r.node]], r.depth, tree.name[r.node]);
       if (searching && !r.merged && !search.matches[r.node]) fill = DIMMED;
       ctx.fillStyle = fill;
       ctx.fillRect(r.x, y, w, ROW_H - 1);
@@ -128,7 +128,8 @@ export function FlameGraph({ tree }: { tree: Hierarchy }) {
     <div className="flame">
       <TreeToolbar tree={tree} search={search} />
       <Breadcrumbs tree={tree} node={zoomNode} onPick={(n) => zoomTo(namePath(tree, n))} />
-      <div className="flame-canvas" ref={wrap} style={{ height: Math.min(height, 640) }}>
+      <div className="tree-area">
+      <div className="flame-canvas" ref={wrap} style={{ height: Math.max(160, Math.min(height + 2, 640)) }}>
         <canvas
           ref={canvas}
           style={{ width, height }}
@@ -139,7 +140,7 @@ export function FlameGraph({ tree }: { tree: Hierarchy }) {
           onMouseMove={(e) => {
             const r = pick(e);
             const box = wrap.current!.getBoundingClientRect();
-            setHover(r ? { rect: r, x: e.clientX - box.left, y: e.clientY - box.top + wrap.current!.scrollTop } : null);
+            setHover(r ? { rect: r, x: e.clientX - box.left, y: e.clientY - box.top } : null);
           }}
           onMouseLeave={() => setHover(null)}
           onClick={(e) => {
@@ -152,6 +153,7 @@ export function FlameGraph({ tree }: { tree: Hierarchy }) {
           }}
           onKeyDown={onKey}
         />
+      </div>
         {hover && (
           <div className="tooltip" data-testid="flame-tooltip" style={{ left: Math.min(hover.x + 14, width - 320), top: hover.y + 14 }}>
             {hover.rect.merged ? (

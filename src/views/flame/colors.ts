@@ -10,14 +10,15 @@ function hash(s: string): number {
 
 const cache = new Map<string, string>();
 
-export function groupColor(group: string, depth: number): string {
-  const key = `${group}|${depth & 3}`;
+/** Colour of a node: hue from its group; lightness varies with depth and `variant` so neighbours differ. */
+export function groupColor(group: string, depth: number, variant = 0): string {
+  const key = `${group}|${depth & 3}|${variant % 5}`;
   let c = cache.get(key);
   if (!c) {
     const hv = hash(group);
     const hue = hv % 360;
     const sat = 55 + ((hv >>> 9) % 20);
-    const light = 42 + (depth & 3) * 4;
+    const light = 36 + (depth & 1) * 5 + (variant % 5) * 3;
     c = `hsl(${hue} ${sat}% ${light}%)`;
     cache.set(key, c);
   }

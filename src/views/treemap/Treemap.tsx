@@ -49,7 +49,7 @@ export function Treemap({ tree }: { tree: Hierarchy }) {
       if (cell.depth === 0) continue;
       const w = cell.x1 - cell.x0;
       const h = cell.y1 - cell.y0;
-      let fill = cell.merged ? MERGED : groupColor(tree.groups[tree.group[cell.node]], cell.depth);
+      let fill = cell.merged ? MERGED : groupColor(tree.groups[tree.group[cell.node]], cell.depth, tree.name[cell.node]);
       if (searching && !cell.merged && !search.matches[cell.node]) fill = DIMMED;
       ctx.fillStyle = fill;
       ctx.globalAlpha = cell.leaf ? 1 : 0.55;
@@ -79,6 +79,7 @@ export function Treemap({ tree }: { tree: Hierarchy }) {
     <div className="treemap">
       <TreeToolbar tree={tree} search={search} showSort={false} />
       <Breadcrumbs tree={tree} node={zoomNode} onPick={(n) => zoomTo(namePath(tree, n))} />
+      <div className="tree-area">
       <div className="treemap-canvas" ref={wrap}>
         <canvas
           ref={canvas}
@@ -99,6 +100,7 @@ export function Treemap({ tree }: { tree: Hierarchy }) {
             if (!cell.merged && tree.childStart[cell.node] < tree.childStart[cell.node + 1]) zoomTo(namePath(tree, cell.node));
           }}
         />
+      </div>
         {hover && (
           <div className="tooltip" data-testid="treemap-tooltip" style={{ left: Math.min(hover.x + 14, width - 320), top: hover.y + 14 }}>
             {hover.cell.merged ? (

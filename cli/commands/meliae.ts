@@ -1,0 +1,80 @@
+/**
+ * `heapscope meliae DUMP [--summary] [--dominators N] [--by size|count] [--no-collapse] [--json]`:
+ * meliae's `summarize()` table of a dump (the default), and the N objects that
+ * retain the most (dominator tree under the GC roots of `workers/graph/dominators.ts`).
+ */
+import { hexOf } from '../../src/model/address.ts';
+import { StringTable } from '../../src/model/strings.ts';
+import { readMeliae } from '../../workers/formats/meliae.ts';
+import { dominatorTree, gcRoots, ROOT_TYPE_NAMES } from '../../workers/graph/dominators.ts';
+import { meliaeSummary } from '../../workers/graph/meliae-summary.ts';
+import { NodeFileSource } from '../../workers/io/node-source.ts';
+import { parseArgs } from '../args.ts';
+
+const USAGE = 'usage: heapscope meliae DUMP [--summary] [--dominators N] [--by size|count] [--no-collapse] [--json]\n';
+
+export async function run(args: string[]): Promise<number> {
+  const { positional, flags } = parseArgs(args, ['by', 'dominators']);
+  const by = flags.get('by') ?? 'size';
+  const domN = flags.has('dominators') ? Number(flags.get('dominators')) : 0;
+  if (positional.length !== 1 || (by !== 'size' && by !== 'count') || !Number.isInteger(domN) || domN < 0) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const src = await NodeFileSource.open(positional[0]);
+  let r;
+  try {
+    r = await readMeliae(src);
+  } finally {
+    await src.close();
+  }
+  const strings = new StringTable(r.table.strings);
+  const summary = meliaeSummary(r.table, r.objects, { collapse: !flags.has('no-collapse'), by });
+  let dominators: { address: string; type: string; name: string; size: number; retained: number }[] | undefined;
+  if (domN > 0) {
+    const rootTypes = ROOT_TYPE_NAMES.map((n) => {
+      for (let id = 1; id < strings.size; id++) if (strings.get(id) === n) return id;
+      return 0;
+    });
+    const t = dominatorTree(r.objects, r.table.size, gcRoots(r.objects, r.table.type, rootTypes));
+    // The largest retainers anywhere in the tree: rank every object by retained size.
+    const rows = Array.from({ length: r.table.rows }, (_, i) => i).sort((a, b) => t.retained[b] - t.retained[a] || a - b);
+    dominators = rows.slice(0, domN).map((row) => ({
+      address: '0x' + hexOf(r.table.addrHi[row], r.table.addrLo[row]),
+      type: strings.get(r.table.type[row]),
+      name: strings.get(r.objects.name[row]),
+      size: r.table.size[row],
+      retained: t.retained[row],
+    }));
+  }
+  const warnings = r.warnings.map((w) => `${w.file}: ${w.message}`);
+  if (flags.has('json')) {
+    const out = {
+      file: src.name,
+      objects: r.table.rows,
+      references: r.objects.refStart[r.table.rows],
+      missingRefs: r.objects.missingRefs,
+      duplicates: r.duplicates,
+      summary: {
+        totalCount: summary.totalCount,
+        totalSize: summary.totalSize,
+        types: summary.types,
+        collapsed: summary.collapsed,
+        rows: summary.rows.map(({ index, kind, count, countPct, size, sizePct, cumPct, max }) => ({ index, kind, count, countPct, size, sizePct, cumPct, max })),
+      },
+      ...(dominators ? { dominators } : {}),
+      warnings,
+    };
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  } else {
+    process.stdout.write(summary.text + '\n');
+    if (dominators) {
+      process.stdout.write('\nLargest retained sizes (dominator tree):\n');
+      for (const d of dominators) {
+        process.stdout.write(`${d.retained.toString().padStart(12)} ${d.size.toString().padStart(10)}  ${d.address} ${d.type}${d.name ? ` ${d.name}` : ''}\n`);
+      }
+    }
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  }
+  return 0;
+}
