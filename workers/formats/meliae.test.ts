@@ -263,6 +263,13 @@ describe('meliae reader on small and malformed input', () => {
     });
   });
 
+  it('a gzip stream cut short is an error naming the file', async () => {
+    const gz = gzipSync(good.repeat(3000));
+    const err = await readMeliae(source(gz.subarray(0, gz.length >> 1), 'cut.json.gz')).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(String(err.message)).toMatch(/^cut\.json\.gz: /);
+  });
+
   it('openInput registers the reader and puts the graph in the result', async () => {
     const r = await openInput(source(good));
     expect(r.format).toBe('meliae');
