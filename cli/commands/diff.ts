@@ -1,0 +1,36 @@
+/**
+ * `heapscope diff OLD NEW --by filename|lineno|traceback [--cumulative] [--json]`:
+ * `NEW.compare_to(OLD, key)` of two tracemalloc snapshots, rows in CPython's
+ * order. Same options as `stats` (filters apply to both snapshots).
+ */
+import { formatStatisticDiff } from '../../workers/python/format.ts';
+import { compareTo, keyJson } from '../../workers/python/statistics.ts';
+import { parseArgs } from '../args.ts';
+import { loadSnapshot, snapshotOptions, STATS_VALUE_FLAGS, tracebackLines } from './stats.ts';
+
+export async function run(args: string[]): Promise<number> {
+  const p = parseArgs(args, STATS_VALUE_FLAGS);
+  const opts = snapshotOptions(p);
+  if (typeof opts === 'string' || p.positional.length !== 2) {
+    if (typeof opts === 'string') process.stderr.write(`heapscope diff: ${opts}\n`);
+    process.stderr.write('usage: heapscope diff OLD NEW --by filename|lineno|traceback [--cumulative] [--json] [--limit N] [--exclude-default] [--include PAT] [--exclude PAT]\n');
+    return 2;
+  }
+  const oldSnap = await loadSnapshot(p.positional[0], opts.filters);
+  const newSnap = await loadSnapshot(p.positional[1], opts.filters);
+  const rows = compareTo(newSnap, oldSnap, opts.by, opts.cumulative);
+  if (opts.json) {
+    const out = rows.map((r) => ({ key: keyJson(opts.by, r.frames), size: r.size, size_diff: r.sizeDiff, count: r.count, count_diff: r.countDiff }));
+    process.stdout.write(JSON.stringify(out) + '\n');
+    return 0;
+  }
+  let text = '';
+  const shown = Math.min(rows.length, opts.limit);
+  for (let i = 0; i < shown; i++) {
+    text += formatStatisticDiff(rows[i]) + '\n';
+    if (opts.by === 'traceback') text += tracebackLines(rows[i].frames);
+  }
+  if (shown < rows.length) text += `… ${rows.length - shown} more row(s)\n`;
+  process.stdout.write(text);
+  return 0;
+}
