@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TracemallocSnapshot } from '../../src/model/traces.ts';
 import { withSource } from '../../test-support/node-files.ts';
 import { describeShared, sharedPath } from '../../test-support/shared.ts';
-import { readTracemalloc } from '../formats/tracemalloc.ts';
+import { decodeTracemallocBytes, readTracemalloc } from '../formats/tracemalloc.ts';
 import { formatStatistic, formatStatisticDiff } from './format.ts';
 import { describePython, generatedDir, generatedGolden, type DiffRowJson, type StatRowJson } from './generated-fixtures.test-helper.ts';
 import { compareCodePoints, compareTo, keyJson, statistics, type KeyType } from './statistics.ts';
@@ -121,5 +121,27 @@ describe('tracemalloc statistics details', () => {
     expect(() => statistics(empty, 'traceback', true)).toThrow(/cumulative mode cannot by used with key type 'traceback'/);
     expect(() => statistics(empty, 'file' as KeyType)).toThrow(/unknown key_type/);
     expect(statistics(empty, 'lineno')).toEqual([]);
+  });
+
+  it('groups traces with an empty traceback (which CPython cannot show) under "<unknown>", with a warning', () => {
+    // pickle.dumps(Snapshot([(0, 10, (), 0), (0, 5, (('<unknown>', 0),), 1), (0, 7, (('a.py', 1),), 1)], 1), 4)
+    const hex =
+      '8004959f000000000000008c0b74726163656d616c6c6f63948c08536e617073686f749493942981947d94288c067472616365739468008c075f5472616365739493942981947d948c075f747261636573945d9428284b004b0a294b007494284b004b058c093c756e6b6e6f776e3e944b00869485944b017494284b004b078c04612e7079944b01869485944b0174946573628c0f74726163656261636b5f6c696d6974944b0175622e';
+    const r = decodeTracemallocBytes('empty-tb.tracemalloc', Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16))));
+    expect(r.warnings.map((w) => w.message)).toEqual(['1 trace(s) have an empty traceback; they are grouped under "<unknown>"']);
+    const s = r.snapshot;
+    expect(statistics(s, 'lineno').map((x) => [keyJson('lineno', x.frames), x.size, x.count])).toEqual([
+      ['<unknown>:0', 15, 2],
+      ['a.py:1', 7, 1],
+    ]);
+    expect(statistics(s, 'traceback').map((x) => [keyJson('traceback', x.frames), x.size, x.count])).toEqual([
+      [[], 10, 1],
+      [[['a.py', 1]], 7, 1],
+      [[['<unknown>', 0]], 5, 1],
+    ]);
+    expect(compareTo(s, s, 'filename').map((x) => [x.frames[0][0], x.sizeDiff, x.countDiff])).toEqual([
+      ['<unknown>', 0, 0],
+      ['a.py', 0, 0],
+    ]);
   });
 });

@@ -192,30 +192,91 @@ export function statistics(snap: TracemallocSnapshot, keyType: KeyType, cumulati
   return rowsOf(snap, keyType, groupBy(snap, keyType, cumulative)).sort(compareStatistics);
 }
 
-function frameKey(frames: PyFrame[]): string {
-  let s = '';
-  for (const [file, line] of frames) s += `${file}\u0000${line}\u0001`;
-  return s;
+/**
+ * For each key id of `old`, the id of the same key in `neu` (-1 when `neu` has
+ * no such file / frame / stack). Matching goes through file name strings once,
+ * then frames and stack nodes by id, so no per-row string is built.
+ */
+function keyMap(neu: TracemallocSnapshot, old: TracemallocSnapshot, keyType: KeyType): Int32Array {
+  const newStrings = new StringTable(neu.strings);
+  const oldStrings = new StringTable(old.strings);
+  const byName = new Map<string, number>();
+  for (let i = 1; i < newStrings.size; i++) byName.set(newStrings.get(i), i);
+  const fileMap = new Int32Array(Math.max(1, oldStrings.size)).fill(-1);
+  const mapFile = (id: number): number => {
+    if (fileMap[id] === -1) fileMap[id] = byName.get(oldStrings.get(id)) ?? -2;
+    return fileMap[id];
+  };
+  if (keyType === 'filename') {
+    const out = new Int32Array(Math.max(1, oldStrings.size + 1)).fill(-1);
+    for (let i = 1; i < oldStrings.size; i++) out[i] = Math.max(-1, mapFile(i));
+    return out;
+  }
+  const newFrames = new Map<string, number>();
+  for (let f = 0; f < neu.frames.rows; f++) newFrames.set(`${neu.frames.file[f]},${neu.frames.line[f]}`, f);
+  const frameMap = new Int32Array(Math.max(1, old.frames.rows)).fill(-1);
+  for (let f = 0; f < old.frames.rows; f++) {
+    const file = mapFile(old.frames.file[f]);
+    if (file >= 0) frameMap[f] = newFrames.get(`${file},${old.frames.line[f]}`) ?? -1;
+  }
+  if (keyType === 'lineno') return frameMap;
+  const newChildren = new Map<string, number>();
+  for (let s = 1; s < neu.stacks.rows; s++) newChildren.set(`${neu.stacks.parent[s]},${neu.stacks.frame[s]}`, s);
+  const stackMap = new Int32Array(Math.max(1, old.stacks.rows)).fill(-1);
+  stackMap[0] = 0;
+  for (let s = 1; s < old.stacks.rows; s++) {
+    const parent = stackMap[old.stacks.parent[s]];
+    const frame = frameMap[old.stacks.frame[s]];
+    if (parent >= 0 && frame >= 0) stackMap[s] = newChildren.get(`${parent},${frame}`) ?? -1;
+  }
+  return stackMap;
 }
 
 /** `newSnap.compare_to(oldSnap, keyType, cumulative)`: rows in CPython's order. */
 export function compareTo(newSnap: TracemallocSnapshot, oldSnap: TracemallocSnapshot, keyType: KeyType, cumulative = false): StatisticDiff[] {
-  const newRows = rowsOf(newSnap, keyType, groupBy(newSnap, keyType, cumulative));
-  const oldRows = rowsOf(oldSnap, keyType, groupBy(oldSnap, keyType, cumulative));
-  const old = new Map<string, Statistic>();
-  for (const r of oldRows) old.set(frameKey(r.frames), r);
+  const gn = groupBy(newSnap, keyType, cumulative);
+  const go = groupBy(oldSnap, keyType, cumulative);
+  const map = keyMap(newSnap, oldSnap, keyType);
+  const newStrings = new StringTable(newSnap.strings);
+  const oldStrings = new StringTable(oldSnap.strings);
+  const oldSize = new Float64Array(gn.size.length);
+  const oldCount = new Float64Array(gn.size.length);
   const out: StatisticDiff[] = [];
-  for (const r of newRows) {
-    const key = frameKey(r.frames);
-    const prev = old.get(key);
-    if (prev) {
-      old.delete(key);
-      out.push({ frames: r.frames, size: r.size, sizeDiff: r.size - prev.size, count: r.count, countDiff: r.count - prev.count, ref: r.ref });
+  for (let k = 0; k < go.count.length; k++) {
+    if (go.count[k] === 0) continue;
+    const m = map[k];
+    if (m >= 0) {
+      oldSize[m] = go.size[k];
+      oldCount[m] = go.count[k];
     } else {
-      out.push({ frames: r.frames, size: r.size, sizeDiff: r.size, count: r.count, countDiff: r.count, ref: r.ref });
+      out.push({ frames: keyFrames(oldSnap, oldStrings, keyType, k), size: 0, sizeDiff: -go.size[k], count: 0, countDiff: -go.count[k], ref: -1 });
     }
   }
-  for (const r of old.values()) out.push({ frames: r.frames, size: 0, sizeDiff: -r.size, count: 0, countDiff: -r.count, ref: -1 });
+  for (let k = 0; k < gn.count.length; k++) {
+    const n = gn.count[k];
+    if (n === 0 && oldCount[k] === 0) continue;
+    out.push({
+      frames: keyFrames(newSnap, newStrings, keyType, k),
+      size: gn.size[k],
+      sizeDiff: gn.size[k] - oldSize[k],
+      count: n,
+      countDiff: n - oldCount[k],
+      ref: n > 0 ? k : -1,
+    });
+  }
+  if (gn.emptyCount > 0 || go.emptyCount > 0) {
+    // Traces with an empty traceback: key () for 'traceback', "<unknown>":0 otherwise.
+    const frames: PyFrame[] = keyType === 'traceback' ? [] : [[UNKNOWN_FILE, 0]];
+    let row = out.find((r) => compareTracebacks(r.frames, frames) === 0);
+    if (!row) {
+      row = { frames, size: 0, sizeDiff: 0, count: 0, countDiff: 0, ref: -1 };
+      out.push(row);
+    }
+    row.size += gn.emptySize;
+    row.count += gn.emptyCount;
+    row.sizeDiff += gn.emptySize - go.emptySize;
+    row.countDiff += gn.emptyCount - go.emptyCount;
+  }
   return out.sort(compareStatisticDiffs);
 }
 

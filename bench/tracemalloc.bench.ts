@@ -1,0 +1,70 @@
+/**
+ * tracemalloc: parse of the shared `after.tracemalloc` (249,810 traces, 3.3 MB),
+ * then statistics() and compare_to(before) for each key, and the default filters.
+ */
+import { statSync } from 'node:fs';
+import type { TracemallocSnapshot } from '../src/model/traces.ts';
+import { hasShared, sharedPath } from '../test-support/shared.ts';
+import { readTracemalloc } from '../workers/formats/tracemalloc.ts';
+import { NodeFileSource } from '../workers/io/node-source.ts';
+import { DEFAULT_EXCLUDES, filterTraces } from '../workers/python/filters.ts';
+import { compareTo, statistics, type KeyType } from '../workers/python/statistics.ts';
+
+async function parse(path: string): Promise<{ ms: number; snap: TracemallocSnapshot }> {
+  const src = await NodeFileSource.open(path);
+  const t0 = performance.now();
+  const r = await readTracemalloc(src);
+  const ms = performance.now() - t0;
+  await src.close();
+  return { ms, snap: r.snapshot };
+}
+
+/** Best and median of `n` runs of `fn`, in ms. */
+function time(n: number, fn: () => unknown): { best: number; median: number } {
+  const t: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn();
+    t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return { best: t[0], median: t[t.length >> 1] };
+}
+
+export async function run(): Promise<void> {
+  if (!hasShared('fixtures', 'tracemalloc')) {
+    console.log(`skipped: ${sharedPath('fixtures', 'tracemalloc')} is absent`);
+    return;
+  }
+  const afterPath = sharedPath('fixtures/tracemalloc/after.tracemalloc');
+  const bytes = statSync(afterPath).size;
+  const times: number[] = [];
+  let snap: TracemallocSnapshot | undefined;
+  for (let i = 0; i < 8; i++) {
+    const r = await parse(afterPath);
+    times.push(r.ms);
+    snap = r.snap;
+  }
+  times.sort((a, b) => a - b);
+  const after = snap!;
+  const rows = after.traces.rows;
+  console.log(
+    `parse after.tracemalloc (${rows.toLocaleString('en-US')} traces, ${(bytes / 1e6).toFixed(1)} MB): best ${times[0].toFixed(1)} ms, ` +
+      `median ${times[times.length >> 1].toFixed(1)} ms, ${((rows / times[0]) * 1000 / 1e6).toFixed(1)} M traces/s   goal < 100 ms`,
+  );
+  console.log(`  tables: ${after.stacks.rows.toLocaleString('en-US')} stack nodes, ${after.frames.rows.toLocaleString('en-US')} frames`);
+  const before = (await parse(sharedPath('fixtures/tracemalloc/before.tracemalloc'))).snap;
+  for (const key of ['filename', 'lineno', 'traceback'] as KeyType[]) {
+    let n = 0;
+    const s = time(5, () => (n = statistics(after, key).length));
+    let d = 0;
+    const c = time(5, () => (d = compareTo(after, before, key).length));
+    console.log(
+      `statistics('${key}'): ${s.best.toFixed(1)} ms (${n.toLocaleString('en-US')} rows)   compare_to('${key}'): ${c.best.toFixed(1)} ms (${d.toLocaleString('en-US')} rows)`,
+    );
+  }
+  const cum = time(5, () => statistics(after, 'lineno', true));
+  console.log(`statistics('lineno', cumulative=True): ${cum.best.toFixed(1)} ms`);
+  const f = time(5, () => filterTraces(after, DEFAULT_EXCLUDES));
+  console.log(`filter_traces(default exclusions): ${f.best.toFixed(1)} ms`);
+}
