@@ -3,7 +3,7 @@
  * writes down the truth about its heap, then waits to be captured by gcore.
  *
  *   heapgen-mt test  TRUTH_FILE         small mixed workload (a few thousand blocks)
- *   heapgen-mt bench TRUTH_FILE N       ~N blocks of 16..464 bytes (about 240 B each)
+ *   heapgen-mt bench TRUTH_FILE N       ~N blocks of 16..336 bytes (about 176 B each)
  *
  * Each of 4 threads (main + 3 workers, so there are thread arenas) allocates
  * a mix of sizes, frees some of them in ways that land in tcache (<= 7 per
@@ -51,7 +51,7 @@ static void workload(record_t *r, uint32_t seed) {
   uint32_t s = seed;
   if (bench) {
     for (long i = 0; i < per_thread; i++) {
-      size_t sz = 16 + (rnd(&s) % 449);
+      size_t sz = 16 + (rnd(&s) % 321);
       char *p = malloc(sz);
       memset(p, 0x5a, sz < 32 ? sz : 32);
       /* Free about one in ten, always between held neighbours. */

@@ -35,7 +35,7 @@ import { isCancelled, type ReadControl } from '../io/stream.ts';
 import { arenaLayouts, heapMaxSize, NBINS, NFASTBINS, tcacheChunkSizes, TCACHE_MAX_BINS, type ArenaLayout } from './glibc-layout.ts';
 
 const PAGE = 0x1000;
-const WINDOW = 16 << 20;
+const WINDOW = 4 << 20;
 
 /** One malloc arena with what the walk found in it (chap's `describe arenas`). */
 export interface ArenaSummary {
@@ -96,12 +96,40 @@ interface Heap {
   prev: number;
 }
 
-/** Chunks of one region, in address order. */
-interface Walked {
-  region: HeapRegion;
-  addr: number[];
-  size: number[];
-  used: boolean[];
+/** Chunks of one region, in address order, in growable typed arrays. */
+class Walked {
+  addr = new Float64Array(1024);
+  size = new Float64Array(1024);
+  used = new Uint8Array(1024);
+  /** First word of the allocation (fd / tcache next), NaN when not read. */
+  fd = new Float64Array(1024);
+  length = 0;
+  constructor(readonly region: HeapRegion) {}
+
+  /** Drops the arrays once copied into the table (keeps peak memory down). */
+  release(): void {
+    this.addr = this.size = this.fd = new Float64Array(0);
+    this.used = new Uint8Array(0);
+  }
+
+  push(addr: number, size: number, used: boolean, fd: number): void {
+    if (this.length === this.addr.length) {
+      const grow = <T extends Float64Array | Uint8Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.addr = grow(this.addr);
+      this.size = grow(this.size);
+      this.used = grow(this.used);
+      this.fd = grow(this.fd);
+    }
+    const i = this.length++;
+    this.addr[i] = addr;
+    this.size[i] = size;
+    this.used[i] = used ? 1 : 0;
+    this.fd[i] = fd;
+  }
 }
 
 function u64(dv: DataView, o: number): number {
@@ -292,13 +320,14 @@ class Walker {
   /** Walks chunks in [first, end) of `region`; stops at the arena's top chunk (counted as free). */
   async walk(region: HeapRegion, first: number, end: number, top: number): Promise<Walked> {
     const w = this.w;
-    const out: Walked = { region, addr: [], size: [], used: [] };
+    const out = new Walked(region);
     let c = first;
     let buf: Uint8Array | null = null;
     let dv: DataView | null = null;
     let bufStart = 0;
     let prevChunk = -1;
     let prevSize = 0;
+    let prevFd = NaN;
     const readable = this.core.readableEnd(first);
     const limit = Math.min(end, readable);
     if (readable < end) this.warn(`the heap at 0x${region.start.toString(16)} is cut short at 0x${readable.toString(16)} (bytes missing from the core)`);
@@ -313,20 +342,16 @@ class Walker {
       const sf = this.word(buf, dv!, c - bufStart + w);
       const size = sf - (sf % 8);
       if (prevChunk >= 0) {
-        out.addr.push(prevChunk + 2 * w);
-        out.size.push(prevSize - w);
-        out.used.push((sf & 1) === 1);
+        out.push(prevChunk + 2 * w, prevSize - w, (sf & 1) === 1, prevFd);
       }
       if (c === top) {
-        out.addr.push(c + 2 * w);
         let topBytes = size - 2 * w;
         if (region.kind === 'heap') {
           // As chap: the top allocation of a thread heap runs to the end of the writable mapping (within the heap's reservation).
           const seg = this.core.segmentAt(c);
           if (seg) topBytes = Math.min(seg.vaddr + seg.memsz, region.start + this.maxHeap) - (c + 2 * w);
         }
-        out.size.push(topBytes);
-        out.used.push(false);
+        out.push(c + 2 * w, topBytes, false, NaN);
         prevChunk = -1;
         break;
       }
@@ -342,13 +367,12 @@ class Walker {
       }
       prevChunk = c;
       prevSize = size;
+      prevFd = c + 3 * w <= bufStart + buf.length ? this.word(buf, dv!, c - bufStart + 2 * w) : NaN;
       c += size;
     }
     if (prevChunk >= 0) {
       // Ran off the end without meeting top: the last chunk's status is unknown; chap counts it as used.
-      out.addr.push(prevChunk + 2 * w);
-      out.size.push(prevSize - w);
-      out.used.push(true);
+      out.push(prevChunk + 2 * w, prevSize - w, true, prevFd);
     }
     return out;
   }
@@ -425,12 +449,10 @@ class Walker {
           const size = sf - 2;
           if (!region) {
             region = { id: 0, kind: 'mmapped', start: addr, end: addr, arena: 0, usedCount: 0, usedBytes: 0, freeCount: 0, freeBytes: 0 };
-            walked = { region, addr: [], size: [], used: [] };
+            walked = new Walked(region);
             this.walked.push(walked);
           }
-          walked!.addr.push(addr + 2 * w);
-          walked!.size.push(size - 2 * w);
-          walked!.used.push(true);
+          walked!.push(addr + 2 * w, size - 2 * w, true, NaN);
           region.end = addr + size;
           addr += size;
         } else addr += PAGE;
@@ -439,7 +461,14 @@ class Walker {
   }
 
   /** Marks fastbin and tcache chunks free. Returns counts. */
-  async freeLists(addrs: Float64Array, used: Uint8Array, tcached: Uint8Array): Promise<{ fast: number; tcache: number }> {
+  async freeLists(
+    addrs: Float64Array,
+    sizes: Float64Array,
+    regionOf: Uint32Array,
+    used: Uint8Array,
+    tcached: Uint8Array,
+    fds: Float64Array,
+  ): Promise<{ fast: number; tcache: number }> {
     const w = this.w;
     const indexOf = (a: number): number => {
       let lo = 0;
@@ -452,6 +481,12 @@ class Walker {
         else return mid;
       }
       return -1;
+    };
+    /** First word of the allocation at user address `a` (recorded by the walk, else read). */
+    const firstWord = async (a: number): Promise<number | null> => {
+      const idx = indexOf(a);
+      if (idx >= 0 && !Number.isNaN(fds[idx])) return fds[idx];
+      return this.rw(a);
     };
     /** Next pointer of a list node, raw or safe-linked (glibc >= 2.32: stored = (pos >> 12) ^ ptr). */
     const follow = (pos: number, stored: number, toUser: number): number => {
@@ -481,7 +516,7 @@ class Walker {
             used[idx] = 0;
             fast++;
           }
-          const stored = await this.rw(node + 2 * w);
+          const stored = await firstWord(node + 2 * w);
           if (stored === null) break;
           const next = follow(node + 2 * w, stored, 2 * w);
           // A safe-linked head is stored in clear; only fd pointers are mangled.
@@ -513,7 +548,7 @@ class Walker {
             const idx = indexOf(node + 2 * w);
             if (idx < 0 || !used[idx]) break;
             chain.push(idx);
-            const stored = await this.rw(node + 2 * w);
+            const stored = await firstWord(node + 2 * w);
             if (stored === null) break;
             node = follow(node + 2 * w, stored, 2 * w);
           }
@@ -529,12 +564,9 @@ class Walker {
     let tcache = 0;
     const shapes = tcacheChunkSizes(w);
     for (const shape of shapes) {
-      for (const r of this.walked) {
-        if (r.region.kind === 'mmapped') continue;
-        for (let k = 0; k < r.addr.length; k++) {
-          if (r.size[k] !== shape.chunk - w || !r.used[k]) continue;
-          tcache += await this.tcacheAt(r.addr[k], shape.countBytes, used, tcached, indexOf, follow);
-        }
+      for (let k = 0; k < addrs.length; k++) {
+        if (sizes[k] !== shape.chunk - w || !used[k] || this.regions[regionOf[k] - 1].kind === 'mmapped') continue;
+        tcache += await this.tcacheAt(addrs[k], shape.countBytes, used, tcached, indexOf, follow, firstWord);
       }
       if (tcache > 0) break;
     }
@@ -548,6 +580,7 @@ class Walker {
     tcached: Uint8Array,
     indexOf: (a: number) => number,
     follow: (pos: number, stored: number, toUser: number) => number,
+    firstWord: (a: number) => Promise<number | null>,
   ): Promise<number> {
     const w = this.w;
     const b = await this.core.read(user, TCACHE_MAX_BINS * (countBytes + w));
@@ -572,7 +605,7 @@ class Walker {
           tcached[idx] = 1;
           n++;
         }
-        const stored = await this.rw(e);
+        const stored = await firstWord(e);
         if (stored === null) break;
         e = follow(e, stored, 0);
       }
@@ -612,19 +645,21 @@ export async function walkGlibcHeap(core: CoreFile, ctl?: ReadControl, opts: Wal
 
   wk.walked.sort((a, b) => a.region.start - b.region.start);
   let rows = 0;
-  for (const r of wk.walked) rows += r.addr.length;
+  for (const r of wk.walked) rows += r.length;
   const addrs = new Float64Array(rows);
   const used = new Uint8Array(rows);
   const sizes = new Float64Array(rows);
   const region = new Uint32Array(rows);
+  const fds = new Float64Array(rows);
   let i = 0;
   wk.walked.forEach((r, k) => {
     r.region.id = k + 1;
     wk.regions.push(r.region);
-    for (let j = 0; j < r.addr.length; j++, i++) {
+    for (let j = 0; j < r.length; j++, i++) {
       addrs[i] = r.addr[j];
       sizes[i] = r.size[j];
-      used[i] = r.used[j] ? 1 : 0;
+      used[i] = r.used[j];
+      fds[i] = r.fd[j];
       region[i] = k + 1;
     }
   });
@@ -632,7 +667,7 @@ export async function walkGlibcHeap(core: CoreFile, ctl?: ReadControl, opts: Wal
   let fast = 0;
   let tcache = 0;
   const tcached = new Uint8Array(rows);
-  if (wk.layout) ({ fast, tcache } = await wk.freeLists(addrs, used, tcached));
+  if (wk.layout) ({ fast, tcache } = await wk.freeLists(addrs, sizes, region, used, tcached, fds));
   const tcacheState = opts.tcache === 'thread-cached-free' ? AllocState.ThreadCachedFree : AllocState.Used;
 
   const b = new AllocationTableBuilder({ expectedRows: rows, region: true });
