@@ -11,15 +11,27 @@ import { syncViewWithUrl, useView } from './state/view.ts';
 import { FlameGraph } from './views/flame/FlameGraph.tsx';
 import { Histogram } from './views/histogram/Histogram.tsx';
 import { Treemap } from './views/treemap/Treemap.tsx';
+import { ObjectsView } from './views/objects/ObjectsView.tsx';
+import { TracemallocView } from './views/python/TracemallocView.tsx';
 import { Overview } from './views/overview/Overview.tsx';
 import { GroupTable } from './views/table/GroupTable.tsx';
 
-const VIEWS: { id: ViewId; label: string; key: string }[] = [
+interface ViewDef {
+  id: ViewId;
+  label: string;
+  key: string;
+  /** Shown only when an input of this kind is loaded. */
+  needs?: 'tracemalloc' | 'objects';
+}
+
+const VIEWS: ViewDef[] = [
   { id: 'overview', label: 'Overview', key: '1' },
   { id: 'flame', label: 'Flame graph', key: '2' },
   { id: 'treemap', label: 'Treemap', key: '3' },
   { id: 'table', label: 'Table', key: '4' },
   { id: 'histogram', label: 'Histogram', key: '5' },
+  { id: 'python', label: 'tracemalloc', key: '6', needs: 'tracemalloc' },
+  { id: 'objects', label: 'Objects', key: '7', needs: 'objects' },
 ];
 
 export function App() {
@@ -27,6 +39,7 @@ export function App() {
   const view = useView((s) => s.view);
   const setView = useView((s) => s.setView);
   const tree = useTree((s) => s.tree);
+  const views = VIEWS.filter((v) => !v.needs || inputs.some((i) => i.status === 'done' && (v.needs === 'tracemalloc' ? i.tracemalloc : i.objects)));
   const [help, setHelp] = useState(false);
   const [demoError, setDemoError] = useState<string | null>(null);
   const picker = useRef<HTMLInputElement>(null);
@@ -37,6 +50,8 @@ export function App() {
     openDemo().catch((e: Error) => setDemoError(`The demo could not be loaded: ${e.message}`));
   }, [openDemo]);
 
+  const viewsRef = useRef(views);
+  viewsRef.current = views;
   useEffect(() => syncViewWithUrl(), []);
   // A URL that names the demo reopens it (reload, shared link).
   useEffect(() => {
@@ -54,7 +69,7 @@ export function App() {
         }
         return;
       }
-      const v = VIEWS.find((x) => x.key === e.key);
+      const v = viewsRef.current.find((x) => x.key === e.key);
       if (v) setView(v.id);
       else if (e.key === '?') setHelp((h) => !h);
       else if (e.key === 'o') picker.current?.click();
@@ -82,7 +97,7 @@ export function App() {
         </div>
         {hasData && (
           <nav className="tabs" role="tablist">
-            {VIEWS.map((v) => (
+            {views.map((v) => (
               <button key={v.id} role="tab" aria-selected={view === v.id} className={view === v.id ? 'on' : ''} onClick={() => setView(v.id)}>
                 {v.label}
               </button>
@@ -125,6 +140,8 @@ export function App() {
             {view === 'treemap' && (tree ? <Treemap tree={tree} /> : <div className="muted">Building the tree…</div>)}
             {view === 'histogram' && <Histogram buckets={summary.histogram} />}
             {view === 'table' && <GroupTable summary={summary} />}
+            {view === 'python' && <TracemallocView />}
+            {view === 'objects' && <ObjectsView />}
           </div>
         ) : (
           inputs.length === 0 && <EmptyState onOpen={() => picker.current?.click()} onDemo={demo} />

@@ -1,8 +1,14 @@
-/** Aggregation worker: totals, groups, histograms and trees over shared tables, off the main thread. */
+/** Aggregation worker: totals, groups, histograms, trees and Python statistics over shared tables, off the main thread. */
 import * as Comlink from 'comlink';
 import type { AllocationTable } from '../src/model/allocations.ts';
+import type { ObjectTable } from '../src/model/objects.ts';
+import { dominatorLevel, forgetObjects, objectDetails, summaryOf } from './graph/views.ts';
+import type { TracemallocSnapshot } from '../src/model/traces.ts';
 import { summarize } from './aggregate/summary.ts';
-import { typeSizeTree } from './aggregate/trees.ts';
+import { stackTree, typeSizeTree } from './aggregate/trees.ts';
+import type { TraceFilter } from './python/filters.ts';
+import type { KeyType } from './python/statistics.ts';
+import { filtered, pyCompare, pyStatistics } from './python/views.ts';
 
 const api = {
   summarize(tables: AllocationTable[]) {
@@ -10,6 +16,29 @@ const api = {
   },
   typeSizeTree(tables: AllocationTable[], inverted: boolean) {
     return typeSizeTree(tables, { inverted });
+  },
+  /** Traceback tree of a tracemalloc snapshot (after filters): oldest frame at the root. */
+  tracebackTree(snap: TracemallocSnapshot, inverted: boolean, filters: TraceFilter[]) {
+    const s = filtered(snap, filters);
+    return stackTree({ rows: s.traces.rows, stack: s.traces.stack, size: s.traces.size }, s.stacks, s.frames, s.strings, { inverted });
+  },
+  pyStatistics(snap: TracemallocSnapshot, key: KeyType, cumulative: boolean, filters: TraceFilter[]) {
+    return pyStatistics(snap, key, cumulative, filters);
+  },
+  pyCompare(newSnap: TracemallocSnapshot, oldSnap: TracemallocSnapshot, key: KeyType, cumulative: boolean, filters: TraceFilter[]) {
+    return pyCompare(newSnap, oldSnap, key, cumulative, filters);
+  },
+  objectSummary(table: AllocationTable, objects: ObjectTable) {
+    return summaryOf(table, objects);
+  },
+  dominatorLevel(key: string, table: AllocationTable, objects: ObjectTable, node: number) {
+    return dominatorLevel(key, table, objects, node);
+  },
+  objectDetails(key: string, table: AllocationTable, objects: ObjectTable, row: number) {
+    return objectDetails(key, table, objects, row);
+  },
+  forgetObjects(key: string) {
+    forgetObjects(key);
   },
 };
 

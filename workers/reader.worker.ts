@@ -4,6 +4,8 @@
  */
 import * as Comlink from 'comlink';
 import type { AllocationTable } from '../src/model/allocations.ts';
+import type { ObjectTable } from '../src/model/objects.ts';
+import type { TracemallocSnapshot } from '../src/model/traces.ts';
 import { CancelledError, InputError, type InputWarning } from './io/errors.ts';
 import { BlobSource } from './io/source.ts';
 import type { Progress } from './io/stream.ts';
@@ -15,6 +17,8 @@ export interface ReadOutcome {
   error?: string;
   format?: string;
   table?: AllocationTable;
+  tracemalloc?: TracemallocSnapshot;
+  objects?: ObjectTable;
   warnings: InputWarning[];
   info?: Record<string, unknown>;
 }
@@ -24,7 +28,7 @@ const api = {
     const src = new BlobSource(file);
     try {
       const r = await openInput(src, { cancel, onProgress });
-      return { ok: true, format: r.format, table: r.table, warnings: r.warnings, info: r.info };
+      return { ok: true, format: r.format, table: r.table, tracemalloc: r.tracemalloc, objects: r.objects, warnings: r.warnings, info: r.info };
     } catch (e) {
       if (e instanceof CancelledError) return { ok: false, cancelled: true, error: e.message, warnings: [] };
       const message = e instanceof InputError ? e.message : `${file.name}: ${(e as Error)?.message ?? String(e)}`;

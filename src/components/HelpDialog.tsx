@@ -2,7 +2,7 @@
 export const SHORTCUTS: [string, string][] = [
   ['o', 'Open files…'],
   ['d', 'Open the demo analysis'],
-  ['1 … 5', 'Overview / Flame graph / Treemap / Table / Histogram'],
+  ['1 … 7', 'Overview / Flame graph / Treemap / Table / Histogram / tracemalloc / Objects'],
   ['/', 'Search names'],
   ['↑ ↓ ← →', 'Flame graph: move the selection (parent, child, siblings)'],
   ['Enter / Backspace', 'Flame graph: zoom to the selection / zoom out'],

@@ -5,9 +5,12 @@
  */
 import { create } from 'zustand';
 import type { AllocationTable } from '../model/allocations.ts';
+import type { ObjectTable } from '../model/objects.ts';
+import type { TracemallocSnapshot } from '../model/traces.ts';
 import type { AnalysisSummary } from '../../workers/aggregate/summary.ts';
 import { newCancelFlag, readInWorker, summarizeInWorker } from '../pipeline/workers.ts';
-import { rebuildTree } from './tree.ts';
+import { pickSnapshots, usePython } from './python.ts';
+import { rebuildTree, type TreeSource } from './tree.ts';
 import { useView } from './view.ts';
 
 export type InputStatus = 'reading' | 'done' | 'error' | 'cancelled';
@@ -23,6 +26,8 @@ export interface InputEntry {
   format?: string;
   rows?: number;
   table?: AllocationTable;
+  tracemalloc?: TracemallocSnapshot;
+  objects?: ObjectTable;
   info?: Record<string, unknown>;
   warnings: string[];
   error?: string;
@@ -47,6 +52,20 @@ let summaryGeneration = 0;
 
 export const DEMO_FILES = ['demo/heapgen-phase1.list_used.gz', 'demo/heapgen-phase1.list_free.gz'];
 
+/** Which tree the inputs call for (see tree.ts). */
+function treeSource(): TreeSource {
+  const inputs = useAnalysis.getState().inputs.filter((e) => e.status === 'done');
+  const { newer } = pickSnapshots(inputs, usePython.getState());
+  if (newer?.tracemalloc) return { kind: 'traceback', snapshot: newer.tracemalloc };
+  const tables = inputs.filter((e) => e.table).map((e) => e.table!);
+  return tables.length ? { kind: 'typeSize', tables } : { kind: 'none' };
+}
+
+// Choosing another snapshot as B redraws the tree.
+usePython.subscribe((s, prev) => {
+  if (s.newId !== prev.newId) void rebuildTree(treeSource());
+});
+
 export const useAnalysis = create<AnalysisState>((set, get) => {
   const patch = (id: number, p: Partial<InputEntry>) =>
     set((s) => ({ inputs: s.inputs.map((e) => (e.id === id ? { ...e, ...p } : e)) }));
@@ -56,11 +75,11 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
     const tables = get().tables();
     if (tables.length === 0) {
       set({ summary: null, summarizing: false });
-      void rebuildTree([]);
+      void rebuildTree({ kind: 'none' });
       return;
     }
     set({ summarizing: true });
-    const [summary] = await Promise.all([summarizeInWorker(tables), rebuildTree(tables)]);
+    const [summary] = await Promise.all([summarizeInWorker(tables), rebuildTree(treeSource())]);
     if (gen === summaryGeneration) set({ summary, summarizing: false });
   }
 
@@ -87,6 +106,8 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
         bytesRead: file.size,
         format: out.format,
         table: out.table,
+        tracemalloc: out.tracemalloc,
+        objects: out.objects,
         rows: out.table?.rows ?? 0,
         info: out.info,
         warnings: out.warnings.map((w) => w.message),
@@ -123,8 +144,9 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
       for (const e of get().inputs) Atomics.store(e.cancel, 0, 1);
       set({ inputs: [], summary: null });
       summaryGeneration++;
-      void rebuildTree([]);
+      void rebuildTree({ kind: 'none' });
       useView.getState().setSource('');
+      usePython.getState().set({ oldId: null, newId: null });
     },
     async openDemo() {
       const base = import.meta.env.BASE_URL;

@@ -1,12 +1,18 @@
 /**
  * The hierarchy the tree views draw, built in the aggregation worker from the
- * analysis's tables whenever they change or the view is inverted.
+ * analysis whenever its inputs change, the view is inverted or Python filters change.
+ * Which tree depends on the inputs: tracemalloc → traceback tree of the newest
+ * snapshot; otherwise signature/class → size class.
  */
 import { create } from 'zustand';
 import type { AllocationTable } from '../model/allocations.ts';
+import type { TracemallocSnapshot } from '../model/traces.ts';
 import { aggregatorApi } from '../pipeline/workers.ts';
 import type { Hierarchy } from '../../workers/aggregate/hierarchy.ts';
+import { currentFilters, usePython } from './python.ts';
 import { useView } from './view.ts';
+
+export type TreeSource = { kind: 'none' } | { kind: 'typeSize'; tables: AllocationTable[] } | { kind: 'traceback'; snapshot: TracemallocSnapshot };
 
 interface TreeState {
   tree: Hierarchy | null;
@@ -15,21 +21,28 @@ interface TreeState {
 
 export const useTree = create<TreeState>(() => ({ tree: null, building: false }));
 
-let lastTables: AllocationTable[] = [];
+let lastSource: TreeSource = { kind: 'none' };
 let generation = 0;
 
-export async function rebuildTree(tables: AllocationTable[] = lastTables): Promise<void> {
-  lastTables = tables;
+export async function rebuildTree(source: TreeSource = lastSource): Promise<void> {
+  lastSource = source;
   const gen = ++generation;
-  if (tables.length === 0) {
+  if (source.kind === 'none') {
     useTree.setState({ tree: null, building: false });
     return;
   }
   useTree.setState({ building: true });
-  const tree = await aggregatorApi().typeSizeTree(tables, useView.getState().inverted);
+  const inverted = useView.getState().inverted;
+  const tree =
+    source.kind === 'traceback'
+      ? await aggregatorApi().tracebackTree(source.snapshot, inverted, currentFilters(usePython.getState()))
+      : await aggregatorApi().typeSizeTree(source.tables, inverted);
   if (gen === generation) useTree.setState({ tree, building: false });
 }
 
 useView.subscribe((s, prev) => {
   if (s.inverted !== prev.inverted) void rebuildTree();
+});
+usePython.subscribe((s, prev) => {
+  if (lastSource.kind === 'traceback' && (s.hideImports !== prev.hideImports || s.patterns !== prev.patterns)) void rebuildTree();
 });

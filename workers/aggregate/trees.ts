@@ -72,8 +72,8 @@ export function stackTree(
   opts: { inverted?: boolean } = {},
 ): Hierarchy {
   const strings = new StringTable(stringData);
+  // tracemalloc sizes are the requested sizes: no separate "requested" metric.
   const b = new HierarchyBuilder('all traces', ['all', opts.inverted ? 'frame (newest first)' : 'frame (oldest first)']);
-  b.hasRequested = true;
   const frameName = new Int32Array(frames.rows).fill(-1);
   const frameGroup = new Int32Array(frames.rows);
   const nameOf = (f: number) => {

@@ -1,0 +1,163 @@
+/**
+ * A saved analysis: the derived tables of an analysis plus a small JSON header,
+ * in a compact, versioned binary file (`.heapscope`). Written and read by
+ * `workers/saved/` (`saveAnalysis`, `loadAnalysis`); stored locally by
+ * `src/storage/library.ts` and shared through the server (`server/`).
+ *
+ * What is saved: per input its allocation table (addresses, sizes, states, type
+ * ids + optional requested/site/region columns and the string table), and when
+ * present its tracemalloc tables (traces, stacks, frames, strings), its object
+ * table and CSR reference graph (meliae) and its footer attribution (sites
+ * table + per-row site and requested size). Never the raw input, never memory
+ * contents: object value snippets (meliae `value`) are dropped on save, and a
+ * loaded object table has every value empty.
+ *
+ * ## File layout (all integers little-endian)
+ *
+ * | offset  | size | content                                                              |
+ * |---------|------|----------------------------------------------------------------------|
+ * | 0       | 8    | magic `89 48 53 41 0D 0A 1A 0A` (`\x89HSA\r\n\x1a\n`)                 |
+ * | 8       | 4    | u32 format version (`SAVED_VERSION`); other versions are refused     |
+ * | 12      | 4    | u32 H = byte length of the header (at most `MAX_HEADER_BYTES`)       |
+ * | 16      | H    | header: UTF-8 JSON (`SavedHeader`), not compressed                   |
+ * | 16 + H  | rest | column blobs back to back, in the header's `columns` order; each is  |
+ * |         |      | a raw DEFLATE stream (RFC 1951) of the column's encoded bytes        |
+ *
+ * Each column entry (`SavedColumn`) gives its place (`input`, `table`, `name`),
+ * element type, element count, codec, encoded byte length (`raw`) and stored
+ * byte length (`packed`). The blobs must cover the rest of the file exactly.
+ *
+ * Codecs, applied before DEFLATE (they make columns of small integers compress
+ * to a fraction of a byte per row):
+ * - `shuffle`: the bytes of the elements regrouped by byte position (all byte 0s,
+ *   then all byte 1s, …) — high bytes of small numbers become long zero runs.
+ * - `delta`: (u32 columns) each value minus the previous one modulo 2^32, then
+ *   `shuffle` — for ascending offsets and sorted ids.
+ * - `addr`: (the `addrLo` column, whose `addrHi` partner comes just before it and
+ *   uses `addr-hi`) the 64-bit address minus the previous row's, with carry, split
+ *   into low/high u32 deltas, then `shuffle`.
+ * - `same`: no blob (`packed` = 0); the column is the same array as column
+ *   `ref` (e.g. a tracemalloc table's size column is its trace size column).
+ *
+ * Header `version` equals the u32 at offset 8. Limits checked on load: header
+ * size, total decoded size (`LoadOptions.maxDecodedBytes`, default
+ * `DEFAULT_MAX_DECODED_BYTES`), every column's `raw` = count × element size,
+ * counts consistent with the row counts, offsets monotonic and ending at their
+ * data length, ids inside the tables they point into, and a DEFLATE stream may
+ * never produce more than its declared `raw` (decompression-bomb guard).
+ */
+import type { AllocationTable } from './allocations.ts';
+import type { ObjectTable } from './objects.ts';
+import type { SitesTable } from './sites.ts';
+import type { TracemallocSnapshot } from './traces.ts';
+
+/** Current format version written by `saveAnalysis`. */
+export const SAVED_VERSION = 1;
+
+/** The 8 magic bytes that start every saved analysis. */
+export const SAVED_MAGIC = new Uint8Array([0x89, 0x48, 0x53, 0x41, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Largest header accepted (JSON bytes). */
+export const MAX_HEADER_BYTES = 16 << 20;
+
+/** Default limit of the total decoded column bytes on load (1 GiB). */
+export const DEFAULT_MAX_DECODED_BYTES = 1 << 30;
+
+/** Plain JSON value (what `view` and `info` may hold). */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
+
+/** Footer attribution of one input (see `sites.ts` and `workers/aggregate/attribution.ts`). */
+export interface SavedAttribution {
+  sites: SitesTable;
+  /** Per allocation row: 0 = no footer, else site index + 1. */
+  rowSite: Uint32Array;
+  /** Per allocation row: requested size from the footer, NaN when none. */
+  rowRequested: Float64Array;
+}
+
+/** One input of a saved analysis: its description and the tables derived from it. */
+export interface SavedInput {
+  /** File name as the user opened it (no directory). */
+  name: string;
+  /** Reader role that read it (`chap-list`, `core`, `tracemalloc`, `meliae`, …). */
+  format: string;
+  /** Size of the input file in bytes. */
+  size: number;
+  /** Rows read (allocations, traces or objects). */
+  rows: number;
+  /** Format-specific facts shown by the app (plain JSON). */
+  info?: { [k: string]: JsonValue };
+  /** Warning messages from reading the input. */
+  warnings?: string[];
+  table?: AllocationTable;
+  tracemalloc?: TracemallocSnapshot;
+  /** Object table + reference graph; values are never saved (see above). */
+  objects?: ObjectTable;
+  attribution?: SavedAttribution;
+}
+
+/** An analysis as saved and loaded: header fields plus per-input tables. */
+export interface SavedAnalysis {
+  /** Name shown in the library (user-editable). */
+  name: string;
+  /** ISO 8601 date the analysis was saved. */
+  created: string;
+  /** Opaque view state of the app (the URL view state), plain JSON. */
+  view: JsonValue;
+  inputs: SavedInput[];
+}
+
+/** Element types of saved columns. */
+export type SavedElement = 'u8' | 'u32' | 'i32' | 'f64';
+
+/** Codecs of saved columns (see the module comment). */
+export type SavedCodec = 'shuffle' | 'delta' | 'addr-hi' | 'addr' | 'same';
+
+/** One column's directory entry in the header. */
+export interface SavedColumn {
+  /** Index of the input in `inputs`. */
+  input: number;
+  /** Table the column belongs to: `allocations`, `strings`, `traces`, `stacks`, `frames`, `tmStrings`, `objects`, `sites`, `siteStrings`, `attribution`. */
+  table: string;
+  name: string;
+  type: SavedElement;
+  /** Number of elements. */
+  count: number;
+  codec: SavedCodec;
+  /** Encoded (decompressed) byte length: count × element size. */
+  raw: number;
+  /** Stored (compressed) byte length. */
+  packed: number;
+  /** For codec `same`: index of the column this one is. */
+  ref?: number;
+}
+
+/** Per-input description in the header: everything but the column data. */
+export interface SavedInputHeader {
+  name: string;
+  format: string;
+  size: number;
+  rows: number;
+  info?: { [k: string]: JsonValue };
+  warnings?: string[];
+  /** Which table groups are present, with their scalar fields. */
+  tables: {
+    allocations?: { rows: number };
+    tracemalloc?: { file: string; tracebackLimit: number; domains: number[]; traces: number; stacks: number; frames: number; sharedStrings: boolean };
+    objects?: { rows: number; missingRefs: number };
+    attribution?: { sites: number };
+  };
+}
+
+/** The JSON header of a saved analysis file. */
+export interface SavedHeader {
+  version: number;
+  name: string;
+  created: string;
+  view: JsonValue;
+  inputs: SavedInputHeader[];
+  columns: SavedColumn[];
+}
+
+/** Bytes per element of each saved element type. */
+export const ELEMENT_BYTES: Record<SavedElement, number> = { u8: 1, u32: 4, i32: 4, f64: 8 };

@@ -1,0 +1,153 @@
+/**
+ * tracemalloc: CPython's `statistics(key)` of snapshot B and `B.compare_to(A, key)`,
+ * exactly as CPython computes them, with `cumulative`, filters and a choice of snapshots.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { fmtInt } from '../../format/numbers.ts';
+import { aggregatorApi } from '../../pipeline/workers.ts';
+import { useAnalysis } from '../../state/analysis.ts';
+import { currentFilters, pickSnapshots, usePython } from '../../state/python.ts';
+import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
+import type { PyRow } from '../../../workers/python/views.ts';
+
+function signed(n: number): string {
+  return n > 0 ? `+${fmtInt(n)}` : n < 0 ? `−${fmtInt(-n)}` : '0';
+}
+
+const KEY_LABELS = { filename: 'File', lineno: 'Line', traceback: 'Traceback' } as const;
+
+function columns(diff: boolean): Column<PyRow>[] {
+  const cols: Column<PyRow>[] = [
+    { id: 'key', label: 'Key', value: (r) => r.key },
+    { id: 'size', label: 'Size (bytes)', num: true, value: (r) => r.size },
+  ];
+  if (diff) cols.push({ id: 'sizeDiff', label: 'Δ size', num: true, value: (r) => r.sizeDiff ?? 0, render: (r) => <span className={(r.sizeDiff ?? 0) > 0 ? 'grow' : (r.sizeDiff ?? 0) < 0 ? 'shrink' : ''}>{signed(r.sizeDiff ?? 0)}</span> });
+  cols.push({ id: 'count', label: 'Count', num: true, value: (r) => r.count });
+  if (diff) cols.push({ id: 'countDiff', label: 'Δ count', num: true, value: (r) => r.countDiff ?? 0, render: (r) => signed(r.countDiff ?? 0) });
+  cols.push({ id: 'avg', label: 'Average (bytes)', num: true, value: (r) => (r.count ? Math.round(r.size / r.count) : 0) });
+  return cols;
+}
+
+export function TracemallocView() {
+  const inputs = useAnalysis((s) => s.inputs);
+  const py = usePython();
+  const { newer, older, all } = pickSnapshots(
+    inputs.filter((e) => e.status === 'done'),
+    py,
+  );
+  const [mode, setMode] = useState<'stats' | 'diff'>(older ? 'diff' : 'stats');
+  const [rows, setRows] = useState<PyRow[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const filters = useMemo(() => currentFilters(py), [py.hideImports, py.patterns]); // eslint-disable-line react-hooks/exhaustive-deps
+  const showDiff = mode === 'diff' && !!older;
+
+  useEffect(() => {
+    if (!newer?.tracemalloc) return;
+    let live = true;
+    setBusy(true);
+    const job = showDiff
+      ? aggregatorApi().pyCompare(newer.tracemalloc, older!.tracemalloc!, py.key, py.cumulative, filters)
+      : aggregatorApi().pyStatistics(newer.tracemalloc, py.key, py.cumulative, filters);
+    job.then((r) => {
+      if (live) {
+        setRows(r);
+        setBusy(false);
+      }
+    });
+    return () => {
+      live = false;
+    };
+  }, [newer?.tracemalloc, older?.tracemalloc, showDiff, py.key, py.cumulative, filters]);
+
+  if (!newer) return null;
+  const cols = columns(showDiff);
+  const totalSize = rows?.reduce((n, r) => n + r.size, 0) ?? 0;
+  const totalDiff = rows?.reduce((n, r) => n + (r.sizeDiff ?? 0), 0) ?? 0;
+  return (
+    <div className="python">
+      <div className="toolbar wrap">
+        <div className="seg" role="group" aria-label="Mode">
+          <button className={mode === 'stats' ? 'on' : ''} onClick={() => setMode('stats')}>
+            Statistics
+          </button>
+          <button className={mode === 'diff' ? 'on' : ''} disabled={!older} onClick={() => setMode('diff')} title={older ? '' : 'Drop a second snapshot to compare'}>
+            Compare
+          </button>
+        </div>
+        <div className="seg" role="group" aria-label="Group by">
+          {(['filename', 'lineno', 'traceback'] as const).map((k) => (
+            <button key={k} className={py.key === k ? 'on' : ''} onClick={() => py.set({ key: k })}>
+              {KEY_LABELS[k]}
+            </button>
+          ))}
+        </div>
+        <label className="check">
+          <input type="checkbox" checked={py.cumulative} disabled={py.key === 'traceback'} onChange={(e) => py.set({ cumulative: e.target.checked })} /> cumulative
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={py.hideImports} onChange={(e) => py.set({ hideImports: e.target.checked })} /> hide <code>&lt;frozen importlib._bootstrap&gt;</code> and{' '}
+          <code>&lt;unknown&gt;</code>
+        </label>
+        <input
+          className="filter"
+          aria-label="Filename patterns"
+          placeholder="fnmatch patterns: +include -exclude, comma separated"
+          defaultValue={py.patterns.split('\n').join(', ')}
+          onBlur={(e) => py.set({ patterns: e.target.value.split(',').map((x) => x.trim()).filter(Boolean).join('\n') })}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+          }}
+        />
+      </div>
+      <div className="toolbar">
+        <label className="check">
+          B (new):
+          <select aria-label="Snapshot B" value={newer.id} onChange={(e) => py.set({ newId: Number(e.target.value) })}>
+            {all.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {older && (
+          <label className="check">
+            A (old):
+            <select aria-label="Snapshot A" value={older.id} onChange={(e) => py.set({ oldId: Number(e.target.value) })}>
+              {all
+                .filter((e) => e !== newer)
+                .map((e) => (
+                  <option key={e.id} value={e.id}>
+                    {e.name}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
+        <span className="muted small" data-testid="py-summary">
+          {busy
+            ? 'computing…'
+            : showDiff
+              ? `${newer.name} vs ${older!.name}: ${fmtInt(totalSize)} bytes now, ${signed(totalDiff)} bytes`
+              : `${newer.name}: ${fmtInt(totalSize)} bytes in ${fmtInt(rows?.length ?? 0)} groups`}
+        </span>
+      </div>
+      {rows && (
+        <VirtualTable
+          key={`${showDiff}-${py.key}`}
+          rows={rows}
+          columns={cols}
+          filterText={(r) => r.key}
+          initialSort={{ id: '', desc: false }}
+          exportName={showDiff ? `tracemalloc-compare-${py.key}` : `tracemalloc-statistics-${py.key}`}
+          testId={showDiff ? 'py-compare' : 'py-stats'}
+          rowKey={(r) => r.key}
+        />
+      )}
+      <p className="muted small">
+        Rows in CPython's order ({showDiff ? 'largest |Δ size| first' : 'largest size first'}); click a column to sort. Numbers are exact bytes, as{' '}
+        <code>{showDiff ? 'Snapshot.compare_to()' : 'Snapshot.statistics()'}</code> gives them.
+      </p>
+    </div>
+  );
+}
