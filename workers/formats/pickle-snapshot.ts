@@ -88,6 +88,36 @@ function decodeWtf8(b: Uint8Array): string {
   }
 }
 
+/**
+ * A list of trace pool rows. While its items are 0, 1, 2, … (the pickler
+ * appends traces in the order it built them) it is only a counter.
+ */
+class TraceSeq {
+  length = 0;
+  private items: number[] | null = null;
+
+  push(row: number): void {
+    if (this.items === null) {
+      if (row === this.length) {
+        this.length++;
+        return;
+      }
+      this.items = Array.from({ length: this.length }, (_, i) => i);
+    }
+    this.items.push(row);
+    this.length++;
+  }
+
+  /** True while the items are exactly 0 … length-1. */
+  get isCounter(): boolean {
+    return this.items === null;
+  }
+
+  rows(): Uint32Array {
+    return this.items ? Uint32Array.from(this.items) : Uint32Array.from({ length: this.length }, (_, i) => i);
+  }
+}
+
 interface PickledObject {
   cls: number;
   /** Dict index of the BUILD state, or -1 before BUILD. */
@@ -122,12 +152,7 @@ export class SnapshotPickleDecoder {
   readonly strings = new StringTableBuilder();
   readonly frames = new FrameTableBuilder();
   readonly stacks = new StackTableBuilder();
-  private readonly pool = {
-    size: new ColumnBuilder(Float64Array, 1024),
-    domain: new ColumnBuilder(Uint32Array, 1024),
-    stack: new ColumnBuilder(Uint32Array, 1024),
-    totalFrames: new ColumnBuilder(Uint32Array, 1024),
-  };
+  private readonly pool: DecodedSnapshot['pool'];
   private readonly warnings: InputWarning[] = [];
 
   // Value stack (tag + number per entry) and mark stack.
@@ -137,11 +162,11 @@ export class SnapshotPickleDecoder {
   private marks = new Int32Array(256);
   private mp = 0;
   // Memo.
-  private mTag = new Uint8Array(1024);
-  private mVal = new Float64Array(1024);
+  private mTag: Uint8Array;
+  private mVal: Float64Array;
   private memoLen = 0;
 
-  private readonly seqs: number[][] = [];
+  private readonly seqs: TraceSeq[] = [];
   private readonly dicts: Map<string, DictEntry>[] = [];
   private readonly objects: PickledObject[] = [];
 
@@ -154,7 +179,26 @@ export class SnapshotPickleDecoder {
   private base = 0;
   private trailing = 0;
 
-  constructor(readonly file: string) {}
+  /**
+   * @param file name used in messages
+   * @param expectedBytes decoded size if known: tables are sized for it up front
+   *   (a Snapshot.dump file spends about 13 bytes per trace)
+   */
+  constructor(
+    readonly file: string,
+    expectedBytes = 0,
+  ) {
+    const traces = Math.max(1024, Math.min(Math.ceil(expectedBytes / 12), 1 << 26));
+    this.pool = {
+      size: new ColumnBuilder(Float64Array, traces),
+      domain: new ColumnBuilder(Uint32Array, traces),
+      stack: new ColumnBuilder(Uint32Array, traces),
+      totalFrames: new ColumnBuilder(Uint32Array, traces),
+    };
+    const memo = Math.max(1024, Math.min(Math.ceil(expectedBytes / 10), 1 << 26));
+    this.mTag = new Uint8Array(memo);
+    this.mVal = new Float64Array(memo);
+  }
 
   get done(): boolean {
     return this.stopped;
@@ -208,18 +252,17 @@ export class SnapshotPickleDecoder {
     }
     const tracesState = this.stateOf(traces.val, 'tracemalloc._Traces');
     const list = tracesState.get('_traces');
-    let seq: number[];
+    let seq: TraceSeq;
     if (list && list.tag === T_SEQ) seq = this.seqs[list.val];
-    else if (list && list.tag === T_EMPTY_TUPLE) seq = [];
+    else if (list && list.tag === T_EMPTY_TUPLE) seq = new TraceSeq();
     else throw this.error('the _Traces object has no "_traces" list');
 
-    const poolRows = this.pool.size.length;
-    let identity = seq.length === poolRows;
-    for (let i = 0; identity && i < seq.length; i++) identity = seq[i] === i;
-    if (!identity && this.emptyTracebacks > 0) {
+    const identity = seq.isCounter && seq.length === this.pool.size.length;
+    const order = identity ? null : seq.rows();
+    if (order && this.emptyTracebacks > 0) {
       // Count only the traces that are really in the list.
       let n = 0;
-      for (const r of seq) if (this.pool.stack.array[r] === 0) n++;
+      for (const r of order) if (this.pool.stack.array[r] === 0) n++;
       this.emptyTracebacks = n;
     }
     if (this.emptyTracebacks > 0) {
@@ -234,7 +277,7 @@ export class SnapshotPickleDecoder {
       frames: this.frames,
       stacks: this.stacks,
       pool: this.pool,
-      order: identity ? null : Uint32Array.from(seq),
+      order,
       rows: seq.length,
       tracebackLimit: limit.val,
       emptyTracebacks: this.emptyTracebacks,
@@ -369,29 +412,29 @@ export class SnapshotPickleDecoder {
       this.sp = sp0 + 1;
       return;
     }
-    let allFrames = n > 0;
-    let allTraces = n > 0;
-    for (let i = sp0; i < this.sp; i++) {
-      if (tags[i] !== T_FRAME) allFrames = false;
-      if (tags[i] !== T_TRACE) allTraces = false;
-    }
-    if (allFrames) {
-      let node = 0;
-      for (let i = this.sp - 1; i >= sp0; i--) node = this.stacks.child(node, vals[i]);
-      tags[sp0] = T_TRACEBACK;
-      vals[sp0] = node;
-      this.sp = sp0 + 1;
-      return;
-    }
-    if (n >= 2 && n <= 4 && this.trace(sp0, n)) return;
-    if (allTraces) {
-      const seq = this.newSeq(at);
-      const list = this.seqs[seq];
-      for (let i = sp0; i < this.sp; i++) list.push(vals[i]);
-      tags[sp0] = T_SEQ;
-      vals[sp0] = seq;
-      this.sp = sp0 + 1;
-      return;
+    const first = n > 0 ? tags[sp0] : 0;
+    // A trace starts with an int (domain, or size on CPython 3.4-3.5).
+    if (first === T_INT && n >= 2 && n <= 4 && this.trace(sp0, n)) return;
+    if (first === T_FRAME || first === T_TRACE) {
+      let same = true;
+      for (let i = sp0 + 1; same && i < this.sp; i++) same = tags[i] === first;
+      if (same && first === T_FRAME) {
+        let node = 0;
+        for (let i = this.sp - 1; i >= sp0; i--) node = this.stacks.child(node, vals[i]);
+        tags[sp0] = T_TRACEBACK;
+        vals[sp0] = node;
+        this.sp = sp0 + 1;
+        return;
+      }
+      if (same) {
+        const seq = this.newSeq(at);
+        const list = this.seqs[seq];
+        for (let i = sp0; i < this.sp; i++) list.push(vals[i]);
+        tags[sp0] = T_SEQ;
+        vals[sp0] = seq;
+        this.sp = sp0 + 1;
+        return;
+      }
     }
     const shape: string[] = [];
     for (let i = sp0; i < this.sp && shape.length < 5; i++) shape.push(this.describe(tags[i], vals[i]));
@@ -443,7 +486,7 @@ export class SnapshotPickleDecoder {
 
   private newSeq(at: number): number {
     if (this.seqs.length >= MAX_CONTAINERS) throw this.errorAt(at, `more than ${MAX_CONTAINERS} lists; a tracemalloc snapshot has one`);
-    this.seqs.push([]);
+    this.seqs.push(new TraceSeq());
     return this.seqs.length - 1;
   }
 
@@ -552,10 +595,17 @@ export class SnapshotPickleDecoder {
           this.marks[this.mp++] = this.sp;
           p += 1;
           continue;
-        case 0x94: // MEMOIZE
-          this.memoPut(this.memoLen, p);
+        case 0x94: {
+          // MEMOIZE (fast path: room in the memo and a value above the innermost mark)
+          const m = this.memoLen;
+          if (m < this.mTag.length && this.sp > (this.mp > 0 ? this.marks[this.mp - 1] : 0)) {
+            this.mTag[m] = this.sTag[this.sp - 1];
+            this.mVal[m] = this.sVal[this.sp - 1];
+            this.memoLen = m + 1;
+          } else this.memoPut(m, p);
           p += 1;
           continue;
+        }
         case 0x71: // BINPUT
           if (p + 2 > end) break outer;
           this.memoPut(buf[p + 1], p);

@@ -28,7 +28,7 @@ export interface TracemallocResult {
 
 /** Reads a tracemalloc snapshot; throws `InputError` naming the file when it is anything else. */
 export async function readTracemalloc(src: ByteSource, ctl?: ReadControl): Promise<TracemallocResult> {
-  const dec = new SnapshotPickleDecoder(src.name);
+  const dec = new SnapshotPickleDecoder(src.name, src.size);
   for await (const chunk of decodedChunks(src, ctl)) {
     dec.push(chunk);
     if (dec.done) {
@@ -41,7 +41,7 @@ export async function readTracemalloc(src: ByteSource, ctl?: ReadControl): Promi
 
 /** Decodes a whole snapshot held in memory (tests, small inputs). */
 export function decodeTracemallocBytes(name: string, bytes: Uint8Array): TracemallocResult {
-  const dec = new SnapshotPickleDecoder(name);
+  const dec = new SnapshotPickleDecoder(name, bytes.length);
   dec.push(bytes);
   return assembleSnapshot(name, dec.finish());
 }
