@@ -528,7 +528,7 @@ export class SnapshotPickleDecoder {
   private run(buf: Uint8Array, end: number): number {
     let p = 0;
     if (this.protocol < 0) {
-      if (end < 2) return 0;
+      if (end < 1) return 0;
       if (buf[0] !== 0x80) {
         throw this.error(
           buf[0] === 0x28 || buf[0] === 0x63 || buf[0] === 0x5d || buf[0] === 0x7d
@@ -536,6 +536,7 @@ export class SnapshotPickleDecoder {
             : 'it does not start with a pickle PROTO opcode',
         );
       }
+      if (end < 2) return 0;
       if (buf[1] < 2 || buf[1] > 5) throw this.error(`pickle protocol ${buf[1]} is not read (protocols 2–5 are)`);
       this.protocol = buf[1];
       p = 2;

@@ -256,6 +256,8 @@ describe('tracemalloc reader on malformed and hostile pickles', () => {
     expect((await refusal(bytes('ctracemalloc\nSnapshot\n)\x81.'))).message).toMatch(/protocol 0 or 1 pickle/);
     expect((await refusal(bytes(0x80, 6, '.'))).message).toMatch(/protocol 6 is not read/);
     expect((await refusal(bytes('hello world'))).message).toMatch(/does not start with a pickle PROTO opcode/);
+    expect((await refusal(bytes('h'))).message).toMatch(/does not start with a pickle PROTO opcode/);
+    expect((await refusal(bytes(0x80))).message).toMatch(/ends at byte 1 before its STOP opcode/);
   });
 
   it('refuses huge lengths without allocating them', async () => {
