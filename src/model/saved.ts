@@ -143,7 +143,7 @@ export interface SavedInputHeader {
   /** Which table groups are present, with their scalar fields. */
   tables: {
     allocations?: { rows: number };
-    tracemalloc?: { file: string; tracebackLimit: number; domains: number[]; traces: number; stacks: number; frames: number; sharedStrings: boolean };
+    tracemalloc?: { file: string; tracebackLimit: number; domains: number[]; traces: number; stacks: number; frames: number };
     objects?: { rows: number; missingRefs: number };
     attribution?: { sites: number };
   };
