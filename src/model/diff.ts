@@ -1,0 +1,106 @@
+/**
+ * The comparison of two snapshots A (before) and B (after): the union of two
+ * `Hierarchy`s (workers/aggregate/hierarchy.ts) matched by name path from the
+ * root, struct of arrays. Built by `diffHierarchies` (workers/diff/diff-hierarchies.ts).
+ *
+ * | column          | type         | meaning                                                                    |
+ * |-----------------|--------------|----------------------------------------------------------------------------|
+ * | parent          | Int32Array   | parent node; -1 for the root (node 0). `parent[i] < i` (parent-first ids)  |
+ * | depth           | Uint16Array  | 0 for the root                                                             |
+ * | name            | Uint32Array  | index into `names`: the node's stable key (library base name, function,    |
+ * |                 |              | `+0xOFFSET`, `file:line`, class, size class)                               |
+ * | group           | Uint32Array  | index into `groups`: display / colour group (B's when the node is in B)    |
+ * | aNode           | Int32Array   | the node's id in A, -1 when A has no such path                             |
+ * | bNode           | Int32Array   | the node's id in B, -1 when B has no such path                             |
+ * | aSelfBytes      | Float64Array | A's usable bytes of allocations whose path ends here (0 when not in A)      |
+ * | bSelfBytes      | Float64Array | same for B                                                                 |
+ * | aTotalBytes     | Float64Array | A's self + descendants                                                     |
+ * | bTotalBytes     | Float64Array |                                                                            |
+ * | aSelfCount      | Float64Array | allocations ending here in A                                               |
+ * | bSelfCount      | Float64Array |                                                                            |
+ * | aTotalCount     | Float64Array |                                                                            |
+ * | bTotalCount     | Float64Array |                                                                            |
+ * | aSelfRequested  | Float64Array | requested bytes (footer / trace) ending here in A                          |
+ * | bSelfRequested  | Float64Array |                                                                            |
+ * | aTotalRequested | Float64Array |                                                                            |
+ * | bTotalRequested | Float64Array |                                                                            |
+ * | status          | Uint8Array   | `DiffStatus` of the node's totals                                          |
+ * | childStart      | Uint32Array  | size + 1 offsets into `children` (CSR)                                     |
+ * | children        | Uint32Array  | child ids, biggest max(aTotalBytes, bTotalBytes) first                     |
+ *
+ * Deltas are always B − A. The flame graph / treemap of a diff draws width by
+ * the larger side and colours by growth: see workers/diff/delta.ts
+ * (`diffWidths`, `growthColumn`, `normalisedDelta`).
+ */
+
+/** What happened to a node between A and B (by total bytes, then total count). */
+export const DiffStatus = {
+  /** Equal bytes and count on both sides. */
+  Same: 0,
+  /** B has more bytes (or, bytes equal, more allocations). */
+  Grown: 1,
+  /** B has fewer bytes (or, bytes equal, fewer allocations). */
+  Shrunk: 2,
+  /** Absent (or empty) in A, present in B. */
+  New: 3,
+  /** Present in A, absent (or empty) in B. */
+  Gone: 4,
+} as const;
+export type DiffStatus = (typeof DiffStatus)[keyof typeof DiffStatus];
+
+/** Stable names of `DiffStatus` values, used as filter names, JSON values and labels. */
+export const DIFF_STATUS_KEYS = ['same', 'grown', 'shrunk', 'new', 'gone'] as const;
+export type DiffStatusKey = (typeof DIFF_STATUS_KEYS)[number];
+
+export interface DiffHierarchy {
+  size: number;
+  parent: Int32Array;
+  depth: Uint16Array;
+  name: Uint32Array;
+  names: string[];
+  group: Uint32Array;
+  groups: string[];
+  aNode: Int32Array;
+  bNode: Int32Array;
+  aSelfBytes: Float64Array;
+  bSelfBytes: Float64Array;
+  aTotalBytes: Float64Array;
+  bTotalBytes: Float64Array;
+  aSelfCount: Float64Array;
+  bSelfCount: Float64Array;
+  aTotalCount: Float64Array;
+  bTotalCount: Float64Array;
+  aSelfRequested: Float64Array;
+  bSelfRequested: Float64Array;
+  aTotalRequested: Float64Array;
+  bTotalRequested: Float64Array;
+  status: Uint8Array;
+  childStart: Uint32Array;
+  children: Uint32Array;
+  /** What each depth means (B's levels, or A's when B has fewer). */
+  levels: string[];
+  /** True when both sides have real requested figures. */
+  hasRequested: boolean;
+  maxDepth: number;
+}
+
+/** One row of the diff table (`diffRows`): a node's values on both sides, deltas B − A. */
+export interface DiffRow {
+  /** Node id in the DiffHierarchy (-1 for rows that come from no hierarchy, e.g. Python compare_to). */
+  node: number;
+  /** Names from the root's child down to the node (the stable key). */
+  path: string[];
+  /** Display text of the key: the path joined with ' › '. */
+  key: string;
+  aBytes: number;
+  bBytes: number;
+  dBytes: number;
+  aCount: number;
+  bCount: number;
+  dCount: number;
+  aRequested: number;
+  bRequested: number;
+  status: DiffStatusKey;
+  /** True when the figures are the node's self values (a path that ends above the requested level). */
+  self: boolean;
+}
