@@ -12,6 +12,7 @@ import { FlameGraph } from './views/flame/FlameGraph.tsx';
 import { Histogram } from './views/histogram/Histogram.tsx';
 import { Treemap } from './views/treemap/Treemap.tsx';
 import { ObjectsView } from './views/objects/ObjectsView.tsx';
+import { AttributionView } from './views/core/AttributionView.tsx';
 import { TracemallocView } from './views/python/TracemallocView.tsx';
 import { Overview } from './views/overview/Overview.tsx';
 import { GroupTable } from './views/table/GroupTable.tsx';
@@ -21,7 +22,7 @@ interface ViewDef {
   label: string;
   key: string;
   /** Shown only when an input of this kind is loaded. */
-  needs?: 'tracemalloc' | 'objects';
+  needs?: 'tracemalloc' | 'objects' | 'core';
 }
 
 const VIEWS: ViewDef[] = [
@@ -32,6 +33,7 @@ const VIEWS: ViewDef[] = [
   { id: 'histogram', label: 'Histogram', key: '5' },
   { id: 'python', label: 'tracemalloc', key: '6', needs: 'tracemalloc' },
   { id: 'objects', label: 'Objects', key: '7', needs: 'objects' },
+  { id: 'callers', label: 'Callers', key: '8', needs: 'core' },
 ];
 
 export function App() {
@@ -39,7 +41,10 @@ export function App() {
   const view = useView((s) => s.view);
   const setView = useView((s) => s.setView);
   const tree = useTree((s) => s.tree);
-  const views = VIEWS.filter((v) => !v.needs || inputs.some((i) => i.status === 'done' && (v.needs === 'tracemalloc' ? i.tracemalloc : i.objects)));
+  const views = VIEWS.filter(
+    (v) => !v.needs || inputs.some((i) => i.status === 'done' && (v.needs === 'tracemalloc' ? i.tracemalloc : v.needs === 'objects' ? i.objects : i.format === 'core')),
+  );
+  const coreBusy = useAnalysis((s) => s.coreBusy);
   const [help, setHelp] = useState(false);
   const [demoError, setDemoError] = useState<string | null>(null);
   const picker = useRef<HTMLInputElement>(null);
@@ -133,6 +138,11 @@ export function App() {
       <main>
         <InputList />
         {summarizing && <div className="muted small">Aggregating…</div>}
+        {coreBusy && (
+          <div className="muted small" role="status">
+            {coreBusy}
+          </div>
+        )}
         {hasData && summary ? (
           <div className="view" data-testid={`view-${view}`}>
             {view === 'overview' && <Overview summary={summary} />}
@@ -142,6 +152,7 @@ export function App() {
             {view === 'table' && <GroupTable summary={summary} />}
             {view === 'python' && <TracemallocView />}
             {view === 'objects' && <ObjectsView />}
+            {view === 'callers' && <AttributionView />}
           </div>
         ) : (
           inputs.length === 0 && <EmptyState onOpen={() => picker.current?.click()} onDemo={demo} />

@@ -10,6 +10,7 @@ import { CancelledError, InputError, type InputWarning } from './io/errors.ts';
 import { BlobSource } from './io/source.ts';
 import type { Progress } from './io/stream.ts';
 import { openInput } from './open-input.ts';
+import { sniff } from './sniff.ts';
 
 export interface ReadOutcome {
   ok: boolean;
@@ -24,6 +25,10 @@ export interface ReadOutcome {
 }
 
 const api = {
+  /** The role of a file, from its content. */
+  async sniff(file: File) {
+    return sniff(new BlobSource(file));
+  },
   async read(file: File, cancel: Int32Array, onProgress: (p: Progress) => void): Promise<ReadOutcome> {
     const src = new BlobSource(file);
     try {

@@ -55,6 +55,14 @@ export const READERS: Partial<Record<Role, () => Promise<Reader>>> = {
       };
     };
   },
+  elf: async () => {
+    const { openBinary } = await import('./elf/binary.ts');
+    return async (src) => {
+      const b = await openBinary(src);
+      // A binary holds no allocations: it names the functions of a core dropped with it.
+      return { format: 'elf', warnings: [], info: { buildId: b.buildId, type: b.type === 2 ? 'executable' : 'shared object', symbols: b.symbols.funcAddr.length } };
+    };
+  },
   core: async () => {
     const { readCore } = await import('./formats/core.ts');
     return async (src, ctl) => {

@@ -2,7 +2,7 @@
 export const SHORTCUTS: [string, string][] = [
   ['o', 'Open files…'],
   ['d', 'Open the demo analysis'],
-  ['1 … 7', 'Overview / Flame graph / Treemap / Table / Histogram / tracemalloc / Objects'],
+  ['1 … 8', 'Overview / Flame graph / Treemap / Table / Histogram / tracemalloc / Objects / Callers'],
   ['/', 'Search names'],
   ['↑ ↓ ← →', 'Flame graph: move the selection (parent, child, siblings)'],
   ['Enter / Backspace', 'Flame graph: zoom to the selection / zoom out'],

@@ -8,6 +8,8 @@ import type { AggregateApi } from '../../workers/aggregate.worker.ts';
 import type { ReaderApi, ReadOutcome } from '../../workers/reader.worker.ts';
 import type { Progress } from '../../workers/io/stream.ts';
 import type { AnalysisSummary } from '../../workers/aggregate/summary.ts';
+import type { CoreApi } from '../../workers/core.worker.ts';
+import type { Sniffed } from '../../workers/sniff.ts';
 
 const POOL_SIZE = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 0));
 
@@ -73,4 +75,28 @@ export function aggregatorApi(): Comlink.Remote<AggregateApi> {
 
 export async function summarizeInWorker(tables: AllocationTable[]): Promise<AnalysisSummary> {
   return aggregatorApi().summarize(tables);
+}
+
+let coreWorker: Comlink.Remote<CoreApi> | null = null;
+
+/** The core worker (created on first use): holds open core dumps. */
+export function coreApi(): Comlink.Remote<CoreApi> {
+  if (!coreWorker) {
+    const worker = new Worker(new URL('../../workers/core.worker.ts', import.meta.url), { type: 'module', name: 'core' });
+    coreWorker = Comlink.wrap<CoreApi>(worker);
+  }
+  return coreWorker;
+}
+
+export async function sniffInWorker(file: File): Promise<Sniffed> {
+  const slot = await acquire();
+  try {
+    return await slot.api.sniff(file);
+  } finally {
+    release(slot);
+  }
+}
+
+export async function openCoreInWorker(id: number, file: File, cancel: Int32Array, onProgress: (p: Progress) => void): Promise<ReadOutcome> {
+  return coreApi().open(id, file, cancel, Comlink.proxy(onProgress));
 }

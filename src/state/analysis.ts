@@ -8,7 +8,8 @@ import type { AllocationTable } from '../model/allocations.ts';
 import type { ObjectTable } from '../model/objects.ts';
 import type { TracemallocSnapshot } from '../model/traces.ts';
 import type { AnalysisSummary } from '../../workers/aggregate/summary.ts';
-import { newCancelFlag, readInWorker, summarizeInWorker } from '../pipeline/workers.ts';
+import type { AttributionData } from '../../workers/core-session.ts';
+import { coreApi, newCancelFlag, openCoreInWorker, readInWorker, sniffInWorker, summarizeInWorker } from '../pipeline/workers.ts';
 import { pickSnapshots, usePython } from './python.ts';
 import { rebuildTree, type TreeSource } from './tree.ts';
 import { useView } from './view.ts';
@@ -32,12 +33,31 @@ export interface InputEntry {
   warnings: string[];
   error?: string;
   cancel: Int32Array;
+  /** The dropped file, kept for inputs read again later (ELF binaries for symbols). */
+  file?: File;
+  /** For a core: its heap walk's table with class names from vtables (when no chap list names them). */
+  classified?: AllocationTable;
+  /** For a core: binaries already given to its session. */
+  binariesGiven?: number[];
+}
+
+/** The core analysis of an analysis that holds a core dump. */
+export interface CoreAnalysis {
+  coreId: number;
+  /** The chap list whose allocation boundaries were used, or null for the heap walk's own. */
+  listId: number | null;
+  attribution: AttributionData;
+  /** Binaries matched (names). */
+  binaries: string[];
 }
 
 interface AnalysisState {
   inputs: InputEntry[];
   summary: AnalysisSummary | null;
   summarizing: boolean;
+  core: CoreAnalysis | null;
+  /** Work in progress on the core (symbols, attribution), or null. */
+  coreBusy: string | null;
   addFiles(files: File[]): Promise<void>;
   cancel(id: number): void;
   remove(id: number): void;
@@ -57,7 +77,7 @@ function treeSource(): TreeSource {
   const inputs = useAnalysis.getState().inputs.filter((e) => e.status === 'done');
   const { newer } = pickSnapshots(inputs, usePython.getState());
   if (newer?.tracemalloc) return { kind: 'traceback', snapshot: newer.tracemalloc };
-  const tables = inputs.filter((e) => e.table).map((e) => e.table!);
+  const tables = useAnalysis.getState().tables();
   return tables.length ? { kind: 'typeSize', tables } : { kind: 'none' };
 }
 
@@ -65,6 +85,23 @@ function treeSource(): TreeSource {
 usePython.subscribe((s, prev) => {
   if (s.newId !== prev.newId) void rebuildTree(treeSource());
 });
+
+/** The chap list whose boundaries a core's attribution uses: the one with the most in-use rows. */
+function pickList(done: InputEntry[]): InputEntry | undefined {
+  let best: InputEntry | undefined;
+  let bestUsed = 0;
+  for (const e of done) {
+    if (e.format !== 'chap-list' || !e.table) continue;
+    let used = 0;
+    const st = e.table.state;
+    for (let i = 0; i < e.table.rows; i++) if (st[i] !== 1 && st[i] !== 5) used++;
+    if (used > bestUsed) {
+      best = e;
+      bestUsed = used;
+    }
+  }
+  return best;
+}
 
 export const useAnalysis = create<AnalysisState>((set, get) => {
   const patch = (id: number, p: Partial<InputEntry>) =>
@@ -96,7 +133,10 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
       cancel: newCancelFlag(),
     };
     set((s) => ({ inputs: [...s.inputs, entry] }));
-    const out = await readInWorker(file, entry.cancel, (p) => patch(id, { bytesRead: p.bytesRead }));
+    const onProgress = (p: { bytesRead: number }) => patch(id, { bytesRead: p.bytesRead });
+    const role = await sniffInWorker(file);
+    // Cores stay open in the core worker (attribution and the inspector read them later).
+    const out = role.role === 'core' ? await openCoreInWorker(id, file, entry.cancel, onProgress) : await readInWorker(file, entry.cancel, onProgress);
     if (!get().inputs.some((e) => e.id === id)) return; // removed meanwhile
     const finishedAt = performance.now();
     if (out.ok) {
@@ -111,23 +151,68 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
         rows: out.table?.rows ?? 0,
         info: out.info,
         warnings: out.warnings.map((w) => w.message),
+        file: out.format === 'elf' ? file : undefined,
       });
     } else {
       patch(id, { status: out.cancelled ? 'cancelled' : 'error', finishedAt, error: out.error });
     }
   }
 
+  /**
+   * With a core: give it the dropped binaries, attribute its allocations to
+   * malloc callers (footers) using a chap list's boundaries when one was dropped,
+   * and name classes from vtables when no list names them.
+   */
+  async function analyzeCore(): Promise<void> {
+    const done = get().inputs.filter((e) => e.status === 'done');
+    const core = done.find((e) => e.format === 'core');
+    if (!core) {
+      set({ core: null });
+      return;
+    }
+    const api = coreApi();
+    const bins = done.filter((e) => e.format === 'elf' && e.file && !(core.binariesGiven ?? []).includes(e.id));
+    if (bins.length) {
+      set({ coreBusy: `Reading symbols of ${bins.map((b) => b.name).join(', ')}…` });
+      await api.addBinaries(core.id, bins.map((b) => b.file!));
+      patch(core.id, { binariesGiven: [...(core.binariesGiven ?? []), ...bins.map((b) => b.id)] });
+    }
+    const list = pickList(done);
+    set({ coreBusy: 'Attributing allocations to their callers…' });
+    const attribution = await api.attribute(core.id, list?.table ?? null);
+    if (!list && !core.classified) {
+      set({ coreBusy: 'Naming classes from vtables…' });
+      patch(core.id, { classified: await api.classifiedTable(core.id) });
+    }
+    const binaries = done.filter((e) => e.format === 'elf').map((e) => e.name);
+    set({ core: { coreId: core.id, listId: list?.id ?? null, attribution, binaries }, coreBusy: null });
+  }
+
   return {
     inputs: [],
     summary: null,
     summarizing: false,
+    core: null,
+    coreBusy: null,
+    /**
+     * The allocation tables the views aggregate. A core's heap walk stands for
+     * its allocations only when no chap list was dropped with it (the list's
+     * boundaries are chap's, and counting both would count twice).
+     */
     tables() {
-      return get()
-        .inputs.filter((e) => e.status === 'done' && e.table)
-        .map((e) => e.table!);
+      const done = get().inputs.filter((e) => e.status === 'done' && e.table);
+      const hasList = done.some((e) => e.format === 'chap-list');
+      return done.filter((e) => !(e.format === 'core' && hasList)).map((e) => e.classified ?? e.table!);
     },
     async addFiles(files) {
       await Promise.all(files.map((f) => readOne(f)));
+      try {
+        await analyzeCore();
+      } catch (e) {
+        set({ coreBusy: null, core: null });
+        const core = get().inputs.find((x) => x.format === 'core');
+        if (core) patch(core.id, { warnings: [...core.warnings, `attribution failed: ${(e as Error).message}`] });
+      }
       await resummarize();
     },
     cancel(id) {
@@ -137,12 +222,16 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
     remove(id) {
       const e = get().inputs.find((x) => x.id === id);
       if (e) Atomics.store(e.cancel, 0, 1);
+      if (e?.format === 'core') void coreApi().close(id);
       set((s) => ({ inputs: s.inputs.filter((x) => x.id !== id) }));
-      void resummarize();
+      void analyzeCore()
+        .catch(() => set({ core: null, coreBusy: null }))
+        .then(resummarize);
     },
     clear() {
       for (const e of get().inputs) Atomics.store(e.cancel, 0, 1);
-      set({ inputs: [], summary: null });
+      for (const e of get().inputs) if (e.format === 'core') void coreApi().close(e.id);
+      set({ inputs: [], summary: null, core: null, coreBusy: null });
       summaryGeneration++;
       void rebuildTree({ kind: 'none' });
       useView.getState().setSource('');

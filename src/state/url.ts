@@ -4,7 +4,7 @@
  */
 export const URL_VERSION = 1;
 
-export type ViewId = 'overview' | 'flame' | 'treemap' | 'histogram' | 'table' | 'python' | 'objects';
+export type ViewId = 'overview' | 'flame' | 'treemap' | 'histogram' | 'table' | 'python' | 'objects' | 'callers' | 'heap';
 export type MetricId = 'bytes' | 'count' | 'requested';
 
 export interface UrlState {
@@ -21,7 +21,7 @@ export interface UrlState {
 
 export const DEFAULT_URL_STATE: UrlState = { view: 'overview', node: [], zoom: [], q: '', metric: 'bytes', sort: 'size', inverted: false, src: '' };
 
-const VIEWS: ViewId[] = ['overview', 'flame', 'treemap', 'histogram', 'table', 'python', 'objects'];
+const VIEWS: ViewId[] = ['overview', 'flame', 'treemap', 'histogram', 'table', 'python', 'objects', 'callers', 'heap'];
 
 function encodePath(p: string[]): string {
   return p.map(encodeURIComponent).join('/');

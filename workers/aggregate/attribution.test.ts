@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { pluginMean, pluginSize, pluginSizesLine } from './plugin-format.ts';
 import { describe, expect, it } from 'vitest';
 import { AllocationTableBuilder, AllocState } from '../../src/model/allocations.ts';
 import { StringTable } from '../../src/model/strings.ts';
@@ -9,53 +10,22 @@ import { openCore, type CoreFile } from '../elf/core.ts';
 import { readChapList } from '../formats/chap-list.ts';
 import { NodeFileSource } from '../io/node-source.ts';
 import { loadModules } from '../symbols/modules.ts';
-import { attribute, attributeWithModules, type Attribution, type Sizes } from './attribution.ts';
+import { attribute, attributeWithModules, type Attribution } from './attribution.ts';
 
 const DIR = ['fixtures', 'heapgen'];
 const DEBUG = '/usr/lib/debug/.build-id';
 // glibc's separate debug files (Debian libc6-dbg) for the libc and ld.so mapped in the heapgen cores.
 const GLIBC_DEBUG = [`${DEBUG}/93/ac61ec5a8eb1396f9fbd350e3169a558528a40.debug`, `${DEBUG}/7e/bc65e52f2bbea498b4040fa92f7238377aaba9.debug`];
 
-/** Python's `round(x / 1024**i, 2)` then `str()`, as malloc_tracer's `convert_size` prints, computed exactly. */
-function pySize(bytes: number): string {
-  if (bytes === 0) return '0B';
-  const names = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (i + 1 < names.length && 1024 ** (i + 1) <= bytes) i++;
-  const q = BigInt(bytes) * 100n;
-  const d = 1024n ** BigInt(i);
-  let n = q / d;
-  const rem = q % d;
-  if (rem * 2n > d || (rem * 2n === d && n % 2n === 1n)) n += 1n; // half to even, on the exact value
-  const v = Number(n) / 100;
-  return `${Number.isInteger(v) ? v.toFixed(1) : String(v)}${names[i]}`;
-}
-
-/** Python's f"{user/count:.2f}" (half-even on the exact binary value of the quotient). */
-function pyMean(user: number, count: number): string {
-  const x = user / count;
-  const s = x.toFixed(2);
-  const three = x * 1000;
-  if (Number.isInteger(three) && three % 10 === 5) {
-    const down = Math.floor(x * 100);
-    return ((down % 2 === 0 ? down : down + 1) / 100).toFixed(2);
-  }
-  return s;
-}
-
-function line(s: Sizes): string {
-  return `Sizes: User=${pySize(s.user)}, Mem=${pySize(s.mem)}, Chunk=${pySize(s.chunk)}; Count=${s.count}; PerAllocMean=${pyMean(s.user, s.count)}b`;
-}
-
 /** Our answer, printed the way the gdb plugin's heap_total prints it. */
 function render(a: Attribution, list: string, libs: string[]): string[] {
-  const out = [`Chap file is set: ${list}`, `### Total memory allocations ${line(a.total)}`];
-  for (const l of a.libraries) out.push(`Lib: "${l.name}": ${line(l.sizes)}`);
+  const out = [`Chap file is set: ${list}`, `### Total memory allocations ${pluginSizesLine(a.total)}`];
+  for (const l of a.libraries) out.push(`Lib: "${l.name}": ${pluginSizesLine(l.sizes)}`);
   for (const name of libs) {
     const l = a.libraries.find((x) => x.name === name);
     if (!l) continue;
-    out.push(`### Memory allocations for library "${name}". Total ${line(l.sizes)}`);
-    for (const f of l.functions) out.push(`Func: "${f.name}": ${line(f.sizes)}`);
+    out.push(`### Memory allocations for library "${name}". Total ${pluginSizesLine(l.sizes)}`);
+    for (const f of l.functions) out.push(`Func: "${f.name}": ${pluginSizesLine(f.sizes)}`);
   }
   return out;
 }
@@ -73,12 +43,12 @@ async function run(phase: number, extra: string[]): Promise<{ a: Attribution; co
   return { a: await attribute(core, list.table, bins), core };
 }
 
-describe('pySize / pyMean', () => {
+describe('pluginSize / pluginMean', () => {
   it('round like Python', () => {
-    expect(pySize(1152)).toBe('1.12KB'); // 1.125 exactly: half to even
-    expect(pySize(72704)).toBe('71.0KB');
-    expect(pySize(472)).toBe('472.0B');
-    expect(pyMean(8, 2)).toBe('4.00');
+    expect(pluginSize(1152)).toBe('1.12KB'); // 1.125 exactly: half to even
+    expect(pluginSize(72704)).toBe('71.0KB');
+    expect(pluginSize(472)).toBe('472.0B');
+    expect(pluginMean(8, 2)).toBe('4.00');
   });
 });
 

@@ -1,0 +1,103 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { dropFiles, screenshot, shared, sharedMissing } from './support.ts';
+
+/** glibc's separate debug files for the libc and ld.so of the heapgen cores (Debian's libc6-dbg), when installed. */
+const GLIBC_DEBUG = ['/usr/lib/debug/.build-id/93/ac61ec5a8eb1396f9fbd350e3169a558528a40.debug', '/usr/lib/debug/.build-id/7e/bc65e52f2bbea498b4040fa92f7238377aaba9.debug'];
+
+interface RefRow {
+  name: string;
+  /** `|count|User|Mem|Chunk|mean` as the attribution table shows it with plugin-style sizes. */
+  cells: string;
+}
+
+function cells(m: RegExpExecArray): string {
+  return `|${Number(m[5]).toLocaleString('en-US')}|${m[2]}|${m[3]}|${m[4]}|${m[6]}b`;
+}
+
+/** The library rows and per-library function rows of a heap_total.txt. */
+function heapTotal(phase: number): { libs: RefRow[]; funcs: Map<string, RefRow[]> } {
+  const text = readFileSync(shared(`fixtures/heapgen/core.phase${phase}.heap_total.txt`), 'utf8');
+  const libs: RefRow[] = [];
+  const funcs = new Map<string, RefRow[]>();
+  let current = '';
+  for (const line of text.split('\n')) {
+    let m = /^Lib: "(.*)": Sizes: User=(\S+), Mem=(\S+), Chunk=(\S+); Count=(\d+); PerAllocMean=([\d.]+)b/.exec(line);
+    if (m) libs.push({ name: m[1], cells: cells(m) });
+    m = /^### Memory allocations for library "(.*)"\./.exec(line);
+    if (m) funcs.set((current = m[1]), []);
+    m = /^Func: "(.*)": Sizes: User=(\S+), Mem=(\S+), Chunk=(\S+); Count=(\d+); PerAllocMean=([\d.]+)b/.exec(line);
+    if (m) funcs.get(current)!.push({ name: m[1], cells: cells(m) });
+  }
+  return { libs, funcs };
+}
+
+/** Row text (cells joined) of the attribution table, as the plugin would print the sizes. */
+async function rowFor(page: Page, parts: string[]): Promise<string> {
+  // Filter first: the table is virtualized, so only rows near the viewport exist in the page.
+  await page.getByLabel('Filter rows').fill(parts[parts.length - 1]);
+  const rows = page.getByTestId('attribution-row');
+  await expect(rows.first()).toBeVisible();
+  for (const r of await rows.all()) {
+    const cells = await r.locator('.vcell').allTextContents();
+    if (parts.every((p, i) => cells[i] === p)) return cells.join('|');
+  }
+  return `no row ${parts.join(' / ')}`;
+}
+
+test('core + chap list + binaries: library → function attribution equals the gdb plugin\'s heap_total', async ({ page }) => {
+  const missing = sharedMissing('fixtures/heapgen/core.phase1.gz');
+  test.skip(!!missing, `skipped: ${missing}`);
+  const debug = GLIBC_DEBUG.filter((p) => existsSync(p));
+  await page.goto('/');
+  await dropFiles(page, [
+    { path: shared('fixtures/heapgen/core.phase1.gz') },
+    { path: shared('fixtures/heapgen/core.phase1.list_used') },
+    { path: shared('fixtures/heapgen/heapgen') },
+    { path: shared('fixtures/heapgen/libwidgets.so') },
+    ...debug.map((path) => ({ path })),
+  ]);
+  await expect(page.getByTestId('input').filter({ hasText: 'core.phase1.gz' })).toContainText('core dump');
+  await expect(page.getByTestId('input').filter({ hasText: 'libwidgets.so' })).toContainText('ELF binary');
+  // The list's boundaries are used: totals are chap's, counted once.
+  await expect(page.getByTestId('stat-used-count')).toHaveText('26,343');
+  await expect(page.getByTestId('stat-used-bytes')).toHaveText('3,413,480');
+  await page.keyboard.press('8');
+  await expect(page.getByTestId('attribution-source')).toContainText('malloc_tracer footers on 26,341 of 26,343');
+  await expect(page.getByTestId('attribution-source')).toContainText('the chap list core.phase1.list_used');
+  await page.getByLabel('sizes as the gdb plugin prints them').check();
+  const ref = heapTotal(1);
+  const exactNames = debug.length === GLIBC_DEBUG.length;
+  for (const lib of ref.libs) {
+    // Without glibc's debug files, gdb's names for ld.so and libc cannot be reproduced (the figures can).
+    if (!exactNames && /ld-linux|libc\.so/.test(lib.name)) continue;
+    expect(await rowFor(page, [lib.name]), lib.name).toBe(lib.name + lib.cells);
+  }
+  await screenshot(page, 'callers-libraries');
+  await page.getByRole('button', { name: 'Function', exact: true }).click();
+  for (const lib of ['/srv/heapgen/libwidgets.so', '/srv/heapgen/heapgen']) {
+    for (const f of ref.funcs.get(lib)!) {
+      expect(await rowFor(page, [lib, f.name]), f.name).toBe(`${lib}|${f.name}${f.cells}`);
+    }
+  }
+  await screenshot(page, 'callers-functions');
+});
+
+test('a core alone: the heap walk gives chap\'s totals, vtables name the classes, attribution works without the list', async ({ page }) => {
+  const missing = sharedMissing('fixtures/heapgen/core.phase1.gz');
+  test.skip(!!missing, `skipped: ${missing}`);
+  await page.goto('/');
+  await dropFiles(page, [{ path: shared('fixtures/heapgen/core.phase1.gz') }]);
+  await expect(page.getByTestId('stat-used-count')).toHaveText('26,343');
+  await expect(page.getByTestId('stat-used-bytes')).toHaveText('3,413,480');
+  await expect(page.getByTestId('stat-free-count')).toHaveText('26');
+  await expect(page.getByTestId('stat-free-bytes')).toHaveText('61,512');
+  const top = page.getByTestId('top-types');
+  await expect(top.locator('tr', { hasText: 'widgets::Circle' })).toContainText('4,000');
+  await expect(top.locator('tr', { hasText: 'widgets::Rect' })).toContainText('2,000');
+  await screenshot(page, 'core-alone-overview');
+  await page.keyboard.press('8');
+  await expect(page.getByTestId('attribution-total')).toContainText('Count=26,343');
+  await expect(page.getByTestId('attribution-source')).toContainText("the core's own heap walk");
+  await expect(page.getByTestId('attribution-row').filter({ hasText: '/srv/heapgen/libwidgets.so' })).toContainText('7,503');
+});

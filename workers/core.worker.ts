@@ -1,0 +1,56 @@
+/**
+ * Core worker: keeps each dropped core dump open (a `CoreSession`) so that
+ * attribution, class names and the inspector can read its memory later.
+ */
+import * as Comlink from 'comlink';
+import type { AllocationTable } from '../src/model/allocations.ts';
+import { CoreSession } from './core-session.ts';
+import { CancelledError, InputError } from './io/errors.ts';
+import { BlobSource } from './io/source.ts';
+import type { Progress } from './io/stream.ts';
+import type { ReadOutcome } from './reader.worker.ts';
+
+const sessions = new Map<number, CoreSession>();
+
+function session(id: number): CoreSession {
+  const s = sessions.get(id);
+  if (!s) throw new Error(`core ${id} is not open`);
+  return s;
+}
+
+const api = {
+  async open(id: number, file: File, cancel: Int32Array, onProgress: (p: Progress) => void): Promise<ReadOutcome> {
+    try {
+      const s = await CoreSession.open(new BlobSource(file), { cancel, onProgress });
+      sessions.set(id, s);
+      return { ok: true, format: 'core', table: s.table, warnings: s.warnings, info: s.info as unknown as Record<string, unknown> };
+    } catch (e) {
+      if (e instanceof CancelledError) return { ok: false, cancelled: true, error: e.message, warnings: [] };
+      const message = e instanceof InputError ? e.message : `${file.name}: could not be read as a core dump: ${(e as Error)?.message ?? String(e)}`;
+      return { ok: false, error: message, warnings: [] };
+    }
+  },
+  async addBinaries(id: number, files: File[]) {
+    return session(id).addBinaries(files.map((f) => new BlobSource(f)));
+  },
+  async attribute(id: number, list: AllocationTable | null) {
+    return session(id).attribute(list ?? undefined);
+  },
+  /** The heap walk's table with class names from vtables in its type column. */
+  async classifiedTable(id: number): Promise<AllocationTable> {
+    const s = session(id);
+    const sig = await s.classes();
+    return { ...s.table, type: sig.rowClass, strings: sig.strings };
+  },
+  async inspect(id: number, key: string, table: AllocationTable | null, row: number, limit?: number) {
+    return session(id).inspect(key, table, row, limit);
+  },
+  async close(id: number) {
+    const s = sessions.get(id);
+    sessions.delete(id);
+    await s?.close();
+  },
+};
+
+export type CoreApi = typeof api;
+Comlink.expose(api);
