@@ -95,14 +95,21 @@ export interface HeapgenPhase {
   attribution: Attribution;
   table: AllocationTable;
   core: CoreFile;
+  /** Closes the core and its file. */
+  close(): Promise<void>;
 }
 
 /** Attribution of heapgen phase N from its core, chap's list_used and the two heapgen binaries (+ glibc debug files when present). */
 export async function attributeHeapgen(phase: number, withGlibcDebug = HAVE_GLIBC_DEBUG): Promise<HeapgenPhase> {
-  const core = await openCore(await NodeFileSource.open(sharedPath(...HEAPGEN, `core.phase${phase}.gz`)));
+  const src = await NodeFileSource.open(sharedPath(...HEAPGEN, `core.phase${phase}.gz`));
+  const core = await openCore(src);
   const table = (await withSource(sharedPath(...HEAPGEN, `core.phase${phase}.list_used`), (s) => readChapList(s))).table;
   const paths = [sharedPath(...HEAPGEN, 'heapgen'), sharedPath(...HEAPGEN, 'libwidgets.so'), ...(withGlibcDebug ? GLIBC_DEBUG : [])];
   const bins: Binary[] = [];
   for (const p of paths) bins.push(await withSource(p, (s) => openBinary(s)));
-  return { attribution: await attribute(core, table, bins), table, core };
+  const close = async () => {
+    await core.close();
+    await src.close();
+  };
+  return { attribution: await attribute(core, table, bins), table, core, close };
 }

@@ -120,8 +120,8 @@ describeShared('heapgen phase 1 → phase 2 by function, against both heap_total
     d = diffHierarchies(attributionHierarchy(p1.attribution, p1.table), attributionHierarchy(p2.attribution, p2.table));
   }, 120_000);
   afterAll(async () => {
-    await p1?.core.close();
-    await p2?.core.close();
+    await p1?.close();
+    await p2?.close();
   });
 
   it('app::leak_cache grows and widgets::make_shapes shrinks, with the heap_total numbers', () => {

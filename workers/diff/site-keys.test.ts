@@ -109,7 +109,7 @@ describeShared('attributionHierarchy vs the gdb plugin heap_total (heapgen)', HE
         h = attributionHierarchy(p.attribution, p.table);
       }, 60_000);
       afterAll(async () => {
-        await p?.core.close();
+        await p?.close();
       });
 
       it("the root equals the table's in-use totals and heap_total's total row", () => {
