@@ -13,6 +13,8 @@ commands:
   stats SNAP --by filename|lineno|traceback [--cumulative] [--json]   tracemalloc statistics, as CPython's
   diff OLD NEW --by filename|lineno|traceback [--cumulative] [--json]   tracemalloc compare_to, as CPython's
   list --used|--free CORE    chap's list used / list free from the core's glibc heap walk
+  compare A B [--list-a LIST --list-b LIST] [--bin FILE...] [--by library|function|site|class|sizeclass] [--json]
+                             snapshot A against B (cores, chap lists), sorted by |Δ bytes|; tracemalloc: use diff
   meliae DUMP [--dominators N] [--by size|count] [--no-collapse] [--json]
                              meliae's summarize() table of a dump, largest retained sizes
   help                       this text
