@@ -101,3 +101,47 @@ test('a core alone: the heap walk gives chap\'s totals, vtables name the classes
   await expect(page.getByTestId('attribution-source')).toContainText("the core's own heap walk");
   await expect(page.getByTestId('attribution-row').filter({ hasText: '/srv/heapgen/libwidgets.so' })).toContainText('7,503');
 });
+
+test('heap map and inspector: a Rect shows its class, its footer and its label string', async ({ page }) => {
+  const missing = sharedMissing('fixtures/heapgen/core.phase1.gz');
+  test.skip(!!missing, `skipped: ${missing}`);
+  await page.goto('/');
+  await dropFiles(page, [
+    { path: shared('fixtures/heapgen/core.phase1.gz') },
+    { path: shared('fixtures/heapgen/core.phase1.list_used') },
+    { path: shared('fixtures/heapgen/heapgen') },
+    { path: shared('fixtures/heapgen/libwidgets.so') },
+  ]);
+  await expect(page.getByTestId('stat-used-count')).toHaveText('26,343');
+  // The largest allocation opens in the inspector with its bytes.
+  await page.getByTestId('largest-row').first().click();
+  await expect(page.getByTestId('inspector')).toContainText('0x7fc69669a010');
+  await expect(page.getByTestId('hexdump')).toBeVisible();
+  await page.getByRole('button', { name: 'Close inspector' }).click();
+
+  await page.keyboard.press('9');
+  await expect(page.getByTestId('arenas')).toContainText('(main)');
+  const strips = page.getByTestId('heap-strip');
+  await expect(strips.first()).toBeVisible();
+  await screenshot(page, 'heap-map');
+  // Click across the biggest region until a Rect is listed.
+  const box = (await strips.first().boundingBox())!;
+  let found = false;
+  for (let x = 2; x < box.width && !found; x += box.width / 40) {
+    await page.mouse.click(box.x + x, box.y + box.height / 2);
+    const rows = page.getByTestId('range-rows-row').filter({ hasText: 'widgets::Rect' });
+    found = (await rows.count()) > 0;
+  }
+  expect(found).toBe(true);
+  await page.getByTestId('range-rows-row').filter({ hasText: 'widgets::Rect' }).first().click();
+  const insp = page.getByTestId('inspector');
+  await expect(page.getByTestId('insp-class')).toHaveText('widgets::Rect');
+  await expect(page.getByTestId('insp-footer')).toContainText('widgets::make_shapes(unsigned long)');
+  await expect(insp).toContainText(/"rect-label-number-\d+"/);
+  await screenshot(page, 'inspector');
+  // Follow the label pointer to the string's own allocation.
+  await insp.getByRole('button', { name: /rect-label-number/ }).first().click();
+  await expect(page.getByTestId('hex-ascii').first()).toContainText('rect-lab');
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByTestId('insp-class')).toHaveText('widgets::Rect');
+});

@@ -19,7 +19,7 @@ test.describe('tracemalloc snapshots', () => {
     const golden = JSON.parse(gunzipSync(readFileSync(shared('fixtures/tracemalloc/golden.json.gz'))).toString('utf8'));
     await page.goto('/');
     await dropFiles(page, [{ path: shared('fixtures/tracemalloc/before.tracemalloc') }, { path: shared('fixtures/tracemalloc/after.tracemalloc') }]);
-    await expect(page.getByTestId('input').filter({ hasText: 'after.tracemalloc' })).toContainText('249,810 rows');
+    await expect(page.getByTestId('input').filter({ hasText: 'after.tracemalloc' })).toContainText('249,810 traces');
     await page.keyboard.press('6');
     // Compare (default with two snapshots), grouped by line: CPython's first rows, in its order.
     const rows = page.getByTestId('py-compare-row');

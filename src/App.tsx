@@ -13,6 +13,8 @@ import { Histogram } from './views/histogram/Histogram.tsx';
 import { Treemap } from './views/treemap/Treemap.tsx';
 import { ObjectsView } from './views/objects/ObjectsView.tsx';
 import { AttributionView } from './views/core/AttributionView.tsx';
+import { Inspector } from './views/inspector/Inspector.tsx';
+import { HeapView } from './views/heap/HeapView.tsx';
 import { TracemallocView } from './views/python/TracemallocView.tsx';
 import { Overview } from './views/overview/Overview.tsx';
 import { GroupTable } from './views/table/GroupTable.tsx';
@@ -34,6 +36,7 @@ const VIEWS: ViewDef[] = [
   { id: 'python', label: 'tracemalloc', key: '6', needs: 'tracemalloc' },
   { id: 'objects', label: 'Objects', key: '7', needs: 'objects' },
   { id: 'callers', label: 'Callers', key: '8', needs: 'core' },
+  { id: 'heap', label: 'Heap map', key: '9' },
 ];
 
 export function App() {
@@ -153,6 +156,7 @@ export function App() {
             {view === 'python' && <TracemallocView />}
             {view === 'objects' && <ObjectsView />}
             {view === 'callers' && <AttributionView />}
+            {view === 'heap' && <HeapView />}
           </div>
         ) : (
           inputs.length === 0 && <EmptyState onOpen={() => picker.current?.click()} onDemo={demo} />
@@ -160,6 +164,7 @@ export function App() {
       </main>
       {dragging && <div className="drop-overlay">Drop to add to the analysis</div>}
       {help && <HelpDialog onClose={() => setHelp(false)} />}
+      <Inspector />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import type { ObjectTable } from '../src/model/objects.ts';
 import { dominatorLevel, forgetObjects, objectDetails, summaryOf } from './graph/views.ts';
 import type { TracemallocSnapshot } from '../src/model/traces.ts';
 import { summarize } from './aggregate/summary.ts';
+import { clusterRanges, heapMap, rowsInRange } from './aggregate/heap-map.ts';
 import { stackTree, typeSizeTree } from './aggregate/trees.ts';
 import type { TraceFilter } from './python/filters.ts';
 import type { KeyType } from './python/statistics.ts';
@@ -27,6 +28,13 @@ const api = {
   },
   pyCompare(newSnap: TracemallocSnapshot, oldSnap: TracemallocSnapshot, key: KeyType, cumulative: boolean, filters: TraceFilter[]) {
     return pyCompare(newSnap, oldSnap, key, cumulative, filters);
+  },
+  /** Heap map over the given ranges (a core's heap regions), or over address clusters of the tables. */
+  heapMap(tables: AllocationTable[], ranges: { start: number; end: number; label?: string }[] | null, bins: number) {
+    return heapMap(tables, ranges ?? clusterRanges(tables), bins);
+  },
+  rowsInRange(tables: AllocationTable[], start: number, end: number) {
+    return rowsInRange(tables, start, end);
   },
   objectSummary(table: AllocationTable, objects: ObjectTable) {
     return summaryOf(table, objects);

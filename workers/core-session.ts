@@ -36,6 +36,7 @@ export interface InspectResult {
   size: number;
   state: number;
   type: string;
+  pointerSize: number;
   /** The first `min(size, limit)` bytes, or null when the core lacks them. */
   bytes: Uint8Array | null;
   truncated: boolean;
@@ -173,6 +174,7 @@ export class CoreSession {
       size,
       state: t.state[row],
       type: strings.get(t.type[row]),
+      pointerSize: w,
       bytes,
       truncated: n < size,
       words,

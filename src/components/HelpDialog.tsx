@@ -2,7 +2,8 @@
 export const SHORTCUTS: [string, string][] = [
   ['o', 'Open files…'],
   ['d', 'Open the demo analysis'],
-  ['1 … 8', 'Overview / Flame graph / Treemap / Table / Histogram / tracemalloc / Objects / Callers'],
+  ['1 … 9', 'Overview / Flame graph / Treemap / Table / Histogram / tracemalloc / Objects / Callers / Heap map'],
+  ['Esc', 'Close the inspector'],
   ['/', 'Search names'],
   ['↑ ↓ ← →', 'Flame graph: move the selection (parent, child, siblings)'],
   ['Enter / Backspace', 'Flame graph: zoom to the selection / zoom out'],

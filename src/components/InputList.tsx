@@ -63,7 +63,10 @@ export function InputList() {
             <span className="badge">{e.status === 'done' ? FORMAT_LABELS[e.format ?? ''] ?? e.format : e.status}</span>
             {e.status === 'done' && (
               <span className="muted small">
-                {fmtInt(e.rows ?? 0)} rows · {formatBytes(e.size)} · {fmtDuration((e.finishedAt ?? 0) - e.startedAt)}
+                {e.format === 'elf'
+                  ? `symbols for a core · ${fmtInt(Number(e.info?.symbols ?? 0))} functions · build-id ${e.info?.buildId ?? 'none'}`
+                  : `${fmtInt(e.rows ?? 0)} ${e.format === 'tracemalloc' ? 'traces' : e.format === 'meliae' ? 'objects' : 'allocations'}`}{' '}
+                · {formatBytes(e.size)} · {fmtDuration((e.finishedAt ?? 0) - e.startedAt)}
               </span>
             )}
             <span className="spacer" />

@@ -63,8 +63,10 @@ interface AnalysisState {
   remove(id: number): void;
   clear(): void;
   openDemo(): Promise<void>;
-  /** Tables of the inputs read so far. */
+  /** Tables of the inputs read so far (see `tableEntries`). */
   tables(): AllocationTable[];
+  /** The inputs whose tables the views aggregate, in the order of `tables()`. */
+  tableEntries(): InputEntry[];
 }
 
 let nextId = 1;
@@ -180,7 +182,7 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
     const list = pickList(done);
     set({ coreBusy: 'Attributing allocations to their callers…' });
     const attribution = await api.attribute(core.id, list?.table ?? null);
-    if (!list && !core.classified) {
+    if (!core.classified) {
       set({ coreBusy: 'Naming classes from vtables…' });
       patch(core.id, { classified: await api.classifiedTable(core.id) });
     }
@@ -199,10 +201,15 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
      * its allocations only when no chap list was dropped with it (the list's
      * boundaries are chap's, and counting both would count twice).
      */
-    tables() {
+    tableEntries() {
       const done = get().inputs.filter((e) => e.status === 'done' && e.table);
       const hasList = done.some((e) => e.format === 'chap-list');
-      return done.filter((e) => !(e.format === 'core' && hasList)).map((e) => e.classified ?? e.table!);
+      return done.filter((e) => !(e.format === 'core' && hasList));
+    },
+    tables() {
+      return get()
+        .tableEntries()
+        .map((e) => e.classified ?? e.table!);
     },
     async addFiles(files) {
       await Promise.all(files.map((f) => readOne(f)));

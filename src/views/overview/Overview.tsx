@@ -2,6 +2,8 @@
 import { STATE_LABELS } from '../../model/allocations.ts';
 import { fmtInt, fmtPct, formatBytes } from '../../format/numbers.ts';
 import type { AnalysisSummary } from '../../../workers/aggregate/summary.ts';
+import { useAnalysis } from '../../state/analysis.ts';
+import { useInspector } from '../../state/inspector.ts';
 
 function Stat({ label, count, bytes, testId }: { label: string; count: number; bytes: number; testId: string }) {
   return (
@@ -18,6 +20,8 @@ function Stat({ label, count, bytes, testId }: { label: string; count: number; b
 }
 
 export function Overview({ summary }: { summary: AnalysisSummary }) {
+  const openInspector = useInspector((s) => s.open);
+  const tableEntries = useAnalysis((s) => s.tableEntries);
   const { totals, byType, largest } = summary;
   const ratio = totals.inUse.bytes > 0 ? totals.free.bytes / totals.inUse.bytes : NaN;
   const topTypes = byType.filter((r) => r.usedCount + r.freeCount > 0).slice(0, 10);
@@ -100,7 +104,7 @@ export function Overview({ summary }: { summary: AnalysisSummary }) {
       </div>
 
       <section className="panel">
-        <h2>Largest allocations</h2>
+        <h2>Largest allocations <span className="muted small">· click one to inspect it</span></h2>
         <table className="grid" data-testid="largest">
           <thead>
             <tr>
@@ -113,7 +117,16 @@ export function Overview({ summary }: { summary: AnalysisSummary }) {
           </thead>
           <tbody>
             {largest.slice(0, 20).map((r) => (
-              <tr key={`${r.input}:${r.row}`}>
+              <tr
+                key={`${r.input}:${r.row}`}
+                className="clickable"
+                title="Inspect this allocation"
+                data-testid="largest-row"
+                onClick={() => {
+                  const e = tableEntries()[r.input];
+                  if (e) openInspector({ inputId: e.id, row: r.row });
+                }}
+              >
                 <td className="mono">0x{r.address}</td>
                 <td className="num">{fmtInt(r.size)}</td>
                 <td className="num mono">0x{r.size.toString(16)}</td>

@@ -1,0 +1,187 @@
+/**
+ * Heap layout and heap map: per arena (from a core's heap walk) used and free
+ * counts and bytes, as chap's `describe arenas` gives them; and each heap
+ * region (or, for a chap list alone, each run of allocations) drawn as a strip
+ * where used, free and unaccounted bytes show, so fragmentation can be seen.
+ * Click the strip to list the allocations there; click one to inspect it.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { STATE_LABELS } from '../../model/allocations.ts';
+import { fmtInt, fmtPct, formatBytes } from '../../format/numbers.ts';
+import { aggregatorApi } from '../../pipeline/workers.ts';
+import { useAnalysis } from '../../state/analysis.ts';
+import { useInspector } from '../../state/inspector.ts';
+import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
+import type { HeapLayoutInfo } from '../../../workers/formats/core.ts';
+import type { MapRange, RangeRow } from '../../../workers/aggregate/heap-map.ts';
+
+const BINS = 400;
+const STRIP_H = 26;
+const MAX_RANGES = 200;
+
+function Strip({ r, onPick }: { r: MapRange; onPick(start: number, end: number): void }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const binBytes = (r.end - r.start) / BINS;
+  useEffect(() => {
+    const c = ref.current;
+    if (!c) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = c.clientWidth;
+    c.width = Math.round(w * dpr);
+    c.height = Math.round(STRIP_H * dpr);
+    const ctx = c.getContext('2d')!;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = '#232c42';
+    ctx.fillRect(0, 0, w, STRIP_H);
+    const bw = w / BINS;
+    for (let b = 0; b < BINS; b++) {
+      const u = Math.min(1, r.usedBytes[b] / binBytes);
+      const f = Math.min(1 - u, r.freeBytes[b] / binBytes);
+      if (u > 0) {
+        ctx.fillStyle = '#4cc9f0';
+        ctx.fillRect(b * bw, STRIP_H * (1 - u), Math.max(bw, 0.5), STRIP_H * u);
+      }
+      if (f > 0) {
+        ctx.fillStyle = '#f72585';
+        ctx.fillRect(b * bw, STRIP_H * (1 - u - f), Math.max(bw, 0.5), STRIP_H * f);
+      }
+    }
+  }, [r, binBytes]);
+  return (
+    <canvas
+      ref={ref}
+      className="strip"
+      style={{ height: STRIP_H }}
+      data-testid="heap-strip"
+      onClick={(e) => {
+        const box = e.currentTarget.getBoundingClientRect();
+        const b = Math.min(BINS - 1, Math.floor(((e.clientX - box.left) / box.width) * BINS));
+        // A few bins around the click, so small allocations are easy to hit.
+        const lo = Math.max(0, b - 2);
+        const hi = Math.min(BINS, b + 3);
+        onPick(r.start + lo * binBytes, r.start + hi * binBytes);
+      }}
+    />
+  );
+}
+
+const ROW_COLS: Column<RangeRow>[] = [
+  { id: 'address', label: 'Address', value: (r) => r.address, render: (r) => <span className="mono">0x{r.address}</span> },
+  { id: 'size', label: 'Size', num: true, value: (r) => r.size },
+  { id: 'state', label: 'State', value: (r) => STATE_LABELS[r.state] },
+  { id: 'type', label: 'Type', value: (r) => r.type || '—' },
+];
+
+export function HeapView() {
+  const inputs = useAnalysis((s) => s.inputs);
+  const tableEntries = useAnalysis((s) => s.tableEntries);
+  const summary = useAnalysis((s) => s.summary);
+  const openInspector = useInspector((s) => s.open);
+  const core = inputs.find((e) => e.status === 'done' && e.format === 'core');
+  const layout = core?.info as HeapLayoutInfo | undefined;
+  const [map, setMap] = useState<MapRange[] | null>(null);
+  const [pick, setPick] = useState<{ start: number; end: number; rows: RangeRow[]; total: number } | null>(null);
+  // With a core, its heap walk draws the map: it has the free chunks a `list used` lacks.
+  const entries = useMemo(() => (core ? [core] : tableEntries()), [core, tableEntries, summary]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    let live = true;
+    const tables = entries.map((e) => e.classified ?? e.table!);
+    const ranges = layout?.regions?.map((r) => ({ start: parseInt(r.start, 16), end: parseInt(r.end, 16), label: `${r.kind} ${r.start}–${r.end}` })) ?? null;
+    setMap(null);
+    void aggregatorApi()
+      .heapMap(tables, ranges, BINS)
+      .then((m) => live && setMap(m.filter((r) => r.usedCount + r.freeCount > 0).sort((a, b) => b.usedTotal + b.freeTotal - (a.usedTotal + a.freeTotal))));
+    return () => {
+      live = false;
+    };
+  }, [entries, layout]);
+  const onPick = async (start: number, end: number) => {
+    const tables = entries.map((e) => e.classified ?? e.table!);
+    const r = await aggregatorApi().rowsInRange(tables, start, end);
+    setPick({ start, end, ...r });
+  };
+  return (
+    <div className="heapview">
+      {layout && (
+        <section className="panel">
+          <h2>
+            Arenas <span className="muted small">· malloc_state layout {layout.mallocLayout} · main arena {layout.mainArena} · {layout.threads} threads</span>
+          </h2>
+          <table className="grid" data-testid="arenas">
+            <thead>
+              <tr>
+                <th>Arena</th>
+                <th className="num">Size</th>
+                <th>Top</th>
+                <th className="num">Used allocations</th>
+                <th className="num">Used bytes</th>
+                <th className="num">Free allocations</th>
+                <th className="num">Free bytes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {layout.arenas.map((a) => (
+                <tr key={a.address}>
+                  <td className="mono">
+                    {a.address}
+                    {a.isMain ? ' (main)' : ''}
+                  </td>
+                  <td className="num">{fmtInt(a.size)}</td>
+                  <td className="mono">{a.top}</td>
+                  <td className="num">{fmtInt(a.usedCount)}</td>
+                  <td className="num">{fmtInt(a.usedBytes)}</td>
+                  <td className="num">{fmtInt(a.freeCount)}</td>
+                  <td className="num">{fmtInt(a.freeBytes)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      <section className="panel">
+        <h2>
+          Heap map{' '}
+          <span className="muted small">
+            · {layout ? 'heap regions of the core' : 'runs of allocations (gaps over 1 MiB split them)'} · <i className="sw used" /> used <i className="sw free" /> free{' '}
+            <i className="sw none" /> headers, slack or unknown · click a strip to list its allocations
+          </span>
+        </h2>
+        {!map && <div className="muted">Mapping…</div>}
+        {map?.slice(0, MAX_RANGES).map((r, i) => (
+          <div key={i} className="range">
+            <div className="range-head small">
+              <span className="mono">{r.label}</span>
+              <span className="muted">
+                {' '}
+                · {formatBytes(r.end - r.start)} · used {fmtInt(r.usedCount)} / {fmtInt(r.usedTotal)} B · free {fmtInt(r.freeCount)} / {fmtInt(r.freeTotal)} B ({fmtPct(r.freeTotal, r.usedTotal + r.freeTotal)} free)
+              </span>
+            </div>
+            <Strip r={r} onPick={onPick} />
+          </div>
+        ))}
+        {map && map.length > MAX_RANGES && <div className="muted small">{fmtInt(map.length - MAX_RANGES)} smaller ranges not drawn.</div>}
+      </section>
+      {pick && (
+        <section className="panel">
+          <h2>
+            Allocations at 0x{Math.floor(pick.start).toString(16)} – 0x{Math.ceil(pick.end).toString(16)}{' '}
+            <span className="muted small">
+              · {fmtInt(pick.total)} allocation(s){pick.total > pick.rows.length ? `, first ${fmtInt(pick.rows.length)} shown` : ''} · click one to inspect it
+            </span>
+          </h2>
+          <VirtualTable
+            rows={pick.rows}
+            columns={ROW_COLS}
+            filterText={(r) => `${r.address} ${r.type}`}
+            initialSort={{ id: '', desc: false }}
+            exportName="heap-range"
+            testId="range-rows"
+            rowKey={(r) => `${r.input}:${r.row}`}
+            onSelect={(r) => openInspector({ inputId: entries[r.input].id, row: r.row })}
+            height="320px"
+          />
+        </section>
+      )}
+    </div>
+  );
+}

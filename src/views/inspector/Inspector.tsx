@@ -1,0 +1,172 @@
+/**
+ * Allocation inspector (a drawer): address, size, state, class, the
+ * malloc_tracer footer decoded, and — when a core is loaded — a virtualized
+ * hex + ASCII dump whose pointer words link to the allocations they point into.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { STATE_LABELS } from '../../model/allocations.ts';
+import { hexOf } from '../../model/address.ts';
+import { StringTable } from '../../model/strings.ts';
+import { fmtInt } from '../../format/numbers.ts';
+import { coreApi } from '../../pipeline/workers.ts';
+import { useAnalysis } from '../../state/analysis.ts';
+import { useInspector } from '../../state/inspector.ts';
+import type { InspectResult, InspectWord } from '../../../workers/core-session.ts';
+
+const LIMIT = 1 << 20;
+const ROW_H = 20;
+
+function hex2(b: number): string {
+  return b.toString(16).padStart(2, '0');
+}
+
+function HexDump({ r, onFollow }: { r: InspectResult; onFollow(w: InspectWord): void }) {
+  const bytes = r.bytes!;
+  const rows = Math.ceil(bytes.length / 16);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virt = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 20 });
+  const wordAt = useMemo(() => new Map(r.words.map((w) => [w.offset, w])), [r]);
+  return (
+    <div className="hexdump" ref={scroller} data-testid="hexdump">
+      <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+        {virt.getVirtualItems().map((vi) => {
+          const off = vi.index * 16;
+          const line = bytes.subarray(off, off + 16);
+          const cells = [];
+          for (let i = 0; i < 16; i++) {
+            const p = off + i;
+            const w = wordAt.get(p - (p % r.pointerSize));
+            const kind = w ? (w.target ? 'ptr' : 'sym') : '';
+            cells.push(
+              <span key={i} className={`hb ${kind} ${i === 8 ? 'gap' : ''}`} title={w ? (w.target ? `→ 0x${w.target.address}` : w.symbol) : undefined}>
+                {i < line.length ? hex2(line[i]) : '  '}
+              </span>,
+            );
+          }
+          let ascii = '';
+          for (const b of line) ascii += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+          return (
+            <div key={vi.key} className="hexrow" style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, transform: `translateY(${vi.start}px)` }}>
+              <span className="hoff">{off.toString(16).padStart(6, '0')}</span>
+              <span className="hbytes">{cells}</span>
+              <span className="hascii" data-testid="hex-ascii">
+                {ascii}
+              </span>
+              {[0, 8].map((k) => {
+                const w = wordAt.get(off + k);
+                return w ? (
+                  <button key={k} className="link small" onClick={() => onFollow(w)} disabled={!w.target}>
+                    {w.target ? `→0x${w.target.address}${w.target.offset ? `+${w.target.offset}` : ''}${w.target.preview ? ` "${w.target.preview}"` : ''}` : w.symbol}
+                  </button>
+                ) : null;
+              })}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+export function Inspector() {
+  const { target, history, open, back, close } = useInspector();
+  const inputs = useAnalysis((s) => s.inputs);
+  const core = useAnalysis((s) => s.core);
+  const entry = inputs.find((e) => e.id === target?.inputId);
+  const [res, setRes] = useState<InspectResult | null>(null);
+  const [err, setErr] = useState<string | null>(null);
+  useEffect(() => {
+    setRes(null);
+    setErr(null);
+    if (!target || !entry?.table || !core) return;
+    let live = true;
+    const isWalk = entry.format === 'core';
+    coreApi()
+      .inspect(core.coreId, isWalk ? 'walk' : `list:${entry.id}`, isWalk ? null : entry.table, target.row, LIMIT)
+      .then((r) => live && setRes(r))
+      .catch((e: Error) => live && setErr(e.message));
+    return () => {
+      live = false;
+    };
+  }, [target, entry, core]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') close();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [close]);
+  if (!target || !entry?.table) return null;
+  const t = entry.table;
+  const strings = new StringTable((entry.classified ?? t).strings);
+  const row = target.row;
+  const type = strings.get((entry.classified ?? t).type[row]);
+  return (
+    <aside className="inspector" role="dialog" aria-label="Allocation inspector" data-testid="inspector">
+      <div className="insp-head">
+        {history.length > 0 && (
+          <button className="small-btn" onClick={back} aria-label="Back">
+            ←
+          </button>
+        )}
+        <strong className="mono">0x{hexOf(t.addrHi[row], t.addrLo[row])}</strong>
+        <span className="spacer" />
+        <button className="small-btn" onClick={close} aria-label="Close inspector">
+          ✕
+        </button>
+      </div>
+      <table className="grid compact">
+        <tbody>
+          <tr>
+            <td>size</td>
+            <td>
+              {fmtInt(t.size[row])} bytes (0x{t.size[row].toString(16)})
+            </td>
+          </tr>
+          <tr>
+            <td>state</td>
+            <td>{STATE_LABELS[t.state[row]]}</td>
+          </tr>
+          <tr>
+            <td>class</td>
+            <td data-testid="insp-class">{res?.className ?? (type || '—')}</td>
+          </tr>
+          <tr>
+            <td>from</td>
+            <td>{entry.name}</td>
+          </tr>
+          {res?.footer && (
+            <tr>
+              <td>footer</td>
+              <td data-testid="insp-footer">
+                {res.footer.valid ? (
+                  <>
+                    allocated by <strong>{res.footer.func}</strong>+0x{res.footer.offset.toString(16)} in {res.footer.lib} · requested {fmtInt(res.footer.requested)} bytes
+                  </>
+                ) : (
+                  <span className="muted">
+                    no valid malloc_tracer footer (last 16 bytes: 0x{res.footer.returnAddress}, {fmtInt(res.footer.requested)})
+                  </span>
+                )}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {!core && <p className="muted small">Drop the core dump this list came from to see the allocation's bytes.</p>}
+      {err && <p className="msg error">{err}</p>}
+      {core && !res && !err && <p className="muted">Reading memory…</p>}
+      {res && !res.bytes && <p className="msg warning">The core does not hold these bytes (truncated core or a segment gdb did not dump).</p>}
+      {res?.bytes && (
+        <>
+          <div className="muted small">
+            {res.words.length} pointer word(s): <span className="hb ptr">to allocations</span> <span className="hb sym">to code/data</span>
+            {res.truncated ? ` · first ${fmtInt(res.bytes.length)} bytes shown` : ''}
+          </div>
+          <HexDump r={res} onFollow={(w) => w.target && open({ inputId: target.inputId, row: w.target.row })} />
+        </>
+      )}
+    </aside>
+  );
+}
