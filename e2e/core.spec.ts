@@ -81,6 +81,18 @@ test('core + chap list + binaries: library → function attribution equals the g
     }
   }
   await screenshot(page, 'callers-functions');
+
+  // The flame graph and treemap draw the same attribution: library → function → return address.
+  await page.getByRole('tab', { name: 'Flame graph' }).click();
+  await page.getByRole('button', { name: 'Count', exact: true }).click();
+  await page.getByLabel('Search').fill('widgets::make_shapes(unsigned long)');
+  const shapes = ref.funcs.get('/srv/heapgen/libwidgets.so')!.find((f) => f.name === 'widgets::make_shapes(unsigned long)')!;
+  const shapesCount = shapes.cells.split('|')[1];
+  await expect(page.getByTestId('search-share')).toContainText(`matched: ${shapesCount} allocations`);
+  await screenshot(page, 'core-flame');
+  await page.getByRole('tab', { name: 'Treemap' }).click();
+  await expect(page.getByTestId('treemap-canvas')).toBeVisible();
+  await screenshot(page, 'core-treemap');
 });
 
 test('a core alone: the heap walk gives chap\'s totals, vtables name the classes, attribution works without the list', async ({ page }) => {

@@ -7,6 +7,10 @@ import type { TracemallocSnapshot } from '../src/model/traces.ts';
 import { summarize } from './aggregate/summary.ts';
 import { clusterRanges, heapMap, rowsInRange } from './aggregate/heap-map.ts';
 import { stackTree, typeSizeTree } from './aggregate/trees.ts';
+import { invertHierarchy } from './aggregate/hierarchy.ts';
+import type { Attribution } from './aggregate/attribution.ts';
+import type { AttributionData } from './core-session.ts';
+import { attributionHierarchy } from './diff/site-keys.ts';
 import type { TraceFilter } from './python/filters.ts';
 import type { KeyType } from './python/statistics.ts';
 import { filtered, pyCompare, pyStatistics } from './python/views.ts';
@@ -22,6 +26,12 @@ const api = {
   tracebackTree(snap: TracemallocSnapshot, inverted: boolean, filters: TraceFilter[]) {
     const s = filtered(snap, filters);
     return stackTree({ rows: s.traces.rows, stack: s.traces.stack, size: s.traces.size }, s.stacks, s.frames, s.strings, { inverted });
+  },
+  /** library → function → return address tree of a footer attribution of `table`. */
+  attributionTree(a: AttributionData, table: AllocationTable, inverted: boolean) {
+    // attributionHierarchy reads neither the module map nor anything else AttributionData lacks.
+    const h = attributionHierarchy(a as Attribution, table);
+    return inverted ? invertHierarchy(h) : h;
   },
   pyStatistics(snap: TracemallocSnapshot, key: KeyType, cumulative: boolean, filters: TraceFilter[]) {
     return pyStatistics(snap, key, cumulative, filters);

@@ -79,6 +79,12 @@ function treeSource(): TreeSource {
   const inputs = useAnalysis.getState().inputs.filter((e) => e.status === 'done');
   const { newer } = pickSnapshots(inputs, usePython.getState());
   if (newer?.tracemalloc) return { kind: 'traceback', snapshot: newer.tracemalloc };
+  // A core with malloc_tracer footers: who allocated (library → function → return address).
+  const core = useAnalysis.getState().core;
+  if (core?.attribution.detected) {
+    const from = inputs.find((e) => e.id === (core.listId ?? core.coreId));
+    if (from?.table) return { kind: 'attribution', attribution: core.attribution, table: from.table };
+  }
   const tables = useAnalysis.getState().tables();
   return tables.length ? { kind: 'typeSize', tables } : { kind: 'none' };
 }

@@ -9,10 +9,15 @@ import type { AllocationTable } from '../model/allocations.ts';
 import type { TracemallocSnapshot } from '../model/traces.ts';
 import { aggregatorApi } from '../pipeline/workers.ts';
 import type { Hierarchy } from '../../workers/aggregate/hierarchy.ts';
+import type { AttributionData } from '../../workers/core-session.ts';
 import { currentFilters, usePython } from './python.ts';
 import { useView } from './view.ts';
 
-export type TreeSource = { kind: 'none' } | { kind: 'typeSize'; tables: AllocationTable[] } | { kind: 'traceback'; snapshot: TracemallocSnapshot };
+export type TreeSource =
+  | { kind: 'none' }
+  | { kind: 'typeSize'; tables: AllocationTable[] }
+  | { kind: 'traceback'; snapshot: TracemallocSnapshot }
+  | { kind: 'attribution'; attribution: AttributionData; table: AllocationTable };
 
 interface TreeState {
   tree: Hierarchy | null;
@@ -33,10 +38,13 @@ export async function rebuildTree(source: TreeSource = lastSource): Promise<void
   }
   useTree.setState({ building: true });
   const inverted = useView.getState().inverted;
+  const api = aggregatorApi();
   const tree =
     source.kind === 'traceback'
-      ? await aggregatorApi().tracebackTree(source.snapshot, inverted, currentFilters(usePython.getState()))
-      : await aggregatorApi().typeSizeTree(source.tables, inverted);
+      ? await api.tracebackTree(source.snapshot, inverted, currentFilters(usePython.getState()))
+      : source.kind === 'attribution'
+        ? await api.attributionTree(source.attribution, source.table, inverted)
+        : await api.typeSizeTree(source.tables, inverted);
   if (gen === generation) useTree.setState({ tree, building: false });
 }
 

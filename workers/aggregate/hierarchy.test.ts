@@ -59,3 +59,21 @@ describe('stack tree', () => {
     expect(inv.totalBytes[0]).toBe(16);
   });
 });
+
+describe('invertHierarchy', () => {
+  it('puts self figures under reversed paths and keeps the totals', async () => {
+    const { HierarchyBuilder, invertHierarchy } = await import('./hierarchy.ts');
+    const b = new HierarchyBuilder('all', ['all', 'lib', 'func']);
+    const l1 = b.child(0, b.nameId('libA'), 0);
+    const l2 = b.child(0, b.nameId('libB'), 0);
+    b.add(b.child(l1, b.nameId('f'), 0), 10, 1, 8);
+    b.add(b.child(l2, b.nameId('f'), 0), 5, 2, 4);
+    b.add(l2, 3, 1, 3);
+    const inv = invertHierarchy(b.build());
+    expect(inv.levels).toEqual(['all', 'func', 'lib']);
+    expect(inv.totalBytes[0]).toBe(18);
+    expect(inv.totalBytes[nodeByNames(inv, ['f'])]).toBe(15);
+    expect(inv.totalCount[nodeByNames(inv, ['f', 'libB'])]).toBe(2);
+    expect(inv.selfBytes[nodeByNames(inv, ['libB'])]).toBe(3);
+  });
+});

@@ -238,3 +238,22 @@ export function searchHierarchy(h: Hierarchy, query: string, metric: Metric): { 
   }
   return { matches, matched, total: total[0] };
 }
+
+/**
+ * The bottom-up (inverted) tree of `h`: each node's self figures are placed
+ * under the reversed path leaf → … → root's child. Totals at the root are kept.
+ */
+export function invertHierarchy(h: Hierarchy): Hierarchy {
+  const b = new HierarchyBuilder(h.names[h.name[0]], [h.levels[0] ?? 'all', ...h.levels.slice(1).reverse()]);
+  b.hasRequested = h.hasRequested;
+  const nameIds = h.names.map((s) => b.nameId(s));
+  const groupIds = h.groups.map((s) => b.groupId(s));
+  for (let i = 1; i < h.size; i++) {
+    if (h.selfCount[i] === 0 && h.selfBytes[i] === 0 && h.selfRequested[i] === 0) continue;
+    let node = 0;
+    for (let k = i; k > 0; k = h.parent[k]) node = b.child(node, nameIds[h.name[k]], groupIds[h.group[k]]);
+    b.add(node, h.selfBytes[i], h.selfCount[i], h.selfRequested[i]);
+  }
+  b.add(0, h.selfBytes[0], h.selfCount[0], h.selfRequested[0]);
+  return b.build();
+}
