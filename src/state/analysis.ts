@@ -9,6 +9,10 @@ import type { ObjectTable } from '../model/objects.ts';
 import type { TracemallocSnapshot } from '../model/traces.ts';
 import type { AnalysisSummary } from '../../workers/aggregate/summary.ts';
 import type { AttributionData } from '../../workers/core-session.ts';
+import { attributionFromRows } from '../../workers/aggregate/attribution-rows.ts';
+import type { JsonValue, SavedAnalysis, SavedInput } from '../model/saved.ts';
+import { decodeUrlState, type UrlState } from './url.ts';
+import { snapshot as viewSnapshot } from './view.ts';
 import { coreApi, newCancelFlag, openCoreInWorker, readInWorker, sniffInWorker, summarizeInWorker } from '../pipeline/workers.ts';
 import { pickSnapshots, usePython } from './python.ts';
 import { rebuildTree, type TreeSource } from './tree.ts';
@@ -39,6 +43,8 @@ export interface InputEntry {
   classified?: AllocationTable;
   /** For a core: binaries already given to its session. */
   binariesGiven?: number[];
+  /** Read back from a saved or shared analysis: tables only, no file and no memory behind them. */
+  saved?: boolean;
 }
 
 /** The core analysis of an analysis that holds a core dump. */
@@ -67,6 +73,10 @@ interface AnalysisState {
   tables(): AllocationTable[];
   /** The inputs whose tables the views aggregate, in the order of `tables()`. */
   tableEntries(): InputEntry[];
+  /** The analysis as a saved analysis (tables and view state; never memory contents). */
+  snapshot(name: string): SavedAnalysis;
+  /** Replaces the analysis with a saved one (from the library or the share server). */
+  loadSaved(a: SavedAnalysis, shared?: { analysis?: string; cmp?: string }): Promise<void>;
 }
 
 let nextId = 1;
@@ -174,8 +184,8 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
   async function analyzeCore(): Promise<void> {
     const done = get().inputs.filter((e) => e.status === 'done');
     const core = done.find((e) => e.format === 'core');
-    if (!core) {
-      set({ core: null });
+    if (!core || core.saved) {
+      if (!core) set({ core: null });
       return;
     }
     const api = coreApi();
@@ -248,7 +258,68 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
       summaryGeneration++;
       void rebuildTree({ kind: 'none' });
       useView.getState().setSource('');
+      useView.getState().setShared('');
       usePython.getState().set({ oldId: null, newId: null });
+    },
+    snapshot(name) {
+      const core = get().core;
+      const inputs: SavedInput[] = get()
+        .inputs.filter((e) => e.status === 'done')
+        .map((e) => {
+          const input: SavedInput = {
+            name: e.name,
+            format: e.format ?? 'unknown',
+            size: e.size,
+            rows: e.rows ?? 0,
+            info: e.info as { [k: string]: JsonValue } | undefined,
+            warnings: e.warnings,
+            table: e.classified ?? e.table,
+            tracemalloc: e.tracemalloc,
+            objects: e.objects,
+          };
+          if (core && e.id === (core.listId ?? core.coreId)) {
+            input.attribution = { sites: core.attribution.sites, rowSite: core.attribution.rowSite, rowRequested: core.attribution.rowRequested };
+          }
+          return input;
+        });
+      return { name, created: new Date().toISOString(), view: viewSnapshot(useView.getState()) as unknown as JsonValue, inputs };
+    },
+    async loadSaved(a, shared = {}) {
+      get().clear();
+      const now = performance.now();
+      const entries: InputEntry[] = a.inputs.map((inp) => ({
+        id: nextId++,
+        name: inp.name,
+        size: inp.size,
+        status: 'done',
+        bytesRead: inp.size,
+        startedAt: now,
+        finishedAt: now,
+        format: inp.format,
+        rows: inp.rows,
+        table: inp.table,
+        tracemalloc: inp.tracemalloc,
+        objects: inp.objects,
+        info: inp.info as Record<string, unknown> | undefined,
+        warnings: inp.warnings ?? [],
+        cancel: newCancelFlag(),
+        saved: true,
+      }));
+      let core: CoreAnalysis | null = null;
+      a.inputs.forEach((inp, i) => {
+        if (!inp.attribution || !inp.table) return;
+        const coreEntry = entries.find((e) => e.format === 'core') ?? entries[i];
+        core = {
+          coreId: coreEntry.id,
+          listId: entries[i].format === 'core' ? null : entries[i].id,
+          attribution: attributionFromRows(inp.table, inp.attribution),
+          binaries: entries.filter((e) => e.format === 'elf').map((e) => e.name),
+        };
+      });
+      set({ inputs: entries, core });
+      const v = a.view && typeof a.view === 'object' ? (a.view as unknown as Partial<UrlState>) : {};
+      useView.getState().applyUrl({ ...decodeUrlState(''), ...v, analysis: shared.analysis ?? '', cmp: shared.cmp ?? '', src: '' });
+      await resummarize();
     },
     async openDemo() {
       const base = import.meta.env.BASE_URL;

@@ -1,5 +1,6 @@
 /**
- * View state in the URL hash, versioned: `#v=1&view=flame&node=a/b&zoom=a&q=text&metric=bytes&sort=size&inv=1&src=demo`.
+ * View state in the URL hash, versioned: `#v=1&view=flame&node=a/b&zoom=a&q=text&metric=bytes&sort=size&inv=1&src=demo`,
+ * or, for a shared analysis, `#/a/<id>?v=1&view=…&cmp=<id2>` (the analysis id is its content hash on the share server).
  * Node paths are names from the root's child down, each URI-encoded, joined by `/`.
  */
 export const URL_VERSION = 1;
@@ -17,9 +18,15 @@ export interface UrlState {
   inverted: boolean;
   /** 'demo' when the analysis is the built-in demo (so a reload can reopen it). */
   src: string;
+  /** Id of a shared analysis on the share server ('' for local files). */
+  analysis: string;
+  /** Id of a shared analysis compared with it ('' for none). */
+  cmp: string;
 }
 
-export const DEFAULT_URL_STATE: UrlState = { view: 'overview', node: [], zoom: [], q: '', metric: 'bytes', sort: 'size', inverted: false, src: '' };
+export const DEFAULT_URL_STATE: UrlState = { view: 'overview', node: [], zoom: [], q: '', metric: 'bytes', sort: 'size', inverted: false, src: '', analysis: '', cmp: '' };
+
+const ID = /^[0-9a-f]{16,128}$/;
 
 const VIEWS: ViewId[] = ['overview', 'flame', 'treemap', 'histogram', 'table', 'python', 'objects', 'callers', 'heap'];
 
@@ -46,14 +53,22 @@ export function encodeUrlState(s: UrlState): string {
   if (s.metric !== 'bytes') p.push(`metric=${s.metric}`);
   if (s.sort !== 'size') p.push(`sort=${s.sort}`);
   if (s.inverted) p.push('inv=1');
-  return '#' + p.join('&');
+  if (s.cmp) p.push(`cmp=${s.cmp}`);
+  return (s.analysis ? `#/a/${s.analysis}?` : '#') + p.join('&');
 }
 
 /** Parses a hash; unknown versions and bad values fall back to defaults, never throw. */
 export function decodeUrlState(hash: string): UrlState {
   // Parsed by hand: paths keep their own per-name encoding (a `/` inside a name stays %2F).
   const raw = new Map<string, string>();
-  for (const part of hash.replace(/^#\/?/, '').split('&')) {
+  let body = hash.replace(/^#/, '');
+  let analysis = '';
+  const shared = /^\/a\/([^?&/]*)\??/.exec(body);
+  if (shared) {
+    analysis = ID.test(shared[1]) ? shared[1] : '';
+    body = body.slice(shared[0].length);
+  }
+  for (const part of body.replace(/^\//, '').split('&')) {
     const eq = part.indexOf('=');
     if (eq > 0) raw.set(part.slice(0, eq), part.slice(eq + 1));
   }
@@ -68,7 +83,8 @@ export function decodeUrlState(hash: string): UrlState {
   };
   const params = { get: text };
   const v = Number(params.get('v') ?? URL_VERSION);
-  if (v !== URL_VERSION) return { ...DEFAULT_URL_STATE };
+  if (v !== URL_VERSION) return { ...DEFAULT_URL_STATE, analysis };
+  const cmp = raw.get('cmp') ?? '';
   const view = params.get('view') as ViewId | null;
   const metric = params.get('metric');
   return {
@@ -80,5 +96,7 @@ export function decodeUrlState(hash: string): UrlState {
     sort: params.get('sort') === 'name' ? 'name' : 'size',
     inverted: params.get('inv') === '1',
     src: params.get('src') ?? '',
+    analysis,
+    cmp: ID.test(cmp) ? cmp : '',
   };
 }

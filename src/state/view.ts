@@ -16,6 +16,8 @@ interface ViewState extends UrlState {
   setSort(s: 'size' | 'name'): void;
   setInverted(v: boolean): void;
   setSource(src: string): void;
+  /** The shared analysis shown (and the one compared with it), '' for local files. */
+  setShared(analysis: string, cmp?: string): void;
   /** Replaces the whole state from a URL (popstate, load). */
   applyUrl(s: UrlState): void;
 }
@@ -30,12 +32,13 @@ export const useView = create<ViewState>((set) => ({
   setSort: (sort) => set({ sort }),
   setInverted: (inverted) => set({ inverted, node: [], zoom: [] }),
   setSource: (src) => set({ src }),
+  setShared: (analysis, cmp = '') => set({ analysis, cmp }),
   applyUrl: (s) => set(s),
 }));
 
-function snapshot(s: UrlState): UrlState {
-  const { view, node, zoom, q, metric, sort, inverted, src } = s;
-  return { view, node, zoom, q, metric, sort, inverted, src };
+export function snapshot(s: UrlState): UrlState {
+  const { view, node, zoom, q, metric, sort, inverted, src, analysis, cmp } = s;
+  return { view, node, zoom, q, metric, sort, inverted, src, analysis, cmp };
 }
 
 /** Keeps the URL hash and the view store in step; returns an unsubscribe function. */

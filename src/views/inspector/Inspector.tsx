@@ -72,7 +72,9 @@ function HexDump({ r, onFollow }: { r: InspectResult; onFollow(w: InspectWord): 
 export function Inspector() {
   const { target, history, open, back, close } = useInspector();
   const inputs = useAnalysis((s) => s.inputs);
-  const core = useAnalysis((s) => s.core);
+  const analysisCore = useAnalysis((s) => s.core);
+  // A core read back from a saved analysis has no memory behind it.
+  const core = analysisCore && !inputs.find((e) => e.id === analysisCore.coreId)?.saved ? analysisCore : null;
   const entry = inputs.find((e) => e.id === target?.inputId);
   const [res, setRes] = useState<InspectResult | null>(null);
   const [err, setErr] = useState<string | null>(null);
@@ -154,7 +156,11 @@ export function Inspector() {
           )}
         </tbody>
       </table>
-      {!core && <p className="muted small">Drop the core dump this list came from to see the allocation's bytes.</p>}
+      {!core && (
+        <p className="muted small">
+          {entry.saved ? 'Saved analyses keep no memory contents: open the core dump itself to see the bytes.' : "Drop the core dump this list came from to see the allocation's bytes."}
+        </p>
+      )}
       {err && <p className="msg error">{err}</p>}
       {core && !res && !err && <p className="muted">Reading memory…</p>}
       {res && !res.bytes && <p className="msg warning">The core does not hold these bytes (truncated core or a segment gdb did not dump).</p>}
