@@ -18,6 +18,7 @@ import { HeapView } from './views/heap/HeapView.tsx';
 import { TracemallocView } from './views/python/TracemallocView.tsx';
 import { Overview } from './views/overview/Overview.tsx';
 import { GroupTable } from './views/table/GroupTable.tsx';
+import { ShareButtons, ShareOverlays, shareKey } from './views/share/ShareUi.tsx';
 
 interface ViewDef {
   id: ViewId;
@@ -82,6 +83,7 @@ export function App() {
       else if (e.key === '?') setHelp((h) => !h);
       else if (e.key === 'o') picker.current?.click();
       else if (e.key === 'd') demo();
+      else if (shareKey(e.key)) e.preventDefault();
       else if (e.key === 'Escape') {
         setHelp(false);
         for (const i of useAnalysis.getState().inputs) if (i.status === 'reading') cancel(i.id);
@@ -116,6 +118,7 @@ export function App() {
         <button onClick={() => picker.current?.click()}>Open files…</button>
         <button onClick={demo}>Open demo</button>
         {inputs.length > 0 && <button onClick={clear}>New analysis</button>}
+        <ShareButtons loaded={hasData} />
         <button aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>
           ?
         </button>
@@ -133,6 +136,7 @@ export function App() {
         />
       </header>
       <IsolationCheck />
+      <ShareOverlays />
       {demoError && (
         <div className="banner error" role="alert">
           {demoError}

@@ -1,0 +1,127 @@
+import { expect, test, type Page } from '@playwright/test';
+import { dropFiles, screenshot, shared, sharedMissing } from './support.ts';
+
+const LIST = 'fixtures/heapgen/core.phase1.list_used';
+
+/** The Table view with `widgets::Rect` selected, and phase 1's totals on the Overview. */
+async function expectPhase1AtRect(page: Page): Promise<void> {
+  await expect(page.getByRole('tab', { name: 'Table' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('group-row').filter({ hasText: 'widgets::Rect' })).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('1');
+  await expect(page.getByTestId('stat-used-count')).toHaveText('26,343');
+  await expect(page.getByTestId('stat-used-bytes')).toHaveText('3,413,480');
+  await page.keyboard.press('4');
+  await expect(page.getByTestId('group-row').filter({ hasText: 'widgets::Rect' })).toHaveAttribute('aria-selected', 'true');
+}
+
+test.describe('save, library and share (heapgen phase 1 chap list)', () => {
+  test.beforeEach(() => {
+    const missing = sharedMissing(LIST);
+    test.skip(!!missing, `skipped: ${missing}`);
+  });
+
+  test('save → library (rename, reopen, delete); share → a fresh browser opens the same view', async ({ page, browser }) => {
+    await page.goto('/');
+    await expect(page.getByRole('button', { name: 'Library' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Save', exact: true })).toHaveCount(0);
+    await dropFiles(page, [{ path: shared(LIST) }]);
+    await expect(page.getByTestId('stat-used-count')).toHaveText('26,343');
+    await page.keyboard.press('4');
+    await page.getByTestId('group-row').filter({ hasText: 'widgets::Rect' }).click();
+    await expect(page.getByTestId('group-row').filter({ hasText: 'widgets::Rect' })).toHaveAttribute('aria-selected', 'true');
+
+    // Save (the `s` key), default name = the input's name.
+    await page.keyboard.press('s');
+    const save = page.getByTestId('save-dialog');
+    await expect(save.getByLabel('Analysis name')).toHaveValue('core.phase1.list_used');
+    await save.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(save.getByTestId('save-confirmation')).toContainText('Saved “core.phase1.list_used” to the library');
+    const savedSize = Number((await save.getByTestId('saved-size').textContent())!.replace(/,/g, ''));
+    expect(savedSize).toBeGreaterThan(1000);
+    await screenshot(page, 'share-save');
+
+    // The library lists it; rename inline.
+    await save.getByRole('button', { name: 'Open the library' }).click();
+    const lib = page.getByTestId('library-panel');
+    const row = lib.getByTestId('library-row');
+    await expect(row).toHaveCount(1);
+    await expect(row.getByTestId('library-name')).toHaveText('core.phase1.list_used');
+    await expect(row).toContainText('core.phase1.list_used (chap-list, 26,343 rows)');
+    await row.getByRole('button', { name: 'Rename core.phase1.list_used' }).click();
+    await row.getByLabel('New name for core.phase1.list_used').fill('heapgen phase 1 — widgets');
+    await row.getByLabel('New name for core.phase1.list_used').press('Enter');
+    await expect(row.getByTestId('library-name')).toHaveText('heapgen phase 1 — widgets');
+    await screenshot(page, 'share-library');
+    await page.keyboard.press('Escape');
+    await expect(lib).toHaveCount(0);
+
+    // Reopen it from an empty analysis: same view, selection and numbers.
+    await page.getByRole('button', { name: 'New analysis' }).click();
+    await expect(page.getByTestId('input')).toHaveCount(0);
+    await page.keyboard.press('l');
+    await lib.getByTestId('library-row').getByRole('button', { name: 'Open' }).click();
+    await expect(lib).toHaveCount(0);
+    await expectPhase1AtRect(page);
+
+    // Share…: the preview shows what would leave the browser.
+    await page.getByRole('button', { name: 'Share…' }).click();
+    const dlg = page.getByTestId('share-dialog');
+    await expect(dlg.getByTestId('up-types')).toContainText('widgets::Rect');
+    await expect(dlg.getByTestId('up-types')).toContainText('Type names (');
+    await expect(dlg.getByTestId('upload-addresses')).toContainText('Allocation addresses: included');
+    await expect(dlg.getByTestId('upload-size')).toHaveText(/^[\d,]+ bytes \(/);
+    await dlg.getByTestId('up-types').locator('summary').click();
+    await expect(dlg.getByTestId('up-types').locator('li').filter({ hasText: /^widgets::Rect$/ })).toHaveCount(1);
+    await dlg.getByLabel('Redact directory names in paths').check();
+    await expect(dlg.getByTestId('upload-size')).toHaveText(/^[\d,]+ bytes \(/);
+    await screenshot(page, 'share-dialog');
+    const uploadBytes = Number((await dlg.getByTestId('upload-size').textContent())!.split(' ')[0].replace(/,/g, ''));
+    await dlg.getByRole('button', { name: /^Upload/ }).click();
+    const urlBox = dlg.getByTestId('share-url');
+    await expect(urlBox).toHaveValue(/#\/a\/[0-9a-f]{64}\?v=1&view=table&node=widgets%3A%3ARect$/);
+    const url = await urlBox.inputValue();
+    const id = /#\/a\/([0-9a-f]{64})/.exec(url)![1];
+    console.log(`heapgen phase 1: saved ${savedSize} bytes; upload ${uploadBytes} bytes in ${await dlg.getByTestId('upload-time').textContent()}`);
+    await expect(page).toHaveURL(url);
+    await screenshot(page, 'share-uploaded');
+    await dlg.getByRole('button', { name: 'Close' }).click();
+
+    // A fresh browser context (empty storage) opens the same analysis at the same view.
+    const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    try {
+      const other = await ctx.newPage();
+      await other.goto(url);
+      await expect(other.getByTestId('shared-loaded')).toContainText(`Opened shared analysis ${id.slice(0, 12)}`);
+      console.log(`heapgen phase 1: fresh context opened the share URL: ${await other.getByTestId('shared-loaded').textContent()}`);
+      await expectPhase1AtRect(other);
+      await expect(other).toHaveURL(url);
+      // Its library is empty: nothing came from local storage.
+      await other.keyboard.press('l');
+      await expect(other.getByTestId('library-empty')).toBeVisible();
+      await other.keyboard.press('Escape');
+
+      // cmp=<id2>: fetched too, said to be loaded as B.
+      const withB = await ctx.newPage();
+      await withB.goto(`${url}&cmp=${id}`);
+      await expect(withB.getByTestId('shared-loaded')).toContainText('was loaded as B for comparison');
+      await expect(withB.getByRole('tab', { name: 'Table' })).toHaveAttribute('aria-selected', 'true');
+
+      // An unknown id says so.
+      const unknown = await ctx.newPage();
+      await unknown.goto(`${new URL(url).origin}/#/a/${'0'.repeat(64)}?v=1&view=table`);
+      await expect(unknown.getByTestId('shared-error')).toContainText('There is no shared analysis with this id');
+      await screenshot(unknown, 'share-not-found');
+    } finally {
+      await ctx.close();
+    }
+
+    // Delete from the library (with confirmation).
+    await page.keyboard.press('l');
+    const entry = lib.getByTestId('library-row');
+    await entry.getByRole('button', { name: 'Delete heapgen phase 1 — widgets' }).click();
+    await expect(entry).toContainText('Delete “heapgen phase 1 — widgets”?');
+    await entry.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect(lib.getByTestId('library-empty')).toBeVisible();
+    await screenshot(page, 'share-library-empty');
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * Share…: shows exactly what would leave the browser (`describeForUpload`), with
+ * optional path redaction and the upload size; Upload sends it to the share
+ * server and shows the share URL (current view state included) with Copy, and
+ * puts that URL in the address bar.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { fmtDuration, fmtInt, formatBytes } from '../../format/numbers.ts';
+import type { SavedAnalysis } from '../../model/saved.ts';
+import { useAnalysis } from '../../state/analysis.ts';
+import { defaultAnalysisName } from '../../state/library.ts';
+import { snapshot as viewSnapshot, useView } from '../../state/view.ts';
+import { uploadAnalysis } from '../../storage/share.ts';
+import { describeForUpload, redactPaths } from '../../../workers/saved/describe.ts';
+import { saveAnalysis } from '../../../workers/saved/serialize.ts';
+import { Modal } from './Modal.tsx';
+import { markShared } from './open-shared.ts';
+import { appBase, shareUrl, uploadErrorMessage } from './share-link.ts';
+import { UploadPreview } from './UploadPreview.tsx';
+
+interface Uploaded {
+  id: string;
+  url: string;
+  bytes: number;
+  ms: number;
+}
+
+/** The share dialog (header's Share… button). */
+export function ShareDialog({ onClose }: { onClose: () => void }) {
+  // The analysis as it is when the dialog opens (view state included).
+  const original = useMemo<SavedAnalysis>(() => {
+    const done = useAnalysis.getState().inputs.filter((i) => i.status === 'done');
+    return useAnalysis.getState().snapshot(defaultAnalysisName(done));
+  }, []);
+  const [redact, setRedact] = useState(false);
+  const analysis = useMemo(() => (redact ? redactPaths(original) : original), [original, redact]);
+  const description = useMemo(() => describeForUpload(analysis), [analysis]);
+  const [bytes, setBytes] = useState<Uint8Array | null>(null);
+  const [prepError, setPrepError] = useState<string | null>(null);
+  const [uploading, setUploading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<Uploaded | null>(null);
+  const [copied, setCopied] = useState(false);
+  const urlBox = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    setBytes(null);
+    setPrepError(null);
+    saveAnalysis(analysis).then(
+      (b) => live && setBytes(b),
+      (e: Error) => live && setPrepError(`The analysis cannot be serialised: ${e.message}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [analysis]);
+
+  const onUpload = async () => {
+    if (!bytes) return;
+    setUploading(true);
+    setError(null);
+    const t0 = performance.now();
+    try {
+      const id = await uploadAnalysis(bytes);
+      const ms = performance.now() - t0;
+      const cmp = useView.getState().cmp;
+      markShared(id, cmp);
+      useView.getState().setShared(id, cmp);
+      setDone({ id, url: shareUrl(appBase(location), id, viewSnapshot(useView.getState())), bytes: bytes.length, ms });
+    } catch (e) {
+      setError(uploadErrorMessage(e, bytes.length));
+    } finally {
+      setUploading(false);
+    }
+  };
+
+  const onCopy = async () => {
+    if (!done) return;
+    try {
+      await navigator.clipboard.writeText(done.url);
+      setCopied(true);
+    } catch {
+      // No clipboard permission: select the text so the user can copy it.
+      urlBox.current?.select();
+    }
+  };
+
+  return (
+    <Modal label="Share analysis" onClose={onClose} className="share" testId="share-dialog">
+      <h2>Share this analysis</h2>
+      {!done && (
+        <>
+          <p className="muted small">
+            Nothing has left this browser yet. An upload sends the tables listed below to this Heapscope server, which keeps them under a
+            link anyone with the link can open.
+          </p>
+          <label className="check share-redact">
+            <input type="checkbox" checked={redact} onChange={(e) => setRedact(e.target.checked)} disabled={uploading} /> Redact directory names in paths
+            (keep base names only: <code>/home/me/src/app.py</code> → <code>…/app.py</code>
+            )
+          </label>
+          <UploadPreview d={description} bytes={bytes?.length ?? null} />
+          {prepError && (
+            <div className="msg error" role="alert">
+              {prepError}
+            </div>
+          )}
+        </>
+      )}
+      {error && (
+        <div className="msg error" role="alert" data-testid="share-error">
+          {error}
+        </div>
+      )}
+      {done && (
+        <div className="share-done" data-testid="share-done">
+          <div className="msg share-ok" role="status">
+            Uploaded {fmtInt(done.bytes)} bytes ({formatBytes(done.bytes)}) in <span data-testid="upload-time">{fmtDuration(done.ms)}</span>. Anyone
+            with this link sees this analysis at this view:
+          </div>
+          <div className="share-row">
+            <input ref={urlBox} className="filter share-url mono" readOnly value={done.url} aria-label="Share URL" data-testid="share-url" onFocus={(e) => e.target.select()} />
+            <button className="primary" onClick={() => void onCopy()}>
+              {copied ? 'Copied' : 'Copy'}
+            </button>
+          </div>
+          <p className="muted small">The address bar shows this link too; moving around the analysis updates it.</p>
+        </div>
+      )}
+      <div className="share-actions">
+        {!done && (
+          <button className="primary" disabled={!bytes || uploading} onClick={() => void onUpload()}>
+            {uploading ? 'Uploading…' : bytes ? `Upload ${formatBytes(bytes.length)}` : 'Preparing…'}
+          </button>
+        )}
+        <button onClick={onClose}>{done ? 'Close' : 'Cancel'}</button>
+      </div>
+    </Modal>
+  );
+}
