@@ -1,4 +1,6 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { canCompare, sideOptions } from './state/compare.ts';
+import { CompareView } from './views/compare/CompareView.tsx';
 import { EmptyState } from './components/EmptyState.tsx';
 import { HelpDialog } from './components/HelpDialog.tsx';
 import { InputList } from './components/InputList.tsx';
@@ -25,7 +27,7 @@ interface ViewDef {
   label: string;
   key: string;
   /** Shown only when an input of this kind is loaded. */
-  needs?: 'tracemalloc' | 'objects' | 'core';
+  needs?: 'tracemalloc' | 'objects' | 'core' | 'compare';
 }
 
 const VIEWS: ViewDef[] = [
@@ -38,6 +40,7 @@ const VIEWS: ViewDef[] = [
   { id: 'objects', label: 'Objects', key: '7', needs: 'objects' },
   { id: 'callers', label: 'Callers', key: '8', needs: 'core' },
   { id: 'heap', label: 'Heap map', key: '9' },
+  { id: 'compare', label: 'Compare', key: '0', needs: 'compare' },
 ];
 
 export function App() {
@@ -45,8 +48,14 @@ export function App() {
   const view = useView((s) => s.view);
   const setView = useView((s) => s.setView);
   const tree = useTree((s) => s.tree);
+  const cores = useAnalysis((s) => s.cores);
+  const comparable = useMemo(() => canCompare(sideOptions(inputs, cores)), [inputs, cores]);
   const views = VIEWS.filter(
-    (v) => !v.needs || inputs.some((i) => i.status === 'done' && (v.needs === 'tracemalloc' ? i.tracemalloc : v.needs === 'objects' ? i.objects : i.format === 'core')),
+    (v) =>
+      !v.needs ||
+      (v.needs === 'compare'
+        ? comparable
+        : inputs.some((i) => i.status === 'done' && (v.needs === 'tracemalloc' ? i.tracemalloc : v.needs === 'objects' ? i.objects : i.format === 'core'))),
   );
   const coreBusy = useAnalysis((s) => s.coreBusy);
   const [help, setHelp] = useState(false);
@@ -161,6 +170,7 @@ export function App() {
             {view === 'objects' && <ObjectsView />}
             {view === 'callers' && <AttributionView />}
             {view === 'heap' && <HeapView />}
+            {view === 'compare' && <CompareView />}
           </div>
         ) : (
           inputs.length === 0 && <EmptyState onOpen={() => picker.current?.click()} onDemo={demo} />

@@ -8,9 +8,11 @@ import { summarize } from './aggregate/summary.ts';
 import { clusterRanges, heapMap, rowsInRange } from './aggregate/heap-map.ts';
 import { stackTree, typeSizeTree } from './aggregate/trees.ts';
 import { invertHierarchy } from './aggregate/hierarchy.ts';
-import type { Attribution } from './aggregate/attribution.ts';
 import type { AttributionData } from './core-session.ts';
 import { attributionHierarchy } from './diff/site-keys.ts';
+import { compareView, pythonCompareView, type SideData } from './diff/view.ts';
+import type { CompareBy } from './diff/compare.ts';
+import type { Metric } from './aggregate/hierarchy.ts';
 import type { TraceFilter } from './python/filters.ts';
 import type { KeyType } from './python/statistics.ts';
 import { filtered, pyCompare, pyStatistics } from './python/views.ts';
@@ -29,9 +31,15 @@ const api = {
   },
   /** library → function → return address tree of a footer attribution of `table`. */
   attributionTree(a: AttributionData, table: AllocationTable, inverted: boolean) {
-    // attributionHierarchy reads neither the module map nor anything else AttributionData lacks.
-    const h = attributionHierarchy(a as Attribution, table);
+    const h = attributionHierarchy(a, table);
     return inverted ? invertHierarchy(h) : h;
+  },
+  /** Two snapshots compared by `by`: rows, the diff, its layout and growth colours, and both sides' trees. */
+  compare(a: SideData, b: SideData, by: CompareBy, metric: Metric, normalised: boolean) {
+    return compareView(a, b, by, metric, normalised);
+  },
+  comparePython(a: TracemallocSnapshot, b: TracemallocSnapshot, key: KeyType, metric: Metric, normalised: boolean, filters: TraceFilter[]) {
+    return pythonCompareView(filtered(a, filters), filtered(b, filters), key, metric, normalised);
   },
   pyStatistics(snap: TracemallocSnapshot, key: KeyType, cumulative: boolean, filters: TraceFilter[]) {
     return pyStatistics(snap, key, cumulative, filters);

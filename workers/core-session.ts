@@ -201,6 +201,22 @@ export class CoreSession {
     return out;
   }
 
+  /**
+   * True when `t` (a chap list) describes this core: its first allocations
+   * start exactly where allocations of the heap walk start.
+   */
+  holds(t: AllocationTable): boolean {
+    const idx = this.indexOf('walk', this.table);
+    let checked = 0;
+    for (let i = 0; i < t.rows && checked < 8; i++) {
+      const a = t.addrHi[i] * 4294967296 + t.addrLo[i];
+      const row = rowContaining(this.table, idx, a);
+      if (row < 0 || this.table.addrHi[row] * 4294967296 + this.table.addrLo[row] !== a) return false;
+      checked++;
+    }
+    return checked > 0;
+  }
+
   /** Printable text at `addr` (at least 4 characters, up to 64), e.g. a std::string's buffer. */
   private async textAt(addr: number, room: number): Promise<string | undefined> {
     const b = await this.core.read(addr, Math.max(0, Math.min(64, room)));

@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import type { AllocationTable } from '../src/model/allocations.ts';
 import { CoreSession } from './core-session.ts';
+import { compareBuilds, describeBuildChange } from './diff/builds.ts';
 import { CancelledError, InputError } from './io/errors.ts';
 import { BlobSource } from './io/source.ts';
 import type { Progress } from './io/stream.ts';
@@ -41,6 +42,15 @@ const api = {
     const s = session(id);
     const sig = await s.classes();
     return { ...s.table, type: sig.rowClass, strings: sig.strings };
+  },
+  /** Whether a chap list describes this core (same allocation addresses). */
+  async holds(id: number, list: AllocationTable) {
+    return session(id).holds(list);
+  },
+  /** Modules whose build differs between two open cores, as sentences. */
+  async buildChanges(a: number, b: number) {
+    const [ma, mb] = await Promise.all([session(a).modules(), session(b).modules()]);
+    return compareBuilds(ma, mb).map(describeBuildChange);
   },
   async inspect(id: number, key: string, table: AllocationTable | null, row: number, limit?: number) {
     return session(id).inspect(key, table, row, limit);

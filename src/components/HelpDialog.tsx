@@ -3,7 +3,7 @@ export const SHORTCUTS: [string, string][] = [
   ['o', 'Open files…'],
   ['d', 'Open the demo analysis'],
   ['s / l', 'Save the analysis to the library / open the library'],
-  ['1 … 9', 'Overview / Flame graph / Treemap / Table / Histogram / tracemalloc / Objects / Callers / Heap map'],
+  ['1 … 9, 0', 'Overview / Flame graph / Treemap / Table / Histogram / tracemalloc / Objects / Callers / Heap map / Compare'],
   ['Esc', 'Close the inspector'],
   ['/', 'Search names'],
   ['↑ ↓ ← →', 'Flame graph: move the selection (parent, child, siblings)'],

@@ -52,6 +52,8 @@ export interface CoreAnalysis {
   coreId: number;
   /** The chap list whose allocation boundaries were used, or null for the heap walk's own. */
   listId: number | null;
+  /** Every chap list that describes this core (used, free, …). */
+  lists: number[];
   attribution: AttributionData;
   /** Binaries matched (names). */
   binaries: string[];
@@ -61,7 +63,10 @@ interface AnalysisState {
   inputs: InputEntry[];
   summary: AnalysisSummary | null;
   summarizing: boolean;
+  /** The first core's analysis (the views of one snapshot use it). */
   core: CoreAnalysis | null;
+  /** Every core's analysis, in drop order (compare uses two). */
+  cores: CoreAnalysis[];
   /** Work in progress on the core (symbols, attribution), or null. */
   coreBusy: string | null;
   addFiles(files: File[]): Promise<void>;
@@ -104,21 +109,19 @@ usePython.subscribe((s, prev) => {
   if (s.newId !== prev.newId) void rebuildTree(treeSource());
 });
 
-/** The chap list whose boundaries a core's attribution uses: the one with the most in-use rows. */
-function pickList(done: InputEntry[]): InputEntry | undefined {
-  let best: InputEntry | undefined;
-  let bestUsed = 0;
-  for (const e of done) {
-    if (e.format !== 'chap-list' || !e.table) continue;
-    let used = 0;
-    const st = e.table.state;
-    for (let i = 0; i < e.table.rows; i++) if (st[i] !== 1 && st[i] !== 5) used++;
-    if (used > bestUsed) {
-      best = e;
-      bestUsed = used;
-    }
-  }
-  return best;
+/** Chap lists with in-use allocations, most first (a core's attribution uses the list of its used allocations). */
+function byInUseRows(lists: InputEntry[]): InputEntry[] {
+  const used = (e: InputEntry) => {
+    let n = 0;
+    const st = e.table!.state;
+    for (let i = 0; i < e.table!.rows; i++) if (st[i] !== 1 && st[i] !== 5) n++;
+    return n;
+  };
+  return lists
+    .map((e) => [e, used(e)] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([e]) => e);
 }
 
 export const useAnalysis = create<AnalysisState>((set, get) => {
@@ -177,33 +180,40 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
   }
 
   /**
-   * With a core: give it the dropped binaries, attribute its allocations to
-   * malloc callers (footers) using a chap list's boundaries when one was dropped,
-   * and name classes from vtables when no list names them.
+   * For every core: give it the dropped binaries, find the chap list that
+   * describes it (same allocation addresses), attribute its allocations to
+   * malloc callers (footers) with that list's boundaries or the heap walk's,
+   * and name classes from vtables.
    */
-  async function analyzeCore(): Promise<void> {
+  async function analyzeCores(): Promise<void> {
     const done = get().inputs.filter((e) => e.status === 'done');
-    const core = done.find((e) => e.format === 'core');
-    if (!core || core.saved) {
-      if (!core) set({ core: null });
+    const cores = done.filter((e) => e.format === 'core' && !e.saved);
+    if (cores.length === 0) {
+      if (!done.some((e) => e.format === 'core')) set({ core: null, cores: [] });
       return;
     }
     const api = coreApi();
-    const bins = done.filter((e) => e.format === 'elf' && e.file && !(core.binariesGiven ?? []).includes(e.id));
-    if (bins.length) {
-      set({ coreBusy: `Reading symbols of ${bins.map((b) => b.name).join(', ')}…` });
-      await api.addBinaries(core.id, bins.map((b) => b.file!));
-      patch(core.id, { binariesGiven: [...(core.binariesGiven ?? []), ...bins.map((b) => b.id)] });
+    const lists = done.filter((e) => e.format === 'chap-list' && e.table);
+    const out: CoreAnalysis[] = [];
+    for (const core of cores) {
+      const bins = done.filter((e) => e.format === 'elf' && e.file && !(core.binariesGiven ?? []).includes(e.id));
+      if (bins.length) {
+        set({ coreBusy: `Reading symbols of ${bins.map((b) => b.name).join(', ')}…` });
+        await api.addBinaries(core.id, bins.map((b) => b.file!));
+        patch(core.id, { binariesGiven: [...(core.binariesGiven ?? []), ...bins.map((b) => b.id)] });
+      }
+      const matched: InputEntry[] = [];
+      for (const l of lists) if (await api.holds(core.id, l.table!)) matched.push(l);
+      const list = byInUseRows(matched)[0];
+      set({ coreBusy: `Attributing the allocations of ${core.name} to their callers…` });
+      const attribution = await api.attribute(core.id, list?.table ?? null);
+      if (!core.classified) {
+        set({ coreBusy: `Naming classes of ${core.name} from vtables…` });
+        patch(core.id, { classified: await api.classifiedTable(core.id) });
+      }
+      out.push({ coreId: core.id, listId: list?.id ?? null, lists: matched.map((l) => l.id), attribution, binaries: done.filter((e) => e.format === 'elf').map((e) => e.name) });
     }
-    const list = pickList(done);
-    set({ coreBusy: 'Attributing allocations to their callers…' });
-    const attribution = await api.attribute(core.id, list?.table ?? null);
-    if (!core.classified) {
-      set({ coreBusy: 'Naming classes from vtables…' });
-      patch(core.id, { classified: await api.classifiedTable(core.id) });
-    }
-    const binaries = done.filter((e) => e.format === 'elf').map((e) => e.name);
-    set({ core: { coreId: core.id, listId: list?.id ?? null, attribution, binaries }, coreBusy: null });
+    set({ cores: out, core: out[0] ?? null, coreBusy: null });
   }
 
   return {
@@ -211,6 +221,7 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
     summary: null,
     summarizing: false,
     core: null,
+    cores: [],
     coreBusy: null,
     /**
      * The allocation tables the views aggregate. A core's heap walk stands for
@@ -219,8 +230,14 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
      */
     tableEntries() {
       const done = get().inputs.filter((e) => e.status === 'done' && e.table);
-      const hasList = done.some((e) => e.format === 'chap-list');
-      return done.filter((e) => !(e.format === 'core' && hasList));
+      // A core described by a `list used`: the lists' boundaries stand for its allocations.
+      // Otherwise its heap walk does, and lists of it (`list free` alone) would count twice.
+      const skip = new Set<number>();
+      for (const c of get().cores) {
+        if (c.listId !== null) skip.add(c.coreId);
+        else for (const l of c.lists) skip.add(l);
+      }
+      return done.filter((e) => !skip.has(e.id));
     },
     tables() {
       return get()
@@ -230,9 +247,9 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
     async addFiles(files) {
       await Promise.all(files.map((f) => readOne(f)));
       try {
-        await analyzeCore();
+        await analyzeCores();
       } catch (e) {
-        set({ coreBusy: null, core: null });
+        set({ coreBusy: null, core: null, cores: [] });
         const core = get().inputs.find((x) => x.format === 'core');
         if (core) patch(core.id, { warnings: [...core.warnings, `attribution failed: ${(e as Error).message}`] });
       }
@@ -247,14 +264,14 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
       if (e) Atomics.store(e.cancel, 0, 1);
       if (e?.format === 'core') void coreApi().close(id);
       set((s) => ({ inputs: s.inputs.filter((x) => x.id !== id) }));
-      void analyzeCore()
-        .catch(() => set({ core: null, coreBusy: null }))
+      void analyzeCores()
+        .catch(() => set({ core: null, cores: [], coreBusy: null }))
         .then(resummarize);
     },
     clear() {
       for (const e of get().inputs) Atomics.store(e.cancel, 0, 1);
       for (const e of get().inputs) if (e.format === 'core') void coreApi().close(e.id);
-      set({ inputs: [], summary: null, core: null, coreBusy: null });
+      set({ inputs: [], summary: null, core: null, cores: [], coreBusy: null });
       summaryGeneration++;
       void rebuildTree({ kind: 'none' });
       useView.getState().setSource('');
@@ -312,11 +329,12 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
         core = {
           coreId: coreEntry.id,
           listId: entries[i].format === 'core' ? null : entries[i].id,
+          lists: entries[i].format === 'core' ? [] : [entries[i].id],
           attribution: attributionFromRows(inp.table, inp.attribution),
           binaries: entries.filter((e) => e.format === 'elf').map((e) => e.name),
         };
       });
-      set({ inputs: entries, core });
+      set({ inputs: entries, core, cores: core ? [core] : [] });
       const v = a.view && typeof a.view === 'object' ? (a.view as unknown as Partial<UrlState>) : {};
       useView.getState().applyUrl({ ...decodeUrlState(''), ...v, analysis: shared.analysis ?? '', cmp: shared.cmp ?? '', src: '' });
       await resummarize();

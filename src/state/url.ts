@@ -5,7 +5,7 @@
  */
 export const URL_VERSION = 1;
 
-export type ViewId = 'overview' | 'flame' | 'treemap' | 'histogram' | 'table' | 'python' | 'objects' | 'callers' | 'heap';
+export type ViewId = 'overview' | 'flame' | 'treemap' | 'histogram' | 'table' | 'python' | 'objects' | 'callers' | 'heap' | 'compare';
 export type MetricId = 'bytes' | 'count' | 'requested';
 
 export interface UrlState {
@@ -28,7 +28,7 @@ export const DEFAULT_URL_STATE: UrlState = { view: 'overview', node: [], zoom: [
 
 const ID = /^[0-9a-f]{16,128}$/;
 
-const VIEWS: ViewId[] = ['overview', 'flame', 'treemap', 'histogram', 'table', 'python', 'objects', 'callers', 'heap'];
+const VIEWS: ViewId[] = ['overview', 'flame', 'treemap', 'histogram', 'table', 'python', 'objects', 'callers', 'heap', 'compare'];
 
 function encodePath(p: string[]): string {
   return p.map(encodeURIComponent).join('/');

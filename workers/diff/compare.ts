@@ -7,6 +7,9 @@
 import type { AllocationTable } from '../../src/model/allocations.ts';
 import type { DiffHierarchy, DiffRow } from '../../src/model/diff.ts';
 import type { Attribution } from '../aggregate/attribution.ts';
+
+/** An attribution whose module map may be absent. */
+export type SideAttribution = Omit<Attribution, 'modules'> & { modules?: Attribution['modules'] };
 import type { Hierarchy } from '../aggregate/hierarchy.ts';
 import { typeSizeTree } from '../aggregate/trees.ts';
 import { InputError } from '../io/errors.ts';
@@ -24,8 +27,12 @@ export interface CompareSide {
   /** File name, for messages. */
   name: string;
   table: AllocationTable;
-  /** Footer attribution of `table`; only used when `detected`. */
-  attribution?: Attribution | null;
+  /**
+   * Footer attribution of `table`; only used when `detected`. Its module map is
+   * optional: without it (the app keeps modules in the core worker) no build
+   * comparison is made here.
+   */
+  attribution?: SideAttribution | null;
 }
 
 export interface Comparison {
@@ -69,6 +76,6 @@ export function compareSides(a: CompareSide, b: CompareSide, by: CompareBy = def
   const hb = sideHierarchy(b, by);
   const diff = diffHierarchies(ha, hb);
   const footers = by === 'library' || by === 'function' || by === 'site';
-  const builds = footers && a.attribution && b.attribution ? compareBuilds(a.attribution.modules, b.attribution.modules) : [];
+  const builds = footers && a.attribution?.modules && b.attribution?.modules ? compareBuilds(a.attribution.modules, b.attribution.modules) : [];
   return { by, a: ha, b: hb, diff, rows: diffRows(diff, levelOf(by), opts), builds };
 }

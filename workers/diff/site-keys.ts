@@ -54,7 +54,7 @@ export function offsetKey(offset: number): string {
  * made from), that node is computed from its rows (`rowSite` = 0), which also
  * covers in-use rows the attribution did not see.
  */
-export function attributionHierarchy(a: Attribution, table?: AllocationTable): Hierarchy {
+export function attributionHierarchy(a: Omit<Attribution, 'modules'>, table?: AllocationTable): Hierarchy {
   const b = new HierarchyBuilder('all allocations', ['all', 'library', 'function', 'site']);
   b.hasRequested = true;
   for (const lib of a.libraries) {

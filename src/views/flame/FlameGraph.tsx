@@ -3,7 +3,7 @@
  * hover tooltip, search with the matched share, inverted mode, sort by size or
  * name, keyboard navigation. Selection and zoom live in the view store (URL).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { fmtInt, fmtPct, formatBytes } from '../../format/numbers.ts';
 import { useView } from '../../state/view.ts';
 import { namePath, nodeByNames, searchHierarchy, selfOf, totalOf, type Hierarchy, type Metric } from '../../../workers/aggregate/hierarchy.ts';
@@ -24,7 +24,20 @@ interface Hover {
   y: number;
 }
 
-export function FlameGraph({ tree }: { tree: Hierarchy }) {
+export interface TreeViewProps {
+  tree: Hierarchy;
+  /** Colour of a node instead of its group's (differential views colour by growth). */
+  colorOf?(node: number): string;
+  /** More tooltip lines for a node (the differential views show A, B and Δ). */
+  extra?(node: number): ReactNode;
+  /** Test id of the canvas (side-by-side views have two). */
+  testId?: string;
+  /** Show the metric/search toolbar (off for the second graph of a side-by-side pair). */
+  toolbar?: boolean;
+  title?: ReactNode;
+}
+
+export function FlameGraph({ tree, colorOf, extra, testId = 'flame-canvas', toolbar = true, title }: TreeViewProps) {
   const { metric, q, sort, node: selPath, zoom: zoomPath, select, zoomTo } = useView();
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -65,7 +78,7 @@ export function FlameGraph({ tree }: { tree: Hierarchy }) {
       let fill: string;
       if (r.merged) fill = MERGED;
       else if (r.node === 0) fill = ROOT;
-      else fill = groupColor(tree.groups[tree.group[r.node]], r.depth, tree.name[r.node]);
+      else fill = colorOf ? colorOf(r.node) : groupColor(tree.groups[tree.group[r.node]], r.depth, tree.name[r.node]);
       if (searching && !r.merged && !search.matches[r.node]) fill = DIMMED;
       ctx.fillStyle = fill;
       ctx.fillRect(r.x, y, w, ROW_H - 1);
@@ -85,7 +98,7 @@ export function FlameGraph({ tree }: { tree: Hierarchy }) {
         ctx.strokeRect(r.x + 1, r.depth * ROW_H + 1, Math.max(2, r.w - 3), ROW_H - 3);
       }
     }
-  }, [rects, width, height, tree, q, search, selNode]);
+  }, [rects, width, height, tree, q, search, selNode, colorOf]);
 
   const pick = (e: React.MouseEvent): FlameRect | null => {
     const box = canvas.current!.getBoundingClientRect();
@@ -126,7 +139,8 @@ export function FlameGraph({ tree }: { tree: Hierarchy }) {
   const hv = hover && !hover.rect.merged ? hover.rect.node : -1;
   return (
     <div className="flame">
-      <TreeToolbar tree={tree} search={search} />
+      {toolbar && <TreeToolbar tree={tree} search={search} />}
+      {title}
       <Breadcrumbs tree={tree} node={zoomNode} onPick={(n) => zoomTo(namePath(tree, n))} />
       <div className="tree-area">
       <div className="flame-canvas" ref={wrap} style={{ height: Math.max(160, Math.min(height + 2, 640)) }}>
@@ -136,7 +150,7 @@ export function FlameGraph({ tree }: { tree: Hierarchy }) {
           tabIndex={0}
           role="img"
           aria-label="Flame graph"
-          data-testid="flame-canvas"
+          data-testid={testId}
           onMouseMove={(e) => {
             const r = pick(e);
             const box = wrap.current!.getBoundingClientRect();
@@ -155,7 +169,7 @@ export function FlameGraph({ tree }: { tree: Hierarchy }) {
         />
       </div>
         {hover && (
-          <div className="tooltip" data-testid="flame-tooltip" style={{ left: Math.min(hover.x + 14, width - 320), top: hover.y + 14 }}>
+          <div className="tooltip" data-testid={`${testId === 'flame-canvas' ? 'flame' : testId}-tooltip`} style={{ left: Math.min(hover.x + 14, width - 320), top: hover.y + 14 }}>
             {hover.rect.merged ? (
               <div>
                 Small children of <strong>{tree.names[tree.name[hover.rect.node]]}</strong> merged (each under a pixel)
@@ -170,6 +184,7 @@ export function FlameGraph({ tree }: { tree: Hierarchy }) {
                 {metric !== 'count' && <div>allocations: {fmtInt(tree.totalCount[hv])}</div>}
                 {metric !== 'bytes' && <div>bytes: {fmtInt(tree.totalBytes[hv])} ({formatBytes(tree.totalBytes[hv])})</div>}
                 {tree.hasRequested && metric !== 'requested' && <div>requested: {fmtInt(tree.totalRequested[hv])} bytes</div>}
+                {extra?.(hv)}
                 <div className="muted">{tree.levels[tree.depth[hv]] ?? ''}</div>
               </>
             )}

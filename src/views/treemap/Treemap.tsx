@@ -5,16 +5,16 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { fmtInt, fmtPct } from '../../format/numbers.ts';
 import { useView } from '../../state/view.ts';
-import { namePath, nodeByNames, searchHierarchy, totalOf, type Hierarchy } from '../../../workers/aggregate/hierarchy.ts';
+import { namePath, nodeByNames, searchHierarchy, totalOf } from '../../../workers/aggregate/hierarchy.ts';
 import { DIMMED, groupColor, MERGED } from '../flame/colors.ts';
-import { metricValue } from '../flame/FlameGraph.tsx';
+import { metricValue, type TreeViewProps } from '../flame/FlameGraph.tsx';
 import { Breadcrumbs, SelectionDetails, TreeToolbar } from '../tree-controls.tsx';
 import { cellAt, layoutTreemap, type TreemapCell } from './layout.ts';
 
 const HEIGHT = 560;
 const FONT = '12px system-ui, sans-serif';
 
-export function Treemap({ tree }: { tree: Hierarchy }) {
+export function Treemap({ tree, colorOf, extra, testId = 'treemap-canvas', toolbar = true, title }: TreeViewProps) {
   const { metric, q, node: selPath, zoom: zoomPath, select, zoomTo } = useView();
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -49,7 +49,7 @@ export function Treemap({ tree }: { tree: Hierarchy }) {
       if (cell.depth === 0) continue;
       const w = cell.x1 - cell.x0;
       const h = cell.y1 - cell.y0;
-      let fill = cell.merged ? MERGED : groupColor(tree.groups[tree.group[cell.node]], cell.depth, tree.name[cell.node]);
+      let fill = cell.merged ? MERGED : colorOf ? colorOf(cell.node) : groupColor(tree.groups[tree.group[cell.node]], cell.depth, tree.name[cell.node]);
       if (searching && !cell.merged && !search.matches[cell.node]) fill = DIMMED;
       ctx.fillStyle = fill;
       ctx.globalAlpha = cell.leaf ? 1 : 0.55;
@@ -67,7 +67,7 @@ export function Treemap({ tree }: { tree: Hierarchy }) {
         ctx.strokeRect(cell.x0 + 1, cell.y0 + 1, w - 2, h - 2);
       }
     }
-  }, [cells, width, tree, q, search, selNode]);
+  }, [cells, width, tree, q, search, selNode, colorOf]);
 
   const total = totalOf(tree, metric);
   const at = (e: React.MouseEvent) => {
@@ -77,7 +77,8 @@ export function Treemap({ tree }: { tree: Hierarchy }) {
   const hn = hover?.cell.node ?? -1;
   return (
     <div className="treemap">
-      <TreeToolbar tree={tree} search={search} showSort={false} />
+      {toolbar && <TreeToolbar tree={tree} search={search} showSort={false} />}
+      {title}
       <Breadcrumbs tree={tree} node={zoomNode} onPick={(n) => zoomTo(namePath(tree, n))} />
       <div className="tree-area">
       <div className="treemap-canvas" ref={wrap}>
@@ -86,7 +87,7 @@ export function Treemap({ tree }: { tree: Hierarchy }) {
           style={{ width, height: HEIGHT }}
           role="img"
           aria-label="Treemap"
-          data-testid="treemap-canvas"
+          data-testid={testId}
           onMouseMove={(e) => {
             const cell = at(e);
             const box = wrap.current!.getBoundingClientRect();
@@ -112,6 +113,7 @@ export function Treemap({ tree }: { tree: Hierarchy }) {
                   {metricValue(metric, total[hn])} ({fmtPct(total[hn], total[0])} of all)
                 </div>
                 {metric !== 'count' && <div>allocations: {fmtInt(tree.totalCount[hn])}</div>}
+                {extra?.(hn)}
               </>
             )}
           </div>

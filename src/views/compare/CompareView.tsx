@@ -1,0 +1,242 @@
+/**
+ * Compare two snapshots A (before) and B (after): a diff table (deltas,
+ * new / gone / grown / shrunk filters, largest |Δ| first), a differential flame
+ * graph and treemap (width by the larger side, red = grown, blue = shrunk,
+ * absolute or normalised to each side's total, a colour-blind-safe palette),
+ * and A and B side by side with zoom, selection and search in step.
+ * Sites are matched by library + function + offset (or file:line, or class),
+ * never by raw address.
+ */
+import { color as d3color, interpolatePuOr, interpolateRdBu } from 'd3';
+import { useEffect, useMemo, useState } from 'react';
+import { DIFF_STATUS_KEYS, type DiffRow, type DiffStatusKey } from '../../model/diff.ts';
+import { fmtInt, fmtPct } from '../../format/numbers.ts';
+import { aggregatorApi, coreApi } from '../../pipeline/workers.ts';
+import { useAnalysis } from '../../state/analysis.ts';
+import { pickSides, sideOptions, useCompare, type CompareMode } from '../../state/compare.ts';
+import { currentFilters, usePython } from '../../state/python.ts';
+import { useView } from '../../state/view.ts';
+import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
+import { FlameGraph } from '../flame/FlameGraph.tsx';
+import { Treemap } from '../treemap/Treemap.tsx';
+import { TreeToolbar } from '../tree-controls.tsx';
+import { searchHierarchy } from '../../../workers/aggregate/hierarchy.ts';
+import type { CompareViewData } from '../../../workers/diff/view.ts';
+import type { CompareBy } from '../../../workers/diff/compare.ts';
+
+const BY_LABELS: Record<CompareBy, string> = { library: 'Library', function: 'Function', site: 'Return address', class: 'Class', sizeclass: 'Size class' };
+const MODE_LABELS: Record<CompareMode, string> = { table: 'Table', flame: 'Flame graph', treemap: 'Treemap', side: 'Side by side' };
+const STATUS_LABELS: Record<DiffStatusKey, string> = { same: 'same', grown: 'grown', shrunk: 'shrunk', new: 'new', gone: 'gone' };
+
+export function signed(n: number): string {
+  return n > 0 ? `+${fmtInt(n)}` : n < 0 ? `−${fmtInt(-n)}` : '0';
+}
+
+/** Diverging colour of a growth value in [−1, 1]: red grows, blue shrinks (or orange / purple). */
+export function growthColor(g: number, colorblind: boolean): string {
+  const t = (1 - Math.max(-1, Math.min(1, g))) / 2;
+  const c = d3color((colorblind ? interpolatePuOr : interpolateRdBu)(t))!;
+  return c.darker(0.7).formatHex();
+}
+
+const COLUMNS: Column<DiffRow>[] = [
+  { id: 'key', label: 'Key', value: (r) => r.key, width: 'minmax(280px, 4fr)', render: (r) => (r.self ? `${r.key} (self)` : r.key) },
+  { id: 'aBytes', label: 'A bytes', num: true, value: (r) => r.aBytes },
+  { id: 'bBytes', label: 'B bytes', num: true, value: (r) => r.bBytes },
+  { id: 'dBytes', label: 'Δ bytes', num: true, value: (r) => r.dBytes, render: (r) => <span className={r.dBytes > 0 ? 'grow' : r.dBytes < 0 ? 'shrink' : ''}>{signed(r.dBytes)}</span> },
+  { id: 'aCount', label: 'A count', num: true, value: (r) => r.aCount },
+  { id: 'bCount', label: 'B count', num: true, value: (r) => r.bCount },
+  { id: 'dCount', label: 'Δ count', num: true, value: (r) => r.dCount, render: (r) => signed(r.dCount) },
+  { id: 'status', label: 'Status', value: (r) => r.status, width: '80px', render: (r) => <span className={`status ${r.status}`}>{STATUS_LABELS[r.status]}</span> },
+];
+
+export function CompareView() {
+  const inputs = useAnalysis((s) => s.inputs);
+  const cores = useAnalysis((s) => s.cores);
+  const cmp = useCompare();
+  const py = usePython();
+  const metric = useView((s) => s.metric);
+  const selected = useView((s) => s.node);
+  const select = useView((s) => s.select);
+  const options = useMemo(() => sideOptions(inputs, cores), [inputs, cores]);
+  const { a, b } = pickSides(options, cmp.aId, cmp.bId);
+  const footers = !!a?.hasFooters && !!b?.hasFooters;
+  const python = a?.kind === 'tracemalloc';
+  const by: CompareBy = cmp.by && (footers || cmp.by === 'class' || cmp.by === 'sizeclass') ? cmp.by : footers ? 'function' : 'class';
+  const [data, setData] = useState<CompareViewData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [builds, setBuilds] = useState<string[]>([]);
+  const filters = useMemo(() => currentFilters(py), [py.hideImports, py.patterns]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    if (!a || !b || a.kind !== b.kind) return;
+    let live = true;
+    setError(null);
+    const job =
+      a.kind === 'tracemalloc'
+        ? aggregatorApi().comparePython(a.snapshot!, b.snapshot!, py.key, metric, cmp.normalised, filters)
+        : aggregatorApi().compare(a.data!, b.data!, by, metric, cmp.normalised);
+    job.then((d) => live && setData(d)).catch((e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [a?.id, b?.id, by, metric, cmp.normalised, py.key, filters]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    setBuilds([]);
+    if (a?.coreId === undefined || b?.coreId === undefined) return;
+    let live = true;
+    void coreApi()
+      .buildChanges(a.coreId, b.coreId)
+      .then((x) => live && setBuilds(x));
+    return () => {
+      live = false;
+    };
+  }, [a?.coreId, b?.coreId]);
+
+  const q = useView((s) => s.q);
+  const searchB = useMemo(() => (data ? searchHierarchy(data.b, q, metric) : { matched: 0, total: 0 }), [data, q, metric]);
+  const rows = useMemo(() => (data ? (cmp.statuses.length ? data.rows.filter((r) => cmp.statuses.includes(r.status)) : data.rows) : []), [data, cmp.statuses]);
+  const colorOf = useMemo(() => (data ? (n: number) => growthColor(data.growth[n], cmp.colorblind) : undefined), [data, cmp.colorblind]);
+  const extra = useMemo(() => {
+    if (!data) return undefined;
+    const d = data.diff;
+    const Extra = (n: number) => (
+      <div className="diff-tt">
+        <div>
+          A: {fmtInt(d.aTotalBytes[n])} bytes, {fmtInt(d.aTotalCount[n])} allocations
+        </div>
+        <div>
+          B: {fmtInt(d.bTotalBytes[n])} bytes, {fmtInt(d.bTotalCount[n])} allocations
+        </div>
+        <div>
+          Δ: <strong>{signed(d.bTotalBytes[n] - d.aTotalBytes[n])} bytes</strong>, {signed(d.bTotalCount[n] - d.aTotalCount[n])} allocations ({DIFF_STATUS_KEYS[d.status[n]]})
+        </div>
+      </div>
+    );
+    return Extra;
+  }, [data]);
+
+  if (!a || !b) {
+    return (
+      <div className="muted" data-testid="compare-empty">
+        Drop two snapshots of the same kind (two cores, two chap lists or two tracemalloc snapshots) to compare them.
+      </div>
+    );
+  }
+  const sideSelect = (which: 'aId' | 'bId', value: number, label: string) => (
+    <label className="check">
+      {label}
+      <select aria-label={`Snapshot ${label}`} value={value} onChange={(e) => cmp.set({ [which]: Number(e.target.value) })}>
+        {options
+          .filter((o) => o.kind === a.kind)
+          .map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.label}
+            </option>
+          ))}
+      </select>
+    </label>
+  );
+  const d = data?.diff;
+  return (
+    <div className="compare">
+      <div className="toolbar wrap">
+        {sideSelect('aId', a.id, 'A (before)')}
+        <button className="small-btn" title="Swap A and B" aria-label="Swap A and B" onClick={() => cmp.set({ aId: b.id, bId: a.id })}>
+          ⇄
+        </button>
+        {sideSelect('bId', b.id, 'B (after)')}
+        {!python && (
+          <div className="seg" role="group" aria-label="Compare by">
+            {(['library', 'function', 'site', 'class', 'sizeclass'] as const).map((k) => (
+              <button key={k} className={by === k ? 'on' : ''} disabled={!footers && k !== 'class' && k !== 'sizeclass'} onClick={() => cmp.set({ by: k })}>
+                {BY_LABELS[k]}
+              </button>
+            ))}
+          </div>
+        )}
+        {python && (
+          <div className="seg" role="group" aria-label="Compare by">
+            {(['filename', 'lineno', 'traceback'] as const).map((k) => (
+              <button key={k} className={py.key === k ? 'on' : ''} onClick={() => py.set({ key: k })}>
+                {k === 'filename' ? 'File' : k === 'lineno' ? 'Line' : 'Traceback'}
+              </button>
+            ))}
+          </div>
+        )}
+      </div>
+      <div className="toolbar wrap">
+        <div className="seg" role="group" aria-label="Compare view">
+          {(['table', 'flame', 'treemap', 'side'] as const).map((m) => (
+            <button key={m} className={cmp.mode === m ? 'on' : ''} onClick={() => cmp.set({ mode: m })}>
+              {MODE_LABELS[m]}
+            </button>
+          ))}
+        </div>
+        <label className="check">
+          <input type="checkbox" checked={cmp.normalised} onChange={(e) => cmp.set({ normalised: e.target.checked })} /> normalised to totals
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={cmp.colorblind} onChange={(e) => cmp.set({ colorblind: e.target.checked })} /> colour-blind-safe colours
+        </label>
+        <span className="legend small">
+          <i className="sw" style={{ background: growthColor(1, cmp.colorblind) }} /> grown / new <i className="sw" style={{ background: growthColor(-1, cmp.colorblind) }} /> shrunk / gone
+        </span>
+      </div>
+      {builds.map((m) => (
+        <div key={m} className="msg warning" data-testid="build-change">
+          ⚠ {m}
+        </div>
+      ))}
+      {error && <div className="msg error">{error}</div>}
+      {d && (
+        <div className="small" data-testid="compare-summary">
+          A {a.label}: {fmtInt(d.aTotalBytes[0])} bytes in {fmtInt(d.aTotalCount[0])} allocations · B {b.label}: {fmtInt(d.bTotalBytes[0])} bytes in {fmtInt(d.bTotalCount[0])} allocations · Δ{' '}
+          <strong>{signed(d.bTotalBytes[0] - d.aTotalBytes[0])} bytes</strong> ({fmtPct(d.bTotalBytes[0] - d.aTotalBytes[0], d.aTotalBytes[0])}), {signed(d.bTotalCount[0] - d.aTotalCount[0])} allocations
+        </div>
+      )}
+      {!data && !error && <div className="muted">Comparing…</div>}
+      {data && cmp.mode === 'table' && (
+        <VirtualTable
+          key={`${by}-${py.key}`}
+          rows={rows}
+          columns={COLUMNS}
+          filterText={(r) => r.key}
+          initialSort={{ id: '', desc: false }}
+          exportName={`compare-${python ? py.key : by}`}
+          testId="diff"
+          rowKey={(r) => r.key + (r.self ? ' (self)' : '')}
+          selectedKey={selected.join(' › ') || null}
+          onSelect={(r) => select(r.path)}
+          toolbar={
+            <div className="seg" role="group" aria-label="Status filter">
+              {(['new', 'gone', 'grown', 'shrunk'] as const).map((st) => (
+                <button
+                  key={st}
+                  className={cmp.statuses.includes(st) ? 'on' : ''}
+                  onClick={() => cmp.set({ statuses: cmp.statuses.includes(st) ? cmp.statuses.filter((x) => x !== st) : [...cmp.statuses, st] })}
+                >
+                  {STATUS_LABELS[st]}
+                </button>
+              ))}
+            </div>
+          }
+        />
+      )}
+      {data && cmp.mode === 'flame' && <FlameGraph tree={data.layout} colorOf={colorOf} extra={extra} />}
+      {data && cmp.mode === 'treemap' && <Treemap tree={data.layout} colorOf={colorOf} extra={extra} />}
+      {data && cmp.mode === 'side' && <TreeToolbar tree={data.b} search={searchB} />}
+      {data && cmp.mode === 'side' && (
+        <div className="side-by-side">
+          <FlameGraph tree={data.a} testId="flame-a" toolbar={false} title={<h3 className="side-title">A · {a.label}</h3>} />
+          <FlameGraph tree={data.b} testId="flame-b" toolbar={false} title={<h3 className="side-title">B · {b.label}</h3>} />
+        </div>
+      )}
+      <p className="muted small">
+        Rows are {python ? "CPython's compare_to rows" : `matched by ${by === 'class' ? 'class or signature' : by === 'sizeclass' ? 'size class' : 'library, function and offset in the function'}`}, never by raw
+        address; Δ = B − A. Click a row to select it in the graphs.
+      </p>
+    </div>
+  );
+}
