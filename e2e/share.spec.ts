@@ -124,4 +124,51 @@ test.describe('save, library and share (heapgen phase 1 chap list)', () => {
     await expect(lib.getByTestId('library-empty')).toBeVisible();
     await screenshot(page, 'share-library-empty');
   });
+
+  test('share failures are said in the dialog and the banner: unreachable, 413, 400, damaged download; a pasted hash opens', async ({ page }) => {
+    await page.goto('/');
+    await dropFiles(page, [{ path: shared(LIST) }]);
+    await expect(page.getByTestId('stat-used-count')).toHaveText('26,343');
+    await page.getByRole('button', { name: 'Share…' }).click();
+    const dlg = page.getByTestId('share-dialog');
+    const upload = dlg.getByRole('button', { name: /^Upload/ });
+    await expect(upload).toBeEnabled();
+
+    await page.route('**/api/analyses', (r) => r.abort('connectionrefused'));
+    await upload.click();
+    await expect(dlg.getByTestId('share-error')).toContainText('The share server cannot be reached — nothing was uploaded');
+    await page.unroute('**/api/analyses');
+
+    await page.route('**/api/analyses', (r) => r.fulfill({ status: 413, contentType: 'application/json', body: '{"error":"upload larger than 1024 bytes"}' }));
+    await upload.click();
+    await expect(dlg.getByTestId('share-error')).toHaveText(/^The share server refused the upload: the analysis \([\d,]+ bytes\) is larger than it accepts\.$/);
+    await page.unroute('**/api/analyses');
+
+    await page.route('**/api/analyses', (r) => r.fulfill({ status: 400, contentType: 'application/json', body: '{"error":"upload: not a saved analysis"}' }));
+    await upload.click();
+    await expect(dlg.getByTestId('share-error')).toContainText('refused the analysis as malformed: upload refused (400): upload: not a saved analysis');
+    await page.unroute('**/api/analyses');
+    await expect(dlg.getByTestId('share-url')).toHaveCount(0);
+    await expect(page).not.toHaveURL(/#\/a\//);
+
+    // The real server: upload works after the failures.
+    await upload.click();
+    const url = await dlg.getByTestId('share-url').inputValue();
+    const id = /#\/a\/([0-9a-f]{64})/.exec(url)![1];
+    await dlg.getByRole('button', { name: 'Close' }).click();
+
+    // A damaged download is said as such (served bytes that are not a saved analysis).
+    const bad = 'e'.repeat(64);
+    await page.route(`**/api/analyses/${bad}`, (r) => r.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from('garbage, not a saved analysis') }));
+    await page.evaluate((h) => (location.hash = h), `#/a/${bad}?v=1`);
+    await expect(page.getByTestId('shared-error')).toContainText(`Shared analysis ${bad} is damaged and cannot be opened`);
+
+    // Pasting the good link's hash into the same page opens it (hash change, no reload).
+    await page.getByRole('button', { name: 'New analysis' }).click();
+    await expect(page.getByTestId('input')).toHaveCount(0);
+    await page.evaluate((h) => (location.hash = h), `#/a/${id}?v=1&view=histogram`);
+    await expect(page.getByTestId('shared-loaded')).toContainText(`Opened shared analysis ${id.slice(0, 12)}`);
+    await expect(page.getByRole('tab', { name: 'Histogram' })).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByTestId('input')).toContainText('core.phase1.list_used');
+  });
 });
