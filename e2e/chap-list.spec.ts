@@ -39,13 +39,13 @@ test.describe('chap list files end to end', () => {
     await screenshot(page, 'histogram');
 
     await page.keyboard.press('4');
-    const table = page.getByTestId('group-table');
+    const table = page.getByTestId('group');
     await expect(table.getByTestId('group-row').first()).toBeVisible();
     await expect(table.getByTestId('group-row').filter({ hasText: 'widgets::Rect' })).toContainText('2,000');
     await page.getByRole('button', { name: 'By size class' }).click();
     await expect(table.getByTestId('group-row').filter({ hasText: '56 B (0x38)' })).toContainText('9,186');
     await screenshot(page, 'table');
-    await page.getByLabel('Filter groups').fill('0x48');
+    await page.getByLabel('Filter rows').fill('0x48');
     await expect(table.getByTestId('group-row')).toHaveCount(1);
     await expect(table.getByTestId('group-row')).toContainText('5,490');
   });
