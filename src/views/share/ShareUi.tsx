@@ -48,7 +48,7 @@ export function ShareButtons({ loaded }: { loaded: boolean }) {
 
 /** Progress and failures of opening a share URL; the note about a `cmp=` analysis loaded as B. */
 function SharedStatus() {
-  const { status, message, note, bytes, ms, id, dismiss } = useSharedOpen();
+  const { status, message, note, bytes, fetchMs, ms, id, dismiss } = useSharedOpen();
   if (status === 'loading')
     return (
       <div className="banner share-banner" role="status" data-testid="shared-status">
@@ -71,7 +71,8 @@ function SharedStatus() {
   if (status === 'done')
     return (
       <div className="banner share-banner share-ok" role="status" data-testid="shared-loaded" title={id}>
-        Opened shared analysis {id.slice(0, 12)}… ({fmtInt(bytes)} bytes in {fmtDuration(ms)}).{note && ` ${note}`}
+        Opened shared analysis {id.slice(0, 12)}… ({fmtInt(bytes)} bytes fetched and decoded in {fmtDuration(fetchMs)}, shown in {fmtDuration(ms)}).
+        {note && ` ${note}`}
         <span className="spacer" />
         <button className="small-btn" onClick={dismiss} aria-label="Dismiss">
           ✕

@@ -28,8 +28,9 @@ export interface SharedOpenState {
   message: string;
   /** After loading a `cmp=` analysis: a note saying it was loaded as B. */
   note: string;
-  /** Bytes fetched (A + B) and time from request to loaded tables, ms. */
+  /** Bytes fetched (A + B), time to fetch and decode them, and time from request to the analysis shown, ms. */
   bytes: number;
+  fetchMs: number;
   ms: number;
   dismiss(): void;
 }
@@ -41,6 +42,7 @@ export const useSharedOpen = create<SharedOpenState>((set) => ({
   message: '',
   note: '',
   bytes: 0,
+  fetchMs: 0,
   ms: 0,
   dismiss: () => set({ status: 'idle', message: '', note: '' }),
 }));
@@ -99,6 +101,7 @@ async function openShared(analysis: string, cmp: string): Promise<void> {
     const a = await decode(bytesA, analysis);
     const b = bytesB && (await decode(bytesB, cmp));
     if (gen !== generation) return;
+    const fetchMs = performance.now() - t0;
     set({ message: `Opening “${a.name}”…` });
     await useAnalysis.getState().loadSaved({ ...a, view: wanted as unknown as JsonValue }, { analysis, cmp });
     // Whatever loading did to the view, the URL's state is the one to show.
@@ -110,6 +113,7 @@ async function openShared(analysis: string, cmp: string): Promise<void> {
       message: '',
       note: b ? `Shared analysis “${b.name}” (${short(cmp)}) was loaded as B for comparison.` : '',
       bytes: bytesA.length + (bytesB?.length ?? 0),
+      fetchMs,
       ms: performance.now() - t0,
     });
   } catch (e) {
