@@ -30,7 +30,8 @@ test.describe('save, library and share (heapgen phase 1 chap list)', () => {
     await page.getByTestId('group-row').filter({ hasText: 'widgets::Rect' }).click();
     await expect(page.getByTestId('group-row').filter({ hasText: 'widgets::Rect' })).toHaveAttribute('aria-selected', 'true');
 
-    // Save (the `s` key), default name = the input's name.
+    // Save (the `s` key), offline; default name = the input's name.
+    await page.context().setOffline(true);
     await page.keyboard.press('s');
     const save = page.getByTestId('save-dialog');
     await expect(save.getByLabel('Analysis name')).toHaveValue('core.phase1.list_used');
@@ -62,6 +63,8 @@ test.describe('save, library and share (heapgen phase 1 chap list)', () => {
     await lib.getByTestId('library-row').getByRole('button', { name: 'Open' }).click();
     await expect(lib).toHaveCount(0);
     await expectPhase1AtRect(page);
+
+    await page.context().setOffline(false);
 
     // Share…: the preview shows what would leave the browser.
     await page.getByRole('button', { name: 'Share…' }).click();
