@@ -12,7 +12,12 @@ export interface GenResult {
   fileBytes: number;
 }
 
-export async function generateChapList(path: string, allocations: number): Promise<GenResult> {
+export interface GenOptions {
+  /** Every allocation gets a signature, cycling through this many distinct classes (a wide tree). */
+  distinctClasses?: number;
+}
+
+export async function generateChapList(path: string, allocations: number, opts: GenOptions = {}): Promise<GenResult> {
   const out = createWriteStream(path);
   let seed = 12345;
   const rnd = () => {
@@ -28,7 +33,10 @@ export async function generateChapList(path: string, allocations: number): Promi
     const r = rnd();
     const size = r < 0.97 ? 0x18 + 16 * Math.floor(rnd() * 24) : 0x18 + 16 * Math.floor(rnd() * 4096);
     buf += `Used allocation at ${addr.toString(16)} of size ${size.toString(16)}\n`;
-    if (r < 0.2) {
+    if (opts.distinctClasses) {
+      const k = i % opts.distinctClasses;
+      buf += `... with signature ${(0x7fc600000000 + k * 16).toString(16)}(gen::Class${k})\n`;
+    } else if (r < 0.2) {
       const k = Math.floor(rnd() * classes.length);
       buf += `... with signature ${(0x7fc696ce0d90 + k * 0x28).toString(16)}(${classes[k]})\n`;
     }

@@ -9,6 +9,7 @@ import { useView } from '../../state/view.ts';
 import { namePath, nodeByNames, searchHierarchy, selfOf, totalOf, type Hierarchy, type Metric } from '../../../workers/aggregate/hierarchy.ts';
 import { DIMMED, groupColor, MERGED, ROOT } from './colors.ts';
 import { hitTest, indexRects, layoutFlame, type FlameRect } from './layout.ts';
+import { timed } from '../perf.ts';
 import { Breadcrumbs, SelectionDetails, TreeToolbar } from '../tree-controls.tsx';
 
 const ROW_H = 20;
@@ -47,7 +48,7 @@ export function FlameGraph({ tree, colorOf, extra, testId = 'flame-canvas', tool
   const zoomNode = useMemo(() => nodeByNames(tree, zoomPath), [tree, zoomPath]);
   const selNode = useMemo(() => (selPath.length ? nodeByNames(tree, selPath) : -1), [tree, selPath]);
   const search = useMemo(() => searchHierarchy(tree, q, metric), [tree, q, metric]);
-  const rects = useMemo(() => layoutFlame(tree, metric, zoomNode, width, sort), [tree, metric, zoomNode, width, sort]);
+  const rects = useMemo(() => timed('flame-layout', () => layoutFlame(tree, metric, zoomNode, width, sort)), [tree, metric, zoomNode, width, sort]);
   const rows = useMemo(() => indexRects(rects), [rects]);
   const height = (tree.maxDepth + 2) * ROW_H;
 
@@ -62,6 +63,7 @@ export function FlameGraph({ tree, colorOf, extra, testId = 'flame-canvas', tool
   useEffect(() => {
     const c = canvas.current;
     if (!c) return;
+    const start = performance.now();
     const dpr = window.devicePixelRatio || 1;
     c.width = Math.round(width * dpr);
     c.height = Math.round(height * dpr);
@@ -98,6 +100,7 @@ export function FlameGraph({ tree, colorOf, extra, testId = 'flame-canvas', tool
         ctx.strokeRect(r.x + 1, r.depth * ROW_H + 1, Math.max(2, r.w - 3), ROW_H - 3);
       }
     }
+    performance.measure('heapscope:flame-draw', { start, end: performance.now() });
   }, [rects, width, height, tree, q, search, selNode, colorOf]);
 
   const pick = (e: React.MouseEvent): FlameRect | null => {

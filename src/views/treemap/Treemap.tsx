@@ -10,6 +10,7 @@ import { DIMMED, groupColor, MERGED } from '../flame/colors.ts';
 import { metricValue, type TreeViewProps } from '../flame/FlameGraph.tsx';
 import { Breadcrumbs, SelectionDetails, TreeToolbar } from '../tree-controls.tsx';
 import { cellAt, layoutTreemap, type TreemapCell } from './layout.ts';
+import { timed } from '../perf.ts';
 
 const HEIGHT = 560;
 const FONT = '12px system-ui, sans-serif';
@@ -23,7 +24,7 @@ export function Treemap({ tree, colorOf, extra, testId = 'treemap-canvas', toolb
   const zoomNode = useMemo(() => nodeByNames(tree, zoomPath), [tree, zoomPath]);
   const selNode = useMemo(() => (selPath.length ? nodeByNames(tree, selPath) : -1), [tree, selPath]);
   const search = useMemo(() => searchHierarchy(tree, q, metric), [tree, q, metric]);
-  const cells = useMemo(() => layoutTreemap(tree, metric, zoomNode, width, HEIGHT), [tree, metric, zoomNode, width]);
+  const cells = useMemo(() => timed('treemap-layout', () => layoutTreemap(tree, metric, zoomNode, width, HEIGHT)), [tree, metric, zoomNode, width]);
 
   useEffect(() => {
     const el = wrap.current;
@@ -36,6 +37,7 @@ export function Treemap({ tree, colorOf, extra, testId = 'treemap-canvas', toolb
   useEffect(() => {
     const c = canvas.current;
     if (!c) return;
+    const start = performance.now();
     const dpr = window.devicePixelRatio || 1;
     c.width = Math.round(width * dpr);
     c.height = Math.round(HEIGHT * dpr);
@@ -67,6 +69,7 @@ export function Treemap({ tree, colorOf, extra, testId = 'treemap-canvas', toolb
         ctx.strokeRect(cell.x0 + 1, cell.y0 + 1, w - 2, h - 2);
       }
     }
+    performance.measure('heapscope:treemap-draw', { start, end: performance.now() });
   }, [cells, width, tree, q, search, selNode, colorOf]);
 
   const total = totalOf(tree, metric);

@@ -25,7 +25,7 @@ interface Datum {
   children?: Datum[];
 }
 
-export function layoutTreemap(h: Hierarchy, metric: Metric, root: number, width: number, height: number, maxDepth = 3, minArea = 16): TreemapCell[] {
+export function layoutTreemap(h: Hierarchy, metric: Metric, root: number, width: number, height: number, maxDepth = 3, minArea = 64): TreemapCell[] {
   const total = totalOf(h, metric);
   if (total[root] <= 0 || width <= 0 || height <= 0) return [];
   const pxPerUnit = (width * height) / total[root];

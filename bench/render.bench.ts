@@ -1,0 +1,48 @@
+/**
+ * Layout cost of the tree views in Node (the same functions the browser calls
+ * before drawing): flame graph and treemap of 100k-node trees, wide and deep.
+ * Canvas draw times come from the browser run (e2e/perf.spec.ts, see BENCHMARKS.md).
+ */
+import { HierarchyBuilder, type Hierarchy } from '../workers/aggregate/hierarchy.ts';
+import { layoutFlame } from '../src/views/flame/layout.ts';
+import { layoutTreemap } from '../src/views/treemap/layout.ts';
+
+/** ~100k nodes: 100 libraries × 100 functions × 10 sites, sizes spread over four orders of magnitude. */
+function bushy(): Hierarchy {
+  const b = new HierarchyBuilder('all', ['all', 'library', 'function', 'site']);
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+  for (let l = 0; l < 100; l++) {
+    const lib = b.child(0, b.nameId(`lib${l}.so`), b.groupId(`lib${l}`));
+    for (let f = 0; f < 100; f++) {
+      const fn = b.child(lib, b.nameId(`func_${l}_${f}`), b.groupId(`lib${l}`));
+      for (let s = 0; s < 10; s++) b.add(b.child(fn, b.nameId(`+0x${s.toString(16)}`), b.groupId(`lib${l}`)), Math.floor(10 ** (1 + 4 * rnd())), 1, 0);
+    }
+  }
+  return b.build();
+}
+
+function time(fn: () => unknown, runs = 20): { median: number; max: number } {
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    fn();
+    t.push(performance.now() - s);
+  }
+  t.sort((a, b) => a - b);
+  return { median: t[t.length >> 1], max: t[t.length - 1] };
+}
+
+export async function run(): Promise<void> {
+  const h = bushy();
+  console.log(`tree: ${h.size.toLocaleString('en-US')} nodes`);
+  const f = time(() => layoutFlame(h, 'bytes', 0, 1280));
+  const rects = layoutFlame(h, 'bytes', 0, 1280).length;
+  console.log(`flame layout, 1280 px: median ${f.median.toFixed(2)} ms, max ${f.max.toFixed(2)} ms (${rects.toLocaleString('en-US')} rectangles drawn)`);
+  const t = time(() => layoutTreemap(h, 'bytes', 0, 1280, 560));
+  const cells = layoutTreemap(h, 'bytes', 0, 1280, 560).length;
+  console.log(`treemap layout, 1280×560: median ${t.median.toFixed(2)} ms, max ${t.max.toFixed(2)} ms (${cells.toLocaleString('en-US')} cells drawn)`);
+  const fz = time(() => layoutFlame(h, 'bytes', 1, 1280));
+  console.log(`flame layout zoomed to one library: median ${fz.median.toFixed(2)} ms`);
+  console.log('goal: layout + draw well under 16 ms per frame (60 fps) for 100k nodes');
+}
