@@ -1,5 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { dropFiles, screenshot, shared, sharedMissing } from './support.ts';
+import { loadAnalysis } from '../workers/saved/deserialize.ts';
+import { describeForUpload } from '../workers/saved/describe.ts';
 
 const LIST = 'fixtures/heapgen/core.phase1.list_used';
 
@@ -175,3 +177,39 @@ test.describe('save, library and share (heapgen phase 1 chap list)', () => {
     await expect(page.getByTestId('input')).toContainText('core.phase1.list_used');
   });
 });
+
+test('tracemalloc: the share preview lists file paths; redacted, the server stores exactly the listed base names', async ({ page }) => {
+  const missing = sharedMissing('fixtures/tracemalloc/after.tracemalloc');
+  test.skip(!!missing, `skipped: ${missing}`);
+  await page.goto('/');
+  await dropFiles(page, [{ path: shared('fixtures/tracemalloc/after.tracemalloc') }]);
+  await expect(page.getByTestId('input').filter({ hasText: 'after.tracemalloc' })).toContainText('249,810 traces');
+  await page.getByRole('button', { name: 'Share…' }).click();
+  const dlg = page.getByTestId('share-dialog');
+  const paths = dlg.getByTestId('up-paths');
+  await paths.locator('summary').click();
+  await expect(paths.locator('li').filter({ hasText: /^\/srv\/shop\/service\.py$/ })).toHaveCount(1);
+  await expect(dlg.getByTestId('upload-size')).not.toHaveText('computing…');
+  const sizeBefore = await dlg.getByTestId('upload-size').textContent();
+  await dlg.getByLabel('Redact directory names in paths').check();
+  await expect(paths.locator('li').filter({ hasText: /^…\/service\.py$/ })).toHaveCount(1);
+  await expect(paths).not.toContainText('/srv/shop/');
+  await expect(dlg.getByTestId('upload-size')).not.toHaveText('computing…');
+  const listed = (await paths.locator('li').allTextContents()).sort();
+  expect(listed.length).toBeGreaterThan(1);
+  for (const p of listed) expect(p).toMatch(/^(…\/[^/\\]+|[^/\\]+)$/);
+  await screenshot(page, 'share-dialog-tracemalloc');
+  console.log(`after.tracemalloc: upload size ${sizeBefore} → redacted ${await dlg.getByTestId('upload-size').textContent()}`);
+
+  await dlg.getByRole('button', { name: /^Upload/ }).click();
+  const url = await dlg.getByTestId('share-url').inputValue();
+  const id = /#\/a\/([0-9a-f]{64})/.exec(url)![1];
+  console.log(`after.tracemalloc: ${await dlg.getByTestId('share-done').locator('.msg').textContent()}`);
+  const res = await page.request.get(`/api/analyses/${id}`);
+  expect(res.status()).toBe(200);
+  const stored = await loadAnalysis(new Uint8Array(await res.body()), { name: id });
+  const d = describeForUpload(stored);
+  expect(d.filePaths).toEqual(listed);
+  expect(d.inputs).toEqual([{ name: 'after.tracemalloc', format: 'tracemalloc', size: 3304643, rows: 249810 }]);
+});
+

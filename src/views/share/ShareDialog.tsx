@@ -96,9 +96,10 @@ export function ShareDialog({ onClose }: { onClose: () => void }) {
             link anyone with the link can open.
           </p>
           <label className="check share-redact">
-            <input type="checkbox" checked={redact} onChange={(e) => setRedact(e.target.checked)} disabled={uploading} /> Redact directory names in paths
-            (keep base names only: <code>/home/me/src/app.py</code> → <code>…/app.py</code>
-            )
+            <input type="checkbox" checked={redact} onChange={(e) => setRedact(e.target.checked)} disabled={uploading} />
+            <span>
+              Redact directory names in paths (keep base names only: <code>/home/me/src/app.py</code> → <code>…/app.py</code>)
+            </span>
           </label>
           <UploadPreview d={description} bytes={bytes?.length ?? null} />
           {prepError && (

@@ -30,7 +30,7 @@ function StringList({ title, items, testId }: { title: string; items: string[]; 
       </ul>
       {items.length > shown && (
         <button className="small-btn" onClick={() => setShown((n) => n + STEP)}>
-          Show {fmtInt(Math.min(STEP, items.length - shown))} more of {fmtInt(items.length - shown)}
+          {items.length - shown <= STEP ? `Show the other ${fmtInt(items.length - shown)}` : `Show ${fmtInt(STEP)} more (${fmtInt(items.length - shown)} not shown)`}
         </button>
       )}
     </details>
