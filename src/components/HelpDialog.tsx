@@ -4,11 +4,10 @@ export const SHORTCUTS: [string, string][] = [
   ['d', 'Open the demo analysis'],
   ['s / l', 'Save the analysis to the library / open the library'],
   ['1 … 9, 0', 'Overview / Flame graph / Treemap / Table / Histogram / tracemalloc / Objects / Callers / Heap map / Compare'],
-  ['Esc', 'Close the inspector'],
   ['/', 'Search names'],
   ['↑ ↓ ← →', 'Flame graph: move the selection (parent, child, siblings)'],
   ['Enter / Backspace', 'Flame graph: zoom to the selection / zoom out'],
-  ['Esc', 'Cancel reading, close this help'],
+  ['Esc', 'Cancel reading, close the inspector or this help'],
   ['?', 'Show this help'],
 ];
 
