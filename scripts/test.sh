@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# `npm test`: unit tests (Vitest) then browser end-to-end tests (Playwright on Debian's Chromium).
+# `npm test`: type check, unit tests (Vitest), then browser end-to-end tests (Playwright on Debian's Chromium),
+# then one closing line with the totals of both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-chromium.sh
 npx tsc --noEmit -p .
-npx vitest run
-npx playwright test
+mkdir -p reports
+rm -f reports/vitest.json reports/playwright.json
+npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json
+PLAYWRIGHT_JSON_OUTPUT_NAME=reports/playwright.json npx playwright test --reporter=list,json
+node scripts/test-summary.mjs reports/vitest.json reports/playwright.json
