@@ -2,7 +2,9 @@
  * Builds `heapgen-mt.c` with gcc, runs it and captures it with gdb's `gcore`
  * (Node only: tests and benchmarks). Returns the core and the program's truth
  * file, or the reason it cannot run here (no gcc, no gdb, ptrace refused…),
- * so that callers skip saying why instead of passing.
+ * so that callers skip saying why instead of passing. With `footers`, the
+ * generator runs under `footer-preload.c` (built as an LD_PRELOAD library), so
+ * every malloc/calloc/realloc block carries a malloc_tracer footer.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -10,32 +12,59 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const GEN_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'heapgen-mt.c');
+/** The LD_PRELOAD footer library's source (malloc_tracer's footer format). */
+export const PRELOAD_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'footer-preload.c');
 
 export interface Captured {
   core: string;
   truth: string;
   pid: number;
+  /** The generator executable that ran (with symbols: its functions name the footers' return addresses). */
+  exe: string;
+  /** The LD_PRELOAD footer library, when captured with `footers`. */
+  preload?: string;
 }
 
 export interface TruthBlock {
   addr: number;
+  /** Usable size (malloc_usable_size); NaN for freed blocks. */
   size: number;
+  /** Size the allocator function asked for last (NaN in truth files of older generators). */
+  requested: number;
+  /** The generator function that allocated it: make_record, make_zeroed, trim_buffer or make_big. */
+  func: string;
 }
 
-/** Parses the truth file: held blocks (address, usable size) and freed addresses. */
-export function readTruth(path: string): { held: TruthBlock[]; freed: number[] } {
+/**
+ * Parses the truth file: held blocks (address, usable size, requested, function),
+ * freed addresses and freed blocks, and `moved`: first blocks of trim_buffer
+ * that realloc moved away (freed by realloc, in allocation order; the chunk
+ * may have been reused by a later block).
+ */
+export function readTruth(path: string): { held: TruthBlock[]; freed: number[]; freedBlocks: TruthBlock[]; moved: TruthBlock[] } {
   const held: TruthBlock[] = [];
   const freed: number[] = [];
+  const freedBlocks: TruthBlock[] = [];
+  const moved: TruthBlock[] = [];
   for (const line of readFileSync(path, 'utf8').split('\n')) {
-    const [k, a, s] = line.split(' ');
-    if (k === 'U') held.push({ addr: parseInt(a, 16), size: parseInt(s, 16) });
-    else if (k === 'F') freed.push(parseInt(a, 16));
+    const f = line.split(' ');
+    if (f[0] === 'U') held.push({ addr: parseInt(f[1], 16), size: parseInt(f[2], 16), requested: f[3] ? parseInt(f[3], 16) : NaN, func: f[4] ?? '' });
+    else if (f[0] === 'F') {
+      const addr = parseInt(f[1], 16);
+      freed.push(addr);
+      freedBlocks.push({ addr, size: NaN, requested: f[2] ? parseInt(f[2], 16) : NaN, func: f[3] ?? '' });
+    } else if (f[0] === 'M') moved.push({ addr: parseInt(f[1], 16), size: NaN, requested: parseInt(f[2], 16), func: f[3] });
   }
-  return { held, freed };
+  return { held, freed, freedBlocks, moved };
+}
+
+export interface CaptureOptions {
+  /** Run the generator under the footer preload library (footer-preload.c). */
+  footers?: boolean;
 }
 
 /** Runs the generator in `mode` and gcores it into `outDir`; `{ skip }` says why it could not. */
-export async function captureFixture(outDir: string, mode: 'test' | 'bench', n = 2_500_000): Promise<Captured | { skip: string }> {
+export async function captureFixture(outDir: string, mode: 'test' | 'bench', n = 2_500_000, opts: CaptureOptions = {}): Promise<Captured | { skip: string }> {
   mkdirSync(outDir, { recursive: true });
   for (const tool of ['gcc', 'gcore']) {
     if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return { skip: `${tool} is not installed` };
@@ -43,8 +72,16 @@ export async function captureFixture(outDir: string, mode: 'test' | 'bench', n =
   const exe = join(outDir, 'heapgen-mt');
   const cc = spawnSync('gcc', ['-O1', '-pthread', '-o', exe, GEN_SOURCE], { encoding: 'utf8' });
   if (cc.status !== 0) return { skip: `gcc failed: ${cc.stderr}` };
+  const env = { ...process.env };
+  let preload: string | undefined;
+  if (opts.footers) {
+    preload = join(outDir, 'footer-preload.so');
+    const so = spawnSync('gcc', ['-shared', '-fPIC', '-O2', '-o', preload, PRELOAD_SOURCE, '-ldl'], { encoding: 'utf8' });
+    if (so.status !== 0) return { skip: `gcc could not build the footer preload library: ${so.stderr}` };
+    env.LD_PRELOAD = preload;
+  }
   const truth = join(outDir, `truth.${mode}.txt`);
-  const child = spawn(exe, [mode, truth, String(n)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(exe, [mode, truth, String(n)], { stdio: ['pipe', 'pipe', 'inherit'], env });
   try {
     const pid = await new Promise<number>((resolve, reject) => {
       let out = '';
@@ -62,7 +99,7 @@ export async function captureFixture(outDir: string, mode: 'test' | 'bench', n =
     if (g.status !== 0 || !existsSync(core)) {
       return { skip: `gcore could not capture the generator (ptrace not permitted here?): ${(g.stderr || g.stdout || '').trim().split('\n').slice(-2).join(' ')}` };
     }
-    return { core, truth, pid };
+    return { core, truth, pid, exe, preload };
   } finally {
     child.stdin!.end();
     child.kill('SIGTERM');

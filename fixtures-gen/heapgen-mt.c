@@ -10,9 +10,19 @@
  * size), in fastbins (more than 7 small blocks of one size), in the unsorted
  * / small bins (bigger blocks between held neighbours, so nothing coalesces),
  * and holds a few large blocks (>= 256 KiB, mmapped). The truth file gets one
- * line per block:  "U <hex addr> <hex usable size>"  for held blocks, and
- * "F <hex addr>" for freed ones. Then "READY" is printed and every thread
- * blocks until stdin is closed, so gcore sees them all alive.
+ * line per block:  "U <hex addr> <hex usable size> <hex requested> <function>"
+ * for held blocks, "F <hex addr> <hex requested> <function>" for freed
+ * ones, and "M <hex addr> <hex requested> trim_buffer" for the first block of
+ * a trim_buffer whose realloc moved it (freed by realloc; glibc does not move
+ * these today, the line is there so the truth stays true if one ever does). Then "READY" is printed and every thread blocks until stdin is
+ * closed, so gcore sees them all alive.
+ *
+ * Every block comes from one of four non-inlined allocator functions (so a
+ * malloc_tracer-style footer, see footer-preload.c, names a distinct return
+ * address for each): make_record (malloc), make_zeroed (calloc), trim_buffer
+ * (malloc of sz + 8, then realloc down to sz, in place) and make_big (malloc
+ * of an mmapped block). <function> in the truth is that function's name and
+ * <requested> the size it asked for last.
  */
 #include <malloc.h>
 #include <pthread.h>
@@ -30,16 +40,99 @@ static pthread_barrier_t ready, done;
 static long per_thread = 0;
 static int bench = 0;
 
+/* One block: where it is, what was asked for, which allocator function made it. */
 typedef struct {
-  void **held;
+  void *p;
+  uint32_t req;
+  uint32_t fn;
+} block_t;
+
+typedef struct {
+  block_t *held;
   size_t nheld;
-  void **freed;
+  block_t *freed;
   size_t nfreed;
+  block_t *moved;
+  size_t nmoved;
+  size_t cap;
+  size_t movedCap;
 } record_t;
 
-static void push(void ***arr, size_t *n, void *p) {
-  if ((*n & (*n - 1)) == 0) *arr = realloc(*arr, (*n ? *n * 2 : 64) * sizeof(void *));
-  (*arr)[(*n)++] = p;
+/* The calling thread's record (trim_buffer writes down moved blocks there). */
+static __thread record_t *current;
+
+enum { MAKE_RECORD, MAKE_ZEROED, TRIM_BUFFER, MAKE_BIG };
+static const char *const fn_names[] = {"make_record", "make_zeroed", "trim_buffer", "make_big"};
+
+/*
+ * The record arrays are allocated once, at their final size, before the
+ * workload: nothing is freed until the workload's own frees (growing arrays
+ * would leave free chunks that later blocks split or coalesce with).
+ */
+static void record_init(record_t *r, size_t cap) {
+  r->cap = cap;
+  r->movedCap = cap / 16 + 1024;
+  r->held = malloc(cap * sizeof(block_t));
+  r->freed = malloc(cap * sizeof(block_t));
+  r->moved = malloc(r->movedCap * sizeof(block_t));
+  if (!r->held || !r->freed || !r->moved) abort();
+  current = r;
+}
+
+static void push(const record_t *r, block_t *arr, size_t *n, block_t b) {
+  if (*n >= (arr == r->moved ? r->movedCap : r->cap)) {
+    fprintf(stderr, "heapgen-mt: record array full\n");
+    abort();
+  }
+  arr[(*n)++] = b;
+}
+
+/*
+ * The allocator functions. noinline/noclone keep each one a distinct symbol
+ * and return address; each does work after its allocation call, so the call is
+ * never a tail call (the caller's return address would then be workload's).
+ */
+__attribute__((noinline, noclone)) void *make_record(size_t sz, int fill, size_t nfill) {
+  char *p = malloc(sz);
+  memset(p, fill, nfill < sz ? nfill : sz);
+  return p;
+}
+
+__attribute__((noinline, noclone)) void *make_zeroed(size_t sz, int fill, size_t nfill) {
+  char *p = calloc(1, sz);
+  memset(p, fill, nfill < sz ? nfill : sz);
+  return p;
+}
+
+/*
+ * malloc a little more, then realloc down to `sz`: glibc keeps the block in
+ * place (the difference is below a chunk's minimum size), so nothing is freed
+ * during the workload, and the footer must be rewritten with the new size.
+ */
+__attribute__((noinline, noclone)) void *trim_buffer(size_t sz, int fill, size_t nfill) {
+  char *p = malloc(sz + 8);
+  p[0] = (char)fill;
+  /* Only the old address is kept (never dereferenced) when realloc moved the block. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuse-after-free"
+  block_t first = {p, (uint32_t)(sz + 8), TRIM_BUFFER};
+  char *q = realloc(p, sz);
+  if (q != first.p) push(current, current->moved, &current->nmoved, first);
+#pragma GCC diagnostic pop
+  memset(q, fill, nfill < sz ? nfill : sz);
+  return q;
+}
+
+__attribute__((noinline, noclone)) void *make_big(size_t sz, int fill, size_t nfill) {
+  char *p = malloc(sz);
+  memset(p, fill, nfill < sz ? nfill : sz);
+  return p;
+}
+
+static block_t make(uint32_t fn, size_t sz, int fill, size_t nfill) {
+  void *(*const fns[])(size_t, int, size_t) = {make_record, make_zeroed, trim_buffer, make_big};
+  block_t b = {fns[fn](sz, fill, nfill), (uint32_t)sz, fn};
+  return b;
 }
 
 static uint32_t rnd(uint32_t *s) {
@@ -49,39 +142,47 @@ static uint32_t rnd(uint32_t *s) {
 
 static void workload(record_t *r, uint32_t seed) {
   uint32_t s = seed;
+  record_init(r, bench ? (size_t)per_thread + 1 : 9 * 40 + 2 + 1);
   if (bench) {
     for (long i = 0; i < per_thread; i++) {
       size_t sz = 16 + (rnd(&s) % 321);
-      char *p = malloc(sz);
-      memset(p, 0x5a, sz < 32 ? sz : 32);
+      block_t b = make((uint32_t)(i % 3), sz, 0x5a, 32);
       /* Free about one in ten, always between held neighbours. */
-      if (i % 10 == 5) push(&r->freed, &r->nfreed, p);
-      else push(&r->held, &r->nheld, p);
+      if (i % 10 == 5) push(r, r->freed, &r->nfreed, b);
+      else push(r, r->held, &r->nheld, b);
     }
   } else {
     static const size_t sizes[] = {24, 40, 56, 100, 200, 400, 1000, 2000, 5000};
     for (int round = 0; round < 40; round++) {
       for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         size_t sz = sizes[k] + (rnd(&s) % 8);
-        char *p = malloc(sz);
-        memset(p, (int)k, sz);
+        block_t b = make((uint32_t)((round + k) % 3), sz, (int)k, sz);
         /* Every other block is freed later (alternating), so freed blocks always have held neighbours. */
-        if ((round + k) % 2) push(&r->freed, &r->nfreed, p);
-        else push(&r->held, &r->nheld, p);
+        if ((round + k) % 2) push(r, r->freed, &r->nfreed, b);
+        else push(r, r->held, &r->nheld, b);
       }
     }
     for (int i = 0; i < 2; i++) {
-      char *big = malloc(256 * 1024 + i * 70000 + (rnd(&s) % 4096)); /* mmapped */
-      memset(big, 1, 4096);
-      push(&r->held, &r->nheld, big);
+      /* mmapped */
+      push(r, r->held, &r->nheld, make(MAKE_BIG, 256 * 1024 + i * 70000 + (rnd(&s) % 4096), 1, 4096));
     }
   }
   /* A block held after everything, so no freed block touches the top chunk. */
-  push(&r->held, &r->nheld, malloc(64));
-  for (size_t i = 0; i < r->nfreed; i++) free(r->freed[i]);
+  push(r, r->held, &r->nheld, make(MAKE_RECORD, 64, 0, 0));
+  for (size_t i = 0; i < r->nfreed; i++) free(r->freed[i].p);
   pthread_mutex_lock(&truth_lock);
-  for (size_t i = 0; i < r->nheld; i++) fprintf(truth, "U %lx %lx\n", (unsigned long)(uintptr_t)r->held[i], (unsigned long)malloc_usable_size(r->held[i]));
-  for (size_t i = 0; i < r->nfreed; i++) fprintf(truth, "F %lx\n", (unsigned long)(uintptr_t)r->freed[i]);
+  for (size_t i = 0; i < r->nheld; i++) {
+    const block_t *b = &r->held[i];
+    fprintf(truth, "U %lx %lx %x %s\n", (unsigned long)(uintptr_t)b->p, (unsigned long)malloc_usable_size(b->p), b->req, fn_names[b->fn]);
+  }
+  for (size_t i = 0; i < r->nfreed; i++) {
+    const block_t *b = &r->freed[i];
+    fprintf(truth, "F %lx %x %s\n", (unsigned long)(uintptr_t)b->p, b->req, fn_names[b->fn]);
+  }
+  for (size_t i = 0; i < r->nmoved; i++) {
+    const block_t *b = &r->moved[i];
+    fprintf(truth, "M %lx %x %s\n", (unsigned long)(uintptr_t)b->p, b->req, fn_names[b->fn]);
+  }
   pthread_mutex_unlock(&truth_lock);
 }
 
