@@ -55,6 +55,7 @@ typedef struct {
   block_t *moved;
   size_t nmoved;
   size_t cap;
+  size_t freedCap;
   size_t movedCap;
 } record_t;
 
@@ -69,18 +70,19 @@ static const char *const fn_names[] = {"make_record", "make_zeroed", "trim_buffe
  * workload: nothing is freed until the workload's own frees (growing arrays
  * would leave free chunks that later blocks split or coalesce with).
  */
-static void record_init(record_t *r, size_t cap) {
+static void record_init(record_t *r, size_t cap, size_t freedCap) {
   r->cap = cap;
+  r->freedCap = freedCap;
   r->movedCap = cap / 16 + 1024;
   r->held = malloc(cap * sizeof(block_t));
-  r->freed = malloc(cap * sizeof(block_t));
+  r->freed = malloc(freedCap * sizeof(block_t));
   r->moved = malloc(r->movedCap * sizeof(block_t));
   if (!r->held || !r->freed || !r->moved) abort();
   current = r;
 }
 
 static void push(const record_t *r, block_t *arr, size_t *n, block_t b) {
-  if (*n >= (arr == r->moved ? r->movedCap : r->cap)) {
+  if (*n >= (arr == r->moved ? r->movedCap : arr == r->freed ? r->freedCap : r->cap)) {
     fprintf(stderr, "heapgen-mt: record array full\n");
     abort();
   }
@@ -142,7 +144,9 @@ static uint32_t rnd(uint32_t *s) {
 
 static void workload(record_t *r, uint32_t seed) {
   uint32_t s = seed;
-  record_init(r, bench ? (size_t)per_thread + 1 : 9 * 40 + 2 + 1);
+  /* bench frees one block in ten; test about half. */
+  if (bench) record_init(r, (size_t)per_thread + 1, (size_t)per_thread / 10 + 16);
+  else record_init(r, 9 * 40 + 2 + 1, 9 * 40);
   if (bench) {
     for (long i = 0; i < per_thread; i++) {
       size_t sz = 16 + (rnd(&s) % 321);
