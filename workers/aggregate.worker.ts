@@ -5,6 +5,10 @@ import type { ObjectTable } from '../src/model/objects.ts';
 import { dominatorLevel, forgetObjects, objectDetails, summaryOf } from './graph/views.ts';
 import type { TracemallocSnapshot } from '../src/model/traces.ts';
 import { summarize } from './aggregate/summary.ts';
+import type { SavedAnalysis } from '../src/model/saved.ts';
+import { describeForUpload, redactPaths } from './saved/describe.ts';
+import { saveAnalysis } from './saved/serialize.ts';
+import { loadAnalysis } from './saved/deserialize.ts';
 import { clusterRanges, heapMap, rowsInRange } from './aggregate/heap-map.ts';
 import { stackTree, typeSizeTree } from './aggregate/trees.ts';
 import { invertHierarchy } from './aggregate/hierarchy.ts';
@@ -18,6 +22,19 @@ import type { KeyType } from './python/statistics.ts';
 import { filtered, pyCompare, pyStatistics } from './python/views.ts';
 
 const api = {
+  /**
+   * Serialises an analysis (optionally with directory names redacted) and says
+   * what the bytes hold, off the main thread: the Save and Share dialogs call it.
+   */
+  async saveAnalysis(a: SavedAnalysis, redact: boolean) {
+    const out = redact ? redactPaths(a) : a;
+    const bytes = await saveAnalysis(out);
+    return Comlink.transfer({ bytes, description: describeForUpload(out) }, [bytes.buffer]);
+  },
+  /** Decodes a saved analysis (library or share server), off the main thread. */
+  loadAnalysis(bytes: Uint8Array, name: string) {
+    return loadAnalysis(bytes, { name });
+  },
   summarize(tables: AllocationTable[]) {
     return summarize(tables);
   },

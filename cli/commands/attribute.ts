@@ -7,48 +7,17 @@
  * modules still without symbols get `DIR/.build-id/xx/rest.debug` when it exists
  * (DIR defaults to /usr/lib/debug, as gdb does).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AllocationTable } from '../../src/model/allocations.ts';
 import { attributeWithModules, type Sizes } from '../../workers/aggregate/attribution.ts';
-import { openBinary, type Binary } from '../../workers/elf/binary.ts';
+import type { Binary } from '../../workers/elf/binary.ts';
 import { openCore } from '../../workers/elf/core.ts';
 import { readChapList } from '../../workers/formats/chap-list.ts';
+import { walkGlibcHeap } from '../../workers/heaps/glibc.ts';
 import { NodeFileSource } from '../../workers/io/node-source.ts';
-import { loadModules } from '../../workers/symbols/modules.ts';
 import { parseArgs } from '../args.ts';
+import { binaryAt, DEFAULT_DEBUG_DIR, modulesWithDebugFiles, splitBins } from '../core-inputs.ts';
 
 const USAGE = 'usage: heapscope attribute CORE [--list LIST] [--bin FILE...] [--debug-dir DIR] [--json]\n';
-
-/** Splits argv: values after --bin until the next flag are binaries. */
-function splitBins(args: string[]): { rest: string[]; bins: string[] } {
-  const rest: string[] = [];
-  const bins: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--bin') {
-      while (i + 1 < args.length && !args[i + 1].startsWith('--')) bins.push(args[++i]);
-    } else rest.push(args[i]);
-  }
-  return { rest, bins };
-}
-
-async function binaryAt(path: string): Promise<Binary> {
-  const src = await NodeFileSource.open(path);
-  try {
-    return await openBinary(src);
-  } finally {
-    await src.close();
-  }
-}
-
-async function tableFromHeapWalk(core: unknown): Promise<AllocationTable> {
-  const path = new URL('../../workers/heaps/glibc.ts', import.meta.url);
-  const mod = (await import(path.href)) as Record<string, unknown>;
-  const fn = (mod.walkGlibcHeap ?? mod.walkHeap ?? mod.readGlibcHeap) as ((c: unknown) => Promise<{ table: AllocationTable } | AllocationTable>) | undefined;
-  if (typeof fn !== 'function') throw new Error('the glibc heap walk is not available: give --list LIST');
-  const r = await fn(core);
-  return 'table' in r ? r.table : r;
-}
 
 function sizesJson(s: Sizes) {
   return { count: s.count, user: s.user, mem: s.mem, chunk: s.chunk };
@@ -66,15 +35,8 @@ export async function run(args: string[]): Promise<number> {
   try {
     const binaries: Binary[] = [];
     for (const b of bins) binaries.push(await binaryAt(b));
-    let modules = await loadModules(core, binaries);
-    const debugDir = typeof flags.get('debug-dir') === 'string' ? (flags.get('debug-dir') as string) : '/usr/lib/debug';
-    const extra: Binary[] = [];
-    for (const m of modules.modules) {
-      if (m.symbolSource === 'binary' || !m.buildId || m.buildId.length < 3) continue;
-      const p = join(debugDir, '.build-id', m.buildId.slice(0, 2), `${m.buildId.slice(2)}.debug`);
-      if (existsSync(p)) extra.push(await binaryAt(p));
-    }
-    if (extra.length) modules = await loadModules(core, [...binaries, ...extra]);
+    const debugDir = typeof flags.get('debug-dir') === 'string' ? (flags.get('debug-dir') as string) : DEFAULT_DEBUG_DIR;
+    const modules = await modulesWithDebugFiles(core, binaries, debugDir);
 
     let table: AllocationTable;
     const list = flags.get('list');
@@ -85,7 +47,7 @@ export async function run(args: string[]): Promise<number> {
       } finally {
         await src.close();
       }
-    } else table = await tableFromHeapWalk(core);
+    } else table = (await walkGlibcHeap(core)).table;
 
     const a = await attributeWithModules(core, table, modules);
     const warnings = [...core.warnings, ...a.warnings].map((w) => `${w.file}: ${w.message}`);

@@ -10,49 +10,26 @@
  * function); anything else by class (default) or size class. tracemalloc
  * snapshots are compared by `heapscope diff`.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AllocationTable } from '../../src/model/allocations.ts';
 import { DIFF_STATUS_KEYS, type DiffStatusKey } from '../../src/model/diff.ts';
 import { attributeWithModules, type Attribution } from '../../workers/aggregate/attribution.ts';
 import { findSignatures } from '../../workers/aggregate/signatures.ts';
 import { describeBuildChange } from '../../workers/diff/builds.ts';
 import { COMPARE_BY, compareSides, defaultCompareBy, type CompareBy, type CompareSide } from '../../workers/diff/compare.ts';
-import { openBinary, type Binary } from '../../workers/elf/binary.ts';
+import type { Binary } from '../../workers/elf/binary.ts';
 import { openCore, type CoreFile } from '../../workers/elf/core.ts';
 import { readChapList } from '../../workers/formats/chap-list.ts';
 import { walkGlibcHeap } from '../../workers/heaps/glibc.ts';
 import { InputError, type InputWarning } from '../../workers/io/errors.ts';
 import { NodeFileSource } from '../../workers/io/node-source.ts';
 import { ROLE_LABELS, sniff } from '../../workers/sniff.ts';
-import { loadModules, type ModuleMap } from '../../workers/symbols/modules.ts';
 import { parseArgs } from '../args.ts';
+import { binaryAt, DEFAULT_DEBUG_DIR, modulesWithDebugFiles, splitBins } from '../core-inputs.ts';
 
 const USAGE =
   'usage: heapscope compare A B [--list-a LIST --list-b LIST] [--bin FILE...] [--by library|function|site|class|sizeclass]\n' +
   '                         [--status new,gone,grown,shrunk,same] [--limit N] [--debug-dir DIR] [--json]\n' +
   '       (tracemalloc snapshots: heapscope diff OLD NEW --by filename|lineno|traceback)\n';
-
-/** Splits argv: values after --bin until the next flag are binaries. */
-function splitBins(args: string[]): { rest: string[]; bins: string[] } {
-  const rest: string[] = [];
-  const bins: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--bin') {
-      while (i + 1 < args.length && !args[i + 1].startsWith('--')) bins.push(args[++i]);
-    } else rest.push(args[i]);
-  }
-  return { rest, bins };
-}
-
-async function binaryAt(path: string): Promise<Binary> {
-  const src = await NodeFileSource.open(path);
-  try {
-    return await openBinary(src);
-  } finally {
-    await src.close();
-  }
-}
 
 async function listTable(path: string, warnings: InputWarning[]): Promise<AllocationTable> {
   const src = await NodeFileSource.open(path);
@@ -63,18 +40,6 @@ async function listTable(path: string, warnings: InputWarning[]): Promise<Alloca
   } finally {
     await src.close();
   }
-}
-
-/** Modules with the given binaries, plus separate debug files found by build-id under `debugDir`. */
-async function modulesOf(core: CoreFile, binaries: Binary[], debugDir: string): Promise<ModuleMap> {
-  const modules = await loadModules(core, binaries);
-  const extra: Binary[] = [];
-  for (const m of modules.modules) {
-    if (m.symbolSource === 'binary' || !m.buildId || m.buildId.length < 3) continue;
-    const p = join(debugDir, '.build-id', m.buildId.slice(0, 2), `${m.buildId.slice(2)}.debug`);
-    if (existsSync(p)) extra.push(await binaryAt(p));
-  }
-  return extra.length ? loadModules(core, [...binaries, ...extra]) : modules;
 }
 
 interface Loaded extends CompareSide {
@@ -102,7 +67,7 @@ async function loadSide(path: string, list: string | undefined, binaries: Binary
       warnings.push(...heap.warnings);
       table = heap.table;
     }
-    const modules = await modulesOf(core, binaries, debugDir);
+    const modules = await modulesWithDebugFiles(core, binaries, debugDir);
     const attribution: Attribution = await attributeWithModules(core, table, modules);
     warnings.push(...attribution.warnings);
     if (classes) {
@@ -152,7 +117,7 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const str = (k: string) => (typeof p.flags.get(k) === 'string' ? (p.flags.get(k) as string) : undefined);
-  const debugDir = str('debug-dir') ?? '/usr/lib/debug';
+  const debugDir = str('debug-dir') ?? DEFAULT_DEBUG_DIR;
   const binaries: Binary[] = [];
   for (const b of bins) binaries.push(await binaryAt(b));
   const warnings: InputWarning[] = [];

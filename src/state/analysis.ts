@@ -216,6 +216,16 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
     set({ cores: out, core: out[0] ?? null, coreBusy: null });
   }
 
+  /** Forgets every input (cancelling reads, closing cores); the URL is the caller's business. */
+  function reset(): void {
+    for (const e of get().inputs) Atomics.store(e.cancel, 0, 1);
+    for (const e of get().inputs) if (e.format === 'core' && !e.saved) void coreApi().close(e.id);
+    set({ inputs: [], summary: null, core: null, cores: [], coreBusy: null });
+    summaryGeneration++;
+    void rebuildTree({ kind: 'none' });
+    usePython.getState().set({ oldId: null, newId: null });
+  }
+
   return {
     inputs: [],
     summary: null,
@@ -245,6 +255,8 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
         .map((e) => e.classified ?? e.table!);
     },
     async addFiles(files) {
+      // Files of your own make a shared analysis a local one: the URL stops naming the shared id.
+      if (useView.getState().analysis) useView.getState().setShared('');
       await Promise.all(files.map((f) => readOne(f)));
       try {
         await analyzeCores();
@@ -269,14 +281,9 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
         .then(resummarize);
     },
     clear() {
-      for (const e of get().inputs) Atomics.store(e.cancel, 0, 1);
-      for (const e of get().inputs) if (e.format === 'core') void coreApi().close(e.id);
-      set({ inputs: [], summary: null, core: null, cores: [], coreBusy: null });
-      summaryGeneration++;
-      void rebuildTree({ kind: 'none' });
+      reset();
       useView.getState().setSource('');
       useView.getState().setShared('');
-      usePython.getState().set({ oldId: null, newId: null });
     },
     snapshot(name) {
       const core = get().core;
@@ -302,7 +309,8 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
       return { name, created: new Date().toISOString(), view: viewSnapshot(useView.getState()) as unknown as JsonValue, inputs };
     },
     async loadSaved(a, shared = {}) {
-      get().clear();
+      // No URL change here: the caller's URL (a share link) names what is being opened.
+      reset();
       const now = performance.now();
       const entries: InputEntry[] = a.inputs.map((inp) => ({
         id: nextId++,

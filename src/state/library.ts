@@ -9,6 +9,7 @@
 import { create } from 'zustand';
 import type { SavedAnalysis } from '../model/saved.ts';
 import { openFromLibrary, openLibrary, saveToLibrary, type Library, type LibraryEntry } from '../storage/library.ts';
+import { savedCodec } from '../pipeline/workers.ts';
 
 /** The dialogs of the save / library / share user interface. */
 export type SharePanel = 'save' | 'library' | 'share';
@@ -108,13 +109,13 @@ export const useLibrary = create<LibraryState>((set, get) => {
     },
     async save(a) {
       const t0 = performance.now();
-      const { id, bytes } = await guarded((lib) => saveToLibrary(lib, a));
+      const { id, bytes } = await guarded((lib) => saveToLibrary(lib, a, savedCodec.encode));
       const ms = performance.now() - t0;
       await get().refresh();
       return { id, name: a.name, size: bytes.length, ms };
     },
     async open(id) {
-      return guarded((lib) => openFromLibrary(lib, id));
+      return guarded((lib) => openFromLibrary(lib, id, savedCodec.decode));
     },
     async rename(id, name) {
       await guarded((lib) => lib.rename(id, name));

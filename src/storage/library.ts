@@ -93,19 +93,27 @@ export async function openLibrary(dbName = LIBRARY_DB): Promise<Library> {
   };
 }
 
-/** Serialises `a` and stores it in `lib`; returns its id (and the bytes, for an upload). */
-export async function saveToLibrary(lib: Library, a: SavedAnalysis): Promise<{ id: string; bytes: Uint8Array }> {
-  const bytes = await saveAnalysis(a);
+/** Serialises `a` and stores it in `lib`; returns its id (and the bytes, for an upload). `encode` lets the app serialise in a worker. */
+export async function saveToLibrary(
+  lib: Library,
+  a: SavedAnalysis,
+  encode: (a: SavedAnalysis) => Promise<Uint8Array> = saveAnalysis,
+): Promise<{ id: string; bytes: Uint8Array }> {
+  const bytes = await encode(a);
   const id = await lib.put(bytes, { name: a.name, inputs: a.inputs });
   return { id, bytes };
 }
 
-/** Reopens `id` from `lib` (undefined when absent); a damaged entry raises an `InputError`. */
-export async function openFromLibrary(lib: Library, id: string): Promise<SavedAnalysis | undefined> {
+/** Reopens `id` from `lib` (undefined when absent); a damaged entry raises an `InputError`. `decode` lets the app decode in a worker. */
+export async function openFromLibrary(
+  lib: Library,
+  id: string,
+  decode: (bytes: Uint8Array, name: string) => Promise<SavedAnalysis> = (b, name) => loadAnalysis(b, { name }),
+): Promise<SavedAnalysis | undefined> {
   const bytes = await lib.get(id);
   if (!bytes) return undefined;
   const entry = await lib.entry(id);
-  const a = await loadAnalysis(bytes, { name: entry?.name ?? id });
+  const a = await decode(bytes, entry?.name ?? id);
   // The library's name wins: renaming does not rewrite the bytes (their hash is the id).
   return entry ? { ...a, name: entry.name } : a;
 }

@@ -11,8 +11,8 @@ import { useAnalysis } from '../../state/analysis.ts';
 import { defaultAnalysisName } from '../../state/library.ts';
 import { snapshot as viewSnapshot, useView } from '../../state/view.ts';
 import { uploadAnalysis } from '../../storage/share.ts';
-import { describeForUpload, redactPaths } from '../../../workers/saved/describe.ts';
-import { saveAnalysis } from '../../../workers/saved/serialize.ts';
+import type { UploadDescription } from '../../../workers/saved/describe.ts';
+import { aggregatorApi } from '../../pipeline/workers.ts';
 import { Modal } from './Modal.tsx';
 import { markShared } from './open-shared.ts';
 import { appBase, shareUrl, uploadErrorMessage } from './share-link.ts';
@@ -33,9 +33,11 @@ export function ShareDialog({ onClose }: { onClose: () => void }) {
     return useAnalysis.getState().snapshot(defaultAnalysisName(done));
   }, []);
   const [redact, setRedact] = useState(false);
-  const analysis = useMemo(() => (redact ? redactPaths(original) : original), [original, redact]);
-  const description = useMemo(() => describeForUpload(analysis), [analysis]);
-  const [bytes, setBytes] = useState<Uint8Array | null>(null);
+  // Redaction, the preview and serialisation run in the aggregation worker (millions of rows take ~0.5 s).
+  // The preview stays on screen while a new one is prepared; the bytes count only once they match the option.
+  const [prepared, setPrepared] = useState<{ bytes: Uint8Array; description: UploadDescription; redact: boolean } | null>(null);
+  const bytes = prepared && prepared.redact === redact ? prepared.bytes : null;
+  const description = prepared?.description ?? null;
   const [prepError, setPrepError] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -45,16 +47,17 @@ export function ShareDialog({ onClose }: { onClose: () => void }) {
 
   useEffect(() => {
     let live = true;
-    setBytes(null);
     setPrepError(null);
-    saveAnalysis(analysis).then(
-      (b) => live && setBytes(b),
-      (e: Error) => live && setPrepError(`The analysis cannot be serialised: ${e.message}`),
-    );
+    aggregatorApi()
+      .saveAnalysis(original, redact)
+      .then(
+        (p) => live && setPrepared({ ...p, redact }),
+        (e: Error) => live && setPrepError(`The analysis cannot be serialised: ${e.message}`),
+      );
     return () => {
       live = false;
     };
-  }, [analysis]);
+  }, [original, redact]);
 
   const onUpload = async () => {
     if (!bytes) return;
@@ -101,7 +104,7 @@ export function ShareDialog({ onClose }: { onClose: () => void }) {
               Redact directory names in paths (keep base names only: <code>/home/me/src/app.py</code> → <code>…/app.py</code>)
             </span>
           </label>
-          <UploadPreview d={description} bytes={bytes?.length ?? null} />
+          {description ? <UploadPreview d={description} bytes={bytes?.length ?? null} /> : <p className="muted">Preparing the upload…</p>}
           {prepError && (
             <div className="msg error" role="alert">
               {prepError}

@@ -13,7 +13,7 @@ import { useCompareSource } from '../../state/compare-source.ts';
 import { decodeUrlState } from '../../state/url.ts';
 import { snapshot as viewSnapshot, useView } from '../../state/view.ts';
 import { fetchSharedBytes } from '../../storage/share.ts';
-import { loadAnalysis } from '../../../workers/saved/deserialize.ts';
+import { savedCodec } from '../../pipeline/workers.ts';
 import { openErrorMessage } from './share-link.ts';
 
 /** Phase of opening a shared analysis. */
@@ -70,7 +70,7 @@ class OpenFailure extends Error {}
 /** Decodes the bytes of shared analysis `id`; a failure becomes an `OpenFailure` naming `id`. */
 async function decode(bytes: Uint8Array, id: string): Promise<SavedAnalysis> {
   try {
-    return await loadAnalysis(bytes, { name: `shared analysis ${id}` });
+    return await savedCodec.decode(bytes, `shared analysis ${id}`);
   } catch (e) {
     throw new OpenFailure(openErrorMessage(e, id));
   }

@@ -39,6 +39,7 @@ export function openErrorMessage(e: unknown, id: string): string {
     if (e.status === 0) return `The share server cannot be reached, so shared analysis ${id} cannot be opened. (${e.message})`;
     return `Shared analysis ${id} cannot be opened: ${e.message}`;
   }
-  if (e instanceof InputError) return `Shared analysis ${id} is damaged and cannot be opened: ${e.message}`;
+  // Errors from the worker arrive as plain Errors that keep their name.
+  if (e instanceof InputError || (e as Error)?.name === 'InputError') return `Shared analysis ${id} is damaged and cannot be opened: ${(e as Error).message}`;
   return `Shared analysis ${id} cannot be opened: ${e instanceof Error ? e.message : String(e)}`;
 }
