@@ -10,6 +10,7 @@ import { namePath, nodeByNames, searchHierarchy, selfOf, totalOf, type Hierarchy
 import { DIMMED, groupColor, MERGED, ROOT } from './colors.ts';
 import { hitTest, indexRects, layoutFlame, type FlameRect } from './layout.ts';
 import { timed } from '../perf.ts';
+import { prepareCanvas, useContainerWidth } from '../canvas.ts';
 import { Breadcrumbs, SelectionDetails, TreeToolbar } from '../tree-controls.tsx';
 
 const ROW_H = 20;
@@ -42,7 +43,7 @@ export function FlameGraph({ tree, colorOf, extra, testId = 'flame-canvas', tool
   const { metric, q, sort, node: selPath, zoom: zoomPath, select, zoomTo } = useView();
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const [width, setWidth] = useState(1000);
+  const width = useContainerWidth(wrap);
   const [hover, setHover] = useState<Hover | null>(null);
 
   const zoomNode = useMemo(() => nodeByNames(tree, zoomPath), [tree, zoomPath]);
@@ -53,24 +54,10 @@ export function FlameGraph({ tree, colorOf, extra, testId = 'flame-canvas', tool
   const height = (tree.maxDepth + 2) * ROW_H;
 
   useEffect(() => {
-    const el = wrap.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setWidth(Math.max(200, el.clientWidth)));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-
-  useEffect(() => {
     const c = canvas.current;
     if (!c) return;
     const start = performance.now();
-    const dpr = window.devicePixelRatio || 1;
-    c.width = Math.round(width * dpr);
-    c.height = Math.round(height * dpr);
-    const ctx = c.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
-    ctx.font = FONT;
+    const ctx = prepareCanvas(c, width, height, FONT);
     ctx.textBaseline = 'middle';
     const charW = ctx.measureText('M').width;
     const searching = q.trim().length > 0;

@@ -12,6 +12,7 @@ import { aggregatorApi } from '../../pipeline/workers.ts';
 import { useAnalysis } from '../../state/analysis.ts';
 import { useInspector } from '../../state/inspector.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
+import { prepareCanvas } from '../canvas.ts';
 import type { HeapLayoutInfo } from '../../../workers/formats/core.ts';
 import type { MapRange, RangeRow } from '../../../workers/aggregate/heap-map.ts';
 
@@ -25,12 +26,8 @@ function Strip({ r, onPick }: { r: MapRange; onPick(start: number, end: number):
   useEffect(() => {
     const c = ref.current;
     if (!c) return;
-    const dpr = window.devicePixelRatio || 1;
     const w = c.clientWidth;
-    c.width = Math.round(w * dpr);
-    c.height = Math.round(STRIP_H * dpr);
-    const ctx = c.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const ctx = prepareCanvas(c, w, STRIP_H);
     ctx.fillStyle = '#232c42';
     ctx.fillRect(0, 0, w, STRIP_H);
     const bw = w / BINS;

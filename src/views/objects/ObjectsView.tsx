@@ -35,6 +35,22 @@ function ObjLink({ d, onPick }: { d: ObjectDesc; onPick(row: number): void }) {
   );
 }
 
+function ObjList({ title, items, onPick, empty }: { title: string; items: ObjectDesc[]; onPick(row: number): void; empty?: string }) {
+  return (
+    <div>
+      <h3>{title}</h3>
+      <ul>
+        {items.length === 0 && empty && <li className="muted">{empty}</li>}
+        {items.map((x, i) => (
+          <li key={i}>
+            <ObjLink d={x} onPick={onPick} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 interface TreeRow {
   d: ObjectDesc;
   depth: number;
@@ -155,37 +171,9 @@ function Details({ input, row, onPick }: { input: InputEntry; row: number; onPic
         </tbody>
       </table>
       <div className="obj-lists">
-        <div>
-          <h3>Referrers ({fmtInt(d.referrerCount)})</h3>
-          <ul>
-            {d.referrers.map((x, i) => (
-              <li key={i}>
-                <ObjLink d={x} onPick={onPick} />
-              </li>
-            ))}
-          </ul>
-        </div>
-        <div>
-          <h3>Referents ({fmtInt(d.referentCount)})</h3>
-          <ul>
-            {d.referents.map((x, i) => (
-              <li key={i}>
-                <ObjLink d={x} onPick={onPick} />
-              </li>
-            ))}
-          </ul>
-        </div>
-        <div>
-          <h3>Kept alive by (dominators)</h3>
-          <ul>
-            {d.chain.length === 0 && <li className="muted">a GC root</li>}
-            {d.chain.map((x, i) => (
-              <li key={i}>
-                <ObjLink d={x} onPick={onPick} />
-              </li>
-            ))}
-          </ul>
-        </div>
+        <ObjList title={`Referrers (${fmtInt(d.referrerCount)})`} items={d.referrers} onPick={onPick} />
+        <ObjList title={`Referents (${fmtInt(d.referentCount)})`} items={d.referents} onPick={onPick} />
+        <ObjList title="Kept alive by (dominators)" items={d.chain} onPick={onPick} empty="a GC root" />
       </div>
     </div>
   );

@@ -11,6 +11,7 @@ import { metricValue, type TreeViewProps } from '../flame/FlameGraph.tsx';
 import { Breadcrumbs, SelectionDetails, TreeToolbar } from '../tree-controls.tsx';
 import { cellAt, layoutTreemap, type TreemapCell } from './layout.ts';
 import { timed } from '../perf.ts';
+import { prepareCanvas, useContainerWidth } from '../canvas.ts';
 
 const HEIGHT = 560;
 const FONT = '12px system-ui, sans-serif';
@@ -19,7 +20,7 @@ export function Treemap({ tree, colorOf, extra, testId = 'treemap-canvas', toolb
   const { metric, q, node: selPath, zoom: zoomPath, select, zoomTo } = useView();
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const [width, setWidth] = useState(1000);
+  const width = useContainerWidth(wrap);
   const [hover, setHover] = useState<{ cell: TreemapCell; x: number; y: number } | null>(null);
   const zoomNode = useMemo(() => nodeByNames(tree, zoomPath), [tree, zoomPath]);
   const selNode = useMemo(() => (selPath.length ? nodeByNames(tree, selPath) : -1), [tree, selPath]);
@@ -27,24 +28,10 @@ export function Treemap({ tree, colorOf, extra, testId = 'treemap-canvas', toolb
   const cells = useMemo(() => timed('treemap-layout', () => layoutTreemap(tree, metric, zoomNode, width, HEIGHT)), [tree, metric, zoomNode, width]);
 
   useEffect(() => {
-    const el = wrap.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setWidth(Math.max(200, el.clientWidth)));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-
-  useEffect(() => {
     const c = canvas.current;
     if (!c) return;
     const start = performance.now();
-    const dpr = window.devicePixelRatio || 1;
-    c.width = Math.round(width * dpr);
-    c.height = Math.round(HEIGHT * dpr);
-    const ctx = c.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, HEIGHT);
-    ctx.font = FONT;
+    const ctx = prepareCanvas(c, width, HEIGHT, FONT);
     ctx.textBaseline = 'top';
     const searching = q.trim().length > 0;
     for (const cell of cells) {
