@@ -7,7 +7,7 @@
  * A second capture without the preload must not be detected as footered.
  * Skips, saying why, when gcc/gcore are missing or ptrace is refused.
  */
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { isInUse } from '../../src/model/allocations.ts';
 import { StringTable } from '../../src/model/strings.ts';
 import { captureFixture, readTruth, type Captured, type TruthBlock } from '../../fixtures-gen/capture.ts';
 import { CoreSession, type AttributionData } from '../core-session.ts';
+import { InputError } from '../io/errors.ts';
 import { NodeFileSource } from '../io/node-source.ts';
 import type { Sizes } from './attribution.ts';
 
@@ -147,6 +148,32 @@ describe('footer attribution on a core of heapgen-mt run under footer-preload.so
     expect(fns.find((f) => f.name === 'make_big')!.sizes.count).toBe(8);
     expect(fns.find((f) => f.name === 'make_zeroed')!.sizes.count).toBeGreaterThan(4 * 50);
     expect(fns.find((f) => f.name === 'trim_buffer')!.sizes.count).toBeGreaterThan(4 * 50);
+  });
+
+  it('a truncated copy of the footer core: an InputError naming the file, or attribution of what is there', async (ctx) => {
+    if ('skip' in cap) return ctx.skip(cap.skip);
+    const cut = join(dir, 'truncated.core');
+    copyFileSync(cap.core, cut);
+    truncateSync(cut, Math.floor(statSync(cap.core).size * 0.6));
+    let s: CoreSession | null = null;
+    try {
+      s = await openSession({ ...cap, core: cut });
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      expect((e as InputError).file).toBe('truncated.core');
+      return;
+    }
+    try {
+      expect(s.warnings.some((w) => w.file === 'truncated.core')).toBe(true);
+      const a = await s.attribute();
+      let inUse = 0;
+      for (let i = 0; i < s.table.rows; i++) if (isInUse(s.table.state[i])) inUse++;
+      expect(a.checked).toBe(inUse);
+      expect(a.valid + a.errors.count).toBeLessThanOrEqual(a.checked);
+      expect(a.total.count + a.errors.count).toBe(a.checked);
+    } finally {
+      await s.close();
+    }
   });
 
   it('a core of the same generator without the preload is not detected as footered', (ctx) => {
