@@ -90,3 +90,48 @@ test('two chap lists compare by class and size class', async ({ page }) => {
   await page.getByRole('button', { name: 'Size class' }).click();
   await expect(page.getByTestId('diff-row').first()).toContainText(/B \(0x/);
 });
+
+test('"Compare with…" adds a second snapshot and opens the comparison', async ({ page }) => {
+  const missing = sharedMissing('fixtures/heapgen/core.phase2.list_used');
+  test.skip(!!missing, `skipped: ${missing}`);
+  await page.goto('/');
+  await dropFiles(page, [{ path: shared('fixtures/heapgen/core.phase1.list_used') }]);
+  await expect(page.getByTestId('stat-used-count')).toHaveText('26,343');
+  await page.getByTestId('compare-input').setInputFiles(shared('fixtures/heapgen/core.phase2.list_used'));
+  await expect(page.getByRole('tab', { name: 'Compare' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('compare-summary')).toContainText('A core.phase1.list_used: 3,413,480 bytes in 26,343 allocations');
+  await expect(page.getByTestId('compare-summary')).toContainText('B core.phase2.list_used: 3,464,056 bytes in 25,057 allocations');
+});
+
+test('a share link with cmp=<id2> opens the comparison of two shared analyses', async ({ page, baseURL }) => {
+  const missing = sharedMissing('fixtures/heapgen/core.phase2.list_used');
+  test.skip(!!missing, `skipped: ${missing}`);
+  const { readChapList } = await import('../workers/formats/chap-list.ts');
+  const { NodeFileSource } = await import('../workers/io/node-source.ts');
+  const { saveAnalysis } = await import('../workers/saved/serialize.ts');
+  const ids: string[] = [];
+  for (const phase of [1, 2]) {
+    const path = shared(`fixtures/heapgen/core.phase${phase}.list_used`);
+    const src = await NodeFileSource.open(path);
+    const r = await readChapList(src);
+    await src.close();
+    const bytes = await saveAnalysis({
+      name: `heapgen phase ${phase}`,
+      created: '2026-11-21T00:00:00.000Z',
+      view: {},
+      inputs: [{ name: `core.phase${phase}.list_used`, format: 'chap-list', size: src.size, rows: r.table.rows, table: r.table }],
+    });
+    const res = await fetch(`${baseURL}/api/analyses`, { method: 'POST', body: Buffer.from(bytes), headers: { 'Content-Type': 'application/octet-stream' } });
+    expect(res.status === 200 || res.status === 201).toBe(true);
+    ids.push(((await res.json()) as { id: string }).id);
+  }
+  await page.goto(`/#/a/${ids[0]}?v=1&view=compare&cmp=${ids[1]}`);
+  await expect(page.getByRole('tab', { name: 'Compare' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('compare-summary')).toContainText('A core.phase1.list_used: 3,413,480 bytes');
+  await expect(page.getByTestId('compare-summary')).toContainText('B core.phase2.list_used (shared heapgen phase 2): 3,464,056 bytes');
+  const text = (p: number) => readFileSync(shared(`fixtures/heapgen/core.phase${p}.list_used`), 'utf8');
+  const circles = (p: number) => (text(p).match(/\(widgets::Circle\)$/gm) ?? []).length;
+  const cells = await page.getByTestId('diff-row').filter({ hasText: 'widgets::Circle' }).first().locator('.vcell').allTextContents();
+  expect([cells[4], cells[5]]).toEqual([fmt(circles(1)), fmt(circles(2))]);
+  await screenshot(page, 'compare-shared');
+});

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { canCompare, sideOptions } from './state/compare.ts';
+import { canCompare, useCompareOptions } from './state/compare.ts';
 import { CompareView } from './views/compare/CompareView.tsx';
 import { EmptyState } from './components/EmptyState.tsx';
 import { HelpDialog } from './components/HelpDialog.tsx';
@@ -48,8 +48,8 @@ export function App() {
   const view = useView((s) => s.view);
   const setView = useView((s) => s.setView);
   const tree = useTree((s) => s.tree);
-  const cores = useAnalysis((s) => s.cores);
-  const comparable = useMemo(() => canCompare(sideOptions(inputs, cores)), [inputs, cores]);
+  const compareOptions = useCompareOptions().options;
+  const comparable = useMemo(() => canCompare(compareOptions), [compareOptions]);
   const views = VIEWS.filter(
     (v) =>
       !v.needs ||

@@ -16,6 +16,7 @@ import { snapshot as viewSnapshot } from './view.ts';
 import { coreApi, newCancelFlag, openCoreInWorker, readInWorker, sniffInWorker, summarizeInWorker } from '../pipeline/workers.ts';
 import { pickSnapshots, usePython } from './python.ts';
 import { rebuildTree, type TreeSource } from './tree.ts';
+import { useCompareSource } from './compare-source.ts';
 import { useView } from './view.ts';
 
 export type InputStatus = 'reading' | 'done' | 'error' | 'cancelled';
@@ -108,6 +109,48 @@ function treeSource(): TreeSource {
 usePython.subscribe((s, prev) => {
   if (s.newId !== prev.newId) void rebuildTree(treeSource());
 });
+
+/**
+ * Input entries (tables only: no file, no memory) and core analyses of a saved
+ * analysis; `newId` numbers the entries. Used to open a saved or shared
+ * analysis, and for a shared analysis compared with the current one.
+ */
+export function savedEntries(a: SavedAnalysis, newId: () => number): { entries: InputEntry[]; cores: CoreAnalysis[] } {
+  const now = performance.now();
+  const entries: InputEntry[] = a.inputs.map((inp) => ({
+    id: newId(),
+    name: inp.name,
+    size: inp.size,
+    status: 'done',
+    bytesRead: inp.size,
+    startedAt: now,
+    finishedAt: now,
+    format: inp.format,
+    rows: inp.rows,
+    table: inp.table,
+    tracemalloc: inp.tracemalloc,
+    objects: inp.objects,
+    info: inp.info as Record<string, unknown> | undefined,
+    warnings: inp.warnings ?? [],
+    cancel: new Int32Array(1),
+    saved: true,
+  }));
+  const cores: CoreAnalysis[] = [];
+  a.inputs.forEach((inp, i) => {
+    if (!inp.attribution || !inp.table) return;
+    const isCore = entries[i].format === 'core';
+    const coreIndex = isCore ? i : Number(inp.info?.attributedCore ?? entries.findIndex((e) => e.format === 'core'));
+    const coreEntry = entries[coreIndex] ?? entries[i];
+    cores.push({
+      coreId: coreEntry.id,
+      listId: isCore ? null : entries[i].id,
+      lists: isCore ? [] : [entries[i].id],
+      attribution: attributionFromRows(inp.table, inp.attribution),
+      binaries: entries.filter((e) => e.format === 'elf').map((e) => e.name),
+    });
+  });
+  return { entries, cores };
+}
 
 /** Chap lists with in-use allocations, most first (a core's attribution uses the list of its used allocations). */
 function byInUseRows(lists: InputEntry[]): InputEntry[] {
@@ -224,6 +267,7 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
     summaryGeneration++;
     void rebuildTree({ kind: 'none' });
     usePython.getState().set({ oldId: null, newId: null });
+    useCompareSource.setState({ shared: null, id: '' });
   }
 
   return {
@@ -286,10 +330,8 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
       useView.getState().setShared('');
     },
     snapshot(name) {
-      const core = get().core;
-      const inputs: SavedInput[] = get()
-        .inputs.filter((e) => e.status === 'done')
-        .map((e) => {
+      const done = get().inputs.filter((e) => e.status === 'done');
+      const inputs: SavedInput[] = done.map((e) => {
           const input: SavedInput = {
             name: e.name,
             format: e.format ?? 'unknown',
@@ -301,8 +343,11 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
             tracemalloc: e.tracemalloc,
             objects: e.objects,
           };
-          if (core && e.id === (core.listId ?? core.coreId)) {
+          const core = get().cores.find((c) => e.id === (c.listId ?? c.coreId));
+          if (core) {
             input.attribution = { sites: core.attribution.sites, rowSite: core.attribution.rowSite, rowRequested: core.attribution.rowRequested };
+            // A list's attribution belongs to a core: say which (its index among the saved inputs).
+            if (core.listId !== null) input.info = { ...(input.info ?? {}), attributedCore: done.findIndex((x) => x.id === core.coreId) };
           }
           return input;
         });
@@ -311,38 +356,8 @@ export const useAnalysis = create<AnalysisState>((set, get) => {
     async loadSaved(a, shared = {}) {
       // No URL change here: the caller's URL (a share link) names what is being opened.
       reset();
-      const now = performance.now();
-      const entries: InputEntry[] = a.inputs.map((inp) => ({
-        id: nextId++,
-        name: inp.name,
-        size: inp.size,
-        status: 'done',
-        bytesRead: inp.size,
-        startedAt: now,
-        finishedAt: now,
-        format: inp.format,
-        rows: inp.rows,
-        table: inp.table,
-        tracemalloc: inp.tracemalloc,
-        objects: inp.objects,
-        info: inp.info as Record<string, unknown> | undefined,
-        warnings: inp.warnings ?? [],
-        cancel: newCancelFlag(),
-        saved: true,
-      }));
-      let core: CoreAnalysis | null = null;
-      a.inputs.forEach((inp, i) => {
-        if (!inp.attribution || !inp.table) return;
-        const coreEntry = entries.find((e) => e.format === 'core') ?? entries[i];
-        core = {
-          coreId: coreEntry.id,
-          listId: entries[i].format === 'core' ? null : entries[i].id,
-          lists: entries[i].format === 'core' ? [] : [entries[i].id],
-          attribution: attributionFromRows(inp.table, inp.attribution),
-          binaries: entries.filter((e) => e.format === 'elf').map((e) => e.name),
-        };
-      });
-      set({ inputs: entries, core, cores: core ? [core] : [] });
+      const { entries, cores } = savedEntries(a, () => nextId++);
+      set({ inputs: entries, core: cores[0] ?? null, cores });
       const v = a.view && typeof a.view === 'object' ? (a.view as unknown as Partial<UrlState>) : {};
       useView.getState().applyUrl({ ...decodeUrlState(''), ...v, analysis: shared.analysis ?? '', cmp: shared.cmp ?? '', src: '' });
       await resummarize();

@@ -9,7 +9,9 @@ import type { DiffStatusKey } from '../model/diff.ts';
 import type { TracemallocSnapshot } from '../model/traces.ts';
 import type { CompareBy } from '../../workers/diff/compare.ts';
 import type { SideData } from '../../workers/diff/view.ts';
-import type { CoreAnalysis, InputEntry } from './analysis.ts';
+import { useMemo } from 'react';
+import { savedEntries, useAnalysis, type CoreAnalysis, type InputEntry } from './analysis.ts';
+import { useCompareSource } from './compare-source.ts';
 
 export type CompareMode = 'table' | 'flame' | 'treemap' | 'side';
 
@@ -74,10 +76,17 @@ export function sideOptions(inputs: InputEntry[], cores: CoreAnalysis[]): SideOp
   return out;
 }
 
-/** A and B: the user's choice, else the first two options of one kind. */
-export function pickSides(options: SideOption[], aId: number | null, bId: number | null): { a?: SideOption; b?: SideOption } {
+/**
+ * A and B: the user's choice, else the first two options of one kind; with a
+ * shared second analysis, A from the current analysis and B from the shared one.
+ */
+export function pickSides(options: SideOption[], aId: number | null, bId: number | null, fromShared: Set<number> = new Set()): { a?: SideOption; b?: SideOption } {
   let a = options.find((o) => o.id === aId);
   let b = options.find((o) => o.id === bId && o !== a);
+  if ((!a || !b) && fromShared.size) {
+    a ??= options.find((o) => !fromShared.has(o.id));
+    b ??= options.find((o) => fromShared.has(o.id) && o.kind === a?.kind);
+  }
   if (!a || !b) {
     for (const kind of ['allocations', 'tracemalloc'] as const) {
       const same = options.filter((o) => o.kind === kind);
@@ -94,4 +103,24 @@ export function pickSides(options: SideOption[], aId: number | null, bId: number
 /** Whether the analysis holds two things that can be compared. */
 export function canCompare(options: SideOption[]): boolean {
   return options.filter((o) => o.kind === 'allocations').length >= 2 || options.filter((o) => o.kind === 'tracemalloc').length >= 2;
+}
+
+/**
+ * Compare options of the current analysis plus, when a share link names a
+ * second analysis (`cmp=<id2>`), that analysis's inputs (numbered below zero);
+ * `fromShared` holds the ids of those. React hook.
+ */
+export function useCompareOptions(): { options: SideOption[]; fromShared: Set<number> } {
+  const inputs = useAnalysis((s) => s.inputs);
+  const cores = useAnalysis((s) => s.cores);
+  const shared = useCompareSource((s) => s.shared);
+  return useMemo(() => {
+    if (!shared) return { options: sideOptions(inputs, cores), fromShared: new Set<number>() };
+    let id = 0;
+    const b = savedEntries(shared, () => --id);
+    const options = sideOptions([...inputs, ...b.entries], [...cores, ...b.cores]).map((o) =>
+      o.id < 0 ? { ...o, label: `${o.label} (shared ${shared.name})` } : o,
+    );
+    return { options, fromShared: new Set(b.entries.map((e) => e.id)) };
+  }, [inputs, cores, shared]);
 }

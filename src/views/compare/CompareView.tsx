@@ -12,8 +12,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { DIFF_STATUS_KEYS, type DiffRow, type DiffStatusKey } from '../../model/diff.ts';
 import { fmtInt, fmtPct } from '../../format/numbers.ts';
 import { aggregatorApi, coreApi } from '../../pipeline/workers.ts';
-import { useAnalysis } from '../../state/analysis.ts';
-import { pickSides, sideOptions, useCompare, type CompareMode } from '../../state/compare.ts';
+import { pickSides, useCompare, useCompareOptions, type CompareMode } from '../../state/compare.ts';
 import { currentFilters, usePython } from '../../state/python.ts';
 import { useView } from '../../state/view.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
@@ -51,15 +50,13 @@ const COLUMNS: Column<DiffRow>[] = [
 ];
 
 export function CompareView() {
-  const inputs = useAnalysis((s) => s.inputs);
-  const cores = useAnalysis((s) => s.cores);
   const cmp = useCompare();
   const py = usePython();
   const metric = useView((s) => s.metric);
   const selected = useView((s) => s.node);
   const select = useView((s) => s.select);
-  const options = useMemo(() => sideOptions(inputs, cores), [inputs, cores]);
-  const { a, b } = pickSides(options, cmp.aId, cmp.bId);
+  const { options, fromShared } = useCompareOptions();
+  const { a, b } = pickSides(options, cmp.aId, cmp.bId, fromShared);
   const footers = !!a?.hasFooters && !!b?.hasFooters;
   const python = a?.kind === 'tracemalloc';
   const by: CompareBy = cmp.by && (footers || cmp.by === 'class' || cmp.by === 'sizeclass') ? cmp.by : footers ? 'function' : 'class';

@@ -4,6 +4,8 @@ import { fmtInt, fmtPct, formatBytes } from '../../format/numbers.ts';
 import type { AnalysisSummary } from '../../../workers/aggregate/summary.ts';
 import { useAnalysis } from '../../state/analysis.ts';
 import { useInspector } from '../../state/inspector.ts';
+import { useView } from '../../state/view.ts';
+import { useRef } from 'react';
 
 function Stat({ label, count, bytes, testId }: { label: string; count: number; bytes: number; testId: string }) {
   return (
@@ -19,6 +21,34 @@ function Stat({ label, count, bytes, testId }: { label: string; count: number; b
   );
 }
 
+/** "Compare with…": adds another snapshot and opens the comparison. */
+function CompareWith() {
+  const picker = useRef<HTMLInputElement>(null);
+  const addFiles = useAnalysis((s) => s.addFiles);
+  const setView = useView((s) => s.setView);
+  return (
+    <>
+      <button className="small-btn" onClick={() => picker.current?.click()} title="Open a second snapshot (core, chap list, tracemalloc) as B">
+        Compare with…
+      </button>
+      <input
+        ref={picker}
+        type="file"
+        multiple
+        hidden
+        data-testid="compare-input"
+        onChange={async (e) => {
+          const files = Array.from(e.target.files ?? []);
+          e.target.value = '';
+          if (!files.length) return;
+          await addFiles(files);
+          setView('compare');
+        }}
+      />
+    </>
+  );
+}
+
 export function Overview({ summary }: { summary: AnalysisSummary }) {
   const openInspector = useInspector((s) => s.open);
   const tableEntries = useAnalysis((s) => s.tableEntries);
@@ -29,6 +59,9 @@ export function Overview({ summary }: { summary: AnalysisSummary }) {
   const allBytes = totals.inUse.bytes + totals.free.bytes;
   return (
     <div className="overview">
+      <div className="overview-actions">
+        <CompareWith />
+      </div>
       <section className="stats">
         <Stat label="In use" count={totals.inUse.count} bytes={totals.inUse.bytes} testId="stat-used" />
         <Stat label="Free" count={totals.free.count} bytes={totals.free.bytes} testId="stat-free" />
