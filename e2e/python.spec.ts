@@ -104,5 +104,11 @@ test.describe('meliae dumps', () => {
     await expect(dom.first()).toHaveAttribute('aria-expanded', 'true');
     await expect(page.locator('[data-testid="dominator-row"][aria-level="2"]').first()).toBeVisible();
     await screenshot(page, 'meliae-dominators');
+
+    // The tree views draw type → object: the str objects' share is meliae's str row.
+    await page.getByRole('tab', { name: 'Flame graph' }).click();
+    await page.getByLabel('Search').fill('str');
+    await expect(page.getByTestId('search-share')).toContainText('matched:');
+    await screenshot(page, 'meliae-flame');
   });
 });

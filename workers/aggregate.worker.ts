@@ -2,7 +2,7 @@
 import * as Comlink from 'comlink';
 import type { AllocationTable } from '../src/model/allocations.ts';
 import type { ObjectTable } from '../src/model/objects.ts';
-import { dominatorLevel, forgetObjects, objectDetails, summaryOf } from './graph/views.ts';
+import { dominatorLevel, forgetObjects, objectDetails, objectLabel, summaryOf } from './graph/views.ts';
 import type { TracemallocSnapshot } from '../src/model/traces.ts';
 import { summarize } from './aggregate/summary.ts';
 import type { SavedAnalysis } from '../src/model/saved.ts';
@@ -10,7 +10,7 @@ import { describeForUpload, redactPaths } from './saved/describe.ts';
 import { saveAnalysis } from './saved/serialize.ts';
 import { loadAnalysis } from './saved/deserialize.ts';
 import { clusterRanges, heapMap, rowsInRange } from './aggregate/heap-map.ts';
-import { stackTree, typeSizeTree } from './aggregate/trees.ts';
+import { stackTree, typeObjectTree, typeSizeTree } from './aggregate/trees.ts';
 import { invertHierarchy } from './aggregate/hierarchy.ts';
 import type { AttributionData } from './core-session.ts';
 import { attributionHierarchy } from './diff/site-keys.ts';
@@ -70,6 +70,11 @@ const api = {
   },
   rowsInRange(tables: AllocationTable[], start: number, end: number) {
     return rowsInRange(tables, start, end);
+  },
+  /** Type → object tree of an object dump (the tree views' hierarchy for meliae). */
+  objectTree(table: AllocationTable, objects: ObjectTable, inverted: boolean) {
+    const h = typeObjectTree(table, (row) => objectLabel(table, objects, row));
+    return inverted ? invertHierarchy(h) : h;
   },
   objectSummary(table: AllocationTable, objects: ObjectTable) {
     return summaryOf(table, objects);

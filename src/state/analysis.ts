@@ -101,6 +101,9 @@ function treeSource(): TreeSource {
     const from = inputs.find((e) => e.id === (core.listId ?? core.coreId));
     if (from?.table) return { kind: 'attribution', attribution: core.attribution, table: from.table };
   }
+  // An object dump alone: which objects of which type.
+  const dump = inputs.find((e) => e.objects && e.table);
+  if (dump && !inputs.some((e) => e.table && !e.objects)) return { kind: 'objects', table: dump.table!, objects: dump.objects! };
   const tables = useAnalysis.getState().tables();
   return tables.length ? { kind: 'typeSize', tables } : { kind: 'none' };
 }

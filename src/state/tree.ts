@@ -10,6 +10,7 @@ import type { TracemallocSnapshot } from '../model/traces.ts';
 import { aggregatorApi } from '../pipeline/workers.ts';
 import type { Hierarchy } from '../../workers/aggregate/hierarchy.ts';
 import type { AttributionData } from '../../workers/core-session.ts';
+import type { ObjectTable } from '../model/objects.ts';
 import { currentFilters, usePython } from './python.ts';
 import { useView } from './view.ts';
 
@@ -17,7 +18,8 @@ export type TreeSource =
   | { kind: 'none' }
   | { kind: 'typeSize'; tables: AllocationTable[] }
   | { kind: 'traceback'; snapshot: TracemallocSnapshot }
-  | { kind: 'attribution'; attribution: AttributionData; table: AllocationTable };
+  | { kind: 'attribution'; attribution: AttributionData; table: AllocationTable }
+  | { kind: 'objects'; table: AllocationTable; objects: ObjectTable };
 
 interface TreeState {
   tree: Hierarchy | null;
@@ -44,7 +46,9 @@ export async function rebuildTree(source: TreeSource = lastSource): Promise<void
       ? await api.tracebackTree(source.snapshot, inverted, currentFilters(usePython.getState()))
       : source.kind === 'attribution'
         ? await api.attributionTree(source.attribution, source.table, inverted)
-        : await api.typeSizeTree(source.tables, inverted);
+        : source.kind === 'objects'
+          ? await api.objectTree(source.table, source.objects, inverted)
+          : await api.typeSizeTree(source.tables, inverted);
   if (gen === generation) useTree.setState({ tree, building: false });
 }
 

@@ -77,3 +77,21 @@ describe('invertHierarchy', () => {
     expect(inv.selfBytes[nodeByNames(inv, ['libB'])]).toBe(3);
   });
 });
+
+describe('typeObjectTree', () => {
+  it('keeps the largest objects of each type as leaves and folds the rest', async () => {
+    const { typeObjectTree } = await import('./trees.ts');
+    const { AllocationTableBuilder, AllocState } = await import('../../src/model/allocations.ts');
+    const t = new AllocationTableBuilder();
+    const str = t.strings.intern('str');
+    const dict = t.strings.intern('dict');
+    for (let i = 0; i < 5; i++) t.add(0, 0x1000 + i * 16, 10 + i, AllocState.Used, str);
+    t.add(0, 0x2000, 100, AllocState.Used, dict);
+    const h = typeObjectTree(t.freeze(), (r) => `obj${r}`, 2);
+    expect(h.totalBytes[0]).toBe(10 + 11 + 12 + 13 + 14 + 100);
+    expect(h.totalBytes[nodeByNames(h, ['str'])]).toBe(60);
+    expect(h.totalBytes[nodeByNames(h, ['str', 'obj4'])]).toBe(14);
+    expect(h.totalCount[nodeByNames(h, ['str', '(3 smaller objects)'])]).toBe(3);
+    expect(h.totalBytes[nodeByNames(h, ['dict', 'obj5'])]).toBe(100);
+  });
+});

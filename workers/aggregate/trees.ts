@@ -112,3 +112,34 @@ export function stackTree(
   }
   return b.build();
 }
+
+/**
+ * Type → object tree of an object dump (meliae): each type's `perType` largest
+ * objects as leaves (named by address and name / value), the rest of the type
+ * in one "(N smaller objects)" leaf, so a million objects stay drawable.
+ */
+export function typeObjectTree(table: AllocationTable, describe: (row: number) => string, perType = 200): Hierarchy {
+  const strings = new StringTable(table.strings);
+  const b = new HierarchyBuilder('all objects', ['all', 'type', 'object']);
+  const byType = new Map<number, number[]>();
+  for (let i = 0; i < table.rows; i++) {
+    const t = table.type[i];
+    let rows = byType.get(t);
+    if (!rows) byType.set(t, (rows = []));
+    rows.push(i);
+  }
+  for (const [t, rows] of byType) {
+    const name = t === 0 ? UNKNOWN_TYPE : strings.get(t);
+    const g = b.groupId(name);
+    const typeNode = b.child(0, b.nameId(name), g);
+    rows.sort((x, y) => table.size[y] - table.size[x] || x - y);
+    for (const r of rows.slice(0, perType)) b.add(b.child(typeNode, b.nameId(describe(r)), g), table.size[r], 1, table.size[r]);
+    if (rows.length > perType) {
+      let bytes = 0;
+      for (const r of rows.slice(perType)) bytes += table.size[r];
+      const rest = rows.length - perType;
+      b.add(b.child(typeNode, b.nameId(`(${rest.toLocaleString('en-US')} smaller objects)`), g), bytes, rest, bytes);
+    }
+  }
+  return b.build();
+}

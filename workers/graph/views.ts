@@ -71,6 +71,13 @@ export function describe(table: AllocationTable, objects: ObjectTable, rows: num
   });
 }
 
+/** Short label of an object for trees: `0xADDR name`, `0xADDR "value"` or `0xADDR len N`. */
+export function objectLabel(table: AllocationTable, objects: ObjectTable, row: number): string {
+  const d = describe(table, objects, [row])[0];
+  const extra = d.name ?? (d.value !== undefined ? JSON.stringify(d.value.length > 40 ? d.value.slice(0, 39) + '…' : d.value) : d.len !== undefined ? `len ${d.len}` : '');
+  return extra ? `0x${d.address} ${extra}` : `0x${d.address}`;
+}
+
 export function summaryOf(table: AllocationTable, objects: ObjectTable) {
   return meliaeSummary(table, objects);
 }
