@@ -157,3 +157,26 @@ test('heap map and inspector: a Rect shows its class, its footer and its label s
   await page.getByRole('button', { name: 'Back' }).click();
   await expect(page.getByTestId('insp-class')).toHaveText('widgets::Rect');
 });
+
+test('a bzip2-compressed core from chap\'s suite opens in the browser with chap\'s counts and arenas', async ({ page }) => {
+  const rel = 'peer/chap-suite/ELF64/SpinningThreads/core.SpinningThreads.bz2';
+  const missing = sharedMissing(rel);
+  test.skip(!!missing, `skipped: ${missing}`);
+  const count = (kind: string) => {
+    const m = /^(\d+) allocations use 0x[0-9a-f]+ \(([\d,]+)\) bytes\.$/m.exec(readFileSync(shared(`peer/chap-suite/ELF64/SpinningThreads/core.SpinningThreads.ref.count_${kind}`), 'utf8'))!;
+    return { count: Number(m[1]).toLocaleString('en-US'), bytes: m[2] };
+  };
+  await page.goto('/');
+  await dropFiles(page, [{ path: shared(rel) }]);
+  await expect(page.getByTestId('input')).toContainText('core dump');
+  await expect(page.getByTestId('stat-used-count')).toHaveText(count('used').count);
+  await expect(page.getByTestId('stat-used-bytes')).toHaveText(count('used').bytes);
+  await expect(page.getByTestId('stat-free-count')).toHaveText(count('free').count);
+  await expect(page.getByTestId('stat-free-bytes')).toHaveText(count('free').bytes);
+  await page.keyboard.press('9');
+  // chap's `describe arenas`: 5 arenas, the main one with 5 used allocations taking 1,896 bytes.
+  const arenas = page.getByTestId('arenas').locator('tbody tr');
+  await expect(arenas).toHaveCount(5);
+  await expect(arenas.filter({ hasText: '(main)' })).toContainText('1,896');
+  await screenshot(page, 'core-bz2-heap');
+});
