@@ -12,6 +12,8 @@ interface PythonState {
   hideImports: boolean;
   /** Extra fnmatch patterns, one per line: `-pattern` excludes, `+pattern` (or bare) includes. */
   patterns: string;
+  /** Keep only this tracemalloc domain (CPython's DomainFilter), or every domain when null. */
+  domain: number | null;
   /** Input ids; null = default (the last two tracemalloc inputs in the order they were dropped). */
   oldId: number | null;
   newId: number | null;
@@ -23,6 +25,7 @@ export const usePython = create<PythonState>((set) => ({
   cumulative: false,
   hideImports: false,
   patterns: '',
+  domain: null,
   oldId: null,
   newId: null,
   set: (p) => set(p),
@@ -31,8 +34,9 @@ export const usePython = create<PythonState>((set) => ({
 export const IMPORT_PATTERNS = ['<frozen importlib._bootstrap>', '<unknown>'];
 
 /** The filters the current preferences stand for, as CPython `Filter`s. */
-export function currentFilters(s: Pick<PythonState, 'hideImports' | 'patterns'>): TraceFilter[] {
+export function currentFilters(s: Pick<PythonState, 'hideImports' | 'patterns' | 'domain'>): TraceFilter[] {
   const out: TraceFilter[] = [];
+  if (s.domain !== null) out.push({ kind: 'domain', inclusive: true, domain: s.domain });
   if (s.hideImports) for (const p of IMPORT_PATTERNS) out.push({ kind: 'file', inclusive: false, pattern: p });
   for (const raw of s.patterns.split('\n')) {
     const line = raw.trim();

@@ -56,5 +56,5 @@ useView.subscribe((s, prev) => {
   if (s.inverted !== prev.inverted) void rebuildTree();
 });
 usePython.subscribe((s, prev) => {
-  if (lastSource.kind === 'traceback' && (s.hideImports !== prev.hideImports || s.patterns !== prev.patterns)) void rebuildTree();
+  if (lastSource.kind === 'traceback' && (s.hideImports !== prev.hideImports || s.patterns !== prev.patterns || s.domain !== prev.domain)) void rebuildTree();
 });

@@ -63,7 +63,7 @@ export function CompareView() {
   const [data, setData] = useState<CompareViewData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [builds, setBuilds] = useState<string[]>([]);
-  const filters = useMemo(() => currentFilters(py), [py.hideImports, py.patterns]); // eslint-disable-line react-hooks/exhaustive-deps
+  const filters = useMemo(() => currentFilters(py), [py.hideImports, py.patterns, py.domain]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     if (!a || !b || a.kind !== b.kind) return;

@@ -38,7 +38,7 @@ export function TracemallocView() {
   const [mode, setMode] = useState<'stats' | 'diff'>(older ? 'diff' : 'stats');
   const [rows, setRows] = useState<PyRow[] | null>(null);
   const [busy, setBusy] = useState(false);
-  const filters = useMemo(() => currentFilters(py), [py.hideImports, py.patterns]); // eslint-disable-line react-hooks/exhaustive-deps
+  const filters = useMemo(() => currentFilters(py), [py.hideImports, py.patterns, py.domain]); // eslint-disable-line react-hooks/exhaustive-deps
   const showDiff = mode === 'diff' && !!older;
 
   useEffect(() => {
@@ -60,6 +60,7 @@ export function TracemallocView() {
   }, [newer?.tracemalloc, older?.tracemalloc, showDiff, py.key, py.cumulative, filters]);
 
   if (!newer) return null;
+  const domains = [...new Set([...(newer.tracemalloc?.domains ?? []), ...(older?.tracemalloc?.domains ?? [])])].sort((x, y) => x - y);
   const cols = columns(showDiff);
   const totalSize = rows?.reduce((n, r) => n + r.size, 0) ?? 0;
   const totalDiff = rows?.reduce((n, r) => n + (r.sizeDiff ?? 0), 0) ?? 0;
@@ -88,6 +89,19 @@ export function TracemallocView() {
           <input type="checkbox" checked={py.hideImports} onChange={(e) => py.set({ hideImports: e.target.checked })} /> hide <code>&lt;frozen importlib._bootstrap&gt;</code> and{' '}
           <code>&lt;unknown&gt;</code>
         </label>
+        {domains.length > 1 && (
+          <label className="check">
+            domain
+            <select aria-label="Domain" value={py.domain ?? ''} onChange={(e) => py.set({ domain: e.target.value === '' ? null : Number(e.target.value) })}>
+              <option value="">all</option>
+              {domains.map((d) => (
+                <option key={d} value={d}>
+                  {d}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <input
           className="filter"
           aria-label="Filename patterns"
