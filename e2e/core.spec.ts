@@ -45,18 +45,18 @@ async function rowFor(page: Page, parts: string[]): Promise<string> {
   return `no row ${parts.join(' / ')}`;
 }
 
+/** Drops heapgen phase 1: its core, chap's list, both binaries (and any extra files, e.g. glibc's debug files). */
+async function dropPhase1(page: Page, extra: string[] = []): Promise<void> {
+  const files = ['core.phase1.gz', 'core.phase1.list_used', 'heapgen', 'libwidgets.so'].map((f) => ({ path: shared(`fixtures/heapgen/${f}`) }));
+  await dropFiles(page, [...files, ...extra.map((path) => ({ path }))]);
+}
+
 test('core + chap list + binaries: library → function attribution equals the gdb plugin\'s heap_total', async ({ page }) => {
   const missing = sharedMissing('fixtures/heapgen/core.phase1.gz');
   test.skip(!!missing, `skipped: ${missing}`);
   const debug = GLIBC_DEBUG.filter((p) => existsSync(p));
   await page.goto('/');
-  await dropFiles(page, [
-    { path: shared('fixtures/heapgen/core.phase1.gz') },
-    { path: shared('fixtures/heapgen/core.phase1.list_used') },
-    { path: shared('fixtures/heapgen/heapgen') },
-    { path: shared('fixtures/heapgen/libwidgets.so') },
-    ...debug.map((path) => ({ path })),
-  ]);
+  await dropPhase1(page, debug);
   await expect(page.getByTestId('input').filter({ hasText: 'core.phase1.gz' })).toContainText('core dump');
   await expect(page.getByTestId('input').filter({ hasText: 'libwidgets.so' })).toContainText('ELF binary');
   // The list's boundaries are used: totals are chap's, counted once.
@@ -118,12 +118,7 @@ test('heap map and inspector: a Rect shows its class, its footer and its label s
   const missing = sharedMissing('fixtures/heapgen/core.phase1.gz');
   test.skip(!!missing, `skipped: ${missing}`);
   await page.goto('/');
-  await dropFiles(page, [
-    { path: shared('fixtures/heapgen/core.phase1.gz') },
-    { path: shared('fixtures/heapgen/core.phase1.list_used') },
-    { path: shared('fixtures/heapgen/heapgen') },
-    { path: shared('fixtures/heapgen/libwidgets.so') },
-  ]);
+  await dropPhase1(page);
   await expect(page.getByTestId('stat-used-count')).toHaveText('26,343');
   // The largest allocation opens in the inspector with its bytes.
   await page.getByTestId('largest-row').first().click();

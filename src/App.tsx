@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { canCompare, useCompareOptions } from './state/compare.ts';
 import { CompareView } from './views/compare/CompareView.tsx';
 import { EmptyState } from './components/EmptyState.tsx';
+import { useFilePicker } from './components/FilePicker.tsx';
 import { HelpDialog } from './components/HelpDialog.tsx';
 import { InputList } from './components/InputList.tsx';
 import { IsolationCheck } from './components/IsolationCheck.tsx';
@@ -60,7 +61,7 @@ export function App() {
   const coreBusy = useAnalysis((s) => s.coreBusy);
   const [help, setHelp] = useState(false);
   const [demoError, setDemoError] = useState<string | null>(null);
-  const picker = useRef<HTMLInputElement>(null);
+  const picker = useFilePicker((files) => void addFiles(files), 'file-input');
   const onFiles = useCallback((files: File[]) => void addFiles(files), [addFiles]);
   const dragging = useFileDrop(onFiles);
   const demo = useCallback(() => {
@@ -90,7 +91,7 @@ export function App() {
       const v = viewsRef.current.find((x) => x.key === e.key);
       if (v) setView(v.id);
       else if (e.key === '?') setHelp((h) => !h);
-      else if (e.key === 'o') picker.current?.click();
+      else if (e.key === 'o') picker.open();
       else if (e.key === 'd') demo();
       else if (shareKey(e.key)) e.preventDefault();
       else if (e.key === 'Escape') {
@@ -124,25 +125,14 @@ export function App() {
           </nav>
         )}
         <span className="spacer" />
-        <button onClick={() => picker.current?.click()}>Open files…</button>
+        <button onClick={picker.open}>Open files…</button>
         <button onClick={demo}>Open demo</button>
         {inputs.length > 0 && <button onClick={clear}>New analysis</button>}
         <ShareButtons loaded={hasData} />
         <button aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>
           ?
         </button>
-        <input
-          ref={picker}
-          type="file"
-          multiple
-          hidden
-          data-testid="file-input"
-          onChange={(e) => {
-            const files = Array.from(e.target.files ?? []);
-            e.target.value = '';
-            if (files.length) void addFiles(files);
-          }}
-        />
+        {picker.input}
       </header>
       <IsolationCheck />
       <ShareOverlays />
@@ -173,7 +163,7 @@ export function App() {
             {view === 'compare' && <CompareView />}
           </div>
         ) : (
-          inputs.length === 0 && <EmptyState onOpen={() => picker.current?.click()} onDemo={demo} />
+          inputs.length === 0 && <EmptyState onOpen={picker.open} onDemo={demo} />
         )}
       </main>
       {dragging && <div className="drop-overlay">Drop to add to the analysis</div>}

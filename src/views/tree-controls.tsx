@@ -1,5 +1,6 @@
 /** Controls shared by the tree views (flame graph, treemap): metric, inverted, sort, search, breadcrumbs. */
 import { fmtInt, fmtPct } from '../format/numbers.ts';
+import { Seg } from '../components/Seg.tsx';
 import { useView } from '../state/view.ts';
 import { pathTo, type Hierarchy } from '../../workers/aggregate/hierarchy.ts';
 
@@ -7,31 +8,17 @@ export function TreeToolbar({ tree, search, showSort = true }: { tree: Hierarchy
   const { metric, setMetric, inverted, setInverted, sort, setSort, q, setSearch } = useView();
   return (
     <div className="toolbar">
-      <div className="seg" role="group" aria-label="Metric">
-        <button className={metric === 'bytes' ? 'on' : ''} onClick={() => setMetric('bytes')}>
-          Bytes
-        </button>
-        <button className={metric === 'count' ? 'on' : ''} onClick={() => setMetric('count')}>
-          Count
-        </button>
-        {tree.hasRequested && (
-          <button className={metric === 'requested' ? 'on' : ''} onClick={() => setMetric('requested')}>
-            Requested
-          </button>
-        )}
-      </div>
+      <Seg
+        label="Metric"
+        value={metric}
+        onChange={setMetric}
+        options={[{ value: 'bytes', label: 'Bytes' }, { value: 'count', label: 'Count' }, ...(tree.hasRequested ? [{ value: 'requested' as const, label: 'Requested' }] : [])]}
+      />
       <label className="check">
         <input type="checkbox" checked={inverted} onChange={(e) => setInverted(e.target.checked)} /> inverted
       </label>
       {showSort && (
-        <div className="seg" role="group" aria-label="Order">
-          <button className={sort === 'size' ? 'on' : ''} onClick={() => setSort('size')}>
-            By size
-          </button>
-          <button className={sort === 'name' ? 'on' : ''} onClick={() => setSort('name')}>
-            By name
-          </button>
-        </div>
+        <Seg label="Order" value={sort} onChange={setSort} options={[{ value: 'size', label: 'By size' }, { value: 'name', label: 'By name' }]} />
       )}
       <input className="filter" type="search" placeholder="Search names…  (/)" aria-label="Search" value={q} onChange={(e) => setSearch(e.target.value)} />
       {q.trim() && (

@@ -19,6 +19,8 @@ import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { FlameGraph } from '../flame/FlameGraph.tsx';
 import { Treemap } from '../treemap/Treemap.tsx';
 import { TreeToolbar } from '../tree-controls.tsx';
+import { Seg } from '../../components/Seg.tsx';
+import { KEY_OPTIONS } from '../python/TracemallocView.tsx';
 import { searchHierarchy } from '../../../workers/aggregate/hierarchy.ts';
 import type { CompareViewData } from '../../../workers/diff/view.ts';
 import type { CompareBy } from '../../../workers/diff/compare.ts';
@@ -145,32 +147,17 @@ export function CompareView() {
         </button>
         {sideSelect('bId', b.id, 'B (after)')}
         {!python && (
-          <div className="seg" role="group" aria-label="Compare by">
-            {(['library', 'function', 'site', 'class', 'sizeclass'] as const).map((k) => (
-              <button key={k} className={by === k ? 'on' : ''} disabled={!footers && k !== 'class' && k !== 'sizeclass'} onClick={() => cmp.set({ by: k })}>
-                {BY_LABELS[k]}
-              </button>
-            ))}
-          </div>
+          <Seg
+            label="Compare by"
+            value={by}
+            onChange={(k) => cmp.set({ by: k })}
+            options={(['library', 'function', 'site', 'class', 'sizeclass'] as const).map((k) => ({ value: k, label: BY_LABELS[k], disabled: !footers && k !== 'class' && k !== 'sizeclass' }))}
+          />
         )}
-        {python && (
-          <div className="seg" role="group" aria-label="Compare by">
-            {(['filename', 'lineno', 'traceback'] as const).map((k) => (
-              <button key={k} className={py.key === k ? 'on' : ''} onClick={() => py.set({ key: k })}>
-                {k === 'filename' ? 'File' : k === 'lineno' ? 'Line' : 'Traceback'}
-              </button>
-            ))}
-          </div>
-        )}
+        {python && <Seg label="Compare by" value={py.key} onChange={(key) => py.set({ key })} options={KEY_OPTIONS} />}
       </div>
       <div className="toolbar wrap">
-        <div className="seg" role="group" aria-label="Compare view">
-          {(['table', 'flame', 'treemap', 'side'] as const).map((m) => (
-            <button key={m} className={cmp.mode === m ? 'on' : ''} onClick={() => cmp.set({ mode: m })}>
-              {MODE_LABELS[m]}
-            </button>
-          ))}
-        </div>
+        <Seg label="Compare view" value={cmp.mode} onChange={(mode) => cmp.set({ mode })} options={(['table', 'flame', 'treemap', 'side'] as const).map((m) => ({ value: m, label: MODE_LABELS[m] }))} />
         <label className="check">
           <input type="checkbox" checked={cmp.normalised} onChange={(e) => cmp.set({ normalised: e.target.checked })} /> normalised to totals
         </label>

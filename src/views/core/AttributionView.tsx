@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import { fmtInt, fmtPct } from '../../format/numbers.ts';
 import { useAnalysis } from '../../state/analysis.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
+import { Seg } from '../../components/Seg.tsx';
 import type { Sizes } from '../../../workers/aggregate/attribution.ts';
 import { pluginMean, pluginSize } from '../../../workers/aggregate/plugin-format.ts';
 
@@ -77,13 +78,7 @@ export function AttributionView() {
   return (
     <div className="attribution">
       <div className="toolbar">
-        <div className="seg" role="group" aria-label="Level">
-          {(['library', 'function', 'site'] as const).map((l) => (
-            <button key={l} className={level === l ? 'on' : ''} onClick={() => setLevel(l)}>
-              {LEVEL_LABELS[l]}
-            </button>
-          ))}
-        </div>
+        <Seg label="Level" value={level} onChange={setLevel} options={(['library', 'function', 'site'] as const).map((l) => ({ value: l, label: LEVEL_LABELS[l] }))} />
         <label className="check" title="Round sizes the way malloc_tracer's heap_total prints them">
           <input type="checkbox" checked={plugin} onChange={(e) => setPlugin(e.target.checked)} /> sizes as the gdb plugin prints them
         </label>

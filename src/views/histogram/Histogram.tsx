@@ -2,6 +2,7 @@
 import { scaleBand, scaleLinear, scaleSymlog } from 'd3';
 import { useMemo, useState } from 'react';
 import { fmtInt, formatBytes } from '../../format/numbers.ts';
+import { Seg } from '../../components/Seg.tsx';
 import type { HistogramBucket } from '../../../workers/aggregate/histogram.ts';
 
 type Metric = 'count' | 'bytes';
@@ -32,14 +33,7 @@ export function Histogram({ buckets }: { buckets: HistogramBucket[] }) {
   return (
     <div className="histogram">
       <div className="toolbar">
-        <div className="seg" role="group" aria-label="Metric">
-          <button className={metric === 'bytes' ? 'on' : ''} onClick={() => setMetric('bytes')}>
-            Bytes
-          </button>
-          <button className={metric === 'count' ? 'on' : ''} onClick={() => setMetric('count')}>
-            Count
-          </button>
-        </div>
+        <Seg label="Metric" value={metric} onChange={setMetric} options={[{ value: 'bytes', label: 'Bytes' }, { value: 'count', label: 'Count' }]} />
         <label className="check">
           <input type="checkbox" checked={logY} onChange={(e) => setLogY(e.target.checked)} /> log scale
         </label>

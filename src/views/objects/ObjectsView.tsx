@@ -8,6 +8,7 @@ import { fmtInt, fmtPct } from '../../format/numbers.ts';
 import { aggregatorApi } from '../../pipeline/workers.ts';
 import { useAnalysis, type InputEntry } from '../../state/analysis.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
+import { Seg } from '../../components/Seg.tsx';
 import type { MeliaeSummary, MeliaeSummaryRow } from '../../../workers/graph/meliae-summary.ts';
 import type { ObjectDesc, ObjectDetails } from '../../../workers/graph/views.ts';
 
@@ -202,14 +203,7 @@ export function ObjectsView() {
   return (
     <div className="objects">
       <div className="toolbar">
-        <div className="seg" role="group" aria-label="Object view">
-          <button className={mode === 'summary' ? 'on' : ''} onClick={() => setMode('summary')}>
-            Summary
-          </button>
-          <button className={mode === 'dominators' ? 'on' : ''} onClick={() => setMode('dominators')}>
-            Dominators
-          </button>
-        </div>
+        <Seg label="Object view" value={mode} onChange={setMode} options={[{ value: 'summary', label: 'Summary' }, { value: 'dominators', label: 'Dominators' }]} />
         {inputs.length > 1 && (
           <select aria-label="Dump" value={input.id} onChange={(e) => setInputId(Number(e.target.value))}>
             {inputs.map((e) => (

@@ -5,7 +5,7 @@ import type { AnalysisSummary } from '../../../workers/aggregate/summary.ts';
 import { useAnalysis } from '../../state/analysis.ts';
 import { useInspector } from '../../state/inspector.ts';
 import { useView } from '../../state/view.ts';
-import { useRef } from 'react';
+import { useFilePicker } from '../../components/FilePicker.tsx';
 
 function Stat({ label, count, bytes, testId }: { label: string; count: number; bytes: number; testId: string }) {
   return (
@@ -23,28 +23,18 @@ function Stat({ label, count, bytes, testId }: { label: string; count: number; b
 
 /** "Compare with…": adds another snapshot and opens the comparison. */
 function CompareWith() {
-  const picker = useRef<HTMLInputElement>(null);
   const addFiles = useAnalysis((s) => s.addFiles);
   const setView = useView((s) => s.setView);
+  const picker = useFilePicker(async (files) => {
+    await addFiles(files);
+    setView('compare');
+  }, 'compare-input');
   return (
     <>
-      <button className="small-btn" onClick={() => picker.current?.click()} title="Open a second snapshot (core, chap list, tracemalloc) as B">
+      <button className="small-btn" onClick={picker.open} title="Open a second snapshot (core, chap list, tracemalloc) as B">
         Compare with…
       </button>
-      <input
-        ref={picker}
-        type="file"
-        multiple
-        hidden
-        data-testid="compare-input"
-        onChange={async (e) => {
-          const files = Array.from(e.target.files ?? []);
-          e.target.value = '';
-          if (!files.length) return;
-          await addFiles(files);
-          setView('compare');
-        }}
-      />
+      {picker.input}
     </>
   );
 }

@@ -8,13 +8,20 @@ import { aggregatorApi } from '../../pipeline/workers.ts';
 import { useAnalysis } from '../../state/analysis.ts';
 import { currentFilters, pickSnapshots, usePython } from '../../state/python.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
+import { Seg, type SegOption } from '../../components/Seg.tsx';
+import type { KeyType } from '../../../workers/python/filters-types.ts';
 import type { PyRow } from '../../../workers/python/views.ts';
 
 function signed(n: number): string {
   return n > 0 ? `+${fmtInt(n)}` : n < 0 ? `−${fmtInt(-n)}` : '0';
 }
 
-const KEY_LABELS = { filename: 'File', lineno: 'Line', traceback: 'Traceback' } as const;
+/** The three keys of CPython's `statistics()` / `compare_to()`. */
+export const KEY_OPTIONS: SegOption<KeyType>[] = [
+  { value: 'filename', label: 'File' },
+  { value: 'lineno', label: 'Line' },
+  { value: 'traceback', label: 'Traceback' },
+];
 
 function columns(diff: boolean): Column<PyRow>[] {
   const cols: Column<PyRow>[] = [
@@ -67,21 +74,16 @@ export function TracemallocView() {
   return (
     <div className="python">
       <div className="toolbar wrap">
-        <div className="seg" role="group" aria-label="Mode">
-          <button className={mode === 'stats' ? 'on' : ''} onClick={() => setMode('stats')}>
-            Statistics
-          </button>
-          <button className={mode === 'diff' ? 'on' : ''} disabled={!older} onClick={() => setMode('diff')} title={older ? '' : 'Drop a second snapshot to compare'}>
-            Compare
-          </button>
-        </div>
-        <div className="seg" role="group" aria-label="Group by">
-          {(['filename', 'lineno', 'traceback'] as const).map((k) => (
-            <button key={k} className={py.key === k ? 'on' : ''} onClick={() => py.set({ key: k })}>
-              {KEY_LABELS[k]}
-            </button>
-          ))}
-        </div>
+        <Seg
+          label="Mode"
+          value={mode}
+          onChange={setMode}
+          options={[
+            { value: 'stats', label: 'Statistics' },
+            { value: 'diff', label: 'Compare', disabled: !older, title: older ? '' : 'Drop a second snapshot to compare' },
+          ]}
+        />
+        <Seg label="Group by" value={py.key} onChange={(key) => py.set({ key })} options={KEY_OPTIONS} />
         <label className="check">
           <input type="checkbox" checked={py.cumulative} disabled={py.key === 'traceback'} onChange={(e) => py.set({ cumulative: e.target.checked })} /> cumulative
         </label>

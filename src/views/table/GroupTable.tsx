@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { fmtPct } from '../../format/numbers.ts';
 import { useView } from '../../state/view.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
+import { Seg } from '../../components/Seg.tsx';
 import type { AnalysisSummary } from '../../../workers/aggregate/summary.ts';
 import type { GroupRow } from '../../../workers/aggregate/groups.ts';
 
@@ -42,14 +43,15 @@ export function GroupTable({ summary }: { summary: AnalysisSummary }) {
       selectedKey={linked ? (selected[0] ?? null) : null}
       onSelect={linked ? (r) => select([r.key]) : undefined}
       toolbar={
-        <div className="seg" role="group" aria-label="Group by">
-          <button className={grouping === 'type' ? 'on' : ''} onClick={() => setGrouping('type')}>
-            By signature / class
-          </button>
-          <button className={grouping === 'sizeClass' ? 'on' : ''} onClick={() => setGrouping('sizeClass')}>
-            By size class
-          </button>
-        </div>
+        <Seg
+          label="Group by"
+          value={grouping}
+          onChange={setGrouping}
+          options={[
+            { value: 'type', label: 'By signature / class' },
+            { value: 'sizeClass', label: 'By size class' },
+          ]}
+        />
       }
     />
   );
