@@ -131,13 +131,13 @@ test('heap map and inspector: a Rect shows its class, its footer and its label s
   const strips = page.getByTestId('heap-strip');
   await expect(strips.first()).toBeVisible();
   await screenshot(page, 'heap-map');
-  // Click across the biggest region until a Rect is listed.
+  // Click across the biggest region until a Rect is listed (waiting for each click's own list).
   const box = (await strips.first().boundingBox())!;
   let found = false;
-  for (let x = 2; x < box.width && !found; x += box.width / 40) {
+  for (let x = 2, seq = 1; x < box.width && !found; x += box.width / 40, seq++) {
     await page.mouse.click(box.x + x, box.y + box.height / 2);
-    const rows = page.getByTestId('range-rows-row').filter({ hasText: 'widgets::Rect' });
-    found = (await rows.count()) > 0;
+    await expect(page.getByTestId('range-panel')).toHaveAttribute('data-pick', String(seq));
+    found = (await page.getByTestId('range-rows-row').filter({ hasText: 'widgets::Rect' }).count()) > 0;
   }
   expect(found).toBe(true);
   await page.getByTestId('range-rows-row').filter({ hasText: 'widgets::Rect' }).first().click();

@@ -6,6 +6,7 @@
  * Click the strip to list the allocations there; click one to inspect it.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { AllocationTable } from '../../model/allocations.ts';
 import { STATE_LABELS } from '../../model/allocations.ts';
 import { fmtInt, fmtPct, formatBytes } from '../../format/numbers.ts';
 import { aggregatorApi } from '../../pipeline/workers.ts';
@@ -77,9 +78,13 @@ export function HeapView() {
   const core = inputs.find((e) => e.status === 'done' && e.format === 'core');
   const layout = core?.info as HeapLayoutInfo | undefined;
   const [map, setMap] = useState<MapRange[] | null>(null);
-  const [pick, setPick] = useState<{ start: number; end: number; rows: RangeRow[]; total: number } | null>(null);
+  const [pick, setPick] = useState<{ seq: number; start: number; end: number; rows: RangeRow[]; total: number; inputIds: number[] } | null>(null);
+  // Clicks resolve asynchronously: only the latest one's rows are shown.
+  const pickSeq = useRef(0);
   // With a core, its heap walk draws the map: it has the free chunks a `list used` lacks.
   const entries = useMemo(() => (core ? [core] : tableEntries()), [core, tableEntries, summary]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The tables the map was drawn from, and their inputs: a click lists rows of exactly these.
+  const drawn = useRef<{ tables: AllocationTable[]; inputIds: number[] }>({ tables: [], inputIds: [] });
   useEffect(() => {
     let live = true;
     const tables = entries.map((e) => e.classified ?? e.table!);
@@ -87,15 +92,20 @@ export function HeapView() {
     setMap(null);
     void aggregatorApi()
       .heapMap(tables, ranges, BINS)
-      .then((m) => live && setMap(m.filter((r) => r.usedCount + r.freeCount > 0).sort((a, b) => b.usedTotal + b.freeTotal - (a.usedTotal + a.freeTotal))));
+      .then((m) => {
+        if (!live) return;
+        drawn.current = { tables, inputIds: entries.map((e) => e.id) };
+        setMap(m.filter((r) => r.usedCount + r.freeCount > 0).sort((a, b) => b.usedTotal + b.freeTotal - (a.usedTotal + a.freeTotal)));
+      });
     return () => {
       live = false;
     };
   }, [entries, layout]);
   const onPick = async (start: number, end: number) => {
-    const tables = entries.map((e) => e.classified ?? e.table!);
+    const seq = ++pickSeq.current;
+    const { tables, inputIds } = drawn.current;
     const r = await aggregatorApi().rowsInRange(tables, start, end);
-    setPick({ start, end, ...r });
+    if (seq === pickSeq.current) setPick({ seq, start, end, ...r, inputIds });
   };
   return (
     <div className="heapview">
@@ -159,7 +169,7 @@ export function HeapView() {
         {map && map.length > MAX_RANGES && <div className="muted small">{fmtInt(map.length - MAX_RANGES)} smaller ranges not drawn.</div>}
       </section>
       {pick && (
-        <section className="panel">
+        <section className="panel" data-testid="range-panel" data-pick={pick.seq}>
           <h2>
             Allocations at 0x{Math.floor(pick.start).toString(16)} – 0x{Math.ceil(pick.end).toString(16)}{' '}
             <span className="muted small">
@@ -174,7 +184,7 @@ export function HeapView() {
             exportName="heap-range"
             testId="range-rows"
             rowKey={(r) => `${r.input}:${r.row}`}
-            onSelect={(r) => openInspector({ inputId: entries[r.input].id, row: r.row })}
+            onSelect={(r) => openInspector({ inputId: pick.inputIds[r.input], row: r.row })}
             height="320px"
           />
         </section>
