@@ -40,6 +40,7 @@ test('heapgen phase 1 vs phase 2 cores: leak_cache grows, make_shapes shrinks, a
     const b = functions(2, lib).get(fn)!;
     await page.getByLabel('Filter rows').fill(fn);
     const row = rows.filter({ hasText: fn }).first();
+    await expect(row).toBeVisible();
     const cells = await row.locator('.vcell').allTextContents();
     // Key | A bytes | B bytes | Δ bytes | A count | B count | Δ count | status
     expect(cells[4], `${fn} A count`).toBe(fmt(a.count));
@@ -85,6 +86,7 @@ test('two chap lists compare by class and size class', async ({ page }) => {
   const text = (p: number) => readFileSync(shared(`fixtures/heapgen/core.phase${p}.list_used`), 'utf8');
   const circles = (p: number) => (text(p).match(/\(widgets::Circle\)$/gm) ?? []).length;
   const row = page.getByTestId('diff-row').filter({ hasText: 'widgets::Circle' }).first();
+  await expect(row).toBeVisible();
   const cells = await row.locator('.vcell').allTextContents();
   expect([cells[4], cells[5]]).toEqual([fmt(circles(1)), fmt(circles(2))]);
   await page.getByRole('button', { name: 'Size class' }).click();
@@ -131,7 +133,9 @@ test('a share link with cmp=<id2> opens the comparison of two shared analyses', 
   await expect(page.getByTestId('compare-summary')).toContainText('B core.phase2.list_used (shared heapgen phase 2): 3,464,056 bytes');
   const text = (p: number) => readFileSync(shared(`fixtures/heapgen/core.phase${p}.list_used`), 'utf8');
   const circles = (p: number) => (text(p).match(/\(widgets::Circle\)$/gm) ?? []).length;
-  const cells = await page.getByTestId('diff-row').filter({ hasText: 'widgets::Circle' }).first().locator('.vcell').allTextContents();
+  const circleRow = page.getByTestId('diff-row').filter({ hasText: 'widgets::Circle' }).first();
+  await expect(circleRow).toBeVisible();
+  const cells = await circleRow.locator('.vcell').allTextContents();
   expect([cells[4], cells[5]]).toEqual([fmt(circles(1)), fmt(circles(2))]);
   await screenshot(page, 'compare-shared');
 });
