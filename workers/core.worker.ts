@@ -6,10 +6,9 @@ import * as Comlink from 'comlink';
 import type { AllocationTable } from '../src/model/allocations.ts';
 import { CoreSession } from './core-session.ts';
 import { compareBuilds, describeBuildChange } from './diff/builds.ts';
-import { CancelledError, InputError } from './io/errors.ts';
 import { BlobSource } from './io/source.ts';
 import type { Progress } from './io/stream.ts';
-import type { ReadOutcome } from './reader.worker.ts';
+import { failedOutcome, type ReadOutcome } from './read-outcome.ts';
 
 const sessions = new Map<number, CoreSession>();
 
@@ -26,9 +25,7 @@ const api = {
       sessions.set(id, s);
       return { ok: true, format: 'core', table: s.table, warnings: s.warnings, info: s.info as unknown as Record<string, unknown> };
     } catch (e) {
-      if (e instanceof CancelledError) return { ok: false, cancelled: true, error: e.message, warnings: [] };
-      const message = e instanceof InputError ? e.message : `${file.name}: could not be read as a core dump: ${(e as Error)?.message ?? String(e)}`;
-      return { ok: false, error: message, warnings: [] };
+      return failedOutcome(e, file.name, 'could not be read as a core dump: ');
     }
   },
   async addBinaries(id: number, files: File[]) {

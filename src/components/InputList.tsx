@@ -2,14 +2,8 @@
 import { useEffect, useState } from 'react';
 import { fmtDuration, fmtInt, formatBytes } from '../format/numbers.ts';
 import { useAnalysis, type InputEntry } from '../state/analysis.ts';
+import { ROLE_LABELS, type Role } from '../../workers/sniff.ts';
 
-const FORMAT_LABELS: Record<string, string> = {
-  'chap-list': 'chap list',
-  core: 'core dump',
-  elf: 'ELF binary',
-  tracemalloc: 'tracemalloc snapshot',
-  meliae: 'meliae dump',
-};
 
 function useNow(active: boolean): number {
   const [now, setNow] = useState(performance.now());
@@ -60,7 +54,7 @@ export function InputList() {
             <span className="input-name" title={e.name}>
               {e.name}
             </span>
-            <span className="badge">{e.status === 'done' ? FORMAT_LABELS[e.format ?? ''] ?? e.format : e.status}</span>
+            <span className="badge">{e.status === 'done' ? ROLE_LABELS[e.format as Role] ?? e.format : e.status}</span>
             {e.status === 'done' && (
               <span className="muted small">
                 {e.format === 'elf'

@@ -5,7 +5,8 @@
 import * as Comlink from 'comlink';
 import type { AllocationTable } from '../model/allocations.ts';
 import type { AggregateApi } from '../../workers/aggregate.worker.ts';
-import type { ReaderApi, ReadOutcome } from '../../workers/reader.worker.ts';
+import type { ReaderApi } from '../../workers/reader.worker.ts';
+import type { ReadOutcome } from '../../workers/read-outcome.ts';
 import type { Progress } from '../../workers/io/stream.ts';
 import type { AnalysisSummary } from '../../workers/aggregate/summary.ts';
 import type { CoreApi } from '../../workers/core.worker.ts';

@@ -4,7 +4,7 @@
  * Components only read this and call its actions.
  */
 import { create } from 'zustand';
-import type { AllocationTable } from '../model/allocations.ts';
+import { isInUse, type AllocationTable } from '../model/allocations.ts';
 import type { ObjectTable } from '../model/objects.ts';
 import type { TracemallocSnapshot } from '../model/traces.ts';
 import type { AnalysisSummary } from '../../workers/aggregate/summary.ts';
@@ -160,7 +160,7 @@ function byInUseRows(lists: InputEntry[]): InputEntry[] {
   const used = (e: InputEntry) => {
     let n = 0;
     const st = e.table!.state;
-    for (let i = 0; i < e.table!.rows; i++) if (st[i] !== 1 && st[i] !== 5) n++;
+    for (let i = 0; i < e.table!.rows; i++) if (isInUse(st[i])) n++;
     return n;
   };
   return lists

@@ -9,8 +9,7 @@
  * of more than `gap` bytes.
  */
 import { isInUse, type AllocationTable } from '../../src/model/allocations.ts';
-import { hexOf } from '../../src/model/address.ts';
-import { StringTable } from '../../src/model/strings.ts';
+import { describeRows, type AllocationRow } from './allocation-row.ts';
 
 export interface MapRange {
   label: string;
@@ -110,15 +109,7 @@ export function heapMap(tables: AllocationTable[], ranges: { start: number; end:
   return out;
 }
 
-export interface RangeRow {
-  /** Index of the table in the list given. */
-  input: number;
-  row: number;
-  address: string;
-  size: number;
-  state: number;
-  type: string;
-}
+export type RangeRow = AllocationRow;
 
 /** Rows whose address is in [start, end), in address order (at most `limit`). */
 export function rowsInRange(tables: AllocationTable[], start: number, end: number, limit = 5000): { rows: RangeRow[]; total: number } {
@@ -130,12 +121,6 @@ export function rowsInRange(tables: AllocationTable[], start: number, end: numbe
     }
   });
   hits.sort((x, y) => x[0] - y[0]);
-  const strings = tables.map((t) => new StringTable(t.strings));
-  return {
-    total: hits.length,
-    rows: hits.slice(0, limit).map(([, input, row]) => {
-      const t = tables[input];
-      return { input, row, address: hexOf(t.addrHi[row], t.addrLo[row]), size: t.size[row], state: t.state[row], type: strings[input].get(t.type[row]) };
-    }),
-  };
+  const refs = hits.slice(0, limit).map(([, input, row]) => ({ input, row }));
+  return { total: hits.length, rows: describeRows(tables, refs, '') };
 }
