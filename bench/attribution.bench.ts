@@ -11,14 +11,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isInUse } from '../src/model/allocations.ts';
 import { captureFixture, readTruth } from '../fixtures-gen/capture.ts';
-import { attributeWithModules } from '../workers/aggregate/attribution.ts';
-import { walkGlibcHeap } from '../workers/heaps/glibc.ts';
-import { findSignatures } from '../workers/aggregate/signatures.ts';
-import { openBinary } from '../workers/elf/binary.ts';
-import { openCore } from '../workers/elf/core.ts';
-import { readChapList } from '../workers/formats/chap-list.ts';
-import { NodeFileSource } from '../workers/io/node-source.ts';
-import { loadModules } from '../workers/symbols/modules.ts';
+import { attributeWithModules } from '../workers/logic/aggregate/attribution.ts';
+import { walkGlibcHeap } from '../workers/logic/heaps/glibc/glibc.ts';
+import { findSignatures } from '../workers/logic/aggregate/signatures.ts';
+import { openBinary } from '../workers/logic/formats/elf/binary.ts';
+import { openCore } from '../workers/logic/formats/elf/core-file.ts';
+import { readChapList } from '../workers/logic/formats/chap-list/chap-list.ts';
+import { NodeFileSource } from '../cli/node-source.ts';
+import { loadModules } from '../workers/logic/symbols/modules.ts';
 import { sharedPath } from '../test-support/shared.ts';
 
 async function one(corePath: string, listPath: string, bins: string[]): Promise<void> {

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableBytes } from '../src/model/allocations.ts';
-import { stateTotals } from '../workers/aggregate/totals.ts';
-import { readChapList } from '../workers/formats/chap-list.ts';
-import { NodeFileSource } from '../workers/io/node-source.ts';
+import { stateTotals } from '../workers/logic/aggregate/totals.ts';
+import { readChapList } from '../workers/logic/formats/chap-list/chap-list.ts';
+import { NodeFileSource } from '../cli/node-source.ts';
 import { generateChapList } from './gen-chap-list.ts';
 
 const N = 2_600_000;

@@ -8,9 +8,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AllocState } from '../src/model/allocations.ts';
 import { captureFixture } from '../fixtures-gen/capture.ts';
-import { openCore } from '../workers/elf/core.ts';
-import { walkGlibcHeap } from '../workers/heaps/glibc.ts';
-import { NodeFileSource } from '../workers/io/node-source.ts';
+import { openCore } from '../workers/logic/formats/elf/core-file.ts';
+import { walkGlibcHeap } from '../workers/logic/heaps/glibc/glibc.ts';
+import { NodeFileSource } from '../cli/node-source.ts';
 
 const N = 2_500_000;
 

@@ -12,14 +12,14 @@
  *   compare_to rows and the stack-tree diff.
  */
 import { AllocationTableBuilder, AllocState, type AllocationTable } from '../src/model/allocations.ts';
-import type { Attribution, FunctionNode, LibraryNode, Sizes } from '../workers/aggregate/attribution.ts';
-import { stackTree, typeSizeTree } from '../workers/aggregate/trees.ts';
-import { diffHierarchies } from '../workers/diff/diff-hierarchies.ts';
-import { diffRows, pythonDiffRows } from '../workers/diff/rows.ts';
-import { attributionHierarchy } from '../workers/diff/site-keys.ts';
-import { readTracemalloc } from '../workers/formats/tracemalloc.ts';
-import { NodeFileSource } from '../workers/io/node-source.ts';
-import type { ModuleMap } from '../workers/symbols/modules.ts';
+import type { Attribution, FunctionNode, LibraryNode, Sizes } from '../workers/logic/aggregate/attribution.ts';
+import { stackTree, typeSizeTree } from '../workers/logic/aggregate/trees.ts';
+import { diffHierarchies } from '../workers/logic/diff/diff-hierarchies.ts';
+import { diffRows, pythonDiffRows } from '../workers/logic/diff/rows.ts';
+import { attributionHierarchy } from '../workers/logic/diff/site-keys.ts';
+import { readTracemalloc } from '../workers/logic/formats/tracemalloc/tracemalloc.ts';
+import { NodeFileSource } from '../cli/node-source.ts';
+import type { ModuleMap } from '../workers/logic/symbols/modules.ts';
 import { hasShared, sharedPath } from '../test-support/shared.ts';
 
 const N = 2_600_000;

@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { tableBytes } from '../src/model/allocations.ts';
 import { objectTableBytes } from '../src/model/objects.ts';
 import { StringTable } from '../src/model/strings.ts';
-import { readMeliae, type MeliaeResult } from '../workers/formats/meliae.ts';
-import { dominatorTree, gcRoots, ROOT_TYPE_NAMES } from '../workers/graph/dominators.ts';
-import { meliaeSummary } from '../workers/graph/meliae-summary.ts';
-import { reverseGraph } from '../workers/graph/reverse.ts';
-import { NodeFileSource } from '../workers/io/node-source.ts';
+import { readMeliae, type MeliaeResult } from '../workers/logic/formats/meliae/meliae.ts';
+import { dominatorTree, gcRoots, ROOT_TYPE_NAMES } from '../workers/logic/graph/dominators.ts';
+import { meliaeSummary } from '../workers/logic/graph/meliae-summary.ts';
+import { reverseGraph } from '../workers/logic/graph/reverse.ts';
+import { NodeFileSource } from '../cli/node-source.ts';
 import { generateMeliae } from './gen-meliae.ts';
 
 const N = 1_000_000;

@@ -3,7 +3,7 @@
  * before drawing): flame graph and treemap of 100k-node trees, wide and deep.
  * Canvas draw times come from the browser run (e2e/perf.spec.ts, see BENCHMARKS.md).
  */
-import { HierarchyBuilder, type Hierarchy } from '../workers/aggregate/hierarchy.ts';
+import { HierarchyBuilder, type Hierarchy } from '../workers/logic/aggregate/hierarchy.ts';
 import { layoutFlame } from '../src/views/flame/layout.ts';
 import { layoutTreemap } from '../src/views/treemap/layout.ts';
 

@@ -12,11 +12,11 @@ import type { SavedAnalysis } from '../src/model/saved.ts';
 import { fetchShared, uploadAnalysis } from '../src/storage/share.ts';
 import { createShareServer } from '../server/app.ts';
 import { hasShared, sharedPath } from '../test-support/shared.ts';
-import { readChapList } from '../workers/formats/chap-list.ts';
-import { NodeFileSource } from '../workers/io/node-source.ts';
-import { loadAnalysis } from '../workers/saved/deserialize.ts';
-import { analysisId } from '../workers/saved/id.ts';
-import { saveAnalysis } from '../workers/saved/serialize.ts';
+import { readChapList } from '../workers/logic/formats/chap-list/chap-list.ts';
+import { NodeFileSource } from '../cli/node-source.ts';
+import { loadAnalysis } from '../workers/logic/saved/deserialize.ts';
+import { analysisId } from '../workers/logic/saved/id.ts';
+import { saveAnalysis } from '../workers/logic/saved/serialize.ts';
 import { generateChapList } from './gen-chap-list.ts';
 
 const N = 2_600_000;

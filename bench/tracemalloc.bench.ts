@@ -5,10 +5,10 @@
 import { statSync } from 'node:fs';
 import type { TracemallocSnapshot } from '../src/model/traces.ts';
 import { hasShared, sharedPath } from '../test-support/shared.ts';
-import { readTracemalloc } from '../workers/formats/tracemalloc.ts';
-import { NodeFileSource } from '../workers/io/node-source.ts';
-import { DEFAULT_EXCLUDES, filterTraces } from '../workers/python/filters.ts';
-import { compareTo, statistics, type KeyType } from '../workers/python/statistics.ts';
+import { readTracemalloc } from '../workers/logic/formats/tracemalloc/tracemalloc.ts';
+import { NodeFileSource } from '../cli/node-source.ts';
+import { DEFAULT_EXCLUDES, filterTraces } from '../workers/logic/python/filters.ts';
+import { compareTo, statistics, type KeyType } from '../workers/logic/python/statistics.ts';
 
 async function parse(path: string): Promise<{ ms: number; cpuMs: number; snap: TracemallocSnapshot }> {
   const src = await NodeFileSource.open(path);

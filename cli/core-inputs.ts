@@ -1,10 +1,10 @@
 /** Loading binaries and debug files for the commands that read cores (`attribute`, `compare`). Node only. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openBinary, type Binary } from '../workers/elf/binary.ts';
-import type { CoreFile } from '../workers/elf/core.ts';
-import { NodeFileSource } from '../workers/io/node-source.ts';
-import { loadModules, type ModuleMap } from '../workers/symbols/modules.ts';
+import { openBinary, type Binary } from '../workers/logic/formats/elf/binary.ts';
+import type { CoreFile } from '../workers/logic/formats/elf/core-file.ts';
+import { NodeFileSource } from './node-source.ts';
+import { loadModules, type ModuleMap } from '../workers/logic/symbols/modules.ts';
 
 /** Where gdb looks for separate debug files. */
 export const DEFAULT_DEBUG_DIR = '/usr/lib/debug';

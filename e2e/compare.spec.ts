@@ -108,9 +108,9 @@ test('"Compare with…" adds a second snapshot and opens the comparison', async 
 test('a share link with cmp=<id2> opens the comparison of two shared analyses', async ({ page, baseURL }) => {
   const missing = sharedMissing('fixtures/heapgen/core.phase2.list_used');
   test.skip(!!missing, `skipped: ${missing}`);
-  const { readChapList } = await import('../workers/formats/chap-list.ts');
-  const { NodeFileSource } = await import('../workers/io/node-source.ts');
-  const { saveAnalysis } = await import('../workers/saved/serialize.ts');
+  const { readChapList } = await import('../workers/logic/formats/chap-list/chap-list.ts');
+  const { NodeFileSource } = await import('../cli/node-source.ts');
+  const { saveAnalysis } = await import('../workers/logic/saved/serialize.ts');
   const ids: string[] = [];
   for (const phase of [1, 2]) {
     const path = shared(`fixtures/heapgen/core.phase${phase}.list_used`);

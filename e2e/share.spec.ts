@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { dropFiles, screenshot, shared, sharedMissing } from './support.ts';
-import { loadAnalysis } from '../workers/saved/deserialize.ts';
-import { describeForUpload } from '../workers/saved/describe.ts';
+import { loadAnalysis } from '../workers/logic/saved/deserialize.ts';
+import { describeForUpload } from '../workers/logic/saved/describe.ts';
 
 const LIST = 'fixtures/heapgen/core.phase1.list_used';
 

@@ -12,9 +12,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InputError } from '../workers/io/errors.ts';
-import { loadAnalysis } from '../workers/saved/deserialize.ts';
-import { analysisId, isAnalysisId } from '../workers/saved/id.ts';
+import { InputError } from '../workers/logic/io/errors.ts';
+import { loadAnalysis } from '../workers/logic/saved/deserialize.ts';
+import { analysisId, isAnalysisId } from '../workers/logic/saved/id.ts';
 import { openStore, type AnalysisStore } from './store.ts';
 import { SECURITY_HEADERS, serveStatic } from './static.ts';
 

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AllocationTableBuilder, AllocState } from '../src/model/allocations.ts';
 import type { SavedAnalysis } from '../src/model/saved.ts';
 import { fetchShared, fetchSharedBytes, ShareError, uploadAnalysis } from '../src/storage/share.ts';
-import { analysisId } from '../workers/saved/id.ts';
-import { saveAnalysis } from '../workers/saved/serialize.ts';
+import { analysisId } from '../workers/logic/saved/id.ts';
+import { saveAnalysis } from '../workers/logic/saved/serialize.ts';
 import { createShareServer, type ShareServer } from './app.ts';
 
 const HOST = '127.0.0.1';

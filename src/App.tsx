@@ -15,7 +15,7 @@ import { FlameGraph } from './views/flame/FlameGraph.tsx';
 import { Histogram } from './views/histogram/Histogram.tsx';
 import { Treemap } from './views/treemap/Treemap.tsx';
 import { ObjectsView } from './views/objects/ObjectsView.tsx';
-import { AttributionView } from './views/core/AttributionView.tsx';
+import { CallersView } from './views/callers/CallersView.tsx';
 import { Inspector } from './views/inspector/Inspector.tsx';
 import { HeapView } from './views/heap/HeapView.tsx';
 import { TracemallocView } from './views/python/TracemallocView.tsx';
@@ -158,7 +158,7 @@ export function App() {
             {view === 'table' && <GroupTable summary={summary} />}
             {view === 'python' && <TracemallocView />}
             {view === 'objects' && <ObjectsView />}
-            {view === 'callers' && <AttributionView />}
+            {view === 'callers' && <CallersView />}
             {view === 'heap' && <HeapView />}
             {view === 'compare' && <CompareView />}
           </div>

@@ -2,24 +2,24 @@
 import * as Comlink from 'comlink';
 import type { AllocationTable } from '../src/model/allocations.ts';
 import type { ObjectTable } from '../src/model/objects.ts';
-import { dominatorLevel, forgetObjects, objectDetails, objectLabel, summaryOf } from './graph/views.ts';
+import { dominatorLevel, forgetObjects, objectDetails, objectLabel, summaryOf } from './logic/graph/views.ts';
 import type { TracemallocSnapshot } from '../src/model/traces.ts';
-import { summarize } from './aggregate/summary.ts';
+import { summarize } from './logic/aggregate/summary.ts';
 import type { SavedAnalysis } from '../src/model/saved.ts';
-import { describeForUpload, redactPaths } from './saved/describe.ts';
-import { saveAnalysis } from './saved/serialize.ts';
-import { loadAnalysis } from './saved/deserialize.ts';
-import { clusterRanges, heapMap, rowsInRange } from './aggregate/heap-map.ts';
-import { stackTree, typeObjectTree, typeSizeTree } from './aggregate/trees.ts';
-import { invertHierarchy } from './aggregate/hierarchy.ts';
-import type { AttributionData } from './core-session.ts';
-import { attributionHierarchy } from './diff/site-keys.ts';
-import { compareView, pythonCompareView, type SideData } from './diff/view.ts';
-import type { CompareBy } from './diff/compare.ts';
-import type { Metric } from './aggregate/hierarchy.ts';
-import type { TraceFilter } from './python/filters.ts';
-import type { KeyType } from './python/statistics.ts';
-import { filtered, pyCompare, pyStatistics } from './python/views.ts';
+import { describeForUpload, redactPaths } from './logic/saved/describe.ts';
+import { saveAnalysis } from './logic/saved/serialize.ts';
+import { loadAnalysis } from './logic/saved/deserialize.ts';
+import { clusterRanges, heapMap, rowsInRange } from './logic/aggregate/heap-map.ts';
+import { stackTree, typeObjectTree, typeSizeTree } from './logic/aggregate/trees.ts';
+import { invertHierarchy } from './logic/aggregate/hierarchy.ts';
+import type { AttributionData } from './logic/session/core-session.ts';
+import { attributionHierarchy } from './logic/diff/site-keys.ts';
+import { compareView, pythonCompareView, type SideData } from './logic/diff/view.ts';
+import type { CompareBy } from './logic/diff/compare.ts';
+import type { Metric } from './logic/aggregate/hierarchy.ts';
+import type { TraceFilter } from './logic/python/filters.ts';
+import type { KeyType } from './logic/python/statistics.ts';
+import { filtered, pyCompare, pyStatistics } from './logic/python/views.ts';
 
 const api = {
   /**

@@ -4,10 +4,10 @@
  */
 import * as Comlink from 'comlink';
 import type { AllocationTable } from '../src/model/allocations.ts';
-import { CoreSession } from './core-session.ts';
-import { compareBuilds, describeBuildChange } from './diff/builds.ts';
-import { BlobSource } from './io/source.ts';
-import type { Progress } from './io/stream.ts';
+import { CoreSession } from './logic/session/core-session.ts';
+import { compareBuilds, describeBuildChange } from './logic/diff/builds.ts';
+import { BlobSource } from './logic/io/source.ts';
+import type { Progress } from './logic/io/stream.ts';
 import { failedOutcome, type ReadOutcome } from './read-outcome.ts';
 
 const sessions = new Map<number, CoreSession>();

@@ -2,7 +2,7 @@
 import type { AllocationTable } from '../src/model/allocations.ts';
 import type { ObjectTable } from '../src/model/objects.ts';
 import type { TracemallocSnapshot } from '../src/model/traces.ts';
-import { CancelledError, InputError, type InputWarning } from './io/errors.ts';
+import { CancelledError, InputError, type InputWarning } from './logic/io/errors.ts';
 
 export interface ReadOutcome {
   ok: boolean;

@@ -3,10 +3,10 @@
  * Tables come back in SharedArrayBuffers (shared, not copied).
  */
 import * as Comlink from 'comlink';
-import { BlobSource } from './io/source.ts';
-import type { Progress } from './io/stream.ts';
-import { openInput } from './open-input.ts';
-import { sniff } from './sniff.ts';
+import { BlobSource } from './logic/io/source.ts';
+import type { Progress } from './logic/io/stream.ts';
+import { openInput } from './logic/formats/open-input.ts';
+import { sniff } from './logic/formats/sniff.ts';
 import { failedOutcome, type ReadOutcome } from './read-outcome.ts';
 
 const api = {

@@ -8,12 +8,12 @@
  * (DIR defaults to /usr/lib/debug, as gdb does).
  */
 import type { AllocationTable } from '../../src/model/allocations.ts';
-import { attributeWithModules, type Sizes } from '../../workers/aggregate/attribution.ts';
-import type { Binary } from '../../workers/elf/binary.ts';
-import { openCore } from '../../workers/elf/core.ts';
-import { readChapList } from '../../workers/formats/chap-list.ts';
-import { walkGlibcHeap } from '../../workers/heaps/glibc.ts';
-import { NodeFileSource } from '../../workers/io/node-source.ts';
+import { attributeWithModules, type Sizes } from '../../workers/logic/aggregate/attribution.ts';
+import type { Binary } from '../../workers/logic/formats/elf/binary.ts';
+import { openCore } from '../../workers/logic/formats/elf/core-file.ts';
+import { readChapList } from '../../workers/logic/formats/chap-list/chap-list.ts';
+import { walkGlibcHeap } from '../../workers/logic/heaps/glibc/glibc.ts';
+import { NodeFileSource } from '../node-source.ts';
 import { parseArgs } from '../args.ts';
 import { binaryAt, DEFAULT_DEBUG_DIR, modulesWithDebugFiles, splitBins } from '../core-inputs.ts';
 

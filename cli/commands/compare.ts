@@ -12,17 +12,17 @@
  */
 import type { AllocationTable } from '../../src/model/allocations.ts';
 import { DIFF_STATUS_KEYS, type DiffStatusKey } from '../../src/model/diff.ts';
-import { attributeWithModules, type Attribution } from '../../workers/aggregate/attribution.ts';
-import { findSignatures } from '../../workers/aggregate/signatures.ts';
-import { describeBuildChange } from '../../workers/diff/builds.ts';
-import { COMPARE_BY, compareSides, defaultCompareBy, type CompareBy, type CompareSide } from '../../workers/diff/compare.ts';
-import type { Binary } from '../../workers/elf/binary.ts';
-import { openCore, type CoreFile } from '../../workers/elf/core.ts';
-import { readChapList } from '../../workers/formats/chap-list.ts';
-import { walkGlibcHeap } from '../../workers/heaps/glibc.ts';
-import { InputError, type InputWarning } from '../../workers/io/errors.ts';
-import { NodeFileSource } from '../../workers/io/node-source.ts';
-import { ROLE_LABELS, sniff } from '../../workers/sniff.ts';
+import { attributeWithModules, type Attribution } from '../../workers/logic/aggregate/attribution.ts';
+import { findSignatures } from '../../workers/logic/aggregate/signatures.ts';
+import { describeBuildChange } from '../../workers/logic/diff/builds.ts';
+import { COMPARE_BY, compareSides, defaultCompareBy, type CompareBy, type CompareSide } from '../../workers/logic/diff/compare.ts';
+import type { Binary } from '../../workers/logic/formats/elf/binary.ts';
+import { openCore, type CoreFile } from '../../workers/logic/formats/elf/core-file.ts';
+import { readChapList } from '../../workers/logic/formats/chap-list/chap-list.ts';
+import { walkGlibcHeap } from '../../workers/logic/heaps/glibc/glibc.ts';
+import { InputError, type InputWarning } from '../../workers/logic/io/errors.ts';
+import { NodeFileSource } from '../node-source.ts';
+import { ROLE_LABELS, sniff } from '../../workers/logic/formats/sniff.ts';
 import { parseArgs } from '../args.ts';
 import { binaryAt, DEFAULT_DEBUG_DIR, modulesWithDebugFiles, splitBins } from '../core-inputs.ts';
 

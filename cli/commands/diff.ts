@@ -3,8 +3,8 @@
  * `NEW.compare_to(OLD, key)` of two tracemalloc snapshots, rows in CPython's
  * order. Same options as `stats` (filters apply to both snapshots).
  */
-import { formatStatisticDiff } from '../../workers/python/format.ts';
-import { compareTo, keyJson } from '../../workers/python/statistics.ts';
+import { formatStatisticDiff } from '../../workers/logic/python/format.ts';
+import { compareTo, keyJson } from '../../workers/logic/python/statistics.ts';
 import { parseArgs } from '../args.ts';
 import { loadSnapshot, snapshotOptions, STATS_VALUE_FLAGS, tracebackLines } from './stats.ts';
 

@@ -11,7 +11,7 @@ import { expect, it } from 'vitest';
 import { AllocState } from '../../src/model/allocations.ts';
 import { describeShared, sharedPath } from '../../test-support/shared.ts';
 import { withSource } from '../../test-support/node-files.ts';
-import { readCore } from '../../workers/formats/core.ts';
+import { readCore } from '../../workers/logic/formats/core/read-core.ts';
 import { formatChapList } from './list.ts';
 
 const withoutSignatures = (text: string): string =>

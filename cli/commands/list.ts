@@ -11,8 +11,8 @@
  * the signatures part, not from this command.)
  */
 import { AllocState, type AllocationTable } from '../../src/model/allocations.ts';
-import { readCore } from '../../workers/formats/core.ts';
-import { NodeFileSource } from '../../workers/io/node-source.ts';
+import { readCore } from '../../workers/logic/formats/core/read-core.ts';
+import { NodeFileSource } from '../node-source.ts';
 import { parseArgs } from '../args.ts';
 
 /** Formats the rows of `table` in state `state` as chap's `list` output. */

@@ -1,14 +1,14 @@
 /**
  * `heapscope meliae DUMP [--summary] [--dominators N] [--by size|count] [--no-collapse] [--json]`:
  * meliae's `summarize()` table of a dump (the default), and the N objects that
- * retain the most (dominator tree under the GC roots of `workers/graph/dominators.ts`).
+ * retain the most (dominator tree under the GC roots of `workers/logic/graph/dominators.ts`).
  */
 import { hexOf } from '../../src/model/address.ts';
 import { StringTable } from '../../src/model/strings.ts';
-import { readMeliae } from '../../workers/formats/meliae.ts';
-import { dominatorTree, gcRoots, ROOT_TYPE_NAMES } from '../../workers/graph/dominators.ts';
-import { meliaeSummary } from '../../workers/graph/meliae-summary.ts';
-import { NodeFileSource } from '../../workers/io/node-source.ts';
+import { readMeliae } from '../../workers/logic/formats/meliae/meliae.ts';
+import { dominatorTree, gcRoots, ROOT_TYPE_NAMES } from '../../workers/logic/graph/dominators.ts';
+import { meliaeSummary } from '../../workers/logic/graph/meliae-summary.ts';
+import { NodeFileSource } from '../node-source.ts';
 import { parseArgs } from '../args.ts';
 
 const USAGE = 'usage: heapscope meliae DUMP [--summary] [--dominators N] [--by size|count] [--no-collapse] [--json]\n';

@@ -12,12 +12,12 @@
  *   --exclude PATTERN     drop traces whose most recent frame's file matches (fnmatch)
  */
 import type { TracemallocSnapshot } from '../../src/model/traces.ts';
-import { InputError } from '../../workers/io/errors.ts';
-import { NodeFileSource } from '../../workers/io/node-source.ts';
-import { openInput } from '../../workers/open-input.ts';
-import { DEFAULT_EXCLUDES, filterTraces, type TraceFilter } from '../../workers/python/filters.ts';
-import { formatStatistic } from '../../workers/python/format.ts';
-import { keyJson, statistics, type KeyType, type PyFrame } from '../../workers/python/statistics.ts';
+import { InputError } from '../../workers/logic/io/errors.ts';
+import { NodeFileSource } from '../node-source.ts';
+import { openInput } from '../../workers/logic/formats/open-input.ts';
+import { DEFAULT_EXCLUDES, filterTraces, type TraceFilter } from '../../workers/logic/python/filters.ts';
+import { formatStatistic } from '../../workers/logic/python/format.ts';
+import { keyJson, statistics, type KeyType, type PyFrame } from '../../workers/logic/python/statistics.ts';
 import { parseArgs, type ParsedArgs } from '../args.ts';
 
 export const STATS_VALUE_FLAGS = ['by', 'limit', 'include', 'exclude'];

@@ -1,10 +1,10 @@
 /** `heapscope summary FILE... [--json]`: per-state counts and bytes. */
 import type { AllocationTable } from '../../src/model/allocations.ts';
 import { STATE_LABELS } from '../../src/model/allocations.ts';
-import { stateTotals, totalsJson } from '../../workers/aggregate/totals.ts';
-import { NodeFileSource } from '../../workers/io/node-source.ts';
-import type { InputWarning } from '../../workers/io/errors.ts';
-import { openInput } from '../../workers/open-input.ts';
+import { stateTotals, totalsJson } from '../../workers/logic/aggregate/totals.ts';
+import { NodeFileSource } from '../node-source.ts';
+import type { InputWarning } from '../../workers/logic/io/errors.ts';
+import { openInput } from '../../workers/logic/formats/open-input.ts';
 import { parseArgs } from '../args.ts';
 
 export async function run(args: string[]): Promise<number> {

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { fmtDuration, fmtInt, formatBytes } from '../format/numbers.ts';
 import { useAnalysis, type InputEntry } from '../state/analysis.ts';
-import { ROLE_LABELS, type Role } from '../../workers/sniff.ts';
+import { ROLE_LABELS, type Role } from '../../workers/logic/formats/sniff.ts';
 
 
 function useNow(active: boolean): number {

@@ -1,5 +1,5 @@
 /** Number formatting shared by the views: exact integers with separators, bytes, percentages. */
-export { formatBytes } from '../../workers/aggregate/size-classes.ts';
+export { formatBytes } from '../../workers/logic/aggregate/size-classes.ts';
 
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 

@@ -12,6 +12,8 @@
  * | requested | Float64Array?| requested size (malloc_tracer footer, tracemalloc trace); absent if none |
  * | site      | Uint32Array? | stack id (allocation site) in the input's stacks table; absent if none  |
  * | region    | Uint32Array? | arena / mapping id; absent if none                                      |
+ * | flags     | Uint16Array? | `AllocFlag` bits: chap's allocation sets this row belongs to (leaked,   |
+ * |           |              | unreferenced, anchored, anchor point, …); absent if no set is known     |
  *
  * Addresses are split into two Uint32 columns because `Number` is exact only
  * below 2^53 and tagged or kernel pointers use all 64 bits. Use `address.ts`
@@ -33,6 +35,41 @@ export const AllocState = {
 } as const;
 export type AllocState = (typeof AllocState)[keyof typeof AllocState];
 
+/**
+ * Set memberships of a used allocation, as bits of the `flags` column. chap's
+ * sets overlap (a leaked allocation is used; an unreferenced one is leaked), so
+ * they are flags beside the state, never states of their own.
+ */
+export const AllocFlag = {
+  Leaked: 1 << 0,
+  Unreferenced: 1 << 1,
+  Anchored: 1 << 2,
+  AnchorPoint: 1 << 3,
+  StackAnchored: 1 << 4,
+  RegisterAnchored: 1 << 5,
+  StaticAnchored: 1 << 6,
+  ThreadOnlyAnchored: 1 << 7,
+  StackAnchorPoint: 1 << 8,
+  RegisterAnchorPoint: 1 << 9,
+  StaticAnchorPoint: 1 << 10,
+} as const;
+export type AllocFlag = (typeof AllocFlag)[keyof typeof AllocFlag];
+
+/** chap's set names (its `count SET` / `list SET` commands), with their flag. */
+export const SET_FLAGS: readonly (readonly [string, AllocFlag])[] = [
+  ['leaked', AllocFlag.Leaked],
+  ['unreferenced', AllocFlag.Unreferenced],
+  ['anchored', AllocFlag.Anchored],
+  ['anchorpoints', AllocFlag.AnchorPoint],
+  ['stackanchored', AllocFlag.StackAnchored],
+  ['registeranchored', AllocFlag.RegisterAnchored],
+  ['staticanchored', AllocFlag.StaticAnchored],
+  ['threadonlyanchored', AllocFlag.ThreadOnlyAnchored],
+  ['stackanchorpoints', AllocFlag.StackAnchorPoint],
+  ['registeranchorpoints', AllocFlag.RegisterAnchorPoint],
+  ['staticanchorpoints', AllocFlag.StaticAnchorPoint],
+];
+
 /** Stable names, used as JSON keys by the CLI and as labels by the views. */
 export const STATE_KEYS = ['used', 'free', 'leaked', 'unreferenced', 'anchored', 'thread_cached_free'] as const;
 export type StateKey = (typeof STATE_KEYS)[number];
@@ -53,6 +90,7 @@ export interface AllocationTable {
   requested?: Float64Array;
   site?: Uint32Array;
   region?: Uint32Array;
+  flags?: Uint16Array;
   strings: StringTableData;
 }
 
@@ -62,6 +100,7 @@ export function tableBytes(t: AllocationTable): number {
   if (t.requested) n += t.requested.byteLength;
   if (t.site) n += t.site.byteLength;
   if (t.region) n += t.region.byteLength;
+  if (t.flags) n += t.flags.byteLength;
   return n + t.strings.bytes.byteLength + t.strings.offsets.byteLength;
 }
 
@@ -70,6 +109,7 @@ export interface AllocationBuilderOptions {
   requested?: boolean;
   site?: boolean;
   region?: boolean;
+  flags?: boolean;
 }
 
 export class AllocationTableBuilder {
@@ -81,6 +121,7 @@ export class AllocationTableBuilder {
   readonly requested?: ColumnBuilder<Float64Array>;
   readonly site?: ColumnBuilder<Uint32Array>;
   readonly region?: ColumnBuilder<Uint32Array>;
+  readonly flags?: ColumnBuilder<Uint16Array>;
   readonly strings = new StringTableBuilder();
 
   constructor(opts: AllocationBuilderOptions = {}) {
@@ -93,6 +134,7 @@ export class AllocationTableBuilder {
     if (opts.requested) this.requested = new ColumnBuilder(Float64Array, cap);
     if (opts.site) this.site = new ColumnBuilder(Uint32Array, cap);
     if (opts.region) this.region = new ColumnBuilder(Uint32Array, cap);
+    if (opts.flags) this.flags = new ColumnBuilder(Uint16Array, cap);
   }
 
   get rows(): number {
@@ -110,6 +152,7 @@ export class AllocationTableBuilder {
     this.requested?.push(0);
     this.site?.push(0);
     this.region?.push(0);
+    this.flags?.push(0);
     return row;
   }
 
@@ -124,6 +167,7 @@ export class AllocationTableBuilder {
       requested: this.requested?.freeze(),
       site: this.site?.freeze(),
       region: this.region?.freeze(),
+      flags: this.flags?.freeze(),
       strings: this.strings.freeze(),
     };
   }

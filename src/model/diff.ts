@@ -1,7 +1,7 @@
 /**
  * The comparison of two snapshots A (before) and B (after): the union of two
- * `Hierarchy`s (workers/aggregate/hierarchy.ts) matched by name path from the
- * root, struct of arrays. Built by `diffHierarchies` (workers/diff/diff-hierarchies.ts).
+ * `Hierarchy`s (workers/logic/aggregate/hierarchy.ts) matched by name path from the
+ * root, struct of arrays. Built by `diffHierarchies` (workers/logic/diff/diff-hierarchies.ts).
  *
  * | column          | type         | meaning                                                                    |
  * |-----------------|--------------|----------------------------------------------------------------------------|
@@ -29,7 +29,7 @@
  * | children        | Uint32Array  | child ids, biggest max(aTotalBytes, bTotalBytes) first                     |
  *
  * Deltas are always B − A. The flame graph / treemap of a diff draws width by
- * the larger side and colours by growth: see workers/diff/delta.ts
+ * the larger side and colours by growth: see workers/logic/diff/delta.ts
  * (`diffWidths`, `growthColumn`, `normalisedDelta`).
  */
 

@@ -1,7 +1,7 @@
 /**
  * A saved analysis: the derived tables of an analysis plus a small JSON header,
  * in a compact, versioned binary file (`.heapscope`). Written and read by
- * `workers/saved/` (`saveAnalysis`, `loadAnalysis`); stored locally by
+ * `workers/logic/saved/` (`saveAnalysis`, `loadAnalysis`); stored locally by
  * `src/storage/library.ts` and shared through the server (`server/`).
  *
  * What is saved: per input its allocation table (addresses, sizes, states, type
@@ -66,7 +66,7 @@ export const DEFAULT_MAX_DECODED_BYTES = 1 << 30;
 /** Plain JSON value (what `view` and `info` may hold). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 
-/** Footer attribution of one input (see `sites.ts` and `workers/aggregate/attribution.ts`). */
+/** Footer attribution of one input (see `sites.ts` and `workers/logic/aggregate/attribution.ts`). */
 export interface SavedAttribution {
   sites: SitesTable;
   /** Per allocation row: 0 = no footer, else site index + 1. */

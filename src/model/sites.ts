@@ -12,7 +12,7 @@
  * Allocations point at sites through a parallel `Uint32Array` (`rowSite`):
  * 0 = no valid footer, otherwise site index + 1. The requested size of each
  * allocation is a parallel `Float64Array` (`rowRequested`, NaN = no footer).
- * Both are returned by `workers/aggregate/attribution.ts` over SharedArrayBuffers
+ * Both are returned by `workers/logic/aggregate/attribution.ts` over SharedArrayBuffers
  * instead of being added to the frozen allocations table; a view joins them by row.
  * This is a flat one-frame stack table: the footer records only the caller.
  */

@@ -7,10 +7,10 @@ import type { AllocationTable } from '../model/allocations.ts';
 import type { AggregateApi } from '../../workers/aggregate.worker.ts';
 import type { ReaderApi } from '../../workers/reader.worker.ts';
 import type { ReadOutcome } from '../../workers/read-outcome.ts';
-import type { Progress } from '../../workers/io/stream.ts';
-import type { AnalysisSummary } from '../../workers/aggregate/summary.ts';
+import type { Progress } from '../../workers/logic/io/stream.ts';
+import type { AnalysisSummary } from '../../workers/logic/aggregate/summary.ts';
 import type { CoreApi } from '../../workers/core.worker.ts';
-import type { Sniffed } from '../../workers/sniff.ts';
+import type { Sniffed } from '../../workers/logic/formats/sniff.ts';
 import type { SavedAnalysis } from '../model/saved.ts';
 
 /** Reader workers at most: one per core, up to 4. */
@@ -112,11 +112,11 @@ export async function openCoreInWorker(id: number, file: File, cancel: Int32Arra
  */
 export const savedCodec = {
   async encode(a: SavedAnalysis): Promise<Uint8Array> {
-    if (typeof Worker === 'undefined') return (await import('../../workers/saved/serialize.ts')).saveAnalysis(a);
+    if (typeof Worker === 'undefined') return (await import('../../workers/logic/saved/serialize.ts')).saveAnalysis(a);
     return (await aggregatorApi().saveAnalysis(a, false)).bytes;
   },
   async decode(bytes: Uint8Array, name: string): Promise<SavedAnalysis> {
-    if (typeof Worker === 'undefined') return (await import('../../workers/saved/deserialize.ts')).loadAnalysis(bytes, { name });
+    if (typeof Worker === 'undefined') return (await import('../../workers/logic/saved/deserialize.ts')).loadAnalysis(bytes, { name });
     return aggregatorApi().loadAnalysis(bytes, name);
   },
 };

@@ -7,8 +7,8 @@
 import { create } from 'zustand';
 import type { DiffStatusKey } from '../model/diff.ts';
 import type { TracemallocSnapshot } from '../model/traces.ts';
-import type { CompareBy } from '../../workers/diff/compare.ts';
-import type { SideData } from '../../workers/diff/view.ts';
+import type { CompareBy } from '../../workers/logic/diff/compare.ts';
+import type { SideData } from '../../workers/logic/diff/view.ts';
 import { useMemo } from 'react';
 import { savedEntries, useAnalysis, type CoreAnalysis, type InputEntry } from './analysis.ts';
 import { useCompareSource } from './compare-source.ts';

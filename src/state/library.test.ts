@@ -4,9 +4,9 @@ import type { SavedAnalysis } from '../model/saved.ts';
 import { openLibrary } from '../storage/library.ts';
 import { describeShared, sharedPath } from '../../test-support/shared.ts';
 import { withSource } from '../../test-support/node-files.ts';
-import { readChapList } from '../../workers/formats/chap-list.ts';
-import { InputError } from '../../workers/io/errors.ts';
-import { saveAnalysis } from '../../workers/saved/serialize.ts';
+import { readChapList } from '../../workers/logic/formats/chap-list/chap-list.ts';
+import { InputError } from '../../workers/logic/io/errors.ts';
+import { saveAnalysis } from '../../workers/logic/saved/serialize.ts';
 import { defaultAnalysisName, useLibrary, useLibraryDatabase } from './library.ts';
 
 let n = 0;

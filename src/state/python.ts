@@ -3,7 +3,7 @@
  * mode, filters, and which snapshots are compared (old = A, new = B).
  */
 import { create } from 'zustand';
-import type { KeyType, TraceFilter } from '../../workers/python/filters-types.ts';
+import type { KeyType, TraceFilter } from '../../workers/logic/python/filters-types.ts';
 
 interface PythonState {
   key: KeyType;

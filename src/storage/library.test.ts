@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { analysisId } from '../../workers/saved/id.ts';
+import { analysisId } from '../../workers/logic/saved/id.ts';
 import { openLibrary } from './library.ts';
 
 let n = 0;

@@ -7,9 +7,9 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { SavedAnalysis } from '../model/saved.ts';
-import { loadAnalysis } from '../../workers/saved/deserialize.ts';
-import { analysisId } from '../../workers/saved/id.ts';
-import { saveAnalysis } from '../../workers/saved/serialize.ts';
+import { loadAnalysis } from '../../workers/logic/saved/deserialize.ts';
+import { analysisId } from '../../workers/logic/saved/id.ts';
+import { saveAnalysis } from '../../workers/logic/saved/serialize.ts';
 
 /** One analysis as the library lists it. */
 export interface LibraryEntry {

@@ -2,11 +2,11 @@
  * Sharing through the Heapscope server (`server/`): upload a saved analysis,
  * fetch one by id. Same-origin requests (the app is served by that server).
  * Before calling `uploadAnalysis`, show the user `describeForUpload(a)`
- * (`workers/saved/describe.ts`), optionally on `redactPaths(a)`.
+ * (`workers/logic/saved/describe.ts`), optionally on `redactPaths(a)`.
  */
 import type { SavedAnalysis } from '../model/saved.ts';
-import { loadAnalysis } from '../../workers/saved/deserialize.ts';
-import { isAnalysisId } from '../../workers/saved/id.ts';
+import { loadAnalysis } from '../../workers/logic/saved/deserialize.ts';
+import { isAnalysisId } from '../../workers/logic/saved/id.ts';
 
 /** Where the API lives; tests and other deployments may pass their own origin. */
 export const API_PATH = '/api/analyses';

@@ -21,9 +21,9 @@ import { Treemap } from '../treemap/Treemap.tsx';
 import { TreeToolbar } from '../tree-controls.tsx';
 import { Seg } from '../../components/Seg.tsx';
 import { KEY_OPTIONS } from '../python/TracemallocView.tsx';
-import { searchHierarchy } from '../../../workers/aggregate/hierarchy.ts';
-import type { CompareViewData } from '../../../workers/diff/view.ts';
-import type { CompareBy } from '../../../workers/diff/compare.ts';
+import { searchHierarchy } from '../../../workers/logic/aggregate/hierarchy.ts';
+import type { CompareViewData } from '../../../workers/logic/diff/view.ts';
+import type { CompareBy } from '../../../workers/logic/diff/compare.ts';
 
 const BY_LABELS: Record<CompareBy, string> = { library: 'Library', function: 'Function', site: 'Return address', class: 'Class', sizeclass: 'Size class' };
 const MODE_LABELS: Record<CompareMode, string> = { table: 'Table', flame: 'Flame graph', treemap: 'Treemap', side: 'Side by side' };

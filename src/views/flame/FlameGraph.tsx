@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { fmtInt, fmtPct, formatBytes } from '../../format/numbers.ts';
 import { useView } from '../../state/view.ts';
-import { namePath, nodeByNames, searchHierarchy, selfOf, totalOf, type Hierarchy, type Metric } from '../../../workers/aggregate/hierarchy.ts';
+import { namePath, nodeByNames, searchHierarchy, selfOf, totalOf, type Hierarchy, type Metric } from '../../../workers/logic/aggregate/hierarchy.ts';
 import { DIMMED, groupColor, MERGED, ROOT } from './colors.ts';
 import { hitTest, indexRects, layoutFlame, type FlameRect } from './layout.ts';
 import { timed } from '../perf.ts';

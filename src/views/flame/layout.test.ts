@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HierarchyBuilder } from '../../../workers/aggregate/hierarchy.ts';
+import { HierarchyBuilder } from '../../../workers/logic/aggregate/hierarchy.ts';
 import { hitTest, indexRects, layoutFlame } from './layout.ts';
 
 function wideTree(children: number) {

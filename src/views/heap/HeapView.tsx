@@ -14,8 +14,8 @@ import { useAnalysis } from '../../state/analysis.ts';
 import { useInspector } from '../../state/inspector.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { prepareCanvas } from '../canvas.ts';
-import type { HeapLayoutInfo } from '../../../workers/formats/core.ts';
-import type { MapRange, RangeRow } from '../../../workers/aggregate/heap-map.ts';
+import type { HeapLayoutInfo } from '../../../workers/logic/formats/core/read-core.ts';
+import type { MapRange, RangeRow } from '../../../workers/logic/aggregate/heap-map.ts';
 
 const BINS = 400;
 const STRIP_H = 26;

@@ -3,7 +3,7 @@ import { scaleBand, scaleLinear, scaleSymlog } from 'd3';
 import { useMemo, useState } from 'react';
 import { fmtInt, formatBytes } from '../../format/numbers.ts';
 import { Seg } from '../../components/Seg.tsx';
-import type { HistogramBucket } from '../../../workers/aggregate/histogram.ts';
+import type { HistogramBucket } from '../../../workers/logic/aggregate/histogram.ts';
 
 type Metric = 'count' | 'bytes';
 

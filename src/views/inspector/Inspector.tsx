@@ -12,7 +12,7 @@ import { fmtInt } from '../../format/numbers.ts';
 import { coreApi } from '../../pipeline/workers.ts';
 import { useAnalysis } from '../../state/analysis.ts';
 import { useInspector } from '../../state/inspector.ts';
-import type { InspectResult, InspectWord } from '../../../workers/core-session.ts';
+import type { InspectResult, InspectWord } from '../../../workers/logic/session/core-session.ts';
 
 const LIMIT = 1 << 20;
 const ROW_H = 20;

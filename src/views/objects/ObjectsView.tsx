@@ -9,8 +9,8 @@ import { aggregatorApi } from '../../pipeline/workers.ts';
 import { useAnalysis, type InputEntry } from '../../state/analysis.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { Seg } from '../../components/Seg.tsx';
-import type { MeliaeSummary, MeliaeSummaryRow } from '../../../workers/graph/meliae-summary.ts';
-import type { ObjectDesc, ObjectDetails } from '../../../workers/graph/views.ts';
+import type { MeliaeSummary, MeliaeSummaryRow } from '../../../workers/logic/graph/meliae-summary.ts';
+import type { ObjectDesc, ObjectDetails } from '../../../workers/logic/graph/views.ts';
 
 const SUMMARY_COLS: Column<MeliaeSummaryRow>[] = [
   { id: 'index', label: 'Index', num: true, value: (r) => r.index, width: '70px' },

@@ -1,7 +1,7 @@
 /** Overview: used/free counts and bytes, per-state totals, free-to-used ratio, top types, largest allocations. */
 import { STATE_LABELS } from '../../model/allocations.ts';
 import { fmtInt, fmtPct, formatBytes } from '../../format/numbers.ts';
-import type { AnalysisSummary } from '../../../workers/aggregate/summary.ts';
+import type { AnalysisSummary } from '../../../workers/logic/aggregate/summary.ts';
 import { useAnalysis } from '../../state/analysis.ts';
 import { useInspector } from '../../state/inspector.ts';
 import { useView } from '../../state/view.ts';

@@ -9,8 +9,8 @@ import { useAnalysis } from '../../state/analysis.ts';
 import { currentFilters, pickSnapshots, usePython } from '../../state/python.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { Seg, type SegOption } from '../../components/Seg.tsx';
-import type { KeyType } from '../../../workers/python/filters-types.ts';
-import type { PyRow } from '../../../workers/python/views.ts';
+import type { KeyType } from '../../../workers/logic/python/filters-types.ts';
+import type { PyRow } from '../../../workers/logic/python/views.ts';
 
 function signed(n: number): string {
   return n > 0 ? `+${fmtInt(n)}` : n < 0 ? `−${fmtInt(-n)}` : '0';

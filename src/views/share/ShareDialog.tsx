@@ -11,7 +11,7 @@ import { useAnalysis } from '../../state/analysis.ts';
 import { defaultAnalysisName } from '../../state/library.ts';
 import { snapshot as viewSnapshot, useView } from '../../state/view.ts';
 import { uploadAnalysis } from '../../storage/share.ts';
-import type { UploadDescription } from '../../../workers/saved/describe.ts';
+import type { UploadDescription } from '../../../workers/logic/saved/describe.ts';
 import { aggregatorApi } from '../../pipeline/workers.ts';
 import { Modal } from './Modal.tsx';
 import { markShared } from './open-shared.ts';

@@ -1,7 +1,7 @@
 /** What an upload would send (`describeForUpload`): inputs, tables with sizes, and every string by role — counts, first items, expandable. */
 import { useState } from 'react';
 import { fmtInt, formatBytes } from '../../format/numbers.ts';
-import type { UploadDescription } from '../../../workers/saved/describe.ts';
+import type { UploadDescription } from '../../../workers/logic/saved/describe.ts';
 
 /** Items shown before a list is expanded, and per "show more" step after. */
 const FIRST = 6;

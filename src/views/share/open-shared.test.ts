@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SavedAnalysis } from '../../model/saved.ts';
-import { saveAnalysis } from '../../../workers/saved/serialize.ts';
+import { saveAnalysis } from '../../../workers/logic/saved/serialize.ts';
 
 // The analysis store starts workers; this test needs only its `loadSaved`, which
 // (like the real one) clears the view's shared ids, then applies the saved view.

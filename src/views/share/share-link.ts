@@ -2,7 +2,7 @@
  * Pure helpers of the share dialog and the shared-URL loader: the share URL of
  * an uploaded analysis, and the user-facing message of a share failure.
  */
-import { InputError } from '../../../workers/io/errors.ts';
+import { InputError } from '../../../workers/logic/io/errors.ts';
 import { ShareError } from '../../storage/share.ts';
 import { encodeUrlState, type UrlState } from '../../state/url.ts';
 

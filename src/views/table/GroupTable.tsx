@@ -4,8 +4,8 @@ import { fmtPct } from '../../format/numbers.ts';
 import { useView } from '../../state/view.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { Seg } from '../../components/Seg.tsx';
-import type { AnalysisSummary } from '../../../workers/aggregate/summary.ts';
-import type { GroupRow } from '../../../workers/aggregate/groups.ts';
+import type { AnalysisSummary } from '../../../workers/logic/aggregate/summary.ts';
+import type { GroupRow } from '../../../workers/logic/aggregate/groups.ts';
 
 type Grouping = 'type' | 'sizeClass';
 

@@ -1,0 +1,76 @@
+/**
+ * Rebuilds the library → function → site summary of a footer attribution from
+ * its per-row columns (site id and requested size per allocation) and its sites
+ * table — what a saved analysis keeps, since it holds no memory to read footers from.
+ */
+import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { StringTable } from '../../../src/model/strings.ts';
+import type { SavedAttribution } from '../../../src/model/saved.ts';
+import { FOOTER_BYTES, type FunctionNode, type LibraryNode, type SiteNode, type Sizes } from './attribution.ts';
+import type { AttributionData } from '../session/core-session.ts';
+
+function zero(): Sizes {
+  return { count: 0, user: 0, mem: 0, chunk: 0 };
+}
+
+function add(s: Sizes, user: number, chunk: number): void {
+  s.count++;
+  s.user += user;
+  s.mem += chunk - FOOTER_BYTES;
+  s.chunk += chunk;
+}
+
+const byUser = <T extends { sizes: Sizes }>(a: T, b: T) => b.sizes.user - a.sizes.user;
+
+export function attributionFromRows(table: AllocationTable, saved: SavedAttribution): AttributionData {
+  const { sites, rowSite, rowRequested } = saved;
+  const strings = new StringTable(sites.strings);
+  const siteSizes = Array.from({ length: sites.rows }, zero);
+  const total = zero();
+  const errors = { count: 0, chunk: 0 };
+  let checked = 0;
+  for (let i = 0; i < table.rows; i++) {
+    if (!isInUse(table.state[i])) continue;
+    checked++;
+    const s = rowSite[i];
+    if (s === 0) {
+      errors.count++;
+      errors.chunk += table.size[i];
+      continue;
+    }
+    add(siteSizes[s - 1], rowRequested[i], table.size[i]);
+    add(total, rowRequested[i], table.size[i]);
+  }
+  const libs = new Map<string, LibraryNode>();
+  const funcs = new Map<string, FunctionNode>();
+  let valid = 0;
+  for (let id = 0; id < sites.rows; id++) {
+    const sz = siteSizes[id];
+    if (sz.count === 0) continue;
+    valid += sz.count;
+    const libName = strings.get(sites.lib[id]);
+    const funcName = strings.get(sites.func[id]);
+    let lib = libs.get(libName);
+    if (!lib) libs.set(libName, (lib = { name: libName, sizes: zero(), functions: [] }));
+    const fk = `${libName}\u0000${funcName}`;
+    let fn = funcs.get(fk);
+    if (!fn) {
+      funcs.set(fk, (fn = { name: funcName, sizes: zero(), sites: [] }));
+      lib.functions.push(fn);
+    }
+    const site: SiteNode = { id, addr: sites.addr[id], offset: sites.offset[id], sizes: sz };
+    fn.sites.push(site);
+    for (const into of [fn.sizes, lib.sizes]) {
+      into.count += sz.count;
+      into.user += sz.user;
+      into.mem += sz.mem;
+      into.chunk += sz.chunk;
+    }
+  }
+  const libraries = [...libs.values()].sort(byUser);
+  for (const l of libraries) {
+    l.functions.sort(byUser);
+    for (const f of l.functions) f.sites.sort(byUser);
+  }
+  return { total, errors, checked, valid, detected: checked > 0 && valid * 2 > checked, libraries, sites, rowSite, rowRequested, warnings: [] };
+}

@@ -1,0 +1,240 @@
+/**
+ * malloc_tracer footer attribution.
+ *
+ * A process run under malloc_tracer's LD_PRELOAD library asks malloc for
+ * `size + 16` and writes a footer at `address + usable size − 16`:
+ * `{u64 return address of the malloc caller, u64 requested size}` (LE).
+ * For every in-use allocation of the table (chap's list or the heap walk) this
+ * reads the footer from the core and sums, per return address, function and
+ * library: count, User (requested), Mem (usable − 16) and Chunk (usable) bytes.
+ *
+ * Like malloc_tracer's gdb plugin: a footer whose requested size is not below
+ * the usable size (or that cannot be read) is an error and is left out of the
+ * totals; a footer whose return address is in no mapped file goes to
+ * "Unknown lib". The footer counts as *valid* (detection) when its return
+ * address lies in an executable range of a module.
+ */
+import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { allocShared } from '../../../src/model/columns.ts';
+import { StringTableBuilder } from '../../../src/model/strings.ts';
+import type { SitesTable } from '../../../src/model/sites.ts';
+import type { Binary } from '../formats/elf/binary.ts';
+import type { ProcessMemory } from '../formats/elf/memory.ts';
+import type { InputWarning } from '../io/errors.ts';
+import { loadModules, type ModuleMap } from '../symbols/modules.ts';
+import { resolveAddress } from '../symbols/resolve.ts';
+
+export const FOOTER_BYTES = 16;
+const WINDOW = 1 << 20;
+
+/** Count and byte sums of a group of allocations. */
+export interface Sizes {
+  count: number;
+  /** Requested bytes (footer). */
+  user: number;
+  /** Usable − 16. */
+  mem: number;
+  /** Usable size (chap's size). */
+  chunk: number;
+}
+
+/** One return address. */
+export interface SiteNode {
+  /** Index in `Attribution.sites` (row site ids are this + 1). */
+  id: number;
+  addr: number;
+  /** Offset in the function (or module). */
+  offset: number;
+  sizes: Sizes;
+}
+
+export interface FunctionNode {
+  name: string;
+  sizes: Sizes;
+  sites: SiteNode[];
+}
+
+export interface LibraryNode {
+  name: string;
+  sizes: Sizes;
+  functions: FunctionNode[];
+}
+
+/** Result of footer attribution: the hierarchy library → function → return address, plus per-row columns. */
+export interface Attribution {
+  total: Sizes;
+  /** Footers with requested ≥ usable, too-small allocations, unreadable footers. */
+  errors: { count: number; chunk: number };
+  /** In-use allocations examined. */
+  checked: number;
+  /** Footers whose return address is in an executable range of a module. */
+  valid: number;
+  /** True when most in-use allocations carry a valid footer (the process ran under malloc_tracer). */
+  detected: boolean;
+  /** Libraries sorted by User bytes, descending (ties: first seen first); functions and sites likewise. */
+  libraries: LibraryNode[];
+  /** Sites table (one row per return address). */
+  sites: SitesTable;
+  /** Per allocation row: 0 = no footer used, else site index + 1. */
+  rowSite: Uint32Array;
+  /** Per allocation row: requested size from the footer, NaN when none. */
+  rowRequested: Float64Array;
+  modules: ModuleMap;
+  warnings: InputWarning[];
+}
+
+function zero(): Sizes {
+  return { count: 0, user: 0, mem: 0, chunk: 0 };
+}
+function addTo(a: Sizes, b: Sizes): void {
+  a.count += b.count;
+  a.user += b.user;
+  a.mem += b.mem;
+  a.chunk += b.chunk;
+}
+
+/** Row order by address (the table's own order when already sorted). */
+function addressOrder(t: AllocationTable): Uint32Array | null {
+  for (let i = 1; i < t.rows; i++) {
+    if (t.addrHi[i] < t.addrHi[i - 1] || (t.addrHi[i] === t.addrHi[i - 1] && t.addrLo[i] < t.addrLo[i - 1])) {
+      const idx = new Uint32Array(t.rows);
+      for (let j = 0; j < t.rows; j++) idx[j] = j;
+      idx.sort((a, b) => t.addrHi[a] - t.addrHi[b] || t.addrLo[a] - t.addrLo[b]);
+      return idx;
+    }
+  }
+  return null;
+}
+
+/**
+ * Attributes every in-use allocation of `table` to its malloc caller, reading
+ * footers from `core` and naming callers with `binaries` (matched to the core's
+ * mappings by build-id, else by file name) or the core's own `.dynsym`.
+ */
+export async function attribute(core: ProcessMemory, table: AllocationTable, binaries: readonly Binary[] = []): Promise<Attribution> {
+  return attributeWithModules(core, table, await loadModules(core, binaries));
+}
+
+/** `attribute` with a module map already built (reuse it across tables of the same core). */
+export async function attributeWithModules(core: ProcessMemory, table: AllocationTable, modules: ModuleMap): Promise<Attribution> {
+  const n = table.rows;
+  const rowSite = new Uint32Array(allocShared(Math.max(1, n) * 4), 0, n);
+  const rowRequested = new Float64Array(allocShared(Math.max(1, n) * 8), 0, n).fill(NaN);
+  const order = addressOrder(table);
+  const readableEnd = (core as ProcessMemory & { readableEnd?(a: number): number }).readableEnd?.bind(core);
+
+  let win: Uint8Array | null = null;
+  let winStart = 0;
+  let winEnd = 0;
+  let dv: DataView | null = null;
+
+  const siteOf = new Map<number, number>();
+  const siteAddr: number[] = [];
+  const siteSizes: Sizes[] = [];
+  const errors = { count: 0, chunk: 0 };
+  let checked = 0;
+  let valid = 0;
+  const validSite: boolean[] = [];
+
+  for (let k = 0; k < n; k++) {
+    const row = order ? order[k] : k;
+    if (!isInUse(table.state[row])) continue;
+    checked++;
+    const size = table.size[row];
+    const addr = table.addrHi[row] * 4294967296 + table.addrLo[row];
+    const at = addr + size - FOOTER_BYTES;
+    if (size < FOOTER_BYTES || at > Number.MAX_SAFE_INTEGER) {
+      errors.count++;
+      errors.chunk += size;
+      continue;
+    }
+    if (!win || at < winStart || at + FOOTER_BYTES > winEnd) {
+      let len = WINDOW;
+      if (readableEnd) len = Math.min(WINDOW, readableEnd(at) - at);
+      win = len >= FOOTER_BYTES ? await core.read(at, len) : null;
+      if (!win && !readableEnd) win = await core.read(at, FOOTER_BYTES);
+      if (win) {
+        winStart = at;
+        winEnd = at + win.length;
+        dv = new DataView(win.buffer, win.byteOffset, win.byteLength);
+      }
+    }
+    if (!win || !dv) {
+      errors.count++;
+      errors.chunk += size;
+      continue;
+    }
+    const o = at - winStart;
+    const retHi = dv.getUint32(o + 4, true);
+    const ret = retHi * 4294967296 + dv.getUint32(o, true);
+    const reqHi = dv.getUint32(o + 12, true);
+    const req = reqHi * 4294967296 + dv.getUint32(o + 8, true);
+    if (reqHi >= 0x200000 || req >= size) {
+      errors.count++;
+      errors.chunk += size;
+      continue;
+    }
+    let s = siteOf.get(ret);
+    if (s === undefined) {
+      s = siteAddr.length;
+      siteOf.set(ret, s);
+      siteAddr.push(ret);
+      siteSizes.push(zero());
+      validSite.push(false);
+    }
+    const z = siteSizes[s];
+    z.count++;
+    z.user += req;
+    z.mem += size - FOOTER_BYTES;
+    z.chunk += size;
+    rowSite[row] = s + 1;
+    rowRequested[row] = req;
+  }
+
+  // Name the sites, then build the hierarchy in first-seen order and sort stably by User bytes.
+  const strings = new StringTableBuilder();
+  const sites: SitesTable = {
+    rows: siteAddr.length,
+    addr: Float64Array.from(siteAddr),
+    lib: new Uint32Array(siteAddr.length),
+    func: new Uint32Array(siteAddr.length),
+    offset: new Float64Array(siteAddr.length),
+    strings: { bytes: new Uint8Array(0), offsets: new Uint32Array(1) },
+  };
+  const libs = new Map<string, { node: LibraryNode; funcs: Map<string, FunctionNode> }>();
+  const total = zero();
+  siteAddr.forEach((a, i) => {
+    const r = resolveAddress(modules, a);
+    validSite[i] = r.executable;
+    sites.lib[i] = strings.intern(r.lib);
+    sites.func[i] = strings.intern(r.func);
+    sites.offset[i] = r.offset;
+    let lib = libs.get(r.lib);
+    if (!lib) {
+      lib = { node: { name: r.lib, sizes: zero(), functions: [] }, funcs: new Map() };
+      libs.set(r.lib, lib);
+    }
+    let fn = lib.funcs.get(r.func);
+    if (!fn) {
+      fn = { name: r.func, sizes: zero(), sites: [] };
+      lib.funcs.set(r.func, fn);
+      lib.node.functions.push(fn);
+    }
+    fn.sites.push({ id: i, addr: a, offset: r.offset, sizes: siteSizes[i] });
+    addTo(fn.sizes, siteSizes[i]);
+    addTo(lib.node.sizes, siteSizes[i]);
+    addTo(total, siteSizes[i]);
+    if (r.executable) valid += siteSizes[i].count;
+  });
+  sites.strings = strings.freeze();
+  const byUser = <T extends { sizes: Sizes }>(a: T, b: T) => b.sizes.user - a.sizes.user;
+  const libraries = [...libs.values()].map((l) => l.node).sort(byUser);
+  for (const l of libraries) {
+    l.functions.sort(byUser);
+    for (const f of l.functions) f.sites.sort(byUser);
+  }
+  return {
+    total, errors, checked, valid, detected: checked > 0 && valid * 2 >= checked,
+    libraries, sites, rowSite, rowRequested, modules, warnings: [...modules.warnings],
+  };
+}

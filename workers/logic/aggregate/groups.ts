@@ -1,0 +1,77 @@
+/**
+ * Grouping of allocations by type (class / signature / pattern) or by size class,
+ * with used and free counts and bytes per group.
+ */
+import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { StringTable } from '../../../src/model/strings.ts';
+import { sizeClassKey, sizeClassLabel, sizeClassOf } from './size-classes.ts';
+
+export type GroupKey = 'type' | 'sizeClass';
+
+export interface GroupRow {
+  key: string;
+  /** Sort key for size classes (lower bound); 0 for types. */
+  order: number;
+  usedCount: number;
+  usedBytes: number;
+  freeCount: number;
+  freeBytes: number;
+  maxSize: number;
+}
+
+export const UNKNOWN_TYPE = '(no signature)';
+
+function emptyRow(key: string, order: number): GroupRow {
+  return { key, order, usedCount: 0, usedBytes: 0, freeCount: 0, freeBytes: 0, maxSize: 0 };
+}
+
+function addTo(r: GroupRow, used: boolean, size: number): void {
+  if (used) {
+    r.usedCount++;
+    r.usedBytes += size;
+  } else {
+    r.freeCount++;
+    r.freeBytes += size;
+  }
+  if (size > r.maxSize) r.maxSize = size;
+}
+
+export function groupBy(tables: AllocationTable[], key: GroupKey): GroupRow[] {
+  const rows = new Map<string | number, GroupRow>();
+  for (const t of tables) {
+    const { size, state, type } = t;
+    if (key === 'type') {
+      // Aggregate by string id per table first (cheap), then merge by name.
+      const strings = new StringTable(t.strings);
+      const perId: GroupRow[] = [];
+      for (let i = 0; i < t.rows; i++) {
+        const id = type[i];
+        const r = (perId[id] ??= emptyRow('', 0));
+        addTo(r, isInUse(state[i]), size[i]);
+      }
+      perId.forEach((r, id) => {
+        if (!r) return;
+        const name = id === 0 ? UNKNOWN_TYPE : strings.get(id);
+        const into = rows.get(name) ?? emptyRow(name, 0);
+        into.usedCount += r.usedCount;
+        into.usedBytes += r.usedBytes;
+        into.freeCount += r.freeCount;
+        into.freeBytes += r.freeBytes;
+        into.maxSize = Math.max(into.maxSize, r.maxSize);
+        rows.set(name, into);
+      });
+    } else {
+      for (let i = 0; i < t.rows; i++) {
+        const s = size[i];
+        const k = sizeClassKey(s);
+        let r = rows.get(k);
+        if (!r) {
+          r = emptyRow(sizeClassLabel(sizeClassOf(s)), k);
+          rows.set(k, r);
+        }
+        addTo(r, isInUse(state[i]), s);
+      }
+    }
+  }
+  return [...rows.values()].sort((a, b) => b.usedBytes - a.usedBytes || b.freeBytes - a.freeBytes || a.order - b.order);
+}

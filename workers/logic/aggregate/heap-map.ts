@@ -1,0 +1,126 @@
+/**
+ * Heap map: the address ranges that hold allocations, each cut into bins, with
+ * the bytes of used and free allocations per bin, so fragmentation shows; and
+ * the rows in an address range (what a click on the map lists).
+ *
+ * Ranges come from the core's heap regions when the table has a `region`
+ * column and the caller passes them; otherwise (a chap list) from the
+ * allocations themselves: sorted by address, a new range starts after a gap
+ * of more than `gap` bytes.
+ */
+import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { describeRows, type AllocationRow } from './allocation-row.ts';
+
+export interface MapRange {
+  label: string;
+  /** Exact start/end as numbers (user-space addresses are below 2^53). */
+  start: number;
+  end: number;
+  usedBytes: Float64Array;
+  freeBytes: Float64Array;
+  usedCount: number;
+  freeCount: number;
+  usedTotal: number;
+  freeTotal: number;
+}
+
+function addr(t: AllocationTable, i: number): number {
+  return t.addrHi[i] * 4294967296 + t.addrLo[i];
+}
+
+export function sortedRows(t: AllocationTable): Uint32Array {
+  const order = new Uint32Array(t.rows);
+  for (let i = 0; i < t.rows; i++) order[i] = i;
+  let sorted = true;
+  for (let i = 1; i < t.rows && sorted; i++) if (addr(t, i) < addr(t, i - 1)) sorted = false;
+  if (!sorted) order.sort((a, b) => t.addrHi[a] - t.addrHi[b] || t.addrLo[a] - t.addrLo[b]);
+  return order;
+}
+
+/** Address ranges of the tables' allocations: runs separated by more than `gap` bytes. */
+export function clusterRanges(tables: AllocationTable[], gap = 1 << 20): { start: number; end: number }[] {
+  const spans: [number, number][] = [];
+  for (const t of tables) for (const i of sortedRows(t)) spans.push([addr(t, i), addr(t, i) + t.size[i]]);
+  spans.sort((x, y) => x[0] - y[0]);
+  const out: { start: number; end: number }[] = [];
+  for (const [a, e] of spans) {
+    const last = out[out.length - 1];
+    if (last && a - last.end <= gap) last.end = Math.max(last.end, e);
+    else out.push({ start: a, end: e });
+  }
+  return out;
+}
+
+export function heapMap(tables: AllocationTable[], ranges: { start: number; end: number; label?: string }[], bins = 512): MapRange[] {
+  const out: MapRange[] = ranges.map((r) => ({
+    label: r.label ?? `0x${r.start.toString(16)} – 0x${r.end.toString(16)}`,
+    start: r.start,
+    end: r.end,
+    usedBytes: new Float64Array(bins),
+    freeBytes: new Float64Array(bins),
+    usedCount: 0,
+    freeCount: 0,
+    usedTotal: 0,
+    freeTotal: 0,
+  }));
+  const starts = out.map((r) => r.start);
+  const sortedIdx = starts.map((_, i) => i).sort((a, b) => starts[a] - starts[b]);
+  const find = (a: number): MapRange | null => {
+    let lo = 0;
+    let hi = sortedIdx.length - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (out[sortedIdx[mid]].start <= a) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (best < 0) return null;
+    const r = out[sortedIdx[best]];
+    return a < r.end ? r : null;
+  };
+  for (const t of tables) for (let i = 0; i < t.rows; i++) {
+    const a = addr(t, i);
+    const r = find(a);
+    if (!r) continue;
+    const used = isInUse(t.state[i]);
+    const size = t.size[i];
+    if (used) {
+      r.usedCount++;
+      r.usedTotal += size;
+    } else {
+      r.freeCount++;
+      r.freeTotal += size;
+    }
+    const binW = (r.end - r.start) / bins;
+    // Spread the allocation over the bins it covers.
+    let s = a;
+    const e = Math.min(a + size, r.end);
+    while (s < e) {
+      const b = Math.min(bins - 1, Math.floor((s - r.start) / binW));
+      const binEnd = r.start + (b + 1) * binW;
+      const take = Math.min(e, binEnd) - s;
+      if (take <= 0) break;
+      (used ? r.usedBytes : r.freeBytes)[b] += take;
+      s += take;
+    }
+  }
+  return out;
+}
+
+export type RangeRow = AllocationRow;
+
+/** Rows whose address is in [start, end), in address order (at most `limit`). */
+export function rowsInRange(tables: AllocationTable[], start: number, end: number, limit = 5000): { rows: RangeRow[]; total: number } {
+  const hits: [number, number, number][] = [];
+  tables.forEach((t, input) => {
+    for (let i = 0; i < t.rows; i++) {
+      const a = addr(t, i);
+      if (a >= start && a < end) hits.push([a, input, i]);
+    }
+  });
+  hits.sort((x, y) => x[0] - y[0]);
+  const refs = hits.slice(0, limit).map(([, input, row]) => ({ input, row }));
+  return { total: hits.length, rows: describeRows(tables, refs, '') };
+}

@@ -1,0 +1,47 @@
+/**
+ * Size histogram on log2 buckets, used and free, counts and bytes.
+ */
+import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { bucketOf } from './size-classes.ts';
+
+export interface HistogramBucket {
+  /** Sizes in [lo, hi). */
+  lo: number;
+  hi: number;
+  usedCount: number;
+  usedBytes: number;
+  freeCount: number;
+  freeBytes: number;
+}
+
+export function sizeHistogram(tables: AllocationTable[]): HistogramBucket[] {
+  const buckets: HistogramBucket[] = [];
+  let maxK = -1;
+  let minK = Infinity;
+  for (const t of tables) {
+    const { size, state } = t;
+    for (let i = 0; i < t.rows; i++) {
+      const s = size[i];
+      const k = bucketOf(s);
+      let b = buckets[k];
+      if (!b) {
+        b = buckets[k] = { lo: k === 0 ? 0 : 2 ** k, hi: 2 ** (k + 1), usedCount: 0, usedBytes: 0, freeCount: 0, freeBytes: 0 };
+      }
+      if (isInUse(state[i])) {
+        b.usedCount++;
+        b.usedBytes += s;
+      } else {
+        b.freeCount++;
+        b.freeBytes += s;
+      }
+      if (k > maxK) maxK = k;
+      if (k < minK) minK = k;
+    }
+  }
+  // Dense range from the smallest to the largest bucket, empty buckets included.
+  const out: HistogramBucket[] = [];
+  for (let k = minK; k <= maxK; k++) {
+    out.push(buckets[k] ?? { lo: k === 0 ? 0 : 2 ** k, hi: 2 ** (k + 1), usedCount: 0, usedBytes: 0, freeCount: 0, freeBytes: 0 });
+  }
+  return out;
+}

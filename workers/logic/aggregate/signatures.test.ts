@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { describeShared, sharedPath } from '../../../test-support/shared.ts';
+import { withSource } from '../../../test-support/node-files.ts';
+import { openBinary } from '../formats/elf/binary.ts';
+import { openCore } from '../formats/elf/core-file.ts';
+import { readChapList } from '../formats/chap-list/chap-list.ts';
+import { NodeFileSource } from '../../../cli/node-source.ts';
+import { loadModules } from '../symbols/modules.ts';
+import { findSignatures } from './signatures.ts';
+
+const DIR = ['fixtures', 'heapgen'];
+
+/** chap's per-signature counts from `... with signature ADDR(Name)` lines of a list file. */
+function chapCounts(path: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of readFileSync(path, 'utf8').matchAll(/^\.\.\. with signature ([0-9a-f]+)\((.+)\)$/gm)) {
+    const k = `${m[1]} ${m[2]}`;
+    out.set(k, (out.get(k) ?? 0) + 1);
+  }
+  return out;
+}
+
+describeShared('vtable class names vs chap signatures (heapgen)', DIR, () => {
+  for (const phase of [1, 2]) {
+    for (const withBinary of [true, false]) {
+      it(`phase ${phase}: per-class counts equal chap's (${withBinary ? '_ZTV symbols of libwidgets.so' : 'typeinfo names from the core alone'})`, async () => {
+        const core = await openCore(await NodeFileSource.open(sharedPath(...DIR, `core.phase${phase}.gz`)));
+        const listPath = sharedPath(...DIR, `core.phase${phase}.list_used`);
+        const list = await withSource(listPath, (s) => readChapList(s));
+        const bins = withBinary ? [await withSource(sharedPath(...DIR, 'libwidgets.so'), (s) => openBinary(s))] : [];
+        const sig = await findSignatures(core, list.table, await loadModules(core, bins));
+        const ours = new Map(sig.classes.map((c) => [`${c.signature.toString(16)} ${c.name}`, c.count]));
+        const chap = chapCounts(listPath);
+        expect(chap.size).toBe(2);
+        expect(ours).toEqual(chap);
+        await core.close();
+      }, 60_000);
+    }
+  }
+});

@@ -1,0 +1,77 @@
+/**
+ * Per-state totals of one or more allocation tables, and the largest allocations.
+ */
+import { AllocState, isInUse, STATE_KEYS, type AllocationTable, type StateKey } from '../../../src/model/allocations.ts';
+
+export interface Totals {
+  count: number;
+  bytes: number;
+}
+
+export interface StateTotals {
+  /** Indexed by `AllocState`. */
+  byState: Totals[];
+  /** Every state in which the program holds the memory (used, leaked, unreferenced, anchored). */
+  inUse: Totals;
+  /** Free and thread-cached free. */
+  free: Totals;
+  rows: number;
+}
+
+export function stateTotals(tables: AllocationTable[]): StateTotals {
+  const count = new Float64Array(STATE_KEYS.length);
+  const bytes = new Float64Array(STATE_KEYS.length);
+  let rows = 0;
+  for (const t of tables) {
+    const { state, size } = t;
+    for (let i = 0; i < t.rows; i++) {
+      const s = state[i];
+      count[s]++;
+      bytes[s] += size[i];
+    }
+    rows += t.rows;
+  }
+  const byState = STATE_KEYS.map((_, s) => ({ count: count[s], bytes: bytes[s] }));
+  const inUse = { count: 0, bytes: 0 };
+  const free = { count: 0, bytes: 0 };
+  byState.forEach((v, s) => {
+    const into = isInUse(s) ? inUse : free;
+    into.count += v.count;
+    into.bytes += v.bytes;
+  });
+  return { byState, inUse, free, rows };
+}
+
+/** Totals as the CLI prints them: only the states that occur, keyed by `STATE_KEYS`. */
+export function totalsJson(t: StateTotals): Partial<Record<StateKey, Totals>> {
+  const out: Partial<Record<StateKey, Totals>> = {};
+  t.byState.forEach((v, s) => {
+    if (v.count > 0 || s === AllocState.Used) out[STATE_KEYS[s]] = { count: v.count, bytes: v.bytes };
+  });
+  return out;
+}
+
+/** A row of some table: which input, which row. */
+export interface RowRef {
+  input: number;
+  row: number;
+}
+
+/** The `k` largest allocations, biggest first (ties by input order). */
+export function largest(tables: AllocationTable[], k: number): RowRef[] {
+  const best: { size: number; ref: RowRef }[] = [];
+  let floor = -1;
+  tables.forEach((t, input) => {
+    const { size } = t;
+    for (let row = 0; row < t.rows; row++) {
+      const s = size[row];
+      if (best.length >= k && s <= floor) continue;
+      let at = best.length;
+      while (at > 0 && best[at - 1].size < s) at--;
+      best.splice(at, 0, { size: s, ref: { input, row } });
+      if (best.length > k) best.pop();
+      floor = best.length >= k ? best[best.length - 1].size : -1;
+    }
+  });
+  return best.map((b) => b.ref);
+}

@@ -1,0 +1,95 @@
+/**
+ * Site keys that survive ASLR and rebuilds, and the footer-attribution
+ * hierarchy built on them. A node's *name* is its stable key; its *group* is
+ * the display name (and colour) of its library.
+ *
+ * | input                          | path of names (the key)                                        |
+ * |--------------------------------|----------------------------------------------------------------|
+ * | core with malloc_tracer footers| library base name → demangled function → `+0xOFFSET` in function |
+ * | footer site with no symbol     | library base name → `module+0xOFFSET` → `+0xOFFSET` in module    |
+ * | footer outside any module      | `Unknown lib` → `(outside any module)`                          |
+ * | no valid footer                | `(no footer)`                                                   |
+ * | tracemalloc                    | `file:line` frames (`stackTree`)                                |
+ * | chap list, core without footers| class / signature → size class (`typeSizeTree`)                 |
+ *
+ * Raw addresses never appear in a key: library paths are cut to their base name
+ * (so `/lib/x86_64-linux-gnu/libstdc++.so.6` matches the same library mounted
+ * elsewhere), offsets are relative to the function or module.
+ */
+import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { FOOTER_BYTES, type Attribution } from '../aggregate/attribution.ts';
+import { HierarchyBuilder, type Hierarchy } from '../aggregate/hierarchy.ts';
+import { UNKNOWN_LIB } from '../symbols/resolve.ts';
+
+/** Library node of allocations without a valid footer (errors of the attribution). */
+export const NO_FOOTER = '(no footer)';
+/** Function node under `Unknown lib`: return addresses in no mapped file. */
+export const OUTSIDE_MODULES = '(outside any module)';
+
+/** The last component of a path (`/a/b/libx.so.1` → `libx.so.1`); the whole string when it has no `/`. */
+export function baseName(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i >= 0 && i < path.length - 1 ? path.slice(i + 1) : path;
+}
+
+/** Stable key of a library: its base name (`Unknown lib` stays as is). */
+export function libraryKey(name: string): string {
+  return name === UNKNOWN_LIB ? name : baseName(name);
+}
+
+/** Stable key of a site: its offset in its function (or module), `+0x1f`. */
+export function offsetKey(offset: number): string {
+  return `+0x${Math.max(0, offset).toString(16)}`;
+}
+
+/**
+ * library → function → `+0xOFFSET` site hierarchy of a footer attribution, for
+ * the flame graph / treemap and for `diffHierarchies`. Metrics: bytes = chunk
+ * (usable size), count, requested = user (footer's requested size);
+ * `hasRequested` is set. Mem is chunk − 16·count on every node.
+ *
+ * Allocations that were examined but have no valid footer (attribution errors)
+ * go to one `(no footer)` library node (requested 0: unknown), so the root
+ * holds every in-use allocation. With `table` (the table the attribution was
+ * made from), that node is computed from its rows (`rowSite` = 0), which also
+ * covers in-use rows the attribution did not see.
+ */
+export function attributionHierarchy(a: Omit<Attribution, 'modules'>, table?: AllocationTable): Hierarchy {
+  const b = new HierarchyBuilder('all allocations', ['all', 'library', 'function', 'site']);
+  b.hasRequested = true;
+  for (const lib of a.libraries) {
+    const display = lib.name;
+    const g = b.groupId(display);
+    const libNode = b.child(0, b.nameId(libraryKey(lib.name)), g);
+    if (lib.name === UNKNOWN_LIB) {
+      // The "function" of an unknown library is a raw address: no stable key below the library.
+      const fn = b.child(libNode, b.nameId(OUTSIDE_MODULES), g);
+      b.add(fn, lib.sizes.chunk, lib.sizes.count, lib.sizes.user);
+      continue;
+    }
+    for (const f of lib.functions) {
+      const fn = b.child(libNode, b.nameId(f.name), g);
+      for (const s of f.sites) b.add(b.child(fn, b.nameId(offsetKey(s.offset)), g), s.sizes.chunk, s.sizes.count, s.sizes.user);
+    }
+  }
+  let count = a.errors.count;
+  let bytes = a.errors.chunk;
+  if (table) {
+    count = 0;
+    bytes = 0;
+    const n = Math.min(table.rows, a.rowSite.length);
+    for (let i = 0; i < n; i++) {
+      if (a.rowSite[i] === 0 && isInUse(table.state[i])) {
+        count++;
+        bytes += table.size[i];
+      }
+    }
+  }
+  if (count > 0) b.add(b.child(0, b.nameId(NO_FOOTER), b.groupId(NO_FOOTER)), bytes, count, 0);
+  return b.build();
+}
+
+/** Mem bytes (usable − footer) of a node of an attribution hierarchy: chunk − 16·count. */
+export function memBytes(h: Hierarchy, node: number): number {
+  return h.totalBytes[node] - FOOTER_BYTES * h.totalCount[node];
+}

@@ -1,0 +1,341 @@
+/**
+ * Reader for chap's `list …` output (`list used`, `list free`, `list leaked`, …,
+ * and `describe` output, whose first lines per allocation have the same shape).
+ *
+ * Lines it understands (chap writes `\n`; `\r\n` is accepted too):
+ *   Used allocation at 5574cccbc010 of size 288           (also Free / Leaked / Unreferenced /
+ *                                                          Anchored / Thread cached free)
+ *   ... with signature 7fc696ce0db8(widgets::Rect)        type of the allocation above
+ *   ... with signature 7fc696ce0db8                       signature without a name
+ *   This allocation matches pattern DequeBlock.           pattern, kept as `%DequeBlock`
+ *   ... which matches pattern DequeBlock                  (same, short form)
+ *   26343 allocations use 0x3415e8 (3,413,480) bytes.     closing tally, cross-checked
+ *   <blank>
+ * Anything else (anchor-chain explanations and the like) is counted and reported
+ * once as a warning. The parser works on bytes: no string is made per line.
+ */
+import { AllocationTableBuilder, AllocState, type AllocationTable } from '../../../../src/model/allocations.ts';
+import { hexOf } from '../../../../src/model/address.ts';
+import { InputError, type InputWarning } from '../../io/errors.ts';
+import { decodedChunks, type ReadControl } from '../../io/stream.ts';
+import type { ByteSource } from '../../io/source.ts';
+
+export interface Tally {
+  line: number;
+  count: number;
+  bytes: number;
+  /** What the rows since the previous tally add up to. */
+  listedCount: number;
+  listedBytes: number;
+}
+
+export interface ChapListResult {
+  table: AllocationTable;
+  tallies: Tally[];
+  warnings: InputWarning[];
+  lines: number;
+  /** Decoded bytes parsed. */
+  bytes: number;
+}
+
+const NL = 10;
+const CR = 13;
+const SPACE = 32;
+const OPEN = 40;
+const CLOSE = 41;
+
+const enc = new TextEncoder();
+const PREFIXES: [Uint8Array, AllocState][] = [
+  [enc.encode('Used allocation at '), AllocState.Used],
+  [enc.encode('Free allocation at '), AllocState.Free],
+  [enc.encode('Leaked allocation at '), AllocState.Leaked],
+  [enc.encode('Unreferenced allocation at '), AllocState.Unreferenced],
+  [enc.encode('Anchored allocation at '), AllocState.Anchored],
+  [enc.encode('Thread cached free allocation at '), AllocState.ThreadCachedFree],
+];
+const OF_SIZE = enc.encode(' of size ');
+const WITH_SIGNATURE = enc.encode('... with signature ');
+const MATCHES_PATTERN = enc.encode('matches pattern ');
+const ALLOCATIONS_USE = enc.encode(' allocations use 0x');
+
+/** Value of a hex digit byte, or -1. */
+const HEXVAL = new Int8Array(256).fill(-1);
+for (let i = 0; i < 10; i++) HEXVAL[48 + i] = i;
+for (let i = 0; i < 6; i++) {
+  HEXVAL[97 + i] = 10 + i;
+  HEXVAL[65 + i] = 10 + i;
+}
+
+const utf8 = new TextDecoder();
+
+function startsWith(buf: Uint8Array, at: number, end: number, pat: Uint8Array): boolean {
+  if (end - at < pat.length) return false;
+  for (let i = 0; i < pat.length; i++) if (buf[at + i] !== pat[i]) return false;
+  return true;
+}
+
+function indexOfPattern(buf: Uint8Array, from: number, end: number, pat: Uint8Array): number {
+  const first = pat[0];
+  for (let i = from; i <= end - pat.length; i++) {
+    if (buf[i] === first && startsWith(buf, i, end, pat)) return i;
+  }
+  return -1;
+}
+
+/**
+ * Incremental parser: `push` decoded bytes in any slicing, then `end()`.
+ * Exported so tests and benchmarks can drive it without a source.
+ */
+export class ChapListParser {
+  readonly builder: AllocationTableBuilder;
+  readonly tallies: Tally[] = [];
+  readonly warnings: InputWarning[] = [];
+
+  private carry: Uint8Array | null = null;
+  private lineNo = 0;
+  private bytes = 0;
+  /** Row the next `...` annotation applies to, or -1. */
+  private lastRow = -1;
+  private sectionCount = 0;
+  private sectionBytes = 0;
+  private otherLines = 0;
+  private firstOtherLine = 0;
+  private badLines = 0;
+  private firstBadLine = 0;
+  private readonly sigTypes = new Map<number, number>();
+  private readonly sigTypesWide = new Map<string, number>();
+  // Scratch results of parseHex.
+  private hexHi = 0;
+  private hexLo = 0;
+  private hexEnd = 0;
+
+  constructor(
+    readonly file: string,
+    expectedRows = 0,
+  ) {
+    this.builder = new AllocationTableBuilder({ expectedRows });
+  }
+
+  push(chunk: Uint8Array): void {
+    this.bytes += chunk.length;
+    let start = 0;
+    if (this.carry) {
+      const nl = chunk.indexOf(NL);
+      if (nl < 0) {
+        const merged = new Uint8Array(this.carry.length + chunk.length);
+        merged.set(this.carry);
+        merged.set(chunk, this.carry.length);
+        this.carry = merged;
+        return;
+      }
+      const line = new Uint8Array(this.carry.length + nl);
+      line.set(this.carry);
+      line.set(chunk.subarray(0, nl), this.carry.length);
+      this.carry = null;
+      this.line(line, 0, line.length);
+      start = nl + 1;
+    }
+    const n = chunk.length;
+    while (start < n) {
+      const nl = chunk.indexOf(NL, start);
+      if (nl < 0) {
+        this.carry = chunk.slice(start);
+        return;
+      }
+      this.line(chunk, start, nl);
+      start = nl + 1;
+    }
+  }
+
+  end(): ChapListResult {
+    if (this.carry && this.carry.length > 0) {
+      const partial = this.carry;
+      this.carry = null;
+      const text = utf8.decode(partial.subarray(0, 80));
+      this.warnings.push({
+        file: this.file,
+        message: `the file ends in the middle of line ${this.lineNo + 1} ("${text}"); it looks truncated, and that line was ignored`,
+      });
+    }
+    if (this.otherLines > 0) {
+      this.warnings.push({
+        file: this.file,
+        message: `${this.otherLines} line(s) that are not allocation lines were skipped (first at line ${this.firstOtherLine})`,
+      });
+    }
+    if (this.badLines > 0) {
+      this.warnings.push({
+        file: this.file,
+        message: `${this.badLines} malformed allocation line(s) were skipped (first at line ${this.firstBadLine})`,
+      });
+    }
+    const rows = this.builder.rows;
+    if (rows === 0 && this.tallies.length === 0) {
+      throw new InputError(this.file, 'no chap allocation lines were found; is this the output of chap\'s "list" command?');
+    }
+    if (this.tallies.length === 0) {
+      this.warnings.push({
+        file: this.file,
+        message: `no closing tally line ("N allocations use 0x… bytes."); the file may be truncated`,
+      });
+    } else if (this.sectionCount > 0) {
+      this.warnings.push({
+        file: this.file,
+        message: `${this.sectionCount} allocation(s) after the last tally line are not covered by a tally; the file may be truncated`,
+      });
+    }
+    return { table: this.builder.freeze(), tallies: this.tallies, warnings: this.warnings, lines: this.lineNo, bytes: this.bytes };
+  }
+
+  /** Parses hex digits at `at`; returns false when none. Result in hexHi/hexLo, hexEnd. */
+  private parseHex(buf: Uint8Array, at: number, end: number): boolean {
+    let hi = 0;
+    let lo = 0;
+    let i = at;
+    while (i < end) {
+      const v = HEXVAL[buf[i]];
+      if (v < 0) break;
+      if (i - at >= 16) return false; // more than 64 bits
+      hi = ((hi << 4) | (lo >>> 28)) >>> 0;
+      lo = ((lo << 4) | v) >>> 0;
+      i++;
+    }
+    if (i === at) return false;
+    this.hexHi = hi;
+    this.hexLo = lo;
+    this.hexEnd = i;
+    return true;
+  }
+
+  private line(buf: Uint8Array, at: number, end: number): void {
+    this.lineNo++;
+    if (end > at && buf[end - 1] === CR) end--;
+    if (end === at) return;
+    const c = buf[at];
+    if (c === 0x2e /* . */) {
+      this.annotation(buf, at, end);
+      return;
+    }
+    if (c >= 0x30 && c <= 0x39) {
+      if (this.tally(buf, at, end)) return;
+    } else {
+      for (let k = 0; k < PREFIXES.length; k++) {
+        const [prefix, state] = PREFIXES[k];
+        if (buf[at] !== prefix[0] || !startsWith(buf, at, end, prefix)) continue;
+        this.allocation(buf, at + prefix.length, end, state);
+        return;
+      }
+      if (c === 0x54 /* T */ && indexOfPattern(buf, at, end, MATCHES_PATTERN) >= 0) {
+        this.annotation(buf, at, end);
+        return;
+      }
+    }
+    this.lastRow = -1;
+    if (this.otherLines++ === 0) this.firstOtherLine = this.lineNo;
+  }
+
+  private allocation(buf: Uint8Array, at: number, end: number, state: AllocState): void {
+    if (!this.parseHex(buf, at, end) || !startsWith(buf, this.hexEnd, end, OF_SIZE)) return this.bad();
+    const hi = this.hexHi;
+    const lo = this.hexLo;
+    let i = this.hexEnd + OF_SIZE.length;
+    const s0 = i;
+    let size = 0;
+    while (i < end) {
+      const v = HEXVAL[buf[i]];
+      if (v < 0) break;
+      size = size * 16 + v;
+      i++;
+    }
+    if (i === s0 || i !== end || size > Number.MAX_SAFE_INTEGER) return this.bad();
+    this.lastRow = this.builder.add(hi, lo, size, state);
+    this.sectionCount++;
+    this.sectionBytes += size;
+  }
+
+  private bad(): void {
+    this.lastRow = -1;
+    if (this.badLines++ === 0) this.firstBadLine = this.lineNo;
+  }
+
+  private annotation(buf: Uint8Array, at: number, end: number): void {
+    const row = this.lastRow;
+    if (row < 0) {
+      if (this.otherLines++ === 0) this.firstOtherLine = this.lineNo;
+      return;
+    }
+    if (startsWith(buf, at, end, WITH_SIGNATURE)) {
+      const p = at + WITH_SIGNATURE.length;
+      if (!this.parseHex(buf, p, end)) return this.bad();
+      const hi = this.hexHi;
+      const lo = this.hexLo;
+      const after = this.hexEnd;
+      let id: number | undefined;
+      const narrow = hi < 0x200000;
+      const key = narrow ? hi * 4294967296 + lo : 0;
+      id = narrow ? this.sigTypes.get(key) : this.sigTypesWide.get(`${hi}:${lo}`);
+      if (id === undefined) {
+        let name: string;
+        if (after < end && buf[after] === OPEN && buf[end - 1] === CLOSE) {
+          name = utf8.decode(buf.slice(after + 1, end - 1));
+        } else {
+          name = `signature 0x${hexOf(hi, lo)}`;
+        }
+        id = this.builder.strings.intern(name);
+        if (narrow) this.sigTypes.set(key, id);
+        else this.sigTypesWide.set(`${hi}:${lo}`, id);
+      }
+      this.builder.type.array[row] = id;
+      return;
+    }
+    const m = indexOfPattern(buf, at, end, MATCHES_PATTERN);
+    if (m >= 0) {
+      let e = end;
+      while (e > m && (buf[e - 1] === 0x2e || buf[e - 1] === SPACE)) e--;
+      const name = utf8.decode(buf.slice(m + MATCHES_PATTERN.length, e));
+      this.builder.type.array[row] = this.builder.strings.intern(`%${name}`);
+      return;
+    }
+    if (this.otherLines++ === 0) this.firstOtherLine = this.lineNo;
+  }
+
+  /** `N allocations use 0xHEX (D,DDD) bytes.` Returns false when the line is not a tally. */
+  private tally(buf: Uint8Array, at: number, end: number): boolean {
+    let i = at;
+    let count = 0;
+    while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) count = count * 10 + (buf[i++] - 0x30);
+    if (!startsWith(buf, i, end, ALLOCATIONS_USE)) return false;
+    i += ALLOCATIONS_USE.length;
+    let bytes = 0;
+    const h0 = i;
+    while (i < end && HEXVAL[buf[i]] >= 0) bytes = bytes * 16 + HEXVAL[buf[i++]];
+    if (i === h0) return false;
+    this.lastRow = -1;
+    this.tallies.push({
+      line: this.lineNo,
+      count,
+      bytes,
+      listedCount: this.sectionCount,
+      listedBytes: this.sectionBytes,
+    });
+    if (count !== this.sectionCount || bytes !== this.sectionBytes) {
+      this.warnings.push({
+        file: this.file,
+        message:
+          `the tally at line ${this.lineNo} says ${count.toLocaleString('en-US')} allocations use ${bytes.toLocaleString('en-US')} bytes, ` +
+          `but the lines above it list ${this.sectionCount.toLocaleString('en-US')} allocations using ${this.sectionBytes.toLocaleString('en-US')} bytes`,
+      });
+    }
+    this.sectionCount = 0;
+    this.sectionBytes = 0;
+    return true;
+  }
+}
+
+/** Reads a chap list file (plain or gzip) into an allocation table. */
+export async function readChapList(src: ByteSource, ctl?: ReadControl): Promise<ChapListResult> {
+  // chap writes about 40 bytes per allocation in `list used` (line + blank line).
+  const parser = new ChapListParser(src.name, Math.ceil(src.size / 40));
+  for await (const chunk of decodedChunks(src, ctl)) parser.push(chunk);
+  return parser.end();
+}

@@ -1,0 +1,479 @@
+/**
+ * ELF core dump reader: little-endian ELF64 and ELF32 cores (x86-64, i386,
+ * aarch64), as written by the kernel or by gdb's `gcore`.
+ *
+ * - PT_LOAD segments become the process's virtual address map.
+ * - PT_NOTE: NT_PRSTATUS (one per thread: tid and general registers),
+ *   NT_FILE (mapped files with their file offsets), NT_AUXV.
+ * - Random access: uncompressed cores are read slice by slice through the
+ *   `ByteSource` with a small block cache (never whole). gzip and bzip2 cores,
+ *   which cannot be read at random offsets, are decoded once, streaming, into
+ *   a `SparsePages` store that keeps only non-zero 4 KiB pages, so a mostly-zero
+ *   core costs only its non-zero pages.
+ * - Missing bytes, as chap treats them: a segment whose bytes lie (partly)
+ *   beyond the end of a truncated core keeps the part that is present, and the
+ *   rest is reported once as a warning; bytes in [filesz, memsz) of a segment
+ *   (regions the dumper skipped, e.g. read-only file mappings) are not in the
+ *   core. Reads touching either return null, never invented zeros.
+ */
+import { CancelledError, InputError, type InputWarning } from '../../io/errors.ts';
+import { compressionOf, decodedChunks, type Compression, type ReadControl } from '../../io/stream.ts';
+import type { ByteSource } from '../../io/source.ts';
+import { bunzip2Chunks } from './bunzip2.ts';
+import type { MappedFile, ProcessMemory, Segment, ThreadInfo } from './memory.ts';
+import { SparsePages } from './sparse-pages.ts';
+
+export const EM_386 = 3;
+export const EM_X86_64 = 62;
+export const EM_AARCH64 = 183;
+const PT_LOAD = 1;
+const PT_NOTE = 4;
+const NT_PRSTATUS = 1;
+const NT_AUXV = 6;
+const NT_FILE = 0x46494c45;
+const MAX_NOTES_BYTES = 64 << 20;
+
+/** Register names in `elf_prstatus.pr_reg` order, per machine. */
+const REGISTERS: Record<number, string[]> = {
+  [EM_X86_64]: [
+    'r15', 'r14', 'r13', 'r12', 'rbp', 'rbx', 'r11', 'r10', 'r9', 'r8', 'rax', 'rcx', 'rdx', 'rsi', 'rdi',
+    'orig_rax', 'rip', 'cs', 'eflags', 'rsp', 'ss', 'fs_base', 'gs_base', 'ds', 'es', 'fs', 'gs',
+  ],
+  [EM_386]: ['ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp', 'eax', 'ds', 'es', 'fs', 'gs', 'orig_eax', 'eip', 'cs', 'eflags', 'esp', 'ss'],
+  [EM_AARCH64]: [...Array.from({ length: 31 }, (_, i) => `x${i}`), 'sp', 'pc', 'pstate'],
+};
+const ARCH: Record<number, string> = { [EM_X86_64]: 'x86-64', [EM_386]: 'i386', [EM_AARCH64]: 'aarch64' };
+
+/** An opened core: process memory plus what the notes say. */
+export interface CoreFile extends ProcessMemory {
+  /** Name of the input the core came from. */
+  readonly name: string;
+  /** ELF e_machine (62 x86-64, 3 i386, 183 aarch64). */
+  readonly machine: number;
+  readonly compression: Compression;
+  /** Size of the (decoded) core image in bytes. */
+  readonly imageSize: number;
+  /** Problems that did not stop reading (truncation, skipped segments). */
+  readonly warnings: InputWarning[];
+  /** Bytes of the decoded core held in memory (sparse store of a compressed core; 0 for a plain one). */
+  readonly residentBytes: number;
+  /**
+   * End of the run of readable bytes that starts at `addr` (crossing adjacent
+   * segments), or `addr` itself when `addr` is not readable.
+   */
+  readableEnd(addr: number): number;
+  /** The segment holding `addr`, if any. */
+  segmentAt(addr: number): Segment | undefined;
+  /** GNU build-id (hex) of the ELF file mapped at `start`, read from its headers in the core, when present. */
+  buildIdAt(start: number): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+/** Decoding of little-endian words of the core's width. */
+interface Layout {
+  is64: boolean;
+  word: number;
+}
+
+function u16(b: Uint8Array, o: number): number {
+  return b[o] | (b[o + 1] << 8);
+}
+function u32(b: Uint8Array, o: number): number {
+  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+}
+/** 64-bit LE as a number; exact below 2^53, otherwise approximate (callers check `> MAX_SAFE_INTEGER`). */
+function u64(b: Uint8Array, o: number): number {
+  return u32(b, o + 4) * 4294967296 + u32(b, o);
+}
+function word(l: Layout, b: Uint8Array, o: number): number {
+  return l.is64 ? u64(b, o) : u32(b, o);
+}
+
+/** LRU cache of fixed-size blocks of a source; reads of a block or more go straight to the source. */
+class BlockCache {
+  private readonly blocks = new Map<number, Uint8Array>();
+  constructor(
+    private readonly src: ByteSource,
+    private readonly blockSize = 64 << 10,
+    private readonly maxBlocks = 128,
+  ) {}
+
+  private async block(index: number): Promise<Uint8Array> {
+    const hit = this.blocks.get(index);
+    if (hit) {
+      this.blocks.delete(index);
+      this.blocks.set(index, hit);
+      return hit;
+    }
+    const data = await this.src.read(index * this.blockSize, this.blockSize);
+    this.blocks.set(index, data);
+    if (this.blocks.size > this.maxBlocks) this.blocks.delete(this.blocks.keys().next().value as number);
+    return data;
+  }
+
+  /** `length` bytes at `offset` (shorter only at the end of the source). */
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    if (length >= this.blockSize) return this.src.read(offset, length);
+    const first = Math.floor(offset / this.blockSize);
+    const last = Math.floor((offset + length - 1) / this.blockSize);
+    const b0 = await this.block(first);
+    const in0 = offset - first * this.blockSize;
+    if (first === last) return b0.subarray(in0, Math.min(b0.length, in0 + length));
+    const out = new Uint8Array(length);
+    let got = 0;
+    for (let i = first; i <= last && got < length; i++) {
+      const b = i === first ? b0 : await this.block(i);
+      const from = i === first ? in0 : 0;
+      const take = Math.min(b.length - from, length - got);
+      if (take <= 0) break;
+      out.set(b.subarray(from, from + take), got);
+      got += take;
+      if (b.length < this.blockSize) break;
+    }
+    return got === length ? out : out.subarray(0, got);
+  }
+}
+
+class Core implements CoreFile {
+  arch = 'unknown';
+  pointerSize = 8;
+  machine = 0;
+  segments: Segment[] = [];
+  files: MappedFile[] = [];
+  threads: ThreadInfo[] = [];
+  auxv = new Map<number, number>();
+  warnings: InputWarning[] = [];
+  residentBytes = 0;
+  /** Readable end (vaddr + bytes present) per segment, parallel to `segments`. */
+  private present: number[] = [];
+  private readonly cache: BlockCache;
+
+  constructor(
+    readonly name: string,
+    private readonly image: ByteSource,
+    readonly compression: Compression,
+    private readonly closeSource: () => Promise<void>,
+  ) {
+    this.cache = new BlockCache(image);
+    if (image instanceof SparsePages) this.residentBytes = image.storedBytes;
+  }
+
+  get imageSize(): number {
+    return this.image.size;
+  }
+
+  private warn(message: string): void {
+    this.warnings.push({ file: this.name, message });
+  }
+
+  async load(): Promise<void> {
+    const src = this.image;
+    if (src.size === 0) throw new InputError(this.name, 'the core is empty');
+    const h = await src.read(0, 64);
+    if (h.length < 52 || h[0] !== 0x7f || h[1] !== 0x45 || h[2] !== 0x4c || h[3] !== 0x46) {
+      throw new InputError(this.name, 'not an ELF file (no \\x7fELF magic)');
+    }
+    if (h[4] !== 1 && h[4] !== 2) throw new InputError(this.name, `unknown ELF class ${h[4]}`);
+    if (h[5] !== 1) throw new InputError(this.name, 'big-endian ELF cores are not supported (only little-endian x86-64, i386, aarch64)');
+    const l: Layout = { is64: h[4] === 2, word: h[4] === 2 ? 8 : 4 };
+    if (l.is64 && h.length < 64) throw new InputError(this.name, 'the ELF header is truncated');
+    const type = u16(h, 16);
+    if (type !== 4) throw new InputError(this.name, `not a core dump (ELF type ${type}, a core is 4)`);
+    this.machine = u16(h, 18);
+    this.arch = ARCH[this.machine] ?? `machine ${this.machine}`;
+    if (!ARCH[this.machine]) this.warn(`unsupported ELF machine ${this.machine}; registers are not decoded`);
+    this.pointerSize = l.word;
+    const phoff = l.is64 ? u64(h, 32) : u32(h, 28);
+    const shoff = l.is64 ? u64(h, 40) : u32(h, 32);
+    const phentsize = u16(h, l.is64 ? 54 : 42);
+    let phnum = u16(h, l.is64 ? 56 : 44);
+    const minEnt = l.is64 ? 56 : 32;
+    if (phnum === 0xffff && shoff > 0) {
+      // PN_XNUM: the real count is in sh_info of section header 0.
+      const sh = await src.read(shoff, l.is64 ? 64 : 40);
+      if (sh.length >= (l.is64 ? 48 : 32)) phnum = u32(sh, l.is64 ? 44 : 28);
+    }
+    if (phnum === 0) throw new InputError(this.name, 'the core has no program headers');
+    if (phentsize < minEnt) throw new InputError(this.name, `program header entries are ${phentsize} bytes, expected at least ${minEnt}`);
+    if (phoff + phnum * phentsize > src.size) {
+      throw new InputError(this.name, `the program headers (${phnum} at offset ${phoff}) lie beyond the end of the file: it is truncated`);
+    }
+    const ph = await src.read(phoff, phnum * phentsize);
+    const notes: { offset: number; size: number }[] = [];
+    let missing = 0;
+    let partial = 0;
+    for (let i = 0; i < phnum; i++) {
+      const o = i * phentsize;
+      const ptype = u32(ph, o);
+      let offset: number, vaddr: number, filesz: number, memsz: number, flags: number;
+      if (l.is64) {
+        flags = u32(ph, o + 4);
+        offset = u64(ph, o + 8);
+        vaddr = u64(ph, o + 16);
+        filesz = u64(ph, o + 32);
+        memsz = u64(ph, o + 40);
+      } else {
+        offset = u32(ph, o + 4);
+        vaddr = u32(ph, o + 8);
+        filesz = u32(ph, o + 16);
+        memsz = u32(ph, o + 20);
+        flags = u32(ph, o + 24);
+      }
+      if (ptype === PT_NOTE) {
+        notes.push({ offset, size: filesz });
+      } else if (ptype === PT_LOAD) {
+        if (vaddr + memsz > Number.MAX_SAFE_INTEGER || offset + filesz > Number.MAX_SAFE_INTEGER) {
+          // e.g. the x86-64 vsyscall page at 0xffffffffff600000.
+          continue;
+        }
+        if (filesz > memsz) filesz = memsz;
+        const seg: Segment = { vaddr, memsz, filesz, fileOffset: offset, flags };
+        const have = Math.max(0, Math.min(filesz, src.size - offset));
+        if (have < filesz) {
+          if (have === 0) missing++;
+          else partial++;
+        }
+        this.segments.push(seg);
+        this.present.push(vaddr + have);
+      }
+    }
+    if (missing || partial) {
+      this.warn(
+        `the core is truncated: ${missing} segment(s) have none of their bytes in the file and ${partial} only part of them; ` +
+          'what is present is used, the rest reads as missing',
+      );
+    }
+    // Sort by address (cores are already sorted; be robust).
+    const order = this.segments.map((_, i) => i).sort((a, b) => this.segments[a].vaddr - this.segments[b].vaddr);
+    this.segments = order.map((i) => this.segments[i]);
+    this.present = order.map((i) => this.present[i]);
+    for (let i = 1; i < this.segments.length; i++) {
+      const p = this.segments[i - 1];
+      if (p.vaddr + p.memsz > this.segments[i].vaddr) {
+        this.warn(`segments at 0x${p.vaddr.toString(16)} and 0x${this.segments[i].vaddr.toString(16)} overlap; the first one wins`);
+      }
+    }
+    for (const n of notes) await this.readNotes(l, n.offset, n.size);
+  }
+
+  private async readNotes(l: Layout, offset: number, size: number): Promise<void> {
+    if (size > MAX_NOTES_BYTES) {
+      this.warn(`a PT_NOTE segment claims ${size} bytes; only the first ${MAX_NOTES_BYTES} are read`);
+      size = MAX_NOTES_BYTES;
+    }
+    const b = await this.image.read(offset, size);
+    if (b.length < size) this.warn('the notes segment is cut short by the end of the file');
+    let o = 0;
+    const align = (n: number): number => (n + 3) & ~3;
+    while (o + 12 <= b.length) {
+      const namesz = u32(b, o);
+      const descsz = u32(b, o + 4);
+      const type = u32(b, o + 8);
+      const nameAt = o + 12;
+      const descAt = nameAt + align(namesz);
+      const next = descAt + align(descsz);
+      if (namesz > b.length || descsz > b.length || descAt + descsz > b.length) {
+        this.warn(`a note at offset ${offset + o} runs past the end of its segment; the remaining notes are ignored`);
+        break;
+      }
+      let name = '';
+      for (let i = 0; i < namesz && b[nameAt + i] !== 0; i++) name += String.fromCharCode(b[nameAt + i]);
+      const desc = b.subarray(descAt, descAt + descsz);
+      if (name === 'CORE' && type === NT_PRSTATUS) this.prstatus(l, desc);
+      else if (name === 'CORE' && type === NT_FILE) this.ntFile(l, desc);
+      else if (type === NT_AUXV && (name === 'CORE' || name === 'LINUX')) {
+        for (let i = 0; i + 2 * l.word <= desc.length; i += 2 * l.word) {
+          const key = word(l, desc, i);
+          if (key === 0) break;
+          this.auxv.set(key, word(l, desc, i + l.word));
+        }
+      }
+      o = next;
+    }
+  }
+
+  private prstatus(l: Layout, d: Uint8Array): void {
+    const pidAt = l.is64 ? 32 : 24;
+    const regAt = l.is64 ? 112 : 72;
+    if (d.length < regAt) {
+      this.warn('an NT_PRSTATUS note is too short; that thread is skipped');
+      return;
+    }
+    const tid = u32(d, pidAt);
+    const registers: Record<string, number> = {};
+    const names = REGISTERS[this.machine] ?? [];
+    for (let i = 0; i < names.length; i++) {
+      const at = regAt + i * l.word;
+      if (at + l.word > d.length) break;
+      const v = word(l, d, at);
+      if (v <= Number.MAX_SAFE_INTEGER) registers[names[i]] = v;
+    }
+    this.threads.push({ tid, registers });
+  }
+
+  private ntFile(l: Layout, d: Uint8Array): void {
+    if (d.length < 2 * l.word) return;
+    const count = word(l, d, 0);
+    const pageSize = word(l, d, l.word);
+    const tableEnd = 2 * l.word + count * 3 * l.word;
+    if (count > d.length || tableEnd > d.length) {
+      this.warn('the NT_FILE note is malformed (its count does not fit); mapped files are not listed');
+      return;
+    }
+    let s = tableEnd;
+    const dec = new TextDecoder();
+    for (let i = 0; i < count; i++) {
+      const at = 2 * l.word + i * 3 * l.word;
+      let e = s;
+      while (e < d.length && d[e] !== 0) e++;
+      const path = dec.decode(d.subarray(s, e));
+      s = e + 1;
+      const start = word(l, d, at);
+      const end = word(l, d, at + l.word);
+      if (end > Number.MAX_SAFE_INTEGER) continue;
+      this.files.push({ start, end, fileOffset: word(l, d, at + 2 * l.word) * pageSize, path });
+    }
+  }
+
+  private index(addr: number): number {
+    const segs = this.segments;
+    let lo = 0;
+    let hi = segs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = segs[mid];
+      if (addr < s.vaddr) hi = mid - 1;
+      else if (addr >= s.vaddr + s.memsz) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
+  }
+
+  segmentAt(addr: number): Segment | undefined {
+    const i = this.index(addr);
+    return i < 0 ? undefined : this.segments[i];
+  }
+
+  readableEnd(addr: number): number {
+    let i = this.index(addr);
+    if (i < 0 || addr >= this.present[i]) return addr;
+    let end = this.present[i];
+    while (i + 1 < this.segments.length) {
+      const s = this.segments[i];
+      if (this.present[i] !== s.vaddr + s.memsz || this.segments[i + 1].vaddr !== end) break;
+      i++;
+      end = this.present[i];
+    }
+    return end;
+  }
+
+  async read(addr: number, length: number): Promise<Uint8Array | null> {
+    if (length <= 0) return new Uint8Array(0);
+    const i = this.index(addr);
+    if (i < 0) return null;
+    const s = this.segments[i];
+    if (addr + length <= this.present[i]) {
+      const data = await this.cache.read(s.fileOffset + (addr - s.vaddr), length);
+      return data.length === length ? data : null;
+    }
+    if (this.readableEnd(addr) < addr + length) return null;
+    // Spans adjacent segments.
+    const out = new Uint8Array(length);
+    let got = 0;
+    while (got < length) {
+      const j = this.index(addr + got);
+      const take = Math.min(length - got, this.present[j] - (addr + got));
+      const part = await this.read(addr + got, take);
+      if (!part) return null;
+      out.set(part, got);
+      got += take;
+    }
+    return out;
+  }
+
+  async readWord(addr: number): Promise<number | null> {
+    const b = await this.read(addr, this.pointerSize);
+    if (!b) return null;
+    return this.pointerSize === 8 ? u64(b, 0) : u32(b, 0);
+  }
+
+  async buildIdAt(start: number): Promise<string | null> {
+    const h = await this.read(start, 64);
+    if (!h || h[0] !== 0x7f || h[1] !== 0x45 || h[2] !== 0x4c || h[3] !== 0x46) return null;
+    const is64 = h[4] === 2;
+    const phoff = is64 ? u64(h, 32) : u32(h, 28);
+    const phentsize = u16(h, is64 ? 54 : 42);
+    const phnum = u16(h, is64 ? 56 : 44);
+    if (phnum === 0 || phnum > 256 || phentsize < (is64 ? 56 : 32)) return null;
+    const ph = await this.read(start + phoff, phnum * phentsize);
+    if (!ph) return null;
+    // The ELF's own first PT_LOAD (offset 0) tells where its vaddr 0 lies.
+    let bias = start;
+    for (let i = 0; i < phnum; i++) {
+      const o = i * phentsize;
+      if (u32(ph, o) === PT_LOAD) {
+        const off = is64 ? u64(ph, o + 8) : u32(ph, o + 4);
+        const va = is64 ? u64(ph, o + 16) : u32(ph, o + 8);
+        if (off === 0) bias = start - va;
+        break;
+      }
+    }
+    for (let i = 0; i < phnum; i++) {
+      const o = i * phentsize;
+      if (u32(ph, o) !== PT_NOTE) continue;
+      const va = is64 ? u64(ph, o + 16) : u32(ph, o + 8);
+      const sz = Math.min(is64 ? u64(ph, o + 32) : u32(ph, o + 16), 4096);
+      const n = await this.read(bias + va, sz);
+      if (!n) continue;
+      for (let p = 0; p + 12 <= n.length; ) {
+        const namesz = u32(n, p);
+        const descsz = u32(n, p + 4);
+        const type = u32(n, p + 8);
+        const descAt = p + 12 + ((namesz + 3) & ~3);
+        if (descAt + descsz > n.length) break;
+        if (type === 3 && namesz === 4 && n[p + 12] === 0x47 && n[p + 13] === 0x4e && n[p + 14] === 0x55) {
+          return Array.from(n.subarray(descAt, descAt + descsz), (c) => c.toString(16).padStart(2, '0')).join('');
+        }
+        p = descAt + ((descsz + 3) & ~3);
+      }
+    }
+    return null;
+  }
+
+  close(): Promise<void> {
+    return this.closeSource();
+  }
+}
+
+/**
+ * Opens a core (plain, gzip or bzip2). Plain cores are read lazily through
+ * `src`; compressed ones are decoded once into a sparse page store (progress
+ * and cancellation through `ctl`). Throws `InputError` naming the file when it
+ * is not a usable core; recoverable problems are in `warnings`.
+ * `close()` releases the decoded pages (it does not close `src`).
+ */
+export async function openCore(src: ByteSource, ctl?: ReadControl): Promise<CoreFile> {
+  if (src.size === 0) throw new InputError(src.name, 'the core is empty');
+  const compression = compressionOf(await src.read(0, 4));
+  let image: ByteSource = src;
+  if (compression !== 'none') {
+    const store = new SparsePages(src.name);
+    const chunks = compression === 'gzip' ? decodedChunks(src, ctl) : bunzip2Chunks(src, ctl);
+    try {
+      for await (const c of chunks) store.append(c);
+    } catch (e) {
+      if (e instanceof CancelledError || !(e instanceof InputError) || store.size < 64) throw e;
+      // Keep what was decoded, like a truncated plain core.
+      store.finish();
+      const core = new Core(src.name, store, compression, async () => {});
+      await core.load();
+      core.warnings.unshift({ file: src.name, message: `${e.problem}; the ${store.size.toLocaleString('en-US')} bytes decoded before that are used` });
+      return core;
+    }
+    store.finish();
+    image = store;
+  }
+  const core = new Core(src.name, image, compression, async () => {});
+  await core.load();
+  return core;
+}

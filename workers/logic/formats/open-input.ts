@@ -1,0 +1,27 @@
+/**
+ * Sniffs an input and runs the reader for its role; every failure becomes an
+ * `InputError` naming the file, never an uncaught exception.
+ */
+import { CancelledError, InputError } from '../io/errors.ts';
+import type { ReadControl } from '../io/stream.ts';
+import type { ByteSource } from '../io/source.ts';
+import { READERS, type ReadResult } from './readers.ts';
+import { ROLE_LABELS, sniff } from './sniff.ts';
+
+export async function openInput(src: ByteSource, ctl?: ReadControl): Promise<ReadResult> {
+  const sniffed = await sniff(src);
+  if (sniffed.role === 'unknown') {
+    throw new InputError(src.name, `not a format Heapscope reads: ${sniffed.detail}`);
+  }
+  const load = READERS[sniffed.role];
+  if (!load) {
+    throw new InputError(src.name, `recognised as ${ROLE_LABELS[sniffed.role]}, but this build cannot read that format yet`);
+  }
+  const reader = await load();
+  try {
+    return await reader(src, ctl);
+  } catch (e) {
+    if (e instanceof InputError || e instanceof CancelledError) throw e;
+    throw new InputError(src.name, `could not be read: ${(e as Error).message ?? String(e)}`);
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * `loadAnalysis`: bytes of a saved analysis back to a `SavedAnalysis`, refusing
+ * anything malformed or hostile with an `InputError` that names the file:
+ * unknown magic or version, lengths beyond the buffer, declared sizes over the
+ * limit, column counts inconsistent with row counts, streams that inflate to
+ * more than declared, offsets that decrease, ids out of range. Columns are
+ * decoded into shared memory (`allocShared`) like a reader's tables.
+ */
+import type { AllocationTable } from '../../../src/model/allocations.ts';
+import { allocShared } from '../../../src/model/columns.ts';
+import type { ObjectTable } from '../../../src/model/objects.ts';
+import {
+  DEFAULT_MAX_DECODED_BYTES,
+  ELEMENT_BYTES,
+  type SavedAnalysis,
+  type SavedColumn,
+  type SavedElement,
+  type SavedInput,
+} from '../../../src/model/saved.ts';
+import type { StringTableData } from '../../../src/model/strings.ts';
+import { InputError } from '../io/errors.ts';
+import { addrDecode, deltaDecode, InflateError, inflateInto, unshuffle } from './codec.ts';
+import { parsePrefix, type Fail } from './header.ts';
+import { checkAllocations, checkAttribution, checkObjects, checkTracemalloc } from './validate.ts';
+
+type Column = Uint8Array | Uint32Array | Int32Array | Float64Array;
+
+/** Options of `loadAnalysis`. */
+export interface LoadOptions {
+  /** Name used in error messages (default "saved analysis"). */
+  name?: string;
+  /** Largest total of decoded column bytes accepted (default 1 GiB). */
+  maxDecodedBytes?: number;
+}
+
+const CTORS: Record<SavedElement, new (b: ArrayBufferLike, o: number, n: number) => Column> = {
+  u8: Uint8Array,
+  u32: Uint32Array,
+  i32: Int32Array,
+  f64: Float64Array,
+};
+
+/** Decodes and checks a saved analysis. */
+export async function loadAnalysis(bytes: Uint8Array, opts: LoadOptions = {}): Promise<SavedAnalysis> {
+  const file = opts.name ?? 'saved analysis';
+  const fail: Fail = (problem) => {
+    throw new InputError(file, problem);
+  };
+  const limit = opts.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES;
+  const { header, dataStart } = parsePrefix(bytes, fail);
+  const cols = header.columns;
+
+  // Sizes first: stored data covers the rest exactly, decoded total under the limit.
+  let packedTotal = 0;
+  let rawTotal = 0;
+  for (const c of cols) {
+    packedTotal += c.packed;
+    if (c.codec !== 'same') rawTotal += c.raw;
+  }
+  const available = bytes.length - dataStart;
+  if (packedTotal > available) fail(`truncated: columns need ${packedTotal} bytes after the header, ${available} present`);
+  if (packedTotal < available) fail(`${available - packedTotal} unexpected bytes after the last column`);
+  if (rawTotal > limit) fail(`columns would decode to ${rawTotal} bytes, over the limit of ${limit}`);
+
+  // Decode every column (aliases share the array of the column they name).
+  const arrays: Column[] = [];
+  const seen = new Set<string>();
+  let at = dataStart;
+  for (let k = 0; k < cols.length; k++) {
+    const c = cols[k];
+    const key = `${c.input}/${c.table}/${c.name}`;
+    if (seen.has(key)) fail(`column ${c.table}.${c.name} of input ${c.input} appears twice`);
+    seen.add(key);
+    if (c.codec === 'same') {
+      const r = cols[c.ref!];
+      if (r.type !== c.type || r.count !== c.count || r.codec === 'addr' || r.codec === 'addr-hi') fail(`column ${c.table}.${c.name} is an alias of an incompatible column`);
+      arrays.push(arrays[c.ref!]);
+      continue;
+    }
+    const width = ELEMENT_BYTES[c.type];
+    const out = new CTORS[c.type](allocShared(Math.max(width, c.raw)), 0, c.count);
+    const outBytes = new Uint8Array(out.buffer, 0, c.raw);
+    const tmp = width === 1 ? outBytes : new Uint8Array(c.raw);
+    try {
+      inflateInto(bytes.subarray(at, at + c.packed), tmp);
+    } catch (e) {
+      if (e instanceof InflateError) fail(`column ${c.table}.${c.name} of input ${c.input}: ${e.message}`);
+      throw e;
+    }
+    if (width > 1) unshuffle(tmp, width, outBytes);
+    at += c.packed;
+    if (c.codec === 'delta') deltaDecode(out as Uint32Array);
+    if (c.codec === 'addr') {
+      const h = cols[k - 1];
+      if (!h || h.codec !== 'addr-hi' || h.input !== c.input || h.count !== c.count) fail(`column ${c.table}.${c.name}: address column without its high half`);
+      addrDecode(arrays[k - 1] as Uint32Array, out as Uint32Array);
+    } else if (c.codec === 'addr-hi' && cols[k + 1]?.codec !== 'addr') fail(`column ${c.table}.${c.name}: high address half without its low half`);
+    arrays.push(out);
+  }
+
+  // Assemble each input's tables; every column must be claimed.
+  const byKey = new Map<string, { col: SavedColumn; array: Column }>();
+  cols.forEach((col, k) => byKey.set(`${col.input}/${col.table}/${col.name}`, { col, array: arrays[k] }));
+  const inputs: SavedInput[] = header.inputs.map((h, i) => {
+    const take = <T extends Column>(table: string, name: string, type: SavedElement, count: number | null, optional = false): T | undefined => {
+      const key = `${i}/${table}/${name}`;
+      const e = byKey.get(key);
+      if (!e) {
+        if (optional) return undefined;
+        fail(`input ${i} (${h.name}): column ${table}.${name} is missing`);
+      }
+      byKey.delete(key);
+      if (e!.col.type !== type) fail(`input ${i} (${h.name}): column ${table}.${name} is ${e!.col.type}, ${type} expected`);
+      if (count !== null && e!.col.count !== count) fail(`input ${i} (${h.name}): column ${table}.${name} has ${e!.col.count} rows, ${count} declared`);
+      return e!.array as T;
+    };
+    const strings = (table: string): StringTableData => {
+      const bytes = take<Uint8Array>(table, 'bytes', 'u8', null)!;
+      const offsets = take<Uint32Array>(table, 'offsets', 'u32', null)!;
+      return { bytes, offsets };
+    };
+    const what = `input ${i} (${h.name})`;
+    const inp: SavedInput = { name: h.name, format: h.format, size: h.size, rows: h.rows };
+    if (h.info) inp.info = h.info;
+    if (h.warnings) inp.warnings = h.warnings;
+    const al = h.tables.allocations;
+    if (al) {
+      const n = al.rows;
+      const t: AllocationTable = {
+        rows: n,
+        addrHi: take('allocations', 'addrHi', 'u32', n)!,
+        addrLo: take('allocations', 'addrLo', 'u32', n)!,
+        size: take('allocations', 'size', 'f64', n)!,
+        state: take('allocations', 'state', 'u8', n)!,
+        type: take('allocations', 'type', 'u32', n)!,
+        strings: strings('strings'),
+      };
+      const requested = take<Float64Array>('allocations', 'requested', 'f64', n, true);
+      const site = take<Uint32Array>('allocations', 'site', 'u32', n, true);
+      const region = take<Uint32Array>('allocations', 'region', 'u32', n, true);
+      if (requested) t.requested = requested;
+      if (site) t.site = site;
+      if (region) t.region = region;
+      checkAllocations(t, what, fail);
+      inp.table = t;
+    }
+    const tm = h.tables.tracemalloc;
+    if (tm) {
+      const s = {
+        file: tm.file,
+        traces: {
+          rows: tm.traces,
+          size: take<Float64Array>('traces', 'size', 'f64', tm.traces)!,
+          domain: take<Uint32Array>('traces', 'domain', 'u32', tm.traces)!,
+          stack: take<Uint32Array>('traces', 'stack', 'u32', tm.traces)!,
+          totalFrames: take<Uint32Array>('traces', 'totalFrames', 'u32', tm.traces)!,
+        },
+        stacks: {
+          rows: tm.stacks,
+          frame: take<Uint32Array>('stacks', 'frame', 'u32', tm.stacks)!,
+          parent: take<Uint32Array>('stacks', 'parent', 'u32', tm.stacks)!,
+          depth: take<Uint32Array>('stacks', 'depth', 'u32', tm.stacks)!,
+        },
+        frames: { rows: tm.frames, file: take<Uint32Array>('frames', 'file', 'u32', tm.frames)!, line: take<Int32Array>('frames', 'line', 'i32', tm.frames)! },
+        strings: strings('tmStrings'),
+        tracebackLimit: tm.tracebackLimit,
+        domains: tm.domains,
+      };
+      checkTracemalloc(s, `${what} tracemalloc`, fail);
+      inp.tracemalloc = s;
+    }
+    const ob = h.tables.objects;
+    if (ob) {
+      if (!inp.table || inp.table.rows !== ob.rows) fail(`${what}: object table of ${ob.rows} rows without an allocation table of as many`);
+      const n = ob.rows;
+      const refStart = take<Uint32Array>('objects', 'refStart', 'u32', n + 1)!;
+      const o: ObjectTable = {
+        rows: n,
+        name: take('objects', 'name', 'u32', n)!,
+        len: take('objects', 'len', 'f64', n)!,
+        refStart,
+        refTarget: take('objects', 'refTarget', 'u32', null)!,
+        dangling: take('objects', 'dangling', 'u32', null)!,
+        valueStart: new Uint32Array(allocShared((n + 1) * 4)),
+        valueBytes: new Uint8Array(allocShared(1), 0, 0),
+        missingRefs: ob.missingRefs,
+      };
+      checkObjects(o, inp.table!.strings.offsets.length - 1, `${what} objects`, fail);
+      inp.objects = o;
+    }
+    const at = h.tables.attribution;
+    if (at) {
+      if (!inp.table) fail(`${what}: attribution without an allocation table`);
+      const n = inp.table!.rows;
+      const a = {
+        sites: {
+          rows: at.sites,
+          addr: take<Float64Array>('sites', 'addr', 'f64', at.sites)!,
+          lib: take<Uint32Array>('sites', 'lib', 'u32', at.sites)!,
+          func: take<Uint32Array>('sites', 'func', 'u32', at.sites)!,
+          offset: take<Float64Array>('sites', 'offset', 'f64', at.sites)!,
+          strings: strings('siteStrings'),
+        },
+        rowSite: take<Uint32Array>('attribution', 'rowSite', 'u32', n)!,
+        rowRequested: take<Float64Array>('attribution', 'rowRequested', 'f64', n)!,
+      };
+      checkAttribution(a, `${what} attribution`, fail);
+      inp.attribution = a;
+    }
+    return inp;
+  });
+  if (byKey.size) {
+    const [first] = byKey.values();
+    fail(`column ${first.col.table}.${first.col.name} of input ${first.col.input} belongs to no declared table`);
+  }
+  return { name: header.name, created: header.created, view: header.view, inputs };
+}

@@ -1,0 +1,233 @@
+/**
+ * An open core dump and what is asked of it after the heap walk: footer
+ * attribution (with dropped binaries), class names from vtables, and the
+ * inspector's view of one allocation (bytes, pointers, footer, class).
+ * The core worker keeps one session per core input; tests use it directly.
+ */
+import { bigOf, hexOf } from '../../../src/model/address.ts';
+import { type AllocationTable } from '../../../src/model/allocations.ts';
+import { StringTable } from '../../../src/model/strings.ts';
+import { attributeWithModules, FOOTER_BYTES, type Attribution } from '../aggregate/attribution.ts';
+import { findSignatures, type Signatures } from '../aggregate/signatures.ts';
+import { openBinary, type Binary } from '../formats/elf/binary.ts';
+import type { CoreFile } from '../formats/elf/core-file.ts';
+import { readCore, type HeapLayoutInfo } from '../formats/core/read-core.ts';
+import type { InputWarning } from '../io/errors.ts';
+import type { ReadControl } from '../io/stream.ts';
+import type { ByteSource } from '../io/source.ts';
+import { loadModules, type ModuleMap } from '../symbols/modules.ts';
+import { resolveAddress } from '../symbols/resolve.ts';
+
+/** Attribution as plain data (no module map), for posting to the main thread. */
+export type AttributionData = Omit<Attribution, 'modules'>;
+
+export interface InspectWord {
+  offset: number;
+  value: string;
+  /** The allocation this word points into, if any. */
+  target?: { row: number; address: string; size: number; offset: number; preview?: string };
+  /** The function or module this word points into, if any. */
+  symbol?: string;
+}
+
+export interface InspectResult {
+  row: number;
+  address: string;
+  size: number;
+  state: number;
+  type: string;
+  pointerSize: number;
+  /** The first `min(size, limit)` bytes, or null when the core lacks them. */
+  bytes: Uint8Array | null;
+  truncated: boolean;
+  words: InspectWord[];
+  footer?: { returnAddress: string; requested: number; valid: boolean; lib: string; func: string; offset: number };
+  className?: string;
+}
+
+/** Sorted address index of a table, for "which allocation holds this address". */
+interface AddressIndex {
+  order: Uint32Array;
+  start: Float64Array;
+}
+
+function indexTable(t: AllocationTable): AddressIndex {
+  const order = new Uint32Array(t.rows);
+  for (let i = 0; i < t.rows; i++) order[i] = i;
+  order.sort((a, b) => t.addrHi[a] - t.addrHi[b] || t.addrLo[a] - t.addrLo[b]);
+  const start = new Float64Array(t.rows);
+  for (let i = 0; i < t.rows; i++) start[i] = t.addrHi[order[i]] * 4294967296 + t.addrLo[order[i]];
+  return { order, start };
+}
+
+function rowContaining(t: AllocationTable, idx: AddressIndex, addr: number): number {
+  let lo = 0;
+  let hi = idx.start.length - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (idx.start[mid] <= addr) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (best < 0) return -1;
+  const row = idx.order[best];
+  return addr < idx.start[best] + t.size[row] ? row : -1;
+}
+
+export class CoreSession {
+  private binaries: Binary[] = [];
+  private modulesPromise: Promise<ModuleMap> | null = null;
+  private readonly indexes = new Map<string, AddressIndex>();
+  private signatures: Promise<Signatures> | null = null;
+
+  private constructor(
+    readonly core: CoreFile,
+    readonly table: AllocationTable,
+    readonly info: HeapLayoutInfo,
+    readonly warnings: InputWarning[],
+  ) {}
+
+  static async open(src: ByteSource, ctl?: ReadControl): Promise<CoreSession> {
+    const r = await readCore(src, ctl);
+    return new CoreSession(r.core, r.table, r.info, r.warnings);
+  }
+
+  /** Adds ELF binaries (executables, shared objects, .debug files) for symbols; returns their build-ids. */
+  async addBinaries(srcs: ByteSource[]): Promise<{ name: string; buildId: string | null }[]> {
+    const opened = await Promise.all(srcs.map((s) => openBinary(s)));
+    this.binaries.push(...opened);
+    this.modulesPromise = null;
+    this.signatures = null;
+    return opened.map((b, i) => ({ name: srcs[i].name, buildId: b.buildId }));
+  }
+
+  modules(): Promise<ModuleMap> {
+    this.modulesPromise ??= loadModules(this.core, this.binaries);
+    return this.modulesPromise;
+  }
+
+  /** Footer attribution of `table` (a chap list of this core, or the heap walk's own table). */
+  async attribute(table: AllocationTable = this.table): Promise<AttributionData> {
+    const a = await attributeWithModules(this.core, table, await this.modules());
+    const { modules: _modules, ...data } = a;
+    void _modules;
+    return data;
+  }
+
+  /** Class names of the heap walk's allocations (vtable signatures). */
+  classes(): Promise<Signatures> {
+    this.signatures ??= this.modules().then((m) => findSignatures(this.core, this.table, m));
+    return this.signatures;
+  }
+
+  private indexOf(key: string, t: AllocationTable): AddressIndex {
+    let idx = this.indexes.get(key);
+    if (!idx) {
+      idx = indexTable(t);
+      this.indexes.set(key, idx);
+    }
+    return idx;
+  }
+
+  /**
+   * What the inspector shows for `row` of a table: `key` 'walk' is the heap walk's
+   * own table (`t` is ignored); any other key names a table (a chap list) for caching.
+   * up to `limit` bytes, each aligned word that points into an allocation or a
+   * module, the malloc_tracer footer when there is one, and the class.
+   */
+  async inspect(key: string, given: AllocationTable | null, row: number, limit = 4096): Promise<InspectResult> {
+    const own = key === 'walk' || !given;
+    const t = own ? this.table : given;
+    const w = this.core.pointerSize;
+    const addr = t.addrHi[row] * 4294967296 + t.addrLo[row];
+    const size = t.size[row];
+    const n = Math.min(size, limit);
+    const bytes = await this.core.read(addr, n);
+    const idx = this.indexOf(key, t);
+    const modules = await this.modules();
+    const strings = new StringTable(t.strings);
+    const words: InspectWord[] = [];
+    if (bytes) {
+      const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (let off = 0; off + w <= bytes.length; off += w) {
+        const v = w === 8 ? dv.getUint32(off, true) + dv.getUint32(off + 4, true) * 4294967296 : dv.getUint32(off, true);
+        if (v < 4096) continue;
+        const target = rowContaining(t, idx, v);
+        if (target >= 0) {
+          const ta = t.addrHi[target] * 4294967296 + t.addrLo[target];
+          words.push({
+            offset: off,
+            value: v.toString(16),
+            target: { row: target, address: hexOf(t.addrHi[target], t.addrLo[target]), size: t.size[target], offset: v - ta, preview: await this.textAt(v, ta + t.size[target] - v) },
+          });
+          continue;
+        }
+        const r = resolveAddress(modules, v);
+        if (r.module >= 0) words.push({ offset: off, value: v.toString(16), symbol: r.resolved ? `${r.func}+0x${r.offset.toString(16)}` : `${r.lib}+0x${r.offset.toString(16)}` });
+      }
+    }
+    const out: InspectResult = {
+      row,
+      address: hexOf(t.addrHi[row], t.addrLo[row]),
+      size,
+      state: t.state[row],
+      type: strings.get(t.type[row]),
+      pointerSize: w,
+      bytes,
+      truncated: n < size,
+      words,
+    };
+    if (size >= FOOTER_BYTES && w === 8) {
+      const f = await this.core.read(addr + size - FOOTER_BYTES, FOOTER_BYTES);
+      if (f) {
+        const dv = new DataView(f.buffer, f.byteOffset, 16);
+        const ret = bigOf(dv.getUint32(4, true), dv.getUint32(0, true));
+        const requested = dv.getUint32(8, true) + dv.getUint32(12, true) * 4294967296;
+        const retN = Number(ret);
+        const r = resolveAddress(modules, retN);
+        out.footer = { returnAddress: ret.toString(16), requested, valid: r.executable && requested < size, lib: r.lib, func: r.func, offset: r.offset };
+      }
+    }
+    if (own) {
+      const sig = await this.classes();
+      const id = sig.rowClass[row];
+      if (id) out.className = new StringTable(sig.strings).get(id);
+    } else if (out.type) out.className = out.type;
+    // The first word of an object with a class is its vtable pointer: say so.
+    const first = words[0];
+    if (out.className && first && first.offset === 0 && first.symbol) first.symbol = `vtable for ${out.className}`;
+    return out;
+  }
+
+  /**
+   * True when `t` (a chap list) describes this core: its first allocations
+   * start exactly where allocations of the heap walk start.
+   */
+  holds(t: AllocationTable): boolean {
+    const idx = this.indexOf('walk', this.table);
+    let checked = 0;
+    for (let i = 0; i < t.rows && checked < 8; i++) {
+      const a = t.addrHi[i] * 4294967296 + t.addrLo[i];
+      const row = rowContaining(this.table, idx, a);
+      if (row < 0 || this.table.addrHi[row] * 4294967296 + this.table.addrLo[row] !== a) return false;
+      checked++;
+    }
+    return checked > 0;
+  }
+
+  /** Printable text at `addr` (at least 4 characters, up to 64), e.g. a std::string's buffer. */
+  private async textAt(addr: number, room: number): Promise<string | undefined> {
+    const b = await this.core.read(addr, Math.max(0, Math.min(64, room)));
+    if (!b) return undefined;
+    let n = 0;
+    while (n < b.length && b[n] >= 0x20 && b[n] < 0x7f) n++;
+    if (n < 4 || (n < b.length && b[n] !== 0)) return undefined;
+    return String.fromCharCode(...b.subarray(0, n));
+  }
+
+  async close(): Promise<void> {
+    await this.core.close();
+  }
+}
