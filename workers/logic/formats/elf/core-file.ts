@@ -15,9 +15,15 @@
  *   rest is reported once as a warning; bytes in [filesz, memsz) of a segment
  *   (regions the dumper skipped, e.g. read-only file mappings) are not in the
  *   core. Reads touching either return null, never invented zeros.
+ * - Hostile headers: at most `MAX_PROGRAM_HEADERS` program headers (more is an
+ *   InputError) and `MAX_NOTES_BYTES` of notes over all PT_NOTEs (the rest is
+ *   skipped with a warning); overlapping segments are made disjoint once at
+ *   load (`placeSegments`), so every address has one segment and readable-run
+ *   ends are a lookup; segments that cannot be addressed exactly (beyond 2^53)
+ *   are skipped with a warning naming them.
  */
 import { CancelledError, InputError, type InputWarning } from '../../io/errors.ts';
-import { compressionOf, decodedChunks, type Compression, type ReadControl } from '../../io/stream.ts';
+import { checkCancel, compressionOf, decodedChunks, type Compression, type ReadControl } from '../../io/stream.ts';
 import type { ByteSource } from '../../io/source.ts';
 import { bunzip2Chunks } from './bunzip2.ts';
 import type { MappedFile, ProcessMemory, Segment, ThreadInfo } from './memory.ts';
@@ -31,7 +37,12 @@ const PT_NOTE = 4;
 const NT_PRSTATUS = 1;
 const NT_AUXV = 6;
 const NT_FILE = 0x46494c45;
-const MAX_NOTES_BYTES = 64 << 20;
+/** Budget of note bytes read, over all PT_NOTE segments together (a real core's notes are a few MiB at most). */
+export const MAX_NOTES_BYTES = 64 << 20;
+/** Most program headers read (Linux's default vm.max_map_count is 65,530; a core has one per mapping plus a note). */
+export const MAX_PROGRAM_HEADERS = 1 << 20;
+/** Program headers decoded per slice (the cancel flag is checked between slices). */
+const PH_SLICE = 4096;
 
 /** Register names in `elf_prstatus.pr_reg` order, per machine. */
 const REGISTERS: Record<number, string[]> = {
@@ -87,6 +98,10 @@ function u64(b: Uint8Array, o: number): number {
 }
 function word(l: Layout, b: Uint8Array, o: number): number {
   return l.is64 ? u64(b, o) : u32(b, o);
+}
+/** Hex digits of the exact 64-bit (or 32-bit) LE word at `o` (for messages about values beyond 2^53). */
+function hex64(b: Uint8Array, o: number, is64: boolean): string {
+  return is64 ? ((BigInt(u32(b, o + 4)) << 32n) | BigInt(u32(b, o))).toString(16) : u32(b, o).toString(16);
 }
 
 /** LRU cache of fixed-size blocks of a source; reads of a block or more go straight to the source. */
@@ -146,6 +161,8 @@ class Core implements CoreFile {
   residentBytes = 0;
   /** Readable end (vaddr + bytes present) per segment, parallel to `segments`. */
   private present: number[] = [];
+  /** End of the readable run that starts in segment i (through adjacent fully present segments), parallel to `segments`. */
+  private runEnd: number[] = [];
   private readonly cache: BlockCache;
 
   constructor(
@@ -166,7 +183,7 @@ class Core implements CoreFile {
     this.warnings.push({ file: this.name, message });
   }
 
-  async load(): Promise<void> {
+  async load(ctl?: ReadControl): Promise<void> {
     const src = this.image;
     if (src.size === 0) throw new InputError(this.name, 'the core is empty');
     const h = await src.read(0, 64);
@@ -188,54 +205,82 @@ class Core implements CoreFile {
     const phentsize = u16(h, l.is64 ? 54 : 42);
     let phnum = u16(h, l.is64 ? 56 : 44);
     const minEnt = l.is64 ? 56 : 32;
-    if (phnum === 0xffff && shoff > 0) {
+    if (phnum === 0xffff && shoff > 0 && shoff < src.size) {
       // PN_XNUM: the real count is in sh_info of section header 0.
       const sh = await src.read(shoff, l.is64 ? 64 : 40);
       if (sh.length >= (l.is64 ? 48 : 32)) phnum = u32(sh, l.is64 ? 44 : 28);
     }
     if (phnum === 0) throw new InputError(this.name, 'the core has no program headers');
     if (phentsize < minEnt) throw new InputError(this.name, `program header entries are ${phentsize} bytes, expected at least ${minEnt}`);
+    if (phnum > MAX_PROGRAM_HEADERS) {
+      throw new InputError(
+        this.name,
+        `the core declares ${phnum.toLocaleString('en-US')} program headers; at most ${MAX_PROGRAM_HEADERS.toLocaleString('en-US')} are read`,
+      );
+    }
     if (phoff + phnum * phentsize > src.size) {
       throw new InputError(this.name, `the program headers (${phnum} at offset ${phoff}) lie beyond the end of the file: it is truncated`);
     }
-    const ph = await src.read(phoff, phnum * phentsize);
     const notes: { offset: number; size: number }[] = [];
+    /** Segments in file order, with the bytes present in the file. */
+    const loads: { seg: Segment; have: number }[] = [];
     let missing = 0;
     let partial = 0;
-    for (let i = 0; i < phnum; i++) {
-      const o = i * phentsize;
-      const ptype = u32(ph, o);
-      let offset: number, vaddr: number, filesz: number, memsz: number, flags: number;
-      if (l.is64) {
-        flags = u32(ph, o + 4);
-        offset = u64(ph, o + 8);
-        vaddr = u64(ph, o + 16);
-        filesz = u64(ph, o + 32);
-        memsz = u64(ph, o + 40);
-      } else {
-        offset = u32(ph, o + 4);
-        vaddr = u32(ph, o + 8);
-        filesz = u32(ph, o + 16);
-        memsz = u32(ph, o + 20);
-        flags = u32(ph, o + 24);
-      }
-      if (ptype === PT_NOTE) {
-        notes.push({ offset, size: filesz });
-      } else if (ptype === PT_LOAD) {
-        if (vaddr + memsz > Number.MAX_SAFE_INTEGER || offset + filesz > Number.MAX_SAFE_INTEGER) {
-          // e.g. the x86-64 vsyscall page at 0xffffffffff600000.
-          continue;
+    const unaddressable: string[] = [];
+    let unaddressableCount = 0;
+    for (let first = 0; first < phnum; first += PH_SLICE) {
+      checkCancel(src, ctl);
+      const count = Math.min(PH_SLICE, phnum - first);
+      const ph = await src.read(phoff + first * phentsize, count * phentsize);
+      for (let k = 0; k < count; k++) {
+        const o = k * phentsize;
+        const ptype = u32(ph, o);
+        let offset: number, vaddr: number, filesz: number, memsz: number, flags: number;
+        if (l.is64) {
+          flags = u32(ph, o + 4);
+          offset = u64(ph, o + 8);
+          vaddr = u64(ph, o + 16);
+          filesz = u64(ph, o + 32);
+          memsz = u64(ph, o + 40);
+        } else {
+          offset = u32(ph, o + 4);
+          vaddr = u32(ph, o + 8);
+          filesz = u32(ph, o + 16);
+          memsz = u32(ph, o + 20);
+          flags = u32(ph, o + 24);
         }
-        if (filesz > memsz) filesz = memsz;
-        const seg: Segment = { vaddr, memsz, filesz, fileOffset: offset, flags };
-        const have = Math.max(0, Math.min(filesz, src.size - offset));
-        if (have < filesz) {
-          if (have === 0) missing++;
-          else partial++;
+        if (ptype === PT_NOTE) {
+          notes.push({ offset, size: filesz });
+        } else if (ptype === PT_LOAD) {
+          if (filesz > memsz) filesz = memsz;
+          if (memsz === 0) continue;
+          if (vaddr + memsz > Number.MAX_SAFE_INTEGER || offset + filesz > Number.MAX_SAFE_INTEGER) {
+            // Addresses and offsets are JS numbers, exact below 2^53. The x86-64 vsyscall page
+            // (0xffffffffff600000, one page, in the kernel half) is in every x86-64 core and is skipped silently;
+            // anything else is reported with the reason.
+            if (!(vaddr >= 2 ** 63 && memsz <= 1 << 20)) {
+              unaddressableCount++;
+              if (unaddressable.length < 3) {
+                const field = (at64: number, at32: number): string => `0x${hex64(ph, o + (l.is64 ? at64 : at32), l.is64)}`;
+                unaddressable.push(`at ${field(16, 8)}: memsz ${field(40, 20)}, file offset ${field(8, 4)}`);
+              }
+            }
+            continue;
+          }
+          const have = Math.max(0, Math.min(filesz, src.size - offset));
+          if (have < filesz) {
+            if (have === 0) missing++;
+            else partial++;
+          }
+          loads.push({ seg: { vaddr, memsz, filesz, fileOffset: offset, flags }, have });
         }
-        this.segments.push(seg);
-        this.present.push(vaddr + have);
       }
+    }
+    if (unaddressableCount) {
+      this.warn(
+        `${unaddressableCount} PT_LOAD segment(s) skipped: they end beyond 2^53 in address or file offset, which cannot be addressed exactly ` +
+          `(${unaddressable.join(', ')}${unaddressableCount > unaddressable.length ? ', …' : ''})`,
+      );
     }
     if (missing || partial) {
       this.warn(
@@ -243,24 +288,67 @@ class Core implements CoreFile {
           'what is present is used, the rest reads as missing',
       );
     }
-    // Sort by address (cores are already sorted; be robust).
-    const order = this.segments.map((_, i) => i).sort((a, b) => this.segments[a].vaddr - this.segments[b].vaddr);
-    this.segments = order.map((i) => this.segments[i]);
-    this.present = order.map((i) => this.present[i]);
-    for (let i = 1; i < this.segments.length; i++) {
-      const p = this.segments[i - 1];
-      if (p.vaddr + p.memsz > this.segments[i].vaddr) {
-        this.warn(`segments at 0x${p.vaddr.toString(16)} and 0x${this.segments[i].vaddr.toString(16)} overlap; the first one wins`);
-      }
+    this.placeSegments(loads);
+    const budget = { left: MAX_NOTES_BYTES, claimed: 0 };
+    for (const n of notes) {
+      checkCancel(src, ctl);
+      budget.claimed += n.size;
+      if (budget.left > 0) await this.readNotes(l, n.offset, n.size, budget);
     }
-    for (const n of notes) await this.readNotes(l, n.offset, n.size);
+    if (budget.claimed > MAX_NOTES_BYTES) {
+      this.warn(
+        `the ${notes.length.toLocaleString('en-US')} PT_NOTE segment(s) claim ${budget.claimed.toLocaleString('en-US')} bytes; ` +
+          `only the first ${MAX_NOTES_BYTES.toLocaleString('en-US')} bytes of notes are read`,
+      );
+    }
   }
 
-  private async readNotes(l: Layout, offset: number, size: number): Promise<void> {
-    if (size > MAX_NOTES_BYTES) {
-      this.warn(`a PT_NOTE segment claims ${size} bytes; only the first ${MAX_NOTES_BYTES} are read`);
-      size = MAX_NOTES_BYTES;
+  /**
+   * Sorts the segments by address and makes them disjoint, so that every address has one segment: where
+   * segments overlap, the one that starts first wins (at the same address, the one with more bytes present in
+   * the file, then the first in the file); the later one keeps only its part beyond, or is dropped. Then the
+   * readable run ends are computed once, backwards, so `readableEnd` is a lookup.
+   */
+  private placeSegments(loads: { seg: Segment; have: number }[]): void {
+    const order = loads.map((_, i) => i);
+    order.sort((a, b) => loads[a].seg.vaddr - loads[b].seg.vaddr || loads[b].have - loads[a].have || a - b);
+    let overlaps = 0;
+    let firstOverlap = '';
+    let end = -1;
+    for (const i of order) {
+      let { seg } = loads[i];
+      let present = seg.vaddr + loads[i].have;
+      if (seg.vaddr < end) {
+        overlaps++;
+        if (!firstOverlap) firstOverlap = `0x${seg.vaddr.toString(16)}`;
+        const cut = end - seg.vaddr;
+        if (cut >= seg.memsz) continue;
+        seg = { vaddr: end, memsz: seg.memsz - cut, filesz: Math.max(0, seg.filesz - cut), fileOffset: seg.fileOffset + cut, flags: seg.flags };
+        present = Math.max(present, end);
+      }
+      this.segments.push(seg);
+      this.present.push(present);
+      end = seg.vaddr + seg.memsz;
     }
+    if (overlaps) {
+      this.warn(
+        `${overlaps.toLocaleString('en-US')} segment(s) overlap others (the first at ${firstOverlap}); ` +
+          'where segments overlap, the one that starts first (or has its bytes in the file) wins',
+      );
+    }
+    const n = this.segments.length;
+    this.runEnd = new Array<number>(n);
+    for (let i = n - 1; i >= 0; i--) {
+      const s = this.segments[i];
+      const full = this.present[i] === s.vaddr + s.memsz;
+      this.runEnd[i] = full && i + 1 < n && this.segments[i + 1].vaddr === this.present[i] ? this.runEnd[i + 1] : this.present[i];
+    }
+  }
+
+  /** Reads the notes of one PT_NOTE segment, within what is left of the notes budget (`budget.left`, bytes). */
+  private async readNotes(l: Layout, offset: number, size: number, budget: { left: number }): Promise<void> {
+    size = Math.min(size, budget.left);
+    budget.left -= size;
     const b = await this.image.read(offset, size);
     if (b.length < size) this.warn('the notes segment is cut short by the end of the file');
     let o = 0;
@@ -330,8 +418,9 @@ class Core implements CoreFile {
       s = e + 1;
       const start = word(l, d, at);
       const end = word(l, d, at + l.word);
-      if (end > Number.MAX_SAFE_INTEGER) continue;
-      this.files.push({ start, end, fileOffset: word(l, d, at + 2 * l.word) * pageSize, path });
+      const fileOffset = word(l, d, at + 2 * l.word) * pageSize;
+      if (end > Number.MAX_SAFE_INTEGER || start > end || !Number.isSafeInteger(fileOffset)) continue;
+      this.files.push({ start, end, fileOffset, path });
     }
   }
 
@@ -355,16 +444,9 @@ class Core implements CoreFile {
   }
 
   readableEnd(addr: number): number {
-    let i = this.index(addr);
+    const i = this.index(addr);
     if (i < 0 || addr >= this.present[i]) return addr;
-    let end = this.present[i];
-    while (i + 1 < this.segments.length) {
-      const s = this.segments[i];
-      if (this.present[i] !== s.vaddr + s.memsz || this.segments[i + 1].vaddr !== end) break;
-      i++;
-      end = this.present[i];
-    }
-    return end;
+    return this.runEnd[i];
   }
 
   async read(addr: number, length: number): Promise<Uint8Array | null> {
@@ -382,7 +464,8 @@ class Core implements CoreFile {
     let got = 0;
     while (got < length) {
       const j = this.index(addr + got);
-      const take = Math.min(length - got, this.present[j] - (addr + got));
+      const take = j < 0 ? 0 : Math.min(length - got, this.present[j] - (addr + got));
+      if (take <= 0) return null;
       const part = await this.read(addr + got, take);
       if (!part) return null;
       out.set(part, got);
@@ -466,7 +549,7 @@ export async function openCore(src: ByteSource, ctl?: ReadControl): Promise<Core
       // Keep what was decoded, like a truncated plain core.
       store.finish();
       const core = new Core(src.name, store, compression, async () => {});
-      await core.load();
+      await core.load(ctl);
       core.warnings.unshift({ file: src.name, message: `${e.problem}; the ${store.size.toLocaleString('en-US')} bytes decoded before that are used` });
       return core;
     }
@@ -474,6 +557,6 @@ export async function openCore(src: ByteSource, ctl?: ReadControl): Promise<Core
     image = store;
   }
   const core = new Core(src.name, image, compression, async () => {});
-  await core.load();
+  await core.load(ctl);
   return core;
 }
