@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
 import { AllocState } from '../../src/model/allocations.ts';
 import { describeShared, sharedPath } from '../../test-support/shared.ts';
@@ -70,6 +71,27 @@ describeShared('list --used/--free equal chap on every core in ../shared', ['pee
         expect(tally(used)).toBe(counts[0]);
         expect(tally(free)).toBe(counts[1]);
       }
+    });
+  }
+});
+
+describeShared('list --used/--free equal chap on the CPython cores (glibc chunks and obmalloc blocks)', ['fixtures', 'python-core'], () => {
+  const dir = sharedPath('fixtures/python-core');
+  const versions = readdirSync(dir).filter((d) => existsSync(join(dir, d, 'core.gz'))).sort();
+  it('finds the 2.7, 3.8 and 3.12 cores', () => {
+    expect(versions).toEqual(['py2.7.18', 'py3.12.1', 'py3.8.18']);
+  });
+  for (const v of versions) {
+    it(v, async () => {
+      const r = await withSource(join(dir, v, 'core.gz'), (s) => readCore(s));
+      await r.core.close();
+      const used = formatChapList(r.table, AllocState.Used, 'Used');
+      const free = formatChapList(r.table, AllocState.Free, 'Free');
+      const ref = (f: string): string => gunzipSync(readFileSync(join(dir, v, f))).toString('utf8');
+      expect(used).toBe(withoutSignatures(ref('core.ref.list_used.gz')));
+      expect(free).toBe(ref('core.ref.list_free.gz'));
+      expect(used.trim().split('\n').pop()).toBe(readFileSync(join(dir, v, 'core.ref.count_used'), 'utf8').trim());
+      expect(free.trim().split('\n').pop()).toBe(readFileSync(join(dir, v, 'core.ref.count_free'), 'utf8').trim());
     });
   }
 });
