@@ -3,8 +3,8 @@ import { decodeUrlState, DEFAULT_URL_STATE, encodeUrlState } from './url.ts';
 
 describe('URL state', () => {
   it('round-trips every field, including names with / & # and spaces', () => {
-    const s = { view: 'flame', node: ['std::map<a/b, c>', '72 B (0x48)'], zoom: ['x&y#z'], q: 'widgets::', metric: 'count', sort: 'name', inverted: true, src: 'demo', analysis: '', cmp: '' } as const;
-    const enc = encodeUrlState({ ...s, node: [...s.node], zoom: [...s.zoom] });
+    const s = { view: 'flame', node: ['std::map<a/b, c>', '72 B (0x48)'], zoom: ['x&y#z'], q: 'widgets::', metric: 'count', sort: 'name', inverted: true, src: 'demo', analysis: '', cmp: '', sandwich: 'f(int&, char*)', transforms: [{ kind: 'hide', pattern: '<frozen importlib._bootstrap>' }, { kind: 'focus', path: ['a/b', 'c'] }] };
+    const enc = encodeUrlState(s as never);
     expect(enc.startsWith('#v=1&')).toBe(true);
     expect(decodeUrlState(enc)).toEqual(s);
   });

@@ -1,8 +1,11 @@
 /**
- * View state in the URL hash, versioned: `#v=1&view=flame&node=a/b&zoom=a&q=text&metric=bytes&sort=size&inv=1&src=demo`,
+ * View state in the URL hash, versioned: `#v=1&view=flame&node=a/b&zoom=a&q=text&metric=bytes&sort=size&inv=1&src=demo&tf=m.f~h.p&sw=f`,
  * or, for a shared analysis, `#/a/<id>?v=1&view=…&cmp=<id2>` (the analysis id is its content hash on the share server).
  * Node paths are names from the root's child down, each URI-encoded, joined by `/`.
  */
+import type { Transform } from '../model/transforms.ts';
+import { decodeTransforms, encodeTransforms } from '../../workers/logic/transforms/transforms.ts';
+
 export const URL_VERSION = 1;
 
 export type ViewId = 'overview' | 'flame' | 'treemap' | 'histogram' | 'table' | 'python' | 'objects' | 'callers' | 'heap' | 'compare';
@@ -22,9 +25,13 @@ export interface UrlState {
   analysis: string;
   /** Id of a shared analysis compared with it ('' for none). */
   cmp: string;
+  /** Transforms of the tree views, applied in order (src/model/transforms.ts). */
+  transforms: Transform[];
+  /** The function whose sandwich (callers and callees) the flame graph shows ('' for none). */
+  sandwich: string;
 }
 
-export const DEFAULT_URL_STATE: UrlState = { view: 'overview', node: [], zoom: [], q: '', metric: 'bytes', sort: 'size', inverted: false, src: '', analysis: '', cmp: '' };
+export const DEFAULT_URL_STATE: UrlState = { view: 'overview', node: [], zoom: [], q: '', metric: 'bytes', sort: 'size', inverted: false, src: '', analysis: '', cmp: '', transforms: [], sandwich: '' };
 
 const ID = /^[0-9a-f]{16,128}$/;
 
@@ -53,6 +60,8 @@ export function encodeUrlState(s: UrlState): string {
   if (s.metric !== 'bytes') p.push(`metric=${s.metric}`);
   if (s.sort !== 'size') p.push(`sort=${s.sort}`);
   if (s.inverted) p.push('inv=1');
+  if (s.transforms.length) p.push(`tf=${encodeTransforms(s.transforms)}`);
+  if (s.sandwich) p.push(`sw=${encodeURIComponent(s.sandwich)}`);
   if (s.cmp) p.push(`cmp=${s.cmp}`);
   return (s.analysis ? `#/a/${s.analysis}?` : '#') + p.join('&');
 }
@@ -98,5 +107,7 @@ export function decodeUrlState(hash: string): UrlState {
     src: params.get('src') ?? '',
     analysis,
     cmp: ID.test(cmp) ? cmp : '',
+    transforms: decodeTransforms(raw.get('tf')),
+    sandwich: params.get('sw') ?? '',
   };
 }

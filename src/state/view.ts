@@ -5,6 +5,7 @@
  * (inverting, adding an input) and selects the same node in every view.
  */
 import { create } from 'zustand';
+import type { Transform } from '../model/transforms.ts';
 import { decodeUrlState, encodeUrlState, type MetricId, type UrlState, type ViewId } from './url.ts';
 
 interface ViewState extends UrlState {
@@ -16,6 +17,10 @@ interface ViewState extends UrlState {
   setSort(s: 'size' | 'name'): void;
   setInverted(v: boolean): void;
   setSource(src: string): void;
+  /** Replaces the transform list (selection and zoom reset: node paths change). */
+  setTransforms(t: Transform[]): void;
+  /** Shows the sandwich of a function in the flame graph ('' to close it). */
+  setSandwich(name: string): void;
   /** The shared analysis shown (and the one compared with it), '' for local files. */
   setShared(analysis: string, cmp?: string): void;
   /** Replaces the whole state from a URL (popstate, load). */
@@ -32,13 +37,15 @@ export const useView = create<ViewState>((set) => ({
   setSort: (sort) => set({ sort }),
   setInverted: (inverted) => set({ inverted, node: [], zoom: [] }),
   setSource: (src) => set({ src }),
+  setTransforms: (transforms) => set({ transforms, node: [], zoom: [] }),
+  setSandwich: (sandwich) => set({ sandwich }),
   setShared: (analysis, cmp = '') => set({ analysis, cmp }),
   applyUrl: (s) => set(s),
 }));
 
 export function snapshot(s: UrlState): UrlState {
-  const { view, node, zoom, q, metric, sort, inverted, src, analysis, cmp } = s;
-  return { view, node, zoom, q, metric, sort, inverted, src, analysis, cmp };
+  const { view, node, zoom, q, metric, sort, inverted, src, analysis, cmp, transforms, sandwich } = s;
+  return { view, node, zoom, q, metric, sort, inverted, src, analysis, cmp, transforms, sandwich };
 }
 
 /** Keeps the URL hash and the view store in step; returns an unsubscribe function. */
@@ -49,7 +56,8 @@ export function syncViewWithUrl(): () => void {
     const hash = encodeUrlState(snapshot(s));
     if (hash === location.hash || (hash === '#v=1' && location.hash === '')) return;
     // Navigation-like changes get a history entry; typing in the search box does not.
-    const navigational = s.view !== prev.view || s.zoom !== prev.zoom || s.node !== prev.node || s.inverted !== prev.inverted;
+    const navigational =
+      s.view !== prev.view || s.zoom !== prev.zoom || s.node !== prev.node || s.inverted !== prev.inverted || s.transforms !== prev.transforms || s.sandwich !== prev.sandwich;
     if (navigational) history.pushState(null, '', hash);
     else history.replaceState(null, '', hash);
   });
@@ -63,4 +71,52 @@ export function syncViewWithUrl(): () => void {
     unsub();
     window.removeEventListener('popstate', onPop);
   };
+}
+
+/** Colour theme: the system's (`prefers-color-scheme`) unless the user picked one (kept in localStorage). */
+export type ThemeChoice = 'system' | 'light' | 'dark';
+
+interface ThemeState {
+  choice: ThemeChoice;
+  /** The system's preference now. */
+  system: 'light' | 'dark';
+  setChoice(c: ThemeChoice): void;
+}
+
+const THEME_KEY = 'heapscope.theme';
+
+function storedChoice(): ThemeChoice {
+  try {
+    const v = typeof localStorage !== 'undefined' ? localStorage.getItem(THEME_KEY) : null;
+    return v === 'light' || v === 'dark' ? v : 'system';
+  } catch {
+    return 'system';
+  }
+}
+
+const darkQuery = typeof matchMedia !== 'undefined' ? matchMedia('(prefers-color-scheme: dark)') : null;
+
+export const useTheme = create<ThemeState>((set) => ({
+  choice: storedChoice(),
+  system: darkQuery?.matches ? 'dark' : 'light',
+  setChoice: (choice) => {
+    try {
+      if (choice === 'system') localStorage.removeItem(THEME_KEY);
+      else localStorage.setItem(THEME_KEY, choice);
+    } catch {
+      // storage unavailable: the choice lasts for this page
+    }
+    set({ choice });
+  },
+}));
+darkQuery?.addEventListener('change', (e) => useTheme.setState({ system: e.matches ? 'dark' : 'light' }));
+
+/** The theme in effect: 'light' or 'dark'. */
+export function themeOf(s: Pick<ThemeState, 'choice' | 'system'>): 'light' | 'dark' {
+  return s.choice === 'system' ? s.system : s.choice;
+}
+
+/** React hook: the theme in effect. */
+export function useThemeName(): 'light' | 'dark' {
+  return useTheme(themeOf);
 }
