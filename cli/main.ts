@@ -20,7 +20,8 @@ commands:
   attribute CORE [--list LIST] [--bin FILE...] [--json]   malloc_tracer footers by library and function
   stats SNAP --by filename|lineno|traceback [--cumulative] [--json]   tracemalloc statistics, as CPython's
   diff OLD NEW --by filename|lineno|traceback [--cumulative] [--json]   tracemalloc compare_to, as CPython's
-  list --used|--free CORE    chap's list used / list free from the core's glibc heap walk
+  list --SET CORE [LIST...] [--json]   chap's list SET (used, free, leaked, unreferenced, anchored, …) of a core
+  count SET CORE [LIST...] [--json]    chap's count SET: its tally line (N allocations use 0xHEX (D,DDD) bytes.)
   compare A B [--list-a LIST --list-b LIST] [--bin FILE...] [--by library|function|site|class|sizeclass] [--json]
                              snapshot A against B (cores, chap lists), sorted by |Δ bytes|; tracemalloc: use diff
   meliae DUMP [--dominators N] [--by size|count] [--no-collapse] [--json]

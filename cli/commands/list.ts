@@ -1,21 +1,25 @@
 /**
- * `heapscope list --used|--free CORE`: chap's `list used` / `list free` output
- * from the core's own glibc heap walk, byte for byte in chap's format:
+ * `heapscope list --SET CORE [LIST...] [--json]`: chap's `list SET` output, byte
+ * for byte in chap's format, from the core's own glibc heap walk and (for the
+ * leak sets) the leak analysis:
  *
  *   Used allocation at 5574cccbc010 of size 288
  *   <blank>
  *   ...
  *   26343 allocations use 0x3415e8 (3,413,480) bytes.
  *
- * (chap also prints `... with signature` lines for C++ objects; those come from
- * the signatures part, not from this command.)
+ * SET: used, free, leaked, unreferenced, anchored, anchorpoints, stackanchored,
+ * registeranchored, staticanchored, threadonlyanchored, stackanchorpoints,
+ * registeranchorpoints, staticanchorpoints. (chap also prints `... with
+ * signature` lines for C++ objects; those come from the signatures part, not
+ * from this command.) `--json` gives `{set, count, bytes, allocations: [{address, size}]}`.
  */
-import { AllocState, type AllocationTable } from '../../src/model/allocations.ts';
-import { readCore } from '../../workers/logic/formats/core/read-core.ts';
-import { NodeFileSource } from '../node-source.ts';
+import type { AllocState, AllocationTable } from '../../src/model/allocations.ts';
+import { formatSetList, isSetName, SET_NAMES, setPredicate, setTotals, type SetName } from '../../workers/logic/leaks/chap-sets.ts';
 import { parseArgs } from '../args.ts';
+import { openLeaks } from '../leak-inputs.ts';
 
-/** Formats the rows of `table` in state `state` as chap's `list` output. */
+/** Formats the rows of `table` in state `state` as chap's `list` output (`list used` / `list free`). */
 export function formatChapList(table: AllocationTable, state: AllocState, label: 'Used' | 'Free'): string {
   const parts: string[] = [];
   let count = 0;
@@ -35,21 +39,25 @@ export function formatChapList(table: AllocationTable, state: AllocState, label:
 
 export async function run(args: string[]): Promise<number> {
   const { positional, flags } = parseArgs(args);
-  const used = flags.has('used');
-  const free = flags.has('free');
-  if (positional.length !== 1 || used === free) {
-    process.stderr.write('usage: heapscope list --used|--free CORE\n');
+  const sets = [...flags.keys()].filter(isSetName);
+  if (positional.length < 1 || sets.length !== 1) {
+    process.stderr.write(`usage: heapscope list --SET CORE [LIST...] [--json]\n  SET: ${SET_NAMES.join(', ')}\n`);
     return 2;
   }
-  const src = await NodeFileSource.open(positional[0]);
-  try {
-    const r = await readCore(src);
-    await r.core.close();
-    for (const w of r.warnings) process.stderr.write(`warning: ${w.file}: ${w.message}\n`);
-    const text = used ? formatChapList(r.table, AllocState.Used, 'Used') : formatChapList(r.table, AllocState.Free, 'Free');
-    await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
-  } finally {
-    await src.close();
-  }
+  const set = sets[0] as SetName;
+  const [core, ...lists] = positional;
+  const o = await openLeaks(core, lists);
+  for (const w of o.warnings) process.stderr.write(`warning: ${w.file}: ${w.message}\n`);
+  let text: string;
+  if (flags.has('json')) {
+    const inSet = setPredicate(set, o.table, o.analysis.flags);
+    const allocations: { address: string; size: number }[] = [];
+    for (let r = 0; r < o.table.rows; r++) {
+      if (!inSet(r)) continue;
+      allocations.push({ address: '0x' + (o.table.addrHi[r] * 4294967296 + o.table.addrLo[r]).toString(16), size: o.table.size[r] });
+    }
+    text = JSON.stringify({ set, ...setTotals(set, o.table, o.analysis.flags), allocations }) + '\n';
+  } else text = formatSetList(set, o.table, o.analysis.flags);
+  await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
   return 0;
 }

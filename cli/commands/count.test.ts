@@ -1,0 +1,45 @@
+/** `heapscope count SET CORE` and `list --SET CORE` as a user runs them: chap's text exactly, and their --json. */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { describeShared, ROOT, sharedPath } from '../../test-support/shared.ts';
+
+function heapscope(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/heapscope.mjs'), ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describeShared('heapscope count / list on the leak sets', ['fixtures', 'leakgen'], () => {
+  const core = sharedPath('fixtures/leakgen/core.gz');
+  const ref = (name: string): string => readFileSync(sharedPath(`fixtures/leakgen/core.ref.${name}`), 'utf8');
+  for (const set of ['used', 'free', 'leaked', 'unreferenced', 'anchored', 'anchorpoints', 'stackanchored', 'registeranchored', 'staticanchored', 'threadonlyanchored']) {
+    it(`count ${set} prints chap's tally line`, () => {
+      const r = heapscope('count', set, core);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe(ref(`count_${set}`).trim() + '\n');
+    });
+  }
+  it('count --json gives the same figures', () => {
+    const r = heapscope('count', 'unreferenced', core, '--json');
+    expect(JSON.parse(r.stdout)).toMatchObject({ set: 'unreferenced', count: 847, bytes: 7486280 });
+  });
+  it("list --unreferenced prints chap's list (without signature lines)", () => {
+    const r = heapscope('list', '--unreferenced', core);
+    const want = ref('list_unreferenced')
+      .split('\n')
+      .filter((l) => !l.startsWith('... with signature'))
+      .join('\n');
+    expect(r.stdout).toBe(want);
+  });
+  it('list --leaked --json lists every leaked allocation', () => {
+    const j = JSON.parse(heapscope('list', '--leaked', core, '--json').stdout) as { count: number; allocations: { address: string; size: number }[] };
+    expect(j.count).toBe(967);
+    expect(j.allocations[0]).toEqual({ address: '0x55a86fc02eb0', size: 0x48 });
+  });
+  it('an unknown set is refused with the usage', () => {
+    const r = heapscope('count', 'lost', core);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/SET: used, free, leaked/);
+  });
+});
