@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   stats: () => import('./commands/stats.ts'),
   diff: () => import('./commands/diff.ts'),
   list: () => import('./commands/list.ts'),
+  count: () => import('./commands/count.ts'),
   compare: () => import('./commands/compare.ts'),
   meliae: () => import('./commands/meliae.ts'),
 };
