@@ -2,6 +2,7 @@
  * Sequential reading of a source in slices, with transparent gzip decoding,
  * progress reports and cancellation. Used by the text and pickle readers.
  */
+import { decodedLimit, mib, TEXT_DECODE_BUDGET, type DecodeBudget } from './budget.ts';
 import { CancelledError, InputError } from './errors.ts';
 import type { ByteSource } from './source.ts';
 
@@ -18,6 +19,23 @@ export interface ReadControl {
   onProgress?(p: Progress): void;
   /** Slice size; 4 MiB by default. */
   chunkSize?: number;
+}
+
+/** Cancel check for loops that run over counts taken from a file: every `every` steps it reads the shared flag. */
+export class CancelCheck {
+  private n = 0;
+  constructor(
+    private readonly src: { name: string },
+    private readonly ctl?: ReadControl,
+    private readonly every = 4096,
+  ) {}
+  /** Throws `CancelledError` once the flag is set (looked at once per `every` calls). */
+  tick(): void {
+    if (++this.n >= this.every) {
+      this.n = 0;
+      if (isCancelled(this.ctl)) throw new CancelledError(this.src.name);
+    }
+  }
 }
 
 export const DEFAULT_CHUNK = 4 << 20;
@@ -58,18 +76,32 @@ export function compressionOf(head: Uint8Array): Compression {
   return 'none';
 }
 
-/** Pipes an async iterable of bytes through a `DecompressionStream`. */
+/**
+ * Pipes an async iterable of bytes through a `DecompressionStream`. With a
+ * `budget`, decoding stops with an `InputError` naming the file and the limit
+ * as soon as the output passes `decodedLimit(src.size, budget)`.
+ */
 async function* inflate(
   src: ByteSource,
   chunks: AsyncIterable<Uint8Array>,
   format: 'gzip' | 'deflate',
+  budget?: DecodeBudget,
 ): AsyncGenerator<Uint8Array> {
+  const limit = budget ? decodedLimit(src.size, budget) : Infinity;
+  let decoded = 0;
+  let finished = false;
   const it = chunks[Symbol.asyncIterator]();
   const input = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const r = await it.next();
       if (r.done) controller.close();
       else controller.enqueue(r.value);
+    },
+    cancel() {
+      return it.return?.(undefined).then(
+        () => undefined,
+        () => undefined,
+      );
     },
   });
   const reader = input
@@ -78,13 +110,26 @@ async function* inflate(
   try {
     for (;;) {
       const r = await reader.read();
-      if (r.done) return;
+      if (r.done) {
+        finished = true;
+        return;
+      }
+      decoded += r.value.length;
+      if (decoded > limit) {
+        throw new InputError(
+          src.name,
+          `the ${format} data decodes to more than ${mib(limit)}, the limit for a ${mib(src.size)} file ` +
+            `(${budget!.ratio}× its size, at least ${mib(budget!.floor)}, at most ${mib(budget!.cap)}): refused as a decompression bomb`,
+        );
+      }
       yield r.value;
     }
   } catch (e) {
     if (e instanceof CancelledError || e instanceof InputError) throw e;
     throw new InputError(src.name, `the gzip data is damaged or truncated (${(e as Error).message})`);
   } finally {
+    // When the consumer stops early (a budget, a cancel, the STOP of a pickle), stop reading the input too.
+    if (!finished) await reader.cancel().catch(() => undefined);
     reader.releaseLock();
   }
 }
@@ -92,17 +137,32 @@ async function* inflate(
 /**
  * Yields the decoded bytes of `src`: gzip is inflated on the fly; uncompressed
  * input passes through. bzip2 is refused here (cores handle it in workers/elf).
+ * `budget` bounds what gzip may decode to (see `budget.ts`).
  */
-export async function* decodedChunks(src: ByteSource, ctl?: ReadControl): AsyncGenerator<Uint8Array> {
+export async function* decodedChunks(src: ByteSource, ctl?: ReadControl, budget?: DecodeBudget): AsyncGenerator<Uint8Array> {
   const head = await src.read(0, 4);
   const kind = compressionOf(head);
   if (kind === 'gzip') {
-    yield* inflate(src, rawChunks(src, ctl), 'gzip');
+    yield* inflate(src, rawChunks(src, ctl), 'gzip', budget);
   } else if (kind === 'bzip2') {
     throw new InputError(src.name, 'bzip2-compressed text is not supported; decompress it first (bunzip2)');
   } else {
     yield* rawChunks(src, ctl);
   }
+}
+
+/**
+ * About how many bytes `src` decodes to, for sizing tables up front (never
+ * trusted for anything else): the stored size, or for a one-member gzip the
+ * ISIZE trailer (the decoded size modulo 2^32), kept within the decode budget.
+ */
+export async function decodedSizeHint(src: ByteSource, budget: DecodeBudget = TEXT_DECODE_BUDGET): Promise<number> {
+  const head = await src.read(0, 4);
+  if (compressionOf(head) !== 'gzip' || src.size < 18) return src.size;
+  const t = await src.read(src.size - 4, 4);
+  if (t.length < 4) return src.size;
+  const isize = (t[0] | (t[1] << 8) | (t[2] << 16) | (t[3] << 24)) >>> 0;
+  return Math.min(Math.max(isize, src.size), decodedLimit(src.size, budget));
 }
 
 /** Reads the first `n` decoded bytes (for format sniffing). */

@@ -13,11 +13,19 @@
  *   <blank>
  * Anything else (anchor-chain explanations and the like) is counted and reported
  * once as a warning. The parser works on bytes: no string is made per line.
+ *
+ * Budgets (issue 13): a line is at most `MAX_LINE_BYTES` (pieces of a long
+ * line are kept in a list and joined once, so time stays linear), a table at
+ * most `MAX_ROWS` rows, gzip at most `TEXT_DECODE_BUDGET` decoded; past any of
+ * them reading stops with an `InputError` naming the file and the limit.
+ * Numbers are exact or refused: addresses of at most 64 bits, sizes and tally
+ * figures at most 2^53 − 1, and the sizes of a list may not add up past it.
  */
 import { AllocationTableBuilder, AllocState, type AllocationTable } from '../../../../src/model/allocations.ts';
 import { hexOf } from '../../../../src/model/address.ts';
+import { MAX_ROWS, TEXT_DECODE_BUDGET } from '../../io/budget.ts';
 import { InputError, type InputWarning } from '../../io/errors.ts';
-import { decodedChunks, type ReadControl } from '../../io/stream.ts';
+import { decodedChunks, decodedSizeHint, type ReadControl } from '../../io/stream.ts';
 import type { ByteSource } from '../../io/source.ts';
 
 export interface Tally {
@@ -37,6 +45,9 @@ export interface ChapListResult {
   /** Decoded bytes parsed. */
   bytes: number;
 }
+
+/** Longest line accepted: chap's lines are short; a signature's C++ name may run to a few KiB. */
+export const MAX_LINE_BYTES = 1 << 20;
 
 const NL = 10;
 const CR = 13;
@@ -91,7 +102,11 @@ export class ChapListParser {
   readonly tallies: Tally[] = [];
   readonly warnings: InputWarning[] = [];
 
-  private carry: Uint8Array | null = null;
+  /** Pieces of a line that has not ended yet (copied), and their total length. */
+  private carry: Uint8Array[] = [];
+  private carryBytes = 0;
+  /** Bytes of every allocation listed (exact: kept at most 2^53 − 1). */
+  private totalBytes = 0;
   private lineNo = 0;
   private bytes = 0;
   /** Row the next `...` annotation applies to, or -1. */
@@ -119,19 +134,14 @@ export class ChapListParser {
   push(chunk: Uint8Array): void {
     this.bytes += chunk.length;
     let start = 0;
-    if (this.carry) {
+    if (this.carryBytes > 0) {
       const nl = chunk.indexOf(NL);
       if (nl < 0) {
-        const merged = new Uint8Array(this.carry.length + chunk.length);
-        merged.set(this.carry);
-        merged.set(chunk, this.carry.length);
-        this.carry = merged;
+        this.keep(chunk);
         return;
       }
-      const line = new Uint8Array(this.carry.length + nl);
-      line.set(this.carry);
-      line.set(chunk.subarray(0, nl), this.carry.length);
-      this.carry = null;
+      this.keep(chunk.subarray(0, nl));
+      const line = this.takeCarry();
       this.line(line, 0, line.length);
       start = nl + 1;
     }
@@ -139,18 +149,47 @@ export class ChapListParser {
     while (start < n) {
       const nl = chunk.indexOf(NL, start);
       if (nl < 0) {
-        this.carry = chunk.slice(start);
+        this.keep(chunk.subarray(start));
         return;
       }
+      if (nl - start > MAX_LINE_BYTES) this.tooLong();
       this.line(chunk, start, nl);
       start = nl + 1;
     }
   }
 
+  private tooLong(): never {
+    throw new InputError(
+      this.file,
+      `line ${(this.lineNo + 1).toLocaleString('en-US')} is longer than ${(MAX_LINE_BYTES >> 20).toLocaleString('en-US')} MiB, the limit for a chap list line; this is not a chap list`,
+    );
+  }
+
+  /** Keeps a piece of an unfinished line (a copy: the caller may reuse its buffer). */
+  private keep(part: Uint8Array): void {
+    if (part.length === 0) return;
+    this.carryBytes += part.length;
+    if (this.carryBytes > MAX_LINE_BYTES) this.tooLong();
+    this.carry.push(part.slice());
+  }
+
+  private takeCarry(): Uint8Array {
+    const out = this.carry.length === 1 ? this.carry[0] : new Uint8Array(this.carryBytes);
+    if (this.carry.length > 1) {
+      let at = 0;
+      for (const p of this.carry) {
+        out.set(p, at);
+        at += p.length;
+      }
+    }
+    this.carry = [];
+    this.carryBytes = 0;
+    return out;
+  }
+
   end(): ChapListResult {
-    if (this.carry && this.carry.length > 0) {
-      const partial = this.carry;
-      this.carry = null;
+    if (this.carryBytes > 0) {
+      const partial = this.takeCarry();
       const text = utf8.decode(partial.subarray(0, 80));
       this.warnings.push({
         file: this.file,
@@ -248,6 +287,11 @@ export class ChapListParser {
       i++;
     }
     if (i === s0 || i !== end || size > Number.MAX_SAFE_INTEGER) return this.bad();
+    if (this.totalBytes + size > Number.MAX_SAFE_INTEGER) return this.bad();
+    if (this.builder.rows >= MAX_ROWS) {
+      throw new InputError(this.file, `more than ${MAX_ROWS.toLocaleString('en-US')} allocations, the limit of one table; split the list`);
+    }
+    this.totalBytes += size;
     this.lastRow = this.builder.add(hi, lo, size, state);
     this.sectionCount++;
     this.sectionBytes += size;
@@ -310,6 +354,11 @@ export class ChapListParser {
     const h0 = i;
     while (i < end && HEXVAL[buf[i]] >= 0) bytes = bytes * 16 + HEXVAL[buf[i++]];
     if (i === h0) return false;
+    if (count > Number.MAX_SAFE_INTEGER || bytes > Number.MAX_SAFE_INTEGER) {
+      // Figures past 2^53 cannot be compared exactly (and no process has them): a malformed line.
+      this.bad();
+      return true;
+    }
     this.lastRow = -1;
     this.tallies.push({
       line: this.lineNo,
@@ -335,7 +384,7 @@ export class ChapListParser {
 /** Reads a chap list file (plain or gzip) into an allocation table. */
 export async function readChapList(src: ByteSource, ctl?: ReadControl): Promise<ChapListResult> {
   // chap writes about 40 bytes per allocation in `list used` (line + blank line).
-  const parser = new ChapListParser(src.name, Math.ceil(src.size / 40));
-  for await (const chunk of decodedChunks(src, ctl)) parser.push(chunk);
+  const parser = new ChapListParser(src.name, Math.min(MAX_ROWS, Math.ceil((await decodedSizeHint(src)) / 40)));
+  for await (const chunk of decodedChunks(src, ctl, TEXT_DECODE_BUDGET)) parser.push(chunk);
   return parser.end();
 }
