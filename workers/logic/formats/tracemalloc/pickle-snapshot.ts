@@ -22,10 +22,18 @@
  * one entry at a time, strings are capped, containers are few.
  *
  * Feed it decoded bytes in any slicing with `push`, then call `finish`.
+ *
+ * Budgets (issue 13), each an `InputError` naming the file and the limit when
+ * passed: at most `MAX_STACK` values on the stack and `MAX_MARKS` open marks (a
+ * snapshot needs a traceback's frames, ≤ 65,535, and a few marks), at most
+ * `MAX_MEMO` memo entries, `MAX_ROWS` traces, `MAX_PICKLE_STRING` bytes per
+ * string. Strings must be UTF-8 (with encoded surrogates, as CPython's
+ * "surrogatepass" writes them); any other byte sequence is refused.
  */
 import { ColumnBuilder } from '../../../../src/model/columns.ts';
 import { FrameTableBuilder, StackTableBuilder } from '../../../../src/model/stacks.ts';
 import { StringTableBuilder } from '../../../../src/model/strings.ts';
+import { MAX_ROWS } from '../../io/budget.ts';
 import { InputError, type InputWarning } from '../../io/errors.ts';
 import { describeOpcode } from './pickle-opcodes.ts';
 
@@ -54,34 +62,56 @@ export const MAX_PICKLE_STRING = 1 << 20;
 const MAX_CONTAINERS = 64;
 /** Most keys one state dict may hold. */
 const MAX_DICT_KEYS = 64;
+/** Most values on the pickle stack (a traceback tuple holds at most 65,535 frames). */
+export const MAX_STACK = 1 << 20;
+/** Most MARKs open at once (a snapshot nests three or four). */
+export const MAX_MARKS = 1 << 16;
+/** Most memo entries (a snapshot memoizes each string, frame, traceback and trace once). */
+export const MAX_MEMO = 1 << 26;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * UTF-8 that may hold encoded surrogates: CPython pickles str with
- * "surrogatepass", so file names decoded with surrogateescape survive.
+ * UTF-8 that may hold encoded surrogates (WTF-8): CPython pickles str with
+ * "surrogatepass", so file names decoded with surrogateescape survive. Returns
+ * null when the bytes are not that (a bad lead or continuation byte, an
+ * overlong form, a code point above U+10FFFF, a sequence cut short).
  */
-function decodeWtf8(b: Uint8Array): string {
+export function decodeWtf8(b: Uint8Array): string | null {
   try {
     return utf8.decode(b);
   } catch {
     let s = '';
     for (let i = 0; i < b.length; ) {
       const c = b[i];
-      let cp = 0xfffd;
-      let n = 1;
-      if (c < 0x80) cp = c;
-      else if (c >= 0xc2 && c < 0xe0 && i + 1 < b.length) {
-        cp = ((c & 0x1f) << 6) | (b[i + 1] & 0x3f);
+      let n: number;
+      let cp: number;
+      let min: number;
+      if (c < 0x80) {
+        s += String.fromCharCode(c);
+        i++;
+        continue;
+      } else if (c >= 0xc2 && c < 0xe0) {
         n = 2;
-      } else if (c >= 0xe0 && c < 0xf0 && i + 2 < b.length) {
-        cp = ((c & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f);
+        cp = c & 0x1f;
+        min = 0x80;
+      } else if (c >= 0xe0 && c < 0xf0) {
         n = 3;
-      } else if (c >= 0xf0 && c < 0xf5 && i + 3 < b.length) {
-        cp = ((c & 0x07) << 18) | ((b[i + 1] & 0x3f) << 12) | ((b[i + 2] & 0x3f) << 6) | (b[i + 3] & 0x3f);
+        cp = c & 0x0f;
+        min = 0x800;
+      } else if (c >= 0xf0 && c < 0xf5) {
         n = 4;
+        cp = c & 0x07;
+        min = 0x10000;
+      } else return null;
+      if (i + n > b.length) return null;
+      for (let k = 1; k < n; k++) {
+        const d = b[i + k];
+        if ((d & 0xc0) !== 0x80) return null;
+        cp = (cp << 6) | (d & 0x3f);
       }
-      s += String.fromCodePoint(cp);
+      if (cp < min || cp > 0x10ffff) return null;
+      s += cp > 0xffff ? String.fromCodePoint(cp) : String.fromCharCode(cp);
       i += n;
     }
     return s;
@@ -259,6 +289,12 @@ export class SnapshotPickleDecoder {
 
     const identity = seq.isCounter && seq.length === this.pool.size.length;
     const order = identity ? null : seq.rows();
+    // The snapshot's total must stay exact (views add the sizes up).
+    let total = 0;
+    const sizes = this.pool.size.array;
+    if (order) for (let i = 0; i < order.length; i++) total += sizes[order[i]];
+    else for (let i = 0; i < seq.length; i++) total += sizes[i];
+    if (total > Number.MAX_SAFE_INTEGER) throw this.error('the trace sizes add up to more than 2^53 bytes; no process has that much');
     if (order && this.emptyTracebacks > 0) {
       // Count only the traces that are really in the list.
       let n = 0;
@@ -310,6 +346,9 @@ export class SnapshotPickleDecoder {
 
   private push1(tag: number, val: number): void {
     if (this.sp === this.sTag.length) {
+      if (this.sp >= MAX_STACK) {
+        throw this.error(`more than ${MAX_STACK.toLocaleString('en-US')} values on the pickle stack, the limit; a snapshot needs at most a traceback's frames`);
+      }
       const t = new Uint8Array(this.sp * 2);
       t.set(this.sTag);
       this.sTag = t;
@@ -342,6 +381,7 @@ export class SnapshotPickleDecoder {
       throw this.errorAt(at, `memo index ${idx} is out of range (the memo holds ${this.memoLen} entries; picklers number them in order)`);
     }
     if (idx === this.memoLen) {
+      if (idx >= MAX_MEMO) throw this.errorAt(at, `more than ${MAX_MEMO.toLocaleString('en-US')} memo entries, the limit`);
       if (idx === this.mTag.length) {
         const t = new Uint8Array(idx * 2);
         t.set(this.mTag);
@@ -363,7 +403,7 @@ export class SnapshotPickleDecoder {
 
   // ---- strings, ints, globals ----
 
-  private string(buf: Uint8Array, from: number, to: number): void {
+  private string(buf: Uint8Array, from: number, to: number, at: number): void {
     // File names are ASCII nearly always: avoid TextDecoder for short ones.
     let ascii = to - from <= 64;
     for (let i = from; ascii && i < to; i++) if (buf[i] >= 0x80) ascii = false;
@@ -371,7 +411,11 @@ export class SnapshotPickleDecoder {
     if (ascii) {
       s = '';
       for (let i = from; i < to; i++) s += String.fromCharCode(buf[i]);
-    } else s = decodeWtf8(buf.subarray(from, to));
+    } else {
+      const d = decodeWtf8(buf.subarray(from, to));
+      if (d === null) throw this.errorAt(at, 'a string holds bytes that are not UTF-8');
+      s = d;
+    }
     this.push1(T_STR, this.strings.intern(s));
   }
 
@@ -474,6 +518,7 @@ export class SnapshotPickleDecoder {
     if (total > 0xffffffff) throw this.error(`total_nframe ${total} is out of range`);
     if (tb === 0) this.emptyTracebacks++;
     const row = this.pool.size.length;
+    if (row >= MAX_ROWS) throw this.error(`more than ${MAX_ROWS.toLocaleString('en-US')} traces, the limit of one table`);
     this.pool.size.push(size);
     this.pool.domain.push(domain);
     this.pool.stack.push(tb);
@@ -589,6 +634,7 @@ export class SnapshotPickleDecoder {
           continue;
         case 0x28: // MARK
           if (this.mp === this.marks.length) {
+            if (this.mp >= MAX_MARKS) throw this.errorAt(p, `more than ${MAX_MARKS.toLocaleString('en-US')} open MARKs, the limit`);
             const m = new Int32Array(this.mp * 2);
             m.set(this.marks);
             this.marks = m;
@@ -663,7 +709,7 @@ export class SnapshotPickleDecoder {
           if (p + 2 > end) break outer;
           const n = buf[p + 1];
           if (p + 2 + n > end) break outer;
-          this.string(buf, p + 2, p + 2 + n);
+          this.string(buf, p + 2, p + 2 + n, p);
           p += 2 + n;
           continue;
         }
@@ -678,7 +724,7 @@ export class SnapshotPickleDecoder {
             throw this.errorAt(p, `a string of ${n.toLocaleString('en-US')} bytes is far longer than any file name`);
           }
           if (p + 1 + w + n > end) break outer;
-          this.string(buf, p + 1 + w, p + 1 + w + n);
+          this.string(buf, p + 1 + w, p + 1 + w + n, p);
           p += 1 + w + n;
           continue;
         }

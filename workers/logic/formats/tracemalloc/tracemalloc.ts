@@ -13,7 +13,8 @@ import { AllocState, type AllocationTable } from '../../../../src/model/allocati
 import { allocShared, type ColumnBuilder, type TypedArray } from '../../../../src/model/columns.ts';
 import type { TraceTable, TracemallocSnapshot } from '../../../../src/model/traces.ts';
 import { type InputWarning } from '../../io/errors.ts';
-import { decodedChunks, type ReadControl } from '../../io/stream.ts';
+import { TEXT_DECODE_BUDGET } from '../../io/budget.ts';
+import { decodedChunks, decodedSizeHint, type ReadControl } from '../../io/stream.ts';
 import type { ByteSource } from '../../io/source.ts';
 import { SnapshotPickleDecoder, type DecodedSnapshot } from './pickle-snapshot.ts';
 
@@ -28,8 +29,8 @@ export interface TracemallocResult {
 
 /** Reads a tracemalloc snapshot; throws `InputError` naming the file when it is anything else. */
 export async function readTracemalloc(src: ByteSource, ctl?: ReadControl): Promise<TracemallocResult> {
-  const dec = new SnapshotPickleDecoder(src.name, src.size);
-  for await (const chunk of decodedChunks(src, ctl)) {
+  const dec = new SnapshotPickleDecoder(src.name, await decodedSizeHint(src));
+  for await (const chunk of decodedChunks(src, ctl, TEXT_DECODE_BUDGET)) {
     dec.push(chunk);
     if (dec.done) {
       // Count what follows STOP in this slice only; do not read the rest.
