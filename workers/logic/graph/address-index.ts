@@ -3,12 +3,17 @@
  * numbers. Open addressing with linear probing over one typed array: 16
  * bytes per slot and no JS object per entry, so a million objects index in
  * tens of milliseconds.
+ *
+ * Each index salts its hash with a random word: the finalizer below is an
+ * invertible public function, so a dump could otherwise list addresses that
+ * all land in one slot and make every insert walk them (40,000 crafted
+ * addresses took 5.5 s, a million would take hours; issue 13).
  */
 
-function mix(hi: number, lo: number): number {
-  // murmur3's 32-bit finalizer over lo ^ hi*golden: a bijection on lo for a given hi,
+function mix(hi: number, lo: number, salt: number): number {
+  // murmur3's 32-bit finalizer over (lo ^ salt) ^ hi*golden: a bijection on lo for a given hi,
   // so aligned addresses (low bits always zero) still spread over every slot.
-  let h = (lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0;
+  let h = (lo ^ salt ^ Math.imul(hi ^ salt, 0x9e3779b1)) >>> 0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -22,6 +27,7 @@ export class AddressIndex {
   private slots: Uint32Array;
   private mask: number;
   private count = 0;
+  private readonly salt = (Math.random() * 4294967296) >>> 0;
 
   constructor(expected = 1024) {
     let cap = 16;
@@ -38,7 +44,7 @@ export class AddressIndex {
   /** Row of the address, or -1 when absent. */
   get(hi: number, lo: number): number {
     const { slots, mask } = this;
-    let i = mix(hi, lo) & mask;
+    let i = mix(hi, lo, this.salt) & mask;
     for (;;) {
       const at = i << 2;
       const v = slots[at + 2];
@@ -52,7 +58,7 @@ export class AddressIndex {
   add(hi: number, lo: number, row: number): number {
     if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow(); // load factor <= 3/4
     const { slots, mask } = this;
-    let i = mix(hi, lo) & mask;
+    let i = mix(hi, lo, this.salt) & mask;
     for (;;) {
       const at = i << 2;
       const v = slots[at + 2];

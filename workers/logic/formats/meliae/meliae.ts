@@ -25,6 +25,13 @@
  * objects are counted and reported in one warning; references to addresses that
  * are not in the dump are dropped and reported in one warning. The parser works
  * on bytes and builds no JS object per line.
+ *
+ * Budgets (issue 13), each an `InputError` naming the file and the limit:
+ * `MAX_LINE_BYTES` per line (a long line's pieces are joined once: linear),
+ * `MAX_ROWS` objects, `MAX_REFS` references, `MAX_VALUE_BYTES` of values, gzip
+ * within `TEXT_DECODE_BUDGET`. Numbers are exact: addresses up to 64 bits,
+ * sizes and lengths below 2^53, and sizes may not add up past 2^53 (such a
+ * line is skipped as malformed).
  */
 import { AllocationTableBuilder, AllocState, type AllocationTable } from '../../../../src/model/allocations.ts';
 import { hexOf } from '../../../../src/model/address.ts';
@@ -32,7 +39,8 @@ import { allocShared, ColumnBuilder } from '../../../../src/model/columns.ts';
 import { decodeJsonString, type ObjectTable } from '../../../../src/model/objects.ts';
 import { AddressIndex } from '../../graph/address-index.ts';
 import { InputError, type InputWarning } from '../../io/errors.ts';
-import { decodedChunks, type ReadControl } from '../../io/stream.ts';
+import { MAX_ROWS, TEXT_DECODE_BUDGET } from '../../io/budget.ts';
+import { decodedChunks, decodedSizeHint, type ReadControl } from '../../io/stream.ts';
 import type { ByteSource } from '../../io/source.ts';
 
 export interface MeliaeResult {
@@ -49,6 +57,10 @@ export interface MeliaeResult {
 
 /** A single line longer than this is refused (a dump line holds at most ~100 characters of value plus refs). */
 export const MAX_LINE_BYTES = 256 << 20;
+/** Most references over the whole dump (8 bytes each while reading, 4 once resolved). */
+export const MAX_REFS = 1 << 27;
+/** Most bytes of value snippets kept over the whole dump (meliae writes at most ~100 characters per object). */
+export const MAX_VALUE_BYTES = 1 << 30;
 
 const NL = 10;
 const CR = 13;
@@ -129,6 +141,8 @@ export class MeliaeParser {
 
   private carry: Uint8Array[] = [];
   private carryBytes = 0;
+  /** Sizes of the objects kept, added up (kept exact: at most 2^53 − 1). */
+  private totalSize = 0;
   private lineNo = 0;
   private bytes = 0;
   private duplicates = 0;
@@ -183,6 +197,10 @@ export class MeliaeParser {
       this.line(chunk, start, nl);
       start = nl + 1;
     }
+  }
+
+  private limit(problem: string): never {
+    throw new InputError(this.file, `${problem} (at line ${this.lineNo.toLocaleString('en-US')})`);
   }
 
   private keep(part: Uint8Array): void {
@@ -439,12 +457,21 @@ export class MeliaeParser {
       return false;
     }
     const row = this.builder.rows;
+    if (this.totalSize + size > Number.MAX_SAFE_INTEGER) {
+      this.rawHi.length = refMark;
+      this.rawLo.length = refMark;
+      return false;
+    }
+    if (row >= MAX_ROWS) this.limit(`more than ${MAX_ROWS.toLocaleString('en-US')} objects, the limit of one table`);
+    if (this.rawHi.length > MAX_REFS) this.limit(`more than ${MAX_REFS.toLocaleString('en-US')} references, the limit of one dump`);
+    if (this.valueBytes.length + (valueE - valueS) > MAX_VALUE_BYTES) this.limit(`more than ${MAX_VALUE_BYTES >> 20} MiB of values, the limit of one dump`);
     if (this.index.add(aHi, aLo, row) !== row) {
       this.duplicates++;
       this.rawHi.length = refMark;
       this.rawLo.length = refMark;
       return true;
     }
+    this.totalSize += size;
     this.builder.add(aHi, aLo, size, AllocState.Used, typeId);
     this.name.push(nameId);
     this.valueStart.push(this.valueBytes.length);
@@ -652,7 +679,7 @@ function latin1(buf: Uint8Array, s: number, e: number): string {
 /** Reads a meliae dump (plain or gzip) into the allocation table, object columns and reference graph. */
 export async function readMeliae(src: ByteSource, ctl?: ReadControl): Promise<MeliaeResult> {
   // meliae writes about 80-120 bytes per object.
-  const parser = new MeliaeParser(src.name, Math.min(1 << 22, Math.ceil(src.size / 100)));
-  for await (const chunk of decodedChunks(src, ctl)) parser.push(chunk);
+  const parser = new MeliaeParser(src.name, Math.min(1 << 22, Math.ceil((await decodedSizeHint(src)) / 100)));
+  for await (const chunk of decodedChunks(src, ctl, TEXT_DECODE_BUDGET)) parser.push(chunk);
   return parser.end();
 }
