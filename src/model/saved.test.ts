@@ -35,8 +35,9 @@ function smallTable(): AllocationTable {
   b.add(0xffffffff, 0xfffffff0, 24, AllocState.Used, foo);
   b.add(0x5574, 0x10, 1 << 40, AllocState.Free, bar);
   b.add(0, 0, 0, AllocState.ThreadCachedFree, 0);
-  b.add(0x5574, 0xffffffff, 2 ** 53 - 1, AllocState.Leaked, foo);
-  b.requested!.array[1] = 7.5;
+  // The sizes add up to exactly 2^53 - 1, the most a table may hold.
+  b.add(0x5574, 0xffffffff, 2 ** 53 - 1 - 2 ** 40 - 24, AllocState.Leaked, foo);
+  b.requested!.array[1] = 7;
   b.site!.array[2] = 0xffffffff;
   b.region!.array[3] = 3;
   return b.freeze();

@@ -1,8 +1,13 @@
 /**
  * Consistency checks of loaded tables (saved-analysis format, `src/model/saved.ts`):
  * offsets monotonic and ending at their data, ids inside the tables they point
- * into, stack tables well formed. Each check is one pass over a column; a
- * problem is raised through `fail` naming the table and row.
+ * into, stack tables well formed, and every number a viewer computes with
+ * sane: sizes, lengths, addresses and offsets are whole numbers in [0, 2^53)
+ * and a table's sizes add up to at most 2^53 − 1, so its totals stay exact
+ * (an Infinity or NaN size once sent a histogram loop on until V8 aborted the
+ * worker: one stored analysis crashed every viewer; issue 13). Each check is
+ * one pass over a column; a problem is raised through `fail` naming the table
+ * and row.
  */
 import { STATE_KEYS, type AllocationTable } from '../../../src/model/allocations.ts';
 import type { ObjectTable } from '../../../src/model/objects.ts';
@@ -17,6 +22,33 @@ export function checkOffsets(offsets: Uint32Array, end: number, what: string, fa
   if (offsets[0] !== 0) fail(`${what}: offsets start at ${offsets[0]}, not 0`);
   for (let i = 1; i < offsets.length; i++) if (offsets[i] < offsets[i - 1]) fail(`${what}: offsets decrease at row ${i - 1}`);
   if (offsets[offsets.length - 1] !== end) fail(`${what}: offsets end at ${offsets[offsets.length - 1]}, data has ${end}`);
+}
+
+/**
+ * A column of byte counts (or addresses, lengths): every value a whole number in
+ * [0, 2^53), except the column's "none" marker (`NaN` or `-1`) when it has one;
+ * with `total`, the values also add up to at most 2^53 − 1.
+ */
+export function checkWholeNumbers(
+  v: Float64Array,
+  what: string,
+  fail: Fail,
+  opts: { total?: boolean; none?: 'nan' | 'minus-one'; below2pow64?: boolean } = {},
+): void {
+  let sum = 0;
+  const max = opts.below2pow64 ? 2 ** 64 - 2048 : Number.MAX_SAFE_INTEGER;
+  const nan = opts.none === 'nan';
+  const minusOne = opts.none === 'minus-one';
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x >= 0 && x <= max && Math.floor(x) === x) {
+      sum += x;
+      continue;
+    }
+    if ((nan && x !== x) || (minusOne && x === -1)) continue;
+    fail(`${what}: row ${i} holds ${x}, not a whole number in [0, 2^${opts.below2pow64 ? 64 : 53})`);
+  }
+  if (opts.total && sum > Number.MAX_SAFE_INTEGER) fail(`${what}: the values add up to more than 2^53 − 1, beyond exact totals`);
 }
 
 /** Every value of `ids` below `limit`. */
@@ -35,6 +67,8 @@ export function checkAllocations(t: AllocationTable, what: string, fail: Fail): 
   const n = checkStrings(t.strings, `${what} strings`, fail);
   for (let i = 0; i < t.rows; i++) if (t.state[i] >= STATE_KEYS.length) fail(`${what}: row ${i} has unknown state ${t.state[i]}`);
   checkIds(t.type, Math.max(1, n), `${what} type`, fail);
+  checkWholeNumbers(t.size, `${what} size`, fail, { total: true });
+  if (t.requested && t.requested !== t.size) checkWholeNumbers(t.requested, `${what} requested`, fail, { total: true });
 }
 
 /** tracemalloc tables: stack prefix tree well formed, ids in range. */
@@ -50,11 +84,13 @@ export function checkTracemalloc(s: TracemallocSnapshot, what: string, fail: Fai
   checkIds(st.frame, Math.max(1, s.frames.rows), `${what} stack frame`, fail);
   checkIds(s.frames.file, Math.max(1, n), `${what} frame file`, fail);
   checkIds(s.traces.stack, st.rows, `${what} trace stack`, fail);
+  checkWholeNumbers(s.traces.size, `${what} trace size`, fail, { total: true });
 }
 
 /** Object table: CSR offsets and targets in range, dangling rows ascending. */
 export function checkObjects(o: ObjectTable, strings: number, what: string, fail: Fail): void {
   checkIds(o.name, Math.max(1, strings), `${what} name`, fail);
+  checkWholeNumbers(o.len, `${what} len`, fail, { none: 'minus-one' });
   checkOffsets(o.refStart, o.refTarget.length, `${what} references`, fail);
   checkIds(o.refTarget, o.rows, `${what} reference target`, fail);
   for (let i = 0; i < o.dangling.length; i++) {
@@ -68,4 +104,8 @@ export function checkAttribution(a: SavedAttribution, what: string, fail: Fail):
   checkIds(a.sites.lib, Math.max(1, n), `${what} site library`, fail);
   checkIds(a.sites.func, Math.max(1, n), `${what} site function`, fail);
   checkIds(a.rowSite, a.sites.rows + 1, `${what} row site`, fail);
+  // A footer that is not a valid return address still has its 64-bit word as the site's address.
+  checkWholeNumbers(a.sites.addr, `${what} site address`, fail, { below2pow64: true });
+  checkWholeNumbers(a.sites.offset, `${what} site offset`, fail);
+  checkWholeNumbers(a.rowRequested, `${what} row requested`, fail, { none: 'nan', total: true });
 }
