@@ -7,6 +7,7 @@
 import { AllocationTableBuilder, AllocState, isInUse, type AllocationTable } from '../src/model/allocations.ts';
 import { readChapList } from '../workers/logic/formats/chap-list/chap-list.ts';
 import { readCore } from '../workers/logic/formats/core/read-core.ts';
+import { glibcLayoutOf } from '../workers/logic/heaps/glibc/glibc.ts';
 import type { InputWarning } from '../workers/logic/io/errors.ts';
 import { analyzeLeaks, type LeakAnalysis } from '../workers/logic/leaks/compute.ts';
 import { NodeFileSource } from './node-source.ts';
@@ -53,7 +54,7 @@ export async function openLeaks(corePath: string, listPaths: string[] = []): Pro
         }
         table = mergeListTables(tables);
       }
-      const analysis = await analyzeLeaks({ core: r.core, table, glibc: r.heap.arenas.length || r.heap.regions.length ? r.heap : undefined });
+      const analysis = await analyzeLeaks({ core: r.core, table, glibc: glibcLayoutOf(r.heap) });
       warnings.push(...analysis.warnings);
       return { table, analysis, warnings };
     } finally {

@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   diff: () => import('./commands/diff.ts'),
   list: () => import('./commands/list.ts'),
   count: () => import('./commands/count.ts'),
+  heap: () => import('./commands/heap.ts'),
   compare: () => import('./commands/compare.ts'),
   meliae: () => import('./commands/meliae.ts'),
 };
@@ -23,6 +24,7 @@ commands:
   diff OLD NEW --by filename|lineno|traceback [--cumulative] [--json]   tracemalloc compare_to, as CPython's
   list --SET CORE [LIST...] [--json]   chap's list SET (used, free, leaked, unreferenced, anchored, …) of a core
   count SET CORE [LIST...] [--json]    chap's count SET: its tally line (N allocations use 0xHEX (D,DDD) bytes.)
+  heap CORE [--json]         the allocators found in a core, their arenas and heap regions
   compare A B [--list-a LIST --list-b LIST] [--bin FILE...] [--by library|function|site|class|sizeclass] [--json]
                              snapshot A against B (cores, chap lists), sorted by |Δ bytes|; tracemalloc: use diff
   meliae DUMP [--dominators N] [--by size|count] [--no-collapse] [--json]

@@ -164,6 +164,8 @@ test('a bzip2-compressed core from chap\'s suite opens in the browser with chap\
   await page.goto('/');
   await dropFiles(page, [{ path: shared(rel) }]);
   await expect(page.getByTestId('input')).toContainText('core dump');
+  // Allocator detection says what it found, in the input row and the heap view.
+  await expect(page.getByTestId('input-allocator')).toHaveText(' · glibc 2.17 malloc, 5 arenas');
   await expect(page.getByTestId('stat-used-count')).toHaveText(count('used').count);
   await expect(page.getByTestId('stat-used-bytes')).toHaveText(count('used').bytes);
   await expect(page.getByTestId('stat-free-count')).toHaveText(count('free').count);
@@ -173,5 +175,7 @@ test('a bzip2-compressed core from chap\'s suite opens in the browser with chap\
   const arenas = page.getByTestId('arenas').locator('tbody tr');
   await expect(arenas).toHaveCount(5);
   await expect(arenas.filter({ hasText: '(main)' })).toContainText('1,896');
+  await expect(page.getByTestId('allocator')).toContainText('glibc 2.17 malloc, 5 arenas');
+  await expect(page.getByTestId('allocator')).toContainText('malloc_state layout: glibc<2.27');
   await screenshot(page, 'core-bz2-heap');
 });

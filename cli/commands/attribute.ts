@@ -12,7 +12,7 @@ import { attributeWithModules, type Sizes } from '../../workers/logic/aggregate/
 import type { Binary } from '../../workers/logic/formats/elf/binary.ts';
 import { openCore } from '../../workers/logic/formats/elf/core-file.ts';
 import { readChapList } from '../../workers/logic/formats/chap-list/chap-list.ts';
-import { walkGlibcHeap } from '../../workers/logic/heaps/glibc/glibc.ts';
+import { findAllocations } from '../../workers/logic/heaps/find-allocators.ts';
 import { NodeFileSource } from '../node-source.ts';
 import { parseArgs } from '../args.ts';
 import { binaryAt, DEFAULT_DEBUG_DIR, modulesWithDebugFiles, splitBins } from '../core-inputs.ts';
@@ -47,7 +47,7 @@ export async function run(args: string[]): Promise<number> {
       } finally {
         await src.close();
       }
-    } else table = (await walkGlibcHeap(core)).table;
+    } else table = (await findAllocations(core)).table;
 
     const a = await attributeWithModules(core, table, modules);
     const warnings = [...core.warnings, ...a.warnings].map((w) => `${w.file}: ${w.message}`);

@@ -19,7 +19,7 @@ import { COMPARE_BY, compareSides, defaultCompareBy, type CompareBy, type Compar
 import type { Binary } from '../../workers/logic/formats/elf/binary.ts';
 import { openCore, type CoreFile } from '../../workers/logic/formats/elf/core-file.ts';
 import { readChapList } from '../../workers/logic/formats/chap-list/chap-list.ts';
-import { walkGlibcHeap } from '../../workers/logic/heaps/glibc/glibc.ts';
+import { findAllocations } from '../../workers/logic/heaps/find-allocators.ts';
 import { InputError, type InputWarning } from '../../workers/logic/io/errors.ts';
 import { NodeFileSource } from '../node-source.ts';
 import { ROLE_LABELS, sniff } from '../../workers/logic/formats/sniff.ts';
@@ -63,7 +63,7 @@ async function loadSide(path: string, list: string | undefined, binaries: Binary
     let table: AllocationTable;
     if (list) table = await listTable(list, warnings);
     else {
-      const heap = await walkGlibcHeap(core);
+      const heap = await findAllocations(core);
       warnings.push(...heap.warnings);
       table = heap.table;
     }

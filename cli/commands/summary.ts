@@ -14,14 +14,15 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const tables: AllocationTable[] = [];
-  const files: { file: string; format: string; allocations: number }[] = [];
+  const files: { file: string; format: string; allocations: number; allocator?: string }[] = [];
   const warnings: InputWarning[] = [];
   for (const path of positional) {
     const src = await NodeFileSource.open(path);
     try {
       const r = await openInput(src);
       if (r.table) tables.push(r.table);
-      files.push({ file: src.name, format: r.format, allocations: r.table?.rows ?? 0 });
+      const allocator = r.format === 'core' && typeof r.info?.allocator === 'string' ? r.info.allocator : undefined;
+      files.push({ file: src.name, format: r.format, allocations: r.table?.rows ?? 0, ...(allocator ? { allocator } : {}) });
       warnings.push(...r.warnings);
     } finally {
       await src.close();
@@ -38,7 +39,7 @@ export async function run(args: string[]): Promise<number> {
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else {
-    for (const f of files) process.stdout.write(`${f.file}: ${f.format}, ${f.allocations.toLocaleString('en-US')} allocations\n`);
+    for (const f of files) process.stdout.write(`${f.file}: ${f.format}, ${f.allocations.toLocaleString('en-US')} allocations${f.allocator ? ` (${f.allocator})` : ''}\n`);
     totals.byState.forEach((v, s) => {
       if (v.count > 0) {
         process.stdout.write(

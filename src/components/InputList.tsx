@@ -59,7 +59,8 @@ export function InputList() {
               <span className="muted small">
                 {e.format === 'elf'
                   ? `symbols for a core · ${fmtInt(Number(e.info?.symbols ?? 0))} functions · build-id ${e.info?.buildId ?? 'none'}`
-                  : `${fmtInt(e.rows ?? 0)} ${e.format === 'tracemalloc' ? 'traces' : e.format === 'meliae' ? 'objects' : 'allocations'}`}{' '}
+                  : `${fmtInt(e.rows ?? 0)} ${e.format === 'tracemalloc' ? 'traces' : e.format === 'meliae' ? 'objects' : 'allocations'}`}
+                {e.format === 'core' && typeof e.info?.allocator === 'string' && <span data-testid="input-allocator"> · {e.info.allocator}</span>}{' '}
                 · {formatBytes(e.size)} · {fmtDuration((e.finishedAt ?? 0) - e.startedAt)}
               </span>
             )}

@@ -14,7 +14,7 @@ import { useAnalysis } from '../../state/analysis.ts';
 import { useInspector } from '../../state/inspector.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { prepareCanvas } from '../canvas.ts';
-import type { HeapLayoutInfo } from '../../../workers/logic/formats/core/read-core.ts';
+import { heapLayoutOf } from '../../model/heap-layout.ts';
 import type { MapRange, RangeRow } from '../../../workers/logic/aggregate/heap-map.ts';
 
 const BINS = 400;
@@ -76,7 +76,7 @@ export function HeapView() {
   const summary = useAnalysis((s) => s.summary);
   const openInspector = useInspector((s) => s.open);
   const core = inputs.find((e) => e.status === 'done' && e.format === 'core');
-  const layout = core?.info as HeapLayoutInfo | undefined;
+  const layout = useMemo(() => heapLayoutOf(core?.info), [core?.info]);
   const [map, setMap] = useState<MapRange[] | null>(null);
   const [pick, setPick] = useState<{ seq: number; start: number; end: number; rows: RangeRow[]; total: number; inputIds: number[] } | null>(null);
   // Clicks resolve asynchronously: only the latest one's rows are shown.
@@ -110,39 +110,59 @@ export function HeapView() {
   return (
     <div className="heapview">
       {layout && (
-        <section className="panel">
+        <section className="panel" data-testid="allocators">
           <h2>
-            Arenas <span className="muted small">· malloc_state layout {layout.mallocLayout} · main arena {layout.mainArena} · {layout.threads} threads</span>
+            Allocators{' '}
+            <span className="muted small">
+              · {layout.arch} · {fmtInt(layout.threads)} threads{layout.allocators.length ? '' : ` · ${layout.allocator}`}
+            </span>
           </h2>
-          <table className="grid" data-testid="arenas">
-            <thead>
-              <tr>
-                <th>Arena</th>
-                <th className="num">Size</th>
-                <th>Top</th>
-                <th className="num">Used allocations</th>
-                <th className="num">Used bytes</th>
-                <th className="num">Free allocations</th>
-                <th className="num">Free bytes</th>
-              </tr>
-            </thead>
-            <tbody>
-              {layout.arenas.map((a) => (
-                <tr key={a.address}>
-                  <td className="mono">
-                    {a.address}
-                    {a.isMain ? ' (main)' : ''}
-                  </td>
-                  <td className="num">{fmtInt(a.size)}</td>
-                  <td className="mono">{a.top}</td>
-                  <td className="num">{fmtInt(a.usedCount)}</td>
-                  <td className="num">{fmtInt(a.usedBytes)}</td>
-                  <td className="num">{fmtInt(a.freeCount)}</td>
-                  <td className="num">{fmtInt(a.freeBytes)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {layout.allocators.map((al) => (
+            <div key={al.id} className="allocator" data-testid="allocator">
+              <h3 className="small">
+                {al.description}{' '}
+                <span className="muted">
+                  · used {fmtInt(al.usedCount)} / {formatBytes(al.usedBytes)} · free {fmtInt(al.freeCount)} / {formatBytes(al.freeBytes)}
+                </span>
+              </h3>
+              {al.facts.length > 0 && (
+                <div className="muted small" data-testid="allocator-facts">
+                  {al.facts.map((f) => `${f.label}: ${f.value}`).join(' · ')}
+                </div>
+              )}
+              {al.arenas && al.arenas.length > 0 && (
+                <table className="grid" data-testid="arenas">
+                  <thead>
+                    <tr>
+                      <th>Arena</th>
+                      <th className="num">Size</th>
+                      {al.arenas.some((a) => a.top) && <th>Top</th>}
+                      <th className="num">Used allocations</th>
+                      <th className="num">Used bytes</th>
+                      <th className="num">Free allocations</th>
+                      <th className="num">Free bytes</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {al.arenas.map((a) => (
+                      <tr key={a.address}>
+                        <td className="mono">
+                          {a.address}
+                          {a.isMain ? ' (main)' : ''}
+                        </td>
+                        <td className="num">{fmtInt(a.size)}</td>
+                        {al.arenas!.some((x) => x.top) && <td className="mono">{a.top ?? ''}</td>}
+                        <td className="num">{fmtInt(a.usedCount)}</td>
+                        <td className="num">{fmtInt(a.usedBytes)}</td>
+                        <td className="num">{fmtInt(a.freeCount)}</td>
+                        <td className="num">{fmtInt(a.freeBytes)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </div>
+          ))}
         </section>
       )}
       <section className="panel">

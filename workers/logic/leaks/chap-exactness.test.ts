@@ -17,6 +17,7 @@ import { expect, it } from 'vitest';
 import { describeShared, sharedPath } from '../../../test-support/shared.ts';
 import { withSource } from '../../../test-support/node-files.ts';
 import { readCore } from '../formats/core/read-core.ts';
+import { glibcLayoutOf } from '../heaps/glibc/glibc.ts';
 import { formatSetList, isSetName, setTotals, tallyLine } from './chap-sets.ts';
 import { analyzeLeaks } from './compute.ts';
 
@@ -73,7 +74,7 @@ describeShared("leak sets equal chap's on every core with chap's answers", ['pee
       await withSource(c.core, async (src) => {
         const r = await readCore(src);
         try {
-          const a = await analyzeLeaks({ core: r.core, table: r.table, glibc: r.heap });
+          const a = await analyzeLeaks({ core: r.core, table: r.table, glibc: glibcLayoutOf(r.heap) });
           for (const ans of c.answers) {
             const want = read(ans.path);
             if (ans.kind === 'count') expect(tallyLine(setTotals(ans.set as never, r.table, a.flags)), ans.path).toBe(want.trim());

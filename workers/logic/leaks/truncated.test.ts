@@ -9,6 +9,7 @@ import { expect, it } from 'vitest';
 import { describeShared, sharedPath } from '../../../test-support/shared.ts';
 import { withSource } from '../../../test-support/node-files.ts';
 import { readCore } from '../formats/core/read-core.ts';
+import { glibcLayoutOf } from '../heaps/glibc/glibc.ts';
 import { setTotals } from './chap-sets.ts';
 import { analyzeLeaks } from './compute.ts';
 
@@ -16,7 +17,7 @@ async function analyze(path: string) {
   return withSource(path, async (src) => {
     const r = await readCore(src);
     try {
-      const a = await analyzeLeaks({ core: r.core, table: r.table, glibc: r.heap });
+      const a = await analyzeLeaks({ core: r.core, table: r.table, glibc: glibcLayoutOf(r.heap) });
       return { table: r.table, a };
     } finally {
       await r.core.close();

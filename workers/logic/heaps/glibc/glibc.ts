@@ -32,6 +32,11 @@ import { AllocationTableBuilder, AllocState, type AllocationTable } from '../../
 import type { CoreFile } from '../../formats/elf/core-file.ts';
 import { CancelledError, type InputWarning } from '../../io/errors.ts';
 import { isCancelled, type ReadControl } from '../../io/stream.ts';
+import type { Absent, AllocatorFinder, HeapContribution } from '../allocator.ts';
+import { isAbsent } from '../allocator.ts';
+import type { HeapRegionInfo } from '../../../../src/model/heap-layout.ts';
+import { assemble } from '../assemble.ts';
+import { glibcVersion } from './version.ts';
 import { arenaLayouts, heapMaxSize, NBINS, NFASTBINS, tcacheChunkSizes, TCACHE_MAX_BINS, type ArenaLayout } from './layout.ts';
 
 const PAGE = 0x1000;
@@ -621,14 +626,22 @@ function xor(a: number, b: number): number {
   return hi * 4294967296 + lo;
 }
 
+/** What the glibc walk found, beside its rows (tests, benchmarks, the CLI). */
+export interface GlibcDetail {
+  mainArena: number;
+  layout: GlibcHeap['layout'];
+  fastbinFree: number;
+  tcacheFree: number;
+  safeLinking: boolean;
+}
+
 /**
  * Walks the glibc malloc heap of `core`: every arena, heap and mmapped chunk.
- * Returns the allocations in address order (state Used or Free exactly as
- * chap lists them; `region` = id of a `HeapRegion`), plus per-arena and
- * per-region tallies for a heap layout view. Never throws for odd heaps:
- * problems become warnings and the walk keeps what it could read.
+ * Its allocations are in address order (state Used or Free exactly as chap
+ * lists them; `region` = 1-based index of its `regions`). Never throws for odd
+ * heaps: problems become warnings and the walk keeps what it could read.
  */
-export async function walkGlibcHeap(core: CoreFile, ctl?: ReadControl, opts: WalkOptions = {}): Promise<GlibcHeap> {
+export async function findGlibc(core: CoreFile, ctl?: ReadControl, opts: WalkOptions = {}): Promise<HeapContribution<GlibcDetail> | Absent> {
   const wk = new Walker(core, ctl);
   await wk.findHeaps();
   await wk.chooseLayout();
@@ -636,11 +649,12 @@ export async function walkGlibcHeap(core: CoreFile, ctl?: ReadControl, opts: Wal
   if (wk.layout && wk.heaps.size > 0) found = await wk.findMainArenaByRing();
   if (!found) found = await wk.scanForMainArena();
   if (!wk.layout) {
-    wk.warn('no glibc malloc arena was found in this core; it lists no allocations');
-  } else {
-    if (!found) wk.warn('the main arena was not found; only thread arenas and mmapped chunks are listed');
-    await wk.walkArenas();
+    await wk.findMmapped();
+    // mmapped-looking chunks alone do not make a glibc heap (other allocators' pages look alike).
+    return { absent: 'no glibc malloc arena was found (no malloc_state in writable memory)', warnings: wk.warnings };
   }
+  if (!found) wk.warn('the main arena was not found; only thread arenas and mmapped chunks are listed');
+  await wk.walkArenas();
   await wk.findMmapped();
 
   wk.walked.sort((a, b) => a.region.start - b.region.start);
@@ -662,50 +676,103 @@ export async function walkGlibcHeap(core: CoreFile, ctl?: ReadControl, opts: Wal
       fds[i] = r.fd[j];
       region[i] = k + 1;
     }
+    r.release();
   });
-  // Overlapping regions would break address order; drop rows that go backwards.
-  let fast = 0;
-  let tcache = 0;
   const tcached = new Uint8Array(rows);
-  if (wk.layout) ({ fast, tcache } = await wk.freeLists(addrs, sizes, region, used, tcached, fds));
+  const { fast, tcache } = await wk.freeLists(addrs, sizes, region, used, tcached, fds);
   const tcacheState = opts.tcache === 'thread-cached-free' ? AllocState.ThreadCachedFree : AllocState.Used;
 
   const b = new AllocationTableBuilder({ expectedRows: rows, region: true });
-  const arenaOf = new Map<number, ArenaSummary>(wk.arenas);
   let last = -1;
+  let backwards = 0;
   for (let k = 0; k < rows; k++) {
-    if (addrs[k] <= last) continue;
+    // Overlapping regions would break address order: rows that go backwards are not listed (counted below).
+    if (addrs[k] <= last) {
+      backwards++;
+      continue;
+    }
     last = addrs[k];
     const a = addrs[k];
     const row = b.add(Math.floor(a / 4294967296), a >>> 0, sizes[k], !used[k] ? AllocState.Free : tcached[k] ? tcacheState : AllocState.Used);
     b.region!.array[row] = region[k];
-    const reg = wk.regions[region[k] - 1];
-    const ar = arenaOf.get(reg.arena);
-    if (used[k]) {
-      reg.usedCount++;
-      reg.usedBytes += sizes[k];
-      if (ar) {
-        ar.usedCount++;
-        ar.usedBytes += sizes[k];
-      }
-    } else {
-      reg.freeCount++;
-      reg.freeBytes += sizes[k];
-      if (ar) {
-        ar.freeCount++;
-        ar.freeBytes += sizes[k];
-      }
-    }
   }
+  if (backwards) wk.warn(`${backwards.toLocaleString('en-US')} chunk(s) lie at or below an earlier one (overlapping heap regions) and are not listed`);
+  const layout: GlibcHeap['layout'] = wk.layout.haveFastchunks ? 'glibc>=2.27' : 'glibc<2.27';
+  const arenas = [...wk.arenas.values()].sort((x, y) => x.address - y.address);
+  const version = await glibcVersion(core);
+  const facts = [
+    { label: 'malloc_state layout', value: layout },
+    { label: 'main arena', value: `0x${wk.mainArena.toString(16)}` },
+    ...(version ? [{ label: 'version from', value: version.source }] : []),
+    { label: 'safe-linking', value: wk.safeLinking ? 'yes' : 'no' },
+    { label: 'fastbin chunks', value: fast.toLocaleString('en-US') },
+    { label: 'tcache entries', value: tcache.toLocaleString('en-US') },
+  ];
   return {
+    info: {
+      id: 'glibc',
+      description: `glibc${version ? ` ${version.version}` : ''} malloc, ${arenas.length} arena${arenas.length === 1 ? '' : 's'}`,
+      ...(version ? { version: version.version } : {}),
+      facts,
+    },
     table: b.freeze(),
-    arenas: [...wk.arenas.values()].sort((x, y) => x.address - y.address),
-    regions: wk.regions,
-    mainArena: wk.mainArena,
-    layout: wk.layout ? (wk.layout.haveFastchunks ? 'glibc>=2.27' : 'glibc<2.27') : 'unknown',
-    fastbinFree: fast,
-    tcacheFree: tcache,
-    safeLinking: wk.safeLinking,
+    regions: wk.regions.map((r) => ({ kind: r.kind, start: r.start, end: r.end, arena: r.arena })),
+    arenas: arenas.map((a) => ({ address: a.address, isMain: a.isMain, top: a.top, size: a.size, maxSize: a.maxSize })),
     warnings: wk.warnings,
+    detail: { mainArena: wk.mainArena, layout, fastbinFree: fast, tcacheFree: tcache, safeLinking: wk.safeLinking },
   };
+}
+
+/** The glibc finder for the allocator registry. */
+export const glibcFinder: AllocatorFinder = {
+  id: 'glibc',
+  layer: 'base',
+  find: (core, ctx) => findGlibc(core, ctx.ctl, ctx.opts),
+};
+
+/**
+ * The glibc walk alone, assembled into a table with per-arena and per-region
+ * tallies (tests, benchmarks). Callers that want every allocator use
+ * `findAllocations` (../find-allocators.ts).
+ */
+export async function walkGlibcHeap(core: CoreFile, ctl?: ReadControl, opts: WalkOptions = {}): Promise<GlibcHeap> {
+  const r = await findGlibc(core, ctl, opts);
+  if (isAbsent(r)) {
+    const b = new AllocationTableBuilder({ region: true });
+    return {
+      table: b.freeze(),
+      arenas: [],
+      regions: [],
+      mainArena: 0,
+      layout: 'unknown',
+      fastbinFree: 0,
+      tcacheFree: 0,
+      safeLinking: false,
+      warnings: [...(r.warnings ?? []), { file: core.name, message: `${r.absent}; it lists no allocations` }],
+    };
+  }
+  const a = assemble(core.name, [r]);
+  const n = (s: string): number => parseInt(s, 16);
+  return {
+    table: a.table,
+    arenas: (a.allocators[0].arenas ?? []).map((x) => ({ ...x, address: n(x.address), top: n(x.top ?? '0'), maxSize: x.maxSize ?? 0 })),
+    regions: a.regions.map((g) => ({ id: g.id, kind: g.kind as HeapRegion['kind'], start: n(g.start), end: n(g.end), arena: n(g.arena), usedCount: g.usedCount, usedBytes: g.usedBytes, freeCount: g.freeCount, freeBytes: g.freeBytes })),
+    ...r.detail,
+    warnings: a.warnings,
+  };
+}
+
+/**
+ * glibc's part of what the registry found, in the glibc walk's terms (numeric
+ * regions with their ids in the merged table, main arena, layout); undefined
+ * when the core has no glibc heap. The leak analysis claims chap's libc ranges from it.
+ */
+export function glibcLayoutOf(found: { regions: readonly HeapRegionInfo[]; contributions: readonly HeapContribution[] }): Pick<GlibcHeap, 'regions' | 'mainArena' | 'layout'> | undefined {
+  const part = found.contributions.find((c) => c.info.id === 'glibc') as HeapContribution<GlibcDetail> | undefined;
+  if (!part) return undefined;
+  const n = (s: string): number => parseInt(s, 16);
+  const regions = found.regions
+    .filter((g) => g.allocator === 'glibc')
+    .map((g) => ({ id: g.id, kind: g.kind as HeapRegion['kind'], start: n(g.start), end: n(g.end), arena: n(g.arena), usedCount: g.usedCount, usedBytes: g.usedBytes, freeCount: g.freeCount, freeBytes: g.freeBytes }));
+  return { regions, mainArena: part.detail.mainArena, layout: part.detail.layout };
 }

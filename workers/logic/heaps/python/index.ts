@@ -1,43 +1,67 @@
 /**
- * CPython's heap in a core: obmalloc's blocks merged into the glibc walk's
- * table (see README.md). `walkPythonHeap` is what the core reader calls.
+ * CPython's obmalloc as a layered finder of the allocator registry
+ * (../find-allocators.ts): its blocks and free pools are a contribution that
+ * the registry merges with glibc's chunks (chap's rules: a malloc()ed arena's
+ * chunk wraps its blocks and both are listed). See README.md.
  */
-import type { AllocationTable } from '../../../../src/model/allocations.ts';
+import { AllocationTableBuilder, AllocState } from '../../../../src/model/allocations.ts';
 import type { CoreFile } from '../../formats/elf/core-file.ts';
-import type { InputWarning } from '../../io/errors.ts';
-import { mergeObmalloc } from './merge.ts';
+import type { AllocatorFinder, Absent, HeapContribution } from '../allocator.ts';
 import { findPythonModules, type PythonModule } from './modules.ts';
 import { findObmalloc, walkObmalloc, type ObmallocHeap } from './obmalloc.ts';
 
 export type { ObmallocHeap, ObmallocInfo, ArenaTally } from './obmalloc.ts';
 export type { PythonModule } from './modules.ts';
 
-export interface PythonHeap {
+export interface PythonDetail {
   modules: PythonModule[];
-  /** null when the core has CPython modules but no arena array was found, or none at all. */
-  obmalloc: ObmallocHeap | null;
-  /** The glibc table with obmalloc's blocks merged in (the glibc table itself when there are none). */
-  table: AllocationTable;
-  /** Table row of each obmalloc block. */
-  blockRow: Int32Array;
-  /** First region id given to arenas (arena k has region `regionBase + k + 1`). */
-  regionBase: number;
-  warnings: InputWarning[];
+  obmalloc: ObmallocHeap;
 }
 
-/** Finds and walks obmalloc in `core`; `glibc` is the glibc walk's table, `regionBase` its number of regions. */
-export async function walkPythonHeap(core: CoreFile, glibc: AllocationTable, regionBase: number): Promise<PythonHeap> {
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** Finds and walks obmalloc in `core`: its blocks in address order, one region (kind 'python-arena') per arena. */
+export async function findPython(core: CoreFile): Promise<HeapContribution<PythonDetail> | Absent> {
   const modules = await findPythonModules(core);
-  const none: PythonHeap = { modules, obmalloc: null, table: glibc, blockRow: new Int32Array(0), regionBase, warnings: [] };
-  if (modules.length === 0) return none;
+  if (modules.length === 0) return { absent: 'no CPython module (python…, libpython…) mapped' };
   const info = await findObmalloc(core, modules);
   if (!info) {
-    none.warnings.push({ file: core.name, message: `CPython (${modules.map((m) => m.path).join(', ')}) is mapped but its obmalloc arenas were not found; only glibc's chunks are listed` });
-    return none;
+    const message = `CPython (${modules.map((m) => m.path).join(', ')}) is mapped but its obmalloc arenas were not found; only the other allocators' blocks are listed`;
+    return { absent: 'CPython is mapped but no obmalloc arena array was found', warnings: [{ file: core.name, message }] };
   }
   const obmalloc = await walkObmalloc(core, info);
-  const merged = mergeObmalloc(glibc, obmalloc.blocks, regionBase);
-  const warnings = [...obmalloc.warnings];
-  if (merged.discarded) warnings.push({ file: core.name, message: `${merged.discarded} obmalloc blocks overlap glibc chunks and are dropped, as chap drops them` });
-  return { modules, obmalloc, table: merged.table, blockRow: merged.blockRow, regionBase, warnings };
+  const { blocks } = obmalloc;
+  const b = new AllocationTableBuilder({ expectedRows: blocks.count, region: true });
+  for (let j = 0; j < blocks.count; j++) {
+    const a = blocks.addr[j];
+    const row = b.add(Math.floor(a / 4294967296), a >>> 0, blocks.size[j], blocks.used[j] ? AllocState.Used : AllocState.Free);
+    b.region!.array[row] = blocks.arena[j] + 1;
+  }
+  const lib = info.module.slice(info.module.lastIndexOf('/') + 1);
+  const version = /python(\d\.\d+)/.exec(lib)?.[1];
+  const n = info.arenas.length;
+  return {
+    info: {
+      id: 'obmalloc',
+      description: `CPython${version ? ` ${version}` : ''} obmalloc, ${n} arena${n === 1 ? '' : 's'}`,
+      ...(version ? { version } : {}),
+      facts: [
+        { label: 'module', value: lib },
+        { label: 'arena size', value: info.arenaSize.toLocaleString('en-US') },
+        { label: 'pool size', value: info.poolSize.toLocaleString('en-US') },
+        { label: 'arena struct array', value: hex(info.arenaStructArray) },
+      ],
+    },
+    table: b.freeze(),
+    regions: info.arenas.map((a) => ({ kind: 'python-arena', start: a, end: a + info.arenaSize, arena: a })),
+    warnings: obmalloc.warnings,
+    detail: { modules, obmalloc },
+  };
 }
+
+/** The obmalloc finder: layered, as its arenas live in glibc chunks or mmapped memory. */
+export const obmallocFinder: AllocatorFinder = {
+  id: 'obmalloc',
+  layer: 'layered',
+  find: (core) => findPython(core),
+};

@@ -10,8 +10,10 @@ import { expect, it } from 'vitest';
 import { describeShared, sharedPath } from '../../../../test-support/shared.ts';
 import { withSource } from '../../../../test-support/node-files.ts';
 import { openCore } from '../../formats/elf/core-file.ts';
+import { isAbsent } from '../allocator.ts';
+import { findAllocations } from '../find-allocators.ts';
 import { walkGlibcHeap } from '../glibc/glibc.ts';
-import { walkPythonHeap } from './index.ts';
+import { findPython } from './index.ts';
 
 const chapCount = (v: string, pattern: string): { count: number; bytes: number } => {
   const m = /^(\d+) allocations use 0x([0-9a-f]+)/.exec(readFileSync(sharedPath(`fixtures/python-core/${v}/core.ref.count_used_~${pattern}`), 'utf8'))!;
@@ -29,12 +31,14 @@ describeShared('obmalloc in the shared CPython cores', ['fixtures', 'python-core
       await withSource(sharedPath(`fixtures/python-core/${c.v}/core.gz`), async (s) => {
         const core = await openCore(s);
         const glibc = await walkGlibcHeap(core);
-        const py = await walkPythonHeap(core, glibc.table, glibc.regions.length);
-        const info = py.obmalloc!.info;
+        const found = await findPython(core);
+        if (isAbsent(found)) throw new Error(found.absent);
+        const ob = found.detail.obmalloc;
+        const info = ob.info;
         expect(info.module.endsWith(`/${c.lib}`)).toBe(true);
         expect(info.poolSize).toBe(c.pool);
         expect(info.arenaSize).toBe(c.arena);
-        expect(py.warnings).toEqual([]);
+        expect(found.warnings).toEqual([]);
         // The array lives in a used glibc chunk starting exactly there.
         const t = glibc.table;
         const row = [...Array(t.rows).keys()].find((i) => t.addrHi[i] * 2 ** 32 + t.addrLo[i] === info.arenaStructArray);
@@ -42,12 +46,15 @@ describeShared('obmalloc in the shared CPython cores', ['fixtures', 'python-core
         const want = chapCount(c.v, 'PythonArenaStructArray');
         expect(want.count).toBe(1);
         expect(t.size[row!]).toBe(want.bytes);
-        // Every block of every arena is in the merged table, in address order.
-        expect(py.table.rows).toBe(glibc.table.rows + py.obmalloc!.blocks.count);
-        for (let i = 1; i < py.table.rows; i++) {
-          const a = py.table.addrHi[i] * 2 ** 32 + py.table.addrLo[i];
-          const b = py.table.addrHi[i - 1] * 2 ** 32 + py.table.addrLo[i - 1];
-          if (!(a > b)) throw new Error(`row ${i} out of order`);
+        // Every block of every arena is in the registry's merged table, in address order, after glibc's chunks wrapping them.
+        const all = await findAllocations(core);
+        expect(all.allocators.map((a) => a.id)).toEqual(['glibc', 'obmalloc']);
+        expect(all.table.rows).toBe(glibc.table.rows + ob.blocks.count);
+        expect(all.warnings).toEqual([]);
+        for (let i = 1; i < all.table.rows; i++) {
+          const a = all.table.addrHi[i] * 2 ** 32 + all.table.addrLo[i];
+          const b = all.table.addrHi[i - 1] * 2 ** 32 + all.table.addrLo[i - 1];
+          if (!(a > b || (a === b && all.table.size[i] <= all.table.size[i - 1]))) throw new Error(`row ${i} out of order`);
         }
         await core.close();
       });

@@ -1,0 +1,140 @@
+/**
+ * One allocation table from the contributions of several allocators, as chap's
+ * allocation directory merges its finders: rows in address order (at one
+ * address the larger first); an allocation lying wholly inside an earlier one
+ * is kept (a block inside a container, e.g. an obmalloc block inside a glibc
+ * chunk); one that starts inside an earlier one and runs past its end is
+ * dropped, and the drops are counted in a warning. Region ids become global
+ * (1-based, contributions in order); per-region, per-arena and per-allocator
+ * used/free tallies are summed from the final rows.
+ */
+import { AllocationTableBuilder, AllocState, isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import type { AllocatorInfo, ArenaInfo, HeapRegionInfo } from '../../../src/model/heap-layout.ts';
+import type { InputWarning } from '../io/errors.ts';
+import type { HeapContribution } from './allocator.ts';
+
+export interface Assembled {
+  table: AllocationTable;
+  allocators: AllocatorInfo[];
+  regions: HeapRegionInfo[];
+  warnings: InputWarning[];
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+const addrOf = (t: AllocationTable, i: number): number => t.addrHi[i] * 4294967296 + t.addrLo[i];
+
+export function assemble(file: string, parts: readonly HeapContribution[]): Assembled {
+  const warnings: InputWarning[] = [];
+  // Global region ids: contributions in order, each one's regions in its order.
+  const base: number[] = [];
+  const regions: HeapRegionInfo[] = [];
+  for (const p of parts) {
+    base.push(regions.length);
+    for (const r of p.regions) {
+      regions.push({ id: regions.length + 1, allocator: p.info.id, kind: r.kind, start: hex(r.start), end: hex(r.end), arena: hex(r.arena), usedCount: 0, usedBytes: 0, freeCount: 0, freeBytes: 0 });
+    }
+  }
+  const total = parts.reduce((n, p) => n + p.table.rows, 0);
+  const b = new AllocationTableBuilder({ expectedRows: total, region: true });
+  const owner = new Uint8Array(total);
+  // k-way merge by (address ascending, size descending).
+  const at = parts.map(() => 0);
+  const limits: number[] = [];
+  let dropped = 0;
+  const firstDropped: string[] = [];
+  for (;;) {
+    let best = -1;
+    let bestAddr = 0;
+    let bestSize = 0;
+    for (let k = 0; k < parts.length; k++) {
+      const t = parts[k].table;
+      if (at[k] >= t.rows) continue;
+      const a = addrOf(t, at[k]);
+      const s = t.size[at[k]];
+      if (best < 0 || a < bestAddr || (a === bestAddr && s > bestSize)) {
+        best = k;
+        bestAddr = a;
+        bestSize = s;
+      }
+    }
+    if (best < 0) break;
+    const t = parts[best].table;
+    const i = at[best]++;
+    const limit = bestAddr + bestSize;
+    let overlaps = false;
+    while (limits.length && limit > limits[limits.length - 1]) {
+      if (bestAddr < limits[limits.length - 1]) {
+        overlaps = true;
+        break;
+      }
+      limits.pop();
+    }
+    if (overlaps) {
+      dropped++;
+      if (firstDropped.length < 3) firstDropped.push(`${hex(bestAddr)} (${parts[best].info.id})`);
+      continue;
+    }
+    limits.push(limit);
+    const row = b.add(t.addrHi[i], t.addrLo[i], t.size[i], t.state[i] as AllocState, t.type[i]);
+    const local = t.region ? t.region[i] : 0;
+    b.region!.array[row] = local ? base[best] + local : 0;
+    owner[row] = best;
+  }
+  if (dropped) {
+    warnings.push({
+      file,
+      message: `${dropped.toLocaleString('en-US')} allocation(s) overlap an earlier one without lying inside it and are not listed (first: ${firstDropped.join(', ')})`,
+    });
+  }
+  const table = b.freeze();
+  const allocators: AllocatorInfo[] = parts.map((p) => ({ ...p.info, usedCount: 0, usedBytes: 0, freeCount: 0, freeBytes: 0 }));
+  for (let row = 0; row < table.rows; row++) {
+    const used = isInUse(table.state[row]);
+    const size = table.size[row];
+    const a = allocators[owner[row]];
+    const r = table.region![row] ? regions[table.region![row] - 1] : null;
+    if (used) {
+      a.usedCount++;
+      a.usedBytes += size;
+      if (r) {
+        r.usedCount++;
+        r.usedBytes += size;
+      }
+    } else {
+      a.freeCount++;
+      a.freeBytes += size;
+      if (r) {
+        r.freeCount++;
+        r.freeBytes += size;
+      }
+    }
+  }
+  parts.forEach((p, k) => {
+    if (!p.arenas) return;
+    const arenas: ArenaInfo[] = p.arenas.map((s) => ({
+      address: hex(s.address),
+      isMain: s.isMain,
+      ...(s.top !== undefined ? { top: hex(s.top) } : {}),
+      size: s.size,
+      ...(s.maxSize !== undefined ? { maxSize: s.maxSize } : {}),
+      usedCount: 0,
+      usedBytes: 0,
+      freeCount: 0,
+      freeBytes: 0,
+    }));
+    const byAddr = new Map(arenas.map((x) => [x.address, x]));
+    for (let j = 0; j < p.regions.length; j++) {
+      const r = regions[base[k] + j];
+      const ar = p.regions[j].arena ? byAddr.get(r.arena) : undefined;
+      if (!ar) continue;
+      ar.usedCount += r.usedCount;
+      ar.usedBytes += r.usedBytes;
+      ar.freeCount += r.freeCount;
+      ar.freeBytes += r.freeBytes;
+    }
+    allocators[k].arenas = arenas;
+  });
+  for (const p of parts) warnings.push(...p.warnings);
+  return { table, allocators, regions, warnings };
+}
+
