@@ -44,7 +44,10 @@ export async function run(): Promise<void> {
       firstRunRss = process.resourceUsage().maxRSS / 1024;
       let used = 0;
       let free = 0;
-      for (let k = 0; k < heap.table.rows; k++) (heap.table.state[k] === AllocState.Used ? used++ : free++);
+      for (let k = 0; k < heap.table.rows; k++) {
+        if (heap.table.state[k] === AllocState.Used) used++;
+        else free++;
+      }
       console.log(`allocations: ${heap.table.rows.toLocaleString('en-US')} (${used.toLocaleString('en-US')} used, ${free.toLocaleString('en-US')} free), arenas ${heap.arenas.length}, regions ${heap.regions.length}, tcache ${heap.tcacheFree}, warnings ${heap.warnings.length}`);
     }
   }

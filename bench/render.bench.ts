@@ -3,9 +3,10 @@
  * before drawing): flame graph and treemap of 100k-node trees, wide and deep.
  * Canvas draw times come from the browser run (e2e/perf.spec.ts, see BENCHMARKS.md).
  */
-import { HierarchyBuilder, type Hierarchy } from '../workers/logic/aggregate/hierarchy.ts';
-import { layoutFlame } from '../src/views/flame/layout.ts';
-import { layoutTreemap } from '../src/views/treemap/layout.ts';
+import { HierarchyBuilder } from '../workers/logic/aggregate/hierarchy.ts';
+import { type Hierarchy } from '../src/model/hierarchy.ts';
+import { layoutFlame } from '../src/layout/flame.ts';
+import { layoutTreemap } from '../src/layout/treemap.ts';
 
 /** ~100k nodes: 100 libraries × 100 functions × 10 sites, sizes spread over four orders of magnitude. */
 function bushy(): Hierarchy {

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# `npm test`: type check, unit tests (Vitest), then browser end-to-end tests (Playwright on Debian's Chromium),
-# then one closing line with the totals of both.
+# `npm test`: lint (ESLint, with the layer rules), type check, unit tests (Vitest), then browser end-to-end tests
+# (Playwright on Debian's Chromium), then one closing line with the totals of both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-chromium.sh
+npm run --silent lint
 npx tsc --noEmit -p .
 mkdir -p reports
 rm -f reports/vitest.json reports/playwright.json

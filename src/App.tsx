@@ -62,20 +62,25 @@ export function App() {
   const [help, setHelp] = useState(false);
   const [demoError, setDemoError] = useState<string | null>(null);
   const picker = useFilePicker((files) => void addFiles(files), 'file-input');
+  const openPicker = picker.open;
   const onFiles = useCallback((files: File[]) => void addFiles(files), [addFiles]);
   const dragging = useFileDrop(onFiles);
+  const loadDemo = useCallback(() => openDemo().catch((e: Error) => setDemoError(`The demo could not be loaded: ${e.message}`)), [openDemo]);
   const demo = useCallback(() => {
     setDemoError(null);
-    openDemo().catch((e: Error) => setDemoError(`The demo could not be loaded: ${e.message}`));
-  }, [openDemo]);
+    void loadDemo();
+  }, [loadDemo]);
 
+  // The key handler reads the views of the latest render without subscribing again each render.
   const viewsRef = useRef(views);
-  viewsRef.current = views;
-  useEffect(() => syncViewWithUrl(), []);
-  // A URL that names the demo reopens it (reload, shared link).
   useEffect(() => {
-    if (useView.getState().src === 'demo' && useAnalysis.getState().inputs.length === 0) demo();
-  }, [demo]);
+    viewsRef.current = views;
+  }, [views]);
+  useEffect(() => syncViewWithUrl(), []);
+  // A URL that names the demo reopens it (reload, shared link); no error is shown yet at start-up.
+  useEffect(() => {
+    if (useView.getState().src === 'demo' && useAnalysis.getState().inputs.length === 0) void loadDemo();
+  }, [loadDemo]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -91,7 +96,7 @@ export function App() {
       const v = viewsRef.current.find((x) => x.key === e.key);
       if (v) setView(v.id);
       else if (e.key === '?') setHelp((h) => !h);
-      else if (e.key === 'o') picker.open();
+      else if (e.key === 'o') openPicker();
       else if (e.key === 'd') demo();
       else if (shareKey(e.key)) e.preventDefault();
       else if (e.key === 'Escape') {
@@ -101,7 +106,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [setView, demo, cancel]);
+  }, [setView, demo, cancel, openPicker]);
 
   const hasData = !!summary && summary.totals.rows >= 0 && inputs.some((i) => i.status === 'done');
   return (

@@ -16,7 +16,7 @@ import type { AttributionData } from './logic/session/core-session.ts';
 import { attributionHierarchy } from './logic/diff/site-keys.ts';
 import { compareView, pythonCompareView, type SideData } from './logic/diff/view.ts';
 import type { CompareBy } from './logic/diff/compare.ts';
-import type { Metric } from './logic/aggregate/hierarchy.ts';
+import type { Metric } from '../src/model/hierarchy.ts';
 import type { TraceFilter } from './logic/python/filters.ts';
 import type { KeyType } from './logic/python/statistics.ts';
 import { filtered, pyCompare, pyStatistics } from './logic/python/views.ts';

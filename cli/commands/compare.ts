@@ -22,7 +22,8 @@ import { readChapList } from '../../workers/logic/formats/chap-list/chap-list.ts
 import { findAllocations } from '../../workers/logic/heaps/find-allocators.ts';
 import { InputError, type InputWarning } from '../../workers/logic/io/errors.ts';
 import { NodeFileSource } from '../node-source.ts';
-import { ROLE_LABELS, sniff } from '../../workers/logic/formats/sniff.ts';
+import { sniff } from '../../workers/logic/formats/sniff.ts';
+import { ROLE_LABELS } from '../../src/model/inputs.ts';
 import { parseArgs } from '../args.ts';
 import { binaryAt, DEFAULT_DEBUG_DIR, modulesWithDebugFiles, splitBins } from '../core-inputs.ts';
 

@@ -1,8 +1,9 @@
-/** A hidden multi-file input and a function that opens it; chosen files go to `onFiles`. */
-import { useRef, type ReactElement } from 'react';
+/** A hidden multi-file input and a function that opens it (the same function every render); chosen files go to `onFiles`. */
+import { useCallback, useRef, type ReactElement } from 'react';
 
 export function useFilePicker(onFiles: (files: File[]) => void, testId: string): { open(): void; input: ReactElement } {
   const ref = useRef<HTMLInputElement>(null);
+  const open = useCallback(() => ref.current?.click(), []);
   const input = (
     <input
       ref={ref}
@@ -17,5 +18,5 @@ export function useFilePicker(onFiles: (files: File[]) => void, testId: string):
       }}
     />
   );
-  return { open: () => ref.current?.click(), input };
+  return { open, input };
 }

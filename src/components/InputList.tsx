@@ -2,11 +2,11 @@
 import { useEffect, useState } from 'react';
 import { fmtDuration, fmtInt, formatBytes } from '../format/numbers.ts';
 import { useAnalysis, type InputEntry } from '../state/analysis.ts';
-import { ROLE_LABELS, type Role } from '../../workers/logic/formats/sniff.ts';
+import { ROLE_LABELS, type Role } from '../model/inputs.ts';
 
 
 function useNow(active: boolean): number {
-  const [now, setNow] = useState(performance.now());
+  const [now, setNow] = useState(() => performance.now());
   useEffect(() => {
     if (!active) return;
     const t = setInterval(() => setNow(performance.now()), 200);

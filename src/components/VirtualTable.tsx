@@ -38,10 +38,11 @@ const ROW_H = 30;
 export function VirtualTable<R>(p: VirtualTableProps<R>) {
   const [sort, setSort] = useState(p.initialSort ?? { id: p.columns[0].id, desc: false });
   const [filter, setFilter] = useState('');
+  const { rows, columns, filterText } = p;
   const shown = useMemo(() => {
     const f = filter.trim().toLowerCase();
-    const kept = f ? p.rows.filter((r) => p.filterText(r).toLowerCase().includes(f)) : p.rows.slice();
-    const col = p.columns.find((c) => c.id === sort.id);
+    const kept = f ? rows.filter((r) => filterText(r).toLowerCase().includes(f)) : rows.slice();
+    const col = columns.find((c) => c.id === sort.id);
     if (col) {
       const dir = sort.desc ? -1 : 1;
       kept.sort((a, b) => {
@@ -51,7 +52,7 @@ export function VirtualTable<R>(p: VirtualTableProps<R>) {
       });
     }
     return kept;
-  }, [p.rows, p.columns, p.filterText, filter, sort]);
+  }, [rows, columns, filterText, filter, sort]);
   const scroller = useRef<HTMLDivElement>(null);
   const virt = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12 });
   const template = p.columns.map((c) => c.width ?? (c.num ? 'minmax(90px, 1fr)' : 'minmax(200px, 3fr)')).join(' ');

@@ -1,5 +1,11 @@
-/** Number formatting shared by the views: exact integers with separators, bytes, percentages. */
+/**
+ * Number formatting shared by the views: exact integers with separators, bytes, percentages.
+ * The formatters the CLI and the tests share live in the logic and are re-exported here for the
+ * views (which import no code from workers/logic themselves): bytes as the size classes print them,
+ * sizes as the malloc_tracer gdb plugin prints them.
+ */
 export { formatBytes } from '../../workers/logic/aggregate/size-classes.ts';
+export { pluginMean, pluginSize } from '../../workers/logic/aggregate/plugin-format.ts';
 
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 

@@ -2,7 +2,7 @@
 import { fmtInt, fmtPct } from '../format/numbers.ts';
 import { Seg } from '../components/Seg.tsx';
 import { useView } from '../state/view.ts';
-import { pathTo, type Hierarchy } from '../../workers/logic/aggregate/hierarchy.ts';
+import { pathTo, type Hierarchy } from '../model/hierarchy.ts';
 
 export function TreeToolbar({ tree, search, showSort = true }: { tree: Hierarchy; search: { matched: number; total: number }; showSort?: boolean }) {
   const { metric, setMetric, inverted, setInverted, sort, setSort, q, setSearch } = useView();

@@ -4,12 +4,11 @@
  * as the malloc_tracer gdb plugin reports them.
  */
 import { useMemo, useState } from 'react';
-import { fmtInt, fmtPct } from '../../format/numbers.ts';
+import { fmtInt, fmtPct, pluginMean, pluginSize } from '../../format/numbers.ts';
 import { useAnalysis } from '../../state/analysis.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { Seg } from '../../components/Seg.tsx';
 import type { Sizes } from '../../../workers/logic/aggregate/attribution.ts';
-import { pluginMean, pluginSize } from '../../../workers/logic/aggregate/plugin-format.ts';
 
 type Level = 'library' | 'function' | 'site';
 

@@ -21,7 +21,7 @@ import { Treemap } from '../treemap/Treemap.tsx';
 import { TreeToolbar } from '../tree-controls.tsx';
 import { Seg } from '../../components/Seg.tsx';
 import { KEY_OPTIONS } from '../python/TracemallocView.tsx';
-import { searchHierarchy } from '../../../workers/logic/aggregate/hierarchy.ts';
+import { searchHierarchy } from '../../model/hierarchy.ts';
 import type { CompareViewData } from '../../../workers/logic/diff/view.ts';
 import type { CompareBy } from '../../../workers/logic/diff/compare.ts';
 
@@ -65,7 +65,8 @@ export function CompareView() {
   const [data, setData] = useState<CompareViewData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [builds, setBuilds] = useState<string[]>([]);
-  const filters = useMemo(() => currentFilters(py), [py.hideImports, py.patterns, py.domain]); // eslint-disable-line react-hooks/exhaustive-deps
+  const { hideImports, patterns, domain } = py;
+  const filters = useMemo(() => currentFilters({ hideImports, patterns, domain }), [hideImports, patterns, domain]);
 
   useEffect(() => {
     if (!a || !b || a.kind !== b.kind) return;
@@ -79,7 +80,7 @@ export function CompareView() {
     return () => {
       live = false;
     };
-  }, [a?.id, b?.id, by, metric, cmp.normalised, py.key, filters]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [a?.id, b?.id, by, metric, cmp.normalised, py.key, filters]); // eslint-disable-line react-hooks/exhaustive-deps -- keyed by the sides' ids: pickSides builds new side objects every render, and an id always names the same snapshot
 
   useEffect(() => {
     setBuilds([]);

@@ -6,9 +6,9 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { fmtInt, fmtPct, formatBytes } from '../../format/numbers.ts';
 import { useView } from '../../state/view.ts';
-import { namePath, nodeByNames, searchHierarchy, selfOf, totalOf, type Hierarchy, type Metric } from '../../../workers/logic/aggregate/hierarchy.ts';
+import { namePath, nodeByNames, searchHierarchy, selfOf, totalOf, type Hierarchy, type Metric } from '../../model/hierarchy.ts';
 import { DIMMED, groupColor, MERGED, ROOT } from './colors.ts';
-import { hitTest, indexRects, layoutFlame, type FlameRect } from './layout.ts';
+import { hitTest, indexRects, layoutFlame, type FlameRect } from '../../layout/flame.ts';
 import { timed } from '../perf.ts';
 import { prepareCanvas, useContainerWidth } from '../canvas.ts';
 import { Breadcrumbs, SelectionDetails, TreeToolbar } from '../tree-controls.tsx';

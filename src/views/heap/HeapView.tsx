@@ -82,7 +82,7 @@ export function HeapView() {
   // Clicks resolve asynchronously: only the latest one's rows are shown.
   const pickSeq = useRef(0);
   // With a core, its heap walk draws the map: it has the free chunks a `list used` lacks.
-  const entries = useMemo(() => (core ? [core] : tableEntries()), [core, tableEntries, summary]); // eslint-disable-line react-hooks/exhaustive-deps
+  const entries = useMemo(() => (core ? [core] : tableEntries()), [core, tableEntries, summary]); // eslint-disable-line react-hooks/exhaustive-deps -- summary is the trigger: tableEntries() reads the store, whose tables change exactly when the summary does
   // The tables the map was drawn from, and their inputs: a click lists rows of exactly these.
   const drawn = useRef<{ tables: AllocationTable[]; inputIds: number[] }>({ tables: [], inputIds: [] });
   useEffect(() => {

@@ -45,16 +45,19 @@ export function TracemallocView() {
   const [mode, setMode] = useState<'stats' | 'diff'>(older ? 'diff' : 'stats');
   const [rows, setRows] = useState<PyRow[] | null>(null);
   const [busy, setBusy] = useState(false);
-  const filters = useMemo(() => currentFilters(py), [py.hideImports, py.patterns, py.domain]); // eslint-disable-line react-hooks/exhaustive-deps
+  const { hideImports, patterns, domain } = py;
+  const filters = useMemo(() => currentFilters({ hideImports, patterns, domain }), [hideImports, patterns, domain]);
   const showDiff = mode === 'diff' && !!older;
 
+  const newerSnapshot = newer?.tracemalloc;
+  const olderSnapshot = older?.tracemalloc;
   useEffect(() => {
-    if (!newer?.tracemalloc) return;
+    if (!newerSnapshot) return;
     let live = true;
     setBusy(true);
     const job = showDiff
-      ? aggregatorApi().pyCompare(newer.tracemalloc, older!.tracemalloc!, py.key, py.cumulative, filters)
-      : aggregatorApi().pyStatistics(newer.tracemalloc, py.key, py.cumulative, filters);
+      ? aggregatorApi().pyCompare(newerSnapshot, olderSnapshot!, py.key, py.cumulative, filters)
+      : aggregatorApi().pyStatistics(newerSnapshot, py.key, py.cumulative, filters);
     job.then((r) => {
       if (live) {
         setRows(r);
@@ -64,7 +67,7 @@ export function TracemallocView() {
     return () => {
       live = false;
     };
-  }, [newer?.tracemalloc, older?.tracemalloc, showDiff, py.key, py.cumulative, filters]);
+  }, [newerSnapshot, olderSnapshot, showDiff, py.key, py.cumulative, filters]);
 
   if (!newer) return null;
   const domains = [...new Set([...(newer.tracemalloc?.domains ?? []), ...(older?.tracemalloc?.domains ?? [])])].sort((x, y) => x - y);

@@ -2,7 +2,6 @@
  * Pure helpers of the share dialog and the shared-URL loader: the share URL of
  * an uploaded analysis, and the user-facing message of a share failure.
  */
-import { InputError } from '../../../workers/logic/io/errors.ts';
 import { ShareError } from '../../storage/share.ts';
 import { encodeUrlState, type UrlState } from '../../state/url.ts';
 
@@ -39,7 +38,7 @@ export function openErrorMessage(e: unknown, id: string): string {
     if (e.status === 0) return `The share server cannot be reached, so shared analysis ${id} cannot be opened. (${e.message})`;
     return `Shared analysis ${id} cannot be opened: ${e.message}`;
   }
-  // Errors from the worker arrive as plain Errors that keep their name.
-  if (e instanceof InputError || (e as Error)?.name === 'InputError') return `Shared analysis ${id} is damaged and cannot be opened: ${(e as Error).message}`;
+  // An InputError (workers/logic/io/errors.ts), thrown here or arriving from the worker as a plain Error that keeps its name.
+  if ((e as Error)?.name === 'InputError') return `Shared analysis ${id} is damaged and cannot be opened: ${(e as Error).message}`;
   return `Shared analysis ${id} cannot be opened: ${e instanceof Error ? e.message : String(e)}`;
 }

@@ -5,11 +5,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { fmtInt, fmtPct } from '../../format/numbers.ts';
 import { useView } from '../../state/view.ts';
-import { namePath, nodeByNames, searchHierarchy, totalOf } from '../../../workers/logic/aggregate/hierarchy.ts';
+import { namePath, nodeByNames, searchHierarchy, totalOf } from '../../model/hierarchy.ts';
 import { DIMMED, groupColor, MERGED } from '../flame/colors.ts';
 import { metricValue, type TreeViewProps } from '../flame/FlameGraph.tsx';
 import { Breadcrumbs, SelectionDetails, TreeToolbar } from '../tree-controls.tsx';
-import { cellAt, layoutTreemap, type TreemapCell } from './layout.ts';
+import { cellAt, layoutTreemap, type TreemapCell } from '../../layout/treemap.ts';
 import { timed } from '../perf.ts';
 import { prepareCanvas, useContainerWidth } from '../canvas.ts';
 

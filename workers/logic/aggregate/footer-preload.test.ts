@@ -155,7 +155,7 @@ describe('footer attribution on a core of heapgen-mt run under footer-preload.so
     const cut = join(dir, 'truncated.core');
     copyFileSync(cap.core, cut);
     truncateSync(cut, Math.floor(statSync(cap.core).size * 0.6));
-    let s: CoreSession | null = null;
+    let s: CoreSession;
     try {
       s = await openSession({ ...cap, core: cut });
     } catch (e) {

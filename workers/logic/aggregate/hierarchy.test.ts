@@ -4,7 +4,7 @@ import { StringTableBuilder } from '../../../src/model/strings.ts';
 import { describeShared, sharedPath } from '../../../test-support/shared.ts';
 import { withSource } from '../../../test-support/node-files.ts';
 import { readChapList } from '../formats/chap-list/chap-list.ts';
-import { namePath, nodeByNames, searchHierarchy } from './hierarchy.ts';
+import { namePath, nodeByNames, searchHierarchy } from '../../../src/model/hierarchy.ts';
 import { stackTree, typeSizeTree } from './trees.ts';
 
 describeShared('type → size class tree of heapgen phase 1', ['fixtures', 'heapgen'], () => {

@@ -1,58 +1,9 @@
 /**
- * Hierarchies (call trees, type trees) as typed arrays: what the flame graph,
- * treemap and tree table draw. Built in the aggregation worker from any input's
- * tables; the views never see per-format code.
- *
- * | column         | type         | meaning                                                        |
- * |----------------|--------------|----------------------------------------------------------------|
- * | parent         | Int32Array   | parent node; -1 for the root (node 0)                          |
- * | depth          | Uint16Array  | 0 for the root                                                 |
- * | name           | Uint32Array  | index into `names`                                             |
- * | group          | Uint32Array  | index into `groups`: what colours the node (module, file, type) |
- * | selfBytes      | Float64Array | usable bytes of allocations whose path ends at this node       |
- * | totalBytes     | Float64Array | self + all descendants                                         |
- * | selfCount      | Float64Array | allocations ending here                                        |
- * | totalCount     | Float64Array |                                                                |
- * | selfRequested  | Float64Array | requested bytes (footer / trace), when the input has them      |
- * | totalRequested | Float64Array |                                                                |
- * | childStart     | Uint32Array  | size + 1 offsets into `children` (CSR)                         |
- * | children       | Uint32Array  | child node ids, biggest `totalBytes` first                     |
- *
- * Node ids are assigned parent-first, so `parent[i] < i` for every node but the root.
+ * Builds `Hierarchy`s (src/model/hierarchy.ts): `HierarchyBuilder` grows the node
+ * columns while a tree is made from an input's tables, `invertHierarchy` turns a
+ * tree bottom-up.
  */
-
-export interface Hierarchy {
-  size: number;
-  parent: Int32Array;
-  depth: Uint16Array;
-  name: Uint32Array;
-  names: string[];
-  group: Uint32Array;
-  groups: string[];
-  selfBytes: Float64Array;
-  totalBytes: Float64Array;
-  selfCount: Float64Array;
-  totalCount: Float64Array;
-  selfRequested: Float64Array;
-  totalRequested: Float64Array;
-  childStart: Uint32Array;
-  children: Uint32Array;
-  /** What each depth means, e.g. ['all', 'signature', 'size class'] or ['all', 'frame']. */
-  levels: string[];
-  /** True when `requested` figures are real (not just copies of usable bytes). */
-  hasRequested: boolean;
-  maxDepth: number;
-}
-
-export type Metric = 'bytes' | 'count' | 'requested';
-
-export function totalOf(h: Hierarchy, metric: Metric): Float64Array {
-  return metric === 'count' ? h.totalCount : metric === 'requested' ? h.totalRequested : h.totalBytes;
-}
-
-export function selfOf(h: Hierarchy, metric: Metric): Float64Array {
-  return metric === 'count' ? h.selfCount : metric === 'requested' ? h.selfRequested : h.selfBytes;
-}
+import type { Hierarchy } from '../../../src/model/hierarchy.ts';
 
 /** Grows node columns while a hierarchy is built; `build()` computes totals and the sorted CSR. */
 export class HierarchyBuilder {
@@ -182,63 +133,6 @@ export class HierarchyBuilder {
   }
 }
 
-/** Node ids from the root to `node`, root first. */
-export function pathTo(h: Hierarchy, node: number): number[] {
-  const out: number[] = [];
-  for (let n = node; n >= 0; n = h.parent[n]) out.push(n);
-  return out.reverse();
-}
-
-/** Names from the root's child down to `node` (the stable key used in URLs and across rebuilds). */
-export function namePath(h: Hierarchy, node: number): string[] {
-  return pathTo(h, node)
-    .slice(1)
-    .map((n) => h.names[h.name[n]]);
-}
-
-/** Finds the node reached by following `names` from the root; the deepest match when a name is missing. */
-export function nodeByNames(h: Hierarchy, names: string[]): number {
-  let node = 0;
-  for (const nm of names) {
-    let next = -1;
-    for (let c = h.childStart[node]; c < h.childStart[node + 1]; c++) {
-      const k = h.children[c];
-      if (h.names[h.name[k]] === nm) {
-        next = k;
-        break;
-      }
-    }
-    if (next < 0) break;
-    node = next;
-  }
-  return node;
-}
-
-/**
- * Nodes whose name contains `query` (case-insensitive), and the share of the
- * root's metric they cover, each allocation counted once (a match under a match
- * is not counted again).
- */
-export function searchHierarchy(h: Hierarchy, query: string, metric: Metric): { matches: Uint8Array; matched: number; total: number } {
-  const matches = new Uint8Array(h.size);
-  const q = query.trim().toLowerCase();
-  const total = totalOf(h, metric);
-  if (!q) return { matches, matched: 0, total: total[0] };
-  const nameHit = h.names.map((s) => s.toLowerCase().includes(q));
-  const covered = new Uint8Array(h.size);
-  let matched = 0;
-  for (let i = 1; i < h.size; i++) {
-    if (nameHit[h.name[i]]) matches[i] = 1;
-    const p = h.parent[i];
-    if (covered[p]) covered[i] = 1;
-    else if (matches[i]) {
-      covered[i] = 1;
-      matched += total[i];
-    }
-  }
-  return { matches, matched, total: total[0] };
-}
-
 /**
  * The bottom-up (inverted) tree of `h`: each node's self figures are placed
  * under the reversed path leaf → … → root's child. Totals at the root are kept.
@@ -257,3 +151,6 @@ export function invertHierarchy(h: Hierarchy): Hierarchy {
   b.add(0, h.selfBytes[0], h.selfCount[0], h.selfRequested[0]);
   return b.build();
 }
+
+// src/state/tree.ts still imports the type from here; it moves to src/model/hierarchy.ts with the store rewrite (issue 10).
+export type { Hierarchy } from '../../../src/model/hierarchy.ts';

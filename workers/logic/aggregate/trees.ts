@@ -6,7 +6,8 @@ import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts
 import type { FrameTable, StackTable } from '../../../src/model/stacks.ts';
 import { StringTable, type StringTableData } from '../../../src/model/strings.ts';
 import { UNKNOWN_TYPE } from './groups.ts';
-import { HierarchyBuilder, type Hierarchy } from './hierarchy.ts';
+import { HierarchyBuilder } from './hierarchy.ts';
+import { type Hierarchy } from '../../../src/model/hierarchy.ts';
 import { sizeClassLabel, sizeClassOf } from './size-classes.ts';
 
 export type StateFilter = 'inUse' | 'free' | 'all';

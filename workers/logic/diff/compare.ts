@@ -10,7 +10,7 @@ import type { Attribution } from '../aggregate/attribution.ts';
 
 /** An attribution whose module map may be absent. */
 export type SideAttribution = Omit<Attribution, 'modules'> & { modules?: Attribution['modules'] };
-import type { Hierarchy } from '../aggregate/hierarchy.ts';
+import type { Hierarchy } from '../../../src/model/hierarchy.ts';
 import { typeSizeTree } from '../aggregate/trees.ts';
 import { InputError } from '../io/errors.ts';
 import { compareBuilds, type BuildChange } from './builds.ts';

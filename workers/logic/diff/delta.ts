@@ -12,7 +12,7 @@
  *   their parent and every node is at least as wide as max(A total, B total).
  */
 import type { DiffHierarchy } from '../../../src/model/diff.ts';
-import type { Hierarchy, Metric } from '../aggregate/hierarchy.ts';
+import type { Hierarchy, Metric } from '../../../src/model/hierarchy.ts';
 
 /** A and B total columns of `metric`. */
 export function sideTotals(d: DiffHierarchy, metric: Metric): { a: Float64Array; b: Float64Array } {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DiffStatus, type DiffHierarchy } from '../../../src/model/diff.ts';
-import { HierarchyBuilder, type Hierarchy } from '../aggregate/hierarchy.ts';
+import { HierarchyBuilder } from '../aggregate/hierarchy.ts';
+import { type Hierarchy } from '../../../src/model/hierarchy.ts';
 import { deltaColumn, deltaOf, diffNodesOfSide, diffWidths, growthColumn, layoutHierarchy, matchingNode, normalisedDelta } from './delta.ts';
 import { diffHierarchies, diffNamePath, diffNodeByNames, statusOf } from './diff-hierarchies.ts';
 

@@ -5,7 +5,7 @@
  * path of names from the root is matching by what survives ASLR and rebuilds.
  */
 import { DiffStatus, type DiffHierarchy } from '../../../src/model/diff.ts';
-import type { Hierarchy } from '../aggregate/hierarchy.ts';
+import type { Hierarchy } from '../../../src/model/hierarchy.ts';
 
 const NARROW = 0x200000;
 

@@ -18,7 +18,8 @@
  */
 import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
 import { FOOTER_BYTES, type Attribution } from '../aggregate/attribution.ts';
-import { HierarchyBuilder, type Hierarchy } from '../aggregate/hierarchy.ts';
+import { HierarchyBuilder } from '../aggregate/hierarchy.ts';
+import { type Hierarchy } from '../../../src/model/hierarchy.ts';
 import { UNKNOWN_LIB } from '../symbols/resolve.ts';
 
 /** Library node of allocations without a valid footer (errors of the attribution). */

@@ -6,7 +6,7 @@
 import type { AllocationTable } from '../../../src/model/allocations.ts';
 import type { DiffHierarchy, DiffRow } from '../../../src/model/diff.ts';
 import type { TracemallocSnapshot } from '../../../src/model/traces.ts';
-import type { Hierarchy, Metric } from '../aggregate/hierarchy.ts';
+import type { Hierarchy, Metric } from '../../../src/model/hierarchy.ts';
 import { stackTree } from '../aggregate/trees.ts';
 import type { AttributionData } from '../session/core-session.ts';
 import type { KeyType } from '../python/statistics.ts';

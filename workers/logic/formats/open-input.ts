@@ -6,7 +6,8 @@ import { CancelledError, InputError } from '../io/errors.ts';
 import type { ReadControl } from '../io/stream.ts';
 import type { ByteSource } from '../io/source.ts';
 import { READERS, type ReadResult } from './readers.ts';
-import { ROLE_LABELS, sniff } from './sniff.ts';
+import { sniff } from './sniff.ts';
+import { ROLE_LABELS } from '../../../src/model/inputs.ts';
 
 export async function openInput(src: ByteSource, ctl?: ReadControl): Promise<ReadResult> {
   const sniffed = await sniff(src);

@@ -8,7 +8,7 @@ import type { TracemallocSnapshot } from '../../../src/model/traces.ts';
 import type { InputWarning } from '../io/errors.ts';
 import type { ReadControl } from '../io/stream.ts';
 import type { ByteSource } from '../io/source.ts';
-import type { Role } from './sniff.ts';
+import type { Role } from '../../../src/model/inputs.ts';
 
 export interface ReadResult {
   format: Role;

@@ -3,17 +3,7 @@
  */
 import { compressionOf, decodedHead, type Compression } from '../io/stream.ts';
 import type { ByteSource } from '../io/source.ts';
-
-export type Role = 'chap-list' | 'core' | 'elf' | 'tracemalloc' | 'meliae' | 'unknown';
-
-export const ROLE_LABELS: Record<Role, string> = {
-  'chap-list': 'chap list',
-  core: 'ELF core dump',
-  elf: 'ELF binary',
-  tracemalloc: 'tracemalloc snapshot',
-  meliae: 'meliae dump',
-  unknown: 'unknown',
-};
+import type { Role } from '../../../src/model/inputs.ts';
 
 export interface Sniffed {
   role: Role;

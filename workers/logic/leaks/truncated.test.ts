@@ -32,9 +32,8 @@ describeShared('a truncated core', ['peer', 'chap-suite', 'ELF64', 'OneLeaked'],
     const dir = mkdtempSync(join(tmpdir(), 'leaks-'));
     const full = await analyze(sharedPath('peer/chap-suite/ELF64/OneLeaked/core.20675'));
     expect(full.a.warnings).toEqual([]);
-    let cut = whole.length;
     for (const frac of [0.9, 0.8, 0.7, 0.6, 0.5]) {
-      cut = Math.floor(whole.length * frac);
+      const cut = Math.floor(whole.length * frac);
       const p = join(dir, `core.cut${frac}`);
       writeFileSync(p, whole.subarray(0, cut));
       const { table, a } = await analyze(p);

@@ -254,7 +254,6 @@ class Parser {
       if (c === 'S' && this.peek(1) === 't') {
         this.pos += 2;
         text = 'std';
-        addSub = false;
         continue;
       } else if (c === 'S') {
         // gdb (no DMGL_VERBOSE) spells these out only before a constructor or destructor.

@@ -6,7 +6,7 @@
  * zero widths).
  */
 import type { DiffHierarchy } from '../../../src/model/diff.ts';
-import type { Hierarchy } from '../aggregate/hierarchy.ts';
+import type { Hierarchy } from '../../../src/model/hierarchy.ts';
 
 export function diffSide(d: DiffHierarchy, side: 'a' | 'b'): Hierarchy {
   const a = side === 'a';

@@ -11,7 +11,8 @@
  * - `calleesOf`: root = the function, below it the merged subtrees of every
  *   outermost occurrence (what it calls, and what those call).
  */
-import { HierarchyBuilder, type Hierarchy } from '../aggregate/hierarchy.ts';
+import { HierarchyBuilder } from '../aggregate/hierarchy.ts';
+import { type Hierarchy } from '../../../src/model/hierarchy.ts';
 
 /** Nodes named `name` with no ancestor of that name. */
 export function outermost(h: Hierarchy, name: string): number[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HierarchyBuilder, nodeByNames, type Hierarchy } from '../aggregate/hierarchy.ts';
+import { HierarchyBuilder } from '../aggregate/hierarchy.ts';
+import { nodeByNames, type Hierarchy } from '../../../src/model/hierarchy.ts';
 import { diffHierarchies } from '../diff/diff-hierarchies.ts';
 import { diffSide } from './diff-side.ts';
 import { calleesOf, callersOf, outermost } from './sandwich.ts';

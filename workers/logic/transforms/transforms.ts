@@ -7,7 +7,8 @@
  * allocation is counted twice or lost, except outside a focused subtree.
  */
 import type { Transform } from '../../../src/model/transforms.ts';
-import { HierarchyBuilder, type Hierarchy } from '../aggregate/hierarchy.ts';
+import { HierarchyBuilder } from '../aggregate/hierarchy.ts';
+import { type Hierarchy } from '../../../src/model/hierarchy.ts';
 
 /**
  * What old node `old` becomes, given its parent's new node: a new node id (or the

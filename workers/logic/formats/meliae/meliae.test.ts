@@ -222,7 +222,7 @@ describe('meliae reader on small and malformed input', () => {
     const r = await readMeliae(source(good + '{"address": 6000, "type": "li'));
     expect(r.table.rows).toBe(4);
     expect(r.warnings.map((w) => w.message)).toEqual([
-      'the file ends in the middle of line 5 (\"{\"address\": 6000, \"type\": \"li\"); it looks truncated, and that line was ignored',
+      'the file ends in the middle of line 5 ("{"address": 6000, "type": "li"); it looks truncated, and that line was ignored',
     ]);
     // A last line without newline that is whole is read.
     const whole = await readMeliae(source(good.trimEnd()));

@@ -375,7 +375,6 @@ export class MeliaeParser {
       if (i >= end) break;
       if (buf[i] === RBRACE) {
         ok = i + 1 === end;
-        i++;
         break;
       }
       if (buf[i] !== QUOTE) break;

@@ -491,7 +491,6 @@ export class SnapshotPickleDecoder {
     const tags = this.sTag;
     const vals = this.sVal;
     let domain = 0;
-    let size: number;
     let tb: number;
     let total = -1;
     let k = sp0;
@@ -500,7 +499,7 @@ export class SnapshotPickleDecoder {
       domain = vals[k++];
     }
     if (tags[k] !== T_INT) return false;
-    size = vals[k++];
+    const size = vals[k++];
     const tbTag = tags[k];
     if (tbTag === T_TRACEBACK) tb = vals[k++];
     else if (tbTag === T_EMPTY_TUPLE) {

@@ -167,7 +167,6 @@ class Walker {
     this.warnings.push({ file: this.core.name, message });
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   word(_b: Uint8Array, dv: DataView, o: number): number {
     return this.w === 8 ? u64(dv, o) : dv.getUint32(o, true);
   }

@@ -4,7 +4,7 @@
  * be under `minArea` pixels merged into one "other" cell.
  */
 import { hierarchy, treemap, treemapSquarify } from 'd3';
-import { totalOf, type Hierarchy, type Metric } from '../../../workers/logic/aggregate/hierarchy.ts';
+import { totalOf, type Hierarchy, type Metric } from '../model/hierarchy.ts';
 
 export interface TreemapCell {
   /** Hierarchy node, or the parent node for a merged cell. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HierarchyBuilder } from '../../../workers/logic/aggregate/hierarchy.ts';
-import { hitTest, indexRects, layoutFlame } from './layout.ts';
+import { HierarchyBuilder } from '../../workers/logic/aggregate/hierarchy.ts';
+import { hitTest, indexRects, layoutFlame } from './flame.ts';
 
 function wideTree(children: number) {
   const b = new HierarchyBuilder('all', ['all', 'x']);

@@ -4,7 +4,7 @@
  * are merged into one "merged" rectangle, so the work is bounded by the pixels,
  * not by the size of the tree.
  */
-import { totalOf, type Hierarchy, type Metric } from '../../../workers/logic/aggregate/hierarchy.ts';
+import { totalOf, type Hierarchy, type Metric } from '../model/hierarchy.ts';
 
 export interface FlameRect {
   node: number;

@@ -1,21 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { describeShared, sharedPath } from '../../test-support/shared.ts';
-import { withSource } from '../../test-support/node-files.ts';
-import { openBinary } from '../../workers/logic/formats/elf/binary.ts';
-import { openCore } from '../../workers/logic/formats/elf/core-file.ts';
-import { attribute } from '../../workers/logic/aggregate/attribution.ts';
-import { readChapList } from '../../workers/logic/formats/chap-list/chap-list.ts';
-import { readMeliae } from '../../workers/logic/formats/meliae/meliae.ts';
-import { readTracemalloc } from '../../workers/logic/formats/tracemalloc/tracemalloc.ts';
-import { InputError } from '../../workers/logic/io/errors.ts';
-import { NodeFileSource } from '../../cli/node-source.ts';
-import { BytesSource } from '../../workers/logic/io/source.ts';
-import { loadAnalysis } from '../../workers/logic/saved/deserialize.ts';
-import { analysisId, isAnalysisId } from '../../workers/logic/saved/id.ts';
-import { saveAnalysis } from '../../workers/logic/saved/serialize.ts';
-import { AllocationTableBuilder, AllocState, type AllocationTable } from './allocations.ts';
-import { SAVED_VERSION, type SavedAnalysis, type SavedInput } from './saved.ts';
-import { StringTable } from './strings.ts';
+import { describeShared, sharedPath } from '../../../test-support/shared.ts';
+import { withSource } from '../../../test-support/node-files.ts';
+import { openBinary } from '../formats/elf/binary.ts';
+import { openCore } from '../formats/elf/core-file.ts';
+import { attribute } from '../aggregate/attribution.ts';
+import { readChapList } from '../formats/chap-list/chap-list.ts';
+import { readMeliae } from '../formats/meliae/meliae.ts';
+import { readTracemalloc } from '../formats/tracemalloc/tracemalloc.ts';
+import { InputError } from '../io/errors.ts';
+import { NodeFileSource } from '../../../cli/node-source.ts';
+import { BytesSource } from '../io/source.ts';
+import { loadAnalysis } from './deserialize.ts';
+import { analysisId, isAnalysisId } from './id.ts';
+import { saveAnalysis } from './serialize.ts';
+import { AllocationTableBuilder, AllocState, type AllocationTable } from '../../../src/model/allocations.ts';
+import { SAVED_VERSION, type SavedAnalysis, type SavedInput } from '../../../src/model/saved.ts';
+import { StringTable } from '../../../src/model/strings.ts';
 
 const CREATED = '2026-11-21T12:00:00.000Z';
 
@@ -184,6 +184,7 @@ describe('saved analysis: malformed and hostile input', () => {
     const hl = new DataView(b.buffer, b.byteOffset).getUint32(12, true);
     return { json: JSON.parse(new TextDecoder().decode(b.subarray(16, 16 + hl))), rest: b.subarray(16 + hl) };
   };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the header JSON is edited freely, to break it in every way a reader must refuse
   const withHeader = (b: Uint8Array, edit: (h: Record<string, any>) => void): Uint8Array => {
     const { json, rest } = headerOf(b);
     edit(json);
