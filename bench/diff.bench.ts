@@ -109,7 +109,7 @@ function genAttribution(table: AllocationTable, seed: number, siteShift: number)
     total.chunk += l.sizes.chunk;
   }
   const modules: ModuleMap = { modules: [], rangeStart: new Float64Array(0), rangeEnd: new Float64Array(0), rangeModule: new Int32Array(0), warnings: [] };
-  const sites = { rows: 0, addr: new Float64Array(0), lib: new Uint32Array(0), func: new Uint32Array(0), offset: new Float64Array(0), strings: { bytes: new Uint8Array(0), offsets: new Uint32Array(1) } };
+  const sites = { rows: 0, addr: new Float64Array(0), lib: new Uint32Array(0), func: new Uint32Array(0), offset: new Float64Array(0), exec: new Uint8Array(0), strings: { bytes: new Uint8Array(0), offsets: new Uint32Array(1) } };
   return { total, errors, checked: table.rows, valid: total.count, detected: true, libraries, sites, rowSite, rowRequested, modules, warnings: [] };
 }
 

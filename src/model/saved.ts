@@ -51,8 +51,17 @@ import type { ObjectTable } from './objects.ts';
 import type { SitesTable } from './sites.ts';
 import type { TracemallocSnapshot } from './traces.ts';
 
-/** Current format version written by `saveAnalysis`. */
-export const SAVED_VERSION = 1;
+/**
+ * Current format version written by `saveAnalysis`. Version 2 saves snapshots
+ * (`SavedAnalysis.snapshots`): each snapshot's tables live in one `inputs`
+ * entry (its *holder*), and the files that formed it are listed as its
+ * `sources`. Version 1 (one entry per dropped file, no snapshots) still loads;
+ * the app assembles its snapshots from those entries as it does live.
+ */
+export const SAVED_VERSION = 2;
+
+/** Versions `loadAnalysis` reads. */
+export const SAVED_VERSIONS_READ = [1, 2] as const;
 
 /** The 8 magic bytes that start every saved analysis. */
 export const SAVED_MAGIC = new Uint8Array([0x89, 0x48, 0x53, 0x41, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -73,6 +82,29 @@ export interface SavedAttribution {
   rowSite: Uint32Array;
   /** Per allocation row: requested size from the footer, NaN when none. */
   rowRequested: Float64Array;
+}
+
+/** A file that formed a saved snapshot (never its contents). */
+export interface SavedSource {
+  name: string;
+  format: string;
+  size: number;
+  rows: number;
+  /** What the file is in its snapshot (`PartRole` of src/model/snapshot.ts). */
+  as: string;
+  info?: { [k: string]: JsonValue };
+  warnings?: string[];
+  /** chap lists: the rows of the snapshot's table the list lists. */
+  listRows?: Uint32Array;
+}
+
+/** A saved snapshot: where its tables are (`holder`, an index into `inputs`) and what formed it. */
+export interface SavedSnapshot {
+  key: string;
+  name: string;
+  kind: string;
+  holder: number;
+  sources: SavedSource[];
 }
 
 /** One input of a saved analysis: its description and the tables derived from it. */
@@ -105,10 +137,12 @@ export interface SavedAnalysis {
   /** Opaque view state of the app (the URL view state), plain JSON. */
   view: JsonValue;
   inputs: SavedInput[];
+  /** Version 2: the snapshots, each with its tables in one of `inputs`. Absent in version 1 files. */
+  snapshots?: SavedSnapshot[];
 }
 
 /** Element types of saved columns. */
-export type SavedElement = 'u8' | 'u32' | 'i32' | 'f64';
+export type SavedElement = 'u8' | 'u16' | 'u32' | 'i32' | 'f64';
 
 /** Codecs of saved columns (see the module comment). */
 export type SavedCodec = 'shuffle' | 'delta' | 'addr-hi' | 'addr' | 'same';
@@ -117,7 +151,7 @@ export type SavedCodec = 'shuffle' | 'delta' | 'addr-hi' | 'addr' | 'same';
 export interface SavedColumn {
   /** Index of the input in `inputs`. */
   input: number;
-  /** Table the column belongs to: `allocations`, `strings`, `traces`, `stacks`, `frames`, `tmStrings`, `objects`, `sites`, `siteStrings`, `attribution`. */
+  /** Table the column belongs to: `allocations`, `strings`, `traces`, `stacks`, `frames`, `tmStrings`, `objects`, `sites`, `siteStrings`, `attribution`, `sources` (v2: `rows<k>` of source k). */
   table: string;
   name: string;
   type: SavedElement;
@@ -156,8 +190,10 @@ export interface SavedHeader {
   created: string;
   view: JsonValue;
   inputs: SavedInputHeader[];
+  /** Version 2: the snapshots (sources without their row columns). */
+  snapshots?: (Omit<SavedSnapshot, 'sources'> & { sources: Omit<SavedSource, 'listRows'>[] })[];
   columns: SavedColumn[];
 }
 
 /** Bytes per element of each saved element type. */
-export const ELEMENT_BYTES: Record<SavedElement, number> = { u8: 1, u32: 4, i32: 4, f64: 8 };
+export const ELEMENT_BYTES: Record<SavedElement, number> = { u8: 1, u16: 2, u32: 4, i32: 4, f64: 8 };

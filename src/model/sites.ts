@@ -8,6 +8,8 @@
  * | lib      | Uint32Array  | string id of the library name (gdb's spelling; "Unknown lib")      |
  * | func     | Uint32Array  | string id of the demangled function, or `module+0xOFFSET`          |
  * | offset   | Float64Array | addr − function start (or − module base when no symbol)            |
+ * | exec     | Uint8Array   | 1 when addr lies in an executable range of a module (a valid       |
+ * |          |              | footer), else 0; footers are "detected" when valid ones are ≥ half |
  *
  * Allocations point at sites through a parallel `Uint32Array` (`rowSite`):
  * 0 = no valid footer, otherwise site index + 1. The requested size of each
@@ -24,5 +26,15 @@ export interface SitesTable {
   lib: Uint32Array;
   func: Uint32Array;
   offset: Float64Array;
+  exec: Uint8Array;
   strings: StringTableData;
+}
+
+/**
+ * The one rule for "this process ran under malloc_tracer", live and after a
+ * saved analysis is reopened: at least half the in-use allocations examined
+ * carry a footer whose return address is executable code of a module.
+ */
+export function footersDetected(checked: number, valid: number): boolean {
+  return checked > 0 && valid * 2 >= checked;
 }

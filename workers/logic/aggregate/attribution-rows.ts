@@ -6,6 +6,7 @@
 import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
 import { StringTable } from '../../../src/model/strings.ts';
 import type { SavedAttribution } from '../../../src/model/saved.ts';
+import { footersDetected } from '../../../src/model/sites.ts';
 import { FOOTER_BYTES, type FunctionNode, type LibraryNode, type SiteNode, type Sizes } from './attribution.ts';
 import type { AttributionData } from '../session/core-session.ts';
 
@@ -47,7 +48,7 @@ export function attributionFromRows(table: AllocationTable, saved: SavedAttribut
   for (let id = 0; id < sites.rows; id++) {
     const sz = siteSizes[id];
     if (sz.count === 0) continue;
-    valid += sz.count;
+    if (sites.exec[id]) valid += sz.count;
     const libName = strings.get(sites.lib[id]);
     const funcName = strings.get(sites.func[id]);
     let lib = libs.get(libName);
@@ -72,5 +73,5 @@ export function attributionFromRows(table: AllocationTable, saved: SavedAttribut
     l.functions.sort(byUser);
     for (const f of l.functions) f.sites.sort(byUser);
   }
-  return { total, errors, checked, valid, detected: checked > 0 && valid * 2 > checked, libraries, sites, rowSite, rowRequested, warnings: [] };
+  return { total, errors, checked, valid, detected: footersDetected(checked, valid), libraries, sites, rowSite, rowRequested, warnings: [] };
 }

@@ -21,6 +21,7 @@ import type { SitesTable } from '../../../src/model/sites.ts';
 import type { Binary } from '../formats/elf/binary.ts';
 import type { ProcessMemory } from '../formats/elf/memory.ts';
 import type { InputWarning } from '../io/errors.ts';
+import { attributionFromRows } from './attribution-rows.ts';
 import { loadModules, type ModuleMap } from '../symbols/modules.ts';
 import { resolveAddress } from '../symbols/resolve.ts';
 
@@ -83,16 +84,6 @@ export interface Attribution {
   warnings: InputWarning[];
 }
 
-function zero(): Sizes {
-  return { count: 0, user: 0, mem: 0, chunk: 0 };
-}
-function addTo(a: Sizes, b: Sizes): void {
-  a.count += b.count;
-  a.user += b.user;
-  a.mem += b.mem;
-  a.chunk += b.chunk;
-}
-
 /** Row order by address (the table's own order when already sorted). */
 function addressOrder(t: AllocationTable): Uint32Array | null {
   for (let i = 1; i < t.rows; i++) {
@@ -130,24 +121,14 @@ export async function attributeWithModules(core: ProcessMemory, table: Allocatio
 
   const siteOf = new Map<number, number>();
   const siteAddr: number[] = [];
-  const siteSizes: Sizes[] = [];
-  const errors = { count: 0, chunk: 0 };
-  let checked = 0;
-  let valid = 0;
-  const validSite: boolean[] = [];
 
   for (let k = 0; k < n; k++) {
     const row = order ? order[k] : k;
     if (!isInUse(table.state[row])) continue;
-    checked++;
     const size = table.size[row];
     const addr = table.addrHi[row] * 4294967296 + table.addrLo[row];
     const at = addr + size - FOOTER_BYTES;
-    if (size < FOOTER_BYTES || at > Number.MAX_SAFE_INTEGER) {
-      errors.count++;
-      errors.chunk += size;
-      continue;
-    }
+    if (size < FOOTER_BYTES || at > Number.MAX_SAFE_INTEGER) continue; // too small for a footer: an error
     if (!win || at < winStart || at + FOOTER_BYTES > winEnd) {
       let len = WINDOW;
       if (readableEnd) len = Math.min(WINDOW, readableEnd(at) - at);
@@ -159,39 +140,24 @@ export async function attributeWithModules(core: ProcessMemory, table: Allocatio
         dv = new DataView(win.buffer, win.byteOffset, win.byteLength);
       }
     }
-    if (!win || !dv) {
-      errors.count++;
-      errors.chunk += size;
-      continue;
-    }
+    if (!win || !dv) continue; // unreadable footer: an error
     const o = at - winStart;
     const retHi = dv.getUint32(o + 4, true);
     const ret = retHi * 4294967296 + dv.getUint32(o, true);
     const reqHi = dv.getUint32(o + 12, true);
     const req = reqHi * 4294967296 + dv.getUint32(o + 8, true);
-    if (reqHi >= 0x200000 || req >= size) {
-      errors.count++;
-      errors.chunk += size;
-      continue;
-    }
+    if (reqHi >= 0x200000 || req >= size) continue; // requested ≥ usable: not a footer, an error
     let s = siteOf.get(ret);
     if (s === undefined) {
       s = siteAddr.length;
       siteOf.set(ret, s);
       siteAddr.push(ret);
-      siteSizes.push(zero());
-      validSite.push(false);
     }
-    const z = siteSizes[s];
-    z.count++;
-    z.user += req;
-    z.mem += size - FOOTER_BYTES;
-    z.chunk += size;
     rowSite[row] = s + 1;
     rowRequested[row] = req;
   }
 
-  // Name the sites, then build the hierarchy in first-seen order and sort stably by User bytes.
+  // Name the sites; the summary is built from the per-row columns, as it is for a saved analysis.
   const strings = new StringTableBuilder();
   const sites: SitesTable = {
     rows: siteAddr.length,
@@ -199,42 +165,18 @@ export async function attributeWithModules(core: ProcessMemory, table: Allocatio
     lib: new Uint32Array(siteAddr.length),
     func: new Uint32Array(siteAddr.length),
     offset: new Float64Array(siteAddr.length),
+    exec: new Uint8Array(siteAddr.length),
     strings: { bytes: new Uint8Array(0), offsets: new Uint32Array(1) },
   };
-  const libs = new Map<string, { node: LibraryNode; funcs: Map<string, FunctionNode> }>();
-  const total = zero();
   siteAddr.forEach((a, i) => {
     const r = resolveAddress(modules, a);
-    validSite[i] = r.executable;
     sites.lib[i] = strings.intern(r.lib);
     sites.func[i] = strings.intern(r.func);
     sites.offset[i] = r.offset;
-    let lib = libs.get(r.lib);
-    if (!lib) {
-      lib = { node: { name: r.lib, sizes: zero(), functions: [] }, funcs: new Map() };
-      libs.set(r.lib, lib);
-    }
-    let fn = lib.funcs.get(r.func);
-    if (!fn) {
-      fn = { name: r.func, sizes: zero(), sites: [] };
-      lib.funcs.set(r.func, fn);
-      lib.node.functions.push(fn);
-    }
-    fn.sites.push({ id: i, addr: a, offset: r.offset, sizes: siteSizes[i] });
-    addTo(fn.sizes, siteSizes[i]);
-    addTo(lib.node.sizes, siteSizes[i]);
-    addTo(total, siteSizes[i]);
-    if (r.executable) valid += siteSizes[i].count;
+    sites.exec[i] = r.executable ? 1 : 0;
   });
   sites.strings = strings.freeze();
-  const byUser = <T extends { sizes: Sizes }>(a: T, b: T) => b.sizes.user - a.sizes.user;
-  const libraries = [...libs.values()].map((l) => l.node).sort(byUser);
-  for (const l of libraries) {
-    l.functions.sort(byUser);
-    for (const f of l.functions) f.sites.sort(byUser);
-  }
-  return {
-    total, errors, checked, valid, detected: checked > 0 && valid * 2 >= checked,
-    libraries, sites, rowSite, rowRequested, modules, warnings: [...modules.warnings],
-  };
+  const summary = attributionFromRows(table, { sites, rowSite, rowRequested });
+  // Footers that could not be read or are inconsistent are errors; so are rows without a footer.
+  return { ...summary, modules, warnings: [...modules.warnings] };
 }

@@ -24,6 +24,7 @@ function withSites(): SavedAnalysis {
     lib: new Uint32Array([lib, lib]),
     func: new Uint32Array([fn, raw]),
     offset: new Float64Array([16, 0x1234]),
+    exec: new Uint8Array([1, 1]),
     strings: s.freeze(),
   };
   return {

@@ -21,9 +21,19 @@ import type { StringTableData } from '../../../src/model/strings.ts';
 import { InputError } from '../io/errors.ts';
 import { addrDecode, deltaDecode, InflateError, inflateInto, unshuffle } from './codec.ts';
 import { parsePrefix, type Fail } from './header.ts';
-import { checkAllocations, checkAttribution, checkObjects, checkTracemalloc } from './validate.ts';
+import { checkAllocations, checkAttribution, checkIds, checkObjects, checkTracemalloc } from './validate.ts';
+import { StringTable } from '../../../src/model/strings.ts';
+import { UNKNOWN_LIB } from '../symbols/resolve.ts';
+import type { SitesTable } from '../../../src/model/sites.ts';
 
-type Column = Uint8Array | Uint32Array | Int32Array | Float64Array;
+function execFromNames(sites: SitesTable): Uint8Array {
+  const names = new StringTable(sites.strings);
+  const out = new Uint8Array(allocShared(Math.max(1, sites.rows)), 0, sites.rows);
+  for (let i = 0; i < sites.rows; i++) out[i] = names.get(sites.lib[i]) === UNKNOWN_LIB ? 0 : 1;
+  return out;
+}
+
+type Column = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 
 /** Options of `loadAnalysis`. */
 export interface LoadOptions {
@@ -35,6 +45,7 @@ export interface LoadOptions {
 
 const CTORS: Record<SavedElement, new (b: ArrayBufferLike, o: number, n: number) => Column> = {
   u8: Uint8Array,
+  u16: Uint16Array,
   u32: Uint32Array,
   i32: Int32Array,
   f64: Float64Array,
@@ -138,7 +149,9 @@ export async function loadAnalysis(bytes: Uint8Array, opts: LoadOptions = {}): P
       const requested = take<Float64Array>('allocations', 'requested', 'f64', n, true);
       const site = take<Uint32Array>('allocations', 'site', 'u32', n, true);
       const region = take<Uint32Array>('allocations', 'region', 'u32', n, true);
+      const flags = take<Uint16Array>('allocations', 'flags', 'u16', n, true);
       if (requested) t.requested = requested;
+      if (flags) t.flags = flags;
       if (site) t.site = site;
       if (region) t.region = region;
       checkAllocations(t, what, fail);
@@ -199,19 +212,44 @@ export async function loadAnalysis(bytes: Uint8Array, opts: LoadOptions = {}): P
           lib: take<Uint32Array>('sites', 'lib', 'u32', at.sites)!,
           func: take<Uint32Array>('sites', 'func', 'u32', at.sites)!,
           offset: take<Float64Array>('sites', 'offset', 'f64', at.sites)!,
+          exec: take<Uint8Array>('sites', 'exec', 'u8', at.sites, true) ?? new Uint8Array(0),
           strings: strings('siteStrings'),
         },
         rowSite: take<Uint32Array>('attribution', 'rowSite', 'u32', n)!,
         rowRequested: take<Float64Array>('attribution', 'rowRequested', 'f64', n)!,
       };
+      // Version 1 kept no "executable" mark: a site of a known module counts as valid, "Unknown lib" not.
+      if (a.sites.exec.length !== a.sites.rows) a.sites.exec = execFromNames(a.sites);
       checkAttribution(a, `${what} attribution`, fail);
       inp.attribution = a;
     }
     return inp;
   });
+  // Version 2: snapshots, each naming its holder and the rows its chap lists list.
+  let snapshots: SavedAnalysis['snapshots'];
+  if (header.snapshots) {
+    snapshots = header.snapshots.map((sn, i) => {
+      if (sn.holder >= inputs.length) fail(`snapshot ${i} (${sn.name}) refers to holder ${sn.holder} of ${inputs.length}`);
+      const rows = inputs[sn.holder].table?.rows ?? 0;
+      return {
+        ...sn,
+        sources: sn.sources.map((src, k) => {
+          const key = `${sn.holder}/sources/rows${k}`;
+          const e = byKey.get(key);
+          if (!e) return { ...src };
+          byKey.delete(key);
+          if (e.col.type !== 'u32') fail(`snapshot ${i} (${sn.name}): rows of source ${k} are ${e.col.type}, u32 expected`);
+          checkIds(e.array as Uint32Array, rows, `snapshot ${i} (${sn.name}) source ${k} rows`, fail);
+          return { ...src, listRows: e.array as Uint32Array };
+        }),
+      };
+    });
+  }
   if (byKey.size) {
     const [first] = byKey.values();
     fail(`column ${first.col.table}.${first.col.name} of input ${first.col.input} belongs to no declared table`);
   }
-  return { name: header.name, created: header.created, view: header.view, inputs };
+  const out: SavedAnalysis = { name: header.name, created: header.created, view: header.view, inputs };
+  if (snapshots) out.snapshots = snapshots;
+  return out;
 }

@@ -8,7 +8,7 @@ import {
   ELEMENT_BYTES,
   MAX_HEADER_BYTES,
   SAVED_MAGIC,
-  SAVED_VERSION,
+  SAVED_VERSIONS_READ,
   type JsonValue,
   type SavedColumn,
   type SavedHeader,
@@ -144,6 +144,37 @@ export interface ParsedPrefix {
   dataStart: number;
 }
 
+function checkSnapshot(v: unknown, i: number, holders: number, fail: Fail): NonNullable<SavedHeader['snapshots']>[number] {
+  const w = `snapshots[${i}]`;
+  if (!isObject(v)) fail(`header: ${w} is not an object`);
+  const o = v as Record<string, unknown>;
+  const holder = count(o.holder, `${w}.holder`, fail);
+  if (holder >= holders) fail(`header: ${w} refers to holder ${holder} of ${holders}`);
+  if (!Array.isArray(o.sources)) fail(`header: ${w}.sources is not a list`);
+  const sources = (o.sources as unknown[]).map((x, k) => {
+    const sw = `${w}.sources[${k}]`;
+    if (!isObject(x)) fail(`header: ${sw} is not an object`);
+    const so = x as Record<string, unknown>;
+    const src: NonNullable<SavedHeader['snapshots']>[number]['sources'][number] = {
+      name: text(so.name, `${sw}.name`, fail),
+      format: text(so.format, `${sw}.format`, fail),
+      size: count(so.size, `${sw}.size`, fail),
+      rows: count(so.rows, `${sw}.rows`, fail),
+      as: text(so.as, `${sw}.as`, fail),
+    };
+    if (so.info !== undefined) {
+      if (!isObject(so.info)) fail(`header: ${sw}.info is not an object`);
+      src.info = checkJson(so.info, `${sw}.info`, fail) as { [k: string]: JsonValue };
+    }
+    if (so.warnings !== undefined) {
+      if (!Array.isArray(so.warnings)) fail(`header: ${sw}.warnings is not a list`);
+      src.warnings = (so.warnings as unknown[]).map((m, j) => text(m, `${sw}.warnings[${j}]`, fail));
+    }
+    return src;
+  });
+  return { key: text(o.key, `${w}.key`, fail), name: text(o.name, `${w}.name`, fail), kind: text(o.kind, `${w}.kind`, fail), holder, sources };
+}
+
 /** Checks magic, version and header of `bytes`; throws through `fail` on any problem. */
 export function parsePrefix(bytes: Uint8Array, fail: Fail): ParsedPrefix {
   if (bytes.length === 0) fail('empty file: not a saved analysis');
@@ -151,7 +182,7 @@ export function parsePrefix(bytes: Uint8Array, fail: Fail): ParsedPrefix {
   if (bytes.length < 16) fail(`truncated: ${bytes.length} bytes, the fixed header alone is 16`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = dv.getUint32(8, true);
-  if (version !== SAVED_VERSION) fail(`format version ${version} is not supported (this Heapscope reads version ${SAVED_VERSION})`);
+  if (!(SAVED_VERSIONS_READ as readonly number[]).includes(version)) fail(`format version ${version} is not supported (this Heapscope reads versions ${SAVED_VERSIONS_READ.join(' and ')})`);
   const hl = dv.getUint32(12, true);
   if (hl > MAX_HEADER_BYTES) fail(`header of ${hl} bytes is larger than the ${MAX_HEADER_BYTES} allowed`);
   if (16 + hl > bytes.length) fail(`truncated: header of ${hl} bytes but only ${bytes.length - 16} follow`);
@@ -175,5 +206,10 @@ export function parsePrefix(bytes: Uint8Array, fail: Fail): ParsedPrefix {
     inputs,
     columns: (o.columns as unknown[]).map((x, k) => checkColumn(x, k, inputs.length, fail)),
   };
+  if (o.snapshots !== undefined) {
+    if (version < 2) fail('header: snapshots in a version 1 file');
+    if (!Array.isArray(o.snapshots)) fail('header: snapshots is not a list');
+    header.snapshots = (o.snapshots as unknown[]).map((x, i) => checkSnapshot(x, i, inputs.length, fail));
+  }
   return { header, dataStart: 16 + hl };
 }

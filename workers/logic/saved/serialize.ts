@@ -18,7 +18,7 @@ import {
 import type { StringTableData } from '../../../src/model/strings.ts';
 import { addrEncode, bytesOf, deflate, deltaEncode, shuffle } from './codec.ts';
 
-type Column = Uint8Array | Uint32Array | Int32Array | Float64Array;
+type Column = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 
 /** Options of `saveAnalysis`. */
 export interface SaveOptions {
@@ -33,6 +33,7 @@ interface PendingColumn {
 
 function elementOf(a: Column, where: string): SavedElement {
   if (a instanceof Uint8Array) return 'u8';
+  if (a instanceof Uint16Array) return 'u16';
   if (a instanceof Uint32Array) return 'u32';
   if (a instanceof Int32Array) return 'i32';
   if (a instanceof Float64Array) return 'f64';
@@ -77,6 +78,7 @@ export async function saveAnalysis(a: SavedAnalysis, opts: SaveOptions = {}): Pr
       if (t.requested) add(i, 'allocations', 'requested', t.requested, 'f64', t.rows);
       if (t.site) add(i, 'allocations', 'site', t.site, 'u32', t.rows);
       if (t.region) add(i, 'allocations', 'region', t.region, 'u32', t.rows);
+      if (t.flags) add(i, 'allocations', 'flags', t.flags, 'u16', t.rows);
       addStrings(i, 'strings', t.strings);
     }
     const s = inp.tracemalloc;
@@ -111,12 +113,26 @@ export async function saveAnalysis(a: SavedAnalysis, opts: SaveOptions = {}): Pr
       add(i, 'sites', 'lib', st.lib, 'u32', st.rows);
       add(i, 'sites', 'func', st.func, 'u32', st.rows);
       add(i, 'sites', 'offset', st.offset, 'f64', st.rows);
+      add(i, 'sites', 'exec', st.exec, 'u8', st.rows);
       addStrings(i, 'siteStrings', st.strings);
       add(i, 'attribution', 'rowSite', at.rowSite, 'u32', at.rowSite.length);
       add(i, 'attribution', 'rowRequested', at.rowRequested, 'f64', at.rowRequested.length);
     }
     inputs.push(h);
   });
+
+  // Version 2: snapshots, with the rows each chap list of a snapshot lists.
+  const snapshots: SavedHeader['snapshots'] = a.snapshots?.map((snap) => ({
+    key: snap.key,
+    name: snap.name,
+    kind: snap.kind,
+    holder: snap.holder,
+    sources: snap.sources.map((src, k) => {
+      const { listRows, ...rest } = src;
+      if (listRows) add(snap.holder, 'sources', `rows${k}`, listRows, 'u32', listRows.length, 'delta');
+      return rest;
+    }),
+  }));
 
   // Encode: aliases first (same array object or same bytes of the same buffer), then codecs.
   const columns: SavedColumn[] = [];
@@ -155,6 +171,7 @@ export async function saveAnalysis(a: SavedAnalysis, opts: SaveOptions = {}): Pr
   }
 
   const header: SavedHeader = { version: SAVED_VERSION, name: a.name, created: a.created, view: a.view, inputs, columns };
+  if (snapshots) header.snapshots = snapshots;
   const json = new TextEncoder().encode(JSON.stringify(header));
   const total = 16 + json.length + blobs.reduce((n, b) => n + b.length, 0);
   const out = new Uint8Array(total);

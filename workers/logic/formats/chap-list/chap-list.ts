@@ -21,9 +21,10 @@
  * Numbers are exact or refused: addresses of at most 64 bits, sizes and tally
  * figures at most 2^53 − 1, and the sizes of a list may not add up past it.
  */
-import { AllocationTableBuilder, AllocState, type AllocationTable } from '../../../../src/model/allocations.ts';
+import { AllocationTableBuilder, AllocFlag, AllocState, type AllocationTable } from '../../../../src/model/allocations.ts';
 import { hexOf } from '../../../../src/model/address.ts';
 import { MAX_ROWS, TEXT_DECODE_BUDGET } from '../../io/budget.ts';
+import { allocShared } from '../../../../src/model/columns.ts';
 import { InputError, type InputWarning } from '../../io/errors.ts';
 import { decodedChunks, decodedSizeHint, type ReadControl } from '../../io/stream.ts';
 import type { ByteSource } from '../../io/source.ts';
@@ -56,13 +57,14 @@ const OPEN = 40;
 const CLOSE = 41;
 
 const enc = new TextEncoder();
-const PREFIXES: [Uint8Array, AllocState][] = [
-  [enc.encode('Used allocation at '), AllocState.Used],
-  [enc.encode('Free allocation at '), AllocState.Free],
-  [enc.encode('Leaked allocation at '), AllocState.Leaked],
-  [enc.encode('Unreferenced allocation at '), AllocState.Unreferenced],
-  [enc.encode('Anchored allocation at '), AllocState.Anchored],
-  [enc.encode('Thread cached free allocation at '), AllocState.ThreadCachedFree],
+/** Line prefixes, the state they give and the sets they say the allocation is in (leaked is used). */
+const PREFIXES: [Uint8Array, AllocState, number][] = [
+  [enc.encode('Used allocation at '), AllocState.Used, 0],
+  [enc.encode('Free allocation at '), AllocState.Free, 0],
+  [enc.encode('Leaked allocation at '), AllocState.Used, AllocFlag.Leaked],
+  [enc.encode('Unreferenced allocation at '), AllocState.Used, AllocFlag.Leaked | AllocFlag.Unreferenced],
+  [enc.encode('Anchored allocation at '), AllocState.Used, AllocFlag.Anchored],
+  [enc.encode('Thread cached free allocation at '), AllocState.ThreadCachedFree, 0],
 ];
 const OF_SIZE = enc.encode(' of size ');
 const WITH_SIGNATURE = enc.encode('... with signature ');
@@ -99,6 +101,8 @@ function indexOfPattern(buf: Uint8Array, from: number, end: number, pat: Uint8Ar
  */
 export class ChapListParser {
   readonly builder: AllocationTableBuilder;
+  /** (row, flags) pairs of rows whose line prefix names a set; most lists have none. */
+  private readonly flagged: number[] = [];
   readonly tallies: Tally[] = [];
   readonly warnings: InputWarning[] = [];
 
@@ -223,7 +227,13 @@ export class ChapListParser {
         message: `${this.sectionCount} allocation(s) after the last tally line are not covered by a tally; the file may be truncated`,
       });
     }
-    return { table: this.builder.freeze(), tallies: this.tallies, warnings: this.warnings, lines: this.lineNo, bytes: this.bytes };
+    const table = this.builder.freeze();
+    if (this.flagged.length) {
+      const flags = new Uint16Array(allocShared(Math.max(2, table.rows * 2)), 0, table.rows);
+      for (let i = 0; i < this.flagged.length; i += 2) flags[this.flagged[i]] |= this.flagged[i + 1];
+      table.flags = flags;
+    }
+    return { table, tallies: this.tallies, warnings: this.warnings, lines: this.lineNo, bytes: this.bytes };
   }
 
   /** Parses hex digits at `at`; returns false when none. Result in hexHi/hexLo, hexEnd. */
@@ -259,9 +269,10 @@ export class ChapListParser {
       if (this.tally(buf, at, end)) return;
     } else {
       for (let k = 0; k < PREFIXES.length; k++) {
-        const [prefix, state] = PREFIXES[k];
+        const [prefix, state, flags] = PREFIXES[k];
         if (buf[at] !== prefix[0] || !startsWith(buf, at, end, prefix)) continue;
         this.allocation(buf, at + prefix.length, end, state);
+        if (flags && this.lastRow >= 0) this.flagged.push(this.lastRow, flags);
         return;
       }
       if (c === 0x54 /* T */ && indexOfPattern(buf, at, end, MATCHES_PATTERN) >= 0) {

@@ -1,0 +1,305 @@
+/**
+ * `assemble(inputs) → snapshots`: which inputs form each snapshot, and each
+ * snapshot's one allocation table. Pure (no worker API, no React): the browser's
+ * store (through the aggregation worker), every CLI command and the tests call it.
+ * The rules are in this folder's README.
+ */
+import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import type { ObjectTable } from '../../../src/model/objects.ts';
+import type { Assembly, AssemblyChoices, AssemblyNote, PartRole, Snapshot } from '../../../src/model/snapshot.ts';
+import type { TracemallocSnapshot } from '../../../src/model/traces.ts';
+import { AddressIndex } from '../graph/address-index.ts';
+import { listOnlyTable, withListFacts } from './tables.ts';
+
+/** One read input, as the assembly sees it. */
+export interface AssemblyInput {
+  /** The caller's id for the input (unique within the call). */
+  id: number;
+  name: string;
+  /** The reader's role: `core`, `chap-list`, `elf`, `tracemalloc`, `meliae`, … */
+  role: string;
+  /** Core: its heap walk. chap list: its rows. tracemalloc / meliae: per trace / object. */
+  table?: AllocationTable;
+  /** chap list: its closing tally agrees with its rows (the list is complete). */
+  complete?: boolean;
+  /** Core: the files mapped into the process, with their build-ids when the core has them. */
+  modules?: { path: string; buildId: string | null }[];
+  /** ELF binary: its build-id. */
+  buildId?: string | null;
+  tracemalloc?: TracemallocSnapshot;
+  objects?: ObjectTable;
+}
+
+/** What a chap list holds, from its rows' states. */
+type ListShape = 'used' | 'free' | 'mixed' | 'empty';
+
+function shapeOf(t: AllocationTable): ListShape {
+  let used = 0;
+  let free = 0;
+  for (let i = 0; i < t.rows; i++) {
+    if (isInUse(t.state[i])) used++;
+    else free++;
+  }
+  if (used && free) return 'mixed';
+  return used ? 'used' : free ? 'free' : 'empty';
+}
+
+function indexOf(t: AllocationTable): AddressIndex {
+  const idx = new AddressIndex(t.rows);
+  for (let i = 0; i < t.rows; i++) idx.add(t.addrHi[i], t.addrLo[i], i);
+  return idx;
+}
+
+/**
+ * Rows of `base` that the list's rows are, in list order, when every row of the
+ * list is an allocation of `base` (same address, same size, used or free alike);
+ * null as soon as one is not.
+ */
+function rowsIn(list: AllocationTable, base: AllocationTable, idx: AddressIndex): Uint32Array | null {
+  const out = new Uint32Array(list.rows);
+  for (let i = 0; i < list.rows; i++) {
+    const r = idx.get(list.addrHi[i], list.addrLo[i]);
+    if (r < 0 || base.size[r] !== list.size[i] || isInUse(base.state[r]) !== isInUse(list.state[i])) return null;
+    out[i] = r;
+  }
+  return out;
+}
+
+function usedCount(t: AllocationTable): number {
+  let n = 0;
+  for (let i = 0; i < t.rows; i++) if (isInUse(t.state[i])) n++;
+  return n;
+}
+
+/** Rows sorted by address (the identity when they already are). */
+function addressOrder(t: AllocationTable): Uint32Array {
+  const order = new Uint32Array(t.rows);
+  let sorted = true;
+  for (let i = 0; i < t.rows; i++) {
+    order[i] = i;
+    if (i > 0 && (t.addrHi[i] < t.addrHi[i - 1] || (t.addrHi[i] === t.addrHi[i - 1] && t.addrLo[i] < t.addrLo[i - 1]))) sorted = false;
+  }
+  if (!sorted) order.sort((a, b) => t.addrHi[a] - t.addrHi[b] || t.addrLo[a] - t.addrLo[b]);
+  return order;
+}
+
+const TWO32 = 4294967296;
+
+/** True when no allocation of `a` overlaps one of `b` (each `[address, address + size)`). */
+function disjoint(a: AllocationTable, b: AllocationTable): boolean {
+  const oa = addressOrder(a);
+  const ob = addressOrder(b);
+  let i = 0;
+  let j = 0;
+  while (i < oa.length && j < ob.length) {
+    const ra = oa[i];
+    const rb = ob[j];
+    const sa = a.addrHi[ra] * TWO32 + a.addrLo[ra];
+    const sb = b.addrHi[rb] * TWO32 + b.addrLo[rb];
+    if (sa < sb) {
+      if (sa + Math.max(1, a.size[ra]) > sb) return false;
+      i++;
+    } else {
+      if (sb + Math.max(1, b.size[rb]) > sa) return false;
+      j++;
+    }
+  }
+  return true;
+}
+
+/** `name` without compression suffixes, for display. */
+export function displayName(name: string): string {
+  return name.replace(/\.(gz|bz2)$/i, '');
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+interface Group {
+  snapshot: Snapshot;
+  /** The table lists are matched against: a core's walk, or the main used list. */
+  base: AllocationTable;
+  index: AddressIndex;
+  used: number;
+  /** chap lists of the group, with the rows of `base` they are (core groups), or their own rows. */
+  lists: { input: AssemblyInput; as: PartRole; rows: Uint32Array | null }[];
+}
+
+function newSnapshot(key: string, name: string, kind: Snapshot['kind'], core: number | null): Snapshot {
+  return { key, name: displayName(name), kind, core, parts: [], table: null };
+}
+
+/** Assembles snapshots from read inputs, in the order given. See README.md. */
+export function assemble(inputs: readonly AssemblyInput[], choices: AssemblyChoices = {}): Assembly {
+  const notes: AssemblyNote[] = [];
+  const groups: Group[] = [];
+  const order: { at: number; snapshot: Snapshot }[] = [];
+  const inputAt = new Map(inputs.map((x, i) => [x.id, i]));
+
+  // 1. Every core is a process snapshot; its heap walk is the table lists are matched against.
+  for (const c of inputs) {
+    if (c.role !== 'core' || !c.table) continue;
+    const s = newSnapshot(`s${c.id}`, c.name, 'process', c.id);
+    s.parts.push({ input: c.id, name: c.name, as: 'core' });
+    groups.push({ snapshot: s, base: c.table, index: indexOf(c.table), used: usedCount(c.table), lists: [] });
+    order.push({ at: inputAt.get(c.id)!, snapshot: s });
+  }
+  const coreGroups = groups.slice();
+
+  // 2. chap lists: each belongs to the core whose allocations it lists (every row, exactly).
+  const lists = inputs.filter((x) => x.role === 'chap-list' && x.table);
+  const loose: AssemblyInput[] = [];
+  for (const l of lists) {
+    const t = l.table!;
+    const shape = shapeOf(t);
+    const chosen = choices[l.id];
+    if (chosen === 'own' || (chosen && !coreGroups.some((g) => g.snapshot.key === chosen))) {
+      loose.push(l);
+      continue;
+    }
+    if (l.complete === false) {
+      notes.push({ input: l.id, kind: 'incomplete-list', message: `${l.name}: its closing tally is missing or disagrees with its rows, so it may be cut short; it is shown as a snapshot of its own, not merged into a core's` });
+      loose.push(l);
+      continue;
+    }
+    const fits: { g: Group; rows: Uint32Array }[] = [];
+    for (const g of coreGroups) {
+      if (chosen && g.snapshot.key !== chosen) continue;
+      const rows = rowsIn(t, g.base, g.index);
+      if (rows) fits.push({ g, rows });
+    }
+    if (fits.length === 1) {
+      const { g, rows } = fits[0];
+      const as: PartRole = shape === 'used' ? (t.rows === g.used ? 'used' : 'subset') : shape === 'free' ? 'free' : 'mixed';
+      g.lists.push({ input: l, as, rows });
+      continue;
+    }
+    if (fits.length > 1) {
+      notes.push({
+        input: l.id,
+        kind: 'fits-several',
+        message: `${l.name} lists allocations of ${fits.length} cores (${fits.map((f) => f.g.snapshot.name).join(', ')}); pick the one it was made from`,
+        candidates: fits.map((f) => f.g.snapshot.key),
+      });
+      loose.push(l);
+      continue;
+    }
+    if (coreGroups.length) {
+      notes.push({
+        input: l.id,
+        kind: 'fits-no-core',
+        message: `${l.name} lists allocations that are not all in ${coreGroups.length === 1 ? `the heap of ${coreGroups[0].snapshot.name}` : `the heap of any of the ${coreGroups.length} cores`}; it is shown as a snapshot of its own`,
+      });
+    }
+    loose.push(l);
+  }
+
+  // 3. Lists of no core. A complete list of used allocations founds a snapshot, largest first; a used
+  //    list whose every row is in a larger one is a subset of it; a list of free allocations joins the
+  //    snapshot whose allocations it overlaps nowhere; anything else stands alone.
+  const listGroups: Group[] = [];
+  const found = (l: AssemblyInput, as: PartRole): void => {
+    const s = newSnapshot(`s${l.id}`, l.name, 'process', null);
+    listGroups.push({ snapshot: s, base: l.table!, index: indexOf(l.table!), used: usedCount(l.table!), lists: [{ input: l, as, rows: null }] });
+  };
+  const byShape = (want: ListShape) => loose.filter((l) => shapeOf(l.table!) === want);
+  const usedLoose = byShape('used').sort((a, b) => b.table!.rows - a.table!.rows || inputAt.get(a.id)! - inputAt.get(b.id)!);
+  for (const l of usedLoose) {
+    const chosen = choices[l.id];
+    const parents: { g: Group; rows: Uint32Array }[] = [];
+    if (chosen !== 'own') {
+      for (const g of listGroups) {
+        if ((chosen && g.snapshot.key !== chosen) || g.base.rows <= l.table!.rows) continue;
+        const rows = rowsIn(l.table!, g.base, g.index);
+        if (rows) parents.push({ g, rows });
+      }
+    }
+    if (parents.length === 1) {
+      parents[0].g.lists.push({ input: l, as: 'subset', rows: parents[0].rows });
+      continue;
+    }
+    if (parents.length > 1) {
+      notes.push({
+        input: l.id,
+        kind: 'fits-several',
+        message: `${l.name} lists allocations that are all in ${parents.length} larger lists (${parents.map((p) => p.g.snapshot.name).join(', ')}); pick the one it belongs with`,
+        candidates: parents.map((p) => p.g.snapshot.key),
+      });
+    }
+    found(l, 'used');
+  }
+  for (const l of byShape('free')) {
+    const chosen = choices[l.id];
+    const candidates = chosen === 'own' ? [] : listGroups.filter((g) => g.lists[0].as === 'used' && (!chosen || g.snapshot.key === chosen) && disjoint(l.table!, g.base));
+    if (candidates.length === 1) {
+      candidates[0].lists.push({ input: l, as: 'free', rows: null });
+      continue;
+    }
+    if (candidates.length > 1) {
+      notes.push({
+        input: l.id,
+        kind: 'fits-several',
+        message: `${l.name} (free allocations) overlaps none of ${candidates.length} lists of used allocations (${candidates.map((c) => c.snapshot.name).join(', ')}); pick the one it was made with`,
+        candidates: candidates.map((c) => c.snapshot.key),
+      });
+    }
+    found(l, 'free');
+  }
+  for (const l of [...byShape('mixed'), ...byShape('empty')]) found(l, 'mixed');
+
+  // 4. Tables: a core's walk with what its lists say (types, flags); lists alone merged by address.
+  for (const g of coreGroups) {
+    g.lists.sort((a, b) => inputAt.get(a.input.id)! - inputAt.get(b.input.id)!);
+    g.snapshot.table = withListFacts(g.base, g.lists.map((x) => ({ table: x.input.table!, rows: x.rows!, flags: x.input.table!.flags ?? null })));
+    for (const x of g.lists) g.snapshot.parts.push({ input: x.input.id, name: x.input.name, as: x.as, rows: sortedCopy(x.rows!) });
+  }
+  for (const g of listGroups) {
+    g.lists.sort((a, b) => inputAt.get(a.input.id)! - inputAt.get(b.input.id)!);
+    const merged = listOnlyTable(g.lists.map((x) => ({ table: x.input.table!, flags: x.input.table!.flags ?? null })));
+    g.snapshot.table = merged.table;
+    g.lists.forEach((x, k) => g.snapshot.parts.push({ input: x.input.id, name: x.input.name, as: x.as, rows: merged.rowsOf[k] }));
+    order.push({ at: Math.min(...g.lists.map((x) => inputAt.get(x.input.id)!)), snapshot: g.snapshot });
+  }
+
+  // 5. Binaries name the code of every core that maps them (by build-id, else by file name).
+  for (const b of inputs) {
+    if (b.role !== 'elf') continue;
+    const holders = coreGroups.filter((g) => {
+      const mods = inputs[inputAt.get(g.snapshot.core!)!].modules ?? [];
+      return mods.some((m) => (b.buildId && m.buildId ? m.buildId === b.buildId : baseName(m.path) === baseName(b.name)));
+    });
+    // Without module facts (or no match), a binary goes with every core: symbols match by build-id later.
+    const targets = holders.length ? holders : coreGroups;
+    if (!holders.length && coreGroups.length) {
+      const known = coreGroups.some((g) => (inputs[inputAt.get(g.snapshot.core!)!].modules ?? []).length > 0);
+      if (known) notes.push({ input: b.id, kind: 'unmatched-binary', message: `${b.name} is not one of the files mapped into ${coreGroups.length === 1 ? coreGroups[0].snapshot.name : 'the cores'}${b.buildId ? ` (build-id ${b.buildId})` : ''}` });
+    }
+    if (!coreGroups.length) notes.push({ input: b.id, kind: 'unused', message: `${b.name} is an ELF binary: it names the code of a core dump, and no core was given` });
+    for (const g of targets) g.snapshot.parts.push({ input: b.id, name: b.name, as: 'binary' });
+  }
+
+  // 6. A tracemalloc snapshot or a meliae dump is a snapshot of its own.
+  for (const x of inputs) {
+    if (x.role === 'tracemalloc' && x.tracemalloc) {
+      const s = newSnapshot(`s${x.id}`, x.name, 'tracemalloc', null);
+      s.parts.push({ input: x.id, name: x.name, as: 'tracemalloc' });
+      s.table = x.table ?? null;
+      s.tracemalloc = x.tracemalloc;
+      order.push({ at: inputAt.get(x.id)!, snapshot: s });
+    } else if (x.role === 'meliae' && x.objects) {
+      const s = newSnapshot(`s${x.id}`, x.name, 'meliae', null);
+      s.parts.push({ input: x.id, name: x.name, as: 'meliae' });
+      s.table = x.table ?? null;
+      s.objects = x.objects;
+      order.push({ at: inputAt.get(x.id)!, snapshot: s });
+    }
+  }
+
+  order.sort((a, b) => a.at - b.at);
+  return { snapshots: order.map((o) => o.snapshot), notes };
+}
+
+function sortedCopy(rows: Uint32Array): Uint32Array {
+  return Uint32Array.from(rows).sort();
+}
