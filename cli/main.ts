@@ -18,7 +18,7 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<numb
 const USAGE = `usage: heapscope <command> [options]
 
 commands:
-  summary FILE... [--json]   totals per allocation state for the given inputs
+  summary FILE... [--json]   the snapshots the files form, each with its used and free allocations
   attribute CORE [--list LIST] [--bin FILE...] [--json]   malloc_tracer footers by library and function
   stats SNAP --by filename|lineno|traceback [--cumulative] [--json]   tracemalloc statistics, as CPython's
   diff OLD NEW --by filename|lineno|traceback [--cumulative] [--json]   tracemalloc compare_to, as CPython's
@@ -32,7 +32,18 @@ commands:
   help                       this text
 `;
 
+/** A reader that stops early (`heapscope … | head`) ends the command quietly, not with a stack trace. */
+function quietOnBrokenPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnBrokenPipe();
   const [cmd, ...args] = argv;
   if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     process.stdout.write(USAGE);

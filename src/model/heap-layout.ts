@@ -16,6 +16,8 @@
  * |              | joined with '; ', or "no allocator this version knows: …" with the reasons  |
  * | allocators   | one `AllocatorInfo` per allocator found, in the registry's order             |
  * | regions      | every region holding allocations; `id` is the table's `region` column value |
+ * | modules      | files mapped into the process, one per ELF module, with its build-id when   |
+ * |              | the core holds it (which binaries belong with this core)                     |
  */
 
 export interface ArenaInfo {
@@ -78,6 +80,7 @@ export interface HeapLayoutInfo {
   allocator: string;
   allocators: AllocatorInfo[];
   regions: HeapRegionInfo[];
+  modules?: { path: string; buildId: string | null }[];
 }
 
 /**

@@ -31,12 +31,24 @@ export type SnapshotKind = 'process' | 'tracemalloc' | 'meliae';
  */
 export type PartRole = 'core' | 'used' | 'free' | 'subset' | 'mixed' | 'binary' | 'tracemalloc' | 'meliae';
 
+/** How each part is named in the UI and the CLI. */
+export const PART_LABELS: Record<PartRole, string> = {
+  core: 'core',
+  used: 'list used',
+  free: 'list free',
+  subset: 'list of some used allocations',
+  mixed: 'chap list',
+  binary: 'binary',
+  tracemalloc: 'tracemalloc snapshot',
+  meliae: 'meliae dump',
+};
+
 export interface SnapshotPart {
   /** The caller's input id. */
   input: number;
   name: string;
   as: PartRole;
-  /** Rows of the snapshot's table this chap list lists (lists only), ascending. */
+  /** Rows of the snapshot's table this chap list lists (lists only), in the list's order. */
   rows?: Uint32Array;
 }
 
@@ -59,6 +71,12 @@ export interface Snapshot {
   table: AllocationTable | null;
   tracemalloc?: TracemallocSnapshot;
   objects?: ObjectTable;
+  /**
+   * chap's sets whose membership the `flags` column holds for every row of this
+   * snapshot (`SET_FLAGS` names: `leaked`, `unreferenced`, …): computed from the
+   * core, or given by a chap list whose lines name them. Other sets are unknown.
+   */
+  knownSets: string[];
   /** The snapshot's own time (ms since the epoch) when its inputs record one. */
   time?: number;
 }

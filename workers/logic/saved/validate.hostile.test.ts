@@ -54,7 +54,7 @@ describe('saved analyses with hostile numbers (issue 13)', () => {
 
   it('attribution: a requested size is a whole number or NaN (no footer); site addresses below 2^64', async () => {
     const t = table([24, 32]);
-    const sites = { rows: 1, addr: new Float64Array([0x401000]), lib: new Uint32Array([0]), func: new Uint32Array([0]), offset: new Float64Array([16]), strings: { bytes: new Uint8Array(0), offsets: new Uint32Array(1) } };
+    const sites = { rows: 1, addr: new Float64Array([0x401000]), lib: new Uint32Array([0]), func: new Uint32Array([0]), offset: new Float64Array([16]), exec: new Uint8Array([1]), strings: { bytes: new Uint8Array(0), offsets: new Uint32Array(1) } };
     const good = { sites, rowSite: new Uint32Array([1, 0]), rowRequested: new Float64Array([20, NaN]) };
     expect((await loadAnalysis(await saveAnalysis(analysis({ attribution: good }, t)))).inputs[0].attribution!.rowRequested[1]).toBeNaN();
     expect(await refusal(analysis({ attribution: { ...good, rowRequested: new Float64Array([-5, NaN]) } }, t))).toMatch(/row requested: row 0 holds -5/);

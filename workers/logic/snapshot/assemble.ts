@@ -4,7 +4,7 @@
  * store (through the aggregation worker), every CLI command and the tests call it.
  * The rules are in this folder's README.
  */
-import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { isInUse, SET_FLAGS, type AllocationTable } from '../../../src/model/allocations.ts';
 import type { ObjectTable } from '../../../src/model/objects.ts';
 import type { Assembly, AssemblyChoices, AssemblyNote, PartRole, Snapshot } from '../../../src/model/snapshot.ts';
 import type { TracemallocSnapshot } from '../../../src/model/traces.ts';
@@ -127,7 +127,7 @@ interface Group {
 }
 
 function newSnapshot(key: string, name: string, kind: Snapshot['kind'], core: number | null): Snapshot {
-  return { key, name: displayName(name), kind, core, parts: [], table: null };
+  return { key, name: displayName(name), kind, core, parts: [], table: null, knownSets: [] };
 }
 
 /** Assembles snapshots from read inputs, in the order given. See README.md. */
@@ -252,13 +252,15 @@ export function assemble(inputs: readonly AssemblyInput[], choices: AssemblyChoi
   for (const g of coreGroups) {
     g.lists.sort((a, b) => inputAt.get(a.input.id)! - inputAt.get(b.input.id)!);
     g.snapshot.table = withListFacts(g.base, g.lists.map((x) => ({ table: x.input.table!, rows: x.rows!, flags: x.input.table!.flags ?? null })));
-    for (const x of g.lists) g.snapshot.parts.push({ input: x.input.id, name: x.input.name, as: x.as, rows: sortedCopy(x.rows!) });
+    for (const x of g.lists) g.snapshot.parts.push({ input: x.input.id, name: x.input.name, as: x.as, rows: x.rows! });
+    g.snapshot.knownSets = setsNamedBy(g.lists.map((x) => x.input.table!));
   }
   for (const g of listGroups) {
     g.lists.sort((a, b) => inputAt.get(a.input.id)! - inputAt.get(b.input.id)!);
     const merged = listOnlyTable(g.lists.map((x) => ({ table: x.input.table!, flags: x.input.table!.flags ?? null })));
     g.snapshot.table = merged.table;
     g.lists.forEach((x, k) => g.snapshot.parts.push({ input: x.input.id, name: x.input.name, as: x.as, rows: merged.rowsOf[k] }));
+    g.snapshot.knownSets = setsNamedBy(g.lists.map((x) => x.input.table!));
     order.push({ at: Math.min(...g.lists.map((x) => inputAt.get(x.input.id)!)), snapshot: g.snapshot });
   }
 
@@ -300,6 +302,9 @@ export function assemble(inputs: readonly AssemblyInput[], choices: AssemblyChoi
   return { snapshots: order.map((o) => o.snapshot), notes };
 }
 
-function sortedCopy(rows: Uint32Array): Uint32Array {
-  return Uint32Array.from(rows).sort();
+/** Sets a chap list's line prefixes name (`Leaked allocation at …`): that list is the whole set. */
+function setsNamedBy(lists: AllocationTable[]): string[] {
+  let bits = 0;
+  for (const t of lists) if (t.flags) for (let i = 0; i < t.rows; i++) bits |= t.flags[i];
+  return SET_FLAGS.filter(([, f]) => bits & f).map(([name]) => name);
 }

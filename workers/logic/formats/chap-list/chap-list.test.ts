@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { AllocState } from '../../../../src/model/allocations.ts';
+import { AllocFlag, AllocState } from '../../../../src/model/allocations.ts';
 import { hexOf } from '../../../../src/model/address.ts';
 import { StringTable } from '../../../../src/model/strings.ts';
 import { describeShared, sharedPath } from '../../../../test-support/shared.ts';
@@ -174,11 +174,12 @@ describe('chap list reader on malformed and edge-case input', () => {
     expect(r.warnings.map((w) => w.message).join()).toMatch(/1 malformed allocation line\(s\) were skipped \(first at line 3\)/);
   });
 
-  it('reads describe-style states and patterns', async () => {
+  it('reads describe-style states and patterns: anchored and leaked allocations are used ones, with their set as a flag', async () => {
     const r = await readChapList(
       source('Anchored allocation at 60a010 of size 48\nThis allocation matches pattern DequeMap.\n\nLeaked allocation at 60a060 of size 208\n\nThread cached free allocation at 60a300 of size 18\n\n'),
     );
-    expect(Array.from(r.table.state)).toEqual([AllocState.Anchored, AllocState.Leaked, AllocState.ThreadCachedFree]);
+    expect(Array.from(r.table.state)).toEqual([AllocState.Used, AllocState.Used, AllocState.ThreadCachedFree]);
+    expect(Array.from(r.table.flags!)).toEqual([AllocFlag.Anchored, AllocFlag.Leaked, 0]);
     expect(new StringTable(r.table.strings).get(r.table.type[0])).toBe('%DequeMap');
   });
 

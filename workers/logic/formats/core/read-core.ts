@@ -11,6 +11,7 @@ import type { InputWarning } from '../../io/errors.ts';
 import type { ReadControl } from '../../io/stream.ts';
 import type { ByteSource } from '../../io/source.ts';
 import type { FindOptions } from '../../heaps/allocator.ts';
+import { loadModules } from '../../symbols/modules.ts';
 import { findAllocations, type FoundAllocations } from '../../heaps/find-allocators.ts';
 
 export type { HeapLayoutInfo } from '../../../../src/model/heap-layout.ts';
@@ -27,6 +28,7 @@ export interface CoreReadResult {
 export async function readCore(src: ByteSource, ctl?: ReadControl, opts?: FindOptions): Promise<CoreReadResult> {
   const core = await openCore(src, ctl);
   const heap = await findAllocations(core, ctl, opts);
+  const mapped = await loadModules(core);
   const info: HeapLayoutInfo = {
     arch: core.arch,
     pointerSize: core.pointerSize,
@@ -36,6 +38,7 @@ export async function readCore(src: ByteSource, ctl?: ReadControl, opts?: FindOp
     allocator: heap.allocator,
     allocators: heap.allocators,
     regions: heap.regions,
+    modules: mapped.modules.map((m) => ({ path: m.path, buildId: m.buildId })),
   };
   return { core, heap, table: heap.table, warnings: [...core.warnings, ...heap.warnings], info };
 }

@@ -1,0 +1,93 @@
+/**
+ * The CLI's files, read and assembled into snapshots exactly as the browser
+ * assembles them (`workers/logic/snapshot/assemble.ts`). Cores can be kept open
+ * (a `CoreSession`) for the commands that read their memory later. Node only.
+ */
+import type { Assembly, AssemblyChoices, Snapshot } from '../src/model/snapshot.ts';
+import { openInput } from '../workers/logic/formats/open-input.ts';
+import { sniff } from '../workers/logic/formats/sniff.ts';
+import { InputError, type InputWarning } from '../workers/logic/io/errors.ts';
+import { CoreSession } from '../workers/logic/session/core-session.ts';
+import { assemble, type AssemblyInput } from '../workers/logic/snapshot/assemble.ts';
+import { assemblyInput } from '../workers/logic/snapshot/inputs.ts';
+import { NodeFileSource } from './node-source.ts';
+
+export interface LoadedFile {
+  id: number;
+  path: string;
+  name: string;
+  size: number;
+  format: string;
+  input: AssemblyInput;
+  info: Record<string, unknown>;
+  warnings: InputWarning[];
+  /** Cores, when opened with `sessions`: the open core (closed by `closeFiles`). */
+  session?: CoreSession;
+  /** Kept open for sessions: cores and binaries. */
+  src?: NodeFileSource;
+}
+
+export interface LoadOptions {
+  /** Keep cores open as sessions (attribution, classes, memory reads). */
+  sessions?: boolean;
+}
+
+/** Reads every file (in order; ids are 1-based positions). Throws `InputError` naming the first file that cannot be read. */
+export async function loadFiles(paths: string[], opts: LoadOptions = {}): Promise<LoadedFile[]> {
+  const out: LoadedFile[] = [];
+  try {
+    for (const [i, path] of paths.entries()) {
+      const src = await NodeFileSource.open(path);
+      let keep = false;
+      try {
+        const role = (await sniff(src)).role;
+        if (role === 'core' && opts.sessions) {
+          const session = await CoreSession.open(src);
+          const facts = { format: 'core', table: session.table, info: session.info as unknown as Record<string, unknown> };
+          out.push({ id: i + 1, path, name: src.name, size: src.size, format: 'core', input: assemblyInput(i + 1, src.name, facts), info: facts.info, warnings: session.warnings, session, src });
+          keep = true;
+        } else {
+          const r = await openInput(src);
+          const f: LoadedFile = { id: i + 1, path, name: src.name, size: src.size, format: r.format, input: assemblyInput(i + 1, src.name, r), info: r.info, warnings: r.warnings };
+          if (r.format === 'elf' && opts.sessions) {
+            f.src = src;
+            keep = true;
+          }
+          out.push(f);
+        }
+      } finally {
+        if (!keep) await src.close();
+      }
+    }
+  } catch (e) {
+    await closeFiles(out);
+    throw e;
+  }
+  return out;
+}
+
+/** The snapshots of the files, as the browser assembles them. */
+export function assembleFiles(files: LoadedFile[], choices: AssemblyChoices = {}): Assembly {
+  return assemble(
+    files.map((f) => f.input),
+    choices,
+  );
+}
+
+/** The files of a snapshot, by role. */
+export function filesOf(s: Snapshot, files: LoadedFile[]): { core?: LoadedFile; binaries: LoadedFile[]; all: LoadedFile[] } {
+  const all = s.parts.map((p) => files.find((f) => f.id === p.input)!);
+  return { core: all.find((f) => f.id === s.core), binaries: all.filter((f) => f.format === 'elf'), all };
+}
+
+/** `path` must be a readable input: used for usage errors that name the file. */
+export function noSuchSnapshot(what: string): InputError {
+  return new InputError(what, 'gives no snapshot: it is not a core dump, chap list, tracemalloc snapshot or meliae dump');
+}
+
+export async function closeFiles(files: LoadedFile[]): Promise<void> {
+  for (const f of files) {
+    await f.session?.close();
+    await f.src?.close();
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * `assemble` over every combination the shared files allow: which inputs form
+ * each snapshot, and each snapshot's used / free figures equal chap's for its
+ * own core, every allocation once.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AllocFlag, isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import type { Assembly, Snapshot } from '../../../src/model/snapshot.ts';
+import { closeFiles, loadFiles, type LoadedFile } from '../../../cli/inputs.ts';
+import { describeShared, ROOT, sharedPath } from '../../../test-support/shared.ts';
+import { assemble } from './assemble.ts';
+
+function totals(t: AllocationTable | null) {
+  const used = { count: 0, bytes: 0 };
+  const free = { count: 0, bytes: 0 };
+  if (!t) return { used, free };
+  for (let i = 0; i < t.rows; i++) {
+    const into = isInUse(t.state[i]) ? used : free;
+    into.count++;
+    into.bytes += t.size[i];
+  }
+  return { used, free };
+}
+
+/** No allocation (address) twice in a snapshot's table. */
+function distinct(t: AllocationTable): boolean {
+  const seen = new Set<string>();
+  for (let i = 0; i < t.rows; i++) {
+    const k = `${t.addrHi[i]}:${t.addrLo[i]}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+  }
+  return true;
+}
+
+const heapgen = (f: string) => sharedPath('fixtures', 'heapgen', f);
+const P1 = { used: { count: 26343, bytes: 3413480 }, free: { count: 26, bytes: 61512 } };
+const P2 = { used: { count: 25057, bytes: 3464056 }, free: { count: 3003, bytes: 394720 } };
+
+function permutations<T>(xs: T[]): T[][] {
+  if (xs.length <= 1) return [xs];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+}
+
+function byName(a: Assembly, name: string): Snapshot {
+  const s = a.snapshots.find((x) => x.name === name);
+  if (!s) throw new Error(`no snapshot ${name} in ${a.snapshots.map((x) => x.name).join(', ')}`);
+  return s;
+}
+
+describeShared('assemble: heapgen cores and their chap lists', ['fixtures', 'heapgen'], () => {
+  let files: LoadedFile[] = [];
+  const f = (name: string) => files.find((x) => x.name === name)!.input;
+  beforeAll(async () => {
+    files = await loadFiles(
+      ['core.phase1.gz', 'core.phase2.gz', 'core.phase1.list_used', 'core.phase1.list_free', 'core.phase2.list_used', 'core.phase2.list_free', 'heapgen', 'libwidgets.so'].map(heapgen),
+    );
+  });
+
+  it('a core alone is one snapshot: its walk, used and free exactly as chap counts them', () => {
+    const a = assemble([f('core.phase1.gz')]);
+    expect(a.snapshots).toHaveLength(1);
+    const s = a.snapshots[0];
+    expect(s).toMatchObject({ name: 'core.phase1', kind: 'process', core: f('core.phase1.gz').id });
+    expect(totals(s.table)).toEqual(P1);
+    expect(a.notes).toEqual([]);
+  });
+
+  it('core + its list used: one snapshot, the free chunks from the walk; + its list free: the same figures', () => {
+    for (const inputs of [
+      [f('core.phase1.gz'), f('core.phase1.list_used')],
+      [f('core.phase1.list_used'), f('core.phase1.gz')],
+      [f('core.phase1.gz'), f('core.phase1.list_used'), f('core.phase1.list_free')],
+      [f('core.phase1.list_free'), f('core.phase1.gz')],
+    ]) {
+      const a = assemble(inputs);
+      expect(a.snapshots).toHaveLength(1);
+      const s = a.snapshots[0];
+      expect(s.core).toBe(f('core.phase1.gz').id);
+      expect(totals(s.table)).toEqual(P1);
+      expect(distinct(s.table!)).toBe(true);
+      expect(s.parts.find((p) => p.name === 'core.phase1.list_used')?.as ?? 'used').toBe('used');
+      expect(s.parts.find((p) => p.name === 'core.phase1.list_free')?.as ?? 'free').toBe('free');
+      expect(a.notes).toEqual([]);
+    }
+  });
+
+  it('both cores, their four lists and the binaries, in every order: two snapshots, each with its own lists and chap figures', () => {
+    const six = ['core.phase1.gz', 'core.phase2.gz', 'core.phase1.list_used', 'core.phase1.list_free', 'core.phase2.list_used', 'core.phase2.list_free'].map(f);
+    let orders = 0;
+    for (const order of permutations(six)) {
+      const a = assemble([...order, f('heapgen'), f('libwidgets.so')]);
+      expect(a.snapshots.map((s) => s.name).sort()).toEqual(['core.phase1', 'core.phase2']);
+      const s1 = byName(a, 'core.phase1');
+      const s2 = byName(a, 'core.phase2');
+      expect(totals(s1.table)).toEqual(P1);
+      expect(totals(s2.table)).toEqual(P2);
+      expect(s1.parts.map((p) => `${p.name}:${p.as}`).sort()).toEqual(['core.phase1.gz:core', 'core.phase1.list_free:free', 'core.phase1.list_used:used', 'heapgen:binary', 'libwidgets.so:binary']);
+      expect(s2.parts.map((p) => `${p.name}:${p.as}`).sort()).toEqual(['core.phase2.gz:core', 'core.phase2.list_free:free', 'core.phase2.list_used:used', 'heapgen:binary', 'libwidgets.so:binary']);
+      // Snapshots in the order their cores were given: the newest (default) is the later core.
+      expect(a.snapshots[1].core).toBe(order.findIndex((x) => x.role === 'core') === order.indexOf(f('core.phase1.gz')) ? f('core.phase2.gz').id : f('core.phase1.gz').id);
+      expect(a.notes).toEqual([]);
+      orders++;
+    }
+    expect(orders).toBe(720);
+  });
+
+  it('lists without a core: a used list and the free list made with it form one snapshot; the four lists two', () => {
+    const one = assemble([f('core.phase1.list_used'), f('core.phase1.list_free')]);
+    expect(one.snapshots).toHaveLength(1);
+    expect(totals(one.snapshots[0].table)).toEqual(P1);
+    expect(distinct(one.snapshots[0].table!)).toBe(true);
+    expect(one.snapshots[0].core).toBeNull();
+    for (const order of permutations(['core.phase1.list_used', 'core.phase1.list_free', 'core.phase2.list_used', 'core.phase2.list_free'].map(f))) {
+      const a = assemble(order);
+      expect(a.snapshots).toHaveLength(2);
+      const s1 = byName(a, 'core.phase1.list_used');
+      const s2 = byName(a, 'core.phase2.list_used');
+      expect(totals(s1.table)).toEqual(P1);
+      expect(totals(s2.table)).toEqual(P2);
+      expect(a.notes).toEqual([]);
+    }
+  });
+
+  it("a list that fits no core is said, and is a snapshot of its own; the core's figures are its own", () => {
+    const a = assemble([f('core.phase1.gz'), f('core.phase2.list_used')]);
+    expect(a.snapshots).toHaveLength(2);
+    expect(totals(byName(a, 'core.phase1').table)).toEqual(P1);
+    expect(totals(byName(a, 'core.phase2.list_used').table).used).toEqual(P2.used);
+    expect(a.notes).toEqual([expect.objectContaining({ input: f('core.phase2.list_used').id, kind: 'fits-no-core' })]);
+  });
+
+  it('binaries without a core are said', () => {
+    const a = assemble([f('heapgen')]);
+    expect(a.snapshots).toEqual([]);
+    expect(a.notes[0]).toMatchObject({ kind: 'unused' });
+  });
+
+  it.runIf(true)('closes', async () => {
+    await closeFiles(files);
+  });
+});
+
+describeShared("assemble: chap's OneLeaked core with its list used, list free and list leaked", ['peer', 'chap-suite', 'ELF64', 'OneLeaked'], () => {
+  const p = (x: string) => sharedPath('peer', 'chap-suite', 'ELF64', 'OneLeaked', x);
+  it('one snapshot, 2 used / 48 B and 1 free, each allocation once; the leaked list is a subset of the used', async () => {
+    const files = await loadFiles(['core.20675', 'core.20675.ref.list_used', 'core.20675.ref.list_free', 'core.20675.ref.list_leaked'].map(p));
+    try {
+      const a = assemble(files.map((x) => x.input));
+      expect(a.snapshots).toHaveLength(1);
+      const s = a.snapshots[0];
+      expect(totals(s.table)).toEqual({ used: { count: 2, bytes: 48 }, free: { count: 1, bytes: 135088 } });
+      expect(s.table!.rows).toBe(3);
+      expect(distinct(s.table!)).toBe(true);
+      const leaked = s.parts.find((x) => x.name === 'core.20675.ref.list_leaked')!;
+      expect(leaked.as).toBe('subset');
+      expect([...leaked.rows!].map((r) => s.table!.addrLo[r].toString(16))).toEqual(['601010']);
+      expect(a.notes).toEqual([]);
+    } finally {
+      await closeFiles(files);
+    }
+  });
+});
+
+describe('assemble: chap list line prefixes that name a set', () => {
+  it('`Leaked allocation at` rows are used allocations flagged leaked', async () => {
+    const { ChapListParser } = await import('../formats/chap-list/chap-list.ts');
+    const parser = new ChapListParser('x.list');
+    parser.push(new TextEncoder().encode('Leaked allocation at 1000 of size 18\n\nUsed allocation at 2000 of size 18\n\n2 allocations use 0x30 (48) bytes.\n'));
+    const r = parser.end();
+    expect([...r.table.state]).toEqual([0, 0]);
+    expect([...r.table.flags!]).toEqual([AllocFlag.Leaked, 0]);
+    const a = assemble([{ id: 1, name: 'x.list', role: 'chap-list', table: r.table, complete: true }]);
+    expect(a.snapshots[0].table!.flags![0]).toBe(AllocFlag.Leaked);
+  });
+});
+
+const HAVE_PY = (() => {
+  try {
+    execFileSync('python3', ['-c', 'import tracemalloc']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describeShared('assemble: two tracemalloc snapshots', ['fixtures', 'tracemalloc'], () => {
+  it('are two snapshots of kind tracemalloc, in the order given', async () => {
+    const files = await loadFiles(['before.tracemalloc', 'after.tracemalloc'].map((x) => sharedPath('fixtures', 'tracemalloc', x)));
+    const a = assemble(files.map((x) => x.input));
+    expect(a.snapshots.map((s) => [s.name, s.kind])).toEqual([
+      ['before.tracemalloc', 'tracemalloc'],
+      ['after.tracemalloc', 'tracemalloc'],
+    ]);
+    expect(a.snapshots[1].tracemalloc!.traces.rows).toBeGreaterThan(0);
+  });
+});
+
+(HAVE_PY ? describe : describe.skip)(`assemble: a meliae dump${HAVE_PY ? '' : ' [skipped: python3 is not installed]'}`, () => {
+  it('is one snapshot of kind meliae with its objects', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heapscope-assemble-'));
+    const dump = join(dir, 'dump.json');
+    execFileSync('python3', [join(ROOT, 'fixtures-gen/python/make_meliae.py'), dump, join(dir, 'expect.json')]);
+    const files = await loadFiles([dump]);
+    const a = assemble(files.map((x) => x.input));
+    expect(a.snapshots).toHaveLength(1);
+    expect(a.snapshots[0].kind).toBe('meliae');
+    expect(a.snapshots[0].objects!.rows).toBe(a.snapshots[0].table!.rows);
+  });
+});
+
