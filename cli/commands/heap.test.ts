@@ -20,7 +20,7 @@ describeShared('heapscope heap and summary say which allocator a core used', ['f
 
   it('summary names the allocator of each core', () => {
     const j = JSON.parse(execFileSync(process.execPath, [BIN, 'summary', sharedPath('fixtures/leakgen/core.gz'), '--json'], { encoding: 'utf8' }));
-    expect(j.files[0].allocator).toBe('glibc 2.36 malloc, 4 arenas');
-    expect(j.used.count).toBe(3778);
+    expect(j.snapshots[0].allocator).toBe('glibc 2.36 malloc, 4 arenas');
+    expect(j.snapshots[0].used.count).toBe(3778);
   });
 });
