@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-chromium.sh
 npm run --silent lint
-npx tsc --noEmit -p .
+npm run --silent typecheck
 mkdir -p reports
 rm -f reports/vitest.json reports/playwright.json
 npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json
