@@ -7,14 +7,14 @@
  */
 import type { AllocationTable } from '../../../src/model/allocations.ts';
 import type { GlibcHeap } from '../heaps/glibc/glibc.ts';
-import { arenaLayouts, heapMaxSize } from '../heaps/glibc/layout.ts';
+import { defaultHeapMaxSize } from '../heaps/glibc/layout.ts';
 import { rangeAt, type AddressMap } from './address-map.ts';
 import type { Partition } from './partition.ts';
 
-export type GlibcLayoutInfo = Pick<GlibcHeap, 'regions' | 'mainArena' | 'layout'>;
+export type GlibcLayoutInfo = Pick<GlibcHeap, 'regions' | 'mainArena' | 'layout'> & { systemMemOffset?: number; heapMaxSize?: number };
 
 export function claimGlibcRanges(heap: GlibcLayoutInfo, table: AllocationTable, map: AddressMap, word: number, p: Partition): void {
-  const max = heapMaxSize(word);
+  const max = heap.heapMaxSize || defaultHeapMaxSize(word);
   const regions = [...heap.regions].sort((a, b) => a.start - b.start);
   for (const r of regions) {
     if (r.kind !== 'heap') continue;
@@ -24,8 +24,7 @@ export function claimGlibcRanges(heap: GlibcLayoutInfo, table: AllocationTable, 
     p.claim(r.start, limit - r.start, 'libc malloc heap', false);
   }
   if (heap.mainArena) {
-    const layout = heap.layout === 'glibc>=2.27' ? arenaLayouts(word)[0] : heap.layout === 'glibc<2.27' ? arenaLayouts(word)[1] : null;
-    const size = layout ? layout.systemMem + word : 0x10 + 0x10f * word;
+    const size = heap.systemMemOffset ? heap.systemMemOffset + word : 0x10 + 0x10f * word;
     p.clearStatic(heap.mainArena, size);
   }
   for (const r of regions) if (r.kind === 'main-arena') p.claim(r.start, r.end - r.start, 'libc malloc main arena pages', false);

@@ -5,17 +5,32 @@ import { describeShared, sharedPath } from '../../../../test-support/shared.ts';
 import { withSource } from '../../../../test-support/node-files.ts';
 import { openCore } from '../../formats/elf/core-file.ts';
 import { BytesSource } from '../../io/source.ts';
-import { arenaLayouts, tcacheChunkSizes } from './layout.ts';
+import { arenaLayout, arenaLayouts, chunkParams, heapInfoSizes, tcacheChunkSizes, type ArenaLayout } from './layout.ts';
 import { walkGlibcHeap } from './glibc.ts';
 
 describe('glibc structure layouts', () => {
-  it('malloc_state offsets for x86-64 before and after glibc 2.27', () => {
-    const [v227, v226] = arenaLayouts(8);
-    expect({ top: v227.top, next: v227.next, systemMem: v227.systemMem, size: v227.size }).toEqual({ top: 0x60, next: 0x870, systemMem: 0x888, size: 0x898 });
-    expect({ top: v226.top, next: v226.next, systemMem: v226.systemMem, size: v226.size }).toEqual({ top: 0x58, next: 0x868, systemMem: 0x880, size: 0x890 });
+  const pick = (l: ArenaLayout) => ({ fastbins: l.fastbins, top: l.top, next: l.next, systemMem: l.systemMem, size: l.size, nfastbins: l.params.nfastbins });
+  it('malloc_state offsets for x86-64: 2.27+ (have_fastchunks), 2.23–2.26 (attached_threads), ≤ 2.22', () => {
+    const [v227, v223, v222] = arenaLayouts(8);
+    expect(pick(v227)).toEqual({ fastbins: 0x10, top: 0x60, next: 0x870, systemMem: 0x888, size: 0x898, nfastbins: 10 });
+    expect(pick(v223)).toEqual({ fastbins: 0x8, top: 0x58, next: 0x868, systemMem: 0x880, size: 0x890, nfastbins: 10 });
+    expect(pick(v222)).toEqual({ fastbins: 0x8, top: 0x58, next: 0x868, systemMem: 0x878, size: 0x888, nfastbins: 10 });
   });
-  it('tcache_perthread_struct chunk sizes (2.30+ and 2.26-2.29)', () => {
-    expect(tcacheChunkSizes(8).map((s) => s.chunk)).toEqual([0x290, 0x250]);
+  it('i386: MALLOC_ALIGNMENT 16 (2.26+) makes 11 fastbins and moves top, bins and next by a word', () => {
+    const a16 = arenaLayout(4, 16, true, true);
+    const a8 = arenaLayout(4, 8, false, true);
+    expect(pick(a16)).toEqual({ fastbins: 12, top: 12 + 44, next: 12 + 44 + 8 + 254 * 4 + 16, systemMem: 12 + 44 + 8 + 254 * 4 + 16 + 12, size: 12 + 44 + 8 + 254 * 4 + 16 + 20, nfastbins: 11 });
+    expect(pick(a8)).toEqual({ fastbins: 8, top: 48, next: 48 + 8 + 1016 + 16, systemMem: 48 + 8 + 1016 + 16 + 12, size: 48 + 8 + 1016 + 16 + 20, nfastbins: 10 });
+    expect(chunkParams(4, 16).minSize).toBe(16);
+  });
+  it('heap_info: 32 / 48 bytes on x86-64 (before / since 2.35), 24 on i386 with 16-byte alignment, 16 / 24 with 8', () => {
+    expect(heapInfoSizes(8, 16)).toEqual([32, 48]);
+    expect(heapInfoSizes(4, 16)).toEqual([24]);
+    expect(heapInfoSizes(4, 8)).toEqual([16, 24]);
+  });
+  it('tcache_perthread_struct chunk sizes (2.30+ and 2.26-2.29), on x86-64 and i386', () => {
+    expect(tcacheChunkSizes(chunkParams(8, 16)).map((s) => s.chunk)).toEqual([0x290, 0x250]);
+    expect(tcacheChunkSizes(chunkParams(4, 16)).map((s) => s.chunk)).toEqual([0x190, 0x150]);
   });
 });
 

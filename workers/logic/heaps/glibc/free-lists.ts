@@ -1,0 +1,308 @@
+/**
+ * glibc's singly linked free lists, followed over the walked chunks:
+ * - fastbins: their chunks are free (their chunk bits still say in use), as
+ *   chap lists them; a locked arena's fastbin chain detached by a thread in
+ *   the middle of consolidating it (held in that thread's registers) too;
+ * - tcache (2.26+): chunks in a thread's `tcache_perthread_struct` lists,
+ *   counted (chap lists them as used; the table may mark them thread-cached).
+ * Safe-linked links (2.32+: stored = (&link >> 12) ^ next) are undone exactly
+ * on the word's two halves; on aarch64 a pointer's top-byte tag is dropped
+ * (and a tagged link position tried with each of the 16 MTE tags).
+ *
+ * Nothing is dropped silently: a cycle ("probably due to a double free", as
+ * chap says), a link that is not an allocation or cannot be read or decoded,
+ * a chunk on the wrong bin, a tcache count that disagrees with its list —
+ * each kind is one warning with a count. Every walk is bounded: a chunk is
+ * on at most one list, so all lists together take at most one step per
+ * chunk, however many fake lists a hostile core holds.
+ */
+import type { Infrastructure } from './discovery.ts';
+import { fastbinChunkSize, tcacheChunkSize, tcacheChunkSizes, TCACHE_MAX_BINS } from './layout.ts';
+import { hex, PAGE, xorWord, type Mem } from './memory.ts';
+import type { RegionKind } from './walk.ts';
+
+/** The walked chunks, in address order (allocation addresses). */
+export interface Rows {
+  addrs: Float64Array;
+  sizes: Float64Array;
+  /** 1 while the chunk is taken as used; the lists clear it. */
+  used: Uint8Array;
+  /** Set for chunks found in a tcache. */
+  tcached: Uint8Array;
+  /** First word of each allocation (NaN when not read) and its raw halves. */
+  fd: Float64Array;
+  fdHi: Uint32Array;
+  fdLo: Uint32Array;
+  kind: (row: number) => RegionKind;
+}
+
+export interface FreeListResult {
+  fast: number;
+  tcache: number;
+  safeLinking: boolean;
+}
+
+export class FreeLists {
+  safeLinking = false;
+  /** Rows already on a list (a chunk is on one list at most). */
+  private readonly onList: Uint8Array;
+
+  constructor(
+    readonly mem: Mem,
+    readonly infra: Infrastructure,
+    readonly rows: Rows,
+  ) {
+    this.onList = new Uint8Array(rows.addrs.length);
+  }
+
+  indexOf(a: number): number {
+    const addrs = this.rows.addrs;
+    let lo = 0;
+    let hi = addrs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = addrs[mid];
+      if (v < a) lo = mid + 1;
+      else if (v > a) hi = mid - 1;
+      else return mid;
+    }
+    return -1;
+  }
+
+  /** Chunk size of row `i` (allocation size + 1 word). */
+  chunkSize(i: number): number {
+    return this.rows.sizes[i] + this.mem.w;
+  }
+
+  /** The raw first word of the allocation at user address `a`, from the walk or read. */
+  private async link(a: number, idx: number): Promise<[number, number] | null> {
+    const r = this.rows;
+    if (idx >= 0 && !Number.isNaN(r.fd[idx])) return [r.fdHi[idx], r.fdLo[idx]];
+    return this.mem.halves(a);
+  }
+
+  /**
+   * The next node of a list whose link sits at `pos` (user address) and holds
+   * `raw`, as a user address (`toUser` added to a chunk pointer): 0 at the
+   * end, -1 when it is not an allocation either as stored or decoded.
+   */
+  follow(pos: number, raw: [number, number], toUser: number): number {
+    const { mem } = this;
+    const [hi, lo] = raw;
+    if (hi === 0 && lo === 0) return 0;
+    const plain = xorWord(hi, lo, 0, mem.tagged);
+    if (plain === 0) return 0;
+    if (this.indexOf(plain + toUser) >= 0) return plain;
+    const key = Math.floor(pos / PAGE);
+    const tries = mem.tagged ? 16 : 1;
+    for (let t = 0; t < tries; t++) {
+      // (pos >> 12) with an MTE tag t in pos's top byte puts t at bits 44–47.
+      const d = xorWord(hi, lo, key + t * 2 ** 44, mem.tagged);
+      if (d === 0) return 0;
+      if (this.indexOf(d + toUser) >= 0) {
+        this.safeLinking = true;
+        return d;
+      }
+    }
+    return -1;
+  }
+
+  async fastbins(): Promise<number> {
+    const { mem, infra, rows } = this;
+    const w = mem.w;
+    const l = infra.layout;
+    let n = 0;
+    for (const a of infra.arenas.keys()) {
+      for (let i = 0; i < l.params.nfastbins; i++) {
+        const where = `arena ${hex(a)} fastbin ${i}`;
+        let node = await mem.word(a + l.fastbins + i * w);
+        if (node === null) {
+          mem.anomaly('fast-unreadable', where, (k, ex) => `${k} fastbin head(s) cannot be read from the core (${ex})`);
+          continue;
+        }
+        const want = fastbinChunkSize(w, i);
+        const seen = new Set<number>();
+        while (node > 0) {
+          await mem.step();
+          const idx = this.indexOf(node + 2 * w);
+          if (idx < 0) {
+            mem.anomaly('fast-not-chunk', `${where}: ${hex(node)}`, (k, ex) => `${k} fastbin list(s) reach a node that is not an allocation (${ex}); the rest of each list is not followed`);
+            break;
+          }
+          if (seen.has(idx)) {
+            mem.anomaly('fast-cycle', `${where} at ${hex(node)}`, (k, ex) => `${k} fastbin list(s) are cyclic, probably due to a double free (${ex}); each is followed once round`);
+            break;
+          }
+          seen.add(idx);
+          if (this.chunkSize(idx) !== want) {
+            mem.anomaly('fast-wrong-size', `${where}: ${hex(node)} of size ${hex(this.chunkSize(idx))}`, (k, ex) => `${k} fastbin list(s) hold a chunk of another size than their bin's (${ex}); the rest of each list is not followed`);
+            break;
+          }
+          if (this.onList[idx]) {
+            mem.anomaly('fast-shared', `${where}: ${hex(node)}`, (k, ex) => `${k} fastbin list(s) run into a chunk already on another list (${ex}); the rest of each list is not followed`);
+            break;
+          }
+          this.onList[idx] = 1;
+          if (rows.used[idx]) {
+            rows.used[idx] = 0;
+            n++;
+          }
+          const raw = await this.link(node + 2 * w, idx);
+          if (raw === null) {
+            mem.anomaly('fast-unreadable-link', `${where}: ${hex(node)}`, (k, ex) => `${k} fastbin link(s) cannot be read from the core (${ex}); the rest of each list is not followed`);
+            break;
+          }
+          const next = this.follow(node + 2 * w, raw, 2 * w);
+          if (next === -1) {
+            mem.anomaly('fast-undecodable', `${where}: after ${hex(node)}`, (k, ex) => `${k} fastbin link(s) point to no allocation, raw or safe-linked (${ex}); the rest of each list is not followed`);
+            break;
+          }
+          node = next;
+        }
+      }
+    }
+    return n + (await this.detachedChains());
+  }
+
+  /**
+   * An arena whose mutex is held may be in the middle of consolidating a
+   * fastbin list it has already detached: a thread with a register pointing
+   * at the arena's fastbin heads holds the detached chain in another
+   * register. The longest such chain of used chunks is free.
+   */
+  private async detachedChains(): Promise<number> {
+    const { mem, infra, rows } = this;
+    const w = mem.w;
+    const l = infra.layout;
+    let n = 0;
+    for (const a of infra.arenas.keys()) {
+      const mutex = await mem.u32(a);
+      if (mutex === null || (mutex & 1) === 0) continue;
+      const fastStart = a + l.fastbins;
+      const fastLimit = a + l.top;
+      const isMain = a === infra.mainArena;
+      let best: number[] = [];
+      for (const t of mem.core.threads) {
+        const regs = Object.values(t.registers);
+        if (!regs.some((r) => r >= fastStart && r < fastLimit && r % w === 0)) continue;
+        for (const r of regs) {
+          if ((r >= a && r < fastLimit) || r % (2 * w) !== 0) continue;
+          const sf = await mem.word(r + w);
+          if (sf === null || (sf & 6) !== (isMain ? 0 : 4)) continue;
+          if (!isMain && (await mem.word(r - (r % infra.heapMax))) !== a) continue;
+          const chain: number[] = [];
+          const seen = new Set<number>();
+          for (let node = r; node > 0; ) {
+            await mem.step();
+            const idx = this.indexOf(node + 2 * w);
+            if (idx < 0 || !rows.used[idx] || seen.has(idx)) break;
+            seen.add(idx);
+            chain.push(idx);
+            const raw = await this.link(node + 2 * w, idx);
+            if (raw === null) break;
+            node = this.follow(node + 2 * w, raw, 2 * w);
+          }
+          if (chain.length > best.length) best = chain;
+        }
+      }
+      for (const idx of best) {
+        rows.used[idx] = 0;
+        this.onList[idx] = 1;
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * tcache_perthread_struct candidates: used chunks of the struct's size (not
+   * mmapped) whose non-empty bins start at chunks of their bin's size. A
+   * candidate with more bins that disagree than agree is not a tcache; one
+   * whose every non-empty bin disagrees is not either; in an accepted one
+   * each disagreeing bin is warned about and not followed.
+   */
+  async tcaches(): Promise<number> {
+    const { mem, infra, rows } = this;
+    const p = infra.layout.params;
+    let total = 0;
+    for (const shape of tcacheChunkSizes(p)) {
+      for (let k = 0; k < rows.addrs.length; k++) {
+        if (rows.sizes[k] !== shape.chunk - mem.w || !rows.used[k] || rows.kind(k) === 'mmapped') continue;
+        await mem.step();
+        total += await this.tcacheAt(rows.addrs[k], shape.countBytes);
+      }
+      if (total > 0) break;
+    }
+    return total;
+  }
+
+  private async tcacheAt(user: number, countBytes: number): Promise<number> {
+    const { mem, infra, rows } = this;
+    const w = mem.w;
+    const p = infra.layout.params;
+    const dv = await mem.read(user, TCACHE_MAX_BINS * (countBytes + w));
+    if (!dv) return 0;
+    const entriesAt = TCACHE_MAX_BINS * countBytes;
+    const bins: { i: number; head: number; count: number }[] = [];
+    let agree = 0;
+    let disagree = 0;
+    for (let i = 0; i < TCACHE_MAX_BINS; i++) {
+      const count = countBytes === 2 ? dv.getUint16(2 * i, true) : dv.getUint8(i);
+      const head = mem.wordIn(dv, entriesAt + i * w);
+      if (count === 0 && head === 0) continue;
+      const idx = head ? this.indexOf(head) : -1;
+      const ok = count > 0 && idx >= 0 && this.chunkSize(idx) === tcacheChunkSize(p, i);
+      if (ok) agree++;
+      else disagree++;
+      bins.push({ i, head: ok ? head : -1, count });
+    }
+    if (agree === 0 || disagree > agree) return 0;
+    const where = `tcache at ${hex(user)}`;
+    let n = 0;
+    for (const { i, head, count } of bins) {
+      if (head < 0) {
+        mem.anomaly('tcache-bad-bin', `${where} bin ${i}`, (k, ex) => `${k} tcache bin(s) disagree with their count or size (${ex}); they are not followed`);
+        continue;
+      }
+      const want = tcacheChunkSize(p, i);
+      let e = head;
+      let steps = 0;
+      for (; e > 0 && steps < count; steps++) {
+        await mem.step();
+        const idx = this.indexOf(e);
+        if (idx < 0) {
+          mem.anomaly('tcache-not-chunk', `${where} bin ${i}: ${hex(e)}`, (k, ex) => `${k} tcache list(s) reach a node that is not an allocation (${ex}); the rest of each list is not followed`);
+          break;
+        }
+        if (this.chunkSize(idx) !== want) {
+          mem.anomaly('tcache-wrong-size', `${where} bin ${i}: ${hex(e)}`, (k, ex) => `${k} tcache list(s) hold a chunk of another size than their bin's (${ex}); the rest of each list is not followed`);
+          break;
+        }
+        if (this.onList[idx]) {
+          mem.anomaly('tcache-cycle', `${where} bin ${i}: ${hex(e)}`, (k, ex) => `${k} tcache list(s) return to a chunk already on a list, probably due to a double free (${ex}); each is followed once`);
+          break;
+        }
+        this.onList[idx] = 1;
+        if (rows.used[idx] && !rows.tcached[idx]) {
+          rows.tcached[idx] = 1;
+          n++;
+        }
+        const raw = await this.link(e, idx);
+        if (raw === null) {
+          mem.anomaly('tcache-unreadable', `${where} bin ${i}: ${hex(e)}`, (k, ex) => `${k} tcache link(s) cannot be read from the core (${ex}); the rest of each list is not followed`);
+          break;
+        }
+        const next = this.follow(e, raw, 0);
+        if (next === -1) {
+          mem.anomaly('tcache-undecodable', `${where} bin ${i}: after ${hex(e)}`, (k, ex) => `${k} tcache link(s) point to no allocation, raw or safe-linked (${ex}); the rest of each list is not followed`);
+          break;
+        }
+        e = next;
+      }
+      if (steps < count && e === 0) {
+        mem.anomaly('tcache-short', `${where} bin ${i}: ${steps} of ${count}`, (k, ex) => `${k} tcache list(s) are shorter than their count says (${ex})`);
+      }
+    }
+    return n;
+  }
+}

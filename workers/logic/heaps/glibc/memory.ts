@@ -1,0 +1,139 @@
+/**
+ * Reading the core's memory for the glibc walk: pointer-size words (top-byte
+ * tags of aarch64 pointers stripped exactly, on the two 32-bit halves, before
+ * the value becomes a Number), writable ranges, the cancel check and a step
+ * budget for loops over counts taken from the core, and warnings gathered by
+ * kind with a count (so a hostile core gives a few lines, never millions).
+ */
+import type { CoreFile } from '../../formats/elf/core-file.ts';
+import { CancelledError, type InputWarning } from '../../io/errors.ts';
+import { isCancelled, type ReadControl } from '../../io/stream.ts';
+
+export const PAGE = 0x1000;
+
+/** A run of readable, writable memory. */
+export interface Range {
+  start: number;
+  end: number;
+}
+
+export class Mem {
+  readonly w: number;
+  /** aarch64 ignores the top byte of addresses (TBI); pointers there may carry tags. */
+  readonly tagged: boolean;
+  private readonly kinds = new Map<string, { count: number; examples: string[]; text: (n: number, ex: string) => string }>();
+  private readonly plain: InputWarning[] = [];
+  private steps = 0;
+  private sinceYield = 0;
+
+  constructor(
+    readonly core: CoreFile,
+    readonly ctl?: ReadControl,
+  ) {
+    this.w = core.pointerSize;
+    this.tagged = core.arch === 'aarch64';
+  }
+
+  get name(): string {
+    return this.core.name;
+  }
+
+  /** A one-off warning. */
+  warn(message: string): void {
+    this.plain.push({ file: this.core.name, message });
+  }
+
+  /**
+   * One occurrence of a kind of anomaly; all occurrences of a kind become one
+   * warning, `text(count, examples)`, with the first few `where`s as examples.
+   */
+  anomaly(kind: string, where: string, text: (n: number, examples: string) => string): void {
+    let k = this.kinds.get(kind);
+    if (!k) this.kinds.set(kind, (k = { count: 0, examples: [], text }));
+    k.count++;
+    if (k.examples.length < 3) k.examples.push(where);
+  }
+
+  /** Number of occurrences of an anomaly kind so far. */
+  anomalies(kind: string): number {
+    return this.kinds.get(kind)?.count ?? 0;
+  }
+
+  warnings(): InputWarning[] {
+    const out = [...this.plain];
+    for (const k of this.kinds.values()) out.push({ file: this.core.name, message: k.text(k.count, k.examples.join(', ') + (k.count > k.examples.length ? ', …' : '')) });
+    return out;
+  }
+
+  /** Counts loop steps: checks the cancel flag every 4096 and yields to the event loop every 2^20. */
+  async step(n = 1): Promise<void> {
+    this.steps += n;
+    this.sinceYield += n;
+    if (this.steps >= 4096) {
+      this.steps = 0;
+      if (isCancelled(this.ctl)) throw new CancelledError(this.core.name);
+    }
+    if (this.sinceYield >= 1 << 20) {
+      this.sinceYield = 0;
+      await new Promise<void>((r) => setTimeout(r, 0));
+    }
+  }
+
+  checkCancel(): void {
+    if (isCancelled(this.ctl)) throw new CancelledError(this.core.name);
+  }
+
+  /** A pointer-size word from a buffer (a pointer's tag stripped on aarch64). */
+  wordIn(dv: DataView, o: number): number {
+    if (this.w === 4) return dv.getUint32(o, true);
+    let hi = dv.getUint32(o + 4, true);
+    if (this.tagged) hi &= 0x00ffffff;
+    return hi * 4294967296 + dv.getUint32(o, true);
+  }
+
+  /** The raw halves of a word (for safe-linking's XOR, done exactly). */
+  halvesIn(dv: DataView, o: number): [hi: number, lo: number] {
+    return this.w === 4 ? [0, dv.getUint32(o, true)] : [dv.getUint32(o + 4, true), dv.getUint32(o, true)];
+  }
+
+  async read(addr: number, length: number): Promise<DataView | null> {
+    if (!(addr >= 0) || addr > Number.MAX_SAFE_INTEGER) return null;
+    const b = await this.core.read(addr, length);
+    return b ? new DataView(b.buffer, b.byteOffset, b.byteLength) : null;
+  }
+
+  async word(addr: number): Promise<number | null> {
+    const dv = await this.read(addr, this.w);
+    return dv ? this.wordIn(dv, 0) : null;
+  }
+
+  async halves(addr: number): Promise<[number, number] | null> {
+    const dv = await this.read(addr, this.w);
+    return dv ? this.halvesIn(dv, 0) : null;
+  }
+
+  async u32(addr: number): Promise<number | null> {
+    const dv = await this.read(addr, 4);
+    return dv ? dv.getUint32(0, true) : null;
+  }
+
+  /** Readable, writable runs of the core (PF_R|PF_W segments, the bytes present). */
+  writable(): Range[] {
+    const out: Range[] = [];
+    for (const s of this.core.segments) {
+      if ((s.flags & 6) !== 6) continue;
+      const end = this.core.readableEnd(s.vaddr);
+      if (end > s.vaddr) out.push({ start: s.vaddr, end: Math.min(end, s.vaddr + s.memsz) });
+    }
+    return out;
+  }
+}
+
+/** Exact XOR of a word's halves with a non-negative integer below 2^53, back to a Number (tag stripped when `tagged`). */
+export function xorWord(hi: number, lo: number, v: number, tagged: boolean): number {
+  let h = (hi ^ Math.floor(v / 4294967296)) >>> 0;
+  if (tagged) h &= 0x00ffffff;
+  return h * 4294967296 + ((lo ^ (v >>> 0)) >>> 0);
+}
+
+export const hex = (n: number): string => `0x${n.toString(16)}`;

@@ -1,0 +1,197 @@
+/**
+ * The chunk walk: every chunk of every heap and main-arena run, in address
+ * order, and the mmapped chunks. A heap chunk is used when the next chunk's
+ * PREV_INUSE bit is set; the top chunk is free. Sizes are chap's: a heap
+ * chunk's allocation is at chunk + 2 words with size chunksize − 1 word (the
+ * next chunk's prev_size field is usable), the top chunk and mmapped chunks
+ * give chunksize − 2 words.
+ */
+import type { Infrastructure } from './discovery.ts';
+import { firstChunkAt, type ChunkParams } from './layout.ts';
+import { hex, PAGE, type Mem, type Range } from './memory.ts';
+import type { Run } from './runs.ts';
+
+export type RegionKind = 'main-arena' | 'heap' | 'mmapped';
+
+/** A range of memory holding allocations: a heap, a main-arena run, or mmapped chunks of one segment. */
+export interface Region {
+  kind: RegionKind;
+  start: number;
+  end: number;
+  /** Arena address (0 for mmapped chunks). */
+  arena: number;
+}
+
+/** Chunks of one region, in address order, in growable typed arrays. */
+export class Walked {
+  addr = new Float64Array(1024);
+  size = new Float64Array(1024);
+  used = new Uint8Array(1024);
+  /** First word of the allocation (fd / tcache next), NaN when not read. */
+  fd = new Float64Array(1024);
+  /** Raw halves of that word (safe-linking is undone on them exactly). */
+  fdHi = new Uint32Array(1024);
+  fdLo = new Uint32Array(1024);
+  length = 0;
+  constructor(readonly region: Region) {}
+
+  release(): void {
+    this.addr = this.size = this.fd = new Float64Array(0);
+    this.used = new Uint8Array(0);
+    this.fdHi = this.fdLo = new Uint32Array(0);
+  }
+
+  push(addr: number, size: number, used: boolean, fd: number, fdHi = 0, fdLo = 0): void {
+    if (this.length === this.addr.length) {
+      const grow = <T extends Float64Array | Uint8Array | Uint32Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.addr = grow(this.addr);
+      this.size = grow(this.size);
+      this.used = grow(this.used);
+      this.fd = grow(this.fd);
+      this.fdHi = grow(this.fdHi);
+      this.fdLo = grow(this.fdLo);
+    }
+    const i = this.length++;
+    this.addr[i] = addr;
+    this.size[i] = size;
+    this.used[i] = used ? 1 : 0;
+    this.fd[i] = fd;
+    this.fdHi[i] = fdHi;
+    this.fdLo[i] = fdLo;
+  }
+}
+
+const WINDOW = 4 << 20;
+
+/** Walks chunks in [first, end) of `region`; stops at `top` (listed free) or at a fencepost. */
+export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, region: Region, first: number, end: number, top: number): Promise<Walked> {
+  const w = mem.w;
+  const core = mem.core;
+  const out = new Walked(region);
+  let c = first;
+  let dv: DataView | null = null;
+  let bufStart = 0;
+  let prevChunk = -1;
+  let prevSize = 0;
+  let prevFd = NaN;
+  let prevHi = 0;
+  let prevLo = 0;
+  const readable = core.readableEnd(first);
+  const limit = Math.min(end, readable);
+  if (readable < end) mem.warn(`the ${region.kind === 'heap' ? 'heap' : 'main arena run'} at ${hex(region.start)} is cut short at ${hex(readable)} (bytes missing from the core)`);
+  while (c + 2 * w <= limit) {
+    if (!dv || c + 2 * w > bufStart + dv.byteLength) {
+      await mem.step(1 << 12);
+      bufStart = c;
+      dv = await mem.read(c, Math.min(WINDOW, limit - c));
+      if (!dv) break;
+    }
+    const sf = mem.wordIn(dv, c - bufStart + w);
+    const size = sf - (sf % 8);
+    if (prevChunk >= 0) out.push(prevChunk + 2 * w, prevSize - w, (sf & 1) === 1, prevFd, prevHi, prevLo);
+    prevChunk = -1;
+    if (c === top) {
+      let topBytes = size - 2 * w;
+      if (region.kind === 'heap') {
+        // As chap: the top allocation of a thread heap runs to the end of the writable mapping (within the heap's reservation).
+        const seg = core.segmentAt(c);
+        if (seg) topBytes = Math.min(seg.vaddr + seg.memsz, region.start + heapMax) - (c + 2 * w);
+      }
+      out.push(c + 2 * w, topBytes, false, NaN);
+      break;
+    }
+    if (size < p.minSize || size % p.align !== 0 || c + size > end) {
+      // A fencepost (2 words, at the end of a heap or of a main-arena run) ends the walk.
+      if (size >= 2 * w && size < p.minSize && c + size <= end) break;
+      mem.anomaly('corrupt-chunk', hex(c), (n, ex) => `${n} chunk header(s) are corrupt (${ex}); the rest of each of those heaps is not listed`);
+      break;
+    }
+    prevChunk = c;
+    prevSize = size;
+    if (c + 3 * w <= bufStart + dv.byteLength) {
+      const o = c - bufStart + 2 * w;
+      prevFd = mem.wordIn(dv, o);
+      [prevHi, prevLo] = mem.halvesIn(dv, o);
+    } else {
+      prevFd = NaN;
+      prevHi = prevLo = 0;
+    }
+    c += size;
+  }
+  if (prevChunk >= 0) {
+    // Ran off the end without meeting top: the last chunk's status is unknown; chap counts it as used.
+    out.push(prevChunk + 2 * w, prevSize - w, true, prevFd, prevHi, prevLo);
+  }
+  return out;
+}
+
+/** Every heap and main-arena run, walked. */
+export async function walkArenas(mem: Mem, infra: Infrastructure, runs: Run[]): Promise<Walked[]> {
+  const { layout, heapMax, heapInfoSize } = infra;
+  const p = layout.params;
+  const out: Walked[] = [];
+  const missing = new Set<number>();
+  for (const h of [...infra.heaps.values()].sort((a, b) => a.start - b.start)) {
+    const arena = infra.arenas.get(h.arena);
+    if (!arena) continue;
+    const isFirst = h.arena - (h.arena % heapMax) === h.start;
+    const first = isFirst ? firstChunkAt(h.arena + layout.size, p) : h.start + heapInfoSize;
+    out.push(await walkRegion(mem, p, heapMax, { kind: 'heap', start: h.start, end: h.start + h.size, arena: h.arena }, first, h.start + h.size, arena.top));
+  }
+  for (const a of infra.arenas.values()) if (!a.isMain && ![...infra.heaps.values()].some((h) => h.arena === a.address)) missing.add(a.address);
+  if (missing.size) mem.warn(`${missing.size} arena(s) of the ring have no heap in the core (${[...missing].slice(0, 3).map(hex).join(', ')}); their chunks are not listed`);
+  if (infra.mainArena) {
+    const m = infra.arenas.get(infra.mainArena)!;
+    for (const r of runs) {
+      out.push(await walkRegion(mem, p, heapMax, { kind: 'main-arena', start: r.start, end: r.end, arena: infra.mainArena }, r.first, r.end, r.hasTop ? m.top : -1));
+    }
+  }
+  return out;
+}
+
+/**
+ * mmapped chunks: in writable memory no heap, run or mapped file claims (and
+ * not a thread's stack), a chunk at the page offset MALLOC_ALIGNMENT asks for
+ * (0, or 8 with 4-byte words and 16-byte alignment) whose prev_size holds that
+ * offset, IS_MMAPPED set (and not NON_MAIN_ARENA), and whose mapping ends on a page.
+ */
+export async function findMmapped(mem: Mem, p: ChunkParams, claimed: Range[]): Promise<Walked[]> {
+  const w = mem.w;
+  const core = mem.core;
+  const out: Walked[] = [];
+  const corr = (p.align - 2 * w) % p.align;
+  const sps = core.threads.map((t) => t.registers.rsp ?? t.registers.sp ?? t.registers.esp).filter((x): x is number => x !== undefined);
+  const sorted = [...claimed].sort((a, b) => a.start - b.start);
+  for (const seg of mem.writable()) {
+    if (sps.some((sp) => sp >= seg.start && sp < seg.end)) continue;
+    let addr = Math.ceil(seg.start / PAGE) * PAGE;
+    let walked: Walked | null = null;
+    while (addr + PAGE <= seg.end) {
+      await mem.step();
+      const cl = sorted.find((r) => addr >= r.start && addr < r.end);
+      if (cl) {
+        addr = Math.ceil(cl.end / PAGE) * PAGE;
+        continue;
+      }
+      const dv = await mem.read(addr + corr, 2 * w);
+      if (!dv) break;
+      const pv = mem.wordIn(dv, 0);
+      const sf = mem.wordIn(dv, w);
+      const size = sf - (sf % 8);
+      if (pv === corr && (sf & 7) === 2 && size + corr >= PAGE && (size + corr) % PAGE === 0 && addr + corr + size <= seg.end) {
+        if (!walked) {
+          walked = new Walked({ kind: 'mmapped', start: addr, end: addr, arena: 0 });
+          out.push(walked);
+        }
+        walked.push(addr + corr + 2 * w, size - 2 * w, true, NaN);
+        walked.region.end = addr + corr + size;
+        addr += corr + size;
+      } else addr += PAGE;
+    }
+  }
+  return out;
+}
