@@ -91,3 +91,13 @@ describe('hostile free lists: bounded, and every anomaly a warning with a count'
     expect(ms).toBeLessThan(20_000);
   });
 });
+
+describe('cancellation', () => {
+  it('a set cancel flag stops the walk with CancelledError naming the file', async () => {
+    const s = synthesize({ bits: 64, haveFastchunks: true, attachedThreads: true, tcache: 'u16', fakeTcaches: 3000 });
+    const core = await openCore(new BytesSource('big.core', s.core));
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(cancel, 0, 1);
+    await expect(walkGlibcHeap(core, { cancel })).rejects.toThrow(/^big\.core: reading was cancelled/);
+  });
+});
