@@ -12,7 +12,8 @@
  *   compare_to rows and the stack-tree diff.
  */
 import { AllocationTableBuilder, AllocState, type AllocationTable } from '../src/model/allocations.ts';
-import type { Attribution, FunctionNode, LibraryNode, Sizes } from '../workers/logic/aggregate/attribution.ts';
+import type { Attribution } from '../workers/logic/aggregate/attribution.ts';
+import type { FunctionNode, LibraryNode, Sizes } from '../src/model/attribution.ts';
 import { stackTree, typeSizeTree } from '../workers/logic/aggregate/trees.ts';
 import { diffHierarchies } from '../workers/logic/diff/diff-hierarchies.ts';
 import { diffRows, pythonDiffRows } from '../workers/logic/diff/rows.ts';
@@ -110,7 +111,7 @@ function genAttribution(table: AllocationTable, seed: number, siteShift: number)
   }
   const modules: ModuleMap = { modules: [], rangeStart: new Float64Array(0), rangeEnd: new Float64Array(0), rangeModule: new Int32Array(0), warnings: [] };
   const sites = { rows: 0, addr: new Float64Array(0), lib: new Uint32Array(0), func: new Uint32Array(0), offset: new Float64Array(0), exec: new Uint8Array(0), strings: { bytes: new Uint8Array(0), offsets: new Uint32Array(1) } };
-  return { total, errors, checked: table.rows, valid: total.count, detected: true, libraries, sites, rowSite, rowRequested, modules, warnings: [] };
+  return { total, errors, checked: table.rows, valid: total.count, detected: true, libraries, sites, table: { ...table, site: rowSite, requested: rowRequested }, rowSite, rowRequested, modules, warnings: [] };
 }
 
 function time(label: string, reps: number, fn: () => string): void {

@@ -12,7 +12,7 @@ import { loadAnalysis } from './logic/saved/deserialize.ts';
 import { clusterRanges, heapMap, rowsInRange } from './logic/aggregate/heap-map.ts';
 import { stackTree, typeObjectTree, typeSizeTree } from './logic/aggregate/trees.ts';
 import { invertHierarchy } from './logic/aggregate/hierarchy.ts';
-import type { AttributionData } from './logic/session/core-session.ts';
+import type { AttributionData } from '../src/model/attribution.ts';
 import { attributionHierarchy } from './logic/diff/site-keys.ts';
 import { compareView, pythonCompareView, type SideData } from './logic/diff/view.ts';
 import type { CompareBy } from './logic/diff/compare.ts';

@@ -8,7 +8,8 @@
  * (DIR defaults to /usr/lib/debug, as gdb does).
  */
 import type { AllocationTable } from '../../src/model/allocations.ts';
-import { attributeWithModules, type Sizes } from '../../workers/logic/aggregate/attribution.ts';
+import { attributeWithModules } from '../../workers/logic/aggregate/attribution.ts';
+import { type Sizes } from '../../src/model/attribution.ts';
 import type { Binary } from '../../workers/logic/formats/elf/binary.ts';
 import { openCore } from '../../workers/logic/formats/elf/core-file.ts';
 import { readChapList } from '../../workers/logic/formats/chap-list/chap-list.ts';

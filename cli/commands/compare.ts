@@ -133,9 +133,9 @@ export async function run(args: string[]): Promise<number> {
     file: x.name,
     format: x.format,
     footers: x.attribution ? x.attribution.detected : null,
-    count: k === 'a' ? d.aTotalCount[0] : d.bTotalCount[0],
-    bytes: k === 'a' ? d.aTotalBytes[0] : d.bTotalBytes[0],
-    requested: d.hasRequested ? (k === 'a' ? d.aTotalRequested[0] : d.bTotalRequested[0]) : null,
+    count: k === 'a' ? d.a.totalCount[0] : d.b.totalCount[0],
+    bytes: k === 'a' ? d.a.totalBytes[0] : d.b.totalBytes[0],
+    requested: d.hasRequested ? (k === 'a' ? d.a.totalRequested[0] : d.b.totalRequested[0]) : null,
   });
   const buildText = c.builds.map(describeBuildChange);
   const warnText = warnings.map((w) => `${w.file}: ${w.message}`);

@@ -10,7 +10,8 @@
  * | type      | Uint32Array  | string id of the type: C++ class / chap signature name, `%Pattern`,     |
  * |           |              | Python type; 0 = unknown                                                |
  * | requested | Float64Array?| requested size (malloc_tracer footer, tracemalloc trace); absent if none |
- * | site      | Uint32Array? | stack id (allocation site) in the input's stacks table; absent if none  |
+ * | site      | Uint32Array? | allocation site: 1 + row of the attribution's `SitesTable` (sites.ts),  |
+ * |           |              | 0 = none; filled by malloc_tracer footer attribution (attribution.ts)   |
  * | region    | Uint32Array? | arena / mapping id; absent if none                                      |
  * | flags     | Uint16Array? | `AllocFlag` bits: chap's allocation sets this row belongs to (leaked,   |
  * |           |              | unreferenced, anchored, anchor point, …); absent if no set is known     |

@@ -1,7 +1,8 @@
 /**
  * The comparison of two snapshots A (before) and B (after): the union of two
- * `Hierarchy`s (workers/logic/aggregate/hierarchy.ts) matched by name path from the
- * root, struct of arrays. Built by `diffHierarchies` (workers/logic/diff/diff-hierarchies.ts).
+ * `Hierarchy`s (src/model/hierarchy.ts) matched by name path from the root, struct
+ * of arrays: the same `TreeShape` as a hierarchy, with two sets of `Figures` (`a`,
+ * `b`). Built by `diffHierarchies` (workers/logic/diff/diff-hierarchies.ts).
  *
  * | column          | type         | meaning                                                                    |
  * |-----------------|--------------|----------------------------------------------------------------------------|
@@ -12,18 +13,18 @@
  * | group           | Uint32Array  | index into `groups`: display / colour group (B's when the node is in B)    |
  * | aNode           | Int32Array   | the node's id in A, -1 when A has no such path                             |
  * | bNode           | Int32Array   | the node's id in B, -1 when B has no such path                             |
- * | aSelfBytes      | Float64Array | A's usable bytes of allocations whose path ends here (0 when not in A)      |
- * | bSelfBytes      | Float64Array | same for B                                                                 |
- * | aTotalBytes     | Float64Array | A's self + descendants                                                     |
- * | bTotalBytes     | Float64Array |                                                                            |
- * | aSelfCount      | Float64Array | allocations ending here in A                                               |
- * | bSelfCount      | Float64Array |                                                                            |
- * | aTotalCount     | Float64Array |                                                                            |
- * | bTotalCount     | Float64Array |                                                                            |
- * | aSelfRequested  | Float64Array | requested bytes (footer / trace) ending here in A                          |
- * | bSelfRequested  | Float64Array |                                                                            |
- * | aTotalRequested | Float64Array |                                                                            |
- * | bTotalRequested | Float64Array |                                                                            |
+ * | a.selfBytes     | Float64Array | A's usable bytes of allocations whose path ends here (0 when not in A)      |
+ * | b.selfBytes     | Float64Array | same for B                                                                 |
+ * | a.totalBytes    | Float64Array | A's self + descendants                                                     |
+ * | b.totalBytes    | Float64Array |                                                                            |
+ * | a.selfCount     | Float64Array | allocations ending here in A                                               |
+ * | b.selfCount     | Float64Array |                                                                            |
+ * | a.totalCount    | Float64Array |                                                                            |
+ * | b.totalCount    | Float64Array |                                                                            |
+ * | a.selfRequested | Float64Array | requested bytes (footer / trace) ending here in A                          |
+ * | b.selfRequested | Float64Array |                                                                            |
+ * | a.totalRequested| Float64Array |                                                                            |
+ * | b.totalRequested| Float64Array |                                                                            |
  * | status          | Uint8Array   | `DiffStatus` of the node's totals                                          |
  * | childStart      | Uint32Array  | size + 1 offsets into `children` (CSR)                                     |
  * | children        | Uint32Array  | child ids, biggest max(aTotalBytes, bTotalBytes) first                     |
@@ -32,6 +33,8 @@
  * the larger side and colours by growth: see workers/logic/diff/delta.ts
  * (`diffWidths`, `growthColumn`, `normalisedDelta`).
  */
+
+import type { Figures, TreeShape } from './hierarchy.ts';
 
 /** What happened to a node between A and B (by total bytes, then total count). */
 export const DiffStatus = {
@@ -52,36 +55,16 @@ export type DiffStatus = (typeof DiffStatus)[keyof typeof DiffStatus];
 export const DIFF_STATUS_KEYS = ['same', 'grown', 'shrunk', 'new', 'gone'] as const;
 export type DiffStatusKey = (typeof DIFF_STATUS_KEYS)[number];
 
-export interface DiffHierarchy {
-  size: number;
-  parent: Int32Array;
-  depth: Uint16Array;
-  name: Uint32Array;
-  names: string[];
-  group: Uint32Array;
-  groups: string[];
+export interface DiffHierarchy extends TreeShape {
   aNode: Int32Array;
   bNode: Int32Array;
-  aSelfBytes: Float64Array;
-  bSelfBytes: Float64Array;
-  aTotalBytes: Float64Array;
-  bTotalBytes: Float64Array;
-  aSelfCount: Float64Array;
-  bSelfCount: Float64Array;
-  aTotalCount: Float64Array;
-  bTotalCount: Float64Array;
-  aSelfRequested: Float64Array;
-  bSelfRequested: Float64Array;
-  aTotalRequested: Float64Array;
-  bTotalRequested: Float64Array;
+  /** A's figures on the union's nodes (0 where A lacks the node). */
+  a: Figures;
+  /** B's figures on the union's nodes. */
+  b: Figures;
   status: Uint8Array;
-  childStart: Uint32Array;
-  children: Uint32Array;
-  /** What each depth means (B's levels, or A's when B has fewer). */
-  levels: string[];
   /** True when both sides have real requested figures. */
   hasRequested: boolean;
-  maxDepth: number;
 }
 
 /** One row of the diff table (`diffRows`): a node's values on both sides, deltas B − A. */

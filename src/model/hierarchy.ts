@@ -5,25 +5,29 @@
  * never see per-format code. The functions here only read a hierarchy: the views
  * call them on the main thread.
  *
- * | column         | type         | meaning                                                        |
- * |----------------|--------------|----------------------------------------------------------------|
- * | parent         | Int32Array   | parent node; -1 for the root (node 0)                          |
- * | depth          | Uint16Array  | 0 for the root                                                 |
- * | name           | Uint32Array  | index into `names`                                             |
- * | group          | Uint32Array  | index into `groups`: what colours the node (module, file, type) |
- * | selfBytes      | Float64Array | usable bytes of allocations whose path ends at this node       |
- * | totalBytes     | Float64Array | self + all descendants                                         |
- * | selfCount      | Float64Array | allocations ending here                                        |
- * | totalCount     | Float64Array |                                                                |
- * | selfRequested  | Float64Array | requested bytes (footer / trace), when the input has them      |
- * | totalRequested | Float64Array |                                                                |
- * | childStart     | Uint32Array  | size + 1 offsets into `children` (CSR)                         |
- * | children       | Uint32Array  | child node ids, biggest `totalBytes` first                     |
+ * `TreeShape` is the tree (shared with `DiffHierarchy`, src/model/diff.ts), `Figures`
+ * one snapshot's numbers per node; a `Hierarchy` is both.
+ *
+ * | column         | type         | part      | meaning                                                         |
+ * |----------------|--------------|-----------|-----------------------------------------------------------------|
+ * | parent         | Int32Array   | TreeShape | parent node; -1 for the root (node 0)                           |
+ * | depth          | Uint16Array  | TreeShape | 0 for the root                                                  |
+ * | name           | Uint32Array  | TreeShape | index into `names`                                              |
+ * | group          | Uint32Array  | TreeShape | index into `groups`: what colours the node (module, file, type) |
+ * | childStart     | Uint32Array  | TreeShape | size + 1 offsets into `children` (CSR)                          |
+ * | children       | Uint32Array  | TreeShape | child node ids, biggest `totalBytes` first                      |
+ * | selfBytes      | Float64Array | Figures   | usable bytes of allocations whose path ends at this node        |
+ * | totalBytes     | Float64Array | Figures   | self + all descendants                                          |
+ * | selfCount      | Float64Array | Figures   | allocations ending here                                         |
+ * | totalCount     | Float64Array | Figures   |                                                                 |
+ * | selfRequested  | Float64Array | Figures   | requested bytes (footer / trace), when the input has them       |
+ * | totalRequested | Float64Array | Figures   |                                                                 |
  *
  * Node ids are assigned parent-first, so `parent[i] < i` for every node but the root.
  */
 
-export interface Hierarchy {
+/** The tree itself, shared by every hierarchy (`Hierarchy`) and every comparison of two (`DiffHierarchy`). */
+export interface TreeShape {
   size: number;
   parent: Int32Array;
   depth: Uint16Array;
@@ -31,47 +35,64 @@ export interface Hierarchy {
   names: string[];
   group: Uint32Array;
   groups: string[];
+  childStart: Uint32Array;
+  children: Uint32Array;
+  /** What each depth means, e.g. ['all', 'signature', 'size class'] or ['all', 'frame']. */
+  levels: string[];
+  maxDepth: number;
+}
+
+/** One snapshot's figures per node (a diff has two sets: `a` and `b`). */
+export interface Figures {
   selfBytes: Float64Array;
   totalBytes: Float64Array;
   selfCount: Float64Array;
   totalCount: Float64Array;
   selfRequested: Float64Array;
   totalRequested: Float64Array;
-  childStart: Uint32Array;
-  children: Uint32Array;
-  /** What each depth means, e.g. ['all', 'signature', 'size class'] or ['all', 'frame']. */
-  levels: string[];
+}
+
+export interface Hierarchy extends TreeShape, Figures {
   /** True when `requested` figures are real (not just copies of usable bytes). */
   hasRequested: boolean;
-  maxDepth: number;
 }
 
 export type Metric = 'bytes' | 'count' | 'requested';
 
-export function totalOf(h: Hierarchy, metric: Metric): Float64Array {
+/** A hierarchy of `t`'s tree with `figures` (a diff's side, or its drawing widths); the arrays are shared, not copied. */
+export function hierarchyOf(t: TreeShape, figures: Figures, hasRequested: boolean): Hierarchy {
+  const { size, parent, depth, name, names, group, groups, childStart, children, levels, maxDepth } = t;
+  const { selfBytes, totalBytes, selfCount, totalCount, selfRequested, totalRequested } = figures;
+  return { size, parent, depth, name, names, group, groups, childStart, children, levels, maxDepth, hasRequested, selfBytes, totalBytes, selfCount, totalCount, selfRequested, totalRequested };
+}
+
+export function totalOf(h: Figures, metric: Metric): Float64Array {
   return metric === 'count' ? h.totalCount : metric === 'requested' ? h.totalRequested : h.totalBytes;
 }
 
-export function selfOf(h: Hierarchy, metric: Metric): Float64Array {
+export function selfOf(h: Figures, metric: Metric): Float64Array {
   return metric === 'count' ? h.selfCount : metric === 'requested' ? h.selfRequested : h.selfBytes;
 }
 
 /** Node ids from the root to `node`, root first. */
-export function pathTo(h: Hierarchy, node: number): number[] {
+export function pathTo(h: TreeShape, node: number): number[] {
   const out: number[] = [];
   for (let n = node; n >= 0; n = h.parent[n]) out.push(n);
   return out.reverse();
 }
 
 /** Names from the root's child down to `node` (the stable key used in URLs and across rebuilds). */
-export function namePath(h: Hierarchy, node: number): string[] {
+export function namePath(h: TreeShape, node: number): string[] {
   return pathTo(h, node)
     .slice(1)
     .map((n) => h.names[h.name[n]]);
 }
 
-/** Finds the node reached by following `names` from the root; the deepest match when a name is missing. */
-export function nodeByNames(h: Hierarchy, names: string[]): number {
+/**
+ * The node reached by following `names` from the root: the deepest match when a name is missing, or -1 then
+ * when `exact` (a diff looks up a side's node this way).
+ */
+export function nodeByNames(h: TreeShape, names: readonly string[], exact = false): number {
   let node = 0;
   for (const nm of names) {
     let next = -1;
@@ -82,7 +103,7 @@ export function nodeByNames(h: Hierarchy, names: string[]): number {
         break;
       }
     }
-    if (next < 0) break;
+    if (next < 0) return exact ? -1 : node;
     node = next;
   }
   return node;

@@ -11,11 +11,13 @@
  * | exec     | Uint8Array   | 1 when addr lies in an executable range of a module (a valid       |
  * |          |              | footer), else 0; footers are "detected" when valid ones are ≥ half |
  *
- * Allocations point at sites through a parallel `Uint32Array` (`rowSite`):
- * 0 = no valid footer, otherwise site index + 1. The requested size of each
- * allocation is a parallel `Float64Array` (`rowRequested`, NaN = no footer).
- * Both are returned by `workers/logic/aggregate/attribution.ts` over SharedArrayBuffers
- * instead of being added to the frozen allocations table; a view joins them by row.
+ * Allocations point at sites through the allocation table's `site` column
+ * (0 = no valid footer, otherwise site index + 1), and carry the footer's
+ * requested size in its `requested` column (NaN = no footer): the attribution
+ * (`AttributionData.table`, attribution.ts) is the table it was given, its columns
+ * shared, with these two added (SharedArrayBuffers, so no copy crosses workers).
+ * A saved analysis keeps the two columns as `attribution.rowSite` and
+ * `attribution.rowRequested` (`SavedAttribution`, saved.ts).
  * This is a flat one-frame stack table: the footer records only the caller.
  */
 import type { StringTableData } from './strings.ts';

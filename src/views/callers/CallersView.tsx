@@ -8,7 +8,7 @@ import { fmtInt, fmtPct, pluginMean, pluginSize } from '../../format/numbers.ts'
 import { useAnalysis } from '../../state/analysis.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { Seg } from '../../components/Seg.tsx';
-import type { Sizes } from '../../../workers/logic/aggregate/attribution.ts';
+import type { Sizes } from '../../model/attribution.ts';
 
 type Level = 'library' | 'function' | 'site';
 

@@ -104,13 +104,13 @@ export function CompareView() {
     const Extra = (n: number) => (
       <div className="diff-tt">
         <div>
-          A: {fmtInt(d.aTotalBytes[n])} bytes, {fmtInt(d.aTotalCount[n])} allocations
+          A: {fmtInt(d.a.totalBytes[n])} bytes, {fmtInt(d.a.totalCount[n])} allocations
         </div>
         <div>
-          B: {fmtInt(d.bTotalBytes[n])} bytes, {fmtInt(d.bTotalCount[n])} allocations
+          B: {fmtInt(d.b.totalBytes[n])} bytes, {fmtInt(d.b.totalCount[n])} allocations
         </div>
         <div>
-          Δ: <strong>{signed(d.bTotalBytes[n] - d.aTotalBytes[n])} bytes</strong>, {signed(d.bTotalCount[n] - d.aTotalCount[n])} allocations ({DIFF_STATUS_KEYS[d.status[n]]})
+          Δ: <strong>{signed(d.b.totalBytes[n] - d.a.totalBytes[n])} bytes</strong>, {signed(d.b.totalCount[n] - d.a.totalCount[n])} allocations ({DIFF_STATUS_KEYS[d.status[n]]})
         </div>
       </div>
     );
@@ -177,8 +177,8 @@ export function CompareView() {
       {error && <div className="msg error">{error}</div>}
       {d && (
         <div className="small" data-testid="compare-summary">
-          A {a.label}: {fmtInt(d.aTotalBytes[0])} bytes in {fmtInt(d.aTotalCount[0])} allocations · B {b.label}: {fmtInt(d.bTotalBytes[0])} bytes in {fmtInt(d.bTotalCount[0])} allocations · Δ{' '}
-          <strong>{signed(d.bTotalBytes[0] - d.aTotalBytes[0])} bytes</strong> ({fmtPct(d.bTotalBytes[0] - d.aTotalBytes[0], d.aTotalBytes[0])}), {signed(d.bTotalCount[0] - d.aTotalCount[0])} allocations
+          A {a.label}: {fmtInt(d.a.totalBytes[0])} bytes in {fmtInt(d.a.totalCount[0])} allocations · B {b.label}: {fmtInt(d.b.totalBytes[0])} bytes in {fmtInt(d.b.totalCount[0])} allocations · Δ{' '}
+          <strong>{signed(d.b.totalBytes[0] - d.a.totalBytes[0])} bytes</strong> ({fmtPct(d.b.totalBytes[0] - d.a.totalBytes[0], d.a.totalBytes[0])}), {signed(d.b.totalCount[0] - d.a.totalCount[0])} allocations
         </div>
       )}
       {!data && !error && <div className="muted">Comparing…</div>}

@@ -1,14 +1,16 @@
 /**
- * Rebuilds the library → function → site summary of a footer attribution from
- * its per-row columns (site id and requested size per allocation) and its sites
- * table — what a saved analysis keeps, since it holds no memory to read footers from.
+ * The library → function → site summary of a footer attribution from the
+ * allocation table's `site` and `requested` columns and the sites table: how the
+ * attribution of a core builds its summary, and how a saved analysis (which holds
+ * no memory to read footers from) gets it back.
  */
 import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
 import { StringTable } from '../../../src/model/strings.ts';
 import type { SavedAttribution } from '../../../src/model/saved.ts';
-import { footersDetected } from '../../../src/model/sites.ts';
-import { FOOTER_BYTES, type FunctionNode, type LibraryNode, type SiteNode, type Sizes } from './attribution.ts';
-import type { AttributionData } from '../session/core-session.ts';
+import { footersDetected, type SitesTable } from '../../../src/model/sites.ts';
+import { FOOTER_BYTES } from './attribution.ts';
+import { type FunctionNode, type LibraryNode, type SiteNode, type Sizes } from '../../../src/model/attribution.ts';
+import type { AttributionData } from '../../../src/model/attribution.ts';
 
 function zero(): Sizes {
   return { count: 0, user: 0, mem: 0, chunk: 0 };
@@ -23,8 +25,8 @@ function add(s: Sizes, user: number, chunk: number): void {
 
 const byUser = <T extends { sizes: Sizes }>(a: T, b: T) => b.sizes.user - a.sizes.user;
 
-export function attributionFromRows(table: AllocationTable, saved: SavedAttribution): AttributionData {
-  const { sites, rowSite, rowRequested } = saved;
+export function attributionFromTable(table: AllocationTable & { site: Uint32Array; requested: Float64Array }, sites: SitesTable): AttributionData {
+  const { site: rowSite, requested: rowRequested } = table;
   const strings = new StringTable(sites.strings);
   const siteSizes = Array.from({ length: sites.rows }, zero);
   const total = zero();
@@ -73,5 +75,10 @@ export function attributionFromRows(table: AllocationTable, saved: SavedAttribut
     l.functions.sort(byUser);
     for (const f of l.functions) f.sites.sort(byUser);
   }
-  return { total, errors, checked, valid, detected: footersDetected(checked, valid), libraries, sites, rowSite, rowRequested, warnings: [] };
+  return { total, errors, checked, valid, detected: footersDetected(checked, valid), libraries, sites, table, rowSite, rowRequested, warnings: [] };
+}
+
+/** `attributionFromTable` of a saved analysis's attribution (its per-row columns as the saved format keeps them). */
+export function attributionFromRows(table: AllocationTable, saved: SavedAttribution): AttributionData {
+  return attributionFromTable({ ...table, site: saved.rowSite, requested: saved.rowRequested }, saved.sites);
 }

@@ -80,10 +80,10 @@ describeShared('footer attribution vs malloc_tracer gdb plugin (heapgen)', DIR, 
       // Per-row columns agree with the hierarchy.
       let rows = 0;
       let user = 0;
-      a.rowSite.forEach((s, i) => {
+      a.table.site.forEach((s, i) => {
         if (s) {
           rows++;
-          user += a.rowRequested[i];
+          user += a.table.requested[i];
         }
       });
       expect(rows).toBe(a.total.count);

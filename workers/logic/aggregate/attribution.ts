@@ -18,70 +18,19 @@ import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts
 import { allocShared } from '../../../src/model/columns.ts';
 import { StringTableBuilder } from '../../../src/model/strings.ts';
 import type { SitesTable } from '../../../src/model/sites.ts';
+import type { AttributionData } from '../../../src/model/attribution.ts';
 import type { Binary } from '../formats/elf/binary.ts';
 import type { ProcessMemory } from '../formats/elf/memory.ts';
-import type { InputWarning } from '../io/errors.ts';
-import { attributionFromRows } from './attribution-rows.ts';
+import { attributionFromTable } from './attribution-rows.ts';
 import { loadModules, type ModuleMap } from '../symbols/modules.ts';
 import { resolveAddress } from '../symbols/resolve.ts';
 
 export const FOOTER_BYTES = 16;
 const WINDOW = 1 << 20;
 
-/** Count and byte sums of a group of allocations. */
-export interface Sizes {
-  count: number;
-  /** Requested bytes (footer). */
-  user: number;
-  /** Usable − 16. */
-  mem: number;
-  /** Usable size (chap's size). */
-  chunk: number;
-}
-
-/** One return address. */
-export interface SiteNode {
-  /** Index in `Attribution.sites` (row site ids are this + 1). */
-  id: number;
-  addr: number;
-  /** Offset in the function (or module). */
-  offset: number;
-  sizes: Sizes;
-}
-
-export interface FunctionNode {
-  name: string;
-  sizes: Sizes;
-  sites: SiteNode[];
-}
-
-export interface LibraryNode {
-  name: string;
-  sizes: Sizes;
-  functions: FunctionNode[];
-}
-
-/** Result of footer attribution: the hierarchy library → function → return address, plus per-row columns. */
-export interface Attribution {
-  total: Sizes;
-  /** Footers with requested ≥ usable, too-small allocations, unreadable footers. */
-  errors: { count: number; chunk: number };
-  /** In-use allocations examined. */
-  checked: number;
-  /** Footers whose return address is in an executable range of a module. */
-  valid: number;
-  /** True when most in-use allocations carry a valid footer (the process ran under malloc_tracer). */
-  detected: boolean;
-  /** Libraries sorted by User bytes, descending (ties: first seen first); functions and sites likewise. */
-  libraries: LibraryNode[];
-  /** Sites table (one row per return address). */
-  sites: SitesTable;
-  /** Per allocation row: 0 = no footer used, else site index + 1. */
-  rowSite: Uint32Array;
-  /** Per allocation row: requested size from the footer, NaN when none. */
-  rowRequested: Float64Array;
+/** `AttributionData` with the module map it named the sites with (kept to name more addresses later). */
+export interface Attribution extends AttributionData {
   modules: ModuleMap;
-  warnings: InputWarning[];
 }
 
 /** Row order by address (the table's own order when already sorted). */
@@ -176,7 +125,7 @@ export async function attributeWithModules(core: ProcessMemory, table: Allocatio
     sites.exec[i] = r.executable ? 1 : 0;
   });
   sites.strings = strings.freeze();
-  const summary = attributionFromRows(table, { sites, rowSite, rowRequested });
+  const summary = attributionFromTable({ ...table, site: rowSite, requested: rowRequested }, sites);
   // Footers that could not be read or are inconsistent are errors; so are rows without a footer.
   return { ...summary, modules, warnings: [...modules.warnings] };
 }

@@ -14,10 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isInUse } from '../../../src/model/allocations.ts';
 import { StringTable } from '../../../src/model/strings.ts';
 import { captureFixture, readTruth, type Captured, type TruthBlock } from '../../../fixtures-gen/capture.ts';
-import { CoreSession, type AttributionData } from '../session/core-session.ts';
+import { CoreSession } from '../session/core-session.ts';
+import { type AttributionData } from '../../../src/model/attribution.ts';
 import { InputError } from '../io/errors.ts';
 import { NodeFileSource } from '../../../cli/node-source.ts';
-import type { Sizes } from './attribution.ts';
+import type { Sizes } from '../../../src/model/attribution.ts';
 
 const dir = join(tmpdir(), `heapscope-footer-${process.pid}`);
 const FUNCS = ['make_record', 'make_zeroed', 'trim_buffer', 'make_big'];
@@ -62,7 +63,7 @@ describe('footer attribution on a core of heapgen-mt run under footer-preload.so
     return m;
   };
   const siteFunc = (row: number): string => {
-    const s = attribution.rowSite[row];
+    const s = attribution.table.site[row];
     return s ? new StringTable(attribution.sites.strings).get(attribution.sites.func[s - 1]) : '(none)';
   };
 
@@ -88,7 +89,7 @@ describe('footer attribution on a core of heapgen-mt run under footer-preload.so
         wrong.push(`${b.addr.toString(16)}: not in the heap walk`);
         continue;
       }
-      const got = { size: session.table.size[row], func: siteFunc(row), requested: attribution.rowRequested[row] };
+      const got = { size: session.table.size[row], func: siteFunc(row), requested: attribution.table.requested[row] };
       if (got.size !== b.size || got.func !== b.func || got.requested !== b.requested) {
         wrong.push(`${b.addr.toString(16)}: got ${JSON.stringify(got)}, truth ${JSON.stringify(b)}`);
       }

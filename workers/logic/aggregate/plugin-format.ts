@@ -2,7 +2,7 @@
  * Sizes printed the way the malloc_tracer gdb plugin's `heap_total` prints them,
  * so users can compare Heapscope's figures with the plugin's output line by line.
  */
-import type { Sizes } from './attribution.ts';
+import type { Sizes } from '../../../src/model/attribution.ts';
 
 /** Python's `round(x / 1024**i, 2)` then `str()`, as malloc_tracer's `convert_size` prints, computed exactly. */
 export function pluginSize(bytes: number): string {

@@ -38,7 +38,7 @@ describe('compareSides', () => {
     expect(() => sideHierarchy(a, 'function')).toThrow(InputError);
     expect(() => compareSides(a, b, 'site')).toThrow(/^a\.list_used: has no malloc_tracer footers/);
     const undetected = { ...b, attribution: { detected: false } as Attribution };
-    expect(() => compareSides({ ...a, attribution: { detected: true, libraries: [], errors: { count: 0, chunk: 0 }, rowSite: new Uint32Array(5) } as unknown as Attribution }, undetected, 'library')).toThrow(
+    expect(() => compareSides({ ...a, attribution: { detected: true, libraries: [], errors: { count: 0, chunk: 0 }, table: { site: new Uint32Array(5) } } as unknown as Attribution }, undetected, 'library')).toThrow(
       /^b\.list_used: /,
     );
     expect(defaultCompareBy(a, undetected)).toBe('class');

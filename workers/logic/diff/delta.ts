@@ -12,20 +12,16 @@
  *   their parent and every node is at least as wide as max(A total, B total).
  */
 import type { DiffHierarchy } from '../../../src/model/diff.ts';
-import type { Hierarchy, Metric } from '../../../src/model/hierarchy.ts';
+import { hierarchyOf, selfOf, totalOf, type Hierarchy, type Metric } from '../../../src/model/hierarchy.ts';
 
 /** A and B total columns of `metric`. */
 export function sideTotals(d: DiffHierarchy, metric: Metric): { a: Float64Array; b: Float64Array } {
-  if (metric === 'count') return { a: d.aTotalCount, b: d.bTotalCount };
-  if (metric === 'requested') return { a: d.aTotalRequested, b: d.bTotalRequested };
-  return { a: d.aTotalBytes, b: d.bTotalBytes };
+  return { a: totalOf(d.a, metric), b: totalOf(d.b, metric) };
 }
 
 /** A and B self columns of `metric`. */
 export function sideSelf(d: DiffHierarchy, metric: Metric): { a: Float64Array; b: Float64Array } {
-  if (metric === 'count') return { a: d.aSelfCount, b: d.bSelfCount };
-  if (metric === 'requested') return { a: d.aSelfRequested, b: d.bSelfRequested };
-  return { a: d.aSelfBytes, b: d.bSelfBytes };
+  return { a: selfOf(d.a, metric), b: selfOf(d.b, metric) };
 }
 
 const share = (v: number, root: number): number => (root > 0 ? v / root : 0);
@@ -105,26 +101,11 @@ export function layoutHierarchy(d: DiffHierarchy, normalised = false): Hierarchy
   const bytes = diffWidths(d, 'bytes', normalised);
   const count = diffWidths(d, 'count', normalised);
   const requested = diffWidths(d, 'requested', normalised);
-  return {
-    size: d.size,
-    parent: d.parent,
-    depth: d.depth,
-    name: d.name,
-    names: d.names,
-    group: d.group,
-    groups: d.groups,
-    selfBytes: bytes.self,
-    totalBytes: bytes.total,
-    selfCount: count.self,
-    totalCount: count.total,
-    selfRequested: requested.self,
-    totalRequested: requested.total,
-    childStart: d.childStart,
-    children: d.children,
-    levels: d.levels,
-    hasRequested: d.hasRequested,
-    maxDepth: d.maxDepth,
-  };
+  return hierarchyOf(
+    d,
+    { selfBytes: bytes.self, totalBytes: bytes.total, selfCount: count.self, totalCount: count.total, selfRequested: requested.self, totalRequested: requested.total },
+    d.hasRequested,
+  );
 }
 
 /**

@@ -3,7 +3,8 @@ import { DiffStatus, type DiffHierarchy } from '../../../src/model/diff.ts';
 import { HierarchyBuilder } from '../aggregate/hierarchy.ts';
 import { type Hierarchy } from '../../../src/model/hierarchy.ts';
 import { deltaColumn, deltaOf, diffNodesOfSide, diffWidths, growthColumn, layoutHierarchy, matchingNode, normalisedDelta } from './delta.ts';
-import { diffHierarchies, diffNamePath, diffNodeByNames, statusOf } from './diff-hierarchies.ts';
+import { diffHierarchies, statusOf } from './diff-hierarchies.ts';
+import { namePath, nodeByNames } from '../../../src/model/hierarchy.ts';
 
 /** Builds a hierarchy from [path, bytes, count, requested] rows. */
 function tree(rows: [string[], number, number, number?][], group = (p: string[]) => p[0] ?? ''): Hierarchy {
@@ -18,7 +19,7 @@ function tree(rows: [string[], number, number, number?][], group = (p: string[])
 }
 
 function node(d: DiffHierarchy, ...names: string[]): number {
-  const n = diffNodeByNames(d, names);
+  const n = nodeByNames(d, names, true);
   expect(n, names.join('/')).toBeGreaterThanOrEqual(0);
   return n;
 }
@@ -61,23 +62,23 @@ describe('diffHierarchies', () => {
     expect(d.parent[0]).toBe(-1);
     expect(d.depth[node(d, 'libx.so', 'k', '+0x1')]).toBe(3);
     expect(d.maxDepth).toBe(3);
-    expect(diffNamePath(d, node(d, 'libx.so', 'f', '+0x20'))).toEqual(['libx.so', 'f', '+0x20']);
-    expect(diffNodeByNames(d, ['libx.so', 'nope'])).toBe(-1);
+    expect(namePath(d, node(d, 'libx.so', 'f', '+0x20'))).toEqual(['libx.so', 'f', '+0x20']);
+    expect(nodeByNames(d, ['libx.so', 'nope'], true)).toBe(-1);
     expect(d.hasRequested).toBe(true);
   });
 
   it('carries A and B self and total values, zero where a side lacks the node', () => {
     const f = node(d, 'libx.so', 'f');
-    expect([d.aTotalBytes[f], d.bTotalBytes[f], d.aTotalCount[f], d.bTotalCount[f]]).toEqual([150, 300, 3, 6]);
-    expect([d.aSelfBytes[f], d.bSelfBytes[f]]).toEqual([0, 0]);
+    expect([d.a.totalBytes[f], d.b.totalBytes[f], d.a.totalCount[f], d.b.totalCount[f]]).toEqual([150, 300, 3, 6]);
+    expect([d.a.selfBytes[f], d.b.selfBytes[f]]).toEqual([0, 0]);
     const k = node(d, 'libx.so', 'k', '+0x1');
-    expect([d.aTotalBytes[k], d.bTotalBytes[k], d.aSelfBytes[k], d.bSelfBytes[k]]).toEqual([0, 70, 0, 70]);
+    expect([d.a.totalBytes[k], d.b.totalBytes[k], d.a.selfBytes[k], d.b.selfBytes[k]]).toEqual([0, 70, 0, 70]);
     expect(d.aNode[k]).toBe(-1);
     expect(d.bNode[k]).toBeGreaterThan(0);
-    expect([d.aTotalBytes[0], d.bTotalBytes[0]]).toEqual([644, 564]);
-    expect([d.aTotalRequested[0], d.bTotalRequested[0]]).toEqual([580, 500]);
+    expect([d.a.totalBytes[0], d.b.totalBytes[0]]).toEqual([644, 564]);
+    expect([d.a.totalRequested[0], d.b.totalRequested[0]]).toEqual([580, 500]);
     const nf = node(d, '(no footer)');
-    expect([d.aSelfCount[nf], d.bSelfCount[nf], d.aSelfRequested[nf]]).toEqual([2, 1, 0]);
+    expect([d.a.selfCount[nf], d.b.selfCount[nf], d.a.selfRequested[nf]]).toEqual([2, 1, 0]);
   });
 
   it('gives each node a status from its totals', () => {
@@ -134,7 +135,7 @@ describe('diffHierarchies', () => {
   it('widths: larger side, nested so children fit their parent', () => {
     const w = diffWidths(d, 'bytes');
     for (let i = 0; i < d.size; i++) {
-      expect(w.total[i]).toBeGreaterThanOrEqual(Math.max(d.aTotalBytes[i], d.bTotalBytes[i]));
+      expect(w.total[i]).toBeGreaterThanOrEqual(Math.max(d.a.totalBytes[i], d.b.totalBytes[i]));
       let kids = 0;
       for (let c = d.childStart[i]; c < d.childStart[i + 1]; c++) kids += w.total[d.children[c]];
       expect(w.total[i]).toBe(w.self[i] + kids);
@@ -183,9 +184,9 @@ describe('diffHierarchies', () => {
     ]);
     const d2 = diffHierarchies(x, y);
     const p = node(d2, '__proto__');
-    expect([d2.aSelfBytes[p], d2.bSelfBytes[p], d2.aTotalBytes[p]]).toEqual([0, 8, 8]);
+    expect([d2.a.selfBytes[p], d2.b.selfBytes[p], d2.a.totalBytes[p]]).toEqual([0, 8, 8]);
     expect(d2.status[node(d2, '__proto__', '__proto__')]).toBe(DiffStatus.Gone);
-    expect(d2.bTotalBytes[node(d2, '', 'a › b')]).toBe(32);
+    expect(d2.b.totalBytes[node(d2, '', 'a › b')]).toBe(32);
     expect(d2.status[node(d2, 'a › b')]).toBe(DiffStatus.New);
     expect(d2.status[node(d2, 'constructor')]).toBe(DiffStatus.Gone);
   });

@@ -5,7 +5,7 @@
  * path of names from the root is matching by what survives ASLR and rebuilds.
  */
 import { DiffStatus, type DiffHierarchy } from '../../../src/model/diff.ts';
-import type { Hierarchy } from '../../../src/model/hierarchy.ts';
+import type { Figures, Hierarchy } from '../../../src/model/hierarchy.ts';
 
 const NARROW = 0x200000;
 
@@ -105,18 +105,16 @@ export function diffHierarchies(a: Hierarchy, b: Hierarchy): DiffHierarchy {
     for (let i = 0; i < h.size; i++) out[map[i]] = col[i];
     return out;
   };
-  const aSelfBytes = side(a, aMap, a.selfBytes);
-  const bSelfBytes = side(b, bMap, b.selfBytes);
-  const aTotalBytes = side(a, aMap, a.totalBytes);
-  const bTotalBytes = side(b, bMap, b.totalBytes);
-  const aSelfCount = side(a, aMap, a.selfCount);
-  const bSelfCount = side(b, bMap, b.selfCount);
-  const aTotalCount = side(a, aMap, a.totalCount);
-  const bTotalCount = side(b, bMap, b.totalCount);
-  const aSelfRequested = side(a, aMap, a.selfRequested);
-  const bSelfRequested = side(b, bMap, b.selfRequested);
-  const aTotalRequested = side(a, aMap, a.totalRequested);
-  const bTotalRequested = side(b, bMap, b.totalRequested);
+  const figures = (h: Hierarchy, map: Int32Array): Figures => ({
+    selfBytes: side(h, map, h.selfBytes),
+    totalBytes: side(h, map, h.totalBytes),
+    selfCount: side(h, map, h.selfCount),
+    totalCount: side(h, map, h.totalCount),
+    selfRequested: side(h, map, h.selfRequested),
+    totalRequested: side(h, map, h.totalRequested),
+  });
+  const fa = figures(a, aMap);
+  const fb = figures(b, bMap);
 
   const parentArr = Int32Array.from(parent);
   const depth = new Uint16Array(size);
@@ -126,7 +124,7 @@ export function diffHierarchies(a: Hierarchy, b: Hierarchy): DiffHierarchy {
     if (depth[i] > maxDepth) maxDepth = depth[i];
   }
   const status = new Uint8Array(size);
-  for (let i = 0; i < size; i++) status[i] = statusOf(aTotalBytes[i], aTotalCount[i], bTotalBytes[i], bTotalCount[i]);
+  for (let i = 0; i < size; i++) status[i] = statusOf(fa.totalBytes[i], fa.totalCount[i], fb.totalBytes[i], fb.totalCount[i]);
 
   // CSR children, biggest larger-side bytes first (then larger-side count, then id).
   const childStart = new Uint32Array(size + 1);
@@ -135,8 +133,8 @@ export function diffHierarchies(a: Hierarchy, b: Hierarchy): DiffHierarchy {
   const fill = childStart.slice(0, size);
   const children = new Uint32Array(Math.max(0, size - 1));
   for (let i = 1; i < size; i++) children[fill[parentArr[i]]++] = i;
-  const maxBytes = (i: number) => Math.max(aTotalBytes[i], bTotalBytes[i]);
-  const maxCount = (i: number) => Math.max(aTotalCount[i], bTotalCount[i]);
+  const maxBytes = (i: number) => Math.max(fa.totalBytes[i], fb.totalBytes[i]);
+  const maxCount = (i: number) => Math.max(fa.totalCount[i], fb.totalCount[i]);
   for (let i = 0; i < size; i++) {
     const s = childStart[i];
     const e = childStart[i + 1];
@@ -156,18 +154,8 @@ export function diffHierarchies(a: Hierarchy, b: Hierarchy): DiffHierarchy {
     groups,
     aNode,
     bNode,
-    aSelfBytes,
-    bSelfBytes,
-    aTotalBytes,
-    bTotalBytes,
-    aSelfCount,
-    bSelfCount,
-    aTotalCount,
-    bTotalCount,
-    aSelfRequested,
-    bSelfRequested,
-    aTotalRequested,
-    bTotalRequested,
+    a: fa,
+    b: fb,
     status,
     childStart,
     children,
@@ -175,36 +163,4 @@ export function diffHierarchies(a: Hierarchy, b: Hierarchy): DiffHierarchy {
     hasRequested: a.hasRequested && b.hasRequested,
     maxDepth,
   };
-}
-
-/** Node ids from the root to `node`, root first. */
-export function diffPathTo(d: DiffHierarchy, node: number): number[] {
-  const out: number[] = [];
-  for (let n = node; n >= 0; n = d.parent[n]) out.push(n);
-  return out.reverse();
-}
-
-/** Names from the root's child down to `node`: the key shared with A's and B's hierarchies (`nodeByNames`). */
-export function diffNamePath(d: DiffHierarchy, node: number): string[] {
-  return diffPathTo(d, node)
-    .slice(1)
-    .map((n) => d.names[d.name[n]]);
-}
-
-/** The diff node reached by following `names` from the root, or -1 when some name is missing. */
-export function diffNodeByNames(d: DiffHierarchy, names: readonly string[]): number {
-  let node = 0;
-  for (const nm of names) {
-    let next = -1;
-    for (let c = d.childStart[node]; c < d.childStart[node + 1]; c++) {
-      const k = d.children[c];
-      if (d.names[d.name[k]] === nm) {
-        next = k;
-        break;
-      }
-    }
-    if (next < 0) return -1;
-    node = next;
-  }
-  return node;
 }

@@ -56,9 +56,9 @@ describe('diffRows', () => {
       [`L1${KEY_SEPARATOR}g`, 0, 'same', false], // tie on Δ: the larger side (40 > 30) first
       ['(no footer)', 0, 'same', true],
     ]);
-    expect(sum(rows, 'aBytes')).toBe(d.aTotalBytes[0]);
-    expect(sum(rows, 'bBytes')).toBe(d.bTotalBytes[0]);
-    expect(sum(rows, 'bCount')).toBe(d.bTotalCount[0]);
+    expect(sum(rows, 'aBytes')).toBe(d.a.totalBytes[0]);
+    expect(sum(rows, 'bBytes')).toBe(d.b.totalBytes[0]);
+    expect(sum(rows, 'bCount')).toBe(d.b.totalCount[0]);
     expect(rows[0].path).toEqual(['L2', 'k']);
     expect(rows[0].node).toBeGreaterThan(0);
   });
@@ -72,7 +72,7 @@ describe('diffRows', () => {
     const leaves = diffRows(d, 'leaves');
     expect(leaves.length).toBe(5);
     expect(leaves.every((r) => r.self)).toBe(true);
-    expect(sum(leaves, 'aBytes')).toBe(d.aTotalBytes[0]);
+    expect(sum(leaves, 'aBytes')).toBe(d.a.totalBytes[0]);
   });
 
   it('filters by status', () => {

@@ -6,7 +6,8 @@
 import { DIFF_STATUS_KEYS, type DiffHierarchy, type DiffRow, type DiffStatusKey } from '../../../src/model/diff.ts';
 import type { TracemallocSnapshot } from '../../../src/model/traces.ts';
 import { compareTo, type KeyType, type PyFrame } from '../python/statistics.ts';
-import { diffNamePath, statusOf } from './diff-hierarchies.ts';
+import { statusOf } from './diff-hierarchies.ts';
+import { namePath } from '../../../src/model/hierarchy.ts';
 
 export const KEY_SEPARATOR = ' › ';
 
@@ -26,11 +27,11 @@ export function compareDiffRows(x: DiffRow, y: DiffRow): number {
 }
 
 function row(d: DiffHierarchy, node: number, self: boolean): DiffRow {
-  const aBytes = self ? d.aSelfBytes[node] : d.aTotalBytes[node];
-  const bBytes = self ? d.bSelfBytes[node] : d.bTotalBytes[node];
-  const aCount = self ? d.aSelfCount[node] : d.aTotalCount[node];
-  const bCount = self ? d.bSelfCount[node] : d.bTotalCount[node];
-  const path = diffNamePath(d, node);
+  const aBytes = self ? d.a.selfBytes[node] : d.a.totalBytes[node];
+  const bBytes = self ? d.b.selfBytes[node] : d.b.totalBytes[node];
+  const aCount = self ? d.a.selfCount[node] : d.a.totalCount[node];
+  const bCount = self ? d.b.selfCount[node] : d.b.totalCount[node];
+  const path = namePath(d, node);
   return {
     node,
     path,
@@ -41,8 +42,8 @@ function row(d: DiffHierarchy, node: number, self: boolean): DiffRow {
     aCount,
     bCount,
     dCount: bCount - aCount,
-    aRequested: self ? d.aSelfRequested[node] : d.aTotalRequested[node],
-    bRequested: self ? d.bSelfRequested[node] : d.bTotalRequested[node],
+    aRequested: self ? d.a.selfRequested[node] : d.a.totalRequested[node],
+    bRequested: self ? d.b.selfRequested[node] : d.b.totalRequested[node],
     status: DIFF_STATUS_KEYS[statusOf(aBytes, aCount, bBytes, bCount)],
     self,
   };
@@ -68,13 +69,13 @@ export function diffRows(d: DiffHierarchy, level: number | 'leaves', opts: DiffR
   };
   if (level === 'leaves') {
     for (let i = 0; i < d.size; i++) {
-      if (d.aSelfCount[i] || d.bSelfCount[i] || d.aSelfBytes[i] || d.bSelfBytes[i]) push(row(d, i, true));
+      if (d.a.selfCount[i] || d.b.selfCount[i] || d.a.selfBytes[i] || d.b.selfBytes[i]) push(row(d, i, true));
     }
   } else {
     const n = Math.max(0, Math.floor(level));
     for (let i = 0; i < d.size; i++) {
       if (d.depth[i] === n) push(row(d, i, false));
-      else if (d.depth[i] < n && (d.aSelfCount[i] || d.bSelfCount[i] || d.aSelfBytes[i] || d.bSelfBytes[i])) push(row(d, i, true));
+      else if (d.depth[i] < n && (d.a.selfCount[i] || d.b.selfCount[i] || d.a.selfBytes[i] || d.b.selfBytes[i])) push(row(d, i, true));
     }
   }
   return out.sort(compareDiffRows);

@@ -50,6 +50,7 @@ function fakeAttribution(rowSite: number[], errors: { count: number; chunk: numb
       { name: 'Unknown lib', sizes: sz(1, 20, 32), functions: [{ name: '0xdeadbeef', sizes: sz(1, 20, 32), sites: [{ id: 3, addr: 0xdeadbeef, offset: 0, sizes: sz(1, 20, 32) }] }] },
     ],
     sites: { rows: 0, addr: new Float64Array(0), lib: new Uint32Array(0), func: new Uint32Array(0), offset: new Float64Array(0), exec: new Uint8Array(0), strings: { bytes: new Uint8Array(0), offsets: new Uint32Array(1) } },
+    table: { ...new AllocationTableBuilder().freeze(), rows: rowSite.length, site: Uint32Array.from(rowSite), requested: new Float64Array(rowSite.length) },
     rowSite: Uint32Array.from(rowSite),
     rowRequested: new Float64Array(rowSite.length),
     modules: { modules: [], rangeStart: new Float64Array(0), rangeEnd: new Float64Array(0), rangeModule: new Int32Array(0), warnings: [] } as ModuleMap,

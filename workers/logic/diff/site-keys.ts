@@ -52,7 +52,7 @@ export function offsetKey(offset: number): string {
  * Allocations that were examined but have no valid footer (attribution errors)
  * go to one `(no footer)` library node (requested 0: unknown), so the root
  * holds every in-use allocation. With `table` (the table the attribution was
- * made from), that node is computed from its rows (`rowSite` = 0), which also
+ * made from), that node is computed from its rows (`site` column 0), which also
  * covers in-use rows the attribution did not see.
  */
 export function attributionHierarchy(a: Omit<Attribution, 'modules'>, table?: AllocationTable): Hierarchy {
@@ -78,9 +78,10 @@ export function attributionHierarchy(a: Omit<Attribution, 'modules'>, table?: Al
   if (table) {
     count = 0;
     bytes = 0;
-    const n = Math.min(table.rows, a.rowSite.length);
+    const site = a.table.site;
+    const n = Math.min(table.rows, site.length);
     for (let i = 0; i < n; i++) {
-      if (a.rowSite[i] === 0 && isInUse(table.state[i])) {
+      if (site[i] === 0 && isInUse(table.state[i])) {
         count++;
         bytes += table.size[i];
       }

@@ -8,7 +8,7 @@ import type { DiffHierarchy, DiffRow } from '../../../src/model/diff.ts';
 import type { TracemallocSnapshot } from '../../../src/model/traces.ts';
 import type { Hierarchy, Metric } from '../../../src/model/hierarchy.ts';
 import { stackTree } from '../aggregate/trees.ts';
-import type { AttributionData } from '../session/core-session.ts';
+import type { AttributionData } from '../../../src/model/attribution.ts';
 import type { KeyType } from '../python/statistics.ts';
 import { compareSides, type CompareBy } from './compare.ts';
 import { growthColumn, layoutHierarchy } from './delta.ts';

@@ -16,8 +16,5 @@ export class CancelledError extends Error {
   }
 }
 
-/** A problem found in an input that does not stop reading it (shown as a warning). */
-export interface InputWarning {
-  file: string;
-  message: string;
-}
+// The warning type is a contract of the model (views show warnings); readers import it here beside their errors.
+export type { InputWarning } from '../../../src/model/errors.ts';

@@ -7,19 +7,21 @@
 import { bigOf, hexOf } from '../../../src/model/address.ts';
 import { type AllocationTable } from '../../../src/model/allocations.ts';
 import { StringTable } from '../../../src/model/strings.ts';
-import { attributeWithModules, FOOTER_BYTES, type Attribution } from '../aggregate/attribution.ts';
+import { attributeWithModules, FOOTER_BYTES } from '../aggregate/attribution.ts';
+import type { AttributionData } from '../../../src/model/attribution.ts';
 import { findSignatures, type Signatures } from '../aggregate/signatures.ts';
 import { openBinary, type Binary } from '../formats/elf/binary.ts';
 import type { CoreFile } from '../formats/elf/core-file.ts';
-import { readCore, type HeapLayoutInfo } from '../formats/core/read-core.ts';
+import { readCore } from '../formats/core/read-core.ts';
+import type { HeapLayoutInfo } from '../../../src/model/heap-layout.ts';
 import type { InputWarning } from '../io/errors.ts';
 import type { ReadControl } from '../io/stream.ts';
 import type { ByteSource } from '../io/source.ts';
 import { loadModules, type ModuleMap } from '../symbols/modules.ts';
 import { resolveAddress } from '../symbols/resolve.ts';
 
-/** Attribution as plain data (no module map), for posting to the main thread. */
-export type AttributionData = Omit<Attribution, 'modules'>;
+// src/state imports the attribution's type from here; it lives in the model (src/model/attribution.ts).
+export type { AttributionData } from '../../../src/model/attribution.ts';
 
 export interface InspectWord {
   offset: number;

@@ -14,7 +14,6 @@ import type { FindOptions } from '../../heaps/allocator.ts';
 import { loadModules } from '../../symbols/modules.ts';
 import { findAllocations, type FoundAllocations } from '../../heaps/find-allocators.ts';
 
-export type { HeapLayoutInfo } from '../../../../src/model/heap-layout.ts';
 
 export interface CoreReadResult {
   core: CoreFile;
