@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-chromium.sh
+bash scripts/ensure-fixture-tools.sh all || echo "Some heap-fixture tools could not be installed; the tests that need them skip and say why."
 npm run --silent lint
 npm run --silent typecheck
 mkdir -p reports
