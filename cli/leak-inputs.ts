@@ -54,7 +54,7 @@ export async function openLeaks(corePath: string, listPaths: string[] = []): Pro
         }
         table = mergeListTables(tables);
       }
-      const analysis = await analyzeLeaks({ core: r.core, table, glibc: glibcLayoutOf(r.heap) });
+      const analysis = await analyzeLeaks({ core: r.core, table, glibc: glibcLayoutOf(r.heap), claims: r.heap.claims });
       warnings.push(...analysis.warnings);
       return { table, analysis, warnings };
     } finally {

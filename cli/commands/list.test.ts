@@ -47,13 +47,21 @@ function cases(): Case[] {
     const base = sharedPath(`fixtures/heapgen/core.${phase}`);
     if (existsSync(`${base}.gz`)) out.push({ name: `heapgen/core.${phase}.gz`, core: `${base}.gz`, used: `${base}.list_used`, free: `${base}.list_free` });
   }
+  // leakgen under glibc and under gperftools' tcmalloc (chap's answers gzip'd).
+  for (const sub of ['', 'tcmalloc/']) {
+    const base = sharedPath(`fixtures/leakgen/${sub}core`);
+    if (existsSync(`${base}.gz`)) out.push({ name: `leakgen/${sub}core.gz`, core: `${base}.gz`, used: `${base}.ref.list_used.gz`, free: `${base}.ref.list_free.gz`, countUsed: `${base}.ref.count_used`, countFree: `${base}.ref.count_free` });
+  }
   return out;
 }
 
+/** A reference file, gunzipped when it ends in .gz. */
+const ref = (path: string): string => (path.endsWith('.gz') ? gunzipSync(readFileSync(path)).toString('utf8') : readFileSync(path, 'utf8'));
+
 describeShared('list --used/--free equal chap on every core in ../shared', ['peer', 'chap-suite'], () => {
   const all = cases();
-  it('finds the 9 chap-suite cores and the 2 heapgen cores', () => {
-    expect(all.length).toBe(11);
+  it('finds the 9 chap-suite cores, the 2 heapgen cores and the 2 leakgen cores (glibc, tcmalloc)', () => {
+    expect(all.length).toBe(13);
   });
   for (const c of all) {
     it(c.name, async () => {
@@ -61,8 +69,8 @@ describeShared('list --used/--free equal chap on every core in ../shared', ['pee
       await r.core.close();
       const used = formatChapList(r.table, AllocState.Used, 'Used');
       const free = formatChapList(r.table, AllocState.Free, 'Free');
-      expect(used).toBe(withoutSignatures(readFileSync(c.used, 'utf8')));
-      expect(free).toBe(readFileSync(c.free, 'utf8'));
+      expect(used).toBe(withoutSignatures(ref(c.used)));
+      expect(free).toBe(ref(c.free));
       const tally = (t: string): string => t.trim().split('\n').pop()!;
       if (c.countUsed) expect(tally(used)).toBe(readFileSync(c.countUsed, 'utf8').trim());
       if (c.countFree) expect(tally(free)).toBe(readFileSync(c.countFree, 'utf8').trim());

@@ -50,8 +50,21 @@ export interface HeapContribution<Detail = unknown> {
   regions: RegionSpec[];
   arenas?: ArenaSpec[];
   warnings: InputWarning[];
+  /**
+   * Memory the allocator owns, in the order chap's finder claims it (its
+   * VirtualMemoryPartition ClaimRange calls): the leak analysis takes it out
+   * of the static anchor candidates. glibc's are made from its regions by
+   * leaks/glibc-claims.ts instead.
+   */
+  claims?: AllocatorClaim[];
   /** Allocator-specific results for tests and tools (e.g. the glibc walk's arena summaries). */
   detail: Detail;
+}
+
+export interface AllocatorClaim {
+  start: number;
+  size: number;
+  label: string;
 }
 
 /** A finder that did not find its allocator says why, in a few words ("no malloc_state in writable memory"). */

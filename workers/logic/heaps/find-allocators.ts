@@ -10,13 +10,14 @@ import type { AllocatorInfo, HeapRegionInfo } from '../../../src/model/heap-layo
 import type { CoreFile } from '../formats/elf/core-file.ts';
 import type { InputWarning } from '../io/errors.ts';
 import type { ReadControl } from '../io/stream.ts';
-import { isAbsent, type AllocatorFinder, type FindOptions, type HeapContribution } from './allocator.ts';
+import { isAbsent, type AllocatorClaim, type AllocatorFinder, type FindOptions, type HeapContribution } from './allocator.ts';
 import { assemble } from './assemble.ts';
 import { glibcFinder } from './glibc/glibc.ts';
+import { tcmallocFinder } from './tcmalloc/tcmalloc.ts';
 import { obmallocFinder } from './python/index.ts';
 
 /** Every allocator module, in the order they run (base before layered). */
-export const FINDERS: readonly AllocatorFinder[] = [glibcFinder, obmallocFinder];
+export const FINDERS: readonly AllocatorFinder[] = [glibcFinder, tcmallocFinder, obmallocFinder];
 
 export interface FoundAllocations {
   table: AllocationTable;
@@ -24,6 +25,8 @@ export interface FoundAllocations {
   allocator: string;
   allocators: AllocatorInfo[];
   regions: HeapRegionInfo[];
+  /** Memory the allocators other than glibc claim, in order (for the leak analysis). */
+  claims: AllocatorClaim[];
   /** Each allocator's own result, by id (for tests and tools). */
   contributions: HeapContribution[];
   warnings: InputWarning[];
@@ -45,5 +48,5 @@ export async function findAllocations(core: CoreFile, ctl?: ReadControl, opts: F
   const allocator = found.length ? a.allocators.map((x) => x.description).join('; ') : `no allocator this version knows: ${absent.join('; ')}`;
   const warnings = [...early, ...a.warnings];
   if (!found.length) warnings.push({ file: core.name, message: `${allocator}; the core lists no allocations` });
-  return { table: a.table, allocator, allocators: a.allocators, regions: a.regions, contributions: found, warnings };
+  return { table: a.table, allocator, allocators: a.allocators, regions: a.regions, claims: found.flatMap((c) => c.claims ?? []), contributions: found, warnings };
 }

@@ -17,6 +17,7 @@ const targets: { target: AllocTarget; arch: string; allocator: string; descripti
   { target: 'x86-64', arch: 'x86-64', allocator: 'glibc', description: /^glibc( 2\.\d+)? malloc, 4 arenas$/ },
   { target: 'i386', arch: 'i386', allocator: 'glibc', description: /^glibc( 2\.\d+)? malloc, 4 arenas$/ },
   { target: 'aarch64', arch: 'aarch64', allocator: 'glibc', description: /^glibc( 2\.\d+)? malloc, 4 arenas$/ },
+  { target: 'tcmalloc', arch: 'x86-64', allocator: 'tcmalloc', description: /^gperftools tcmalloc 2\.10 \(libtcmalloc\.so\.4\.5\.10\)$/ },
 ];
 
 for (const { target, arch, allocator, description } of targets) {

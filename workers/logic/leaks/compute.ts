@@ -43,11 +43,13 @@ export interface LeakInputs {
   table: AllocationTable;
   /** The glibc walk's layout (heaps, main arena, mmapped chunks); absent when the heap is not glibc's. */
   glibc?: GlibcLayoutInfo;
+  /** Memory other allocators claim (tcmalloc's spans, …), from the allocator registry's `claims`. */
+  claims?: readonly { start: number; size: number; label: string }[];
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-export async function analyzeLeaks({ core, table, glibc }: LeakInputs, ctl?: ReadControl): Promise<LeakAnalysis> {
+export async function analyzeLeaks({ core, table, glibc, claims }: LeakInputs, ctl?: ReadControl): Promise<LeakAnalysis> {
   const t0 = now();
   const warnings: InputWarning[] = [];
   const warn = (message: string): void => {
@@ -57,7 +59,8 @@ export async function analyzeLeaks({ core, table, glibc }: LeakInputs, ctl?: Rea
   const w = core.pointerSize;
   const partition = new Partition(map);
   if (glibc) claimGlibcRanges(glibc, table, map, w, partition);
-  else warn('no allocator layout was given: no heap memory is excluded from static anchors');
+  for (const c of claims ?? []) partition.claim(c.start, c.size, c.label, false);
+  if (!glibc && !claims?.length) warn('no allocator layout was given: no heap memory is excluded from static anchors');
   const threads = threadRegisters(core);
   if (!threads.length) warn('the core has no threads (no NT_PRSTATUS note): no register or stack anchors');
   const st = await findStacks(core, map, threads, partition);
