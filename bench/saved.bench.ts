@@ -49,7 +49,7 @@ export async function run(): Promise<void> {
   for (const f of ['core.phase1.list_used', 'core.phase2.list_used']) if (hasShared('fixtures', 'heapgen', f)) files.push(sharedPath('fixtures', 'heapgen', f));
 
   const root = mkdtempSync(join(tmpdir(), 'heapscope-bench-'));
-  const app = createShareServer({ dataDir: join(root, 'data'), distDir: join(root, 'dist'), maxUpload: 256 << 20 });
+  const app = await createShareServer({ dataDir: join(root, 'data'), distDir: join(root, 'dist'), maxUpload: 256 << 20 });
   const port = await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${port}`;
   try {

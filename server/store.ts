@@ -1,51 +1,43 @@
 /**
- * Storage of shared analyses: one SQLite database (`analyses.sqlite`, through
- * better-sqlite3) in the data directory. One row per analysis, keyed by its
- * content hash, so the same bytes are stored once. WAL journal: readers never
- * wait for a writer, and a crash loses at most the upload being written.
+ * Storage of shared analyses, one row per analysis keyed by its content hash
+ * (so the same bytes are stored once). Two implementations of one contract:
+ *
+ * - SQLite (`store-sqlite.ts`, the embedded default): `analyses.sqlite` in the
+ *   data directory, WAL journal; a killed process loses at most the upload
+ *   that was being written, never one that was acknowledged.
+ * - PostgreSQL (`store-postgres.ts`), chosen by `HEAPSCOPE_DATABASE_URL=postgres://…`:
+ *   for teams running several server instances on one database. An upload is
+ *   acknowledged only after its transaction has committed.
+ *
+ * A row is written only after the upload has been fully validated (`app.ts`).
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 
 /** The analysis store of a share server. */
 export interface AnalysisStore {
+  readonly kind: 'sqlite' | 'postgres';
   /** Stores `bytes` under `id`; true when new, false when it was already there. */
-  put(id: string, bytes: Uint8Array): boolean;
+  put(id: string, bytes: Uint8Array): Promise<boolean>;
   /** The bytes stored under `id`, or undefined. */
-  get(id: string): Buffer | undefined;
+  get(id: string): Promise<Uint8Array | undefined>;
   /** Number of stored analyses. */
-  count(): number;
-  close(): void;
+  count(): Promise<number>;
+  close(): Promise<void>;
 }
 
-/** Opens (creating when needed) the store in `dataDir`. */
-export function openStore(dataDir: string): AnalysisStore {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'analyses.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec(`CREATE TABLE IF NOT EXISTS analyses (
-    id TEXT PRIMARY KEY NOT NULL,
-    bytes BLOB NOT NULL,
-    size INTEGER NOT NULL,
-    created TEXT NOT NULL
-  ) WITHOUT ROWID`);
-  const insert = db.prepare('INSERT OR IGNORE INTO analyses (id, bytes, size, created) VALUES (?, ?, ?, ?)');
-  const select = db.prepare('SELECT bytes FROM analyses WHERE id = ?').pluck();
-  const counter = db.prepare('SELECT count(*) FROM analyses').pluck();
-  return {
-    put(id, bytes) {
-      return insert.run(id, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), bytes.length, new Date().toISOString()).changes === 1;
-    },
-    get(id) {
-      return select.get(id) as Buffer | undefined;
-    },
-    count() {
-      return counter.get() as number;
-    },
-    close() {
-      db.close();
-    },
-  };
+export interface StoreOptions {
+  /** Folder of the SQLite database (created when missing). */
+  dataDir: string;
+  /** `postgres://` or `postgresql://` URL: PostgreSQL instead of SQLite. */
+  databaseUrl?: string;
+}
+
+/** Opens the store the options name (PostgreSQL when `databaseUrl` is set, else SQLite in `dataDir`). */
+export async function openStore(opts: StoreOptions): Promise<AnalysisStore> {
+  if (opts.databaseUrl) {
+    if (!/^postgres(ql)?:\/\//.test(opts.databaseUrl)) throw new Error('HEAPSCOPE_DATABASE_URL must start with postgres:// or postgresql://');
+    const { openPostgresStore } = await import('./store-postgres.ts');
+    return openPostgresStore(opts.databaseUrl);
+  }
+  const { openSqliteStore } = await import('./store-sqlite.ts');
+  return openSqliteStore(opts.dataDir);
 }
