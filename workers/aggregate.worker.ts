@@ -5,6 +5,11 @@ import type { ObjectTable } from '../src/model/objects.ts';
 import { dominatorLevel, forgetObjects, objectDetails, objectLabel, summaryOf } from './logic/graph/views.ts';
 import type { TracemallocSnapshot } from '../src/model/traces.ts';
 import { summarize } from './logic/aggregate/summary.ts';
+import { setTotals } from './logic/snapshot/figures.ts';
+import { assemble } from './logic/snapshot/assemble.ts';
+import { assemblyInput, type ReadFacts } from './logic/snapshot/inputs.ts';
+import { snapshotsOfSaved } from './logic/saved/snapshots.ts';
+import type { AssemblyChoices } from '../src/model/snapshot.ts';
 import type { SavedAnalysis } from '../src/model/saved.ts';
 import { describeForUpload, redactPaths } from './logic/saved/describe.ts';
 import { saveAnalysis } from './logic/saved/serialize.ts';
@@ -37,6 +42,21 @@ const api = {
   },
   summarize(tables: AllocationTable[]) {
     return summarize(tables);
+  },
+  /** One snapshot's summary, with the chap sets it knows. */
+  summarizeSnapshot(table: AllocationTable, knownSets: string[]) {
+    return { ...summarize([table]), sets: setTotals(table, knownSets) };
+  },
+  /** Which inputs form each snapshot, and each snapshot's table (workers/logic/snapshot). */
+  assemble(entries: { id: number; name: string; facts: ReadFacts }[], choices: AssemblyChoices) {
+    return assemble(
+      entries.map((e) => assemblyInput(e.id, e.name, e.facts)),
+      choices,
+    );
+  },
+  /** The snapshots of a saved analysis (version 1 files assembled as live inputs are). */
+  openSaved(a: SavedAnalysis) {
+    return snapshotsOfSaved(a);
   },
   typeSizeTree(tables: AllocationTable[], inverted: boolean) {
     return typeSizeTree(tables, { inverted });

@@ -28,6 +28,10 @@ const api = {
       return failedOutcome(e, file.name, 'could not be read as a core dump: ');
     }
   },
+  /** A core snapshot's table completed from the core (classes, footer attribution), with the snapshot's binaries. */
+  async process(id: number, table: AllocationTable, binaries: File[]) {
+    return session(id).processSnapshot(table, binaries.map((f) => new BlobSource(f)));
+  },
   async addBinaries(id: number, files: File[]) {
     return session(id).addBinaries(files.map((f) => new BlobSource(f)));
   },

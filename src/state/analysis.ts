@@ -1,381 +1,291 @@
 /**
- * The analysis store: the inputs of the current analysis (files, their reading
- * progress, tables, warnings and errors) and the aggregates the views show.
- * Components only read this and call its actions.
+ * The actions that change the analysis: reading dropped files, assembling them
+ * into snapshots (in the aggregation worker, with the same `assemble` the CLI
+ * calls), completing each core snapshot in the core worker (classes, footers),
+ * removing files, opening the demo, saving and reopening analyses. The stores
+ * they write are `inputs.ts` (the files) and `snapshots.ts` (the snapshots);
+ * components read those and call these.
  */
-import { create } from 'zustand';
-import { isInUse, type AllocationTable } from '../model/allocations.ts';
-import type { ObjectTable } from '../model/objects.ts';
-import type { TracemallocSnapshot } from '../model/traces.ts';
-import type { AnalysisSummary } from '../../workers/logic/aggregate/summary.ts';
-import type { AttributionData } from '../../workers/logic/session/core-session.ts';
-import { attributionFromRows } from '../../workers/logic/aggregate/attribution-rows.ts';
-import type { JsonValue, SavedAnalysis, SavedInput } from '../model/saved.ts';
+import type { AllocationTable } from '../model/allocations.ts';
+import type { JsonValue, SavedAnalysis } from '../model/saved.ts';
+import type { AssemblyChoices, Snapshot } from '../model/snapshot.ts';
+import { savedOf, type LoadedSnapshot } from '../../workers/logic/saved/snapshots.ts';
+import type { ReadOutcome } from '../../workers/read-outcome.ts';
+import { aggregatorApi, coreApi, newCancelFlag, openCoreInWorker, readInWorker, sniffInWorker } from '../pipeline/workers.ts';
 import { decodeUrlState, type UrlState } from './url.ts';
-import { snapshot as viewSnapshot } from './view.ts';
-import { coreApi, newCancelFlag, openCoreInWorker, readInWorker, sniffInWorker, summarizeInWorker } from '../pipeline/workers.ts';
-import { pickSnapshots, usePython } from './python.ts';
-import { rebuildTree, type TreeSource } from './tree.ts';
+import { doneInputs, newInputId, patchInput, rememberFiles, useInputs, type InputEntry } from './inputs.ts';
+import { layoutOf, newSnapshotUid, useSnapshots, type SnapshotState } from './snapshots.ts';
 import { useCompareSource } from './compare-source.ts';
-import { useView } from './view.ts';
+import { snapshot as viewSnapshot, useView } from './view.ts';
 
-export type InputStatus = 'reading' | 'done' | 'error' | 'cancelled';
+export const DEMO_FILES = ['demo/heapgen-phase1.list_used.gz', 'demo/heapgen-phase1.list_free.gz', 'demo/heapgen-phase2.list_used.gz', 'demo/heapgen-phase2.list_free.gz'];
 
-export interface InputEntry {
-  id: number;
-  name: string;
-  size: number;
-  status: InputStatus;
-  bytesRead: number;
-  startedAt: number;
-  finishedAt?: number;
-  format?: string;
-  rows?: number;
-  table?: AllocationTable;
-  tracemalloc?: TracemallocSnapshot;
-  objects?: ObjectTable;
-  info?: Record<string, unknown>;
-  warnings: string[];
-  error?: string;
-  cancel: Int32Array;
-  /** The dropped file, kept for inputs read again later (ELF binaries for symbols). */
-  file?: File;
-  /** For a core: its heap walk's table with class names from vtables (when no chap list names them). */
-  classified?: AllocationTable;
-  /** For a core: binaries already given to its session. */
-  binariesGiven?: number[];
-  /** Read back from a saved or shared analysis: tables only, no file and no memory behind them. */
-  saved?: boolean;
+/** Bumped by every assembly and every reset: results of an older one are dropped. */
+let generation = 0;
+
+/** Processed core snapshots, by what they were made of, so assembling again does not redo a core's work. */
+const processed = new Map<string, { table: AllocationTable; attribution: SnapshotState['attribution'] }>();
+
+function partsKey(s: Snapshot): string {
+  return `${s.core}|${s.parts.map((p) => `${p.input}:${p.as}`).join(',')}`;
 }
 
-/** The core analysis of an analysis that holds a core dump. */
-export interface CoreAnalysis {
-  coreId: number;
-  /** The chap list whose allocation boundaries were used, or null for the heap walk's own. */
-  listId: number | null;
-  /** Every chap list that describes this core (used, free, …). */
-  lists: number[];
-  attribution: AttributionData;
-  /** Binaries matched (names). */
-  binaries: string[];
-}
-
-interface AnalysisState {
-  inputs: InputEntry[];
-  summary: AnalysisSummary | null;
-  summarizing: boolean;
-  /** The first core's analysis (the views of one snapshot use it). */
-  core: CoreAnalysis | null;
-  /** Every core's analysis, in drop order (compare uses two). */
-  cores: CoreAnalysis[];
-  /** Work in progress on the core (symbols, attribution), or null. */
-  coreBusy: string | null;
-  addFiles(files: File[]): Promise<void>;
-  cancel(id: number): void;
-  remove(id: number): void;
-  clear(): void;
-  openDemo(): Promise<void>;
-  /** Tables of the inputs read so far (see `tableEntries`). */
-  tables(): AllocationTable[];
-  /** The inputs whose tables the views aggregate, in the order of `tables()`. */
-  tableEntries(): InputEntry[];
-  /** The analysis as a saved analysis (tables and view state; never memory contents). */
-  snapshot(name: string): SavedAnalysis;
-  /** Replaces the analysis with a saved one (from the library or the share server). */
-  loadSaved(a: SavedAnalysis, shared?: { analysis?: string; cmp?: string }): Promise<void>;
-}
-
-let nextId = 1;
-let summaryGeneration = 0;
-
-export const DEMO_FILES = ['demo/heapgen-phase1.list_used.gz', 'demo/heapgen-phase1.list_free.gz'];
-
-/** Which tree the inputs call for (see tree.ts). */
-function treeSource(): TreeSource {
-  const inputs = useAnalysis.getState().inputs.filter((e) => e.status === 'done');
-  const { newer } = pickSnapshots(inputs, usePython.getState());
-  if (newer?.tracemalloc) return { kind: 'traceback', snapshot: newer.tracemalloc };
-  // A core with malloc_tracer footers: who allocated (library → function → return address).
-  const core = useAnalysis.getState().core;
-  if (core?.attribution.detected) {
-    const from = inputs.find((e) => e.id === (core.listId ?? core.coreId));
-    if (from?.table) return { kind: 'attribution', attribution: core.attribution, table: from.table };
+async function readOne(file: File): Promise<number> {
+  const id = newInputId();
+  const entry: InputEntry = { id, name: file.name, size: file.size, status: 'reading', bytesRead: 0, startedAt: performance.now(), warnings: [], cancel: newCancelFlag() };
+  useInputs.setState((s) => ({ entries: [...s.entries, entry] }));
+  const onProgress = (p: { bytesRead: number }) => patchInput(id, { bytesRead: p.bytesRead });
+  const role = await sniffInWorker(file);
+  // Cores stay open in the core worker: classes, footers and the inspector read them later.
+  const out: ReadOutcome = role.role === 'core' ? await openCoreInWorker(id, file, entry.cancel, onProgress) : await readInWorker(file, entry.cancel, onProgress);
+  if (!useInputs.getState().entries.some((e) => e.id === id)) return id; // removed meanwhile
+  const finishedAt = performance.now();
+  if (out.ok) {
+    patchInput(id, {
+      status: 'done',
+      finishedAt,
+      bytesRead: file.size,
+      format: out.format,
+      table: out.table,
+      tracemalloc: out.tracemalloc,
+      objects: out.objects,
+      rows: out.table?.rows ?? 0,
+      info: out.info,
+      warnings: out.warnings.map((w) => w.message),
+      file: out.format === 'elf' ? file : undefined,
+    });
+  } else {
+    patchInput(id, { status: out.cancelled ? 'cancelled' : 'error', finishedAt, error: out.error });
   }
-  // An object dump alone: which objects of which type.
-  const dump = inputs.find((e) => e.objects && e.table);
-  if (dump && !inputs.some((e) => e.table && !e.objects)) return { kind: 'objects', table: dump.table!, objects: dump.objects! };
-  const tables = useAnalysis.getState().tables();
-  return tables.length ? { kind: 'typeSize', tables } : { kind: 'none' };
+  return id;
 }
 
-// Choosing another snapshot as B redraws the tree.
-usePython.subscribe((s, prev) => {
-  if (s.newId !== prev.newId) void rebuildTree(treeSource());
-});
+/** Snapshots read back from saved analyses: kept as they were saved. */
+function fixedSnapshots(): SnapshotState[] {
+  return useSnapshots.getState().list.filter((s) => s.saved);
+}
 
 /**
- * Input entries (tables only: no file, no memory) and core analyses of a saved
- * analysis; `newId` numbers the entries. Used to open a saved or shared
- * analysis, and for a shared analysis compared with the current one.
+ * Assembles the live inputs into snapshots (aggregation worker), then completes
+ * each core snapshot from its core (core worker): the current one first.
  */
-export function savedEntries(a: SavedAnalysis, newId: () => number): { entries: InputEntry[]; cores: CoreAnalysis[] } {
-  const now = performance.now();
-  const entries: InputEntry[] = a.inputs.map((inp) => ({
-    id: newId(),
-    name: inp.name,
-    size: inp.size,
-    status: 'done',
-    bytesRead: inp.size,
-    startedAt: now,
-    finishedAt: now,
-    format: inp.format,
-    rows: inp.rows,
-    table: inp.table,
-    tracemalloc: inp.tracemalloc,
-    objects: inp.objects,
-    info: inp.info as Record<string, unknown> | undefined,
-    warnings: inp.warnings ?? [],
-    cancel: new Int32Array(1),
-    saved: true,
-  }));
-  const cores: CoreAnalysis[] = [];
-  a.inputs.forEach((inp, i) => {
-    if (!inp.attribution || !inp.table) return;
-    const isCore = entries[i].format === 'core';
-    const coreIndex = isCore ? i : Number(inp.info?.attributedCore ?? entries.findIndex((e) => e.format === 'core'));
-    const coreEntry = entries[coreIndex] ?? entries[i];
-    cores.push({
-      coreId: coreEntry.id,
-      listId: isCore ? null : entries[i].id,
-      lists: isCore ? [] : [entries[i].id],
-      attribution: attributionFromRows(inp.table, inp.attribution),
-      binaries: entries.filter((e) => e.format === 'elf').map((e) => e.name),
-    });
-  });
-  return { entries, cores };
-}
-
-/** Chap lists with in-use allocations, most first (a core's attribution uses the list of its used allocations). */
-function byInUseRows(lists: InputEntry[]): InputEntry[] {
-  const used = (e: InputEntry) => {
-    let n = 0;
-    const st = e.table!.state;
-    for (let i = 0; i < e.table!.rows; i++) if (isInUse(st[i])) n++;
-    return n;
-  };
-  return lists
-    .map((e) => [e, used(e)] as const)
-    .filter(([, n]) => n > 0)
-    .sort((a, b) => b[1] - a[1])
-    .map(([e]) => e);
-}
-
-export const useAnalysis = create<AnalysisState>((set, get) => {
-  const patch = (id: number, p: Partial<InputEntry>) =>
-    set((s) => ({ inputs: s.inputs.map((e) => (e.id === id ? { ...e, ...p } : e)) }));
-
-  async function resummarize(): Promise<void> {
-    const gen = ++summaryGeneration;
-    const tables = get().tables();
-    if (tables.length === 0) {
-      set({ summary: null, summarizing: false });
-      void rebuildTree({ kind: 'none' });
-      return;
-    }
-    set({ summarizing: true });
-    const [summary] = await Promise.all([summarizeInWorker(tables), rebuildTree(treeSource())]);
-    if (gen === summaryGeneration) set({ summary, summarizing: false });
-  }
-
-  async function readOne(file: File): Promise<void> {
-    const id = nextId++;
-    const entry: InputEntry = {
-      id,
-      name: file.name,
-      size: file.size,
-      status: 'reading',
-      bytesRead: 0,
-      startedAt: performance.now(),
-      warnings: [],
-      cancel: newCancelFlag(),
+async function rebuild(): Promise<void> {
+  const gen = ++generation;
+  const live = doneInputs().filter((e) => !e.saved);
+  rememberFiles(useInputs.getState().entries.filter((e) => !e.saved).map((e) => ({ name: e.name, size: e.size })));
+  useSnapshots.setState({ assembling: true });
+  const assembly = await aggregatorApi().assemble(
+    live.map((e) => ({ id: e.id, name: e.name, facts: { format: e.format, table: e.table, tracemalloc: e.tracemalloc, objects: e.objects, info: e.info } })),
+    useSnapshots.getState().choices,
+  );
+  if (gen !== generation) return;
+  const previous = new Map(useSnapshots.getState().list.map((s) => [s.snap.key, s]));
+  const states: SnapshotState[] = assembly.snapshots.map((snap) => {
+    const core = snap.core !== null ? live.find((e) => e.id === snap.core) : undefined;
+    const done = snap.core !== null ? processed.get(partsKey(snap)) : undefined;
+    const version = (previous.get(snap.key)?.version ?? 0) + 1;
+    return {
+      uid: previous.get(snap.key)?.uid ?? newSnapshotUid(),
+      snap: done ? { ...snap, table: done.table } : snap,
+      version,
+      attribution: done?.attribution ?? null,
+      layout: layoutOf(core?.info),
+      live: !!core,
+      saved: false,
+      busy: core && !done ? 'Waiting for its core…' : null,
     };
-    set((s) => ({ inputs: [...s.inputs, entry] }));
-    const onProgress = (p: { bytesRead: number }) => patch(id, { bytesRead: p.bytesRead });
-    const role = await sniffInWorker(file);
-    // Cores stay open in the core worker (attribution and the inspector read them later).
-    const out = role.role === 'core' ? await openCoreInWorker(id, file, entry.cancel, onProgress) : await readInWorker(file, entry.cancel, onProgress);
-    if (!get().inputs.some((e) => e.id === id)) return; // removed meanwhile
-    const finishedAt = performance.now();
-    if (out.ok) {
-      patch(id, {
+  });
+  useSnapshots.setState({ list: [...fixedSnapshots(), ...states], notes: assembly.notes, assembling: false });
+
+  const current = useView.getState().snap;
+  const order = [...states].sort((x, y) => Number(y.snap.key === current) - Number(x.snap.key === current) || states.indexOf(y) - states.indexOf(x));
+  for (const s of order) {
+    if (!s.live || !s.busy || !s.snap.table) continue;
+    const key = s.snap.key;
+    const binaries = s.snap.parts.filter((p) => p.as === 'binary').map((p) => live.find((e) => e.id === p.input)?.file).filter((f): f is File => !!f);
+    setBusy(key, binaries.length ? `Reading symbols of ${binaries.map((b) => b.name).join(', ')}, naming classes from vtables and attributing footers…` : 'Naming classes from vtables and attributing footers…');
+    try {
+      const r = await coreApi().process(s.snap.core!, s.snap.table, binaries);
+      if (gen !== generation) return;
+      processed.set(partsKey(s.snap), r);
+      update(key, (x) => ({ ...x, snap: { ...x.snap, table: r.table }, version: x.version + 1, attribution: r.attribution, busy: null }));
+    } catch (e) {
+      if (gen !== generation) return;
+      update(key, (x) => ({ ...x, busy: null, error: `could not complete ${x.snap.name} from its core: ${(e as Error).message}` }));
+    }
+  }
+}
+
+function update(key: string, f: (s: SnapshotState) => SnapshotState): void {
+  useSnapshots.setState((st) => ({ list: st.list.map((s) => (s.snap.key === key ? f(s) : s)) }));
+}
+
+function setBusy(key: string, busy: string | null): void {
+  update(key, (s) => ({ ...s, busy }));
+}
+
+/** Keys of snapshots that appeared with the last assembly, oldest first. */
+function newKeys(before: Set<string>): string[] {
+  return useSnapshots
+    .getState()
+    .list.map((s) => s.snap.key)
+    .filter((k) => !before.has(k));
+}
+
+/** Forgets every input (cancelling reads, closing cores); the URL is the caller's business. */
+function reset(): void {
+  generation++;
+  for (const e of useInputs.getState().entries) Atomics.store(e.cancel, 0, 1);
+  for (const e of useInputs.getState().entries) if (e.format === 'core' && !e.saved) void coreApi().close(e.id);
+  processed.clear();
+  useInputs.setState({ entries: [] });
+  useSnapshots.setState({ list: [], notes: [], choices: {}, assembling: false });
+  useCompareSource.setState({ shared: null, id: '', snapshots: [] });
+  rememberFiles([]);
+}
+
+/** Input entries (no file, no memory) and snapshots of a saved analysis's snapshots. */
+export function entriesOfSaved(loaded: LoadedSnapshot[], how: 'library' | 'shared', keyPrefix = ''): { entries: InputEntry[]; states: SnapshotState[] } {
+  const now = performance.now();
+  const entries: InputEntry[] = [];
+  const states = loaded.map((l) => {
+    const ids = l.sources.map((src) => {
+      const id = newInputId();
+      entries.push({
+        id,
+        name: src.name,
+        size: src.size,
         status: 'done',
-        finishedAt,
-        bytesRead: file.size,
-        format: out.format,
-        table: out.table,
-        tracemalloc: out.tracemalloc,
-        objects: out.objects,
-        rows: out.table?.rows ?? 0,
-        info: out.info,
-        warnings: out.warnings.map((w) => w.message),
-        file: out.format === 'elf' ? file : undefined,
+        bytesRead: src.size,
+        startedAt: now,
+        finishedAt: now,
+        format: src.format,
+        rows: src.rows,
+        info: src.info as Record<string, unknown> | undefined,
+        warnings: src.warnings ?? [],
+        cancel: new Int32Array(1),
+        saved: how,
       });
-    } else {
-      patch(id, { status: out.cancelled ? 'cancelled' : 'error', finishedAt, error: out.error });
-    }
-  }
+      return id;
+    });
+    const snap: Snapshot = {
+      ...l.snapshot,
+      key: keyPrefix + l.snapshot.key,
+      core: l.snapshot.core === null ? null : ids[l.snapshot.core],
+      parts: l.snapshot.parts.map((p) => ({ ...p, input: ids[p.input] })),
+    };
+    return { uid: newSnapshotUid(), snap, version: 1, attribution: l.attribution, layout: layoutOf(l.layout), live: false, saved: true, busy: null } satisfies SnapshotState;
+  });
+  return { entries, states };
+}
 
-  /**
-   * For every core: give it the dropped binaries, find the chap list that
-   * describes it (same allocation addresses), attribute its allocations to
-   * malloc callers (footers) with that list's boundaries or the heap walk's,
-   * and name classes from vtables.
-   */
-  async function analyzeCores(): Promise<void> {
-    const done = get().inputs.filter((e) => e.status === 'done');
-    const cores = done.filter((e) => e.format === 'core' && !e.saved);
-    if (cores.length === 0) {
-      if (!done.some((e) => e.format === 'core')) set({ core: null, cores: [] });
-      return;
-    }
-    const api = coreApi();
-    const lists = done.filter((e) => e.format === 'chap-list' && e.table);
-    const out: CoreAnalysis[] = [];
-    for (const core of cores) {
-      const bins = done.filter((e) => e.format === 'elf' && e.file && !(core.binariesGiven ?? []).includes(e.id));
-      if (bins.length) {
-        set({ coreBusy: `Reading symbols of ${bins.map((b) => b.name).join(', ')}…` });
-        await api.addBinaries(core.id, bins.map((b) => b.file!));
-        patch(core.id, { binariesGiven: [...(core.binariesGiven ?? []), ...bins.map((b) => b.id)] });
-      }
-      const matched: InputEntry[] = [];
-      for (const l of lists) if (await api.holds(core.id, l.table!)) matched.push(l);
-      const list = byInUseRows(matched)[0];
-      set({ coreBusy: `Attributing the allocations of ${core.name} to their callers…` });
-      const attribution = await api.attribute(core.id, list?.table ?? null);
-      if (!core.classified) {
-        set({ coreBusy: `Naming classes of ${core.name} from vtables…` });
-        patch(core.id, { classified: await api.classifiedTable(core.id) });
-      }
-      out.push({ coreId: core.id, listId: list?.id ?? null, lists: matched.map((l) => l.id), attribution, binaries: done.filter((e) => e.format === 'elf').map((e) => e.name) });
-    }
-    set({ cores: out, core: out[0] ?? null, coreBusy: null });
+/** Puts shared analysis `b` (server id `id`) beside this one as Compare's B, or clears it. */
+export async function setCompareSource(b: SavedAnalysis | null, id = ''): Promise<void> {
+  if (!b) {
+    useCompareSource.setState({ shared: null, id: '', snapshots: [] });
+    return;
   }
+  const loaded = await aggregatorApi().openSaved(b);
+  const { states } = entriesOfSaved(loaded, 'shared', 'B:');
+  useCompareSource.setState({ shared: b, id, snapshots: states.map((s) => ({ ...s, snap: { ...s.snap, name: `${s.snap.name} (shared ${b.name})` } })) });
+}
 
-  /** Forgets every input (cancelling reads, closing cores); the URL is the caller's business. */
-  function reset(): void {
-    for (const e of get().inputs) Atomics.store(e.cancel, 0, 1);
-    for (const e of get().inputs) if (e.format === 'core' && !e.saved) void coreApi().close(e.id);
-    set({ inputs: [], summary: null, core: null, cores: [], coreBusy: null });
-    summaryGeneration++;
-    void rebuildTree({ kind: 'none' });
-    usePython.getState().set({ oldId: null, newId: null });
-    useCompareSource.setState({ shared: null, id: '' });
-  }
-
-  return {
-    inputs: [],
-    summary: null,
-    summarizing: false,
-    core: null,
-    cores: [],
-    coreBusy: null,
-    /**
-     * The allocation tables the views aggregate. A core's heap walk stands for
-     * its allocations only when no chap list was dropped with it (the list's
-     * boundaries are chap's, and counting both would count twice).
-     */
-    tableEntries() {
-      const done = get().inputs.filter((e) => e.status === 'done' && e.table);
-      // A core described by a `list used`: the lists' boundaries stand for its allocations.
-      // Otherwise its heap walk does, and lists of it (`list free` alone) would count twice.
-      const skip = new Set<number>();
-      for (const c of get().cores) {
-        if (c.listId !== null) skip.add(c.coreId);
-        else for (const l of c.lists) skip.add(l);
-      }
-      return done.filter((e) => !skip.has(e.id));
-    },
-    tables() {
-      return get()
-        .tableEntries()
-        .map((e) => e.classified ?? e.table!);
-    },
-    async addFiles(files) {
-      // Files of your own make a shared analysis a local one: the URL stops naming the shared id.
-      if (useView.getState().analysis) useView.getState().setShared('');
-      await Promise.all(files.map((f) => readOne(f)));
-      try {
-        await analyzeCores();
-      } catch (e) {
-        set({ coreBusy: null, core: null, cores: [] });
-        const core = get().inputs.find((x) => x.format === 'core');
-        if (core) patch(core.id, { warnings: [...core.warnings, `attribution failed: ${(e as Error).message}`] });
-      }
-      await resummarize();
-    },
-    cancel(id) {
-      const e = get().inputs.find((x) => x.id === id);
-      if (e) Atomics.store(e.cancel, 0, 1);
-    },
-    remove(id) {
-      const e = get().inputs.find((x) => x.id === id);
-      if (e) Atomics.store(e.cancel, 0, 1);
-      if (e?.format === 'core') void coreApi().close(id);
-      set((s) => ({ inputs: s.inputs.filter((x) => x.id !== id) }));
-      void analyzeCores()
-        .catch(() => set({ core: null, cores: [], coreBusy: null }))
-        .then(resummarize);
-    },
-    clear() {
-      reset();
-      useView.getState().setSource('');
-      useView.getState().setShared('');
-    },
-    snapshot(name) {
-      const done = get().inputs.filter((e) => e.status === 'done');
-      const inputs: SavedInput[] = done.map((e) => {
-          const input: SavedInput = {
-            name: e.name,
-            format: e.format ?? 'unknown',
-            size: e.size,
-            rows: e.rows ?? 0,
-            info: e.info as { [k: string]: JsonValue } | undefined,
-            warnings: e.warnings,
-            table: e.classified ?? e.table,
-            tracemalloc: e.tracemalloc,
-            objects: e.objects,
+export const analysis = {
+  async addFiles(files: File[], opts: { compare?: boolean } = {}): Promise<void> {
+    // Files of your own make a shared analysis a local one: the URL stops naming the shared id.
+    if (useView.getState().analysis) useView.getState().setShared('');
+    const before = new Set(useSnapshots.getState().list.map((s) => s.snap.key));
+    await Promise.all(files.map((f) => readOne(f)));
+    await rebuild();
+    // Two snapshots of one kind dropped together: compare them (the older as A).
+    const added = newKeys(before)
+      .map((k) => useSnapshots.getState().list.find((s) => s.snap.key === k)!)
+      .filter((s) => s.snap.kind === 'process' || s.snap.kind === 'tracemalloc');
+    const kind = added[added.length - 1]?.snap.kind;
+    const same = added.filter((s) => s.snap.kind === kind);
+    if (opts.compare !== false && files.length > 1 && same.length >= 2) {
+      useView.getState().setCompareSides(same[same.length - 2].snap.key, same[same.length - 1].snap.key);
+      useView.getState().setView('compare');
+    }
+  },
+  cancel(id: number): void {
+    const e = useInputs.getState().entries.find((x) => x.id === id);
+    if (e) Atomics.store(e.cancel, 0, 1);
+  },
+  /** Cancels every read in progress; true when there was one. */
+  cancelAll(): boolean {
+    const reading = useInputs.getState().entries.filter((e) => e.status === 'reading');
+    for (const e of reading) Atomics.store(e.cancel, 0, 1);
+    return reading.length > 0;
+  },
+  async remove(id: number): Promise<void> {
+    const e = useInputs.getState().entries.find((x) => x.id === id);
+    if (!e) return;
+    Atomics.store(e.cancel, 0, 1);
+    if (e.format === 'core' && !e.saved) void coreApi().close(id);
+    useInputs.setState((s) => ({ entries: s.entries.filter((x) => x.id !== id) }));
+    if (e.saved) useSnapshots.setState((st) => ({ list: st.list.filter((s) => !s.saved || !s.snap.parts.some((p) => p.input === id)) }));
+    await rebuild();
+  },
+  clear(): void {
+    reset();
+    useView.getState().setSource('');
+    useView.getState().setShared('');
+    useView.getState().setSnapshot('');
+  },
+  /** Where the inputs alone do not decide, the user's choice: list `listId` belongs to snapshot `key` ('own': to none). */
+  async choose(listId: number, key: string): Promise<void> {
+    const choices: AssemblyChoices = { ...useSnapshots.getState().choices, [listId]: key };
+    useSnapshots.setState({ choices });
+    await rebuild();
+  },
+  /** The analysis as a saved analysis (its snapshots' tables and the view state; never memory contents). */
+  toSaved(name: string): SavedAnalysis {
+    const entries = useInputs.getState().entries;
+    const view = viewSnapshot(useView.getState()) as unknown as JsonValue;
+    return savedOf(
+      name,
+      view,
+      useSnapshots.getState().list.map((s) => ({
+        snapshot: s.snap,
+        attribution: s.attribution,
+        layout: s.layout as unknown as Record<string, unknown> | null,
+        sources: s.snap.parts.map((p) => {
+          const e = entries.find((x) => x.id === p.input);
+          return {
+            name: p.name,
+            format: e?.format ?? 'unknown',
+            size: e?.size ?? 0,
+            rows: e?.rows ?? 0,
+            ...(e?.info ? { info: e.info as { [k: string]: JsonValue } } : {}),
+            ...(e?.warnings.length ? { warnings: e.warnings } : {}),
           };
-          const core = get().cores.find((c) => e.id === (c.listId ?? c.coreId));
-          if (core) {
-            input.attribution = { sites: core.attribution.sites, rowSite: core.attribution.rowSite, rowRequested: core.attribution.rowRequested };
-            // A list's attribution belongs to a core: say which (its index among the saved inputs).
-            if (core.listId !== null) input.info = { ...(input.info ?? {}), attributedCore: done.findIndex((x) => x.id === core.coreId) };
-          }
-          return input;
-        });
-      return { name, created: new Date().toISOString(), view: viewSnapshot(useView.getState()) as unknown as JsonValue, inputs };
-    },
-    async loadSaved(a, shared = {}) {
-      // No URL change here: the caller's URL (a share link) names what is being opened.
-      reset();
-      const { entries, cores } = savedEntries(a, () => nextId++);
-      set({ inputs: entries, core: cores[0] ?? null, cores });
-      const v = a.view && typeof a.view === 'object' ? (a.view as unknown as Partial<UrlState>) : {};
-      useView.getState().applyUrl({ ...decodeUrlState(''), ...v, analysis: shared.analysis ?? '', cmp: shared.cmp ?? '', src: '' });
-      await resummarize();
-    },
-    async openDemo() {
-      const base = import.meta.env.BASE_URL;
-      const files = await Promise.all(
-        DEMO_FILES.map(async (p) => {
-          const res = await fetch(base + p);
-          if (!res.ok) throw new Error(`demo file ${p}: HTTP ${res.status}`);
-          return new File([await res.blob()], p.split('/').pop()!);
         }),
-      );
-      useView.getState().setSource('demo');
-      await get().addFiles(files);
-    },
-  };
-});
+      })),
+    );
+  },
+  /** Replaces the analysis with a saved one (from the library or the share server). */
+  async loadSaved(a: SavedAnalysis, shared: { analysis?: string; cmp?: string } = {}): Promise<void> {
+    // No URL change here: the caller's URL (a share link) names what is being opened.
+    reset();
+    const loaded = await aggregatorApi().openSaved(a);
+    const { entries, states } = entriesOfSaved(loaded, shared.analysis ? 'shared' : 'library');
+    useInputs.setState({ entries });
+    useSnapshots.setState({ list: states, notes: [] });
+    const v = a.view && typeof a.view === 'object' ? (a.view as unknown as Partial<UrlState>) : {};
+    useView.getState().applyUrl({ ...decodeUrlState(''), ...v, analysis: shared.analysis ?? '', cmp: shared.cmp ?? '', src: '' });
+  },
+  async openDemo(): Promise<void> {
+    const base = import.meta.env.BASE_URL;
+    const files = await Promise.all(
+      DEMO_FILES.map(async (p) => {
+        const res = await fetch(base + p);
+        if (!res.ok) throw new Error(`demo file ${p}: HTTP ${res.status}`);
+        return new File([await res.blob()], p.split('/').pop()!);
+      }),
+    );
+    reset();
+    useView.getState().applyUrl({ ...decodeUrlState(''), src: 'demo' });
+    await analysis.addFiles(files, { compare: false });
+  },
+};

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { currentFilters, pickSnapshots } from './python.ts';
+import { currentFilters, olderSnapshot } from './python.ts';
 
 it('turns the preferences into CPython filters: domain, import exclusions, +include / -exclude patterns', () => {
   expect(currentFilters({ hideImports: true, patterns: '+*/shop/*\n-*json*\n  \nbare.py', domain: 2 })).toEqual([
@@ -13,8 +13,11 @@ it('turns the preferences into CPython filters: domain, import exclusions, +incl
   expect(currentFilters({ hideImports: false, patterns: '', domain: null })).toEqual([]);
 });
 
-it('picks B as the last snapshot dropped and A as the one before, unless chosen', () => {
-  const inputs = [{ id: 1, tracemalloc: {} }, { id: 2 }, { id: 3, tracemalloc: {} }, { id: 4, tracemalloc: {} }];
-  expect(pickSnapshots(inputs, { oldId: null, newId: null })).toMatchObject({ newer: { id: 4 }, older: { id: 3 } });
-  expect(pickSnapshots(inputs, { oldId: 4, newId: 1 })).toMatchObject({ newer: { id: 1 }, older: { id: 4 } });
+it('compares the current tracemalloc snapshot with the one before it, unless another (or none) is chosen', () => {
+  const list = [{ snap: { key: 's1', kind: 'tracemalloc' } }, { snap: { key: 's2', kind: 'process' } }, { snap: { key: 's3', kind: 'tracemalloc' } }, { snap: { key: 's4', kind: 'tracemalloc' } }];
+  expect(olderSnapshot(list, list[3], '')).toBe(list[2]);
+  expect(olderSnapshot(list, list[2], '')).toBe(list[0]);
+  expect(olderSnapshot(list, list[0], '')).toBeNull();
+  expect(olderSnapshot(list, list[0], 's4')).toBe(list[3]);
+  expect(olderSnapshot(list, list[3], 'none')).toBeNull();
 });

@@ -14,9 +14,12 @@ interface PythonState {
   patterns: string;
   /** Keep only this tracemalloc domain (CPython's DomainFilter), or every domain when null. */
   domain: number | null;
-  /** Input ids; null = default (the last two tracemalloc inputs in the order they were dropped). */
-  oldId: number | null;
-  newId: number | null;
+  /**
+   * The snapshot the current one is compared with in the tracemalloc view (its
+   * `compare_to` argument): a snapshot key, '' = the tracemalloc snapshot before
+   * the current one, 'none' = statistics only.
+   */
+  olderKey: string;
   set(p: Partial<Omit<PythonState, 'set'>>): void;
 }
 
@@ -26,8 +29,7 @@ export const usePython = create<PythonState>((set) => ({
   hideImports: false,
   patterns: '',
   domain: null,
-  oldId: null,
-  newId: null,
+  olderKey: '',
   set: (p) => set(p),
 }));
 
@@ -47,13 +49,12 @@ export function currentFilters(s: Pick<PythonState, 'hideImports' | 'patterns' |
   return out;
 }
 
-/** The snapshots compared: `newer` (B) and `older` (A), by the user's choice or the drop order. */
-export function pickSnapshots<T extends { id: number; tracemalloc?: unknown }>(
-  inputs: T[],
-  s: Pick<PythonState, 'oldId' | 'newId'>,
-): { newer?: T; older?: T; all: T[] } {
-  const all = inputs.filter((e) => e.tracemalloc);
-  const newer = all.find((e) => e.id === s.newId) ?? all[all.length - 1];
-  const older = all.find((e) => e.id === s.oldId && e !== newer) ?? [...all].reverse().find((e) => e !== newer);
-  return { newer, older, all };
+/** The tracemalloc snapshot `newer` is compared with: the user's choice, else the one before it. */
+export function olderSnapshot<T extends { snap: { key: string; kind: string } }>(list: T[], newer: T | null, olderKey: string): T | null {
+  if (!newer || olderKey === 'none') return null;
+  const py = list.filter((s) => s.snap.kind === 'tracemalloc' && s !== newer);
+  const chosen = py.find((s) => s.snap.key === olderKey);
+  if (chosen) return chosen;
+  const at = list.indexOf(newer);
+  return [...py].reverse().find((s) => list.indexOf(s) < at) ?? null;
 }

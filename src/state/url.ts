@@ -1,5 +1,5 @@
 /**
- * View state in the URL hash, versioned: `#v=1&view=flame&node=a/b&zoom=a&q=text&metric=bytes&sort=size&inv=1&src=demo&tf=m.f~h.p&sw=f`,
+ * View state in the URL hash, versioned: `#v=1&view=flame&node=a/b&zoom=a&q=text&metric=bytes&sort=size&inv=1&src=demo&tf=m.f~h.p&sw=f&snap=s3&ca=s1&cb=s3`,
  * or, for a shared analysis, `#/a/<id>?v=1&view=…&cmp=<id2>` (the analysis id is its content hash on the share server).
  * Node paths are names from the root's child down, each URI-encoded, joined by `/`.
  */
@@ -29,13 +29,23 @@ export interface UrlState {
   transforms: Transform[];
   /** The function whose sandwich (callers and callees) the flame graph shows ('' for none). */
   sandwich: string;
+  /** Key of the snapshot the single-snapshot views show ('' = the newest). */
+  snap: string;
+  /** Keys of the snapshots Compare shows as A and B ('' = the default pair). */
+  ca: string;
+  cb: string;
 }
 
-export const DEFAULT_URL_STATE: UrlState = { view: 'overview', node: [], zoom: [], q: '', metric: 'bytes', sort: 'size', inverted: false, src: '', analysis: '', cmp: '', transforms: [], sandwich: '' };
+export const DEFAULT_URL_STATE: UrlState = { view: 'overview', node: [], zoom: [], q: '', metric: 'bytes', sort: 'size', inverted: false, src: '', analysis: '', cmp: '', transforms: [], sandwich: '', snap: '', ca: '', cb: '' };
 
 const ID = /^[0-9a-f]{16,128}$/;
 
 const VIEWS: ViewId[] = ['overview', 'flame', 'treemap', 'histogram', 'table', 'python', 'objects', 'callers', 'heap', 'compare'];
+
+/** Snapshot keys: `s<n>`, or `B:s<n>` for a snapshot of the shared analysis compared with this one. */
+function snapKey(v: string | null): string {
+  return v && /^(B:)?s\d{1,9}$/.test(v) ? v : '';
+}
 
 function encodePath(p: string[]): string {
   return p.map(encodeURIComponent).join('/');
@@ -62,6 +72,9 @@ export function encodeUrlState(s: UrlState): string {
   if (s.inverted) p.push('inv=1');
   if (s.transforms.length) p.push(`tf=${encodeTransforms(s.transforms)}`);
   if (s.sandwich) p.push(`sw=${encodeURIComponent(s.sandwich)}`);
+  if (s.snap) p.push(`snap=${encodeURIComponent(s.snap)}`);
+  if (s.ca) p.push(`ca=${encodeURIComponent(s.ca)}`);
+  if (s.cb) p.push(`cb=${encodeURIComponent(s.cb)}`);
   if (s.cmp) p.push(`cmp=${s.cmp}`);
   return (s.analysis ? `#/a/${s.analysis}?` : '#') + p.join('&');
 }
@@ -109,5 +122,8 @@ export function decodeUrlState(hash: string): UrlState {
     cmp: ID.test(cmp) ? cmp : '',
     transforms: decodeTransforms(raw.get('tf')),
     sandwich: params.get('sw') ?? '',
+    snap: snapKey(params.get('snap')),
+    ca: snapKey(params.get('ca')),
+    cb: snapKey(params.get('cb')),
   };
 }

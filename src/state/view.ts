@@ -23,6 +23,10 @@ interface ViewState extends UrlState {
   setSandwich(name: string): void;
   /** The shared analysis shown (and the one compared with it), '' for local files. */
   setShared(analysis: string, cmp?: string): void;
+  /** Shows snapshot `key` in the single-snapshot views (selection and zoom reset: another tree). */
+  setSnapshot(key: string): void;
+  /** The snapshots Compare shows as A and B. */
+  setCompareSides(a: string, b: string): void;
   /** Replaces the whole state from a URL (popstate, load). */
   applyUrl(s: UrlState): void;
 }
@@ -40,12 +44,14 @@ export const useView = create<ViewState>((set) => ({
   setTransforms: (transforms) => set({ transforms, node: [], zoom: [] }),
   setSandwich: (sandwich) => set({ sandwich }),
   setShared: (analysis, cmp = '') => set({ analysis, cmp }),
+  setSnapshot: (snap) => set({ snap, node: [], zoom: [] }),
+  setCompareSides: (ca, cb) => set({ ca, cb }),
   applyUrl: (s) => set(s),
 }));
 
 export function snapshot(s: UrlState): UrlState {
-  const { view, node, zoom, q, metric, sort, inverted, src, analysis, cmp, transforms, sandwich } = s;
-  return { view, node, zoom, q, metric, sort, inverted, src, analysis, cmp, transforms, sandwich };
+  const { view, node, zoom, q, metric, sort, inverted, src, analysis, cmp, transforms, sandwich, snap, ca, cb } = s;
+  return { view, node, zoom, q, metric, sort, inverted, src, analysis, cmp, transforms, sandwich, snap, ca, cb };
 }
 
 /** Keeps the URL hash and the view store in step; returns an unsubscribe function. */
@@ -57,7 +63,7 @@ export function syncViewWithUrl(): () => void {
     if (hash === location.hash || (hash === '#v=1' && location.hash === '')) return;
     // Navigation-like changes get a history entry; typing in the search box does not.
     const navigational =
-      s.view !== prev.view || s.zoom !== prev.zoom || s.node !== prev.node || s.inverted !== prev.inverted || s.transforms !== prev.transforms || s.sandwich !== prev.sandwich;
+      s.view !== prev.view || s.zoom !== prev.zoom || s.node !== prev.node || s.inverted !== prev.inverted || s.transforms !== prev.transforms || s.sandwich !== prev.sandwich || s.snap !== prev.snap;
     if (navigational) history.pushState(null, '', hash);
     else history.replaceState(null, '', hash);
   });

@@ -19,6 +19,7 @@ import type { ReadControl } from '../io/stream.ts';
 import type { ByteSource } from '../io/source.ts';
 import { loadModules, type ModuleMap } from '../symbols/modules.ts';
 import { resolveAddress } from '../symbols/resolve.ts';
+import { withClasses } from '../snapshot/tables.ts';
 
 // src/state imports the attribution's type from here; it lives in the model (src/model/attribution.ts).
 export type { AttributionData } from '../../../src/model/attribution.ts';
@@ -80,6 +81,7 @@ function rowContaining(t: AllocationTable, idx: AddressIndex, addr: number): num
 
 export class CoreSession {
   private binaries: Binary[] = [];
+  private binaryNames = '';
   private modulesPromise: Promise<ModuleMap> | null = null;
   private readonly indexes = new Map<string, AddressIndex>();
   private signatures: Promise<Signatures> | null = null;
@@ -94,6 +96,32 @@ export class CoreSession {
   static async open(src: ByteSource, ctl?: ReadControl): Promise<CoreSession> {
     const r = await readCore(src, ctl);
     return new CoreSession(r.core, r.table, r.info, r.warnings);
+  }
+
+  /**
+   * The binaries that name this core's code: replaces those given before (a
+   * snapshot's binaries are the whole set). Sources with the names given last
+   * time are not read again.
+   */
+  async setBinaries(srcs: ByteSource[]): Promise<void> {
+    const names = srcs.map((s) => `${s.name}:${s.size}`).join('\n');
+    if (names === this.binaryNames) return;
+    this.binaries = [];
+    this.binaryNames = names;
+    await this.addBinaries(srcs);
+  }
+
+  /**
+   * A core snapshot's table completed from the core: the snapshot's table has the
+   * heap walk's rows (with chap's type names where its lists gave them); vtable
+   * class names fill the rows nothing named, and footers attribute every used row.
+   */
+  async processSnapshot(table: AllocationTable, binaries: ByteSource[]): Promise<{ table: AllocationTable; attribution: AttributionData }> {
+    if (table.rows !== this.table.rows) throw new Error(`a snapshot of ${this.core.name} must have the rows of its heap walk (${table.rows} given, ${this.table.rows} walked)`);
+    await this.setBinaries(binaries);
+    const sig = await this.classes();
+    const typed = withClasses(table, sig.rowClass, sig.strings);
+    return { table: typed, attribution: await this.attribute(typed) };
   }
 
   /** Adds ELF binaries (executables, shared objects, .debug files) for symbols; returns their build-ids. */

@@ -5,7 +5,7 @@
  */
 import { AllocationTableBuilder, type AllocationTable, type AllocState } from '../../../src/model/allocations.ts';
 import { allocShared } from '../../../src/model/columns.ts';
-import { StringTable, StringTableBuilder } from '../../../src/model/strings.ts';
+import { StringTable, StringTableBuilder, type StringTableData } from '../../../src/model/strings.ts';
 
 export interface ListFacts {
   table: AllocationTable;
@@ -149,4 +149,19 @@ export function listOnlyTable(lists: { table: AllocationTable; flags: Uint16Arra
   // The builder's strings are empty: the re-interned ones are the table's.
   table.strings = strings.out.freeze();
   return { table, rowsOf: member.map((m) => Uint32Array.from(m)) };
+}
+
+/**
+ * The table with vtable class names (`rowClass`, ids into `classStrings`) in the
+ * rows whose type is still unknown; rows a chap list named keep chap's name.
+ */
+export function withClasses(table: AllocationTable, rowClass: Uint32Array, classStrings: StringTableData): AllocationTable {
+  let named = false;
+  for (let i = 0; i < table.rows && !named; i++) named = table.type[i] !== 0;
+  if (!named) return { ...table, type: rowClass, strings: classStrings };
+  const strings = new Reinterner();
+  const classes: AllocationTable = { ...table, type: rowClass, strings: classStrings };
+  const type = sharedU32(table.rows);
+  for (let r = 0; r < table.rows; r++) type[r] = table.type[r] ? strings.id(table, table.type[r]) : strings.id(classes, rowClass[r]);
+  return { ...table, type, strings: strings.out.freeze() };
 }

@@ -1,0 +1,171 @@
+/**
+ * Derived data of the analysis, computed in the workers: one layer of hooks the
+ * views call instead of calling the workers themselves. Each result is keyed by
+ * what it is derived from (a snapshot's uid and table version, and the view's
+ * parameters); a hook shows only the answer to its latest key (a generation
+ * token per hook), so an answer that arrives late for an older key is dropped,
+ * and recent answers are cached so switching views back is instant.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { Hierarchy } from '../model/hierarchy.ts';
+import type { AnalysisSummary } from '../../workers/logic/aggregate/summary.ts';
+import type { Totals } from '../../workers/logic/aggregate/totals.ts';
+import type { MapRange, RangeRow } from '../../workers/logic/aggregate/heap-map.ts';
+import type { CompareBy } from '../../workers/logic/diff/compare.ts';
+import type { CompareViewData } from '../../workers/logic/diff/view.ts';
+import type { MeliaeSummary } from '../../workers/logic/graph/meliae-summary.ts';
+import type { ObjectDetails } from '../../workers/logic/graph/views.ts';
+import type { TraceFilter } from '../../workers/logic/python/filters-types.ts';
+import type { KeyType } from '../../workers/logic/python/filters-types.ts';
+import type { PyRow } from '../../workers/logic/python/views.ts';
+import type { InspectResult } from '../../workers/logic/session/core-session.ts';
+import type { Metric } from '../model/hierarchy.ts';
+import { aggregatorApi, coreApi } from '../pipeline/workers.ts';
+import type { SideOption } from './compare.ts';
+import type { SnapshotState } from './snapshots.ts';
+
+export interface Derived<T> {
+  /** The answer for the current key, or null while it is computed (or when there is no key). */
+  value: T | null;
+  error: string | null;
+  busy: boolean;
+}
+
+const CACHE_SIZE = 48;
+const cache = new Map<string, { value?: unknown; promise?: Promise<unknown> }>();
+
+function remember(key: string, value: unknown): void {
+  cache.delete(key);
+  cache.set(key, { value });
+  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+}
+
+/**
+ * The result of `compute` for `key` (null key: nothing to compute). `compute`
+ * must depend only on what `key` names: it runs once per key.
+ */
+export function useDerived<T>(key: string | null, compute: () => Promise<T>): Derived<T> {
+  const [state, setState] = useState<{ key: string | null; value: T | null; error: string | null }>({ key: null, value: null, error: null });
+  const token = useRef(0);
+  const fn = useRef(compute);
+  fn.current = compute;
+  useEffect(() => {
+    const t = ++token.current;
+    if (key === null) return;
+    const hit = cache.get(key);
+    if (hit && 'value' in hit) {
+      setState({ key, value: hit.value as T, error: null });
+      return;
+    }
+    const p = (hit?.promise as Promise<T> | undefined) ?? fn.current();
+    if (!hit) cache.set(key, { promise: p });
+    p.then(
+      (value) => {
+        remember(key, value);
+        if (t === token.current) setState({ key, value, error: null });
+      },
+      (e: unknown) => {
+        cache.delete(key);
+        if (t === token.current) setState({ key, value: null, error: (e as Error)?.message ?? String(e) });
+      },
+    );
+  }, [key]);
+  const fresh = key !== null && state.key === key;
+  return { value: fresh ? state.value : null, error: fresh ? state.error : null, busy: key !== null && !fresh };
+}
+
+/** The key part naming a snapshot as it is now. */
+export function snapshotKey(s: SnapshotState | null | undefined): string | null {
+  return s ? `${s.uid}@${s.version}` : null;
+}
+
+export type SnapshotSummary = AnalysisSummary & { sets: Record<string, Totals> };
+
+/** Totals, groups, largest allocations and histogram of one snapshot. */
+export function useSummary(s: SnapshotState | null): Derived<SnapshotSummary> {
+  const k = snapshotKey(s);
+  return useDerived(k && s?.snap.table ? `summary:${k}` : null, () => aggregatorApi().summarizeSnapshot(s!.snap.table!, s!.snap.knownSets));
+}
+
+/**
+ * The tree the flame graph and treemap draw for a snapshot: a tracemalloc
+ * traceback tree (after the Python filters), library → function → return address
+ * for footers, type → object for meliae, class → size class otherwise.
+ */
+export function useSnapshotTree(s: SnapshotState | null, inverted: boolean, filters: TraceFilter[]): Derived<Hierarchy> {
+  const k = snapshotKey(s);
+  const snap = s?.snap;
+  const kind = !snap ? 'none' : snap.tracemalloc ? 'traceback' : s!.attribution?.detected && snap.table ? 'attribution' : snap.objects && snap.table ? 'objects' : snap.table ? 'typeSize' : 'none';
+  const key = k && kind !== 'none' ? `tree:${kind}:${k}:${inverted ? 1 : 0}${kind === 'traceback' ? `:${JSON.stringify(filters)}` : ''}` : null;
+  return useDerived(key, () => {
+    const api = aggregatorApi();
+    if (kind === 'traceback') return api.tracebackTree(snap!.tracemalloc!, inverted, filters);
+    if (kind === 'attribution') return api.attributionTree(s!.attribution!, snap!.table!, inverted);
+    if (kind === 'objects') return api.objectTree(snap!.table!, snap!.objects!, inverted);
+    return api.typeSizeTree([snap!.table!], inverted);
+  });
+}
+
+/** The heap map of a snapshot: its core's heap regions, or address clusters of its chap lists. */
+export function useHeapMap(s: SnapshotState | null, ranges: { start: number; end: number; label?: string }[] | null, bins: number): Derived<MapRange[]> {
+  const k = snapshotKey(s);
+  return useDerived(k && s?.snap.table ? `heapmap:${k}:${bins}:${ranges ? ranges.length : 'clusters'}` : null, () => aggregatorApi().heapMap([s!.snap.table!], ranges, bins));
+}
+
+/** The allocations of a snapshot between two addresses (a click on the heap map). */
+export function rowsInRange(s: SnapshotState, start: number, end: number): Promise<{ rows: RangeRow[]; total: number }> {
+  return aggregatorApi().rowsInRange([s.snap.table!], start, end);
+}
+
+/** CPython's `statistics()` of a tracemalloc snapshot, or `newer.compare_to(older)`. */
+export function usePyRows(newer: SnapshotState | null, older: SnapshotState | null, key: KeyType, cumulative: boolean, filters: TraceFilter[]): Derived<PyRow[]> {
+  const kn = snapshotKey(newer);
+  const ko = snapshotKey(older);
+  const id = kn && newer?.snap.tracemalloc ? `py:${kn}:${ko ?? ''}:${key}:${cumulative ? 1 : 0}:${JSON.stringify(filters)}` : null;
+  return useDerived(id, () =>
+    older?.snap.tracemalloc
+      ? aggregatorApi().pyCompare(newer!.snap.tracemalloc!, older.snap.tracemalloc, key, cumulative, filters)
+      : aggregatorApi().pyStatistics(newer!.snap.tracemalloc!, key, cumulative, filters),
+  );
+}
+
+/** Two snapshots compared: rows, the diff, its layout and growth colours, and both sides' trees. */
+export function useCompareData(a: SideOption | undefined, b: SideOption | undefined, by: CompareBy, metric: Metric, normalised: boolean, pyKey: KeyType, filters: TraceFilter[]): Derived<CompareViewData> {
+  const ok = !!a && !!b && a.kind === b.kind;
+  const key = ok ? `cmp:${a!.id}@${a!.version}:${b!.id}@${b!.version}:${a!.kind === 'tracemalloc' ? `${pyKey}:${JSON.stringify(filters)}` : by}:${metric}:${normalised ? 1 : 0}` : null;
+  return useDerived(key, () =>
+    a!.kind === 'tracemalloc'
+      ? aggregatorApi().comparePython(a!.snapshot!, b!.snapshot!, pyKey, metric, normalised, filters)
+      : aggregatorApi().compare(a!.data!, b!.data!, by, metric, normalised),
+  );
+}
+
+/** Modules whose build differs between two open cores, as sentences. */
+export function useBuildChanges(a: SideOption | undefined, b: SideOption | undefined): Derived<string[]> {
+  const key = a?.coreId !== undefined && b?.coreId !== undefined ? `builds:${a.coreId}:${b.coreId}` : null;
+  return useDerived(key, () => coreApi().buildChanges(a!.coreId!, b!.coreId!));
+}
+
+/** What the inspector shows of one allocation of a snapshot: its core's bytes, pointers, footer and class. */
+export function useInspect(s: SnapshotState | null, row: number, limit: number): Derived<InspectResult> {
+  const k = snapshotKey(s);
+  const key = k && s?.live && s.snap.core !== null && s.snap.table ? `inspect:${k}:${row}:${limit}` : null;
+  return useDerived(key, () => coreApi().inspect(s!.snap.core!, s!.snap.key, s!.snap.table, row, limit));
+}
+
+/** meliae's `summarize()` of an object dump snapshot. */
+export function useObjectSummary(s: SnapshotState | null): Derived<MeliaeSummary> {
+  const k = snapshotKey(s);
+  return useDerived(k && s?.snap.objects ? `objsummary:${k}` : null, () => aggregatorApi().objectSummary(s!.snap.table!, s!.snap.objects!));
+}
+
+/** One object of a dump: referrers, referents, reachable size, dominator chain. */
+export function useObjectDetails(s: SnapshotState | null, row: number): Derived<ObjectDetails> {
+  const k = snapshotKey(s);
+  return useDerived(k && s?.snap.objects && row >= 0 ? `objdetails:${k}:${row}` : null, () => aggregatorApi().objectDetails(String(s!.uid), s!.snap.table!, s!.snap.objects!, row));
+}
+
+/** One level of a dump's dominator tree (the children of `node`, -1 for the roots). */
+export function dominatorLevel(s: SnapshotState, node: number) {
+  return aggregatorApi().dominatorLevel(String(s.uid), s.snap.table!, s.snap.objects!, node);
+}
