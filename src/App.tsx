@@ -1,5 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { canCompare, useCompareOptions } from './state/compare.ts';
+import { SnapshotBar } from './components/SnapshotBar.tsx';
+import { ConfirmDialog } from './components/ConfirmDialog.tsx';
+import { LostFiles } from './components/LostFiles.tsx';
+import type { SnapshotKind } from './model/snapshot.ts';
+import { useInputs } from './state/inputs.ts';
+import { useCurrentSnapshot, type SnapshotState } from './state/snapshots.ts';
+import { useSummary, useSnapshotTree } from './state/derived.ts';
+import { currentFilters, usePython } from './state/python.ts';
 import { CompareView } from './views/compare/CompareView.tsx';
 import { EmptyState } from './components/EmptyState.tsx';
 import { useFilePicker } from './components/FilePicker.tsx';
@@ -7,8 +15,7 @@ import { HelpDialog } from './components/HelpDialog.tsx';
 import { InputList } from './components/InputList.tsx';
 import { IsolationCheck } from './components/IsolationCheck.tsx';
 import { useFileDrop } from './components/useFileDrop.ts';
-import { useAnalysis } from './state/analysis.ts';
-import { useTree } from './state/tree.ts';
+import { analysis } from './state/analysis.ts';
 import type { ViewId } from './state/url.ts';
 import { syncViewWithUrl, useView } from './state/view.ts';
 import { FlameGraph } from './views/flame/FlameGraph.tsx';
@@ -27,48 +34,58 @@ interface ViewDef {
   id: ViewId;
   label: string;
   key: string;
-  /** Shown only when an input of this kind is loaded. */
-  needs?: 'tracemalloc' | 'objects' | 'core' | 'compare';
+  /** The kinds of snapshot the view means something for (Compare: when two snapshots of one kind exist). */
+  kinds: SnapshotKind[];
+  /** A further condition on the current snapshot. */
+  when?: (s: SnapshotState) => boolean;
 }
 
+const ALL: SnapshotKind[] = ['process', 'tracemalloc', 'meliae'];
+
 const VIEWS: ViewDef[] = [
-  { id: 'overview', label: 'Overview', key: '1' },
-  { id: 'flame', label: 'Flame graph', key: '2' },
-  { id: 'treemap', label: 'Treemap', key: '3' },
-  { id: 'table', label: 'Table', key: '4' },
-  { id: 'histogram', label: 'Histogram', key: '5' },
-  { id: 'python', label: 'tracemalloc', key: '6', needs: 'tracemalloc' },
-  { id: 'objects', label: 'Objects', key: '7', needs: 'objects' },
-  { id: 'callers', label: 'Callers', key: '8', needs: 'core' },
-  { id: 'heap', label: 'Heap map', key: '9' },
-  { id: 'compare', label: 'Compare', key: '0', needs: 'compare' },
+  { id: 'overview', label: 'Overview', key: '1', kinds: ALL },
+  { id: 'flame', label: 'Flame graph', key: '2', kinds: ALL },
+  { id: 'treemap', label: 'Treemap', key: '3', kinds: ALL },
+  { id: 'table', label: 'Table', key: '4', kinds: ['process', 'meliae'] },
+  { id: 'histogram', label: 'Histogram', key: '5', kinds: ALL },
+  { id: 'python', label: 'tracemalloc', key: '6', kinds: ['tracemalloc'] },
+  { id: 'objects', label: 'Objects', key: '7', kinds: ['meliae'] },
+  { id: 'callers', label: 'Callers', key: '8', kinds: ['process'], when: (s) => s.snap.core !== null || !!s.attribution },
+  { id: 'heap', label: 'Heap map', key: '9', kinds: ['process'] },
+  { id: 'compare', label: 'Compare', key: '0', kinds: [] },
 ];
 
+/** The tabs that mean something for the current snapshot. */
+function viewsFor(s: SnapshotState | null, comparable: boolean): ViewDef[] {
+  return VIEWS.filter((v) => (v.id === 'compare' ? comparable : !!s && v.kinds.includes(s.snap.kind) && (!v.when || v.when(s))));
+}
+
 export function App() {
-  const { inputs, summary, summarizing, addFiles, openDemo, clear, cancel } = useAnalysis();
+  const inputs = useInputs((s) => s.entries);
+  const current = useCurrentSnapshot();
+  const summary = useSummary(current).value;
   const view = useView((s) => s.view);
   const setView = useView((s) => s.setView);
-  const tree = useTree((s) => s.tree);
-  const compareOptions = useCompareOptions().options;
+  const inverted = useView((s) => s.inverted);
+  const { hideImports, patterns, domain } = usePython();
+  const filters = useMemo(() => currentFilters({ hideImports, patterns, domain }), [hideImports, patterns, domain]);
+  const tree = useSnapshotTree(current, inverted, filters).value;
+  const compareOptions = useCompareOptions();
   const comparable = useMemo(() => canCompare(compareOptions), [compareOptions]);
-  const views = VIEWS.filter(
-    (v) =>
-      !v.needs ||
-      (v.needs === 'compare'
-        ? comparable
-        : inputs.some((i) => i.status === 'done' && (v.needs === 'tracemalloc' ? i.tracemalloc : v.needs === 'objects' ? i.objects : i.format === 'core'))),
-  );
-  const coreBusy = useAnalysis((s) => s.coreBusy);
+  const views = viewsFor(current, comparable);
   const [help, setHelp] = useState(false);
   const [demoError, setDemoError] = useState<string | null>(null);
-  const picker = useFilePicker((files) => void addFiles(files), 'file-input');
+  const [confirmDemo, setConfirmDemo] = useState(false);
+  const picker = useFilePicker((files) => void analysis.addFiles(files), 'file-input');
   const openPicker = picker.open;
-  const onFiles = useCallback((files: File[]) => void addFiles(files), [addFiles]);
+  const onFiles = useCallback((files: File[]) => void analysis.addFiles(files), []);
   const dragging = useFileDrop(onFiles);
-  const loadDemo = useCallback(() => openDemo().catch((e: Error) => setDemoError(`The demo could not be loaded: ${e.message}`)), [openDemo]);
+  const loadDemo = useCallback(() => analysis.openDemo().catch((e: Error) => setDemoError(`The demo could not be loaded: ${e.message}`)), []);
+  // The demo replaces the analysis: with one open, ask first.
   const demo = useCallback(() => {
     setDemoError(null);
-    void loadDemo();
+    if (useInputs.getState().entries.length > 0) setConfirmDemo(true);
+    else void loadDemo();
   }, [loadDemo]);
 
   // The key handler reads the views of the latest render without subscribing again each render.
@@ -79,7 +96,7 @@ export function App() {
   useEffect(() => syncViewWithUrl(), []);
   // A URL that names the demo reopens it (reload, shared link); no error is shown yet at start-up.
   useEffect(() => {
-    if (useView.getState().src === 'demo' && useAnalysis.getState().inputs.length === 0) void loadDemo();
+    if (useView.getState().src === 'demo' && useInputs.getState().entries.length === 0) void loadDemo();
   }, [loadDemo]);
 
   useEffect(() => {
@@ -101,14 +118,17 @@ export function App() {
       else if (shareKey(e.key)) e.preventDefault();
       else if (e.key === 'Escape') {
         setHelp(false);
-        for (const i of useAnalysis.getState().inputs) if (i.status === 'reading') cancel(i.id);
+        setConfirmDemo(false);
+        analysis.cancelAll();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [setView, demo, cancel, openPicker]);
+  }, [setView, demo, openPicker]);
 
-  const hasData = !!summary && summary.totals.rows >= 0 && inputs.some((i) => i.status === 'done');
+  const hasData = !!current;
+  // A view that means nothing for this snapshot shows the overview instead.
+  const shown = views.some((v) => v.id === view) ? view : 'overview';
   return (
     <div className={`app ${dragging ? 'dragging' : ''}`}>
       <header className="topbar">
@@ -123,7 +143,7 @@ export function App() {
         {hasData && (
           <nav className="tabs" role="tablist">
             {views.map((v) => (
-              <button key={v.id} role="tab" aria-selected={view === v.id} className={view === v.id ? 'on' : ''} onClick={() => setView(v.id)}>
+              <button key={v.id} role="tab" aria-selected={shown === v.id} className={shown === v.id ? 'on' : ''} onClick={() => setView(v.id)}>
                 {v.label}
               </button>
             ))}
@@ -132,7 +152,7 @@ export function App() {
         <span className="spacer" />
         <button onClick={picker.open}>Open files…</button>
         <button onClick={demo}>Open demo</button>
-        {inputs.length > 0 && <button onClick={clear}>New analysis</button>}
+        {inputs.length > 0 && <button onClick={analysis.clear}>New analysis</button>}
         <ShareButtons loaded={hasData} />
         <button aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>
           ?
@@ -148,24 +168,27 @@ export function App() {
       )}
       <main>
         <InputList />
-        {summarizing && <div className="muted small">Aggregating…</div>}
-        {coreBusy && (
-          <div className="muted small" role="status">
-            {coreBusy}
-          </div>
-        )}
-        {hasData && summary ? (
-          <div className="view" data-testid={`view-${view}`}>
-            {view === 'overview' && <Overview summary={summary} />}
-            {view === 'flame' && (tree ? <FlameGraph tree={tree} /> : <div className="muted">Building the tree…</div>)}
-            {view === 'treemap' && (tree ? <Treemap tree={tree} /> : <div className="muted">Building the tree…</div>)}
-            {view === 'histogram' && <Histogram buckets={summary.histogram} />}
-            {view === 'table' && <GroupTable summary={summary} />}
-            {view === 'python' && <TracemallocView />}
-            {view === 'objects' && <ObjectsView />}
-            {view === 'callers' && <CallersView />}
-            {view === 'heap' && <HeapView />}
-            {view === 'compare' && <CompareView />}
+        <LostFiles />
+        <SnapshotBar />
+        {hasData ? (
+          <div className="view" data-testid={`view-${shown}`}>
+            {shown === 'compare' ? (
+              <CompareView />
+            ) : !summary ? (
+              <div className="muted">Aggregating…</div>
+            ) : (
+              <>
+                {shown === 'overview' && <Overview summary={summary} />}
+                {shown === 'flame' && (tree ? <FlameGraph tree={tree} /> : <div className="muted">Building the tree…</div>)}
+                {shown === 'treemap' && (tree ? <Treemap tree={tree} /> : <div className="muted">Building the tree…</div>)}
+                {shown === 'histogram' && <Histogram buckets={summary.histogram} />}
+                {shown === 'table' && <GroupTable summary={summary} />}
+                {shown === 'python' && <TracemallocView />}
+                {shown === 'objects' && <ObjectsView />}
+                {shown === 'callers' && <CallersView />}
+                {shown === 'heap' && <HeapView />}
+              </>
+            )}
           </div>
         ) : (
           inputs.length === 0 && <EmptyState onOpen={picker.open} onDemo={demo} />
@@ -173,6 +196,19 @@ export function App() {
       </main>
       {dragging && <div className="drop-overlay">Drop to add to the analysis</div>}
       {help && <HelpDialog onClose={() => setHelp(false)} />}
+      {confirmDemo && (
+        <ConfirmDialog
+          title="Open the demo?"
+          confirm="Replace with the demo"
+          onConfirm={() => {
+            setConfirmDemo(false);
+            void loadDemo();
+          }}
+          onCancel={() => setConfirmDemo(false)}
+        >
+          The demo replaces the current analysis ({inputs.length} file{inputs.length === 1 ? '' : 's'}). Save it first (s) to keep it in the library.
+        </ConfirmDialog>
+      )}
       <Inspector />
     </div>
   );

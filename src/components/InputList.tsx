@@ -1,7 +1,8 @@
 /** The inputs of the analysis: role, progress (bytes, rate, ETA), cancel, warnings and errors. */
 import { useEffect, useState } from 'react';
 import { fmtDuration, fmtInt, formatBytes } from '../format/numbers.ts';
-import { useAnalysis, type InputEntry } from '../state/analysis.ts';
+import { analysis } from '../state/analysis.ts';
+import { useInputs, type InputEntry } from '../state/inputs.ts';
 import { ROLE_LABELS, type Role } from '../model/inputs.ts';
 
 
@@ -42,9 +43,8 @@ function Progress({ e }: { e: InputEntry }) {
 }
 
 export function InputList() {
-  const inputs = useAnalysis((s) => s.inputs);
-  const cancel = useAnalysis((s) => s.cancel);
-  const remove = useAnalysis((s) => s.remove);
+  const inputs = useInputs((s) => s.entries);
+  const { cancel, remove } = analysis;
   if (inputs.length === 0) return null;
   return (
     <ul className="inputs" aria-label="Inputs">
@@ -61,7 +61,7 @@ export function InputList() {
                   ? `symbols for a core · ${fmtInt(Number(e.info?.symbols ?? 0))} functions · build-id ${e.info?.buildId ?? 'none'}`
                   : `${fmtInt(e.rows ?? 0)} ${e.format === 'tracemalloc' ? 'traces' : e.format === 'meliae' ? 'objects' : 'allocations'}`}
                 {e.format === 'core' && typeof e.info?.allocator === 'string' && <span data-testid="input-allocator"> · {e.info.allocator}</span>}{' '}
-                · {formatBytes(e.size)} · {fmtDuration((e.finishedAt ?? 0) - e.startedAt)}
+                · {formatBytes(e.size)} · {e.saved ? (e.saved === 'shared' ? 'shared' : 'saved') : fmtDuration((e.finishedAt ?? 0) - e.startedAt)}
               </span>
             )}
             <span className="spacer" />
@@ -70,7 +70,7 @@ export function InputList() {
                 Cancel
               </button>
             ) : (
-              <button className="small-btn" aria-label={`Remove ${e.name}`} onClick={() => remove(e.id)}>
+              <button className="small-btn" aria-label={`Remove ${e.name}`} onClick={() => void remove(e.id)}>
                 ✕
               </button>
             )}

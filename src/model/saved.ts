@@ -197,3 +197,15 @@ export interface SavedHeader {
 
 /** Bytes per element of each saved element type. */
 export const ELEMENT_BYTES: Record<SavedElement, number> = { u8: 1, u16: 2, u32: 4, i32: 4, f64: 8 };
+
+/**
+ * The files a saved analysis was made from (name, format, size, rows), each once:
+ * version 2's snapshot sources (a binary shared by two snapshots is one file),
+ * version 1's inputs.
+ */
+export function savedFiles(a: Pick<SavedAnalysis, 'inputs' | 'snapshots'>): { name: string; format: string; size: number; rows: number }[] {
+  if (!a.snapshots) return a.inputs.map(({ name, format, size, rows }) => ({ name, format, size, rows }));
+  const seen = new Map<string, { name: string; format: string; size: number; rows: number }>();
+  for (const s of a.snapshots) for (const f of s.sources) seen.set(`${f.name}\u0000${f.size}`, { name: f.name, format: f.format, size: f.size, rows: f.rows });
+  return [...seen.values()];
+}

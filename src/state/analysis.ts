@@ -10,7 +10,6 @@ import type { AllocationTable } from '../model/allocations.ts';
 import type { JsonValue, SavedAnalysis } from '../model/saved.ts';
 import type { AssemblyChoices, Snapshot } from '../model/snapshot.ts';
 import { savedOf, type LoadedSnapshot } from '../../workers/logic/saved/snapshots.ts';
-import type { ReadOutcome } from '../../workers/read-outcome.ts';
 import { aggregatorApi, coreApi, newCancelFlag, openCoreInWorker, readInWorker, sniffInWorker } from '../pipeline/workers.ts';
 import { decodeUrlState, type UrlState } from './url.ts';
 import { doneInputs, newInputId, patchInput, rememberFiles, useInputs, type InputEntry } from './inputs.ts';
@@ -37,7 +36,7 @@ async function readOne(file: File): Promise<number> {
   const onProgress = (p: { bytesRead: number }) => patchInput(id, { bytesRead: p.bytesRead });
   const role = await sniffInWorker(file);
   // Cores stay open in the core worker: classes, footers and the inspector read them later.
-  const out: ReadOutcome = role.role === 'core' ? await openCoreInWorker(id, file, entry.cancel, onProgress) : await readInWorker(file, entry.cancel, onProgress);
+  const out: Awaited<ReturnType<typeof readInWorker>> = role.role === 'core' ? await openCoreInWorker(id, file, entry.cancel, onProgress) : await readInWorker(file, entry.cancel, onProgress);
   if (!useInputs.getState().entries.some((e) => e.id === id)) return id; // removed meanwhile
   const finishedAt = performance.now();
   if (out.ok) {

@@ -1,12 +1,13 @@
 /**
  * Derived data of the analysis, computed in the workers: one layer of hooks the
- * views call instead of calling the workers themselves. Each result is keyed by
- * what it is derived from (a snapshot's uid and table version, and the view's
- * parameters); a hook shows only the answer to its latest key (a generation
- * token per hook), so an answer that arrives late for an older key is dropped,
- * and recent answers are cached so switching views back is instant.
+ * views call instead of calling the workers themselves. Each result is stored
+ * under a key naming everything it is derived from (a snapshot's uid and table
+ * version, the view's parameters): the key is the generation token — a view
+ * shows only the result stored under its current key, so an answer that arrives
+ * late for an older key never shows — and recent results stay cached, so
+ * switching views back is instant.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import type { Hierarchy } from '../model/hierarchy.ts';
 import type { AnalysisSummary } from '../../workers/logic/aggregate/summary.ts';
 import type { Totals } from '../../workers/logic/aggregate/totals.ts';
@@ -31,13 +32,26 @@ export interface Derived<T> {
   busy: boolean;
 }
 
-const CACHE_SIZE = 48;
-const cache = new Map<string, { value?: unknown; promise?: Promise<unknown> }>();
+interface Entry {
+  value?: unknown;
+  error?: string;
+  done: boolean;
+}
 
-function remember(key: string, value: unknown): void {
+const CACHE_SIZE = 64;
+const cache = new Map<string, Entry>();
+const listeners = new Set<() => void>();
+
+function store(key: string, e: Entry): void {
   cache.delete(key);
-  cache.set(key, { value });
+  cache.set(key, e);
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  for (const l of listeners) l();
+}
+
+function subscribe(l: () => void): () => void {
+  listeners.add(l);
+  return () => listeners.delete(l);
 }
 
 /**
@@ -45,33 +59,17 @@ function remember(key: string, value: unknown): void {
  * must depend only on what `key` names: it runs once per key.
  */
 export function useDerived<T>(key: string | null, compute: () => Promise<T>): Derived<T> {
-  const [state, setState] = useState<{ key: string | null; value: T | null; error: string | null }>({ key: null, value: null, error: null });
-  const token = useRef(0);
-  const fn = useRef(compute);
-  fn.current = compute;
+  const entry = useSyncExternalStore(subscribe, () => (key === null ? undefined : cache.get(key)));
   useEffect(() => {
-    const t = ++token.current;
-    if (key === null) return;
-    const hit = cache.get(key);
-    if (hit && 'value' in hit) {
-      setState({ key, value: hit.value as T, error: null });
-      return;
-    }
-    const p = (hit?.promise as Promise<T> | undefined) ?? fn.current();
-    if (!hit) cache.set(key, { promise: p });
-    p.then(
-      (value) => {
-        remember(key, value);
-        if (t === token.current) setState({ key, value, error: null });
-      },
-      (e: unknown) => {
-        cache.delete(key);
-        if (t === token.current) setState({ key, value: null, error: (e as Error)?.message ?? String(e) });
-      },
+    if (key === null || cache.has(key)) return;
+    store(key, { done: false });
+    compute().then(
+      (value) => store(key, { value, done: true }),
+      (e: unknown) => store(key, { error: (e as Error)?.message ?? String(e), done: true }),
     );
-  }, [key]);
-  const fresh = key !== null && state.key === key;
-  return { value: fresh ? state.value : null, error: fresh ? state.error : null, busy: key !== null && !fresh };
+  }, [key, compute]);
+  if (!entry?.done) return { value: null, error: null, busy: key !== null };
+  return { value: (entry.value as T) ?? null, error: entry.error ?? null, busy: false };
 }
 
 /** The key part naming a snapshot as it is now. */

@@ -1,8 +1,9 @@
-/** Which allocation the inspector shows: an input's table and a row of it. */
+/** Which allocation the inspector shows: a row of one snapshot's table. */
 import { create } from 'zustand';
 
 export interface InspectTarget {
-  inputId: number;
+  /** The snapshot's key (`snapshots.ts`). */
+  snapshot: string;
   row: number;
 }
 

@@ -3,7 +3,7 @@ import { decodeUrlState, DEFAULT_URL_STATE, encodeUrlState } from './url.ts';
 
 describe('URL state', () => {
   it('round-trips every field, including names with / & # and spaces', () => {
-    const s = { view: 'flame', node: ['std::map<a/b, c>', '72 B (0x48)'], zoom: ['x&y#z'], q: 'widgets::', metric: 'count', sort: 'name', inverted: true, src: 'demo', analysis: '', cmp: '', sandwich: 'f(int&, char*)', transforms: [{ kind: 'hide', pattern: '<frozen importlib._bootstrap>' }, { kind: 'focus', path: ['a/b', 'c'] }] };
+    const s = { view: 'flame', node: ['std::map<a/b, c>', '72 B (0x48)'], zoom: ['x&y#z'], q: 'widgets::', metric: 'count', sort: 'name', inverted: true, src: 'demo', analysis: '', cmp: '', sandwich: 'f(int&, char*)', snap: 's7', ca: 'B:s1', cb: 's12', transforms: [{ kind: 'hide', pattern: '<frozen importlib._bootstrap>' }, { kind: 'focus', path: ['a/b', 'c'] }] };
     const enc = encodeUrlState(s as never);
     expect(enc.startsWith('#v=1&')).toBe(true);
     expect(decodeUrlState(enc)).toEqual(s);

@@ -6,7 +6,7 @@
  * analysis twice stores it once. Pure async functions, no React.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { SavedAnalysis } from '../model/saved.ts';
+import { savedFiles, type SavedAnalysis } from '../model/saved.ts';
 import { loadAnalysis } from '../../workers/logic/saved/deserialize.ts';
 import { analysisId } from '../../workers/logic/saved/id.ts';
 import { saveAnalysis } from '../../workers/logic/saved/serialize.ts';
@@ -100,7 +100,7 @@ export async function saveToLibrary(
   encode: (a: SavedAnalysis) => Promise<Uint8Array> = saveAnalysis,
 ): Promise<{ id: string; bytes: Uint8Array }> {
   const bytes = await encode(a);
-  const id = await lib.put(bytes, { name: a.name, inputs: a.inputs });
+  const id = await lib.put(bytes, { name: a.name, inputs: savedFiles(a) });
   return { id, bytes };
 }
 

@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from 'react';
 import { fmtInt, fmtPct, pluginMean, pluginSize } from '../../format/numbers.ts';
-import { useAnalysis } from '../../state/analysis.ts';
+import { useCurrentSnapshot } from '../../state/snapshots.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { Seg } from '../../components/Seg.tsx';
 import type { Sizes } from '../../model/attribution.ts';
@@ -23,12 +23,11 @@ interface Row {
 const LEVEL_LABELS: Record<Level, string> = { library: 'Library', function: 'Function', site: 'Return address' };
 
 export function CallersView() {
-  const core = useAnalysis((s) => s.core);
-  const busy = useAnalysis((s) => s.coreBusy);
-  const inputs = useAnalysis((s) => s.inputs);
+  const current = useCurrentSnapshot();
+  const busy = current?.busy ?? null;
   const [level, setLevel] = useState<Level>('library');
   const [plugin, setPlugin] = useState(false);
-  const a = core?.attribution;
+  const a = current?.attribution;
   const rows = useMemo(() => {
     const out: Row[] = [];
     if (!a) return out;
@@ -72,8 +71,9 @@ export function CallersView() {
     );
     return cols;
   }, [a, level, plugin]);
-  if (!core) return <div className="muted">{busy ?? 'No core dump in this analysis.'}</div>;
-  const listName = inputs.find((e) => e.id === core.listId)?.name;
+  if (!current || !a) return <div className="muted">{busy ?? 'No core dump in this snapshot.'}</div>;
+  const listName = current.snap.parts.find((p) => p.as === 'used')?.name;
+  const binaries = current.snap.parts.filter((p) => p.as === 'binary').map((p) => p.name);
   return (
     <div className="attribution">
       <div className="toolbar">
@@ -90,9 +90,9 @@ export function CallersView() {
           ? `malloc_tracer footers on ${fmtInt(a!.valid)} of ${fmtInt(a!.checked)} in-use allocations`
           : `No malloc_tracer footers found (${fmtInt(a!.valid)} of ${fmtInt(a!.checked)} allocations look like one): this process did not run under malloc_tracer, so allocations cannot be attributed to callers.`}
         {' · boundaries from '}
-        {listName ? `the chap list ${listName}` : 'the core\'s own heap walk'}
+        {listName ? `the core's heap walk, equal to the chap list ${listName}` : "the core's own heap walk"}
         {' · symbols from '}
-        {core.binaries.length ? core.binaries.join(', ') : 'the core alone (drop the binaries for full symbols)'}
+        {binaries.length ? binaries.join(', ') : 'the core alone (drop the binaries for full symbols)'}
         {a!.errors.count ? ` · ${fmtInt(a!.errors.count)} footers with errors (${fmtInt(a!.errors.chunk)} bytes)` : ''}
       </p>
       <VirtualTable

@@ -8,11 +8,11 @@
  * never by raw address.
  */
 import { color as d3color, interpolatePuOr, interpolateRdBu } from 'd3';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { DIFF_STATUS_KEYS, type DiffRow, type DiffStatusKey } from '../../model/diff.ts';
 import { fmtInt, fmtPct } from '../../format/numbers.ts';
-import { aggregatorApi, coreApi } from '../../pipeline/workers.ts';
-import { pickSides, useCompare, useCompareOptions, type CompareMode } from '../../state/compare.ts';
+import { useCompare, useCompareSides, type CompareMode } from '../../state/compare.ts';
+import { useBuildChanges, useCompareData } from '../../state/derived.ts';
 import { currentFilters, usePython } from '../../state/python.ts';
 import { useView } from '../../state/view.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
@@ -22,7 +22,6 @@ import { TreeToolbar } from '../tree-controls.tsx';
 import { Seg } from '../../components/Seg.tsx';
 import { KEY_OPTIONS } from '../python/TracemallocView.tsx';
 import { searchHierarchy } from '../../model/hierarchy.ts';
-import type { CompareViewData } from '../../../workers/logic/diff/view.ts';
 import type { CompareBy } from '../../../workers/logic/diff/compare.ts';
 
 const BY_LABELS: Record<CompareBy, string> = { library: 'Library', function: 'Function', site: 'Return address', class: 'Class', sizeclass: 'Size class' };
@@ -57,42 +56,17 @@ export function CompareView() {
   const metric = useView((s) => s.metric);
   const selected = useView((s) => s.node);
   const select = useView((s) => s.select);
-  const { options, fromShared } = useCompareOptions();
-  const { a, b } = pickSides(options, cmp.aId, cmp.bId, fromShared);
+  const { options, a, b } = useCompareSides();
+  const setSides = useView((s) => s.setCompareSides);
   const footers = !!a?.hasFooters && !!b?.hasFooters;
   const python = a?.kind === 'tracemalloc';
   const by: CompareBy = cmp.by && (footers || cmp.by === 'class' || cmp.by === 'sizeclass') ? cmp.by : footers ? 'function' : 'class';
-  const [data, setData] = useState<CompareViewData | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [builds, setBuilds] = useState<string[]>([]);
   const { hideImports, patterns, domain } = py;
   const filters = useMemo(() => currentFilters({ hideImports, patterns, domain }), [hideImports, patterns, domain]);
-
-  useEffect(() => {
-    if (!a || !b || a.kind !== b.kind) return;
-    let live = true;
-    setError(null);
-    const job =
-      a.kind === 'tracemalloc'
-        ? aggregatorApi().comparePython(a.snapshot!, b.snapshot!, py.key, metric, cmp.normalised, filters)
-        : aggregatorApi().compare(a.data!, b.data!, by, metric, cmp.normalised);
-    job.then((d) => live && setData(d)).catch((e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [a?.id, b?.id, by, metric, cmp.normalised, py.key, filters]); // eslint-disable-line react-hooks/exhaustive-deps -- keyed by the sides' ids: pickSides builds new side objects every render, and an id always names the same snapshot
-
-  useEffect(() => {
-    setBuilds([]);
-    if (a?.coreId === undefined || b?.coreId === undefined) return;
-    let live = true;
-    void coreApi()
-      .buildChanges(a.coreId, b.coreId)
-      .then((x) => live && setBuilds(x));
-    return () => {
-      live = false;
-    };
-  }, [a?.coreId, b?.coreId]);
+  const compared = useCompareData(a, b, by, metric, cmp.normalised, py.key, filters);
+  const data = compared.value;
+  const error = compared.error;
+  const builds = useBuildChanges(a, b).value ?? [];
 
   const q = useView((s) => s.q);
   const searchB = useMemo(() => (data ? searchHierarchy(data.b, q, metric) : { matched: 0, total: 0 }), [data, q, metric]);
@@ -124,10 +98,10 @@ export function CompareView() {
       </div>
     );
   }
-  const sideSelect = (which: 'aId' | 'bId', value: number, label: string) => (
+  const sideSelect = (which: 'a' | 'b', value: string, label: string) => (
     <label className="check">
       {label}
-      <select aria-label={`Snapshot ${label}`} value={value} onChange={(e) => cmp.set({ [which]: Number(e.target.value) })}>
+      <select aria-label={`Snapshot ${label}`} value={value} onChange={(e) => (which === 'a' ? setSides(e.target.value, b!.id) : setSides(a!.id, e.target.value))}>
         {options
           .filter((o) => o.kind === a.kind)
           .map((o) => (
@@ -142,11 +116,11 @@ export function CompareView() {
   return (
     <div className="compare">
       <div className="toolbar wrap">
-        {sideSelect('aId', a.id, 'A (before)')}
-        <button className="small-btn" title="Swap A and B" aria-label="Swap A and B" onClick={() => cmp.set({ aId: b.id, bId: a.id })}>
+        {sideSelect('a', a.id, 'A (before)')}
+        <button className="small-btn" title="Swap A and B" aria-label="Swap A and B" onClick={() => setSides(b.id, a.id)}>
           ⇄
         </button>
-        {sideSelect('bId', b.id, 'B (after)')}
+        {sideSelect('b', b.id, 'B (after)')}
         {!python && (
           <Seg
             label="Compare by"

@@ -6,15 +6,13 @@
  * Click the strip to list the allocations there; click one to inspect it.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { AllocationTable } from '../../model/allocations.ts';
 import { STATE_LABELS } from '../../model/allocations.ts';
 import { fmtInt, fmtPct, formatBytes } from '../../format/numbers.ts';
-import { aggregatorApi } from '../../pipeline/workers.ts';
-import { useAnalysis } from '../../state/analysis.ts';
+import { rowsInRange, useHeapMap } from '../../state/derived.ts';
+import { useCurrentSnapshot } from '../../state/snapshots.ts';
 import { useInspector } from '../../state/inspector.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { prepareCanvas } from '../canvas.ts';
-import { heapLayoutOf } from '../../model/heap-layout.ts';
 import type { MapRange, RangeRow } from '../../../workers/logic/aggregate/heap-map.ts';
 
 const BINS = 400;
@@ -71,41 +69,20 @@ const ROW_COLS: Column<RangeRow>[] = [
 ];
 
 export function HeapView() {
-  const inputs = useAnalysis((s) => s.inputs);
-  const tableEntries = useAnalysis((s) => s.tableEntries);
-  const summary = useAnalysis((s) => s.summary);
+  const current = useCurrentSnapshot();
   const openInspector = useInspector((s) => s.open);
-  const core = inputs.find((e) => e.status === 'done' && e.format === 'core');
-  const layout = useMemo(() => heapLayoutOf(core?.info), [core?.info]);
-  const [map, setMap] = useState<MapRange[] | null>(null);
-  const [pick, setPick] = useState<{ seq: number; start: number; end: number; rows: RangeRow[]; total: number; inputIds: number[] } | null>(null);
-  // Clicks resolve asynchronously: only the latest one's rows are shown.
+  const layout = current?.layout ?? null;
+  const ranges = useMemo(() => layout?.regions?.map((r) => ({ start: parseInt(r.start, 16), end: parseInt(r.end, 16), label: `${r.kind} ${r.start}–${r.end}` })) ?? null, [layout]);
+  const drawn = useHeapMap(current, ranges, BINS).value;
+  const map = useMemo(() => drawn?.filter((r) => r.usedCount + r.freeCount > 0).sort((a, b) => b.usedTotal + b.freeTotal - (a.usedTotal + a.freeTotal)) ?? null, [drawn]);
+  const [pick, setPick] = useState<{ seq: number; start: number; end: number; rows: RangeRow[]; total: number; snapshot: string } | null>(null);
+  // Clicks resolve asynchronously: only the latest one's rows are shown, and they are rows of the snapshot drawn.
   const pickSeq = useRef(0);
-  // With a core, its heap walk draws the map: it has the free chunks a `list used` lacks.
-  const entries = useMemo(() => (core ? [core] : tableEntries()), [core, tableEntries, summary]); // eslint-disable-line react-hooks/exhaustive-deps -- summary is the trigger: tableEntries() reads the store, whose tables change exactly when the summary does
-  // The tables the map was drawn from, and their inputs: a click lists rows of exactly these.
-  const drawn = useRef<{ tables: AllocationTable[]; inputIds: number[] }>({ tables: [], inputIds: [] });
-  useEffect(() => {
-    let live = true;
-    const tables = entries.map((e) => e.classified ?? e.table!);
-    const ranges = layout?.regions?.map((r) => ({ start: parseInt(r.start, 16), end: parseInt(r.end, 16), label: `${r.kind} ${r.start}–${r.end}` })) ?? null;
-    setMap(null);
-    void aggregatorApi()
-      .heapMap(tables, ranges, BINS)
-      .then((m) => {
-        if (!live) return;
-        drawn.current = { tables, inputIds: entries.map((e) => e.id) };
-        setMap(m.filter((r) => r.usedCount + r.freeCount > 0).sort((a, b) => b.usedTotal + b.freeTotal - (a.usedTotal + a.freeTotal)));
-      });
-    return () => {
-      live = false;
-    };
-  }, [entries, layout]);
   const onPick = async (start: number, end: number) => {
+    if (!current) return;
     const seq = ++pickSeq.current;
-    const { tables, inputIds } = drawn.current;
-    const r = await aggregatorApi().rowsInRange(tables, start, end);
-    if (seq === pickSeq.current) setPick({ seq, start, end, ...r, inputIds });
+    const r = await rowsInRange(current, start, end);
+    if (seq === pickSeq.current) setPick({ seq, start, end, ...r, snapshot: current.snap.key });
   };
   return (
     <div className="heapview">
@@ -204,7 +181,7 @@ export function HeapView() {
             exportName="heap-range"
             testId="range-rows"
             rowKey={(r) => `${r.input}:${r.row}`}
-            onSelect={(r) => openInspector({ inputId: pick.inputIds[r.input], row: r.row })}
+            onSelect={(r) => openInspector({ snapshot: pick.snapshot, row: r.row })}
             height="320px"
           />
         </section>

@@ -4,13 +4,14 @@
  * hex + ASCII dump whose pointer words link to the allocations they point into.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { STATE_LABELS } from '../../model/allocations.ts';
 import { hexOf } from '../../model/address.ts';
 import { StringTable } from '../../model/strings.ts';
 import { fmtInt } from '../../format/numbers.ts';
-import { coreApi } from '../../pipeline/workers.ts';
-import { useAnalysis } from '../../state/analysis.ts';
+import { useInspect } from '../../state/derived.ts';
+import { useSnapshots } from '../../state/snapshots.ts';
+import { useCompareSource } from '../../state/compare-source.ts';
 import { useInspector } from '../../state/inspector.ts';
 import type { InspectResult, InspectWord } from '../../../workers/logic/session/core-session.ts';
 
@@ -71,27 +72,14 @@ function HexDump({ r, onFollow }: { r: InspectResult; onFollow(w: InspectWord): 
 
 export function Inspector() {
   const { target, history, open, back, close } = useInspector();
-  const inputs = useAnalysis((s) => s.inputs);
-  const analysisCore = useAnalysis((s) => s.core);
-  // A core read back from a saved analysis has no memory behind it.
-  const core = analysisCore && !inputs.find((e) => e.id === analysisCore.coreId)?.saved ? analysisCore : null;
-  const entry = inputs.find((e) => e.id === target?.inputId);
-  const [res, setRes] = useState<InspectResult | null>(null);
-  const [err, setErr] = useState<string | null>(null);
-  useEffect(() => {
-    setRes(null);
-    setErr(null);
-    if (!target || !entry?.table || !core) return;
-    let live = true;
-    const isWalk = entry.format === 'core';
-    coreApi()
-      .inspect(core.coreId, isWalk ? 'walk' : `list:${entry.id}`, isWalk ? null : entry.table, target.row, LIMIT)
-      .then((r) => live && setRes(r))
-      .catch((e: Error) => live && setErr(e.message));
-    return () => {
-      live = false;
-    };
-  }, [target, entry, core]);
+  const list = useSnapshots((s) => s.list);
+  const shared = useCompareSource((s) => s.snapshots);
+  // The snapshot the row belongs to backs everything shown: its table, its core's memory.
+  const snapshot = target ? [...list, ...shared].find((s) => s.snap.key === target.snapshot) ?? null : null;
+  const core = snapshot?.live ? snapshot : null;
+  const inspected = useInspect(core, target?.row ?? -1, LIMIT);
+  const res = inspected.value;
+  const err = inspected.error;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') close();
@@ -99,11 +87,11 @@ export function Inspector() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [close]);
-  if (!target || !entry?.table) return null;
-  const t = entry.table;
-  const strings = new StringTable((entry.classified ?? t).strings);
+  if (!target || !snapshot?.snap.table) return null;
+  const t = snapshot.snap.table;
+  const strings = new StringTable(t.strings);
   const row = target.row;
-  const type = strings.get((entry.classified ?? t).type[row]);
+  const type = strings.get(t.type[row]);
   return (
     <aside className="inspector" role="dialog" aria-label="Allocation inspector" data-testid="inspector">
       <div className="insp-head">
@@ -136,7 +124,7 @@ export function Inspector() {
           </tr>
           <tr>
             <td>from</td>
-            <td>{entry.name}</td>
+            <td data-testid="insp-snapshot">{snapshot.snap.name}</td>
           </tr>
           {res?.footer && (
             <tr>
@@ -158,7 +146,7 @@ export function Inspector() {
       </table>
       {!core && (
         <p className="muted small">
-          {entry.saved ? 'Saved analyses keep no memory contents: open the core dump itself to see the bytes.' : "Drop the core dump this list came from to see the allocation's bytes."}
+          {snapshot.saved ? 'Saved analyses keep no memory contents: open the core dump itself to see the bytes.' : "Drop the core dump this list came from to see the allocation's bytes."}
         </p>
       )}
       {err && <p className="msg error">{err}</p>}
@@ -170,7 +158,7 @@ export function Inspector() {
             {res.words.length} pointer word(s): <span className="hb ptr">to allocations</span> <span className="hb sym">to code/data</span>
             {res.truncated ? ` · first ${fmtInt(res.bytes.length)} bytes shown` : ''}
           </div>
-          <HexDump r={res} onFollow={(w) => w.target && open({ inputId: target.inputId, row: w.target.row })} />
+          <HexDump r={res} onFollow={(w) => w.target && open({ snapshot: target.snapshot, row: w.target.row })} />
         </>
       )}
     </aside>

@@ -3,14 +3,14 @@
  * retained sizes (expand a node to see what it keeps alive), and one object's
  * referrers, referents, reachable size and dominator chain.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { fmtInt, fmtPct } from '../../format/numbers.ts';
-import { aggregatorApi } from '../../pipeline/workers.ts';
-import { useAnalysis, type InputEntry } from '../../state/analysis.ts';
+import { dominatorLevel, snapshotKey, useDerived, useObjectDetails, useObjectSummary } from '../../state/derived.ts';
+import { useCurrentSnapshot, type SnapshotState } from '../../state/snapshots.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { Seg } from '../../components/Seg.tsx';
-import type { MeliaeSummary, MeliaeSummaryRow } from '../../../workers/logic/graph/meliae-summary.ts';
-import type { ObjectDesc, ObjectDetails } from '../../../workers/logic/graph/views.ts';
+import type { MeliaeSummaryRow } from '../../../workers/logic/graph/meliae-summary.ts';
+import type { ObjectDesc } from '../../../workers/logic/graph/views.ts';
 
 const SUMMARY_COLS: Column<MeliaeSummaryRow>[] = [
   { id: 'index', label: 'Index', num: true, value: (r) => r.index, width: '70px' },
@@ -59,23 +59,22 @@ interface TreeRow {
   more?: number;
 }
 
-function DominatorTable({ input, total, selected, onPick }: { input: InputEntry; total: number; selected: number; onPick(row: number): void }) {
-  const [rows, setRows] = useState<TreeRow[] | null>(null);
-  const key = String(input.id);
-  useEffect(() => {
-    let live = true;
-    void aggregatorApi()
-      .dominatorLevel(key, input.table!, input.objects!, -1)
-      .then((lvl) => {
-        if (!live) return;
-        const top: TreeRow[] = lvl.children.map((d) => ({ d, depth: 0, open: false }));
-        if (lvl.more) top.push({ d: { ...lvl.node, type: `… ${fmtInt(lvl.more)} more` }, depth: 0, open: false, more: lvl.more });
-        setRows(top);
-      });
-    return () => {
-      live = false;
-    };
-  }, [input, key]);
+function treeRows(lvl: Awaited<ReturnType<typeof dominatorLevel>>, depth: number): TreeRow[] {
+  const out: TreeRow[] = lvl.children.map((d) => ({ d, depth, open: false }));
+  if (lvl.more) out.push({ d: { ...lvl.node, type: `… ${fmtInt(lvl.more)} more` }, depth, open: false, more: lvl.more });
+  return out;
+}
+
+/** The roots of a dump's dominator tree. */
+function useDominatorRoots(s: SnapshotState) {
+  return useDerived(`domroots:${snapshotKey(s)}`, async () => treeRows(await dominatorLevel(s, -1), 0));
+}
+
+function DominatorTable({ input, total, selected, onPick }: { input: SnapshotState; total: number; selected: number; onPick(row: number): void }) {
+  const roots = useDominatorRoots(input).value;
+  const [opened, setRows] = useState<{ of: SnapshotState; rows: TreeRow[] } | null>(null);
+  // Rows opened by the user, while they are of this snapshot; else its roots.
+  const rows = opened?.of === input ? opened.rows : roots;
   const toggle = async (i: number) => {
     if (!rows) return;
     const r = rows[i];
@@ -83,13 +82,14 @@ function DominatorTable({ input, total, selected, onPick }: { input: InputEntry;
     if (r.open) {
       let j = i + 1;
       while (j < rows.length && rows[j].depth > r.depth) j++;
-      setRows([...rows.slice(0, i), { ...r, open: false }, ...rows.slice(j)]);
+      setRows({ of: input, rows: [...rows.slice(0, i), { ...r, open: false }, ...rows.slice(j)] });
       return;
     }
-    const lvl = await aggregatorApi().dominatorLevel(key, input.table!, input.objects!, r.d.row);
-    const kids: TreeRow[] = lvl.children.map((d) => ({ d, depth: r.depth + 1, open: false }));
-    if (lvl.more) kids.push({ d: { ...lvl.node, type: `… ${fmtInt(lvl.more)} more` }, depth: r.depth + 1, open: false, more: lvl.more });
-    setRows((cur) => (cur ? [...cur.slice(0, i), { ...r, open: true }, ...kids, ...cur.slice(i + 1)] : cur));
+    const kids = treeRows(await dominatorLevel(input, r.d.row), r.depth + 1);
+    setRows((cur) => {
+      const base = cur?.of === input ? cur.rows : rows;
+      return { of: input, rows: [...base.slice(0, i), { ...r, open: true }, ...kids, ...base.slice(i + 1)] };
+    });
   };
   if (!rows) return <div className="muted">Computing the dominator tree…</div>;
   return (
@@ -134,17 +134,8 @@ function DominatorTable({ input, total, selected, onPick }: { input: InputEntry;
   );
 }
 
-function Details({ input, row, onPick }: { input: InputEntry; row: number; onPick(row: number): void }) {
-  const [d, setD] = useState<ObjectDetails | null>(null);
-  useEffect(() => {
-    let live = true;
-    void aggregatorApi()
-      .objectDetails(String(input.id), input.table!, input.objects!, row)
-      .then((x) => live && setD(x));
-    return () => {
-      live = false;
-    };
-  }, [input, row]);
+function Details({ input, row, onPick }: { input: SnapshotState; row: number; onPick(row: number): void }) {
+  const d = useObjectDetails(input, row).value;
   if (!d) return <div className="details muted">Loading…</div>;
   return (
     <div className="details obj-details" data-testid="object-details">
@@ -181,38 +172,19 @@ function Details({ input, row, onPick }: { input: InputEntry; row: number; onPic
 }
 
 export function ObjectsView() {
-  const inputs = useAnalysis((s) => s.inputs).filter((e) => e.status === 'done' && e.objects && e.table);
-  const [inputId, setInputId] = useState<number | null>(null);
-  const input = inputs.find((e) => e.id === inputId) ?? inputs[0];
+  const current = useCurrentSnapshot();
+  const input = current?.snap.objects ? current : null;
   const [mode, setMode] = useState<'summary' | 'dominators'>('summary');
-  const [summary, setSummary] = useState<MeliaeSummary | null>(null);
-  const [selected, setSelected] = useState(-1);
-  useEffect(() => {
-    if (!input) return;
-    let live = true;
-    setSummary(null);
-    setSelected(-1);
-    void aggregatorApi()
-      .objectSummary(input.table!, input.objects!)
-      .then((s) => live && setSummary(s));
-    return () => {
-      live = false;
-    };
-  }, [input]);
+  const summary = useObjectSummary(input).value;
+  const [picked, setSelected] = useState<{ of: SnapshotState | null; row: number }>({ of: null, row: -1 });
+  // A pick belongs to the dump it was made in: another snapshot starts with none.
+  const selected = picked.of === input ? picked.row : -1;
+  const select = (row: number) => setSelected({ of: input, row });
   if (!input) return null;
   return (
     <div className="objects">
       <div className="toolbar">
         <Seg label="Object view" value={mode} onChange={setMode} options={[{ value: 'summary', label: 'Summary' }, { value: 'dominators', label: 'Dominators' }]} />
-        {inputs.length > 1 && (
-          <select aria-label="Dump" value={input.id} onChange={(e) => setInputId(Number(e.target.value))}>
-            {inputs.map((e) => (
-              <option key={e.id} value={e.id}>
-                {e.name}
-              </option>
-            ))}
-          </select>
-        )}
         {summary && (
           <span className="muted small" data-testid="meliae-total">
             Total {fmtInt(summary.totalCount)} objects, {summary.types} types, Total size = {fmtInt(summary.totalSize)} bytes
@@ -233,17 +205,17 @@ export function ObjectsView() {
                 testId="meliae-summary"
                 rowKey={(r) => r.kind}
                 selectedKey={null}
-                onSelect={(r) => setSelected(r.maxRow)}
+                onSelect={(r) => select(r.maxRow)}
                 height="calc(100vh - 330px)"
               />
             ) : (
               <div className="muted">Summarising…</div>
             )
           ) : (
-            <DominatorTable input={input} total={summary?.totalSize ?? 0} selected={selected} onPick={setSelected} />
+            <DominatorTable input={input} total={summary?.totalSize ?? 0} selected={selected} onPick={select} />
           )}
         </div>
-        {selected >= 0 && <Details input={input} row={selected} onPick={setSelected} />}
+        {selected >= 0 && <Details input={input} row={selected} onPick={select} />}
       </div>
       {mode === 'summary' && <p className="muted small">Click a row to inspect its largest object.</p>}
     </div>

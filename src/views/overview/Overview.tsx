@@ -1,13 +1,14 @@
 /** Overview: used/free counts and bytes, per-state totals, free-to-used ratio, top types, largest allocations. */
 import { STATE_LABELS } from '../../model/allocations.ts';
 import { fmtInt, fmtPct, formatBytes } from '../../format/numbers.ts';
-import type { AnalysisSummary } from '../../../workers/logic/aggregate/summary.ts';
-import { useAnalysis } from '../../state/analysis.ts';
+import { analysis } from '../../state/analysis.ts';
+import type { SnapshotSummary } from '../../state/derived.ts';
+import { useCurrentSnapshot } from '../../state/snapshots.ts';
 import { useInspector } from '../../state/inspector.ts';
 import { useView } from '../../state/view.ts';
 import { useFilePicker } from '../../components/FilePicker.tsx';
 
-function Stat({ label, count, bytes, testId }: { label: string; count: number; bytes: number; testId: string }) {
+function Stat({ label, count, bytes, testId, noun = 'allocations' }: { label: string; count: number; bytes: number; testId: string; noun?: string }) {
   return (
     <div className="stat" data-testid={testId}>
       <div className="stat-label">{label}</div>
@@ -15,7 +16,7 @@ function Stat({ label, count, bytes, testId }: { label: string; count: number; b
         <span data-testid={`${testId}-bytes`}>{fmtInt(bytes)}</span> <span className="unit">bytes</span>
       </div>
       <div className="stat-sub">
-        <span data-testid={`${testId}-count`}>{fmtInt(count)}</span> allocations · {formatBytes(bytes)}
+        <span data-testid={`${testId}-count`}>{fmtInt(count)}</span> {noun} · {formatBytes(bytes)}
       </div>
     </div>
   );
@@ -23,10 +24,9 @@ function Stat({ label, count, bytes, testId }: { label: string; count: number; b
 
 /** "Compare with…": adds another snapshot and opens the comparison. */
 function CompareWith() {
-  const addFiles = useAnalysis((s) => s.addFiles);
   const setView = useView((s) => s.setView);
   const picker = useFilePicker(async (files) => {
-    await addFiles(files);
+    await analysis.addFiles(files);
     setView('compare');
   }, 'compare-input');
   return (
@@ -39,9 +39,26 @@ function CompareWith() {
   );
 }
 
-export function Overview({ summary }: { summary: AnalysisSummary }) {
+/** chap's names of the sets, as the Overview lists them. */
+const SET_LABELS: Record<string, string> = {
+  leaked: 'Leaked',
+  unreferenced: 'Unreferenced',
+  anchored: 'Anchored',
+  anchorpoints: 'Anchor points',
+  stackanchored: 'Stack anchored',
+  registeranchored: 'Register anchored',
+  staticanchored: 'Static anchored',
+  threadonlyanchored: 'Thread-only anchored',
+  stackanchorpoints: 'Stack anchor points',
+  registeranchorpoints: 'Register anchor points',
+  staticanchorpoints: 'Static anchor points',
+};
+
+export function Overview({ summary }: { summary: SnapshotSummary }) {
   const openInspector = useInspector((s) => s.open);
-  const tableEntries = useAnalysis((s) => s.tableEntries);
+  const current = useCurrentSnapshot();
+  const kind = current?.snap.kind ?? 'process';
+  const freeKnown = kind === 'process' && !!current && (current.snap.core !== null || current.snap.parts.some((p) => p.as === 'free' || p.as === 'mixed'));
   const { totals, byType, largest } = summary;
   const ratio = totals.inUse.bytes > 0 ? totals.free.bytes / totals.inUse.bytes : NaN;
   const topTypes = byType.filter((r) => r.usedCount + r.freeCount > 0).slice(0, 10);
@@ -53,18 +70,35 @@ export function Overview({ summary }: { summary: AnalysisSummary }) {
         <CompareWith />
       </div>
       <section className="stats">
-        <Stat label="In use" count={totals.inUse.count} bytes={totals.inUse.bytes} testId="stat-used" />
-        <Stat label="Free" count={totals.free.count} bytes={totals.free.bytes} testId="stat-free" />
-        <div className="stat" data-testid="stat-ratio">
-          <div className="stat-label">Free-to-used ratio</div>
-          <div className="stat-value">{Number.isFinite(ratio) ? ratio.toFixed(3) : '–'}</div>
-          <div className="stat-sub">
-            free bytes per byte in use · {fmtPct(totals.free.bytes, allBytes)} of all heap bytes free
+        <Stat
+          label={kind === 'tracemalloc' ? 'Traced' : kind === 'meliae' ? 'Objects' : 'In use'}
+          noun={kind === 'tracemalloc' ? 'traces' : kind === 'meliae' ? 'objects' : 'allocations'}
+          count={totals.inUse.count}
+          bytes={totals.inUse.bytes}
+          testId="stat-used"
+        />
+        {freeKnown && <Stat label="Free" count={totals.free.count} bytes={totals.free.bytes} testId="stat-free" />}
+        {freeKnown && (
+          <div className="stat" data-testid="stat-ratio">
+            <div className="stat-label">Free-to-used ratio</div>
+            <div className="stat-value">{Number.isFinite(ratio) ? ratio.toFixed(3) : '–'}</div>
+            <div className="stat-sub">
+              free bytes per byte in use · {fmtPct(totals.free.bytes, allBytes)} of all heap bytes free
+            </div>
           </div>
-        </div>
+        )}
+        {kind === 'process' && !freeKnown && (
+          <div className="stat" data-testid="stat-free-unknown">
+            <div className="stat-label">Free</div>
+            <div className="stat-value muted">unknown</div>
+            <div className="stat-sub">these chap lists hold no free allocations: add the core or its `list free`</div>
+          </div>
+        )}
       </section>
 
+      {kind !== 'tracemalloc' && (
       <div className="panels">
+        {kind === 'process' && (
         <section className="panel">
           <h2>By state</h2>
           <table className="grid" data-testid="state-table">
@@ -87,12 +121,21 @@ export function Overview({ summary }: { summary: AnalysisSummary }) {
                   </tr>
                 ) : null,
               )}
+              {Object.entries(summary.sets).map(([name, v]) => (
+                <tr key={name} data-testid={`set-${name}`}>
+                  <td>{SET_LABELS[name] ?? name}</td>
+                  <td className="num">{fmtInt(v.count)}</td>
+                  <td className="num">{fmtInt(v.bytes)}</td>
+                  <td className="num">{fmtPct(v.bytes, allBytes)}</td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </section>
+        )}
 
         <section className="panel">
-          <h2>Top signatures and classes</h2>
+          <h2>{kind === 'meliae' ? 'Top types' : 'Top signatures and classes'}</h2>
           <table className="grid" data-testid="top-types">
             <thead>
               <tr>
@@ -126,6 +169,9 @@ export function Overview({ summary }: { summary: AnalysisSummary }) {
         </section>
       </div>
 
+      )}
+
+      {kind !== 'tracemalloc' && (
       <section className="panel">
         <h2>Largest allocations <span className="muted small">· click one to inspect it</span></h2>
         <table className="grid" data-testid="largest">
@@ -145,10 +191,7 @@ export function Overview({ summary }: { summary: AnalysisSummary }) {
                 className="clickable"
                 title="Inspect this allocation"
                 data-testid="largest-row"
-                onClick={() => {
-                  const e = tableEntries()[r.input];
-                  if (e) openInspector({ inputId: e.id, row: r.row });
-                }}
+                onClick={() => current && openInspector({ snapshot: current.snap.key, row: r.row })}
               >
                 <td className="mono">0x{r.address}</td>
                 <td className="num">{fmtInt(r.size)}</td>
@@ -160,6 +203,7 @@ export function Overview({ summary }: { summary: AnalysisSummary }) {
           </tbody>
         </table>
       </section>
+      )}
     </div>
   );
 }

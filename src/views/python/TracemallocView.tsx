@@ -2,11 +2,12 @@
  * tracemalloc: CPython's `statistics(key)` of snapshot B and `B.compare_to(A, key)`,
  * exactly as CPython computes them, with `cumulative`, filters and a choice of snapshots.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { fmtInt } from '../../format/numbers.ts';
-import { aggregatorApi } from '../../pipeline/workers.ts';
-import { useAnalysis } from '../../state/analysis.ts';
-import { currentFilters, pickSnapshots, usePython } from '../../state/python.ts';
+import { usePyRows } from '../../state/derived.ts';
+import { currentFilters, olderSnapshot, usePython } from '../../state/python.ts';
+import { useCurrentSnapshot, useSnapshots } from '../../state/snapshots.ts';
+import { useView } from '../../state/view.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { Seg, type SegOption } from '../../components/Seg.tsx';
 import type { KeyType } from '../../../workers/logic/python/filters-types.ts';
@@ -36,41 +37,25 @@ function columns(diff: boolean): Column<PyRow>[] {
 }
 
 export function TracemallocView() {
-  const inputs = useAnalysis((s) => s.inputs);
+  const list = useSnapshots((s) => s.list);
+  const current = useCurrentSnapshot();
+  const setSnapshot = useView((s) => s.setSnapshot);
   const py = usePython();
-  const { newer, older, all } = pickSnapshots(
-    inputs.filter((e) => e.status === 'done'),
-    py,
-  );
-  const [mode, setMode] = useState<'stats' | 'diff'>(older ? 'diff' : 'stats');
-  const [rows, setRows] = useState<PyRow[] | null>(null);
-  const [busy, setBusy] = useState(false);
+  // B is the snapshot the views show; A the one it is compared with (by default the one before it).
+  const newer = current?.snap.tracemalloc ? current : null;
+  const older = olderSnapshot(list, newer, py.olderKey === 'none' ? '' : py.olderKey);
+  const all = list.filter((s) => s.snap.kind === 'tracemalloc');
+  const mode = py.olderKey === 'none' || !older ? 'stats' : 'diff';
+  const setMode = (m: 'stats' | 'diff') => py.set({ olderKey: m === 'stats' ? 'none' : '' });
   const { hideImports, patterns, domain } = py;
   const filters = useMemo(() => currentFilters({ hideImports, patterns, domain }), [hideImports, patterns, domain]);
   const showDiff = mode === 'diff' && !!older;
-
-  const newerSnapshot = newer?.tracemalloc;
-  const olderSnapshot = older?.tracemalloc;
-  useEffect(() => {
-    if (!newerSnapshot) return;
-    let live = true;
-    setBusy(true);
-    const job = showDiff
-      ? aggregatorApi().pyCompare(newerSnapshot, olderSnapshot!, py.key, py.cumulative, filters)
-      : aggregatorApi().pyStatistics(newerSnapshot, py.key, py.cumulative, filters);
-    job.then((r) => {
-      if (live) {
-        setRows(r);
-        setBusy(false);
-      }
-    });
-    return () => {
-      live = false;
-    };
-  }, [newerSnapshot, olderSnapshot, showDiff, py.key, py.cumulative, filters]);
+  const result = usePyRows(newer, showDiff ? older : null, py.key, py.cumulative, filters);
+  const rows = result.value;
+  const busy = result.busy;
 
   if (!newer) return null;
-  const domains = [...new Set([...(newer.tracemalloc?.domains ?? []), ...(older?.tracemalloc?.domains ?? [])])].sort((x, y) => x - y);
+  const domains = [...new Set([...(newer.snap.tracemalloc?.domains ?? []), ...(older?.snap.tracemalloc?.domains ?? [])])].sort((x, y) => x - y);
   const cols = columns(showDiff);
   const totalSize = rows?.reduce((n, r) => n + r.size, 0) ?? 0;
   const totalDiff = rows?.reduce((n, r) => n + (r.sizeDiff ?? 0), 0) ?? 0;
@@ -121,10 +106,10 @@ export function TracemallocView() {
       <div className="toolbar">
         <label className="check">
           B (new):
-          <select aria-label="Snapshot B" value={newer.id} onChange={(e) => py.set({ newId: Number(e.target.value) })}>
+          <select aria-label="Snapshot B" value={newer.snap.key} onChange={(e) => setSnapshot(e.target.value)}>
             {all.map((e) => (
-              <option key={e.id} value={e.id}>
-                {e.name}
+              <option key={e.snap.key} value={e.snap.key}>
+                {e.snap.name}
               </option>
             ))}
           </select>
@@ -132,12 +117,12 @@ export function TracemallocView() {
         {older && (
           <label className="check">
             A (old):
-            <select aria-label="Snapshot A" value={older.id} onChange={(e) => py.set({ oldId: Number(e.target.value) })}>
+            <select aria-label="Snapshot A" value={older.snap.key} onChange={(e) => py.set({ olderKey: e.target.value })}>
               {all
                 .filter((e) => e !== newer)
                 .map((e) => (
-                  <option key={e.id} value={e.id}>
-                    {e.name}
+                  <option key={e.snap.key} value={e.snap.key}>
+                    {e.snap.name}
                   </option>
                 ))}
             </select>
@@ -147,8 +132,8 @@ export function TracemallocView() {
           {busy
             ? 'computing…'
             : showDiff
-              ? `${newer.name} vs ${older!.name}: ${fmtInt(totalSize)} bytes now, ${signed(totalDiff)} bytes`
-              : `${newer.name}: ${fmtInt(totalSize)} bytes in ${fmtInt(rows?.length ?? 0)} groups`}
+              ? `${newer.snap.name} vs ${older!.snap.name}: ${fmtInt(totalSize)} bytes now, ${signed(totalDiff)} bytes`
+              : `${newer.snap.name}: ${fmtInt(totalSize)} bytes in ${fmtInt(rows?.length ?? 0)} groups`}
         </span>
       </div>
       {rows && (

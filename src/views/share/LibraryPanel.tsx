@@ -1,7 +1,7 @@
 /** The library: saved analyses, newest first — open, rename (inline), delete (with confirmation). */
 import { useState } from 'react';
 import { fmtInt, formatBytes } from '../../format/numbers.ts';
-import { useAnalysis } from '../../state/analysis.ts';
+import { analysis } from '../../state/analysis.ts';
 import { useLibrary } from '../../state/library.ts';
 import type { LibraryEntry } from '../../storage/library.ts';
 import { Modal } from './Modal.tsx';
@@ -103,7 +103,7 @@ export function LibraryPanel({ onClose }: { onClose: () => void }) {
     try {
       const a = await open(id);
       if (!a) throw new Error('it is no longer in the library');
-      await useAnalysis.getState().loadSaved(a);
+      await analysis.loadSaved(a);
       onClose();
     } catch (e) {
       setOpenError(`This analysis cannot be opened: ${(e as Error).message}`);

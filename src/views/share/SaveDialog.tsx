@@ -1,13 +1,14 @@
 /** Save: the current analysis into the local library (IndexedDB), with an editable name; confirms with its size. */
 import { useState } from 'react';
 import { fmtInt, formatBytes, fmtDuration } from '../../format/numbers.ts';
-import { useAnalysis } from '../../state/analysis.ts';
+import { analysis } from '../../state/analysis.ts';
+import { useInputs } from '../../state/inputs.ts';
 import { defaultAnalysisName, useLibrary, type SavedConfirmation } from '../../state/library.ts';
 import { Modal } from './Modal.tsx';
 
 /** The save dialog (opened by the header's Save button and the `s` key). */
 export function SaveDialog({ onClose }: { onClose: () => void }) {
-  const inputs = useAnalysis((s) => s.inputs);
+  const inputs = useInputs((s) => s.entries);
   const save = useLibrary((s) => s.save);
   const openPanel = useLibrary((s) => s.openPanel);
   const [name, setName] = useState(() => defaultAnalysisName(inputs.filter((i) => i.status === 'done')));
@@ -19,7 +20,7 @@ export function SaveDialog({ onClose }: { onClose: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      setDone(await save(useAnalysis.getState().snapshot(name.trim() || defaultAnalysisName([]))));
+      setDone(await save(analysis.toSaved(name.trim() || defaultAnalysisName([]))));
     } catch (e) {
       setError(`The analysis could not be saved: ${(e as Error).message}`);
     } finally {

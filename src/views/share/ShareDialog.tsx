@@ -7,7 +7,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { fmtDuration, fmtInt, formatBytes } from '../../format/numbers.ts';
 import type { SavedAnalysis } from '../../model/saved.ts';
-import { useAnalysis } from '../../state/analysis.ts';
+import { analysis } from '../../state/analysis.ts';
+import { doneInputs } from '../../state/inputs.ts';
 import { defaultAnalysisName } from '../../state/library.ts';
 import { snapshot as viewSnapshot, useView } from '../../state/view.ts';
 import { uploadAnalysis } from '../../storage/share.ts';
@@ -29,8 +30,7 @@ interface Uploaded {
 export function ShareDialog({ onClose }: { onClose: () => void }) {
   // The analysis as it is when the dialog opens (view state included).
   const original = useMemo<SavedAnalysis>(() => {
-    const done = useAnalysis.getState().inputs.filter((i) => i.status === 'done');
-    return useAnalysis.getState().snapshot(defaultAnalysisName(done));
+    return analysis.toSaved(defaultAnalysisName(doneInputs()));
   }, []);
   const [redact, setRedact] = useState(false);
   // Redaction, the preview and serialisation run in the aggregation worker (millions of rows take ~0.5 s).

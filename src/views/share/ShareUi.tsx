@@ -6,14 +6,14 @@
  */
 import { useEffect } from 'react';
 import { fmtDuration, fmtInt } from '../../format/numbers.ts';
-import { useAnalysis } from '../../state/analysis.ts';
+import { doneInputs } from '../../state/inputs.ts';
 import { useLibrary } from '../../state/library.ts';
 import { LibraryPanel } from './LibraryPanel.tsx';
 import { retryShared, startSharedUrlLoader, useSharedOpen } from './open-shared.ts';
 import { SaveDialog } from './SaveDialog.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
 
-const hasAnalysis = (): boolean => useAnalysis.getState().inputs.some((i) => i.status === 'done');
+const hasAnalysis = (): boolean => doneInputs().length > 0;
 
 /** Handles the keys `s` (save, when an analysis is loaded) and `l` (library); true when `key` was one of them. */
 export function shareKey(key: string): boolean {

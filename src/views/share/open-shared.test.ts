@@ -9,14 +9,19 @@ vi.mock('../../state/analysis.ts', async () => {
   const { create } = await import('zustand');
   const { useView } = await import('../../state/view.ts');
   const { decodeUrlState } = await import('../../state/url.ts');
+  const { useCompareSource } = await import('../../state/compare-source.ts');
+  void create;
   return {
-    useAnalysis: create(() => ({
+    analysis: {
       async loadSaved(a: SavedAnalysis, shared: { analysis?: string; cmp?: string } = {}) {
         loads.push({ a, shared });
         useView.getState().setShared('');
         useView.getState().applyUrl({ ...decodeUrlState(''), ...(a.view as object), analysis: shared.analysis ?? '', cmp: shared.cmp ?? '', src: '' });
       },
-    })),
+    },
+    async setCompareSource(b: SavedAnalysis | null, id = '') {
+      useCompareSource.setState({ shared: b, id: b ? id : '', snapshots: [] });
+    },
   };
 });
 

@@ -8,8 +8,7 @@
  */
 import { create } from 'zustand';
 import type { JsonValue, SavedAnalysis } from '../../model/saved.ts';
-import { useAnalysis } from '../../state/analysis.ts';
-import { useCompareSource } from '../../state/compare-source.ts';
+import { analysis as analysis_, setCompareSource } from '../../state/analysis.ts';
 import { decodeUrlState } from '../../state/url.ts';
 import { snapshot as viewSnapshot, useView } from '../../state/view.ts';
 import { fetchSharedBytes } from '../../storage/share.ts';
@@ -103,10 +102,10 @@ async function openShared(analysis: string, cmp: string): Promise<void> {
     if (gen !== generation) return;
     const fetchMs = performance.now() - t0;
     set({ message: `Opening “${a.name}”…` });
-    await useAnalysis.getState().loadSaved({ ...a, view: wanted as unknown as JsonValue }, { analysis, cmp });
+    await analysis_.loadSaved({ ...a, view: wanted as unknown as JsonValue }, { analysis, cmp });
     // Whatever loading did to the view, the URL's state is the one to show.
     useView.getState().applyUrl(wanted);
-    useCompareSource.setState({ shared: b, id: b ? cmp : '' });
+    await setCompareSource(b, b ? cmp : '');
     if (gen !== generation) return;
     set({
       status: 'done',
@@ -131,12 +130,12 @@ async function openShared(analysis: string, cmp: string): Promise<void> {
 async function openCompareOnly(cmp: string): Promise<void> {
   current = { ...current, cmp };
   if (!cmp) {
-    useCompareSource.setState({ shared: null, id: '' });
+    await setCompareSource(null);
     return;
   }
   try {
     const b = await decode(await fetchBytes(cmp), cmp);
-    useCompareSource.setState({ shared: b, id: cmp });
+    await setCompareSource(b, cmp);
     useSharedOpen.setState({ note: `Shared analysis “${b.name}” (${short(cmp)}) was loaded as B for comparison.` });
   } catch (e) {
     useSharedOpen.setState({ status: 'error', message: e instanceof OpenFailure ? e.message : openErrorMessage(e, cmp) });

@@ -6,7 +6,7 @@
  * `redactPaths` returns a copy whose file paths keep only their base name.
  */
 import { StringTable, type StringTableData } from '../../../src/model/strings.ts';
-import type { JsonValue, SavedAnalysis, SavedInput } from '../../../src/model/saved.ts';
+import { savedFiles, type JsonValue, type SavedAnalysis, type SavedInput } from '../../../src/model/saved.ts';
 
 /** One table that would be uploaded. */
 export interface UploadTable {
@@ -74,6 +74,15 @@ export function describeForUpload(a: SavedAnalysis): UploadDescription {
   let addresses = false;
   const allTables: StringTableData[] = [];
   jsonStrings(a.view, header);
+  // Version 2: the files that formed each snapshot, with their facts and warnings.
+  for (const sn of a.snapshots ?? []) {
+    header.add(sn.name);
+    for (const src of sn.sources) {
+      header.add(src.name);
+      jsonStrings(src.info, header);
+      for (const w of src.warnings ?? []) header.add(w);
+    }
+  }
   for (const inp of a.inputs) {
     jsonStrings(inp.info, header);
     for (const w of inp.warnings ?? []) header.add(w);
@@ -119,7 +128,7 @@ export function describeForUpload(a: SavedAnalysis): UploadDescription {
   return {
     name: a.name,
     created: a.created,
-    inputs: a.inputs.map(({ name, format, size, rows }) => ({ name, format, size, rows })),
+    inputs: savedFiles(a),
     tables,
     typeNames: sorted(types),
     functionNames: sorted(funcs),
@@ -188,11 +197,16 @@ function freezeList(list: string[]): StringTableData {
  * path-looking strings in input info, warnings and the view state. Type names,
  * function names and every number are kept; all tables keep their ids.
  */
+/** A warning with the directory parts of the paths in it replaced by `…/`. */
+function redactWarning(w: string): string {
+  return w.replace(/(?:\/|[A-Za-z]:\\)[^\s:'"]*[\\/]/g, '…/');
+}
+
 export function redactPaths(a: SavedAnalysis): SavedAnalysis {
   const inputs: SavedInput[] = a.inputs.map((inp) => {
     const out: SavedInput = { ...inp, name: redactPath(inp.name, true) };
     if (inp.info) out.info = redactJson(inp.info) as { [k: string]: JsonValue };
-    if (inp.warnings) out.warnings = inp.warnings.map((w) => w.replace(/(?:\/|[A-Za-z]:\\)[^\s:'"]*[\\/]/g, '…/'));
+    if (inp.warnings) out.warnings = inp.warnings.map(redactWarning);
     if (inp.tracemalloc) {
       const s = inp.tracemalloc;
       const strings = redactTable(s.strings, [s.frames.file]);
@@ -220,5 +234,15 @@ export function redactPaths(a: SavedAnalysis): SavedAnalysis {
     }
     return out;
   });
-  return { ...a, view: redactJson(a.view), inputs };
+  const snapshots = a.snapshots?.map((sn) => ({
+    ...sn,
+    name: redactPath(sn.name, true),
+    sources: sn.sources.map((src) => ({
+      ...src,
+      name: redactPath(src.name, true),
+      ...(src.info ? { info: redactJson(src.info) as { [k: string]: JsonValue } } : {}),
+      ...(src.warnings ? { warnings: src.warnings.map(redactWarning) } : {}),
+    })),
+  }));
+  return { ...a, view: redactJson(a.view), inputs, ...(snapshots ? { snapshots } : {}) };
 }
