@@ -57,17 +57,24 @@ test.describe('tree views on heapgen phase 1 (chap list)', () => {
   });
 });
 
-test('reload restores the demo at the same view and selection', async ({ page }) => {
+test('reload restores the demo at the same snapshot, view and selection', async ({ page }) => {
   await page.goto('/');
   await page.getByRole('button', { name: 'Open demo' }).first().click();
+  // The demo is two snapshots (heapgen phase 1 and 2, chap lists): the newest shows first.
+  await expect(page.getByTestId('stat-used-count')).toHaveText('25,057');
+  const picker = page.getByTestId('snapshot-picker');
+  await expect(picker.locator('option')).toHaveText(['1. heapgen-phase1.list_used (process)', '2. heapgen-phase2.list_used (process)']);
+  await picker.selectOption({ label: '1. heapgen-phase1.list_used (process)' });
   await expect(page.getByTestId('stat-used-count')).toHaveText('26,343');
   await page.keyboard.press('2');
   await page.keyboard.press('4');
   await page.getByTestId('group-row').filter({ hasText: 'widgets::Rect' }).click();
   await page.keyboard.press('2');
   const url = page.url();
-  expect(url).toMatch(/src=demo.*view=flame.*node=widgets%3A%3ARect/);
+  expect(url).toMatch(/src=demo.*view=flame.*node=widgets%3A%3ARect.*snap=s\d+/);
   await page.reload();
+  await expect(page.getByTestId('snapshot-picker')).toHaveValue(/^s\d+$/);
+  await expect(page.getByTestId('snapshot-picker').locator('option:checked')).toHaveText('1. heapgen-phase1.list_used (process)');
   await expect(page.getByTestId('sel-total-bytes')).toHaveText('144,000');
   await expect(page.getByRole('tab', { name: 'Flame graph' })).toHaveAttribute('aria-selected', 'true');
   await page.goBack();

@@ -42,10 +42,28 @@ function Progress({ e }: { e: InputEntry }) {
   );
 }
 
+/** More files than this, all read without a problem, fold into one line. */
+const FOLD_AT = 6;
+
 export function InputList() {
   const inputs = useInputs((s) => s.entries);
   const { cancel, remove } = analysis;
+  const [open, setOpen] = useState(false);
   if (inputs.length === 0) return null;
+  const quiet = inputs.every((e) => e.status === 'done' && e.warnings.length === 0);
+  if (quiet && inputs.length > FOLD_AT && !open) {
+    const bytes = inputs.reduce((n, e) => n + e.size, 0);
+    return (
+      <div className="inputs-fold small" data-testid="inputs-folded">
+        <span>
+          {fmtInt(inputs.length)} files · {formatBytes(bytes)} · read without warnings
+        </span>
+        <button className="small-btn" onClick={() => setOpen(true)}>
+          Show files
+        </button>
+      </div>
+    );
+  }
   return (
     <ul className="inputs" aria-label="Inputs">
       {inputs.map((e) => (
