@@ -20,6 +20,8 @@ test.describe('tracemalloc snapshots', () => {
     await page.goto('/');
     await dropFiles(page, [{ path: shared('fixtures/tracemalloc/before.tracemalloc') }, { path: shared('fixtures/tracemalloc/after.tracemalloc') }]);
     await expect(page.getByTestId('input').filter({ hasText: 'after.tracemalloc' })).toContainText('249,810 traces');
+    // Two snapshots dropped together open Compare on them; the tracemalloc tab has CPython's own tables.
+    await expect(page.getByRole('tab', { name: 'Compare' })).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('6');
     // Compare (default with two snapshots), grouped by line: CPython's first rows, in its order.
     const rows = page.getByTestId('py-compare-row');

@@ -84,7 +84,7 @@ export function App() {
   // The demo replaces the analysis: with one open, ask first.
   const demo = useCallback(() => {
     setDemoError(null);
-    if (useInputs.getState().entries.length > 0) setConfirmDemo(true);
+    if (useInputs.getState().entries.some((e) => e.status === 'done')) setConfirmDemo(true);
     else void loadDemo();
   }, [loadDemo]);
 

@@ -284,7 +284,9 @@ export const analysis = {
       }),
     );
     reset();
-    useView.getState().applyUrl({ ...decodeUrlState(''), src: 'demo' });
+    // The URL's view state stays (a reload of the demo shows the same snapshot, view and selection).
+    useView.getState().setShared('');
+    useView.getState().setSource('demo');
     await analysis.addFiles(files, { compare: false });
   },
 };
