@@ -1,10 +1,4 @@
-/** Loading binaries and debug files for the commands that read cores (`attribute`, `compare`). Node only. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { openBinary, type Binary } from '../workers/logic/formats/elf/binary.ts';
-import type { CoreFile } from '../workers/logic/formats/elf/core-file.ts';
-import { NodeFileSource } from './node-source.ts';
-import { loadModules, type ModuleMap } from '../workers/logic/symbols/modules.ts';
+/** Arguments of the commands that read cores with their binaries (`attribute`, `compare`). Node only. */
 
 /** Where gdb looks for separate debug files. */
 export const DEFAULT_DEBUG_DIR = '/usr/lib/debug';
@@ -19,25 +13,4 @@ export function splitBins(args: string[]): { rest: string[]; bins: string[] } {
     } else rest.push(args[i]);
   }
   return { rest, bins };
-}
-
-export async function binaryAt(path: string): Promise<Binary> {
-  const src = await NodeFileSource.open(path);
-  try {
-    return await openBinary(src);
-  } finally {
-    await src.close();
-  }
-}
-
-/** Modules with the given binaries, plus separate debug files found by build-id under `debugDir` (as gdb finds them). */
-export async function modulesWithDebugFiles(core: CoreFile, binaries: Binary[], debugDir: string): Promise<ModuleMap> {
-  const modules = await loadModules(core, binaries);
-  const extra: Binary[] = [];
-  for (const m of modules.modules) {
-    if (m.symbolSource === 'binary' || !m.buildId || m.buildId.length < 3) continue;
-    const p = join(debugDir, '.build-id', m.buildId.slice(0, 2), `${m.buildId.slice(2)}.debug`);
-    if (existsSync(p)) extra.push(await binaryAt(p));
-  }
-  return extra.length ? loadModules(core, [...binaries, ...extra]) : modules;
 }

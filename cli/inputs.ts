@@ -6,7 +6,7 @@
 import type { Assembly, AssemblyChoices, Snapshot } from '../src/model/snapshot.ts';
 import { openInput } from '../workers/logic/formats/open-input.ts';
 import { sniff } from '../workers/logic/formats/sniff.ts';
-import { InputError, type InputWarning } from '../workers/logic/io/errors.ts';
+import type { InputWarning } from '../workers/logic/io/errors.ts';
 import { CoreSession } from '../workers/logic/session/core-session.ts';
 import { assemble, type AssemblyInput } from '../workers/logic/snapshot/assemble.ts';
 import { assemblyInput } from '../workers/logic/snapshot/inputs.ts';
@@ -78,11 +78,6 @@ export function assembleFiles(files: LoadedFile[], choices: AssemblyChoices = {}
 export function filesOf(s: Snapshot, files: LoadedFile[]): { core?: LoadedFile; binaries: LoadedFile[]; all: LoadedFile[] } {
   const all = s.parts.map((p) => files.find((f) => f.id === p.input)!);
   return { core: all.find((f) => f.id === s.core), binaries: all.filter((f) => f.format === 'elf'), all };
-}
-
-/** `path` must be a readable input: used for usage errors that name the file. */
-export function noSuchSnapshot(what: string): InputError {
-  return new InputError(what, 'gives no snapshot: it is not a core dump, chap list, tracemalloc snapshot or meliae dump');
 }
 
 export async function closeFiles(files: LoadedFile[]): Promise<void> {

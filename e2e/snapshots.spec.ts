@@ -3,9 +3,43 @@
  * view shows one, nothing is summed across them, each snapshot's core backs its
  * own inspector, and a saved analysis reopens as it was live.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { dropFiles, screenshot, shared, sharedMissing } from './support.ts';
+import { dropFiles, ROOT, screenshot, shared, sharedMissing } from './support.ts';
+
+interface CliSnapshot {
+  name: string;
+  used: { count: number; bytes: number };
+  free?: { count: number; bytes: number };
+}
+
+/** `heapscope summary FILES --json` of the same files (the CLI built from these sources). */
+function cliSummary(paths: string[]): CliSnapshot[] {
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-cli.mjs')], { stdio: 'ignore' });
+  const out = execFileSync(process.execPath, [join(ROOT, 'bin', 'heapscope.mjs'), 'summary', ...paths, '--json'], { encoding: 'utf8' });
+  return (JSON.parse(out) as { snapshots: CliSnapshot[] }).snapshots;
+}
+
+const num = (n: number) => n.toLocaleString('en-US');
+
+/** Every snapshot the CLI reports for the files shows the same figures in the browser (picked in turn). */
+async function expectSameAsCli(page: Page, paths: string[]): Promise<void> {
+  const cli = cliSummary(paths);
+  const picker = page.getByTestId('snapshot-picker');
+  expect(await picker.count()).toBe(cli.length > 1 ? 1 : 0);
+  for (const [i, s] of cli.entries()) {
+    if (cli.length > 1) await picker.selectOption({ label: `${i + 1}. ${s.name} (process)` });
+    else await expect(page.getByTestId('snapshot-name')).toHaveText(s.name);
+    await expect(page.getByTestId('stat-used-count')).toHaveText(num(s.used.count));
+    await expect(page.getByTestId('stat-used-bytes')).toHaveText(num(s.used.bytes));
+    if (s.free) {
+      await expect(page.getByTestId('stat-free-count')).toHaveText(num(s.free.count));
+      await expect(page.getByTestId('stat-free-bytes')).toHaveText(num(s.free.bytes));
+    } else await expect(page.getByTestId('stat-free-count')).toHaveCount(0);
+  }
+}
 
 const heapgen = (f: string) => ({ path: shared(`fixtures/heapgen/${f}`) });
 
@@ -32,7 +66,8 @@ test('both heapgen cores, their four chap lists and the binaries in one drop: tw
   const missing = sharedMissing('fixtures/heapgen/core.phase2.gz');
   test.skip(!!missing, `skipped: ${missing}`);
   await page.goto('/');
-  await dropFiles(page, ['core.phase1.gz', 'core.phase2.gz', 'core.phase1.list_used', 'core.phase1.list_free', 'core.phase2.list_used', 'core.phase2.list_free', 'heapgen', 'libwidgets.so'].map(heapgen));
+  const files = ['core.phase1.gz', 'core.phase2.gz', 'core.phase1.list_used', 'core.phase1.list_free', 'core.phase2.list_used', 'core.phase2.list_free', 'heapgen', 'libwidgets.so'].map(heapgen);
+  await dropFiles(page, files);
   // Two snapshots of one kind dropped together: Compare opens on them, phase 1 as A.
   await expect(page.getByRole('tab', { name: 'Compare' })).toHaveAttribute('aria-selected', 'true', { timeout: 120_000 });
   await expect(page.getByTestId('compare-summary')).toContainText('A core.phase1:');
@@ -66,6 +101,21 @@ test('both heapgen cores, their four chap lists and the binaries in one drop: tw
   await page.getByTestId('largest-row').first().click();
   await expect(page.getByTestId('insp-snapshot')).toHaveText('core.phase2');
   await expect(page.getByTestId('hexdump')).toBeVisible();
+  await page.getByRole('button', { name: 'Close inspector' }).click();
+
+  // The CLI's `summary` of the same files says what the browser shows, snapshot by snapshot.
+  await expectSameAsCli(page, files.map((f) => f.path));
+});
+
+test('chap lists of both heapgen phases without their cores: two snapshots, the same in the browser and the CLI', async ({ page }) => {
+  const missing = sharedMissing('fixtures/heapgen/core.phase2.list_free');
+  test.skip(!!missing, `skipped: ${missing}`);
+  await page.goto('/');
+  const files = ['core.phase2.list_free', 'core.phase1.list_used', 'core.phase2.list_used', 'core.phase1.list_free'].map(heapgen);
+  await dropFiles(page, files);
+  await expect(page.getByRole('tab', { name: 'Compare' })).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  await expectSameAsCli(page, files.map((f) => f.path));
 });
 
 test("chap's OneLeaked core with its list used, list free and list leaked: chap's figures, each allocation once", async ({ page }) => {
@@ -81,6 +131,7 @@ test("chap's OneLeaked core with its list used, list free and list leaked: chap'
   await expect(page.getByTestId('snapshot-parts')).toContainText('core.20675.ref.list_leaked (list of some used allocations)');
   await expect(page.getByTestId('assembly-note')).toHaveCount(0);
   await screenshot(page, 'snapshots-oneleaked');
+  await expectSameAsCli(page, ['core.20675', 'core.20675.ref.list_used', 'core.20675.ref.list_free', 'core.20675.ref.list_leaked'].map((f) => shared(dir, f)));
 });
 
 test('a tracemalloc snapshot gets only the views that mean something for it: no heap map, no free figures, no addresses', async ({ page }) => {

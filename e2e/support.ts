@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 
 const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = resolve(here, '..');
 export const SHARED = process.env.HEAPSCOPE_SHARED ?? resolve(here, '..', '..', 'shared');
 export const SCREENSHOTS = join(here, 'screenshots');
 

@@ -1,22 +1,20 @@
 /**
  * `heapscope attribute CORE [--list LIST] [--bin FILE...] [--debug-dir DIR] [--json]`:
  * malloc_tracer footer attribution, library → function (→ return address).
- * Allocation boundaries come from chap's list when given, else from the core's
- * glibc heap walk. Binaries given with --bin (executables, .so, or separate
+ * The core, its chap list and the binaries are assembled as the browser
+ * assembles them (`cli/inputs.ts`): the allocations are the core's heap walk,
+ * which a `list used` of that core lists exactly (a list that does not fit the
+ * core is said in a warning, never mixed in). Binaries given with --bin (executables, .so, or separate
  * `.debug` files) are matched to the core's mappings by build-id, else by name;
  * modules still without symbols get `DIR/.build-id/xx/rest.debug` when it exists
  * (DIR defaults to /usr/lib/debug, as gdb does).
  */
-import type { AllocationTable } from '../../src/model/allocations.ts';
-import { attributeWithModules } from '../../workers/logic/aggregate/attribution.ts';
 import { type Sizes } from '../../src/model/attribution.ts';
-import type { Binary } from '../../workers/logic/formats/elf/binary.ts';
-import { openCore } from '../../workers/logic/formats/elf/core-file.ts';
-import { readChapList } from '../../workers/logic/formats/chap-list/chap-list.ts';
-import { findAllocations } from '../../workers/logic/heaps/find-allocators.ts';
-import { NodeFileSource } from '../node-source.ts';
+import { InputError } from '../../workers/logic/io/errors.ts';
 import { parseArgs } from '../args.ts';
-import { binaryAt, DEFAULT_DEBUG_DIR, modulesWithDebugFiles, splitBins } from '../core-inputs.ts';
+import { DEFAULT_DEBUG_DIR, splitBins } from '../core-inputs.ts';
+import { assembleFiles, closeFiles, loadFiles } from '../inputs.ts';
+import { completeSnapshot } from '../snapshot-stages.ts';
 
 const USAGE = 'usage: heapscope attribute CORE [--list LIST] [--bin FILE...] [--debug-dir DIR] [--json]\n';
 
@@ -31,27 +29,20 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const coreSrc = await NodeFileSource.open(positional[0]);
-  const core = await openCore(coreSrc);
+  const list = flags.get('list');
+  const debugDir = typeof flags.get('debug-dir') === 'string' ? (flags.get('debug-dir') as string) : DEFAULT_DEBUG_DIR;
+  // The core, its list and the binaries assembled as the browser assembles them: the core's snapshot.
+  const files = await loadFiles([positional[0], ...(typeof list === 'string' ? [list] : []), ...bins], { sessions: true });
   try {
-    const binaries: Binary[] = [];
-    for (const b of bins) binaries.push(await binaryAt(b));
-    const debugDir = typeof flags.get('debug-dir') === 'string' ? (flags.get('debug-dir') as string) : DEFAULT_DEBUG_DIR;
-    const modules = await modulesWithDebugFiles(core, binaries, debugDir);
-
-    let table: AllocationTable;
-    const list = flags.get('list');
-    if (typeof list === 'string') {
-      const src = await NodeFileSource.open(list);
-      try {
-        table = (await readChapList(src)).table;
-      } finally {
-        await src.close();
-      }
-    } else table = (await findAllocations(core)).table;
-
-    const a = await attributeWithModules(core, table, modules);
-    const warnings = [...core.warnings, ...a.warnings].map((w) => `${w.file}: ${w.message}`);
+    const coreFile = files[0];
+    if (coreFile.format !== 'core') throw new InputError(coreFile.name, `is not a core dump (${coreFile.format})`);
+    const assembly = assembleFiles(files);
+    const snapshot = assembly.snapshots.find((x) => x.core === coreFile.id)!;
+    const done = await completeSnapshot(snapshot, files, { debugDir, classes: false });
+    const a = done.attribution!;
+    const modules = done.modules!;
+    const core = coreFile.session!.core;
+    const warnings = [...coreFile.warnings, ...a.warnings, ...assembly.notes.map((n) => ({ file: files.find((f) => f.id === n.input)!.name, message: n.message }))].map((w) => `${w.file}: ${w.message}`);
     if (flags.has('json')) {
       const out = {
         core: core.name,
@@ -86,6 +77,6 @@ export async function run(args: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    await core.close();
+    await closeFiles(files);
   }
 }

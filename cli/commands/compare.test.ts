@@ -119,10 +119,10 @@ describeShared('heapscope compare', ['fixtures', 'heapgen'], () => {
     writeFileSync(empty, '');
     let r = run(empty, H('core.phase2.list_used'));
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/empty\.list: is not a core dump or chap list \(the file is empty\)/);
+    expect(r.stderr).toMatch(/empty\.list: not a format Heapscope reads: the file is empty/);
     r = run(H('widgets.h'), H('core.phase2.list_used'));
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/widgets\.h: is not a core dump or chap list/);
+    expect(r.stderr).toMatch(/widgets\.h: not a format Heapscope reads/);
     const cut = join(dir, 'cut.list_used');
     writeFileSync(cut, readFileSync(H('core.phase1.list_used')).subarray(0, 5000));
     r = run(cut, H('core.phase2.list_used'), '--json');

@@ -3,87 +3,80 @@
  *  [--status new,gone,grown,shrunk,same] [--limit N] [--debug-dir DIR] [--json]`:
  * snapshot A (before) against B (after), rows sorted by |Δ bytes|.
  *
- * A and B are cores (allocations from chap's list given with --list-a / --list-b,
- * else from the core's glibc heap walk; malloc_tracer footers attributed with
- * the --bin binaries and DIR/.build-id debug files, as `attribute` does) or chap
- * lists. Cores with footers compare by library / function / site (default
+ * A and B are snapshots: cores (with chap's lists given with --list-a / --list-b
+ * and the --bin binaries, assembled as the browser assembles them; footers
+ * attributed with the binaries and DIR/.build-id debug files, as `attribute`
+ * does) or chap lists. Cores with footers compare by library / function / site (default
  * function); anything else by class (default) or size class. tracemalloc
  * snapshots are compared by `heapscope diff`.
  */
-import type { AllocationTable } from '../../src/model/allocations.ts';
 import { DIFF_STATUS_KEYS, type DiffStatusKey } from '../../src/model/diff.ts';
-import { attributeWithModules, type Attribution } from '../../workers/logic/aggregate/attribution.ts';
-import { findSignatures } from '../../workers/logic/aggregate/signatures.ts';
 import { describeBuildChange } from '../../workers/logic/diff/builds.ts';
 import { COMPARE_BY, compareSides, defaultCompareBy, type CompareBy, type CompareSide } from '../../workers/logic/diff/compare.ts';
-import type { Binary } from '../../workers/logic/formats/elf/binary.ts';
-import { openCore, type CoreFile } from '../../workers/logic/formats/elf/core-file.ts';
-import { readChapList } from '../../workers/logic/formats/chap-list/chap-list.ts';
-import { findAllocations } from '../../workers/logic/heaps/find-allocators.ts';
 import { InputError, type InputWarning } from '../../workers/logic/io/errors.ts';
-import { NodeFileSource } from '../node-source.ts';
-import { sniff } from '../../workers/logic/formats/sniff.ts';
-import { ROLE_LABELS } from '../../src/model/inputs.ts';
 import { parseArgs } from '../args.ts';
-import { binaryAt, DEFAULT_DEBUG_DIR, modulesWithDebugFiles, splitBins } from '../core-inputs.ts';
+import { DEFAULT_DEBUG_DIR, splitBins } from '../core-inputs.ts';
+import { assembleFiles, closeFiles, loadFiles } from '../inputs.ts';
+import { completeSnapshot } from '../snapshot-stages.ts';
 
 const USAGE =
   'usage: heapscope compare A B [--list-a LIST --list-b LIST] [--bin FILE...] [--by library|function|site|class|sizeclass]\n' +
   '                         [--status new,gone,grown,shrunk,same] [--limit N] [--debug-dir DIR] [--json]\n' +
   '       (tracemalloc snapshots: heapscope diff OLD NEW --by filename|lineno|traceback)\n';
 
-async function listTable(path: string, warnings: InputWarning[]): Promise<AllocationTable> {
-  const src = await NodeFileSource.open(path);
-  try {
-    const r = await readChapList(src);
-    warnings.push(...r.warnings);
-    return r.table;
-  } finally {
-    await src.close();
-  }
-}
-
 interface Loaded extends CompareSide {
   format: string;
 }
 
-/** Reads one side: a chap list, or a core (+ list) with its footer attribution and, when `classes`, vtable class names. */
-async function loadSide(path: string, list: string | undefined, binaries: Binary[], debugDir: string, classes: boolean, warnings: InputWarning[]): Promise<Loaded> {
-  const src = await NodeFileSource.open(path);
-  let core: CoreFile | null = null;
+/**
+ * A and B as snapshots: the files (A, B, their lists, the binaries) assembled as
+ * the browser assembles them; a list given with --list-a / --list-b belongs to
+ * A's / B's core when it fits it. Each core side is completed as the browser
+ * completes it (footer attribution; vtable class names when `classes`).
+ */
+async function loadSides(
+  a: string,
+  b: string,
+  lists: { a?: string; b?: string },
+  bins: string[],
+  debugDir: string,
+  classes: boolean,
+  warnings: InputWarning[],
+): Promise<[Loaded, Loaded]> {
+  const paths = [a, b, ...(lists.a ? [lists.a] : []), ...(lists.b ? [lists.b] : []), ...bins];
+  const files = await loadFiles(paths, { sessions: true });
   try {
-    const s = await sniff(src);
-    if (s.role === 'chap-list') {
-      if (list) throw new InputError(list, `--list is for cores, and ${src.name} is itself a chap list`);
-      return { name: src.name, format: 'chap-list', table: await listTable(path, warnings) };
+    for (const f of files.slice(0, 2)) {
+      if (f.format === 'tracemalloc') throw new InputError(f.name, 'is a tracemalloc snapshot: compare snapshots with `heapscope diff OLD NEW --by filename|lineno|traceback`');
+      if (f.format !== 'core' && f.format !== 'chap-list') throw new InputError(f.name, `is not a core dump or chap list (${f.format})`);
     }
-    if (s.role === 'tracemalloc') throw new InputError(src.name, 'is a tracemalloc snapshot: compare snapshots with `heapscope diff OLD NEW --by filename|lineno|traceback`');
-    if (s.role !== 'core') throw new InputError(src.name, `is not a core dump or chap list (${s.role === 'unknown' ? s.detail : ROLE_LABELS[s.role]})`);
-    core = await openCore(src);
-    warnings.push(...core.warnings);
-    let table: AllocationTable;
-    if (list) table = await listTable(list, warnings);
-    else {
-      const heap = await findAllocations(core);
-      warnings.push(...heap.warnings);
-      table = heap.table;
+    const [fa, fb] = files;
+    const choices: Record<number, string> = {};
+    let at = 2;
+    for (const [which, list] of [['a', lists.a], ['b', lists.b]] as const) {
+      if (!list) continue;
+      const owner = which === 'a' ? fa : fb;
+      if (owner.format !== 'core') throw new InputError(files[at].name, `--list-${which} is for cores, and ${owner.name} is itself a chap list`);
+      choices[files[at].id] = `s${owner.id}`;
+      at++;
     }
-    const modules = await modulesWithDebugFiles(core, binaries, debugDir);
-    const attribution: Attribution = await attributeWithModules(core, table, modules);
-    warnings.push(...attribution.warnings);
-    if (classes) {
-      // Class / size-class keys: name allocations by their vtable class where the table has no type yet (heap walk).
-      let typed = false;
-      for (let i = 0; i < table.rows && !typed; i++) typed = table.type[i] !== 0;
-      if (!typed) {
-        const sig = await findSignatures(core, table, modules);
-        table = { ...table, type: sig.rowClass, strings: sig.strings };
-      }
+    const assembly = assembleFiles(files, choices);
+    for (const n of assembly.notes) warnings.push({ file: files.find((f) => f.id === n.input)!.name, message: n.message });
+    const sideOf = async (f: (typeof files)[number]): Promise<Loaded> => {
+      const snap = assembly.snapshots.find((x) => x.parts.some((p) => p.input === f.id))!;
+      const done = await completeSnapshot(snap, files, { debugDir, classes });
+      warnings.push(...(done.attribution?.warnings ?? []));
+      return { name: f.name, format: f.format, table: done.table!, attribution: done.attribution ? { ...done.attribution, modules: done.modules ?? undefined } : null };
+    };
+    const sa = await sideOf(fa);
+    const sb = await sideOf(fb);
+    if (assembly.snapshots.find((x) => x.parts.some((p) => p.input === fa.id)) === assembly.snapshots.find((x) => x.parts.some((p) => p.input === fb.id))) {
+      throw new InputError(fb.name, `is part of the same snapshot as ${fa.name}: compare two snapshots (two cores, or the chap lists of two cores)`);
     }
-    return { name: src.name, format: 'core', table, attribution };
+    for (const f of files) warnings.push(...f.warnings);
+    return [sa, sb];
   } finally {
-    await core?.close();
-    await src.close();
+    await closeFiles(files);
   }
 }
 
@@ -119,13 +112,10 @@ export async function run(args: string[]): Promise<number> {
   }
   const str = (k: string) => (typeof p.flags.get(k) === 'string' ? (p.flags.get(k) as string) : undefined);
   const debugDir = str('debug-dir') ?? DEFAULT_DEBUG_DIR;
-  const binaries: Binary[] = [];
-  for (const b of bins) binaries.push(await binaryAt(b));
   const warnings: InputWarning[] = [];
   // Class names of core allocations cost a read per allocation: only when the keys may be classes.
   const classes = byFlag === undefined || byFlag === 'class' || byFlag === 'sizeclass';
-  const a = await loadSide(p.positional[0], str('list-a'), binaries, debugDir, classes, warnings);
-  const b = await loadSide(p.positional[1], str('list-b'), binaries, debugDir, classes, warnings);
+  const [a, b] = await loadSides(p.positional[0], p.positional[1], { a: str('list-a'), b: str('list-b') }, bins, debugDir, classes, warnings);
   const by = (byFlag as CompareBy | undefined) ?? defaultCompareBy(a, b);
   const c = compareSides(a, b, by, { status: status as DiffStatusKey[] });
   const d = c.diff;

@@ -3,7 +3,7 @@
  * as the browser assembles them) and each one's used and free allocations and
  * the chap sets it knows. Nothing is summed across snapshots.
  */
-import { PART_LABELS } from '../../src/model/snapshot.ts';
+import { partLabel } from '../../src/model/snapshot.ts';
 import { snapshotFigures } from '../../workers/logic/snapshot/figures.ts';
 import type { Totals } from '../../workers/logic/aggregate/totals.ts';
 import { parseArgs } from '../args.ts';
@@ -30,7 +30,7 @@ export async function run(args: string[]): Promise<number> {
       name: s.name,
       kind: s.kind,
       ...(typeof allocator === 'string' ? { allocator } : {}),
-      inputs: s.parts.map((p) => ({ file: p.name, format: fileOf(p.input).format, as: p.as })),
+      inputs: s.parts.map((p) => ({ file: p.name, format: fileOf(p.input).format, as: p.as, ...(p.set ? { set: p.set } : {}) })),
       allocations: s.table?.rows ?? 0,
       used: fig.used,
       ...(fig.free ? { free: fig.free } : {}),
@@ -47,7 +47,7 @@ export async function run(args: string[]): Promise<number> {
   let text = '';
   a.snapshots.forEach((s, i) => {
     const o = snapshots[i];
-    text += `${i ? '\n' : ''}${s.name} (${s.kind === 'process' ? (s.core ? 'core' : 'chap lists') : s.kind}): ${s.parts.map((p) => `${p.name} (${PART_LABELS[p.as]})`).join(', ')}\n`;
+    text += `${i ? '\n' : ''}${s.name} (${s.kind === 'process' ? (s.core ? 'core' : 'chap lists') : s.kind}): ${s.parts.map((p) => `${p.name} (${partLabel(p)})`).join(', ')}\n`;
     if (o.allocator) text += `  ${o.allocator}\n`;
     text += line(s.kind === 'process' ? 'Used' : s.kind === 'tracemalloc' ? 'Traced' : 'Objects', o.used);
     if (o.free) text += line('Free', o.free);

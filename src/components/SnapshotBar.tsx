@@ -4,7 +4,7 @@
  * one by role, the work still running on it, and what the assembly could not
  * decide alone (a chap list that fits several snapshots: the user picks).
  */
-import { PART_LABELS } from '../model/snapshot.ts';
+import { partLabel } from '../model/snapshot.ts';
 import { analysis } from '../state/analysis.ts';
 import { useCurrentSnapshot, useSnapshots } from '../state/snapshots.ts';
 import { useView } from '../state/view.ts';
@@ -42,7 +42,7 @@ export function SnapshotBar() {
             </span>
           )}
           <span className="snapshot-parts muted small" data-testid="snapshot-parts">
-            {current.snap.parts.map((p) => `${p.name} (${PART_LABELS[p.as]})`).join(' · ')}
+            {current.snap.parts.map((p) => `${p.name} (${partLabel(p)})`).join(' · ')}
           </span>
           {current.busy && (
             <span className="muted small" role="status">

@@ -50,6 +50,13 @@ export interface SnapshotPart {
   as: PartRole;
   /** Rows of the snapshot's table this chap list lists (lists only), in the list's order. */
   rows?: Uint32Array;
+  /** A `subset` list whose rows are exactly one of the snapshot's known sets: that set's name (`leaked`, …). */
+  set?: string;
+}
+
+/** How a part is named: its role, or for a subset list that is a known set, `list <set>`. */
+export function partLabel(p: SnapshotPart): string {
+  return p.set ? `list ${p.set}` : PART_LABELS[p.as];
 }
 
 export interface Snapshot {

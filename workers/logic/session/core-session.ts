@@ -116,11 +116,14 @@ export class CoreSession {
    * heap walk's rows (with chap's type names where its lists gave them); vtable
    * class names fill the rows nothing named, and footers attribute every used row.
    */
-  async processSnapshot(table: AllocationTable, binaries: ByteSource[]): Promise<{ table: AllocationTable; attribution: AttributionData }> {
+  async processSnapshot(table: AllocationTable, binaries: ByteSource[], opts: { classes?: boolean } = {}): Promise<{ table: AllocationTable; attribution: AttributionData }> {
     if (table.rows !== this.table.rows) throw new Error(`a snapshot of ${this.core.name} must have the rows of its heap walk (${table.rows} given, ${this.table.rows} walked)`);
     await this.setBinaries(binaries);
-    const sig = await this.classes();
-    const typed = withClasses(table, sig.rowClass, sig.strings);
+    let typed = table;
+    if (opts.classes !== false) {
+      const sig = await this.classes();
+      typed = withClasses(table, sig.rowClass, sig.strings);
+    }
     return { table: typed, attribution: await this.attribute(typed) };
   }
 

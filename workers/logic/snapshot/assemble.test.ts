@@ -213,3 +213,25 @@ describeShared('assemble: two tracemalloc snapshots', ['fixtures', 'tracemalloc'
   });
 });
 
+
+describe('nameSubsets', () => {
+  it('names a subset list by the known set whose rows it lists exactly, and only then', async () => {
+    const { nameSubsets } = await import('./subsets.ts');
+    const { AllocationTableBuilder } = await import('../../../src/model/allocations.ts');
+    const b = new AllocationTableBuilder({ flags: true });
+    for (let i = 0; i < 4; i++) b.add(0, 0x1000 + i * 0x20, 24, 0);
+    const table = b.freeze();
+    table.flags![1] = AllocFlag.Leaked | AllocFlag.Unreferenced;
+    table.flags![2] = AllocFlag.Leaked;
+    const snap = {
+      key: 's1', name: 'c', kind: 'process' as const, core: 1, table, knownSets: ['leaked', 'unreferenced'],
+      parts: [
+        { input: 2, name: 'l1', as: 'subset' as const, rows: Uint32Array.of(2, 1) },
+        { input: 3, name: 'l2', as: 'subset' as const, rows: Uint32Array.of(1) },
+        { input: 4, name: 'l3', as: 'subset' as const, rows: Uint32Array.of(0) },
+      ],
+    };
+    expect(nameSubsets(snap).parts.map((p) => p.set)).toEqual(['leaked', 'unreferenced', undefined]);
+    expect(nameSubsets({ ...snap, knownSets: [] }).parts.map((p) => p.set)).toEqual([undefined, undefined, undefined]);
+  });
+});
