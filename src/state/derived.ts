@@ -21,6 +21,7 @@ import type { KeyType } from '../../workers/logic/python/filters-types.ts';
 import type { PyRow } from '../../workers/logic/python/views.ts';
 import type { InspectResult } from '../../workers/logic/session/core-session.ts';
 import type { Metric } from '../model/hierarchy.ts';
+import type { SavedAnalysis } from '../model/saved.ts';
 import { aggregatorApi, coreApi } from '../pipeline/workers.ts';
 import type { SideOption } from './compare.ts';
 import type { SnapshotState } from './snapshots.ts';
@@ -38,7 +39,7 @@ interface Entry {
   done: boolean;
 }
 
-const CACHE_SIZE = 64;
+const CACHE_SIZE = 24;
 const cache = new Map<string, Entry>();
 const listeners = new Set<() => void>();
 
@@ -166,4 +167,22 @@ export function useObjectDetails(s: SnapshotState | null, row: number): Derived<
 /** One level of a dump's dominator tree (the children of `node`, -1 for the roots). */
 export function dominatorLevel(s: SnapshotState, node: number) {
   return aggregatorApi().dominatorLevel(String(s.uid), s.snap.table!, s.snap.objects!, node);
+}
+
+const objectIds = new WeakMap<object, number>();
+let nextObject = 1;
+
+/** A key part for an object that is never changed in place (a saved analysis being shared). */
+function objectKey(o: object): number {
+  let k = objectIds.get(o);
+  if (k === undefined) {
+    k = nextObject++;
+    objectIds.set(o, k);
+  }
+  return k;
+}
+
+/** What an upload of `a` (paths redacted or not) would send, and its bytes. */
+export function useUploadPreview(a: SavedAnalysis, redact: boolean) {
+  return useDerived(`upload:${objectKey(a)}:${redact ? 1 : 0}`, () => aggregatorApi().saveAnalysis(a, redact));
 }

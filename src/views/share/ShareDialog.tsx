@@ -4,7 +4,7 @@
  * server and shows the share URL (current view state included) with Copy, and
  * puts that URL in the address bar.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { fmtDuration, fmtInt, formatBytes } from '../../format/numbers.ts';
 import type { SavedAnalysis } from '../../model/saved.ts';
 import { analysis } from '../../state/analysis.ts';
@@ -12,8 +12,7 @@ import { doneInputs } from '../../state/inputs.ts';
 import { defaultAnalysisName } from '../../state/library.ts';
 import { snapshot as viewSnapshot, useView } from '../../state/view.ts';
 import { uploadAnalysis } from '../../storage/share.ts';
-import type { UploadDescription } from '../../../workers/logic/saved/describe.ts';
-import { aggregatorApi } from '../../pipeline/workers.ts';
+import { useUploadPreview } from '../../state/derived.ts';
 import { Modal } from './Modal.tsx';
 import { markShared } from './open-shared.ts';
 import { appBase, shareUrl, uploadErrorMessage } from './share-link.ts';
@@ -34,30 +33,17 @@ export function ShareDialog({ onClose }: { onClose: () => void }) {
   }, []);
   const [redact, setRedact] = useState(false);
   // Redaction, the preview and serialisation run in the aggregation worker (millions of rows take ~0.5 s).
-  // The preview stays on screen while a new one is prepared; the bytes count only once they match the option.
-  const [prepared, setPrepared] = useState<{ bytes: Uint8Array; description: UploadDescription; redact: boolean } | null>(null);
-  const bytes = prepared && prepared.redact === redact ? prepared.bytes : null;
-  const description = prepared?.description ?? null;
-  const [prepError, setPrepError] = useState<string | null>(null);
+  // The other option's preview stays on screen while this one is prepared; the bytes count only once they match it.
+  const now = useUploadPreview(original, redact);
+  const other = useUploadPreview(original, !redact);
+  const bytes = now.value?.bytes ?? null;
+  const description = now.value?.description ?? other.value?.description ?? null;
+  const prepError = now.error ? `The analysis cannot be serialised: ${now.error}` : null;
   const [uploading, setUploading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<Uploaded | null>(null);
   const [copied, setCopied] = useState(false);
   const urlBox = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    let live = true;
-    setPrepError(null);
-    aggregatorApi()
-      .saveAnalysis(original, redact)
-      .then(
-        (p) => live && setPrepared({ ...p, redact }),
-        (e: Error) => live && setPrepError(`The analysis cannot be serialised: ${e.message}`),
-      );
-    return () => {
-      live = false;
-    };
-  }, [original, redact]);
 
   const onUpload = async () => {
     if (!bytes) return;
