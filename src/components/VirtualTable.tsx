@@ -11,8 +11,10 @@ export interface Column<R> {
   id: string;
   label: string;
   num?: boolean;
-  /** Sort / export value. */
+  /** Sort value, and export value unless `exportValue` is given. */
   value(r: R): number | string;
+  /** What CSV / JSON export writes when it differs from the sort value (it equals what the cell shows). */
+  exportValue?(r: R): number | string;
   /** Cell content; defaults to the value (integers with separators). */
   render?(r: R): ReactNode;
   width?: string;
@@ -56,7 +58,7 @@ export function VirtualTable<R>(p: VirtualTableProps<R>) {
   const scroller = useRef<HTMLDivElement>(null);
   const virt = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12 });
   const template = p.columns.map((c) => c.width ?? (c.num ? 'minmax(90px, 1fr)' : 'minmax(200px, 3fr)')).join(' ');
-  const exportCols = p.columns.map((c) => ({ label: c.label, value: c.value }));
+  const exportCols = p.columns.map((c) => ({ label: c.label, value: c.exportValue ?? c.value }));
   return (
     <div className="group-table">
       <div className="toolbar">

@@ -9,14 +9,22 @@ import type { GroupRow } from '../../../workers/logic/aggregate/groups.ts';
 
 type Grouping = 'type' | 'sizeClass';
 
-function columns(all: number): Column<GroupRow>[] {
+export function groupColumns(all: number): Column<GroupRow>[] {
   return [
-    { id: 'key', label: 'Group', value: (r) => (r.order ? r.order : r.key), render: (r) => r.key },
+    { id: 'key', label: 'Group', value: (r) => (r.order ? r.order : r.key), exportValue: (r) => r.key, render: (r) => r.key },
     { id: 'usedCount', label: 'In use', num: true, value: (r) => r.usedCount },
     { id: 'usedBytes', label: 'In-use bytes', num: true, value: (r) => r.usedBytes },
     { id: 'freeCount', label: 'Free', num: true, value: (r) => r.freeCount },
     { id: 'freeBytes', label: 'Free bytes', num: true, value: (r) => r.freeBytes },
-    { id: 'share', label: '% of bytes', num: true, value: (r) => r.usedBytes + r.freeBytes, render: (r) => fmtPct(r.usedBytes + r.freeBytes, all) },
+    {
+      id: 'share',
+      label: '% of bytes',
+      num: true,
+      value: (r) => r.usedBytes + r.freeBytes,
+      // Exported as the percentage the cell shows (one decimal), not the bytes it sorts by.
+      exportValue: (r) => (all > 0 ? Number(((100 * (r.usedBytes + r.freeBytes)) / all).toFixed(1)) : 0),
+      render: (r) => fmtPct(r.usedBytes + r.freeBytes, all),
+    },
     { id: 'maxSize', label: 'Largest', num: true, value: (r) => r.maxSize },
   ];
 }
@@ -34,7 +42,7 @@ export function GroupTable({ summary }: { summary: AnalysisSummary }) {
     <VirtualTable
       key={grouping}
       rows={rows}
-      columns={columns(all)}
+      columns={groupColumns(all)}
       filterText={(r) => r.key}
       initialSort={{ id: 'usedBytes', desc: true }}
       exportName={grouping === 'type' ? 'groups-by-class' : 'groups-by-size-class'}
