@@ -28,3 +28,22 @@ test('a tcmalloc core: "gperftools tcmalloc 2.10" in the input row and the heap 
   await expect(page.getByTestId('heap-strip').first()).toBeVisible();
   await screenshot(page, 'heap-tcmalloc');
 });
+
+test('a jemalloc core made by fixtures-gen/allocgen: "jemalloc 5.3" in the input row and the heap view', async ({ page }) => {
+  test.setTimeout(600_000);
+  const { allocFixture, readAllocTruth } = await import('../fixtures-gen/allocgen.ts');
+  const fx = await allocFixture('jemalloc');
+  test.skip('skip' in fx, 'skip' in fx ? `skipped: ${fx.skip}` : '');
+  if ('skip' in fx) return;
+  await page.goto('/');
+  await dropFiles(page, [{ path: fx.core }]);
+  await expect(page.getByTestId('input-allocator')).toHaveText(' · jemalloc 5.3 (libjemalloc.so.2)');
+  // At least every block the program holds is in use (the rest are the C++ runtime's).
+  const live = readAllocTruth(fx.truth).live.length;
+  const used = Number((await page.getByTestId('stat-used-count').textContent())!.replace(/,/g, ''));
+  expect(used).toBeGreaterThanOrEqual(live);
+  await page.keyboard.press('9');
+  await expect(page.getByTestId('allocator')).toContainText('jemalloc 5.3 (libjemalloc.so.2)');
+  await expect(page.getByTestId('allocator-facts')).toContainText('regions in thread caches');
+  await screenshot(page, 'heap-jemalloc');
+});

@@ -12,9 +12,11 @@ import type { ReadControl } from '../io/stream.ts';
 /** Options for every finder (each reads what concerns it). */
 export interface FindOptions {
   /**
-   * State given to blocks sitting in a per-thread cache (glibc tcache). chap
-   * lists glibc's as Used, the default, so that counts equal chap's;
-   * 'thread-cached-free' marks them `AllocState.ThreadCachedFree` instead.
+   * State given to blocks sitting in a per-thread cache. By default each
+   * allocator lists them as chap does: glibc's tcache entries and tcmalloc's
+   * thread-cache and transfer-slot objects as Used; jemalloc's tcache regions
+   * (chap does not read jemalloc) as ThreadCachedFree. 'thread-cached-free'
+   * or 'used' chooses for every allocator.
    */
   tcache?: 'used' | 'thread-cached-free';
 }

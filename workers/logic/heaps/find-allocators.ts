@@ -13,11 +13,12 @@ import type { ReadControl } from '../io/stream.ts';
 import { isAbsent, type AllocatorClaim, type AllocatorFinder, type FindOptions, type HeapContribution } from './allocator.ts';
 import { assemble } from './assemble.ts';
 import { glibcFinder } from './glibc/glibc.ts';
+import { jemallocFinder } from './jemalloc/jemalloc.ts';
 import { tcmallocFinder } from './tcmalloc/tcmalloc.ts';
 import { obmallocFinder } from './python/index.ts';
 
 /** Every allocator module, in the order they run (base before layered). */
-export const FINDERS: readonly AllocatorFinder[] = [glibcFinder, tcmallocFinder, obmallocFinder];
+export const FINDERS: readonly AllocatorFinder[] = [glibcFinder, tcmallocFinder, jemallocFinder, obmallocFinder];
 
 export interface FoundAllocations {
   table: AllocationTable;

@@ -18,6 +18,7 @@ const targets: { target: AllocTarget; arch: string; allocator: string; descripti
   { target: 'i386', arch: 'i386', allocator: 'glibc', description: /^glibc( 2\.\d+)? malloc, 4 arenas$/ },
   { target: 'aarch64', arch: 'aarch64', allocator: 'glibc', description: /^glibc( 2\.\d+)? malloc, 4 arenas$/ },
   { target: 'tcmalloc', arch: 'x86-64', allocator: 'tcmalloc', description: /^gperftools tcmalloc 2\.10 \(libtcmalloc\.so\.4\.5\.10\)$/ },
+  { target: 'jemalloc', arch: 'x86-64', allocator: 'jemalloc', description: /^jemalloc 5\.3 \(libjemalloc\.so\.2\)$/ },
 ];
 
 for (const { target, arch, allocator, description } of targets) {
