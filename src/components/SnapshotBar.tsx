@@ -18,12 +18,14 @@ export function SnapshotBar() {
   const assembling = useSnapshots((s) => s.assembling);
   const current = useCurrentSnapshot();
   const setSnapshot = useView((s) => s.setSnapshot);
+  // Compare picks its own two snapshots (A and B): the single-snapshot picker would only confuse there.
+  const comparing = useView((s) => s.view === 'compare');
   const names = useInputs((s) => s.entries);
   if (!current && !notes.length) return assembling ? <div className="muted small">Assembling snapshots…</div> : null;
   const nameOf = (id: number) => names.find((e) => e.id === id)?.name ?? `input ${id}`;
   return (
     <section className="snapshot-bar" aria-label="Snapshot">
-      {current && (
+      {current && !comparing && (
         <div className="snapshot-row">
           {list.length > 1 ? (
             <label className="snapshot-pick">
