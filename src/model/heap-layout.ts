@@ -71,6 +71,8 @@ export interface HeapRegionInfo {
   freeBytes: number;
 }
 
+import type { PythonHeapInfo } from './python-heap.ts';
+
 export interface HeapLayoutInfo {
   arch: string;
   pointerSize: number;
@@ -81,6 +83,8 @@ export interface HeapLayoutInfo {
   allocators: AllocatorInfo[];
   regions: HeapRegionInfo[];
   modules?: { path: string; buildId: string | null }[];
+  /** Python objects of a CPython process (types, advice, arenas): see python-heap.ts. */
+  python?: PythonHeapInfo;
 }
 
 /**

@@ -2,7 +2,9 @@
  * The 'core' reader: an ELF core alone becomes the allocation table of its
  * heap, walked by every allocator module that finds itself in the core
  * (`heaps/find-allocators.ts`: glibc malloc, CPython's obmalloc, …; used/free exactly as chap lists
- * them), with region ids in the `region` column and the heap layout in `info`.
+ * them), with region ids in the `region` column and the heap layout in `info`. In a CPython process the
+ * Python objects stage (`heaps/python/analyse.ts`) names each object's type in the `type` column and
+ * puts the types table, the advice and the arenas in `info.python`.
  */
 import type { AllocationTable } from '../../../../src/model/allocations.ts';
 import type { HeapLayoutInfo } from '../../../../src/model/heap-layout.ts';
@@ -13,20 +15,30 @@ import type { ByteSource } from '../../io/source.ts';
 import type { FindOptions } from '../../heaps/allocator.ts';
 import { loadModules } from '../../symbols/modules.ts';
 import { findAllocations, type FoundAllocations } from '../../heaps/find-allocators.ts';
+import { analysePython, obmallocOf, type OpenMappedFile, type PythonAnalysis } from '../../heaps/python/analyse.ts';
 
 
 export interface CoreReadResult {
   core: CoreFile;
   heap: FoundAllocations;
+  /** Python objects, when the core is of a CPython process whose obmalloc was found. */
+  python: PythonAnalysis | null;
   table: AllocationTable;
   warnings: InputWarning[];
   info: HeapLayoutInfo;
 }
 
+export interface ReadCoreOptions extends FindOptions {
+  /** Opens a file mapped in the process, for bytes the core lacks (CPython's static type names). */
+  openMappedFile?: OpenMappedFile;
+}
+
 /** Opens a core and walks its heap. The caller owns `result.core` (close it when done). */
-export async function readCore(src: ByteSource, ctl?: ReadControl, opts?: FindOptions): Promise<CoreReadResult> {
+export async function readCore(src: ByteSource, ctl?: ReadControl, opts?: ReadCoreOptions): Promise<CoreReadResult> {
   const core = await openCore(src, ctl);
   const heap = await findAllocations(core, ctl, opts);
+  const ob = obmallocOf(heap.contributions);
+  const python = ob ? await analysePython(core, heap.table, ob, opts?.openMappedFile) : null;
   const mapped = await loadModules(core);
   const info: HeapLayoutInfo = {
     arch: core.arch,
@@ -38,6 +50,7 @@ export async function readCore(src: ByteSource, ctl?: ReadControl, opts?: FindOp
     allocators: heap.allocators,
     regions: heap.regions,
     modules: mapped.modules.map((m) => ({ path: m.path, buildId: m.buildId })),
+    ...(python ? { python: python.info } : {}),
   };
-  return { core, heap, table: heap.table, warnings: [...core.warnings, ...heap.warnings], info };
+  return { core, heap, python, table: python?.table ?? heap.table, warnings: [...core.warnings, ...heap.warnings, ...(python?.warnings ?? [])], info };
 }

@@ -36,6 +36,7 @@
 import type { CoreFile } from '../../formats/elf/core-file.ts';
 import type { InputWarning } from '../../io/errors.ts';
 import { findPythonModules, type PythonModule } from './modules.ts';
+import { Reader } from './reader.ts';
 
 export interface ObmallocInfo {
   /** Module whose data holds the arena array pointer. */
@@ -88,51 +89,6 @@ export interface ObmallocHeap {
 
 const BAD = 0xbad;
 const MAX_ARENA_STRUCTS = 1 << 24;
-
-/** Reads words and uints of the core with a default for unreadable bytes, caching pages. */
-class Reader {
-  private page = -1;
-  private bytes: Uint8Array | null = null;
-  private dv: DataView | null = null;
-  constructor(
-    readonly core: CoreFile,
-    readonly pageSize = 0x1000,
-  ) {}
-
-  private async at(addr: number, n: number): Promise<number> {
-    const p = Math.floor(addr / this.pageSize);
-    if (p !== this.page) {
-      this.page = p;
-      this.bytes = await this.core.read(p * this.pageSize, this.pageSize);
-      this.dv = this.bytes ? new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength) : null;
-    }
-    const o = addr - p * this.pageSize;
-    return this.dv && o + n <= this.pageSize ? o : -1;
-  }
-
-  async word(addr: number, dflt: number): Promise<number> {
-    if (!(addr >= 0) || addr > Number.MAX_SAFE_INTEGER) return dflt;
-    const w = this.core.pointerSize;
-    const o = await this.at(addr, w);
-    if (o < 0) {
-      if (addr % this.pageSize > this.pageSize - w) {
-        const b = await this.core.read(addr, w);
-        if (!b) return dflt;
-        const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-        return w === 8 ? dv.getUint32(4, true) * 4294967296 + dv.getUint32(0, true) : dv.getUint32(0, true);
-      }
-      return dflt;
-    }
-    return w === 8 ? this.dv!.getUint32(o + 4, true) * 4294967296 + this.dv!.getUint32(o, true) : this.dv!.getUint32(o, true);
-  }
-
-  async u32(addr: number, dflt: number): Promise<number> {
-    if (!(addr >= 0) || addr > Number.MAX_SAFE_INTEGER) return dflt;
-    const o = await this.at(addr, 4);
-    if (o < 0) return dflt;
-    return this.dv!.getUint32(o, true);
-  }
-}
 
 /** `a & (m - 1)` for non-negative integers below 2^53 and m a power of two. */
 function low(a: number, m: number): number {

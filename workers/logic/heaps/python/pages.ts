@@ -1,0 +1,77 @@
+/**
+ * Synchronous word reads over pages loaded ahead from a core (`load` is the only
+ * await), bounded in memory: at most `maxPages` pages are kept, oldest dropped.
+ * Unreadable bytes read as the caller's default, as chap's reader does.
+ */
+import type { CoreFile } from '../../formats/elf/core-file.ts';
+
+const PAGE = 0x1000;
+
+export class Pages {
+  private readonly pages = new Map<number, DataView | null>();
+  constructor(
+    readonly core: CoreFile,
+    readonly maxPages = 8192,
+  ) {}
+
+  /** Loads the pages of [addr, addr + len). */
+  async load(addr: number, len: number): Promise<void> {
+    if (!(addr >= 0) || addr + len > Number.MAX_SAFE_INTEGER) return;
+    const first = Math.floor(addr / PAGE);
+    const last = Math.floor((addr + Math.max(1, len) - 1) / PAGE);
+    for (let p = first; p <= last; p++) {
+      if (this.pages.has(p)) continue;
+      const b = await this.core.read(p * PAGE, PAGE);
+      if (this.pages.size >= this.maxPages) this.pages.delete(this.pages.keys().next().value as number);
+      this.pages.set(p, b ? new DataView(b.buffer, b.byteOffset, b.byteLength) : null);
+    }
+  }
+
+  has(addr: number): boolean {
+    return this.pages.has(Math.floor(addr / PAGE));
+  }
+
+  /** 64-bit little-endian word at `addr` (pages must be loaded), or `dflt`. */
+  word(addr: number, dflt: number): number {
+    if (!(addr >= 0) || addr > Number.MAX_SAFE_INTEGER) return dflt;
+    const p = Math.floor(addr / PAGE);
+    const o = addr - p * PAGE;
+    if (o > PAGE - 8) return dflt;
+    const dv = this.pages.get(p);
+    if (!dv) return dflt;
+    return dv.getUint32(o + 4, true) * 4294967296 + dv.getUint32(o, true);
+  }
+
+  u32(addr: number, dflt: number): number {
+    if (!(addr >= 0) || addr > Number.MAX_SAFE_INTEGER) return dflt;
+    const p = Math.floor(addr / PAGE);
+    const o = addr - p * PAGE;
+    if (o > PAGE - 4) return dflt;
+    const dv = this.pages.get(p);
+    if (!dv) return dflt;
+    return dv.getUint32(o, true);
+  }
+
+  u8(addr: number, dflt: number): number {
+    const p = Math.floor(addr / PAGE);
+    const dv = this.pages.get(p);
+    return dv ? dv.getUint8(addr - p * PAGE) : dflt;
+  }
+
+  /** Loads then reads a word (for the few reads outside the walk's order). */
+  async wordAt(addr: number, dflt: number): Promise<number> {
+    await this.load(addr, 8);
+    if (addr % PAGE > PAGE - 8) {
+      const b = await this.core.read(addr, 8);
+      if (!b) return dflt;
+      const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      return dv.getUint32(4, true) * 4294967296 + dv.getUint32(0, true);
+    }
+    return this.word(addr, dflt);
+  }
+
+  async u32At(addr: number, dflt: number): Promise<number> {
+    await this.load(addr, 4);
+    return this.u32(addr, dflt);
+  }
+}

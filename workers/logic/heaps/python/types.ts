@@ -1,0 +1,286 @@
+/**
+ * Python objects in a core's allocations: which allocation holds a PyObject,
+ * where in it the object starts, and its type (`ob_type` → the type object →
+ * `tp_name`), for CPython 2.7 and 3.6–3.13 (64-bit).
+ *
+ * 1. `type` itself: the object in libpython's (or the executable's) data whose
+ *    ob_type is itself, with Py_TPFLAGS_TYPE_SUBCLASS; `object` is its tp_base.
+ * 2. A type is an object whose ob_type is `type` or a metatype (a type whose
+ *    tp_base chain reaches `type`).
+ * 3. An allocation holds an object at offset 0 (types without Py_TPFLAGS_HAVE_GC),
+ *    after the GC header (collected types), or after the GC header and two more
+ *    words (3.11+, managed dict / weakref types). Only the offset that the type's
+ *    own flags call for is accepted, and the type's tp_basicsize must fit.
+ * 4. Names: tp_name when its bytes are in the core (heap types — classes — keep
+ *    it on the heap); static types' names lie in libpython's read-only data, which
+ *    gcore does not dump, so they come from the file itself when the caller can
+ *    open it (`MappedFiles`, build-id checked), else from the builtins dict
+ *    (key → type) as chap names them, else they read `<type 0x…>`.
+ * 5. GC tracking (what `gc.get_objects()` returns): 3.8+ `_gc_next != 0`; earlier
+ *    `gc_refs != _PyGC_REFS_UNTRACKED (-2)` (3.4–3.7 store it shifted left by one). A list that is not tracked is on
+ *    CPython's list free list (live lists are always tracked): it is not counted
+ *    as a live object.
+ */
+import { AllocState, type AllocationTable } from '../../../../src/model/allocations.ts';
+import type { CoreFile } from '../../formats/elf/core-file.ts';
+import type { InputWarning } from '../../io/errors.ts';
+import { layoutFor, TPFLAGS, versionFromPath, type Layout, type PyVersion } from './layout.ts';
+import type { PythonModule } from './modules.ts';
+import { Pages } from './pages.ts';
+import { readCString } from './reader.ts';
+import { dictItems } from './dicts.ts';
+import type { MappedFiles } from './mapped-files.ts';
+
+export interface PyType {
+  address: number;
+  /** tp_name as CPython has it (`collections.deque`), or `<type 0x…>` when not in the core. */
+  name: string;
+  /** `type(o).__name__`: tp_name after its last dot (static types), the class name (heap types). */
+  shortName: string;
+  flags: number;
+  basicsize: number;
+  itemsize: number;
+  dictoffset: number;
+  isHeap: boolean;
+  /** The metatype (ob_type of the type object). */
+  metatype: number;
+  base: number;
+}
+
+export interface PythonObjects {
+  version: PyVersion;
+  layout: Layout;
+  gcSize: number;
+  typeType: number;
+  objectType: number;
+  dictType: number;
+  types: PyType[];
+  /** Per table row: index into `types`, or -1 when the row holds no object. */
+  rowType: Int32Array;
+  /** Per table row: offset of the object in the allocation. */
+  rowOffset: Uint8Array;
+  /** Per table row: 1 GC-tracked, 0 collected type but untracked, 2 not a collected type. */
+  rowTracked: Uint8Array;
+  /** Rows typed as objects (live). */
+  objects: number;
+  warnings: InputWarning[];
+}
+
+const MAX_TYPE_DEPTH = 100;
+
+/** Finds the Python types of `table`'s used rows. Returns null when `type` is not found. */
+export async function findPythonObjects(
+  core: CoreFile,
+  modules: PythonModule[],
+  table: AllocationTable,
+  files?: MappedFiles,
+): Promise<PythonObjects | null> {
+  if (core.pointerSize !== 8) return null;
+  const w = 8;
+  const warnings: InputWarning[] = [];
+  const version = modules.map((m) => versionFromPath(m.path)).find((v) => v) ?? { major: 3, minor: 12 };
+  const L = layoutFor(version, w);
+  const pages = new Pages(core);
+
+  // 1. `type` and `object` from the module's data.
+  let typeType = 0;
+  let objectType = 0;
+  for (const mod of modules) {
+    for (const r of mod.writable) {
+      await pages.load(r.start, r.end - r.start);
+      for (let a = r.start; a + 40 * w <= r.end && !typeType; a += w) {
+        if (pages.word(a + w, 0) !== a) continue;
+        const flags = pages.word(a + L.tpFlags, 0);
+        const basic = pages.word(a + L.tpBasicsize, 0);
+        if (Math.floor(flags / TPFLAGS.TYPE_SUBCLASS) % 2 !== 1 || basic < 40 * w || basic > 4096) continue;
+        const base = pages.word(a + L.tpBase, 0);
+        if (!base || (await pages.wordAt(base + w, 0)) !== a || (await pages.wordAt(base + L.tpBase, 1)) !== 0) continue;
+        typeType = a;
+        objectType = base;
+      }
+      if (typeType) break;
+    }
+    if (typeType) break;
+  }
+  if (!typeType) return null;
+
+  // 2. Types, cached by address.
+  const types: PyType[] = [];
+  const typeIndex = new Map<number, number>();
+  const isTypeType = async (m: number): Promise<boolean> => {
+    for (let d = 0; d < MAX_TYPE_DEPTH && m; d++) {
+      if (m === typeType) return true;
+      if (m % w) return false;
+      m = await pages.wordAt(m + L.tpBase, 0);
+    }
+    return false;
+  };
+  const typeAt = async (t: number): Promise<number> => {
+    const hit = typeIndex.get(t);
+    if (hit !== undefined) return hit;
+    let idx = -1;
+    if (t && t % w === 0) {
+      const meta = await pages.wordAt(t + w, 0);
+      if (meta && meta % w === 0 && (meta === typeType || (await isTypeType(meta)))) {
+        const basicsize = await pages.wordAt(t + L.tpBasicsize, 0);
+        const itemsize = await pages.wordAt(t + L.tpItemsize, 0);
+        const flags = await pages.wordAt(t + L.tpFlags, 0);
+        if (basicsize >= 2 * w && basicsize < 1 << 24 && itemsize < 1 << 20) {
+          const namePtr = await pages.wordAt(t + L.tpName, 0);
+          const raw = await readCString(core, namePtr);
+          const isHeap = Math.floor(flags / TPFLAGS.HEAPTYPE) % 2 === 1;
+          const fromFile = raw === null && files ? await files.cString(namePtr) : null;
+          const known = raw ?? fromFile;
+          const name = known ?? `<type 0x${t.toString(16)}>`;
+          idx = types.length;
+          types.push({
+            address: t,
+            name,
+            shortName: known !== null ? name.slice(name.lastIndexOf('.') + 1) : name,
+            flags,
+            basicsize,
+            itemsize,
+            dictoffset: await pages.wordAt(t + L.tpDictoffset, 0),
+            isHeap,
+            metatype: meta,
+            base: await pages.wordAt(t + L.tpBase, 0),
+          });
+        }
+      }
+    }
+    typeIndex.set(t, idx);
+    return idx;
+  };
+
+  const rows = table.rows;
+  const rowType = new Int32Array(rows).fill(-1);
+  const rowOffset = new Uint8Array(rows);
+  const rowTracked = new Uint8Array(rows);
+  const addrOf = (i: number): number => table.addrHi[i] * 4294967296 + table.addrLo[i];
+
+  /** The offset at which `t`'s objects start in their allocation, for GC header size `gc`. */
+  const offsetFor = (ty: PyType, gc: number): number =>
+    (ty.flags & TPFLAGS.HAVE_GC ? gc : 0) + (ty.flags & L.preheaderFlags ? 2 * w : 0);
+
+  // 3a. The GC header size, confirmed from the data: the candidate that types most of a sample.
+  const tryRow = async (i: number, gc: number): Promise<number> => {
+    const a = addrOf(i);
+    const s = table.size[i];
+    const span = Math.min(s, 8 * w);
+    if (!pages.has(a) || !pages.has(a + span - 1)) await pages.load(a, span);
+    // Lowest offset first: the allocation's current object wrote its headers over any lower candidate's type slot.
+    for (let c = 0; c < 3; c++) {
+      const off = c === 0 ? 0 : c === 1 ? gc : L.preheaderFlags ? gc + 2 * w : -1;
+      if (off < 0 || off + 2 * w > s) continue;
+      const t = pages.word(a + off + w, 0);
+      if (!t || t % w) continue;
+      let k = typeIndex.get(t);
+      if (k === undefined) k = await typeAt(t);
+      if (k < 0) continue;
+      const ty = types[k];
+      if (offsetFor(ty, gc) !== off || ty.basicsize > s - off) continue;
+      return k;
+    }
+    return -1;
+  };
+  let gcSize = L.gcSizes[0];
+  {
+    const votes = new Map<number, number>();
+    let sampled = 0;
+    for (let i = 0; i < rows && sampled < 20000; i++) {
+      if (table.state[i] !== AllocState.Used) continue;
+      sampled++;
+      for (const gc of L.gcSizes) {
+        const k = await tryRow(i, gc);
+        if (k >= 0 && types[k].flags & TPFLAGS.HAVE_GC) votes.set(gc, (votes.get(gc) ?? 0) + 1);
+      }
+    }
+    let best = -1;
+    for (const gc of L.gcSizes) if ((votes.get(gc) ?? 0) > best) [best, gcSize] = [votes.get(gc) ?? 0, gc];
+    if (gcSize !== L.gcSizes[0]) warnings.push({ file: core.name, message: `the GC header of this CPython ${version.major}.${version.minor} is ${gcSize} bytes, not the ${L.gcSizes[0]} its version has` });
+  }
+
+  // 3b. Every used row.
+  for (let i = 0; i < rows; i++) {
+    if (table.state[i] !== AllocState.Used) continue;
+    const k = await tryRow(i, gcSize);
+    if (k < 0) continue;
+    rowType[i] = k;
+    rowOffset[i] = offsetFor(types[k], gcSize);
+    if (types[k].flags & TPFLAGS.HAVE_GC) {
+      const a = addrOf(i) + rowOffset[i] - gcSize;
+      if (version.major === 3 && version.minor >= 8) rowTracked[i] = pages.word(a, 0) !== 0 ? 1 : 0;
+      else {
+        // gc_refs == _PyGC_REFS_UNTRACKED (-2); from 3.4 it is stored shifted left by one over a "finalized" bit.
+        const lo = pages.u32(a + 2 * w, 0);
+        const untracked = pages.u32(a + 2 * w + 4, 0) === 0xffffffff && (version.major === 2 ? lo === 0xfffffffe : (lo & ~1) >>> 0 === 0xfffffffc);
+        rowTracked[i] = untracked ? 0 : 1;
+      }
+    } else rowTracked[i] = 2;
+  }
+
+  // 4. The dict type and the builtins' names for static types whose tp_name is not in the core.
+  let dictType = 0;
+  const typeDict = await pages.wordAt(typeType + L.tpDict, 0);
+  if (typeDict) dictType = await pages.wordAt(typeDict + w, 0);
+  if (!dictType || (await typeAt(dictType)) < 0) {
+    dictType = 0;
+    for (const ty of types) {
+      if (!ty.isHeap) continue;
+      const d = await pages.wordAt(ty.address + L.tpDict, 0);
+      const dt = d ? await pages.wordAt(d + w, 0) : 0;
+      if (dt && (await typeAt(dt)) >= 0) {
+        dictType = dt;
+        break;
+      }
+    }
+  }
+  const dictIdx = dictType ? typeIndex.get(dictType) ?? -1 : -1;
+  if (dictIdx >= 0 && types.some((t) => t.name.startsWith('<type '))) {
+    for (let i = 0; i < rows; i++) {
+      if (rowType[i] !== dictIdx) continue;
+      const items = await dictItems(pages, L, addrOf(i) + rowOffset[i], 4096);
+      if (!items || items.length < 50) continue;
+      const vals = new Set(items.map((x) => x.value));
+      if (!vals.has(typeType) || !vals.has(objectType) || !vals.has(dictType)) continue;
+      for (const { key, value } of items) {
+        const k = typeIndex.get(value);
+        if (k === undefined || k < 0 || !types[k].name.startsWith('<type ')) continue;
+        const name = await strValue(pages, L, key, typeIndex, types);
+        if (name) types[k].name = types[k].shortName = name;
+      }
+      break;
+    }
+  }
+
+  // 5. Lists off CPython's free list are not live objects.
+  let objects = 0;
+  for (let i = 0; i < rows; i++) {
+    const k = rowType[i];
+    if (k < 0) continue;
+    if (rowTracked[i] === 0 && types[k].name === 'list') {
+      rowType[i] = -1;
+      continue;
+    }
+    objects++;
+  }
+  return { version, layout: L, gcSize, typeType, objectType, dictType, types, rowType, rowOffset, rowTracked, objects, warnings };
+}
+
+/** The text of a str object (2.7 str, 3.x compact ASCII str), or null. */
+export async function strValue(pages: Pages, L: Layout, addr: number, typeIndex?: Map<number, number>, types?: PyType[]): Promise<string | null> {
+  if (!addr || addr % L.w) return null;
+  const len = await pages.wordAt(addr + 2 * L.w, -1);
+  if (len < 0 || len > 4096) return null;
+  if (L.version.major === 3) {
+    const state = await pages.u32At(addr + 4 * L.w, 0);
+    if (((state >> 5) & 3) !== 3) return null; // compact and ascii
+  }
+  void typeIndex;
+  void types;
+  const b = await pages.core.read(addr + L.strData, len + 1);
+  if (!b || b[len] !== 0) return null;
+  let s = '';
+  for (let i = 0; i < len; i++) s += String.fromCharCode(b[i]);
+  return s;
+}
