@@ -27,8 +27,8 @@ commands:
   heap CORE [--json]         the allocators found in a core, their arenas and heap regions
   compare A B [--list-a LIST --list-b LIST] [--bin FILE...] [--by library|function|site|class|sizeclass] [--json]
                              snapshot A against B (cores, chap lists), sorted by |Δ bytes|; tracemalloc: use diff
-  meliae DUMP [--dominators N] [--by size|count] [--no-collapse] [--json]
-                             meliae's summarize() table of a dump, largest retained sizes
+  meliae DUMP [--dominators N] [--by size|count] [--no-collapse] [--object ADDR] [--json]
+                             meliae's summarize() table of a dump, largest retained sizes; one object as meliae loads it
   help                       this text
 `;
 

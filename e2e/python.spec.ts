@@ -92,6 +92,18 @@ test.describe('meliae dumps', () => {
       await expect(rows.nth(i)).toContainText(fmt(r.size));
       await expect(rows.nth(i)).toContainText(fmt(r.count));
     }
+    // 20 instances share one __dict__: real meliae 0.5.1 folds it into each of them.
+    const full = JSON.parse(readFileSync(expectPath, 'utf8'));
+    const shared = expected.rows.find((r: { kind: string }) => r.kind === 'Shared');
+    const sharedRow = rows.filter({ hasText: 'Shared' });
+    await expect(sharedRow).toContainText(fmt(shared.size));
+    await expect(sharedRow).toContainText(String(shared.count));
+    await sharedRow.click();
+    await expect(page.getByTestId('obj-meliae-repr')).toContainText(`Shared(`);
+    await expect(page.getByTestId('obj-meliae-repr')).toContainText(`${full.shared.size}B 3refs 1par`);
+    await expect(page.getByTestId('obj-total-size')).toHaveText(`${fmt(full.shared.total)} bytes`);
+    await expect(page.getByTestId('object-details')).toContainText('.c — referents after meliae’s collapse (3)');
+    await screenshot(page, 'meliae-shared-dicts');
     await rows.first().click();
     await expect(page.getByTestId('object-details')).toContainText('Referrers');
     await screenshot(page, 'meliae-summary');

@@ -12,13 +12,19 @@ each written once as one JSON line in meliae's field order and escaping:
      ["len": N,] ["value": ...,] "refs": [id(r) for r in gc.get_referents(o)]}
 
 Before dumping it builds a known structure: HOLDER, a dict holding 1000 lists
-of 5 unique strings each (keys unique too), and 50 Widget instances whose
-__dict__ is materialized (so meliae's loader collapses them).
+of 5 unique strings each (keys unique too), 50 Widget instances whose
+__dict__ is materialized (so meliae's loader collapses them), the dicts of ten
+of them also held by the list ALIASES, and 20 Shared instances that all share
+one __dict__ (SHARED_DICT).
 
 EXPECT.json gets figures computed here, independently of the TypeScript
 reader, from the records written: the object count, meliae's summarize()
-table computed meliae's way (instance dicts collapsed, sorted by
-(size, count) descending, percentages truncated) and HOLDER's address and
+table computed the way meliae 0.5.1's loader does it (instance dicts
+collapsed whatever their other referrers: a shared dict is absorbed by every
+instance that refers to exactly (dict, type); sorted by (size, count)
+descending, percentages truncated), the collapsed size, total size
+(compute_total_size) and referrer count of a Shared and a Widget instance, and
+HOLDER's address and
 retained size (what only HOLDER keeps alive: itself, its lists and their
 strings; the str keys are not referents, as CPython's dict_traverse skips them).
 """
@@ -39,7 +45,18 @@ for _i in range(1000):
 WIDGETS = [Widget(_i) for _i in range(50)]
 for _w in WIDGETS:
     _w.__dict__  # materialize the instance dict: gc.get_referents(w) is then (dict, type)
-del _i, _w
+ALIASES = [WIDGETS[_i].__dict__ for _i in range(10)]  # these dicts have two referrers
+
+
+class Shared:
+    pass
+
+
+SHARED_DICT = {"owner": "everyone", "values": list(range(10))}
+SHARED = [Shared() for _i in range(20)]
+for _s in SHARED:
+    _s.__dict__ = SHARED_DICT  # one dict, twenty instances referring to it
+del _i, _w, _s
 
 
 def tp_name(t):
@@ -125,17 +142,13 @@ def dump(path):
     return out
 
 
-def meliae_summary(records):
-    """summarize() after load(): instance dicts collapsed, rows by (size, count) descending."""
-    by_addr = {a: (t, s, refs) for a, t, s, refs in records}
-    parents = {}
-    for a, _t, _s, refs in records:
-        for r in refs:
-            if r in by_addr:
-                parents[r] = parents.get(r, 0) + 1
+def meliae_load(records):
+    """meliae 0.5.1's load(): collapse_instance_dicts(), then parents. Returns
+    (objects by address as [type, size, children], removed dict addresses, collapse count)."""
+    by_addr = {a: [t, s, list(refs)] for a, t, s, refs in records}
     no_collapse = {"str", "dict", "tuple", "list", "type", "function", "wrapper_descriptor", "code", "classobj", "int", "weakref"}
-    size = {a: s for a, _t, s, _r in records}
     removed = set()
+    collapsed = 0
     for a, t, s, refs in records:
         if t in no_collapse or any(r not in by_addr for r in refs):
             continue
@@ -143,23 +156,66 @@ def meliae_summary(records):
             d = refs[0]
             if by_addr[d][0] != "dict":
                 continue
+            extra = []
         else:
             if len(refs) != 2:
                 continue
             if by_addr[refs[0]][0] == "dict" and by_addr[refs[1]][0] == "type":
-                d = refs[0]
+                d, extra = refs[0], [refs[1]]
+            elif t == "instance" and by_addr[refs[0]][0] == "classobj" and by_addr[refs[1]][0] == "dict":
+                d, extra = refs[1], [refs[0]]
             else:
                 continue
-        if parents.get(d, 0) != 1:
-            continue
-        size[a] += by_addr[d][1]
+        # No test of the dict's referrers: meliae 0.5.1 absorbs a shared dict into each instance.
+        collapsed += 1
+        by_addr[a][2] = list(by_addr[d][2]) + extra
+        by_addr[a][1] += by_addr[d][1]
         removed.add(d)
+    for d in removed:
+        del by_addr[d]
+    return by_addr, removed, collapsed
+
+
+def table_order(addresses):
+    """The order meliae's MemObjectCollection iterates: slots of its open-addressing table
+    (hash(int) is the int; probe i = i + 1 + n; 1024 slots, grown past 2/3 full to the
+    smallest power of two above twice the live count, entries moved in slot order)."""
+    size, table, filled = 1024, [None] * 1024, 0
+
+    def insert(tab, a):
+        i, mask = a, len(tab) - 1
+        for n in range(len(tab)):
+            if tab[i & mask] is None:
+                tab[i & mask] = a
+                return
+            i = i + 1 + n
+        raise RuntimeError("full")
+
+    for a in addresses:
+        insert(table, a)
+        filled += 1
+        if filled * 3 > size * 2:
+            new_size = 1024
+            while new_size <= filled * 2:
+                new_size <<= 1
+            new = [None] * new_size
+            for x in table:
+                if x is not None:
+                    insert(new, x)
+            table, size = new, new_size
+    return [a for a in table if a is not None]
+
+
+def meliae_summary(records):
+    """summarize() after load(): rows by (size, count) descending; ties in meliae's iteration order."""
+    objs, removed, collapsed = meliae_load(records)
     types = {}
     total_count = total_size = 0
-    for a, t, _s, _r in records:
+    by_addr = {a: (a, t, s, r) for a, t, s, r in records}
+    for a, _t, _s, _r in (by_addr[x] for x in table_order([r[0] for r in records])):
         if a in removed:
             continue
-        s = size[a]
+        t, s, _c = objs[a]
         e = types.setdefault(t, [t, 0, 0, 0])
         e[1] += 1
         e[2] += s
@@ -177,7 +233,25 @@ def meliae_summary(records):
             "sizePct": int(tsize * 100.0 / total_size),
             "cumPct": int(cum * 100.0 / total_size),
         })
-    return {"totalCount": total_count, "totalSize": total_size, "collapsed": len(removed), "rows": out}
+    return {"totalCount": total_count, "totalSize": total_size, "collapsed": collapsed, "removed": len(removed), "rows": out}
+
+
+def object_expectation(records, o):
+    """After load(): o's size, compute_total_size(o), and its referrers (.p) and referents (.c)."""
+    objs, _removed, _c = meliae_load(records)
+    seen, stack, total = set(), [id(o)], 0
+    while stack:
+        a = stack.pop()
+        if a in seen:
+            continue
+        seen.add(a)
+        if a not in objs:
+            continue
+        total += objs[a][1]
+        stack.extend(objs[a][2])
+    parents = sorted({a for a, (t, s, c) in objs.items() if id(o) in c})
+    return {"address": id(o), "type": objs[id(o)][0], "size": objs[id(o)][1], "total": total,
+            "children": objs[id(o)][2], "parents": parents}
 
 
 def holder_expectation():
@@ -208,6 +282,9 @@ def main(argv):
             "holder": holder_expectation(),
             "widgets": [id(w) for w in WIDGETS],
             "summary": meliae_summary(records),
+            "shared": object_expectation(records, SHARED[0]),
+            "sharedDict": id(SHARED_DICT),
+            "widget": object_expectation(records, WIDGETS[0]),
         }
         with open(argv[2], "w") as f:
             json.dump(expect, f, indent=1)

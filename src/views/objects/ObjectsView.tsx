@@ -160,9 +160,32 @@ function Details({ input, row, onPick }: { input: SnapshotState; row: number; on
               {fmtInt(d.reachable.size)} bytes in {fmtInt(d.reachable.count)} objects
             </td>
           </tr>
+          <tr>
+            <td>as meliae loads it</td>
+            <td className="mono" data-testid="obj-meliae-repr">
+              {d.meliae.repr}
+            </td>
+          </tr>
+          <tr>
+            <td>compute_total_size</td>
+            <td className="num" data-testid="obj-total-size">
+              {d.meliae.foldedInto ? 'not in meliae’s collection' : `${fmtInt(d.meliae.totalSize)} bytes`}
+            </td>
+          </tr>
         </tbody>
       </table>
+      {d.meliae.foldedInto && (
+        <div className="muted" data-testid="obj-folded">
+          meliae folds this dict into {fmtInt(d.meliae.foldedInto.length)} instance{d.meliae.foldedInto.length === 1 ? '' : 's'} (its size is counted in each)
+        </div>
+      )}
       <div className="obj-lists">
+        {d.meliae.foldedInto ? (
+          <ObjList title={`Folded by meliae into (${fmtInt(d.meliae.foldedInto.length)})`} items={d.meliae.foldedInto} onPick={onPick} />
+        ) : (
+          <ObjList title={`.p — referrers after meliae’s collapse (${fmtInt(d.meliae.parentCount)})`} items={d.meliae.parents} onPick={onPick} />
+        )}
+        <ObjList title={`.c — referents after meliae’s collapse (${fmtInt(d.meliae.childCount)})`} items={d.meliae.children} onPick={onPick} />
         <ObjList title={`Referrers (${fmtInt(d.referrerCount)})`} items={d.referrers} onPick={onPick} />
         <ObjList title={`Referents (${fmtInt(d.referentCount)})`} items={d.referents} onPick={onPick} />
         <ObjList title="Kept alive by (dominators)" items={d.chain} onPick={onPick} empty="a GC root" />

@@ -8,28 +8,25 @@
  *    Index   Count   %      Size   % Cum     Max Kind
  *        0   10133  19   2312496  29  29   36968 dict
  *
- * How meliae computes it (meliae/loader.py: `_ObjSummary`, `_TypeSummary`,
- * `ObjManager.collapse_instance_dicts`):
- * - `load()` first collapses instance dicts: an object whose type is not one of
- *   str, dict, tuple, list, type, function, wrapper_descriptor, code, classobj,
- *   int, weakref and that refers to exactly (dict, type) in that order — or a
- *   `module` that refers to exactly one dict — absorbs the dict when that dict has
- *   exactly one referrer (this object): the object's size grows by the dict's size
- *   and the dict leaves the collection. (`collapse: false` skips this, like
- *   `load(path, collapse=False)`.) An object with a reference to an address not in
- *   the dump is never collapsed (meliae could not look that reference up).
+ * How meliae computes it (meliae 0.5.1, loader.py: `_ObjSummary`, `_TypeSummary`,
+ * `ObjManager.collapse_instance_dicts`; the rules are in ./meliae-loader.ts):
+ * - `load()` first collapses instance dicts: an object of a type outside meliae's
+ *   list referring to exactly (dict, type), a `module` referring to exactly one
+ *   dict, or a Python 2 old-style `instance` referring to (classobj, dict) absorbs
+ *   the dict whatever the dict's other referrers (the instance takes its class's
+ *   name); absorbed dicts leave the collection. (`collapse: false` skips this,
+ *   like `load(path, collapse=False)`.)
  * - Per type: count, total size, max size. Rows sorted by (total size, count)
  *   descending (`by: 'count'`: by (count, total size), like `by_count()`); exact
- *   ties keep the order in which the types first appear in the dump (meliae's
- *   order there depends on its hash table).
+ *   ties keep the order in which the types first appear in meliae's own
+ *   iteration order (its address hash table, `tableOrder`).
  * - `%` columns are `int(x * 100.0 / total)` (truncated, as Python's `%4d` of a
  *   float); `Cum` is the size percentage of this row and all rows above it.
  * - The text form prints the first 20 rows; `rows` holds every type.
  */
 import type { AllocationTable } from '../../../src/model/allocations.ts';
 import type { ObjectTable } from '../../../src/model/objects.ts';
-import { StringTable } from '../../../src/model/strings.ts';
-import { inDegrees } from './reverse.ts';
+import { meliaeLoad, type MeliaeLoaded } from './meliae-loader.ts';
 
 export interface MeliaeSummaryRow {
   index: number;
@@ -64,71 +61,22 @@ export interface MeliaeSummaryOptions {
   by?: 'size' | 'count';
 }
 
-const NO_COLLAPSE = new Set(['str', 'dict', 'tuple', 'list', 'type', 'function', 'wrapper_descriptor', 'code', 'classobj', 'int', 'weakref']);
-
 /**
- * Sizes after meliae's `collapse_instance_dicts`: returns per-row sizes (owners
- * grown) and a mask of the dict rows folded away.
+ * Sizes after meliae's `collapse_instance_dicts`: per-row sizes (owners grown),
+ * a mask of the dict rows folded away, and the loader's whole state.
  */
-export function collapseInstanceDicts(table: AllocationTable, objects: ObjectTable): { sizes: Float64Array; removed: Uint8Array; collapsed: number } {
-  const n = table.rows;
-  const strings = new StringTable(table.strings);
-  const sizes = Float64Array.from(table.size);
-  const removed = new Uint8Array(n);
-  const deg = inDegrees(objects);
-  const dangling = new Uint8Array(n);
-  for (const r of objects.dangling) dangling[r] = 1;
-  const skip = new Uint8Array(strings.size);
-  const isModule = new Uint8Array(strings.size);
-  const isDict = new Uint8Array(strings.size);
-  const isType = new Uint8Array(strings.size);
-  for (let id = 1; id < strings.size; id++) {
-    const s = strings.get(id);
-    skip[id] = NO_COLLAPSE.has(s) ? 1 : 0;
-    isModule[id] = s === 'module' ? 1 : 0;
-    isDict[id] = s === 'dict' ? 1 : 0;
-    isType[id] = s === 'type' ? 1 : 0;
-  }
-  const { refStart, refTarget } = objects;
-  let collapsed = 0;
-  for (let r = 0; r < n; r++) {
-    const t = table.type[r];
-    if (skip[t] || dangling[r]) continue;
-    const a = refStart[r];
-    const len = refStart[r + 1] - a;
-    let dict: number;
-    if (isModule[t] && len === 1) {
-      dict = refTarget[a];
-      if (!isDict[table.type[dict]]) continue;
-    } else {
-      if (len !== 2) continue;
-      const c1 = refTarget[a];
-      const c2 = refTarget[a + 1];
-      if (isDict[table.type[c1]] && isType[table.type[c2]]) dict = c1;
-      else continue; // old-style `instance` objects (Python 2) are not handled
-    }
-    if (deg[dict] !== 1) continue;
-    sizes[r] += table.size[dict];
-    removed[dict] = 1;
-    collapsed++;
-  }
-  return { sizes, removed, collapsed };
+export function collapseInstanceDicts(table: AllocationTable, objects: ObjectTable): { sizes: Float64Array; removed: Uint8Array; collapsed: number; loaded: MeliaeLoaded } {
+  const loaded = meliaeLoad(table, objects);
+  return { sizes: loaded.size, removed: loaded.removed, collapsed: loaded.collapsed, loaded };
 }
 
 /** meliae's `summarize()` of a dump (see the module comment for the exact rules). */
-export function meliaeSummary(table: AllocationTable, objects: ObjectTable, opts: MeliaeSummaryOptions = {}): MeliaeSummary {
-  const n = table.rows;
-  let sizes = table.size;
-  let removed: Uint8Array | null = null;
-  let collapsed = 0;
-  if (opts.collapse !== false) {
-    const c = collapseInstanceDicts(table, objects);
-    sizes = c.sizes;
-    removed = c.removed;
-    collapsed = c.collapsed;
-  }
-  const strings = new StringTable(table.strings);
-  const slot = new Int32Array(strings.size).fill(-1);
+export function meliaeSummary(table: AllocationTable, objects: ObjectTable, opts: MeliaeSummaryOptions = {}, loaded?: MeliaeLoaded): MeliaeSummary {
+  const m = loaded ?? meliaeLoad(table, objects, { collapse: opts.collapse });
+  const sizes = m.size;
+  const removed = m.removed;
+  const collapsed = m.collapsed;
+  const slot = new Int32Array(m.kinds.length).fill(-1);
   const kinds: number[] = [];
   const count: number[] = [];
   const size: number[] = [];
@@ -136,9 +84,9 @@ export function meliaeSummary(table: AllocationTable, objects: ObjectTable, opts
   const maxRow: number[] = [];
   let totalCount = 0;
   let totalSize = 0;
-  for (let r = 0; r < n; r++) {
-    if (removed && removed[r]) continue;
-    const t = table.type[r];
+  for (const r of m.order) {
+    if (removed[r]) continue;
+    const t = m.kind[r];
     let k = slot[t];
     if (k < 0) {
       k = slot[t] = kinds.length;
@@ -166,7 +114,7 @@ export function meliaeSummary(table: AllocationTable, objects: ObjectTable, opts
     cum += size[k];
     return {
       index,
-      kind: strings.get(kinds[k]),
+      kind: m.kinds[kinds[k]],
       count: count[k],
       countPct: Math.trunc((count[k] * 100) / totalCount),
       size: size[k],

@@ -12,6 +12,7 @@ import { ROOT } from '../../../../test-support/shared.ts';
 import { withSource } from '../../../../test-support/node-files.ts';
 import { dominatorTree, gcRoots, ROOT_TYPE_NAMES } from '../../graph/dominators.ts';
 import { meliaeSummary } from '../../graph/meliae-summary.ts';
+import { computeTotalSize, meliaeLoad } from '../../graph/meliae-loader.ts';
 import { reachable } from '../../graph/reachability.ts';
 import { InputError } from '../../io/errors.ts';
 import { BytesSource } from '../../io/source.ts';
@@ -40,10 +41,14 @@ interface Expect {
   edges: number;
   holder: { address: number; retained: number; objects: number; lists: number; strings: number };
   widgets: number[];
+  shared: { address: number; type: string; size: number; total: number; children: number[]; parents: number[] };
+  widget: { address: number; type: string; size: number; total: number; children: number[]; parents: number[] };
+  sharedDict: number;
   summary: {
     totalCount: number;
     totalSize: number;
     collapsed: number;
+    removed: number;
     rows: { kind: string; count: number; size: number; max: number; countPct: number; sizePct: number; cumPct: number }[];
   };
 }
@@ -96,7 +101,7 @@ interface Expect {
   it("summarize() equals meliae's table computed in Python, row for row", () => {
     const s = meliaeSummary(r.table, r.objects);
     expect(s.collapsed).toBe(expected.summary.collapsed);
-    expect(s.collapsed).toBeGreaterThanOrEqual(50);
+    expect(s.collapsed).toBeGreaterThanOrEqual(70);
     expect({ totalCount: s.totalCount, totalSize: s.totalSize }).toEqual({
       totalCount: expected.summary.totalCount,
       totalSize: expected.summary.totalSize,
@@ -106,6 +111,23 @@ interface Expect {
     );
     const widget = s.rows.find((x) => x.kind === 'Widget')!;
     expect(widget.count).toBe(50);
+    // 20 Shared instances share one __dict__: real meliae folds it into every one of them.
+    expect(s.rows.find((x) => x.kind === 'Shared')!.count).toBe(20);
+  });
+
+  it('per object as meliae 0.5.1 loads it: size, compute_total_size, .c and .p (a shared dict, an aliased dict)', () => {
+    const m = meliaeLoad(r.table, r.objects);
+    expect(m.removed.reduce((n, x) => n + x, 0)).toBe(expected.summary.removed);
+    expect(m.removed[rowOf(r, expected.sharedDict)]).toBe(1);
+    for (const o of [expected.shared, expected.widget]) {
+      const row = rowOf(r, o.address);
+      expect(m.kinds[m.kind[row]]).toBe(o.type);
+      expect(m.size[row]).toBe(o.size);
+      expect(computeTotalSize(m, row)).toBe(o.total);
+      const addr = (x: number): number => r.table.addrHi[x] * 2 ** 32 + r.table.addrLo[x];
+      expect(Array.from(m.childTarget.subarray(m.childStart[row], m.childStart[row + 1]), addr)).toEqual(o.children);
+      expect(Array.from(m.parentTarget.subarray(m.parentStart[row], m.parentStart[row + 1]), addr).sort((a, b) => a - b)).toEqual(o.parents);
+    }
   });
 
   it('reachable and retained size of HOLDER equal the sizes Python counted', () => {

@@ -1,0 +1,235 @@
+/**
+ * What `meliae.loader.load(path)` (meliae 0.5.1, loader.py and _loader.pyx) makes
+ * of a dump, object for object:
+ *
+ * - Objects live in `MemObjectCollection`, an open-addressing table keyed by the
+ *   address (Python's hash of an int is the int; probe `i = i + 1 + n`; 1,024
+ *   slots to start; grown to the smallest power of two above twice the live count
+ *   when two thirds are filled). Everything meliae does "for each object" goes in
+ *   that table's slot order, which `tableOrder` reproduces.
+ * - `collapse_instance_dicts()`: an object whose type is not one of str, dict,
+ *   tuple, list, type, function, wrapper_descriptor, code, classobj, int, weakref,
+ *   and that refers to exactly (dict, type) — or a `module` referring to exactly
+ *   one dict — absorbs that dict: its size grows by the dict's size, its
+ *   references become the dict's followed by the type. A Python 2 old-style
+ *   `instance` referring to exactly (classobj, dict) absorbs the dict and takes
+ *   the class's name as its type. meliae's code never tests the "only referrer"
+ *   condition its comment states: a dict shared by several instances is absorbed
+ *   by each of them and then removed once. (An object with a reference to an
+ *   address not in the dump makes meliae's loader raise KeyError; it is left as
+ *   it is here.)
+ * - `compute_parents()` after the collapse, in table order, keeping at most
+ *   `max_parents` (100) referrers per object with meliae's own rule (a list that
+ *   reaches 99 entries is deduplicated through a set; at 100 further referrers
+ *   are dropped); duplicates removed.
+ * - `.c` (children) and `.p` (parents) as lists of objects; `compute_total_size(obj)`
+ *   is the sum of the sizes of every object reachable from obj, itself included
+ *   (references to absent objects skipped, as `iter_recursive_refs` does).
+ */
+import type { AllocationTable } from '../../../src/model/allocations.ts';
+import type { ObjectTable } from '../../../src/model/objects.ts';
+import { objectValue } from '../../../src/model/objects.ts';
+import { StringTable } from '../../../src/model/strings.ts';
+
+export const NO_COLLAPSE = new Set(['str', 'dict', 'tuple', 'list', 'type', 'function', 'wrapper_descriptor', 'code', 'classobj', 'int', 'weakref']);
+export const MAX_PARENTS = 100;
+
+export interface MeliaeLoaded {
+  rows: number;
+  /** Rows in meliae's iteration order (every row, removed ones included). */
+  order: Uint32Array;
+  /** 1 for dicts folded into an instance (gone from meliae's collection). */
+  removed: Uint8Array;
+  collapsed: number;
+  /** Sizes after the collapse. */
+  size: Float64Array;
+  /** Type names after the collapse (old-style instances renamed to their class). */
+  kind: Uint32Array;
+  kinds: string[];
+  /** Children after the collapse, CSR over rows (targets may be removed rows: meliae's `.c` raises KeyError there). */
+  childStart: Uint32Array;
+  childTarget: Uint32Array;
+  /** Parents, CSR over rows, deduplicated and capped as meliae keeps them; ascending row order. */
+  parentStart: Uint32Array;
+  parentTarget: Uint32Array;
+}
+
+/** Python's `hash()` of a non-negative int below 2^61 is the int itself. */
+function slotOrder(addr: (i: number) => number, n: number): Uint32Array {
+  let mask = 1023;
+  let table = new Int32Array(mask + 1).fill(-1);
+  let filled = 0;
+  const insert = (t: Int32Array, m: number, row: number): void => {
+    let i = addr(row);
+    for (let k = 0; k <= m; k++) {
+      const s = i % (m + 1);
+      if (t[s] < 0) {
+        t[s] = row;
+        return;
+      }
+      i = i + 1 + k;
+    }
+    throw new Error('meliae table full');
+  };
+  for (let row = 0; row < n; row++) {
+    insert(table, mask, row);
+    filled++;
+    if (filled * 3 > (mask + 1) * 2) {
+      const minActive = filled * 2;
+      let size = 1024;
+      while (size <= minActive) size *= 2;
+      const next = new Int32Array(size).fill(-1);
+      for (let s = 0; s <= mask; s++) if (table[s] >= 0) insert(next, size - 1, table[s]);
+      table = next;
+      mask = size - 1;
+    }
+  }
+  const out = new Uint32Array(n);
+  let k = 0;
+  for (let s = 0; s <= mask; s++) if (table[s] >= 0) out[k++] = table[s];
+  return out;
+}
+
+/** meliae's iteration order of the dump's rows. */
+export function tableOrder(table: AllocationTable): Uint32Array {
+  return slotOrder((i) => table.addrHi[i] * 4294967296 + table.addrLo[i], table.rows);
+}
+
+export function meliaeLoad(table: AllocationTable, objects: ObjectTable, opts: { collapse?: boolean; maxParents?: number } = {}): MeliaeLoaded {
+  const n = table.rows;
+  const strings = new StringTable(table.strings);
+  const order = tableOrder(table);
+  const size = Float64Array.from(table.size);
+  const removed = new Uint8Array(n);
+  const kinds: string[] = [];
+  const kindOf = new Map<string, number>();
+  const kindId = (s: string): number => {
+    let k = kindOf.get(s);
+    if (k === undefined) {
+      k = kinds.length;
+      kinds.push(s);
+      kindOf.set(s, k);
+    }
+    return k;
+  };
+  const byString = new Int32Array(strings.size).fill(-1);
+  const kind = new Uint32Array(n);
+  for (let r = 0; r < n; r++) {
+    const t = table.type[r];
+    if (byString[t] < 0) byString[t] = kindId(strings.get(t));
+    kind[r] = byString[t];
+  }
+  const dangling = new Uint8Array(n);
+  for (const r of objects.dangling) dangling[r] = 1;
+  // Children start as the dump's references; collapsed objects get new lists.
+  const newChildren = new Map<number, number[]>();
+  const { refStart, refTarget } = objects;
+  const kDict = kindOf.get('dict') ?? -1;
+  const kType = kindOf.get('type') ?? -1;
+  const kModule = kindOf.get('module') ?? -1;
+  const kInstance = kindOf.get('instance') ?? -1;
+  const kClassobj = kindOf.get('classobj') ?? -1;
+  const skip = new Uint8Array(kinds.length + 1);
+  kinds.forEach((s, k) => (skip[k] = NO_COLLAPSE.has(s) ? 1 : 0));
+  let collapsed = 0;
+  if (opts.collapse !== false) {
+    for (const r of order) {
+      if (skip[kind[r]] || dangling[r]) continue;
+      const a = refStart[r];
+      const len = refStart[r + 1] - a;
+      let dict = -1;
+      let extra = -1;
+      if (kind[r] === kModule && len === 1) {
+        if (kind[refTarget[a]] !== kDict) continue;
+        dict = refTarget[a];
+      } else {
+        if (len !== 2) continue;
+        const c1 = refTarget[a];
+        const c2 = refTarget[a + 1];
+        if (kind[c1] === kDict && kind[c2] === kType) {
+          dict = c1;
+          extra = c2;
+        } else if (kind[r] === kInstance && kind[c1] === kClassobj && kind[c2] === kDict) {
+          dict = c2;
+          extra = c1;
+          // `obj.type_str = type_obj.value`: a classobj's value is its name.
+          kind[r] = kindId(objectValue(objects, c1) ?? strings.get(objects.name[c1]));
+        } else continue;
+      }
+      collapsed++;
+      const kids = Array.from(refTarget.subarray(refStart[dict], refStart[dict + 1]));
+      if (extra >= 0) kids.push(extra);
+      newChildren.set(r, kids);
+      size[r] += size[dict];
+      removed[dict] = 1;
+    }
+  }
+  // Children CSR.
+  const childStart = new Uint32Array(n + 1);
+  let edges = 0;
+  for (let r = 0; r < n; r++) {
+    childStart[r] = edges;
+    edges += newChildren.get(r)?.length ?? refStart[r + 1] - refStart[r];
+  }
+  childStart[n] = edges;
+  const childTarget = new Uint32Array(edges);
+  for (let r = 0; r < n; r++) {
+    const kids = newChildren.get(r);
+    if (kids) childTarget.set(kids, childStart[r]);
+    else childTarget.set(refTarget.subarray(refStart[r], refStart[r + 1]), childStart[r]);
+  }
+  // Parents, as compute_parents() keeps them.
+  const maxParents = opts.maxParents ?? MAX_PARENTS;
+  const parents: (number[] | undefined)[] = new Array(n);
+  for (const r of order) {
+    if (removed[r]) continue;
+    for (let e = childStart[r]; e < childStart[r + 1]; e++) {
+      const c = childTarget[e];
+      let p = parents[c];
+      if (!p) {
+        parents[c] = [r];
+        continue;
+      }
+      if (maxParents > 0 && p.length >= 6) {
+        if (p.length >= maxParents) continue;
+        if (p.length === maxParents - 1) {
+          p.push(r);
+          parents[c] = p = [...new Set(p)];
+          continue;
+        }
+      }
+      p.push(r);
+    }
+  }
+  const parentStart = new Uint32Array(n + 1);
+  let pe = 0;
+  const dedup: (number[] | undefined)[] = new Array(n);
+  for (let r = 0; r < n; r++) {
+    parentStart[r] = pe;
+    const p = parents[r];
+    if (!p || removed[r]) continue;
+    const d = [...new Set(p)].sort((x, y) => x - y);
+    dedup[r] = d;
+    pe += d.length;
+  }
+  parentStart[n] = pe;
+  const parentTarget = new Uint32Array(pe);
+  for (let r = 0; r < n; r++) if (dedup[r]) parentTarget.set(dedup[r]!, parentStart[r]);
+  return { rows: n, order, removed, collapsed, size, kind, kinds, childStart, childTarget, parentStart, parentTarget };
+}
+
+/** `compute_total_size(obj)`: sizes of every object reachable from `row`, itself included. */
+export function computeTotalSize(m: MeliaeLoaded, row: number): number {
+  const seen = new Uint8Array(m.rows);
+  const stack = [row];
+  let total = 0;
+  while (stack.length) {
+    const r = stack.pop()!;
+    if (seen[r]) continue;
+    seen[r] = 1;
+    if (m.removed[r]) continue; // not in the collection: skipped
+    total += m.size[r];
+    for (let e = m.childStart[r]; e < m.childStart[r + 1]; e++) if (!seen[m.childTarget[e]]) stack.push(m.childTarget[e]);
+  }
+  return total;
+}
