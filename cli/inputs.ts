@@ -4,6 +4,7 @@
  * (a `CoreSession`) for the commands that read their memory later. Node only.
  */
 import type { Assembly, AssemblyChoices, Snapshot } from '../src/model/snapshot.ts';
+import { existsSync } from 'node:fs';
 import { openInput } from '../workers/logic/formats/open-input.ts';
 import { sniff } from '../workers/logic/formats/sniff.ts';
 import type { InputWarning } from '../workers/logic/io/errors.ts';
@@ -27,6 +28,14 @@ export interface LoadedFile {
   src?: NodeFileSource;
 }
 
+/**
+ * Opens a file the process had mapped, at its path on this machine, as gdb does (the
+ * reader uses it only when its build-id is the core's): CPython's static type names.
+ */
+export async function openMappedHere(path: string): Promise<NodeFileSource | null> {
+  return existsSync(path) ? NodeFileSource.open(path) : null;
+}
+
 export interface LoadOptions {
   /** Keep cores open as sessions (attribution, classes, memory reads). */
   sessions?: boolean;
@@ -42,12 +51,12 @@ export async function loadFiles(paths: string[], opts: LoadOptions = {}): Promis
       try {
         const role = (await sniff(src)).role;
         if (role === 'core' && opts.sessions) {
-          const session = await CoreSession.open(src);
+          const session = await CoreSession.open(src, undefined, { openMappedFile: openMappedHere });
           const facts = { format: 'core', table: session.table, info: session.info as unknown as Record<string, unknown> };
           out.push({ id: i + 1, path, name: src.name, size: src.size, format: 'core', input: assemblyInput(i + 1, src.name, facts), info: facts.info, warnings: session.warnings, session, src });
           keep = true;
         } else {
-          const r = await openInput(src);
+          const r = await openInput(src, undefined, { openMappedFile: openMappedHere });
           const f: LoadedFile = { id: i + 1, path, name: src.name, size: src.size, format: r.format, input: assemblyInput(i + 1, src.name, r), info: r.info, warnings: r.warnings };
           if (r.format === 'elf' && opts.sessions) {
             f.src = src;

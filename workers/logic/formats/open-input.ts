@@ -5,11 +5,11 @@
 import { CancelledError, InputError } from '../io/errors.ts';
 import type { ReadControl } from '../io/stream.ts';
 import type { ByteSource } from '../io/source.ts';
-import { READERS, type ReadResult } from './readers.ts';
+import { READERS, type ReaderOptions, type ReadResult } from './readers.ts';
 import { sniff } from './sniff.ts';
 import { ROLE_LABELS } from '../../../src/model/inputs.ts';
 
-export async function openInput(src: ByteSource, ctl?: ReadControl): Promise<ReadResult> {
+export async function openInput(src: ByteSource, ctl?: ReadControl, opts?: ReaderOptions): Promise<ReadResult> {
   const sniffed = await sniff(src);
   if (sniffed.role === 'unknown') {
     throw new InputError(src.name, `not a format Heapscope reads: ${sniffed.detail}`);
@@ -20,7 +20,7 @@ export async function openInput(src: ByteSource, ctl?: ReadControl): Promise<Rea
   }
   const reader = await load();
   try {
-    return await reader(src, ctl);
+    return await reader(src, ctl, opts);
   } catch (e) {
     if (e instanceof InputError || e instanceof CancelledError) throw e;
     throw new InputError(src.name, `could not be read: ${(e as Error).message ?? String(e)}`);

@@ -2,6 +2,7 @@
  * The reader for each input role. Every reader turns one input into the common
  * tables; the pipeline worker, the CLI and the tests all go through here.
  */
+import type { OpenMappedFile } from '../heaps/python/mapped-files.ts';
 import type { AllocationTable } from '../../../src/model/allocations.ts';
 import type { ObjectTable } from '../../../src/model/objects.ts';
 import type { TracemallocSnapshot } from '../../../src/model/traces.ts';
@@ -23,7 +24,12 @@ export interface ReadResult {
   info: Record<string, unknown>;
 }
 
-export type Reader = (src: ByteSource, ctl?: ReadControl) => Promise<ReadResult>;
+/** Options some readers take: a core's reader can read the process's mapped files (CPython's static type names). */
+export interface ReaderOptions {
+  openMappedFile?: OpenMappedFile;
+}
+
+export type Reader = (src: ByteSource, ctl?: ReadControl, opts?: ReaderOptions) => Promise<ReadResult>;
 
 /** Lazily imported so a worker only loads the readers it needs. */
 export const READERS: Partial<Record<Role, () => Promise<Reader>>> = {
@@ -65,8 +71,8 @@ export const READERS: Partial<Record<Role, () => Promise<Reader>>> = {
   },
   core: async () => {
     const { readCore } = await import('./core/read-core.ts');
-    return async (src, ctl) => {
-      const r = await readCore(src, ctl);
+    return async (src, ctl, opts) => {
+      const r = await readCore(src, ctl, opts);
       await r.core.close();
       return { format: 'core', table: r.table, warnings: r.warnings, info: { ...r.info } };
     };

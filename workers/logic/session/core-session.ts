@@ -12,7 +12,7 @@ import type { AttributionData } from '../../../src/model/attribution.ts';
 import { findSignatures, type Signatures } from '../aggregate/signatures.ts';
 import { openBinary, type Binary } from '../formats/elf/binary.ts';
 import type { CoreFile } from '../formats/elf/core-file.ts';
-import { readCore } from '../formats/core/read-core.ts';
+import { readCore, type ReadCoreOptions } from '../formats/core/read-core.ts';
 import type { HeapLayoutInfo } from '../../../src/model/heap-layout.ts';
 import type { InputWarning } from '../io/errors.ts';
 import type { ReadControl } from '../io/stream.ts';
@@ -93,8 +93,8 @@ export class CoreSession {
     readonly warnings: InputWarning[],
   ) {}
 
-  static async open(src: ByteSource, ctl?: ReadControl): Promise<CoreSession> {
-    const r = await readCore(src, ctl);
+  static async open(src: ByteSource, ctl?: ReadControl, opts?: ReadCoreOptions): Promise<CoreSession> {
+    const r = await readCore(src, ctl, opts);
     return new CoreSession(r.core, r.table, r.info, r.warnings);
   }
 
