@@ -137,7 +137,7 @@ export function meliaeLoad(table: AllocationTable, objects: ObjectTable, opts: {
       if (skip[kind[r]] || dangling[r]) continue;
       const a = refStart[r];
       const len = refStart[r + 1] - a;
-      let dict = -1;
+      let dict: number;
       let extra = -1;
       if (kind[r] === kModule && len === 1) {
         if (kind[refTarget[a]] !== kDict) continue;
@@ -185,7 +185,7 @@ export function meliaeLoad(table: AllocationTable, objects: ObjectTable, opts: {
     if (removed[r]) continue;
     for (let e = childStart[r]; e < childStart[r + 1]; e++) {
       const c = childTarget[e];
-      let p = parents[c];
+      const p = parents[c];
       if (!p) {
         parents[c] = [r];
         continue;
@@ -194,7 +194,7 @@ export function meliaeLoad(table: AllocationTable, objects: ObjectTable, opts: {
         if (p.length >= maxParents) continue;
         if (p.length === maxParents - 1) {
           p.push(r);
-          parents[c] = p = [...new Set(p)];
+          parents[c] = [...new Set(p)];
           continue;
         }
       }
