@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-chromium.sh
 bash scripts/ensure-fixture-tools.sh all || echo "Some heap-fixture tools could not be installed; the tests that need them skip and say why."
 bash scripts/ensure-postgres.sh
+bash scripts/ensure-test-tools.sh
 npm run --silent lint
 npm run --silent typecheck
 mkdir -p reports

@@ -28,6 +28,8 @@ import { HeapView } from './views/heap/HeapView.tsx';
 import { TracemallocView } from './views/python/TracemallocView.tsx';
 import { Overview } from './views/overview/Overview.tsx';
 import { GroupTable } from './views/table/GroupTable.tsx';
+import { PythonObjectsView } from './views/pyobjects/PythonObjectsView.tsx';
+import { TimelineView } from './views/timeline/TimelineView.tsx';
 import { ShareButtons, ShareOverlays, shareKey } from './views/share/ShareUi.tsx';
 
 interface ViewDef {
@@ -53,7 +55,11 @@ const VIEWS: ViewDef[] = [
   { id: 'callers', label: 'Callers', key: '8', kinds: ['process'], when: (s) => s.snap.core !== null || !!s.attribution },
   { id: 'heap', label: 'Heap map', key: '9', kinds: ['process'] },
   { id: 'compare', label: 'Compare', key: '0', kinds: [] },
+  { id: 'pyobjects', label: 'Python', key: 'y', kinds: ['process'], when: (s) => !!s.layout?.python },
 ];
+
+/** memory_profiler timelines are no snapshot: the tab shows whenever an mprof run is loaded. */
+const TIMELINE: ViewDef = { id: 'timeline', label: 'Timeline', key: 'm', kinds: [] };
 
 /** The tabs that mean something for the current snapshot. */
 function viewsFor(s: SnapshotState | null, comparable: boolean): ViewDef[] {
@@ -72,7 +78,8 @@ export function App() {
   const tree = useSnapshotTree(current, inverted, filters).value;
   const compareOptions = useCompareOptions();
   const comparable = useMemo(() => canCompare(compareOptions), [compareOptions]);
-  const views = viewsFor(current, comparable);
+  const hasMprof = inputs.some((i) => i.status === 'done' && i.format === 'mprof');
+  const views = hasMprof ? [...viewsFor(current, comparable), TIMELINE] : viewsFor(current, comparable);
   const [help, setHelp] = useState(false);
   const [demoError, setDemoError] = useState<string | null>(null);
   const [confirmDemo, setConfirmDemo] = useState(false);
@@ -128,7 +135,7 @@ export function App() {
 
   const hasData = !!current;
   // A view that means nothing for this snapshot shows the overview instead.
-  const shown = views.some((v) => v.id === view) ? view : 'overview';
+  const shown = views.some((v) => v.id === view) ? view : hasData ? 'overview' : 'timeline';
   return (
     <div className={`app ${dragging ? 'dragging' : ''}`}>
       <header className="topbar">
@@ -140,7 +147,7 @@ export function App() {
           </svg>
           Heapscope
         </div>
-        {hasData && (
+        {(hasData || hasMprof) && (
           <nav className="tabs" role="tablist">
             {views.map((v) => (
               <button key={v.id} role="tab" aria-selected={shown === v.id} className={shown === v.id ? 'on' : ''} onClick={() => setView(v.id)}>
@@ -170,7 +177,11 @@ export function App() {
         <InputList />
         <LostFiles />
         <SnapshotBar />
-        {hasData ? (
+        {shown === 'timeline' && hasMprof ? (
+          <div className="view" data-testid="view-timeline">
+            <TimelineView />
+          </div>
+        ) : hasData ? (
           <div className="view" data-testid={`view-${shown}`}>
             {shown === 'compare' ? (
               <CompareView />
@@ -187,6 +198,7 @@ export function App() {
                 {shown === 'objects' && <ObjectsView />}
                 {shown === 'callers' && <CallersView />}
                 {shown === 'heap' && <HeapView />}
+                {shown === 'pyobjects' && <PythonObjectsView />}
               </>
             )}
           </div>

@@ -77,7 +77,9 @@ export function InputList() {
               <span className="muted small">
                 {e.format === 'elf'
                   ? `symbols for a core · ${fmtInt(Number(e.info?.symbols ?? 0))} functions · build-id ${e.info?.buildId ?? 'none'}`
-                  : `${fmtInt(e.rows ?? 0)} ${e.format === 'tracemalloc' ? 'traces' : e.format === 'meliae' ? 'objects' : 'allocations'}`}
+                  : e.format === 'mprof'
+                    ? `memory timeline · ${fmtInt(Number(e.info?.samples ?? 0))} samples · ${fmtInt(Number(e.info?.funcs ?? 0))} function spans · ${fmtInt(Number(e.info?.children ?? 0))} child processes`
+                    : `${fmtInt(e.rows ?? 0)} ${e.format === 'tracemalloc' ? 'traces' : e.format === 'meliae' ? 'objects' : 'allocations'}`}
                 {e.format === 'core' && typeof e.info?.allocator === 'string' && <span data-testid="input-allocator"> · {e.info.allocator}</span>}{' '}
                 · {formatBytes(e.size)} · {e.saved ? (e.saved === 'shared' ? 'shared' : 'saved') : fmtDuration((e.finishedAt ?? 0) - e.startedAt)}
               </span>

@@ -5,6 +5,7 @@
  * sizes as the malloc_tracer gdb plugin prints them.
  */
 export { formatBytes } from '../../workers/logic/aggregate/size-classes.ts';
+export { pyFixed } from '../../workers/logic/python/format.ts';
 export { pluginMean, pluginSize } from '../../workers/logic/aggregate/plugin-format.ts';
 
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });

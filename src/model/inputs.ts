@@ -3,7 +3,7 @@
  * from its content, and the name each kind has in the UI and the CLI's messages.
  */
 /** The kind of an input file; `unknown` when no reader recognises it. */
-export type Role = 'chap-list' | 'core' | 'elf' | 'tracemalloc' | 'meliae' | 'unknown';
+export type Role = 'chap-list' | 'core' | 'elf' | 'tracemalloc' | 'meliae' | 'mprof' | 'unknown';
 
 /** The name of each kind, as the input list's badge and error messages say it. */
 export const ROLE_LABELS: Record<Role, string> = {
@@ -12,5 +12,6 @@ export const ROLE_LABELS: Record<Role, string> = {
   elf: 'ELF binary',
   tracemalloc: 'tracemalloc snapshot',
   meliae: 'meliae dump',
+  mprof: 'mprof run',
   unknown: 'unknown',
 };

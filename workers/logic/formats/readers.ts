@@ -69,6 +69,14 @@ export const READERS: Partial<Record<Role, () => Promise<Reader>>> = {
       return { format: 'elf', warnings: [], info: { buildId: b.buildId, type: b.type === 2 ? 'executable' : 'shared object', symbols: b.symbols.funcAddr.length } };
     };
   },
+  mprof: async () => {
+    const { readMprof } = await import('./mprof/mprof.ts');
+    return async (src, ctl) => {
+      const r = await readMprof(src, ctl);
+      const p = r.profile;
+      return { format: 'mprof', warnings: r.warnings, info: { mprof: p, samples: p.mem.time.length, funcs: p.funcs.length, children: p.children.length } };
+    };
+  },
   core: async () => {
     const { readCore } = await import('./core/read-core.ts');
     return async (src, ctl, opts) => {

@@ -15,6 +15,9 @@ export interface Sniffed {
 const CHAP_LINE =
   /^(?:(?:Used|Free|Leaked|Unreferenced|Anchored|Thread cached free) allocation at [0-9a-f]+ of size [0-9a-f]+|\d+ allocations use 0x[0-9a-f]+ \([\d,]+\) bytes\.)\r?$/m;
 
+/** `mprof run` files: CMDLINE first, or MEM / FUNC / CHLD lines (memory_profiler's mprof.py). */
+const MPROF_HEAD = /^(?:CMDLINE .*\r?\n)?(?:MEM -?[\d.]+(?:e[-+]?\d+)? [\d.]+|FUNC \S+ -?[\d.]+ [\d.]+ -?[\d.]+ [\d.]+|CHLD \S+ -?[\d.]+ [\d.]+)\r?$/m;
+
 /** Classifies decoded leading bytes. Exported for tests. */
 export function sniffBytes(head: Uint8Array): Omit<Sniffed, 'compression'> {
   if (head.length === 0) return { role: 'unknown', detail: 'the file is empty' };
@@ -35,6 +38,7 @@ export function sniffBytes(head: Uint8Array): Omit<Sniffed, 'compression'> {
     return { role: 'meliae', detail: 'JSON lines with address and type' };
   }
   if (CHAP_LINE.test(text)) return { role: 'chap-list', detail: 'chap allocation lines' };
+  if (MPROF_HEAD.test(text)) return { role: 'mprof', detail: 'memory_profiler run lines (MEM / FUNC / CHLD)' };
   return { role: 'unknown', detail: describeHead(head) };
 }
 

@@ -1,0 +1,66 @@
+/**
+ * CPython in the browser: a 3.12 core shows its Python objects by type with the
+ * census's Point and Session counts and the __slots__ advice; two real mprof run
+ * files (memory_profiler's own) draw one timeline with their peaks, function spans
+ * and child process. Screenshots at 1280×800 and 1920×1080.
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { mprofRuns } from '../fixtures-gen/mprof-runs.ts';
+import { dropFiles, screenshot, shared, sharedMissing } from './support.ts';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+async function shots(page: Page, name: string): Promise<void> {
+  for (const [w, h] of [
+    [1280, 800],
+    [1920, 1080],
+  ]) {
+    await page.setViewportSize({ width: w, height: h });
+    await screenshot(page, `${name}-${w}x${h}`);
+  }
+}
+
+test('a CPython 3.12 core: Python types with the census counts, the __slots__ advice, the arenas', async ({ page }) => {
+  const missing = sharedMissing('fixtures', 'python-core', 'py3.12.1', 'core.gz');
+  test.skip(!!missing, `skipped: ${missing}`);
+  test.setTimeout(120_000);
+  const census = JSON.parse(readFileSync(shared('fixtures/python-core/py3.12.1/census.json'), 'utf8')) as Record<string, number>;
+  await page.goto('/');
+  await dropFiles(page, [{ path: shared('fixtures/python-core/py3.12.1/core.gz') }]);
+  await expect(page.getByTestId('input')).toContainText('CPython 3.12 obmalloc', { timeout: 90_000 });
+  await page.getByRole('tab', { name: 'Python' }).click();
+  await expect(page.getByTestId('py-header')).toContainText('CPython 3.12');
+  const row = (t: string) => page.getByTestId('py-type-row').filter({ has: page.locator('td.mono', { hasText: new RegExp(`^${t}$`) }) });
+  await expect(row('Point').locator('td').nth(1)).toHaveText(fmt(census.Point));
+  await expect(row('Session').locator('td').nth(1)).toHaveText(fmt(census.Session));
+  await expect(row('list').locator('td').nth(1)).toHaveText(fmt(census.list));
+  const advice = page.getByTestId('py-advice-slots').filter({ hasText: 'Session' });
+  await expect(advice).toContainText(`${fmt(census.Session)} instances of Session carry a __dict__`);
+  await expect(advice).toContainText('with __slots__');
+  await expect(page.getByTestId('py-arena')).toHaveCount(17);
+  await shots(page, 'python-types');
+  await page.getByRole('button', { name: 'meliae summary' }).click();
+  await expect(page.getByTestId('py-meliae-row').first()).toContainText('0');
+  await shots(page, 'python-meliae-layout');
+});
+
+test('two mprof runs overlay on one timeline: peaks as mprof peak says, function spans, a child process', async ({ page }) => {
+  const runs = mprofRuns();
+  test.skip('skip' in runs, `skipped: ${'skip' in runs ? runs.skip : ''}`);
+  if ('skip' in runs) return;
+  await page.goto('/');
+  await dropFiles(page, [{ path: runs.funcs }, { path: runs.children }]);
+  await expect(page.getByTestId('timeline')).toBeVisible();
+  const peaks = page.getByTestId('timeline-peak');
+  await expect(peaks).toHaveCount(2);
+  const peakOf = (text: string) => /\t([\d.]+) MiB/.exec(text)![1];
+  await expect(peaks.nth(0)).toHaveText(`${peakOf(runs.peak.funcs)} MiB`);
+  await expect(peaks.nth(1)).toHaveText(`${peakOf(runs.peak.children)} MiB`);
+  await expect(page.getByTestId('timeline-curve')).toHaveCount(2);
+  await expect(page.getByTestId('timeline-child')).toHaveCount(1);
+  await expect(page.getByTestId('timeline-span')).toHaveCount(3);
+  await page.getByTestId('timeline-span').last().locator('rect').hover({ force: true });
+  await expect(page.getByTestId('timeline-detail')).toContainText('__main__.load');
+  await shots(page, 'mprof-timeline');
+});
