@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   heap: () => import('./commands/heap.ts'),
   compare: () => import('./commands/compare.ts'),
   meliae: () => import('./commands/meliae.ts'),
+  growth: () => import('./commands/growth.ts'),
 };
 
 const USAGE = `usage: heapscope <command> [options]
@@ -29,6 +30,7 @@ commands:
                              snapshot A against B (cores, chap lists), sorted by |Δ bytes|; tracemalloc: use diff
   meliae DUMP [--dominators N] [--by size|count] [--no-collapse] [--object ADDR] [--json]
                              meliae's summarize() table of a dump, largest retained sizes; one object as meliae loads it
+  growth BEFORE AFTER [--limit N] [--json]   types that grew, as objgraph's show_growth (two CPython cores or meliae dumps)
   help                       this text
 `;
 

@@ -22,6 +22,7 @@ export const PYENV_VERSIONS = join(process.env.PYENV_ROOT ?? join(homedir(), '.p
 export interface PythonCensus {
   version: string;
   types: Record<string, number>;
+  phase?: number;
   counts: { sessions: number; points: number; legacy: number; ints: number; floats: number };
   sizes: Record<string, number>;
 }
@@ -48,19 +49,19 @@ function pythonOf(version: string): string {
 }
 
 /** Makes (or reuses) the core of `python_core.py` under pyenv's `version`. */
-export async function pythonCore(version: string): Promise<PythonCore | { skip: string }> {
+export async function pythonCore(version: string, phase: 1 | 2 = 1): Promise<PythonCore | { skip: string }> {
   const python = pythonOf(version);
   if (!existsSync(python)) return { skip: `CPython ${version} is not installed under ${PYENV_VERSIONS}` };
   if (spawnSync('sh', ['-c', 'command -v gcore']).status !== 0) return { skip: 'gcore (gdb) is not installed' };
   const key = createHash('sha256').update(readFileSync(PYTHON_CORE_SCRIPT)).update(version).digest('hex').slice(0, 12);
-  const dir = join(PYTHON_CORES_DIR, `${version}-${key}`);
+  const dir = join(PYTHON_CORES_DIR, `${version}-${key}${phase === 2 ? '-phase2' : ''}`);
   const core = join(dir, 'core');
   const censusPath = join(dir, 'census.json');
   if (!existsSync(core) || !existsSync(censusPath)) {
     const work = `${dir}.tmp-${process.pid}`;
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
-    const child = spawn(python, [PYTHON_CORE_SCRIPT, join(work, 'census.json')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(python, [PYTHON_CORE_SCRIPT, join(work, 'census.json'), String(phase)], { stdio: ['pipe', 'pipe', 'pipe'] });
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     try {

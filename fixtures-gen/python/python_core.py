@@ -11,7 +11,9 @@ nothing is allocated after it but what the write needs (the capture kills the pr
 
 census.json: {"version": "3.12.1", "types": {type name: count among gc.get_objects()}, "counts": {...},
 "sizes": {"Session": sys.getsizeof of one instance, ...}}.
-Usage: python python_core.py CENSUS.json"""
+Phase 2 (a second argument "2") is the same process a little later: 1,000 more Sessions, 500 more Points
+and 200 more lists (what objgraph's show_growth between the two cores reports).
+Usage: python python_core.py CENSUS.json [PHASE]"""
 import gc, json, os, sys
 
 N_SESSIONS = 3000
@@ -42,6 +44,13 @@ if sys.version_info[0] == 2:
     exec("class Legacy:\n    def __init__(self, i):\n        self.i = i\n")
     legacy = [Legacy(i) for i in range(N_LEGACY)]  # noqa: F821
 
+PHASE = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+if PHASE == 2:
+    for i in range(N_SESSIONS, N_SESSIONS + 1000):
+        sessions["s%05d" % i] = Session(i)
+    points.extend(Point(i) for i in range(500))
+    extra_lists = [[i] for i in range(200)]
+
 gc.collect()
 gc.disable()
 counts = {}
@@ -51,7 +60,8 @@ for o in gc.get_objects():
 out = {
     "version": "%d.%d.%d" % sys.version_info[:3],
     "types": counts,
-    "counts": {"sessions": N_SESSIONS, "points": N_POINTS, "legacy": len(legacy), "ints": N_INTS, "floats": N_FLOATS},
+    "phase": PHASE,
+    "counts": {"sessions": len(sessions), "points": len(points), "legacy": len(legacy), "ints": N_INTS, "floats": N_FLOATS},
     "sizes": {"Session": sys.getsizeof(sessions["s00000"]), "Point": sys.getsizeof(points[0]),
               "Session.__dict__": sys.getsizeof(sessions["s00000"].__dict__)},
 }

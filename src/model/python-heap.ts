@@ -16,6 +16,9 @@
  * | dictBytes    | of ownedBytes, what lies in `__dict__`s (dicts, their tables, managed values)    |
  * | withDict     | objects of the type whose `__dict__` is a dict object of their own               |
  * | largest      | own + owned bytes of the largest object, at `largestAddress` (0x hex)            |
+ * | name         | `type(o).__name__` (tp_name after its last dot)                                  |
+ * | gcTracked    | objects of the type the garbage collector tracks, owned or not: what             |
+ * |              | `gc.get_objects()` (and objgraph's typestats) would count                        |
  *
  * `advice` — the founding article's moves computed from the objects (see
  * workers/logic/heaps/python/advice.ts); `arenas` — obmalloc's arenas with how
@@ -31,6 +34,8 @@ export interface PyTypeRow {
   withDict: number;
   largest: number;
   largestAddress: string;
+  name: string;
+  gcTracked: number;
 }
 
 export interface SlotsAdvice {

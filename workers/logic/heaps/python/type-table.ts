@@ -55,6 +55,8 @@ export function pythonTypeTable(table: AllocationTable, objects: PythonObjects, 
       if (own.role[i] === 4) withDict[k]++;
     }
   }
+  const tracked = new Float64Array(n);
+  for (let i = 0; i < table.rows; i++) if (objects.rowType[i] >= 0 && objects.rowTracked[i] === 1 && isInUse(table.state[i])) tracked[objects.rowType[i]]++;
   const largest = new Float64Array(n);
   const largestRow = new Int32Array(n).fill(-1);
   for (let i = 0; i < table.rows; i++) {
@@ -70,7 +72,7 @@ export function pythonTypeTable(table: AllocationTable, objects: PythonObjects, 
   let objs = 0;
   let bytes = 0;
   for (let k = 0; k < n; k++) {
-    if (!count[k]) continue;
+    if (!count[k] && !tracked[k]) continue;
     rows.push({
       type: objects.types[k].name,
       count: count[k],
@@ -81,6 +83,8 @@ export function pythonTypeTable(table: AllocationTable, objects: PythonObjects, 
       withDict: withDict[k],
       largest: largest[k],
       largestAddress: hex(largestRow[k]),
+      name: objects.types[k].shortName,
+      gcTracked: tracked[k],
     });
     objs += count[k];
     bytes += ownB[k] + ownedB[k];
