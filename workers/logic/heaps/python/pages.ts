@@ -6,6 +6,8 @@
 import type { CoreFile } from '../../formats/elf/core-file.ts';
 
 const PAGE = 0x1000;
+/** Pages read at once. */
+const GROUP = 16;
 
 export class Pages {
   private readonly pages = new Map<number, DataView | null>();
@@ -14,17 +16,27 @@ export class Pages {
     readonly maxPages = 8192,
   ) {}
 
-  /** Loads the pages of [addr, addr + len). */
+  /** Loads the pages of [addr, addr + len), 16 pages a read where the core has them all. */
   async load(addr: number, len: number): Promise<void> {
     if (!(addr >= 0) || addr + len > Number.MAX_SAFE_INTEGER) return;
     const first = Math.floor(addr / PAGE);
     const last = Math.floor((addr + Math.max(1, len) - 1) / PAGE);
     for (let p = first; p <= last; p++) {
       if (this.pages.has(p)) continue;
-      const b = await this.core.read(p * PAGE, PAGE);
-      if (this.pages.size >= this.maxPages) this.pages.delete(this.pages.keys().next().value as number);
-      this.pages.set(p, b ? new DataView(b.buffer, b.byteOffset, b.byteLength) : null);
+      const group = p - (p % GROUP);
+      const b = await this.core.read(group * PAGE, GROUP * PAGE);
+      if (b && b.length === GROUP * PAGE) {
+        for (let q = group; q < group + GROUP; q++) if (!this.pages.has(q)) this.put(q, new DataView(b.buffer, b.byteOffset + (q - group) * PAGE, PAGE));
+        continue;
+      }
+      const one = await this.core.read(p * PAGE, PAGE);
+      this.put(p, one ? new DataView(one.buffer, one.byteOffset, one.byteLength) : null);
     }
+  }
+
+  private put(p: number, dv: DataView | null): void {
+    if (this.pages.size >= this.maxPages) this.pages.delete(this.pages.keys().next().value as number);
+    this.pages.set(p, dv);
   }
 
   has(addr: number): boolean {
@@ -58,8 +70,14 @@ export class Pages {
     return dv ? dv.getUint8(addr - p * PAGE) : dflt;
   }
 
-  /** Loads then reads a word (for the few reads outside the walk's order). */
-  async wordAt(addr: number, dflt: number): Promise<number> {
+  /** Reads a word, loading its page first when needed (synchronous when the page is already loaded). */
+  wordAt(addr: number, dflt: number): number | Promise<number> {
+    const p = Math.floor(addr / PAGE);
+    if (addr % PAGE <= PAGE - 8 && this.pages.has(p)) return this.word(addr, dflt);
+    return this.wordSlow(addr, dflt);
+  }
+
+  private async wordSlow(addr: number, dflt: number): Promise<number> {
     await this.load(addr, 8);
     if (addr % PAGE > PAGE - 8) {
       const b = await this.core.read(addr, 8);
@@ -70,8 +88,8 @@ export class Pages {
     return this.word(addr, dflt);
   }
 
-  async u32At(addr: number, dflt: number): Promise<number> {
-    await this.load(addr, 4);
-    return this.u32(addr, dflt);
+  u32At(addr: number, dflt: number): number | Promise<number> {
+    if (this.pages.has(Math.floor(addr / PAGE))) return this.u32(addr, dflt);
+    return this.load(addr, 4).then(() => this.u32(addr, dflt));
   }
 }

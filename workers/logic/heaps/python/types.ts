@@ -163,12 +163,34 @@ export async function findPythonObjects(
     (ty.flags & TPFLAGS.HAVE_GC ? gc : 0) + (ty.flags & L.preheaderFlags ? 2 * w : 0);
 
   // 3a. The GC header size, confirmed from the data: the candidate that types most of a sample.
+  /** The row's type index, -1 for none, or -2 when a page or a type is not known yet (then `tryRow` finds out). */
+  const tryRowSync = (i: number, gc: number): number => {
+    const a = addrOf(i);
+    const s = table.size[i];
+    const span = Math.min(s, 8 * w);
+    if (!pages.has(a) || !pages.has(a + span - 1)) return -2;
+    // Lowest offset first: the allocation's current object wrote its headers over any lower candidate's type slot.
+    for (let c = 0; c < 3; c++) {
+      const off = c === 0 ? 0 : c === 1 ? gc : L.preheaderFlags ? gc + 2 * w : -1;
+      if (off < 0 || off + 2 * w > s) continue;
+      const t = pages.word(a + off + w, 0);
+      if (!t || t % w) continue;
+      const k = typeIndex.get(t);
+      if (k === undefined) return -2;
+      if (k < 0) continue;
+      const ty = types[k];
+      if (offsetFor(ty, gc) !== off || ty.basicsize > s - off) continue;
+      return k;
+    }
+    return -1;
+  };
   const tryRow = async (i: number, gc: number): Promise<number> => {
+    const fast = tryRowSync(i, gc);
+    if (fast !== -2) return fast;
     const a = addrOf(i);
     const s = table.size[i];
     const span = Math.min(s, 8 * w);
     if (!pages.has(a) || !pages.has(a + span - 1)) await pages.load(a, span);
-    // Lowest offset first: the allocation's current object wrote its headers over any lower candidate's type slot.
     for (let c = 0; c < 3; c++) {
       const off = c === 0 ? 0 : c === 1 ? gc : L.preheaderFlags ? gc + 2 * w : -1;
       if (off < 0 || off + 2 * w > s) continue;
@@ -187,7 +209,7 @@ export async function findPythonObjects(
   {
     const votes = new Map<number, number>();
     let sampled = 0;
-    for (let i = 0; i < rows && sampled < 20000; i++) {
+    for (let i = 0; i < rows && sampled < 4000; i++) {
       if (table.state[i] !== AllocState.Used) continue;
       sampled++;
       for (const gc of L.gcSizes) {
@@ -203,7 +225,8 @@ export async function findPythonObjects(
   // 3b. Every used row.
   for (let i = 0; i < rows; i++) {
     if (table.state[i] !== AllocState.Used) continue;
-    const k = await tryRow(i, gcSize);
+    let k = tryRowSync(i, gcSize);
+    if (k === -2) k = await tryRow(i, gcSize);
     if (k < 0) continue;
     rowType[i] = k;
     rowOffset[i] = offsetFor(types[k], gcSize);
@@ -239,6 +262,9 @@ export async function findPythonObjects(
   if (dictIdx >= 0 && types.some((t) => t.name.startsWith('<type '))) {
     for (let i = 0; i < rows; i++) {
       if (rowType[i] !== dictIdx) continue;
+      // The builtins dict has about 150 entries: skip small dicts before reading their tables.
+      const used = await pages.wordAt(addrOf(i) + rowOffset[i] + (L.version.major === 2 ? 3 : 2) * w, 0);
+      if (used < 50 || used > 4096) continue;
       const items = await dictItems(pages, L, addrOf(i) + rowOffset[i], 4096);
       if (!items || items.length < 50) continue;
       const vals = new Set(items.map((x) => x.value));
