@@ -79,7 +79,7 @@ export function App() {
   const compareOptions = useCompareOptions();
   const comparable = useMemo(() => canCompare(compareOptions), [compareOptions]);
   const hasMprof = inputs.some((i) => i.status === 'done' && i.format === 'mprof');
-  const views = hasMprof ? [...viewsFor(current, comparable), TIMELINE] : viewsFor(current, comparable);
+  const views = useMemo(() => (hasMprof ? [...viewsFor(current, comparable), TIMELINE] : viewsFor(current, comparable)), [hasMprof, current, comparable]);
   const [help, setHelp] = useState(false);
   const [demoError, setDemoError] = useState<string | null>(null);
   const [confirmDemo, setConfirmDemo] = useState(false);
