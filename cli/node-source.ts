@@ -18,7 +18,9 @@ export class NodeFileSource implements ByteSource {
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     const n = Math.max(0, Math.min(length, this.size - offset));
-    const buf = new Uint8Array(n);
+    // Not zero-filled (every byte is overwritten by the read below, or cut off): large windows cost no memset.
+    const raw = Buffer.allocUnsafeSlow(n);
+    const buf = new Uint8Array(raw.buffer, raw.byteOffset, n);
     let got = 0;
     while (got < n) {
       const { bytesRead } = await this.fh.read(buf, got, n - got, offset + got);
@@ -26,6 +28,17 @@ export class NodeFileSource implements ByteSource {
       got += bytesRead;
     }
     return got === n ? buf : buf.subarray(0, got);
+  }
+
+  async readInto(offset: number, dst: Uint8Array): Promise<number> {
+    const n = Math.max(0, Math.min(dst.length, this.size - offset));
+    let got = 0;
+    while (got < n) {
+      const { bytesRead } = await this.fh.read(dst, got, n - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return got;
   }
 
   async close(): Promise<void> {

@@ -13,7 +13,7 @@ import { AllocState } from '../../src/model/allocations.ts';
 import { describeShared, sharedPath } from '../../test-support/shared.ts';
 import { withSource } from '../../test-support/node-files.ts';
 import { readCore } from '../../workers/logic/formats/core/read-core.ts';
-import { formatChapList } from './list.ts';
+import { formatChapList, putHex } from './list.ts';
 
 const withoutSignatures = (text: string): string =>
   text
@@ -101,5 +101,15 @@ describeShared('list --used/--free equal chap on the CPython cores (glibc chunks
       expect(used.trim().split('\n').pop()).toBe(readFileSync(join(dir, v, 'core.ref.count_used'), 'utf8').trim());
       expect(free.trim().split('\n').pop()).toBe(readFileSync(join(dir, v, 'core.ref.count_free'), 'utf8').trim());
     });
+  }
+});
+
+it('writes hex as chap does: no leading zeros, every 64-bit address below 2^53', () => {
+  const hex = (v: number): string => {
+    const b = new Uint8Array(16);
+    return new TextDecoder().decode(b.subarray(0, putHex(b, 0, v)));
+  };
+  for (const v of [0, 1, 0xf, 0x10, 0xffffffff, 0x100000000, 0x100000001, 0x7ffd12345678, 0x1f0000000000f, Number.MAX_SAFE_INTEGER]) {
+    expect(hex(v)).toBe(v.toString(16));
   }
 });

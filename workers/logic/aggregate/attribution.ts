@@ -64,6 +64,8 @@ export async function attributeWithModules(core: ProcessMemory, table: Allocatio
   const readableEnd = (core as ProcessMemory & { readableEnd?(a: number): number }).readableEnd?.bind(core);
 
   let win: Uint8Array | null = null;
+  /** The window buffer, reused (footers are read one window at a time). */
+  let scratch: Uint8Array | null = null;
   let winStart = 0;
   let winEnd = 0;
   let dv: DataView | null = null;
@@ -81,7 +83,7 @@ export async function attributeWithModules(core: ProcessMemory, table: Allocatio
     if (!win || at < winStart || at + FOOTER_BYTES > winEnd) {
       let len = WINDOW;
       if (readableEnd) len = Math.min(WINDOW, readableEnd(at) - at);
-      win = len >= FOOTER_BYTES ? await core.read(at, len) : null;
+      win = len >= FOOTER_BYTES ? await (core.readInto ? core.readInto(at, (scratch ??= new Uint8Array(WINDOW)).subarray(0, len)) : core.read(at, len)) : null;
       if (!win && !readableEnd) win = await core.read(at, FOOTER_BYTES);
       if (win) {
         winStart = at;

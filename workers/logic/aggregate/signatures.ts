@@ -46,35 +46,107 @@ async function classOf(core: ProcessMemory, modules: ModuleMap, w: number): Prom
   return demangleType(mangled);
 }
 
+const WINDOW = 1 << 20;
+
+/** Row order by address (null when the table is already in address order). */
+function addressOrder(t: AllocationTable): Uint32Array | null {
+  for (let i = 1; i < t.rows; i++) {
+    if (t.addrHi[i] < t.addrHi[i - 1] || (t.addrHi[i] === t.addrHi[i - 1] && t.addrLo[i] < t.addrLo[i - 1])) {
+      const idx = new Uint32Array(t.rows);
+      for (let j = 0; j < t.rows; j++) idx[j] = j;
+      idx.sort((a, b) => t.addrHi[a] - t.addrHi[b] || t.addrLo[a] - t.addrLo[b]);
+      return idx;
+    }
+  }
+  return null;
+}
+
+/**
+ * The in-use rows whose first word points into a module (vtable candidates) with that word: the first words are
+ * read window by window in address order (one reused 1 MiB buffer, no await per row).
+ */
+async function candidates(core: ProcessMemory, table: AllocationTable, modules: ModuleMap): Promise<{ rows: Uint32Array; words: Float64Array }> {
+  const w = core.pointerSize;
+  let rows = new Uint32Array(1024);
+  let words = new Float64Array(1024);
+  let n = 0;
+  const keep = (row: number, word: number): void => {
+    if (!word || word % w !== 0 || moduleIndexAt(modules, word) < 0) return;
+    if (n === rows.length) {
+      const r2 = new Uint32Array(n * 2);
+      r2.set(rows);
+      rows = r2;
+      const w2 = new Float64Array(n * 2);
+      w2.set(words);
+      words = w2;
+    }
+    rows[n] = row;
+    words[n++] = word;
+  };
+  const usable = (row: number): boolean => isInUse(table.state[row]) && table.size[row] >= w;
+  const order = addressOrder(table);
+  const readableEnd = (core as ProcessMemory & { readableEnd?(a: number): number }).readableEnd?.bind(core);
+  const scratch = new Uint8Array(WINDOW);
+  let win: Uint8Array | null = null;
+  let dv: DataView | null = null;
+  let winStart = 0;
+  let winEnd = 0;
+  for (let k = 0; k < table.rows; k++) {
+    const row = order ? order[k] : k;
+    if (!usable(row)) continue;
+    const a = table.addrHi[row] * 4294967296 + table.addrLo[row];
+    if (!win || a < winStart || a + w > winEnd) {
+      const len = readableEnd ? Math.min(WINDOW, readableEnd(a) - a) : WINDOW;
+      win = len >= w ? await (core.readInto ? core.readInto(a, scratch.subarray(0, len)) : core.read(a, len)) : null;
+      if (!win) {
+        const word = await core.readWord(a);
+        if (word !== null) keep(row, word);
+        continue;
+      }
+      dv = new DataView(win.buffer, win.byteOffset, win.byteLength);
+      winStart = a;
+      winEnd = a + win.length;
+    }
+    const o = a - winStart;
+    keep(row, w === 8 ? dv!.getUint32(o, true) + dv!.getUint32(o + 4, true) * 4294967296 : dv!.getUint32(o, true));
+  }
+  rows = rows.subarray(0, n);
+  words = words.subarray(0, n);
+  if (order) {
+    // Table order (the order class names are first seen in, hence their string ids and ties between classes).
+    const by = Uint32Array.from({ length: n }, (_, i) => i).sort((x, y) => rows[x] - rows[y]);
+    return { rows: Uint32Array.from(by, (i) => rows[i]), words: Float64Array.from(by, (i) => words[i]) };
+  }
+  return { rows, words };
+}
+
 /**
  * Names the class of every in-use allocation whose first word is a vtable
- * pointer. Pointers are checked once each (cached), so the cost is one word
- * read per allocation.
+ * pointer. The candidates come in one pass (`candidates`); each distinct
+ * pointer is then checked once (a few reads of the core per class, not per
+ * allocation).
  */
 export async function findSignatures(core: ProcessMemory, table: AllocationTable, modules: ModuleMap): Promise<Signatures> {
   const strings = new StringTableBuilder();
   const rowClass = new Uint32Array(allocShared(Math.max(1, table.rows) * 4), 0, table.rows);
   const known = new Map<number, number>();
   const perClass = new Map<number, { name: string; signature: number; count: number; bytes: number }>();
-  const w = core.pointerSize;
-  for (let row = 0; row < table.rows; row++) {
-    if (!isInUse(table.state[row]) || table.size[row] < w) continue;
-    const addr = table.addrHi[row] * 4294967296 + table.addrLo[row];
-    const first = await core.readWord(addr);
-    if (!first || first % w !== 0) continue;
+  const cand = await candidates(core, table, modules);
+  for (let k = 0; k < cand.rows.length; k++) {
+    const row = cand.rows[k];
+    const first = cand.words[k];
     let id = known.get(first);
     if (id === undefined) {
-      const name = moduleIndexAt(modules, first) >= 0 ? await classOf(core, modules, first) : null;
+      const name = await classOf(core, modules, first);
       id = name ? strings.intern(name) : 0;
       known.set(first, id);
     }
     if (!id) continue;
     rowClass[row] = id;
-    const key = first;
-    let c = perClass.get(key);
+    let c = perClass.get(first);
     if (!c) {
       c = { name: strings.get(id), signature: first, count: 0, bytes: 0 };
-      perClass.set(key, c);
+      perClass.set(first, c);
     }
     c.count++;
     c.bytes += table.size[row];

@@ -23,6 +23,24 @@ export interface Assembled {
 const hex = (n: number): string => `0x${n.toString(16)}`;
 const addrOf = (t: AllocationTable, i: number): number => t.addrHi[i] * 4294967296 + t.addrLo[i];
 
+/** True when merging `t` alone changes nothing: addresses strictly increasing, no row partly overlapping an earlier one. */
+function mergesToItself(t: AllocationTable): boolean {
+  const limits: number[] = [];
+  let last = -1;
+  for (let i = 0; i < t.rows; i++) {
+    const a = addrOf(t, i);
+    if (a <= last) return false;
+    last = a;
+    const limit = a + t.size[i];
+    while (limits.length && limit > limits[limits.length - 1]) {
+      if (a < limits[limits.length - 1]) return false;
+      limits.pop();
+    }
+    limits.push(limit);
+  }
+  return !!t.region;
+}
+
 export function assemble(file: string, parts: readonly HeapContribution[]): Assembled {
   const warnings: InputWarning[] = [];
   // Global region ids: contributions in order, each one's regions in its order.
@@ -35,14 +53,16 @@ export function assemble(file: string, parts: readonly HeapContribution[]): Asse
     }
   }
   const total = parts.reduce((n, p) => n + p.table.rows, 0);
-  const b = new AllocationTableBuilder({ expectedRows: total, region: true });
-  const owner = new Uint8Array(total);
+  // One allocator whose rows need no merging (the usual core): its table is the table, not a copy.
+  const alone = parts.length === 1 && mergesToItself(parts[0].table) ? parts[0].table : null;
+  const b = new AllocationTableBuilder({ expectedRows: alone ? 0 : total, region: true });
+  const owner = new Uint8Array(alone ? 0 : total);
   // k-way merge by (address ascending, size descending).
   const at = parts.map(() => 0);
   const limits: number[] = [];
   let dropped = 0;
   const firstDropped: string[] = [];
-  for (;;) {
+  for (; !alone; ) {
     let best = -1;
     let bestAddr = 0;
     let bestSize = 0;
@@ -86,12 +106,12 @@ export function assemble(file: string, parts: readonly HeapContribution[]): Asse
       message: `${dropped.toLocaleString('en-US')} allocation(s) overlap an earlier one without lying inside it and are not listed (first: ${firstDropped.join(', ')})`,
     });
   }
-  const table = b.freeze();
+  const table = alone ?? b.freeze();
   const allocators: AllocatorInfo[] = parts.map((p) => ({ ...p.info, usedCount: 0, usedBytes: 0, freeCount: 0, freeBytes: 0 }));
   for (let row = 0; row < table.rows; row++) {
     const used = isInUse(table.state[row]);
     const size = table.size[row];
-    const a = allocators[owner[row]];
+    const a = allocators[alone ? 0 : owner[row]];
     const r = table.region![row] ? regions[table.region![row] - 1] : null;
     if (used) {
       a.usedCount++;

@@ -9,6 +9,11 @@ export interface ByteSource {
   readonly size: number;
   /** Reads up to `length` bytes at `offset`; shorter only at the end of the input. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: reads up to `dst.length` bytes at `offset` into `dst` and returns how many were read (fewer only
+   * at the end of the input). Lets a reader reuse one window buffer instead of allocating one per read.
+   */
+  readInto?(offset: number, dst: Uint8Array): Promise<number>;
   close?(): Promise<void>;
 }
 

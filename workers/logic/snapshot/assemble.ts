@@ -44,6 +44,11 @@ function shapeOf(t: AllocationTable): ListShape {
   return used ? 'used' : free ? 'free' : 'empty';
 }
 
+function lazyIndex(t: AllocationTable): () => AddressIndex {
+  let idx: AddressIndex | null = null;
+  return () => (idx ??= indexOf(t));
+}
+
 function indexOf(t: AllocationTable): AddressIndex {
   const idx = new AddressIndex(t.rows);
   for (let i = 0; i < t.rows; i++) idx.add(t.addrHi[i], t.addrLo[i], i);
@@ -120,7 +125,8 @@ interface Group {
   snapshot: Snapshot;
   /** The table lists are matched against: a core's walk, or the main used list. */
   base: AllocationTable;
-  index: AddressIndex;
+  /** The address index of `base`, built when a list is first matched against it (a core alone needs none). */
+  index: () => AddressIndex;
   used: number;
   /** chap lists of the group, with the rows of `base` they are (core groups), or their own rows. */
   lists: { input: AssemblyInput; as: PartRole; rows: Uint32Array | null }[];
@@ -142,7 +148,7 @@ export function assemble(inputs: readonly AssemblyInput[], choices: AssemblyChoi
     if (c.role !== 'core' || !c.table) continue;
     const s = newSnapshot(`s${c.id}`, c.name, 'process', c.id);
     s.parts.push({ input: c.id, name: c.name, as: 'core' });
-    groups.push({ snapshot: s, base: c.table, index: indexOf(c.table), used: usedCount(c.table), lists: [] });
+    groups.push({ snapshot: s, base: c.table, index: lazyIndex(c.table), used: usedCount(c.table), lists: [] });
     order.push({ at: inputAt.get(c.id)!, snapshot: s });
   }
   const coreGroups = groups.slice();
@@ -166,7 +172,7 @@ export function assemble(inputs: readonly AssemblyInput[], choices: AssemblyChoi
     const fits: { g: Group; rows: Uint32Array }[] = [];
     for (const g of coreGroups) {
       if (chosen && g.snapshot.key !== chosen) continue;
-      const rows = rowsIn(t, g.base, g.index);
+      const rows = rowsIn(t, g.base, g.index());
       if (rows) fits.push({ g, rows });
     }
     if (fits.length === 1) {
@@ -201,7 +207,7 @@ export function assemble(inputs: readonly AssemblyInput[], choices: AssemblyChoi
   const listGroups: Group[] = [];
   const found = (l: AssemblyInput, as: PartRole): void => {
     const s = newSnapshot(`s${l.id}`, l.name, 'process', null);
-    listGroups.push({ snapshot: s, base: l.table!, index: indexOf(l.table!), used: usedCount(l.table!), lists: [{ input: l, as, rows: null }] });
+    listGroups.push({ snapshot: s, base: l.table!, index: lazyIndex(l.table!), used: usedCount(l.table!), lists: [{ input: l, as, rows: null }] });
   };
   const byShape = (want: ListShape) => loose.filter((l) => shapeOf(l.table!) === want);
   const usedLoose = byShape('used').sort((a, b) => b.table!.rows - a.table!.rows || inputAt.get(a.id)! - inputAt.get(b.id)!);
@@ -211,7 +217,7 @@ export function assemble(inputs: readonly AssemblyInput[], choices: AssemblyChoi
     if (chosen !== 'own') {
       for (const g of listGroups) {
         if ((chosen && g.snapshot.key !== chosen) || g.base.rows <= l.table!.rows) continue;
-        const rows = rowsIn(l.table!, g.base, g.index);
+        const rows = rowsIn(l.table!, g.base, g.index());
         if (rows) parents.push({ g, rows });
       }
     }

@@ -6,10 +6,11 @@
  * - PT_NOTE: NT_PRSTATUS (one per thread: tid and general registers),
  *   NT_FILE (mapped files with their file offsets), NT_AUXV.
  * - Random access: uncompressed cores are read slice by slice through the
- *   `ByteSource` with a small block cache (never whole). gzip and bzip2 cores,
- *   which cannot be read at random offsets, are decoded once, streaming, into
- *   a `SparsePages` store that keeps only non-zero 4 KiB pages, so a mostly-zero
- *   core costs only its non-zero pages.
+ *   `ByteSource` with a small block cache (never whole). gzip cores through
+ *   restart points found in one pass (`io/gzip-index.ts`: the spans a read
+ *   touches are inflated again, into a bounded cache; zero pages never are).
+ *   bzip2 cores are decoded once, streaming, into a `SparsePages` store that
+ *   keeps only non-zero 4 KiB pages, so a mostly-zero core costs only those.
  * - Missing bytes, as chap treats them: a segment whose bytes lie (partly)
  *   beyond the end of a truncated core keeps the part that is present, and the
  *   rest is reported once as a warning; bytes in [filesz, memsz) of a segment
@@ -23,9 +24,10 @@
  *   are skipped with a warning naming them.
  */
 import { CancelledError, InputError, type InputWarning } from '../../io/errors.ts';
-import { checkCancel, compressionOf, decodedChunks, type Compression, type ReadControl } from '../../io/stream.ts';
+import { checkCancel, compressionOf, type Compression, type ReadControl } from '../../io/stream.ts';
 import type { ByteSource } from '../../io/source.ts';
 import { bunzip2Chunks } from './bunzip2.ts';
+import { GzipIndex, GzipSource } from '../../io/gzip-index.ts';
 import type { MappedFile, ProcessMemory, Segment, ThreadInfo } from './memory.ts';
 import { SparsePages } from './sparse-pages.ts';
 
@@ -110,7 +112,7 @@ class BlockCache {
   constructor(
     private readonly src: ByteSource,
     private readonly blockSize = 64 << 10,
-    private readonly maxBlocks = 128,
+    private readonly maxBlocks = 32,
   ) {}
 
   private async block(index: number): Promise<Uint8Array> {
@@ -124,6 +126,14 @@ class BlockCache {
     this.blocks.set(index, data);
     if (this.blocks.size > this.maxBlocks) this.blocks.delete(this.blocks.keys().next().value as number);
     return data;
+  }
+
+  /** `dst.length` bytes at `offset` into `dst`; returns how many (fewer only at the end of the source). */
+  async readInto(offset: number, dst: Uint8Array): Promise<number> {
+    if (dst.length >= this.blockSize && this.src.readInto) return this.src.readInto(offset, dst);
+    const data = await this.read(offset, dst.length);
+    dst.set(data);
+    return data.length;
   }
 
   /** `length` bytes at `offset` (shorter only at the end of the source). */
@@ -158,7 +168,15 @@ class Core implements CoreFile {
   threads: ThreadInfo[] = [];
   auxv = new Map<number, number>();
   warnings: InputWarning[] = [];
-  residentBytes = 0;
+  private stored = 0;
+  private gzip: GzipSource | null = null;
+  /** Bytes of the decoded core held: a bzip2 core's sparse pages, a gzip core's restart points and span cache. */
+  get residentBytes(): number {
+    return this.gzip ? this.gzip.residentBytes : this.stored;
+  }
+  set residentBytes(n: number) {
+    this.stored = n;
+  }
   /** Readable end (vaddr + bytes present) per segment, parallel to `segments`. */
   private present: number[] = [];
   /** End of the readable run that starts in segment i (through adjacent fully present segments), parallel to `segments`. */
@@ -173,6 +191,7 @@ class Core implements CoreFile {
   ) {
     this.cache = new BlockCache(image);
     if (image instanceof SparsePages) this.residentBytes = image.storedBytes;
+    if (image instanceof GzipSource) this.gzip = image;
   }
 
   get imageSize(): number {
@@ -474,6 +493,22 @@ class Core implements CoreFile {
     return out;
   }
 
+  async readInto(addr: number, dst: Uint8Array): Promise<Uint8Array | null> {
+    const length = dst.length;
+    if (length === 0) return dst;
+    const i = this.index(addr);
+    if (i < 0) return null;
+    const s = this.segments[i];
+    if (addr + length <= this.present[i]) {
+      const got = await this.cache.readInto(s.fileOffset + (addr - s.vaddr), dst);
+      return got === length ? dst : null;
+    }
+    const b = await this.read(addr, length);
+    if (!b) return null;
+    dst.set(b);
+    return dst;
+  }
+
   async readWord(addr: number): Promise<number | null> {
     const b = await this.read(addr, this.pointerSize);
     if (!b) return null;
@@ -528,10 +563,14 @@ class Core implements CoreFile {
   }
 }
 
+/** Decoded bytes a compressed core may have (cores compress up to 1000:1, so no ratio): past that it is refused. */
+export const CORE_DECODE_CAP = 64 * 2 ** 30;
+
 /**
  * Opens a core (plain, gzip or bzip2). Plain cores are read lazily through
- * `src`; compressed ones are decoded once into a sparse page store (progress
- * and cancellation through `ctl`). Throws `InputError` naming the file when it
+ * `src`; gzip ones through restart points found in one pass (`GzipSource`:
+ * spans inflated on demand into a bounded cache); bzip2 ones are decoded once
+ * into a sparse page store (progress and cancellation through `ctl`). Throws `InputError` naming the file when it
  * is not a usable core; recoverable problems are in `warnings`.
  * `close()` releases the decoded pages (it does not close `src`).
  */
@@ -539,13 +578,24 @@ export async function openCore(src: ByteSource, ctl?: ReadControl): Promise<Core
   if (src.size === 0) throw new InputError(src.name, 'the core is empty');
   const compression = compressionOf(await src.read(0, 4));
   let image: ByteSource = src;
+  if (compression === 'gzip') {
+    // Never decoded whole: restart points from one pass, spans inflated on demand (gzip-index.ts).
+    const index = await GzipIndex.build(src, ctl, { maxDecoded: CORE_DECODE_CAP });
+    const core = new Core(src.name, new GzipSource(src.name, src, index), compression, async () => {});
+    await core.load(ctl);
+    if (index.problem) core.warnings.unshift({ file: src.name, message: `${index.problem}; the ${index.size.toLocaleString('en-US')} bytes decoded before that are used` });
+    return core;
+  }
   if (compression !== 'none') {
     const store = new SparsePages(src.name);
-    const chunks = compression === 'gzip' ? decodedChunks(src, ctl) : bunzip2Chunks(src, ctl);
+    const chunks = bunzip2Chunks(src, ctl);
     try {
-      for await (const c of chunks) store.append(c);
+      for await (const c of chunks) {
+        store.append(c);
+        if (store.size > CORE_DECODE_CAP) throw new InputError(src.name, `the bzip2 data decodes to more than ${CORE_DECODE_CAP.toLocaleString('en-US')} bytes: refused`);
+      }
     } catch (e) {
-      if (e instanceof CancelledError || !(e instanceof InputError) || store.size < 64) throw e;
+      if (e instanceof CancelledError || !(e instanceof InputError) || store.size < 64 || e.problem.endsWith(": refused")) throw e;
       // Keep what was decoded, like a truncated plain core.
       store.finish();
       const core = new Core(src.name, store, compression, async () => {});

@@ -49,6 +49,11 @@ export interface ProcessMemory {
    * truncated core are missing: reads touching them return null; see core.ts.
    */
   read(addr: number, length: number): Promise<Uint8Array | null>;
+  /**
+   * Optional: `read` into a caller's buffer (`dst.length` bytes at `addr`); returns `dst` filled, or null as
+   * `read` does. For readers that scan memory window by window and reuse one window.
+   */
+  readInto?(addr: number, dst: Uint8Array): Promise<Uint8Array | null>;
   /** Reads one pointer-sized little-endian word, or null. */
   readWord(addr: number): Promise<number | null>;
 }

@@ -77,7 +77,19 @@ export class SparsePages implements ByteSource {
   readSync(offset: number, length: number): Uint8Array {
     const end = Math.min(this.size, offset + length);
     if (offset >= end) return new Uint8Array(0);
-    const out = new Uint8Array(end - offset);
+    return this.fill(offset, new Uint8Array(end - offset), true);
+  }
+
+  async readInto(offset: number, dst: Uint8Array): Promise<number> {
+    const end = Math.min(this.size, offset + dst.length);
+    if (offset >= end) return 0;
+    this.fill(offset, dst.subarray(0, end - offset), false);
+    return end - offset;
+  }
+
+  /** Copies the bytes at `offset` into `out` (zeroing absent pages unless `zeroed` says `out` is already zero). */
+  private fill(offset: number, out: Uint8Array, zeroed: boolean): Uint8Array {
+    const end = offset + out.length;
     let at = offset;
     while (at < end) {
       const page = Math.floor(at / PAGE);
@@ -87,7 +99,7 @@ export class SparsePages implements ByteSource {
       if (s !== undefined) {
         const base = (s % PAGES_PER_SLAB) * PAGE + inPage;
         out.set(this.slabs[Math.floor(s / PAGES_PER_SLAB)].subarray(base, base + take), at - offset);
-      }
+      } else if (!zeroed) out.fill(0, at - offset, at - offset + take);
       at += take;
     }
     return out;

@@ -1,0 +1,79 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { GzipIndex, GzipSource } from './gzip-index.ts';
+import { BytesSource } from './source.ts';
+
+/** A few MiB of bytes like a core's: zero pages, repeated structures, noise. */
+function sample(n: number, seed = 1): Uint8Array {
+  const b = new Uint8Array(n);
+  let x = seed;
+  const rnd = (): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8) & 0xff;
+  for (let page = 0; page * 4096 < n; page++) {
+    const kind = page % 7;
+    if (kind === 0 || kind === 3) continue; // zero pages
+    for (let i = page * 4096; i < Math.min(n, (page + 1) * 4096); i++) b[i] = kind === 5 ? rnd() : (i * 7 + (i >> 9)) & 0xff;
+  }
+  return b;
+}
+
+async function check(src: GzipSource, want: Uint8Array): Promise<void> {
+  expect(src.size).toBe(want.length);
+  const probes = [0, 1, 4095, 4096, 65535, 65536, 100_000, want.length - 10, Math.floor(want.length / 2)];
+  for (let k = 0; k < 40; k++) probes.push((k * 2654435761) % want.length);
+  for (const at of probes) {
+    for (const len of [1, 8, 4096, 200_000]) {
+      const got = await src.read(at, len);
+      const end = Math.min(want.length, at + len);
+      expect(got.length).toBe(end - at);
+      expect(Buffer.from(got).equals(Buffer.from(want.subarray(at, end)))).toBe(true);
+    }
+  }
+}
+
+describe('gzip restart points (zran)', () => {
+  for (const level of [1, 6, 9]) {
+    it(`reads any range of a level-${level} gzip exactly, from points ~64 KiB apart, without decoding zero pages`, async () => {
+      const raw = sample(3 << 20, level);
+      const file = new BytesSource('x.gz', gzipSync(raw, { level }));
+      const index = await GzipIndex.build(file, undefined, { span: 64 << 10 });
+      expect(index.problem).toBeNull();
+      expect(index.points.length).toBeGreaterThan(10);
+      expect(index.zeroRange(0, 4096)).toBe(true);
+      expect(index.zeroRange(4096, 4096)).toBe(false);
+      await check(new GzipSource('x.gz', file, index, 256 << 10), raw);
+    });
+  }
+
+  it('concatenated members, trailing garbage ignored', async () => {
+    const a = sample(1 << 20, 3);
+    const b = sample(1 << 20, 4);
+    const gz = Buffer.concat([gzipSync(a), gzipSync(b), Buffer.from([0, 0, 0, 0])]);
+    const file = new BytesSource('two.gz', gz);
+    const index = await GzipIndex.build(file, undefined, { span: 100_000 });
+    expect(index.problem).toBeNull();
+    const both = new Uint8Array(a.length + b.length);
+    both.set(a);
+    both.set(b, a.length);
+    await check(new GzipSource('two.gz', file, index), both);
+  });
+
+  it('a truncated file: what was decoded is readable and the problem is said', async () => {
+    const raw = sample(2 << 20, 5);
+    const gz = gzipSync(raw);
+    const file = new BytesSource('cut.gz', gz.subarray(0, Math.floor(gz.length / 2)));
+    const index = await GzipIndex.build(file, undefined, { span: 64 << 10 });
+    expect(index.problem).toMatch(/truncated/);
+    expect(index.size).toBeGreaterThan(0);
+    const src = new GzipSource('cut.gz', file, index);
+    const got = await src.read(0, index.size);
+    expect(Buffer.from(got).equals(Buffer.from(raw.subarray(0, index.size)))).toBe(true);
+  });
+
+  it('refuses past its decoded-size limit, and thins its points to stay bounded', async () => {
+    const file = new BytesSource('z.gz', gzipSync(new Uint8Array(64 << 20)));
+    await expect(GzipIndex.build(file, undefined, { maxDecoded: 16 << 20 })).rejects.toThrow(/z\.gz: .*refused/);
+    const index = await GzipIndex.build(file, undefined, { span: 4096 });
+    expect(index.points.length).toBeLessThanOrEqual(2049);
+    expect(index.bytes).toBeLessThan(64 << 10); // zero windows are shared
+  });
+});

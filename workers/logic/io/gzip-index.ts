@@ -1,0 +1,315 @@
+/**
+ * Random access into a gzip file without holding what it decodes to, as zlib's
+ * `zran` example does: one pass over the file records restart points at deflate
+ * block boundaries (input offset, bit offset, and the 32 KiB of output before
+ * the point, which back-references may reach), about one per `span` of output;
+ * a read then inflates from the nearest point before it. Decoded spans are kept
+ * in a small LRU cache, and pages the first pass saw to be all zero are never
+ * decoded again. The inflater is pako's (zlib's own inflate, ported), driven
+ * through `zlib-raw.ts`.
+ *
+ * Memory: the points' windows (at most `MAX_POINTS` × 32 KiB; all-zero windows
+ * share one buffer), a bit per 4 KiB page, and the span cache.
+ */
+import { CancelledError, InputError } from './errors.ts';
+import { checkCancel, type ReadControl } from './stream.ts';
+import type { ByteSource } from './source.ts';
+import { RawInflater, Z_BLOCK, Z_NO_FLUSH } from './zlib-raw.ts';
+
+const WSIZE = 32768;
+const PAGE = 4096;
+/** Most restart points kept: past that, every other one is dropped and the span doubles. */
+const MAX_POINTS = 2048;
+const ZERO_WINDOW = new Uint8Array(WSIZE);
+
+export interface GzipPoint {
+  /** Decoded offset of the point. */
+  out: number;
+  /** Offset in the gzip file of the first byte with bits of the block. */
+  in: number;
+  /** Bits of the byte at `in - 1` that belong to the block (0: it starts on a byte). */
+  bits: number;
+  /** The 32 KiB (or fewer, at the start of a member) of output before `out`. */
+  window: Uint8Array;
+}
+
+export interface GzipIndexOptions {
+  /** Decoded bytes between restart points (at least); 1 MiB by default. */
+  span?: number;
+  /** Decoded bytes allowed before the input is refused (bounded time); unlimited by default. */
+  maxDecoded?: number;
+  /** Called with each decoded piece in order (e.g. to check it) during the first pass. */
+  onData?(chunk: Uint8Array, at: number): void;
+}
+
+function allZero(b: Uint8Array): boolean {
+  if (b.byteOffset & 3) {
+    for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+    return true;
+  }
+  const n = b.length & ~3;
+  const w = new Uint32Array(b.buffer, b.byteOffset, n >> 2);
+  for (let i = 0; i < w.length; i++) if (w[i] !== 0) return false;
+  for (let i = n; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+/** The restart points of a gzip file and which of its decoded pages hold anything but zeros. */
+export class GzipIndex {
+  private constructor(
+    readonly points: GzipPoint[],
+    /** Decoded size. */
+    readonly size: number,
+    /** Bit per decoded 4 KiB page: 1 = not all zero. */
+    readonly nonZero: Uint8Array,
+    /** True when the data ended early (truncated or damaged); `problem` says how. */
+    readonly problem: string | null,
+  ) {}
+
+  /** Bytes the index holds (windows, page bits). */
+  get bytes(): number {
+    let n = this.nonZero.byteLength;
+    for (const p of this.points) if (p.window !== ZERO_WINDOW) n += p.window.byteLength;
+    return n;
+  }
+
+  /**
+   * One pass over `src`: restart points and the page map. A file that ends early or is damaged after some output
+   * gives an index of what was decoded with `problem` set; one that yields nothing throws `InputError`.
+   */
+  static async build(src: ByteSource, ctl?: ReadControl, opts: GzipIndexOptions = {}): Promise<GzipIndex> {
+    let span = opts.span ?? 1 << 20;
+    const maxDecoded = opts.maxDecoded ?? Infinity;
+    let points: GzipPoint[] = [];
+    const nonZeroBits: number[] = [];
+    let pageBits = 0;
+    let pageFill = 0;
+    let pageNonZero = false;
+    const ring = new Uint8Array(WSIZE);
+    let ringFill = 0; // bytes of the current member's output in the ring (≤ WSIZE)
+    let ringAt = 0;
+    let total = 0;
+    let lastPoint = -Infinity;
+    const inf = new RawInflater('gzip');
+    const out = new Uint8Array(1 << 18);
+    const step = ctl?.chunkSize ?? 4 << 20;
+    let problem: string | null = null;
+    let lastProgress = 0;
+
+    const windowNow = (): Uint8Array => {
+      const n = Math.min(ringFill, WSIZE);
+      const w = new Uint8Array(n);
+      // The last n bytes of the ring, oldest first.
+      const start = (ringAt - n + WSIZE) % WSIZE;
+      if (start + n <= WSIZE) w.set(ring.subarray(start, start + n));
+      else {
+        w.set(ring.subarray(start), 0);
+        w.set(ring.subarray(0, n - (WSIZE - start)), WSIZE - start);
+      }
+      return n === WSIZE && allZero(w) ? ZERO_WINDOW : w;
+    };
+    const take = (chunk: Uint8Array): void => {
+      opts.onData?.(chunk, total);
+      // Page map.
+      let i = 0;
+      while (i < chunk.length) {
+        const n = Math.min(PAGE - pageFill, chunk.length - i);
+        if (!pageNonZero && !allZero(chunk.subarray(i, i + n))) pageNonZero = true;
+        pageFill += n;
+        i += n;
+        if (pageFill === PAGE) {
+          const page = pageBits++;
+          if ((page & 7) === 0) nonZeroBits.push(0);
+          if (pageNonZero) nonZeroBits[page >> 3] |= 1 << (page & 7);
+          pageFill = 0;
+          pageNonZero = false;
+        }
+      }
+      // Ring of the last 32 KiB.
+      const tail = chunk.length > WSIZE ? chunk.subarray(chunk.length - WSIZE) : chunk;
+      const first = Math.min(tail.length, WSIZE - ringAt);
+      ring.set(tail.subarray(0, first), ringAt);
+      ring.set(tail.subarray(first), 0);
+      ringAt = (ringAt + tail.length) % WSIZE;
+      ringFill = Math.min(WSIZE, ringFill + chunk.length);
+      total += chunk.length;
+    };
+
+    try {
+      let memberStart = true;
+      let ended = false;
+      let done = false;
+      for (let off = 0; off < src.size && !done; ) {
+        checkCancel(src, ctl);
+        const input = await src.read(off, step);
+        if (input.length === 0) break;
+        inf.feed(input);
+        while (inf.availIn > 0) {
+          if (ended) {
+            // Another member may follow (concatenated gzip); anything else after a complete member is ignored, as gzip does.
+            const head = await src.read(off + inf.nextIn, 2);
+            if (head.length < 2 || head[0] !== 0x1f || head[1] !== 0x8b) {
+              done = true;
+              break;
+            }
+            inf.nextMember();
+            ended = false;
+            memberStart = true;
+            ringFill = 0;
+          }
+          const r = inf.run(out, Z_BLOCK);
+          if (r.produced) take(out.subarray(0, r.produced));
+          if (total > maxDecoded) throw new InputError(src.name, `the gzip data decodes to more than ${maxDecoded.toLocaleString('en-US')} bytes: refused`);
+          if (r.end) {
+            ended = true;
+            continue;
+          }
+          if (r.atBlockBoundary && (memberStart || total - lastPoint >= span)) {
+            points.push({ out: total, in: off + inf.nextIn, bits: inf.bitsInByte, window: memberStart ? new Uint8Array(0) : windowNow() });
+            lastPoint = total;
+            memberStart = false;
+            if (points.length > MAX_POINTS) {
+              // Keep every member start, thin the rest.
+              points = points.filter((p, k) => k % 2 === 0 || p.window.length === 0);
+              span *= 2;
+            }
+          }
+          if (!r.progressed) break;
+        }
+        off += input.length;
+        const now = Date.now();
+        if (ctl?.onProgress && (now - lastProgress > 50 || off >= src.size || done)) {
+          lastProgress = now;
+          ctl.onProgress({ file: src.name, bytesRead: done ? src.size : off, totalBytes: src.size });
+        }
+      }
+      if (!ended) problem = 'the gzip data is damaged or truncated (it ends too early)';
+    } catch (e) {
+      if (e instanceof CancelledError || e instanceof InputError) throw e;
+      problem = `the gzip data is damaged or truncated (${(e as Error).message})`;
+    }
+    if (pageFill > 0) {
+      const page = pageBits++;
+      if ((page & 7) === 0) nonZeroBits.push(0);
+      if (pageNonZero) nonZeroBits[page >> 3] |= 1 << (page & 7);
+    }
+    if (total === 0) throw new InputError(src.name, problem ?? 'the gzip data decodes to nothing');
+    return new GzipIndex(points, total, Uint8Array.from(nonZeroBits), problem);
+  }
+
+  /** True when every byte of [offset, offset + length) was zero in the first pass. */
+  zeroRange(offset: number, length: number): boolean {
+    const last = Math.floor((offset + length - 1) / PAGE);
+    for (let p = Math.floor(offset / PAGE); p <= last; p++) if (this.nonZero[p >> 3] & (1 << (p & 7))) return false;
+    return true;
+  }
+
+  /** Index of the last point at or before `offset`. */
+  pointAt(offset: number): number {
+    const ps = this.points;
+    let lo = 0;
+    let hi = ps.length - 1;
+    let ans = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (ps[mid].out <= offset) {
+        ans = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return ans;
+  }
+}
+
+/**
+ * A random-access `ByteSource` over the decoded bytes of a gzip file, through its `GzipIndex`: each read inflates
+ * the spans it touches (from their restart points), kept in an LRU cache of `cacheBytes`.
+ */
+export class GzipSource implements ByteSource {
+  readonly size: number;
+  private readonly cache = new Map<number, Uint8Array>();
+  private cached = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly file: ByteSource,
+    readonly index: GzipIndex,
+    private readonly cacheBytes = 32 << 20,
+  ) {
+    this.size = index.size;
+  }
+
+  /** Bytes held: the index and the span cache. */
+  get residentBytes(): number {
+    return this.index.bytes + this.cached;
+  }
+
+  /** The decoded span of point `k` (from its `out` to the next point's, or to the end). */
+  private async span(k: number): Promise<Uint8Array> {
+    const hit = this.cache.get(k);
+    if (hit) {
+      this.cache.delete(k);
+      this.cache.set(k, hit);
+      return hit;
+    }
+    const ps = this.index.points;
+    const p = ps[k];
+    const end = k + 1 < ps.length ? ps[k + 1].out : this.size;
+    const data = new Uint8Array(end - p.out);
+    const inf = new RawInflater('raw');
+    if (p.bits) {
+      const b = await this.file.read(p.in - 1, 1);
+      inf.prime(p.bits, b[0] >> (8 - p.bits));
+    }
+    if (p.window.length) inf.setDictionary(p.window);
+    let at = 0;
+    let inAt = p.in;
+    const step = 1 << 20;
+    while (at < data.length) {
+      if (inf.availIn === 0) {
+        const input = await this.file.read(inAt, step);
+        if (input.length === 0) break;
+        inAt += input.length;
+        inf.feed(input);
+      }
+      const r = inf.run(data.subarray(at), Z_NO_FLUSH);
+      at += r.produced;
+      if (r.end) break; // the member ends exactly where the next point starts
+      if (r.produced === 0 && !r.progressed && inf.availIn > 0) break;
+    }
+    if (at < data.length) throw new InputError(this.name, 'the gzip data could not be decoded again at a restart point (the file changed?)');
+    this.cache.set(k, data);
+    this.cached += data.length;
+    while (this.cached > this.cacheBytes && this.cache.size > 1) {
+      const [old, b] = this.cache.entries().next().value as [number, Uint8Array];
+      this.cache.delete(old);
+      this.cached -= b.length;
+    }
+    return data;
+  }
+
+  async readInto(offset: number, dst: Uint8Array): Promise<number> {
+    const end = Math.min(this.size, offset + dst.length);
+    if (offset >= end) return 0;
+    const ps = this.index.points;
+    let at = offset;
+    while (at < end) {
+      const k = this.index.pointAt(at);
+      const spanEnd = Math.min(end, k + 1 < ps.length ? ps[k + 1].out : this.size);
+      if (this.index.zeroRange(at, spanEnd - at)) dst.fill(0, at - offset, spanEnd - offset);
+      else {
+        const s = await this.span(k);
+        dst.set(s.subarray(at - ps[k].out, spanEnd - ps[k].out), at - offset);
+      }
+      at = spanEnd;
+    }
+    return end - offset;
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const n = Math.max(0, Math.min(length, this.size - offset));
+    const out = new Uint8Array(n);
+    await this.readInto(offset, out);
+    return out;
+  }
+}
