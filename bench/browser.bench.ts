@@ -5,6 +5,7 @@
  * the file picker to the overview's in-use count, time until every later stage is done (attribution, class names:
  * no status line left), and the renderer's peak resident memory (VmHWM of the tab's renderer process, which runs its
  * workers too). Node's figures for the same input: `heapscope summary` under GNU time. A fresh browser per input.
+ * `BENCH_INPUTS=a,b` measures other files; `BENCH_PORT` (4390) is the server's port.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
@@ -27,6 +28,10 @@ interface Case {
 }
 
 async function inputs(): Promise<Case[]> {
+  // BENCH_INPUTS=path[,path…] measures those files instead (e.g. a 6 GB core made with captureFixture).
+  if (process.env.BENCH_INPUTS) {
+    return process.env.BENCH_INPUTS.split(',').map((path) => ({ name: `${path.split('/').pop()} (${(statSync(path).size / 1e6).toFixed(0)} MB)`, path, goal: 'see BENCHMARKS.md' }));
+  }
   const cases: Case[] = [];
   const dir = join(out, 'footer');
   let core = existsSync(dir) ? readdirSync(dir).find((f) => /^core\.bench\.\d+$/.test(f)) : undefined;
