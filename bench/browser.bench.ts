@@ -65,16 +65,28 @@ function node(path: string): { wall: number; peakMiB: number; used: string } {
   return { wall, peakMiB: kib / 1024, used: count.toLocaleString('en-US') };
 }
 
-function rendererPeakMiB(browserPid: number): number {
-  let peak = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+const ppidOf = (pid: string): string => /PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0';
+
+/** Peak resident memory (VmHWM) of the renderer processes of the browser started with `--heapscope-bench=<tag>`. */
+function rendererPeakMiB(tag: string): number {
+  const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  const cmd = (pid: string): string => {
     try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('--type=renderer')) continue;
-      const ppid = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-      // The renderer's parent is the browser or its zygote, itself a child of the browser.
-      const grand = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${ppid}/status`, 'utf8'))?.[1]);
-      if (ppid !== browserPid && grand !== browserPid) continue;
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const browserPid = procs.find((p) => cmd(p).includes(`--heapscope-bench=${tag}`) && !cmd(p).includes('--type='));
+  if (!browserPid) return NaN;
+  let peak = 0;
+  for (const pid of procs) {
+    try {
+      if (!cmd(pid).includes('--type=renderer')) continue;
+      // The renderer is a child of the browser or of its zygote (a child of the browser).
+      let up = ppidOf(pid);
+      for (let k = 0; k < 3 && up !== browserPid && up !== '0'; k++) up = ppidOf(up);
+      if (up !== browserPid) continue;
       const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
       peak = Math.max(peak, hwm / 1024);
     } catch {
@@ -85,12 +97,12 @@ function rendererPeakMiB(browserPid: number): number {
 }
 
 async function browser(path: string, used: string): Promise<{ toOverview: number; toDone: number; peakMiB: number }> {
+  const tag = `${process.pid}-${Date.now()}`;
   const b = await chromium.launch({
     executablePath: process.env.HEAPSCOPE_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--heapscope-bench=${tag}`],
   });
   try {
-    const pid = (b as unknown as { process?: () => ChildProcess }).process?.()?.pid ?? 0;
     const page = await b.newPage();
     await page.goto(`http://127.0.0.1:${PORT}/`);
     const t0 = Date.now();
@@ -100,7 +112,7 @@ async function browser(path: string, used: string): Promise<{ toOverview: number
     await page.locator('main > [role="status"]').waitFor({ state: 'detached', timeout: 600_000 });
     const toDone = Date.now() - t0;
     // Peak resident memory of the tab's renderer (its workers are threads of it).
-    const peakMiB = pid ? rendererPeakMiB(pid) : NaN;
+    const peakMiB = rendererPeakMiB(tag);
     return { toOverview, toDone, peakMiB };
   } finally {
     await b.close();
@@ -111,7 +123,7 @@ async function serve(): Promise<ChildProcess> {
   const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('vite build failed');
   const srv = spawn(process.execPath, [join(root, 'server', 'serve.mjs')], { cwd: root, env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1' }, stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${PORT}/`)).ok) return srv;
     } catch {
