@@ -159,6 +159,7 @@ export class GzipIndex {
           }
           const r = inf.run(out, Z_BLOCK);
           if (r.produced) take(out.subarray(0, r.produced));
+          if (r.error) throw new Error(r.error);
           if (total > maxDecoded) throw new InputError(src.name, `the gzip data decodes to more than ${maxDecoded.toLocaleString('en-US')} bytes: refused`);
           if (r.end) {
             ended = true;
@@ -274,6 +275,8 @@ export class GzipSource implements ByteSource {
       }
       const r = inf.run(data.subarray(at), Z_NO_FLUSH);
       at += r.produced;
+      // Damage right after the last byte the first pass kept is met again here: the span is complete all the same.
+      if (r.error) break;
       if (r.end) break; // the member ends exactly where the next point starts
       if (r.produced === 0 && !r.progressed && inf.availIn > 0) break;
     }

@@ -17,6 +17,8 @@ export interface InflateStep {
   atBlockBoundary: boolean;
   /** Input was consumed or output produced. */
   progressed: boolean;
+  /** zlib's message when the data is damaged (what was produced before it is in the output). */
+  error: string | null;
 }
 
 export class RawInflater {
@@ -49,7 +51,7 @@ export class RawInflater {
     return this.strm.data_type & 7;
   }
 
-  /** Inflates into `out` (with `Z_BLOCK`, stopping at the next block boundary). Throws on damaged data. */
+  /** Inflates into `out` (with `Z_BLOCK`, stopping at the next block boundary). Damaged data sets `error`. */
   run(out: Uint8Array, flush: typeof Z_BLOCK | typeof Z_NO_FLUSH): InflateStep {
     const s = this.strm;
     s.output = out as Uint8Array<ArrayBuffer>;
@@ -57,10 +59,10 @@ export class RawInflater {
     s.avail_out = out.length;
     const before = s.avail_in;
     const ret = zlibInflate(s, flush);
-    if (ret !== Z_OK && ret !== Z_STREAM_END && ret !== Z_BUF_ERROR) throw new Error(s.msg || `inflate error ${ret}`);
+    const error = ret !== Z_OK && ret !== Z_STREAM_END && ret !== Z_BUF_ERROR ? s.msg || `inflate error ${ret}` : null;
     const produced = out.length - s.avail_out;
     const dt = s.data_type;
-    return { produced, end: ret === Z_STREAM_END, atBlockBoundary: (dt & 128) !== 0 && (dt & 64) === 0, progressed: produced > 0 || s.avail_in !== before };
+    return { produced, end: ret === Z_STREAM_END, atBlockBoundary: !error && (dt & 128) !== 0 && (dt & 64) === 0, progressed: produced > 0 || s.avail_in !== before, error };
   }
 
   /** After a gzip member's end: read the next member (concatenated gzip). */
