@@ -7,9 +7,9 @@
 import { AllocationTableBuilder, AllocState, isInUse, type AllocationTable } from '../src/model/allocations.ts';
 import { readChapList } from '../workers/logic/formats/chap-list/chap-list.ts';
 import { readCore } from '../workers/logic/formats/core/read-core.ts';
-import { glibcLayoutOf } from '../workers/logic/heaps/glibc/glibc.ts';
 import type { InputWarning } from '../workers/logic/io/errors.ts';
-import { analyzeLeaks, type LeakAnalysis } from '../workers/logic/leaks/compute.ts';
+import type { LeakAnalysis } from '../workers/logic/leaks/compute.ts';
+import { analyzeCoreRead } from '../workers/logic/leaks/from-core.ts';
 import { NodeFileSource } from './node-source.ts';
 
 export interface OpenedLeaks {
@@ -54,7 +54,7 @@ export async function openLeaks(corePath: string, listPaths: string[] = []): Pro
         }
         table = mergeListTables(tables);
       }
-      const analysis = await analyzeLeaks({ core: r.core, table, glibc: glibcLayoutOf(r.heap), claims: r.heap.claims });
+      const analysis = await analyzeCoreRead(r, undefined, table);
       warnings.push(...analysis.warnings);
       return { table, analysis, warnings };
     } finally {

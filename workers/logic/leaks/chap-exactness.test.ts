@@ -8,9 +8,6 @@
  *
  * leakgen/tcmalloc's allocations come from the gperftools walk, its claims
  * (the spans' pages) from the allocator registry.
- *
- * Not here yet, and why: fixtures/python-core/* (chap counts obmalloc's
- * blocks; their leak sets are the Python engineer's).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,9 +16,8 @@ import { expect, it } from 'vitest';
 import { describeShared, sharedPath } from '../../../test-support/shared.ts';
 import { withSource } from '../../../test-support/node-files.ts';
 import { readCore } from '../formats/core/read-core.ts';
-import { glibcLayoutOf } from '../heaps/glibc/glibc.ts';
 import { formatSetList, isSetName, setTotals, tallyLine } from './chap-sets.ts';
-import { analyzeLeaks } from './compute.ts';
+import { analyzeCoreRead } from './from-core.ts';
 
 interface Case {
   name: string;
@@ -57,6 +53,12 @@ function cases(): Case[] {
   if (existsSync(join(lg, 'core.gz'))) out.push({ name: 'leakgen/core.gz', core: join(lg, 'core.gz'), answers: answersFor(lg, 'core') });
   const tc = join(lg, 'tcmalloc');
   if (existsSync(join(tc, 'core.gz'))) out.push({ name: 'leakgen/tcmalloc/core.gz', core: join(tc, 'core.gz'), answers: answersFor(tc, 'core') });
+  const py = sharedPath('fixtures/python-core');
+  if (existsSync(py)) {
+    for (const d of readdirSync(py).sort()) {
+      if (existsSync(join(py, d, 'core.gz'))) out.push({ name: `python-core/${d}/core.gz`, core: join(py, d, 'core.gz'), answers: answersFor(join(py, d), 'core') });
+    }
+  }
   return out;
 }
 
@@ -69,8 +71,8 @@ const withoutSignatures = (t: string): string =>
 
 describeShared("leak sets equal chap's on every core with chap's answers", ['peer', 'chap-suite'], () => {
   const all = cases();
-  it('finds the 9 chap-suite cores and leakgen (glibc and tcmalloc), each with answers', () => {
-    expect(all.length).toBe(11);
+  it('finds the 9 chap-suite cores, leakgen (glibc and tcmalloc) and the 3 CPython cores, each with answers', () => {
+    expect(all.length).toBe(14);
     for (const c of all) expect(c.answers.length, c.name).toBeGreaterThan(0);
   });
   for (const c of all) {
@@ -78,7 +80,7 @@ describeShared("leak sets equal chap's on every core with chap's answers", ['pee
       await withSource(c.core, async (src) => {
         const r = await readCore(src);
         try {
-          const a = await analyzeLeaks({ core: r.core, table: r.table, glibc: glibcLayoutOf(r.heap), claims: r.heap.claims });
+          const a = await analyzeCoreRead(r);
           for (const ans of c.answers) {
             const want = read(ans.path);
             if (ans.kind === 'count') expect(tallyLine(setTotals(ans.set as never, r.table, a.flags)), ans.path).toBe(want.trim());

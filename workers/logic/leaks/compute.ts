@@ -20,6 +20,7 @@ import { claimGlibcRanges, type GlibcLayoutInfo } from './glibc-claims.ts';
 import { buildReferenceGraph, type GraphStats } from './graph.ts';
 import { computeLeakFlags } from './leak-sets.ts';
 import { Partition } from './partition.ts';
+import { claimPythonArenas, type PythonArenas } from './python-claims.ts';
 import type { Interval } from './ranges.ts';
 import { findStacks, threadRegisters, type StackRegion, type ThreadRegisters } from './stacks.ts';
 import { WordReader } from './word-reader.ts';
@@ -45,11 +46,13 @@ export interface LeakInputs {
   glibc?: GlibcLayoutInfo;
   /** Memory other allocators claim (tcmalloc's spans, …), from the allocator registry's `claims`. */
   claims?: readonly { start: number; size: number; label: string }[];
+  /** CPython's obmalloc arenas, claimed after glibc's ranges as chap claims them. */
+  python?: PythonArenas;
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-export async function analyzeLeaks({ core, table, glibc, claims }: LeakInputs, ctl?: ReadControl): Promise<LeakAnalysis> {
+export async function analyzeLeaks({ core, table, glibc, claims, python }: LeakInputs, ctl?: ReadControl): Promise<LeakAnalysis> {
   const t0 = now();
   const warnings: InputWarning[] = [];
   const warn = (message: string): void => {
@@ -61,6 +64,7 @@ export async function analyzeLeaks({ core, table, glibc, claims }: LeakInputs, c
   if (glibc) claimGlibcRanges(glibc, table, map, w, partition);
   for (const c of claims ?? []) partition.claim(c.start, c.size, c.label, false);
   if (!glibc && !claims?.length) warn('no allocator layout was given: no heap memory is excluded from static anchors');
+  if (python) claimPythonArenas(python, partition);
   const threads = threadRegisters(core);
   if (!threads.length) warn('the core has no threads (no NT_PRSTATUS note): no register or stack anchors');
   const st = await findStacks(core, map, threads, partition);
