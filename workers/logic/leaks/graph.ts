@@ -28,6 +28,12 @@ export interface GraphStats {
   bytesRead: number;
 }
 
+function grow(a: Uint32Array): Uint32Array {
+  const g = new Uint32Array(a.length * 2);
+  g.set(a);
+  return g;
+}
+
 function isUsed(state: number): boolean {
   return state !== AllocState.Free && state !== AllocState.ThreadCachedFree;
 }
@@ -44,7 +50,7 @@ export async function buildReferenceGraph(
   const outStart = new Uint32Array(allocShared((n + 1) * 4));
   let edges = new Uint32Array(Math.max(1024, n * 2));
   let e = 0;
-  let scratch = new Uint32Array(1024);
+  let scratch: Uint32Array = new Uint32Array(1024);
   const { starts, ends } = index;
   const min = index.min;
   const max = index.max;
@@ -69,9 +75,11 @@ export async function buildReferenceGraph(
       const u = reader.u32view;
       const base = reader.loadedBase;
       const stop = Math.min(end, reader.loadedEnd);
+      // Word indexes into the window (small integers) instead of addresses (doubles) in the hot loop.
+      let i = (a - base) / 4;
+      const iEnd = (stop - base) / 4 - (w === 8 ? 1 : 0);
       if (w === 8) {
-        for (; a + 8 <= stop; a += 8) {
-          const i = (a - base) / 4;
+        for (; i < iEnd; i += 2) {
           const hi = u[i + 1];
           if (hi < minHi || hi > maxHi) continue;
           const v = hi * TWO32 + u[i];
@@ -79,28 +87,21 @@ export async function buildReferenceGraph(
           candidates++;
           const t = index.rowOf(v);
           if (t === NO_ROW || t === r || !isUsed(state[t])) continue;
-          if (k === scratch.length) {
-            const g = new Uint32Array(k * 2);
-            g.set(scratch);
-            scratch = g;
-          }
+          if (k === scratch.length) scratch = grow(scratch);
           scratch[k++] = t;
         }
       } else {
-        for (; a + 4 <= stop; a += 4) {
-          const v = u[(a - base) / 4];
+        for (; i < iEnd; i++) {
+          const v = u[i];
           if (v < min || v >= max) continue;
           candidates++;
           const t = index.rowOf(v);
           if (t === NO_ROW || t === r || !isUsed(state[t])) continue;
-          if (k === scratch.length) {
-            const g = new Uint32Array(k * 2);
-            g.set(scratch);
-            scratch = g;
-          }
+          if (k === scratch.length) scratch = grow(scratch);
           scratch[k++] = t;
         }
       }
+      a = base + i * 4;
     }
     if (k === 0) continue;
     if (k > 1) scratch.subarray(0, k).sort();
