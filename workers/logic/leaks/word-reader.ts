@@ -15,6 +15,7 @@ export class WordReader {
   loadedBase = 0;
   loadedEnd = 0;
   u32view: Uint32Array = new Uint32Array(0);
+  private pending: { addr: number; bytes: Promise<Uint8Array | null> } | null = null;
   /** Bytes read from the core so far. */
   bytesRead = 0;
 
@@ -40,9 +41,15 @@ export class WordReader {
       this.loadedBase = this.loadedEnd = addr;
       return addr;
     }
-    const end = Math.min(run, Math.max(want, addr + WINDOW), addr + 16 * WINDOW);
-    const bytes = await this.mem.read(addr, end - addr);
-    if (!bytes) {
+    let bytes: Uint8Array | null;
+    const p = this.pending;
+    this.pending = null;
+    if (p && p.addr === addr) bytes = await p.bytes;
+    else {
+      const end = Math.min(run, Math.max(want, addr + WINDOW), addr + 16 * WINDOW);
+      bytes = await this.mem.read(addr, end - addr);
+    }
+    if (!bytes || bytes.length < this.pointerSize) {
       this.loadedBase = this.loadedEnd = addr;
       return addr;
     }
@@ -52,6 +59,11 @@ export class WordReader {
     this.u32view = new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2);
     this.loadedBase = addr;
     this.loadedEnd = addr + (b.length & ~3);
+    // Reads are sequential: fetch the next window while this one is scanned.
+    if (this.loadedEnd < run) {
+      const next = this.loadedEnd;
+      this.pending = { addr: next, bytes: this.mem.read(next, Math.min(run, next + WINDOW) - next).catch(() => null) };
+    }
     return this.loadedEnd;
   }
 
