@@ -11,6 +11,7 @@ import type { InputWarning } from '../workers/logic/io/errors.ts';
 import { CoreSession } from '../workers/logic/session/core-session.ts';
 import { assemble, type AssemblyInput } from '../workers/logic/snapshot/assemble.ts';
 import { assemblyInput } from '../workers/logic/snapshot/inputs.ts';
+import { applyLeakSets } from '../workers/logic/leaks/snapshot-sets.ts';
 import { NodeFileSource } from './node-source.ts';
 
 export interface LoadedFile {
@@ -94,4 +95,22 @@ export async function closeFiles(files: LoadedFile[]): Promise<void> {
     await f.session?.close();
     await f.src?.close();
   }
+}
+
+/**
+ * Computes chap's leak sets for every snapshot with a core opened as a session
+ * (`loadFiles(paths, { sessions: true })`) and marks them in its table; returns
+ * the warnings (what could not be read, tables that do not line up).
+ */
+export async function addLeakSets(a: Assembly, files: LoadedFile[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const s of a.snapshots) {
+    const f = s.core !== null ? files.find((x) => x.id === s.core) : undefined;
+    if (!f?.session) continue;
+    const l = await f.session.leaks();
+    for (const w of l.warnings) out.push(`${w.file}: ${w.message}`);
+    const problem = applyLeakSets(s, f.session.table, l.flags);
+    if (problem) out.push(problem);
+  }
+  return out;
 }

@@ -37,6 +37,14 @@ describeShared('heapscope count / list on the leak sets', ['fixtures', 'leakgen'
     expect(j.count).toBe(967);
     expect(j.allocations[0]).toEqual({ address: '0x55a86fc02eb0', size: 0x48 });
   });
+  it("summary --json gives the core's leak sets with chap's figures", () => {
+    const j = JSON.parse(heapscope('summary', core, '--json').stdout) as { snapshots: Record<string, { count: number; bytes: number }>[] };
+    const s = j.snapshots[0];
+    for (const set of ['leaked', 'unreferenced', 'anchored', 'stackanchored', 'registeranchored', 'staticanchored', 'threadonlyanchored', 'anchorpoints']) {
+      const m = /^(\d+) allocations use 0x[0-9a-f]+ \(([\d,]+)\) bytes\.$/.exec(ref(`count_${set}`).trim())!;
+      expect(s[set], set).toEqual({ count: Number(m[1]), bytes: Number(m[2].replace(/,/g, '')) });
+    }
+  });
   it('an unknown set is refused with the usage', () => {
     const r = heapscope('count', 'lost', core);
     expect(r.status).toBe(2);

@@ -1,7 +1,7 @@
 /**
  * `heapscope summary FILE... [--by python-type] [--json]`: the snapshots the files form (assembled
  * as the browser assembles them) and each one's used and free allocations and
- * the chap sets it knows. Nothing is summed across snapshots.
+ * the chap sets it knows (a core's leak sets are computed from the core). Nothing is summed across snapshots.
  * `--by python-type`: per snapshot of a CPython core, its objects by Python type
  * (`rows`: type, count, bytes = own + owned, ownBytes, ownedBytes, dictBytes),
  * largest first, and the __slots__ / array advice computed from them.
@@ -11,7 +11,7 @@ import { partLabel } from '../../src/model/snapshot.ts';
 import { snapshotFigures } from '../../workers/logic/snapshot/figures.ts';
 import type { Totals } from '../../workers/logic/aggregate/totals.ts';
 import { parseArgs } from '../args.ts';
-import { assembleFiles, closeFiles, loadFiles } from '../inputs.ts';
+import { addLeakSets, assembleFiles, closeFiles, loadFiles } from '../inputs.ts';
 
 const USAGE = 'usage: heapscope summary FILE... [--by python-type] [--json]\n';
 
@@ -24,9 +24,14 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const files = await loadFiles(positional);
-  await closeFiles(files);
+  const files = await loadFiles(positional, { sessions: true });
   const a = assembleFiles(files);
+  let leakWarnings: string[];
+  try {
+    leakWarnings = await addLeakSets(a, files);
+  } finally {
+    await closeFiles(files);
+  }
   const fileOf = (id: number) => files.find((f) => f.id === id)!;
   const snapshots = a.snapshots.map((s) => {
     const fig = snapshotFigures(s);
@@ -43,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
       ...(by === 'python-type' ? pythonRows(s.core !== null ? (fileOf(s.core).info.python as PythonHeapInfo | undefined) : undefined) : {}),
     };
   });
-  const warnings = files.flatMap((f) => f.warnings.map((w) => `${w.file}: ${w.message}`));
+  const warnings = [...files.flatMap((f) => f.warnings.map((w) => `${w.file}: ${w.message}`)), ...leakWarnings];
   const notes = a.notes.map((n) => n.message);
   if (flags.has('json')) {
     process.stdout.write(JSON.stringify({ snapshots, notes, warnings }, null, 2) + '\n');

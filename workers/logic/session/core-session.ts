@@ -12,8 +12,10 @@ import type { AttributionData } from '../../../src/model/attribution.ts';
 import { findSignatures, type Signatures } from '../aggregate/signatures.ts';
 import { openBinary, type Binary } from '../formats/elf/binary.ts';
 import type { CoreFile } from '../formats/elf/core-file.ts';
-import { readCore, type ReadCoreOptions } from '../formats/core/read-core.ts';
+import { readCore, type CoreReadResult, type ReadCoreOptions } from '../formats/core/read-core.ts';
 import type { HeapLayoutInfo } from '../../../src/model/heap-layout.ts';
+import type { LeakAnalysis } from '../leaks/compute.ts';
+import { analyzeCoreRead } from '../leaks/from-core.ts';
 import type { InputWarning } from '../io/errors.ts';
 import type { ReadControl } from '../io/stream.ts';
 import type { ByteSource } from '../io/source.ts';
@@ -90,17 +92,28 @@ export class CoreSession {
   private modulesPromise: Promise<ModuleMap> | null = null;
   private readonly indexes = new Map<string, AddressIndex>();
   private signatures: Promise<Signatures> | null = null;
+  private leakAnalysis: Promise<LeakAnalysis> | null = null;
 
   private constructor(
     readonly core: CoreFile,
     readonly table: AllocationTable,
     readonly info: HeapLayoutInfo,
     readonly warnings: InputWarning[],
+    private readonly read: CoreReadResult,
   ) {}
 
   static async open(src: ByteSource, ctl?: ReadControl, opts?: ReadCoreOptions): Promise<CoreSession> {
     const r = await readCore(src, ctl, opts);
-    return new CoreSession(r.core, r.table, r.info, r.warnings);
+    return new CoreSession(r.core, r.table, r.info, r.warnings, r);
+  }
+
+  /** chap's leak analysis of the heap walk's table (graph, anchors, sets as flags), computed once. */
+  leaks(ctl?: ReadControl): Promise<LeakAnalysis> {
+    this.leakAnalysis ??= analyzeCoreRead(this.read, ctl).catch((e: unknown) => {
+      this.leakAnalysis = null;
+      throw e;
+    });
+    return this.leakAnalysis;
   }
 
   /**
