@@ -154,6 +154,17 @@ __attribute__((noinline)) static void scrub() {
   for (size_t i = 0; i < sizeof pad; i++) pad[i] = 0;
 }
 
+// In a function of its own, so that the callee-saved registers it uses for the addresses are restored on return.
+__attribute__((noinline)) static void write_truth(const char* path) {
+  FILE* f = fopen(path, "w");
+  int n = g_nrecs.load();
+  for (int i = 0; i < n; i++) {
+    void* p = (void*)(g_recs[i].hidden ^ KEY);
+    fprintf(f, "%s %lx %lx\n", g_recs[i].kind, (unsigned long)(uintptr_t)p, (unsigned long)malloc_usable_size(p));
+  }
+  fclose(f);
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: leakshapes TRUTH_FILE\n");
@@ -171,13 +182,7 @@ int main(int argc, char** argv) {
   pthread_create(&t2, nullptr, register_holder, nullptr);
   while (g_threads_ready.load() < 2) usleep(1000);
   usleep(20000);
-  FILE* f = fopen(argv[1], "w");
-  int n = g_nrecs.load();
-  for (int i = 0; i < n; i++) {
-    void* p = (void*)(g_recs[i].hidden ^ KEY);
-    fprintf(f, "%s %lx %lx\n", g_recs[i].kind, (unsigned long)(uintptr_t)p, (unsigned long)malloc_usable_size(p));
-  }
-  fclose(f);
+  write_truth(argv[1]);
   scrub();
   printf("READY %d\n", (int)getpid());
   fflush(stdout);

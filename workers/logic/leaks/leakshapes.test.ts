@@ -18,16 +18,28 @@ import { captureLeakShapes, type CapturedLeaks } from '../../../fixtures-gen/cap
 import { describeShared, sharedPath } from '../../../test-support/shared.ts';
 import { withSource } from '../../../test-support/node-files.ts';
 import { readCore } from '../formats/core/read-core.ts';
+import { anchorChain, referrersOf, type AnchorChain, type Referrer } from './explain.ts';
 import { analyzeCoreRead } from './from-core.ts';
 
-async function analyze(path: string): Promise<{ table: AllocationTable; flags: Uint16Array; rowAt: Map<number, number> }> {
+interface Explained {
+  referrers: Referrer[];
+  chain: AnchorChain | null;
+}
+
+async function analyze(path: string, explain: number[] = []): Promise<{ table: AllocationTable; flags: Uint16Array; rowAt: Map<number, number>; explained: Map<number, Explained> }> {
   return withSource(path, async (src) => {
     const r = await readCore(src);
     try {
       const a = await analyzeCoreRead(r);
       const rowAt = new Map<number, number>();
       for (let i = 0; i < r.table.rows; i++) rowAt.set(r.table.addrHi[i] * 4294967296 + r.table.addrLo[i], i);
-      return { table: r.table, flags: a.flags, rowAt };
+      const explained = new Map<number, Explained>();
+      for (const addr of explain) {
+        const row = rowAt.get(addr);
+        if (row === undefined) continue;
+        explained.set(addr, { referrers: (await referrersOf(a, r.table, r.core, row)).referrers, chain: anchorChain(a, row, r.core.files) });
+      }
+      return { table: r.table, flags: a.flags, rowAt, explained };
     } finally {
       await r.core.close();
     }
@@ -41,7 +53,7 @@ let res: Awaited<ReturnType<typeof analyze>> | null = null;
 beforeAll(async () => {
   cap = await captureLeakShapes(dir);
   if ('skip' in cap) console.warn(`SKIPPED leakshapes checks: ${cap.skip}`);
-  else res = await analyze(cap.core);
+  else res = await analyze(cap.core, cap.truth.map((t) => t.addr));
 }, 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -74,6 +86,48 @@ describe('leak sets on a core of fixtures-gen/leakshapes.cpp match what it did',
     const leaked: number[] = [];
     for (const [addr, row] of res!.rowAt) if (res!.flags[row] & AllocFlag.Leaked) leaked.push(addr);
     expect(leaked.sort((a, b) => a - b)).toEqual([...mine].sort((a, b) => a - b));
+  });
+});
+
+describe('who points here and why it is alive, on the leakshapes core', () => {
+  const truthOf = (kind: string) => ('skip' in cap ? [] : cap.truth.filter((t) => t.kind === kind));
+  it('an unreferenced block has no referrers and no anchor chain', (ctx) => {
+    if ('skip' in cap) return ctx.skip(cap.skip);
+    for (const b of truthOf('unreferenced')) {
+      expect(res!.explained.get(b.addr)!.referrers).toEqual([]);
+      expect(res!.explained.get(b.addr)!.chain).toBeNull();
+    }
+  });
+  it('a leaked list or ring node is pointed to by leaked blocks only (at offset 0 or 8), with no anchor chain', (ctx) => {
+    if ('skip' in cap) return ctx.skip(cap.skip);
+    for (const b of truthOf('leaked')) {
+      const e = res!.explained.get(b.addr)!;
+      expect(e.referrers.length, `0x${b.addr.toString(16)}`).toBeGreaterThan(0);
+      for (const r of e.referrers) expect(r.leaked).toBe(true);
+      expect(e.chain).toBeNull();
+    }
+    // A ring node has both neighbours as referrers: next (offset 0) of the one before, prev (offset 8) of the one after.
+    const ring = truthOf('leaked').filter((t) => t.size === 0x28).slice(-5);
+    const e = res!.explained.get(ring[2].addr)!;
+    expect(e.referrers.map((r) => r.offsets).sort()).toEqual([[0], [8]]);
+  });
+  it('a block of the static chain is explained from static memory in the executable, through the chain', (ctx) => {
+    if ('skip' in cap) return ctx.skip(cap.skip);
+    const chainBlocks = truthOf('static').slice(0, 6);
+    const first = res!.explained.get(chainBlocks[0].addr)!.chain!;
+    expect(first.sources[0]).toMatchObject({ kind: 'static', thread: 0 });
+    expect(first.sources[0].module).toMatch(/leakshapes$/);
+    expect(first.rows.length).toBe(6);
+    expect(first.rows[first.rows.length - 1]).toBe(res!.rowAt.get(chainBlocks[0].addr));
+  });
+  it("the stack-held block is explained by the holding thread's stack, the register-held one by r12", (ctx) => {
+    if ('skip' in cap) return ctx.skip(cap.skip);
+    const st = res!.explained.get(truthOf('stack')[0].addr)!.chain!;
+    expect(st.rows.length).toBe(1);
+    expect(st.sources.some((x) => x.kind === 'stack' && x.thread > 1)).toBe(true);
+    const rg = res!.explained.get(truthOf('register')[0].addr)!.chain!;
+    expect(rg.sources.every((x) => x.kind === 'register' && x.thread > 1)).toBe(true);
+    expect(rg.sources.map((x) => x.register)).toContain('r12');
   });
 });
 
