@@ -9,6 +9,8 @@ import { compareBuilds, describeBuildChange } from './logic/diff/builds.ts';
 import { BlobSource } from './logic/io/source.ts';
 import type { Progress } from './logic/io/stream.ts';
 import { failedOutcome, type ReadOutcome } from './read-outcome.ts';
+import { SET_NAMES, setTotals } from './logic/leaks/chap-sets.ts';
+import { anchorChain, referrersOf } from './logic/leaks/explain.ts';
 
 const sessions = new Map<number, CoreSession>();
 
@@ -55,6 +57,26 @@ const api = {
   },
   async inspect(id: number, key: string, table: AllocationTable | null, row: number, limit?: number) {
     return session(id).inspect(key, table, row, limit);
+  },
+  /**
+   * chap's leak sets of the core's heap walk: the flags column (rows of the walk's table), totals per set,
+   * warnings naming what could not be read. Progress is bytes of used allocations scanned; `cancel` stops it.
+   */
+  async leaks(id: number, cancel?: Int32Array, onProgress?: (p: Progress) => void) {
+    const s = session(id);
+    const a = await s.leaks({ cancel, onProgress });
+    const totals = Object.fromEntries(SET_NAMES.map((n) => [n, setTotals(n, s.table, a.flags)]));
+    return { flags: a.flags, totals, warnings: a.warnings, edges: a.stats.edges };
+  },
+  /** Who points to `row` of the walk's table: referrers (rows) with the offsets of their pointers. */
+  async referrers(id: number, row: number) {
+    const s = session(id);
+    return referrersOf(await s.leaks(), s.table, s.core, row);
+  },
+  /** Why `row` is alive: the shortest chain from an anchor (null when it is leaked). */
+  async anchorChain(id: number, row: number) {
+    const s = session(id);
+    return anchorChain(await s.leaks(), row, s.core.files);
   },
   async close(id: number) {
     const s = sessions.get(id);

@@ -58,6 +58,9 @@ export async function buildReferenceGraph(
   const maxHi = Math.floor((max - 1) / TWO32);
   let candidates = 0;
   const state = table.state;
+  // Progress: bytes of used allocations to scan (the windows read are about that much).
+  let total = 0;
+  for (let r = 0; r < n; r++) if (isUsed(state[r])) total += table.size[r];
   for (let r = 0; r < n; r++) {
     outStart[r] = e;
     if (!isUsed(state[r])) continue;
@@ -68,7 +71,8 @@ export async function buildReferenceGraph(
     let a = addr;
     while (a < end) {
       if (!reader.has(a, a + w)) {
-        if ((r & 1023) === 0 && isCancelled(ctl)) throw new CancelledError(name);
+        if (isCancelled(ctl)) throw new CancelledError(name);
+        ctl?.onProgress?.({ file: name, bytesRead: Math.min(total, reader.bytesRead), totalBytes: total });
         const got = await reader.load(a, end);
         if (got < a + w) break; // the rest of the allocation is not in the core: no words (chap reads zeros)
       }
