@@ -8,20 +8,24 @@
  * attributed with the binaries and DIR/.build-id debug files, as `attribute`
  * does) or chap lists. Cores with footers compare by library / function / site (default
  * function); anything else by class (default) or size class. tracemalloc
- * snapshots are compared by `heapscope diff`.
+ * snapshots are compared by `heapscope diff`. `--set SET` (leaked, unreferenced,
+ * anchored, … — chap's sets, computed from each core) compares only the
+ * allocations in that set: which site or class leaks more in B than in A.
  */
+import { AllocState } from '../../src/model/allocations.ts';
+import { setPredicate, isSetName, type SetName } from '../../workers/logic/leaks/chap-sets.ts';
 import { DIFF_STATUS_KEYS, type DiffStatusKey } from '../../src/model/diff.ts';
 import { describeBuildChange } from '../../workers/logic/diff/builds.ts';
 import { COMPARE_BY, compareSides, defaultCompareBy, type CompareBy, type CompareSide } from '../../workers/logic/diff/compare.ts';
 import { InputError, type InputWarning } from '../../workers/logic/io/errors.ts';
 import { parseArgs } from '../args.ts';
 import { DEFAULT_DEBUG_DIR, splitBins } from '../core-inputs.ts';
-import { assembleFiles, closeFiles, loadFiles } from '../inputs.ts';
+import { assembleFiles, closeFiles, filesOf, loadFiles } from '../inputs.ts';
 import { completeSnapshot } from '../snapshot-stages.ts';
 
 const USAGE =
   'usage: heapscope compare A B [--list-a LIST --list-b LIST] [--bin FILE...] [--by library|function|site|class|sizeclass]\n' +
-  '                         [--status new,gone,grown,shrunk,same] [--limit N] [--debug-dir DIR] [--json]\n' +
+  '                         [--status new,gone,grown,shrunk,same] [--set leaked|unreferenced|…] [--limit N] [--debug-dir DIR] [--json]\n' +
   '       (tracemalloc snapshots: heapscope diff OLD NEW --by filename|lineno|traceback)\n';
 
 interface Loaded extends CompareSide {
@@ -42,6 +46,7 @@ async function loadSides(
   debugDir: string,
   classes: boolean,
   warnings: InputWarning[],
+  set?: SetName,
 ): Promise<[Loaded, Loaded]> {
   const paths = [a, b, ...(lists.a ? [lists.a] : []), ...(lists.b ? [lists.b] : []), ...bins];
   const files = await loadFiles(paths, { sessions: true });
@@ -64,6 +69,17 @@ async function loadSides(
     for (const n of assembly.notes) warnings.push({ file: files.find((f) => f.id === n.input)!.name, message: n.message });
     const sideOf = async (f: (typeof files)[number]): Promise<Loaded> => {
       const snap = assembly.snapshots.find((x) => x.parts.some((p) => p.input === f.id))!;
+      if (set) {
+        // Only the allocations in the set: the others count as free (every aggregation counts used ones only).
+        const session = filesOf(snap, files).core?.session;
+        if (!session || !snap.table) throw new InputError(f.name, `--set ${set} needs the core: the sets are computed from its memory (a chap list of the set can be compared as it is)`);
+        const l = await session.leaks();
+        warnings.push(...l.warnings);
+        const t = snap.table;
+        if (t.rows !== l.flags.length) throw new InputError(f.name, `its snapshot's table does not have the heap walk's rows, so --set ${set} cannot mark it`);
+        const inSet = setPredicate(set, t, l.flags);
+        snap.table = { ...t, state: t.state.map((st, i) => (inSet(i) ? st : AllocState.Free)) };
+      }
       const done = await completeSnapshot(snap, files, { debugDir, classes });
       warnings.push(...(done.attribution?.warnings ?? []));
       return { name: f.name, format: f.format, table: done.table!, attribution: done.attribution ? { ...done.attribution, modules: done.modules ?? undefined } : null };
@@ -96,7 +112,8 @@ const signed = (n: number) => (n > 0 ? '+' : n < 0 ? '−' : '±') + num(Math.ab
 
 export async function run(args: string[]): Promise<number> {
   const { rest, bins } = splitBins(args);
-  const p = parseArgs(rest, ['list-a', 'list-b', 'by', 'status', 'limit', 'debug-dir']);
+  const p = parseArgs(rest, ['list-a', 'list-b', 'by', 'status', 'limit', 'debug-dir', 'set']);
+  const setFlag = p.flags.get('set');
   const byFlag = p.flags.get('by');
   const status = parseStatus(p.flags.get('status'));
   const limitFlag = p.flags.get('limit');
@@ -106,6 +123,7 @@ export async function run(args: string[]): Promise<number> {
   else if (byFlag !== undefined && (typeof byFlag !== 'string' || !COMPARE_BY.includes(byFlag as CompareBy))) problem = `--by must be one of ${COMPARE_BY.join(', ')}`;
   else if (typeof status === 'string') problem = status;
   else if (!Number.isInteger(limit) || limit < 0) problem = '--limit must be a whole number';
+  else if (setFlag !== undefined && (typeof setFlag !== 'string' || !isSetName(setFlag) || setFlag === 'free')) problem = '--set must name one of chap\'s sets of used allocations (leaked, unreferenced, anchored, …)';
   if (problem) {
     process.stderr.write(`heapscope compare: ${problem}\n${USAGE}`);
     return 2;
@@ -115,7 +133,8 @@ export async function run(args: string[]): Promise<number> {
   const warnings: InputWarning[] = [];
   // Class names of core allocations cost a read per allocation: only when the keys may be classes.
   const classes = byFlag === undefined || byFlag === 'class' || byFlag === 'sizeclass';
-  const [a, b] = await loadSides(p.positional[0], p.positional[1], { a: str('list-a'), b: str('list-b') }, bins, debugDir, classes, warnings);
+  const set = typeof setFlag === 'string' ? (setFlag as SetName) : undefined;
+  const [a, b] = await loadSides(p.positional[0], p.positional[1], { a: str('list-a'), b: str('list-b') }, bins, debugDir, classes, warnings, set);
   const by = (byFlag as CompareBy | undefined) ?? defaultCompareBy(a, b);
   const c = compareSides(a, b, by, { status: status as DiffStatusKey[] });
   const d = c.diff;
@@ -132,6 +151,7 @@ export async function run(args: string[]): Promise<number> {
   if (p.flags.has('json')) {
     const out = {
       by,
+      ...(set ? { set } : {}),
       a: side(a, 'a'),
       b: side(b, 'b'),
       builds: c.builds.map((x) => ({ ...x, message: describeBuildChange(x) })),
@@ -156,7 +176,7 @@ export async function run(args: string[]): Promise<number> {
   const sb = side(b, 'b');
   let text = `A: ${sa.file} (${sa.format}${sa.footers ? ', footers' : ''}): ${num(sa.count)} allocations, ${num(sa.bytes)} bytes\n`;
   text += `B: ${sb.file} (${sb.format}${sb.footers ? ', footers' : ''}): ${num(sb.count)} allocations, ${num(sb.bytes)} bytes\n`;
-  text += `Δ: ${signed(sb.count - sa.count)} allocations, ${signed(sb.bytes - sa.bytes)} bytes; by ${by}, ${c.rows.length} row(s)\n`;
+  text += `Δ: ${signed(sb.count - sa.count)} allocations, ${signed(sb.bytes - sa.bytes)} bytes; by ${by}${set ? `, ${set} allocations only` : ''}, ${c.rows.length} row(s)\n`;
   for (const t of buildText) text += `note: ${t}\n`;
   text += `\n${'status'.padEnd(7)} ${'Δ bytes'.padStart(14)} ${'Δ count'.padStart(10)} ${'A bytes'.padStart(13)} ${'B bytes'.padStart(13)}  key\n`;
   const shown = Math.min(limit, c.rows.length);

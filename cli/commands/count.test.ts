@@ -51,3 +51,21 @@ describeShared('heapscope count / list on the leak sets', ['fixtures', 'leakgen'
     expect(r.stderr).toMatch(/SET: used, free, leaked/);
   });
 });
+
+describeShared('heapscope compare --set leaked', ['fixtures', 'heapgen'], () => {
+  it("compares only the leaked allocations of each core: its totals are chap's count leaked of each phase", () => {
+    const h = (f: string) => sharedPath(`fixtures/heapgen/${f}`);
+    const r = heapscope('compare', h('core.phase1.gz'), h('core.phase2.gz'), '--set', 'leaked', '--bin', h('heapgen'), h('libwidgets.so'), '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { set: string; a: { count: number; bytes: number }; b: { count: number; bytes: number }; rows: { key: string; d_count: number }[] };
+    expect(j.set).toBe('leaked');
+    expect(j.a).toMatchObject({ count: 869, bytes: 445192 });
+    expect(j.b).toMatchObject({ count: 879, bytes: 444984 });
+    expect(j.rows.find((x) => x.key.includes('make_shapes'))?.d_count).toBe(12);
+  });
+  it('refuses a set for a chap list (it has no memory to compute it from)', () => {
+    const r = heapscope('compare', sharedPath('fixtures/heapgen/core.phase1.list_used'), sharedPath('fixtures/heapgen/core.phase2.list_used'), '--set', 'leaked');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/needs the core/);
+  });
+});

@@ -23,7 +23,7 @@ interface Case {
   name: string;
   core: string;
   /** chap's answer files: [set, kind, path]. */
-  answers: { set: string; kind: 'count' | 'list'; path: string }[];
+  answers: { set: string; kind: 'count' | 'list'; path: string; line?: number }[];
 }
 
 function answersFor(dir: string, base: string): Case['answers'] {
@@ -53,6 +53,11 @@ function cases(): Case[] {
   if (existsSync(join(lg, 'core.gz'))) out.push({ name: 'leakgen/core.gz', core: join(lg, 'core.gz'), answers: answersFor(lg, 'core') });
   const tc = join(lg, 'tcmalloc');
   if (existsSync(join(tc, 'core.gz'))) out.push({ name: 'leakgen/tcmalloc/core.gz', core: join(tc, 'core.gz'), answers: answersFor(tc, 'core') });
+  // heapgen: counts.txt holds chap's count used, count free, count leaked (in that order).
+  for (const phase of ['phase1', 'phase2']) {
+    const base = sharedPath(`fixtures/heapgen/core.${phase}`);
+    if (existsSync(`${base}.gz`)) out.push({ name: `heapgen/core.${phase}.gz`, core: `${base}.gz`, answers: [{ set: 'leaked', kind: 'count', path: `${base}.counts.txt`, line: 2 }] });
+  }
   const py = sharedPath('fixtures/python-core');
   if (existsSync(py)) {
     for (const d of readdirSync(py).sort()) {
@@ -71,8 +76,8 @@ const withoutSignatures = (t: string): string =>
 
 describeShared("leak sets equal chap's on every core with chap's answers", ['peer', 'chap-suite'], () => {
   const all = cases();
-  it('finds the 9 chap-suite cores, leakgen (glibc and tcmalloc) and the 3 CPython cores, each with answers', () => {
-    expect(all.length).toBe(14);
+  it('finds the 9 chap-suite cores, leakgen (glibc and tcmalloc), the 2 heapgen cores and the 3 CPython cores, each with answers', () => {
+    expect(all.length).toBe(16);
     for (const c of all) expect(c.answers.length, c.name).toBeGreaterThan(0);
   });
   for (const c of all) {
@@ -82,7 +87,7 @@ describeShared("leak sets equal chap's on every core with chap's answers", ['pee
         try {
           const a = await analyzeCoreRead(r);
           for (const ans of c.answers) {
-            const want = read(ans.path);
+            const want = ans.line === undefined ? read(ans.path) : read(ans.path).split('\n')[ans.line];
             if (ans.kind === 'count') expect(tallyLine(setTotals(ans.set as never, r.table, a.flags)), ans.path).toBe(want.trim());
             else expect(formatSetList(ans.set as never, r.table, a.flags), ans.path).toBe(withoutSignatures(want));
           }
