@@ -11,6 +11,9 @@ import type { Progress } from './logic/io/stream.ts';
 import { failedOutcome, type ReadOutcome } from './read-outcome.ts';
 import { SET_NAMES, setTotals } from './logic/leaks/chap-sets.ts';
 import { anchorChain, referrersOf } from './logic/leaks/explain.ts';
+import { NO_ROW } from './logic/leaks/allocation-index.ts';
+import { StringTable } from '../src/model/strings.ts';
+import type { LeakExplanation } from '../src/model/leaks.ts';
 
 const sessions = new Map<number, CoreSession>();
 
@@ -67,6 +70,28 @@ const api = {
     const a = await s.leaks({ cancel, onProgress });
     const totals = Object.fromEntries(SET_NAMES.map((n) => [n, setTotals(n, s.table, a.flags)]));
     return { flags: a.flags, totals, warnings: a.warnings, edges: a.stats.edges };
+  },
+  /**
+   * Everything the inspector says about the allocation holding `address` (hex): its sets, who points
+   * to it (address, size, class, offsets of the pointers, leaked or not) and why it is alive (the anchor
+   * and the chain of allocations from it), or null when no allocation of the walk holds it.
+   */
+  async explain(id: number, address: string): Promise<LeakExplanation | null> {
+    const s = session(id);
+    const a = await s.leaks();
+    const row = a.index.rowOf(parseInt(address, 16));
+    if (row === NO_ROW) return null;
+    const sig = await s.classes().catch(() => null);
+    const names = sig ? new StringTable(sig.strings) : null;
+    const desc = (r: number) => ({ address: a.index.starts[r].toString(16), size: s.table.size[r], className: names && sig!.rowClass[r] ? names.get(sig!.rowClass[r]) : null, flags: a.flags[r] });
+    const refs = await referrersOf(a, s.table, s.core, row);
+    const chain = anchorChain(a, row, s.core.files);
+    return {
+      ...desc(row),
+      referrers: refs.referrers.map((x) => ({ ...desc(x.row), offsets: x.offsets, leaked: x.leaked })),
+      totalReferrers: refs.total,
+      chain: chain ? { sources: chain.sources.map((x) => ({ ...x, address: x.address?.toString(16) })), steps: chain.rows.map(desc) } : null,
+    };
   },
   /** Who points to `row` of the walk's table: referrers (rows) with the offsets of their pointers. */
   async referrers(id: number, row: number) {

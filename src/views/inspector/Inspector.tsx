@@ -14,6 +14,7 @@ import { useSnapshots } from '../../state/snapshots.ts';
 import { useCompareSource } from '../../state/compare-source.ts';
 import { useInspector } from '../../state/inspector.ts';
 import type { InspectResult, InspectWord } from '../../../workers/logic/session/core-session.ts';
+import { LeakPanel } from './LeakPanel.tsx';
 
 const LIMIT = 1 << 20;
 const ROW_H = 20;
@@ -68,6 +69,21 @@ function HexDump({ r, onFollow }: { r: InspectResult; onFollow(w: InspectWord): 
       </div>
     </div>
   );
+}
+
+/** Row of `t` (sorted by address) starting at hex address `addr`, or -1. */
+function rowAtAddress(t: { rows: number; addrHi: Uint32Array; addrLo: Uint32Array }, addr: string): number {
+  const v = parseInt(addr, 16);
+  let lo = 0;
+  let hi = t.rows - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const a = t.addrHi[mid] * 4294967296 + t.addrLo[mid];
+    if (a === v) return mid;
+    if (a < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 export function Inspector() {
@@ -152,6 +168,16 @@ export function Inspector() {
       {err && <p className="msg error">{err}</p>}
       {core && !res && !err && <p className="muted">Reading memory…</p>}
       {res && !res.bytes && <p className="msg warning">The core does not hold these bytes (truncated core or a segment gdb did not dump).</p>}
+      {core && t.state[row] !== 1 && t.state[row] !== 5 && (
+        <LeakPanel
+          coreId={core.coreId}
+          address={hexOf(t.addrHi[row], t.addrLo[row])}
+          onOpen={(addr) => {
+            const r = rowAtAddress(t, addr);
+            if (r >= 0) open({ inputId: target.inputId, row: r });
+          }}
+        />
+      )}
       {res?.bytes && (
         <>
           <div className="muted small">

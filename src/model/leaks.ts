@@ -1,0 +1,32 @@
+/**
+ * What the core worker says about one allocation for the inspector (chap's
+ * leak analysis, `workers/logic/leaks/explain.ts`): its set flags, who points
+ * to it and why it is alive. Addresses are hex strings without `0x`.
+ */
+export interface LeakAllocation {
+  address: string;
+  size: number;
+  /** Class from the allocation's vtable, when it has one and the core names it. */
+  className: string | null;
+  /** `AllocFlag` bits. */
+  flags: number;
+}
+
+export interface LeakAnchorSource {
+  kind: 'static' | 'stack' | 'register';
+  /** Static or stack address (hex). */
+  address?: string;
+  register?: string;
+  /** 1-based thread number in the core (chap's), 0 for a stack no thread uses. */
+  thread: number;
+  tid?: number;
+  /** Mapped file holding a static address. */
+  module?: string;
+}
+
+export interface LeakExplanation extends LeakAllocation {
+  referrers: (LeakAllocation & { offsets: number[]; leaked: boolean })[];
+  totalReferrers: number;
+  /** Null when nothing anchors the allocation (it is leaked). `steps` run from the anchor point to this allocation. */
+  chain: { sources: LeakAnchorSource[]; steps: LeakAllocation[] } | null;
+}
