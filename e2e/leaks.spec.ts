@@ -16,13 +16,17 @@ async function both(page: Page, name: string): Promise<void> {
   }
 }
 
-test('OneLeaked: its one leaked 24-byte allocation says so, the other shows why it is alive', async ({ page }) => {
+test('OneLeaked: its one leaked 24-byte allocation is counted and says so, the other shows why it is alive', async ({ page }) => {
   const missing = sharedMissing('peer/chap-suite/ELF64/OneLeaked/core.20675');
   test.skip(!!missing, `skipped: ${missing}`);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto('/');
   await dropFiles(page, [{ path: shared('peer/chap-suite/ELF64/OneLeaked/core.20675') }]);
   await expect(page.getByTestId('stat-used-count')).toHaveText('2');
+  await expect(page.getByTestId('leak-leaked-count')).toHaveText('1');
+  await expect(page.getByTestId('leak-leaked-bytes')).toHaveText('24');
+  await expect(page.getByTestId('leaked-row')).toHaveCount(1);
+  await expect(page.getByTestId('leaked-row')).toContainText('0x601010');
   await page.getByTestId('largest-row').filter({ hasText: '0x601010' }).click();
   const insp = page.getByTestId('inspector');
   await expect(insp).toContainText('0x601010');
@@ -44,6 +48,24 @@ test('leakgen: an unreferenced mmapped leak has no referrers; a static-anchored 
   await page.goto('/');
   await dropFiles(page, [{ path: shared('fixtures/leakgen/core.gz') }]);
   await expect(page.getByTestId('stat-used-count')).toHaveText('3,778');
+  // chap's counts (core.ref.count_leaked, count_unreferenced, count_anchored).
+  await expect(page.getByTestId('leak-leaked-count')).toHaveText('967', { timeout: 60_000 });
+  await expect(page.getByTestId('leak-leaked-bytes')).toHaveText('7,491,080');
+  await expect(page.getByTestId('leak-unreferenced-count')).toHaveText('847');
+  await expect(page.getByTestId('leak-unreferenced-bytes')).toHaveText('7,486,280');
+  await expect(page.getByTestId('leak-anchored-count')).toHaveText('2,811');
+  await both(page, 'leaks-overview');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  // A leaked node of a list or ring: its referrers are leaked too, and nothing anchors it.
+  await page.getByTestId('leaked-row').filter({ hasText: 'referenced by leaked' }).first().click();
+  await expect(page.getByTestId('insp-leak-status')).toContainText('Leaked: no anchor reaches it');
+  await expect(page.getByTestId('insp-chain-none')).toBeVisible();
+  const refs = page.getByTestId('insp-referrers').locator('li');
+  await expect(refs.first()).toContainText('leaked');
+  expect(await refs.filter({ hasNotText: 'leaked' }).count()).toBe(0);
+  await both(page, 'leaks-inspector-leaked-referrers');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole('button', { name: 'Close inspector' }).click();
   // The two largest allocations are the mmapped chunks leakgen leaked (4 MiB and 3 MiB).
   await page.getByTestId('largest-row').first().click();
   await expect(page.getByTestId('inspector')).toContainText('0x7f432b91d010');

@@ -13,7 +13,8 @@ import { SET_NAMES, setTotals } from './logic/leaks/chap-sets.ts';
 import { anchorChain, referrersOf } from './logic/leaks/explain.ts';
 import { NO_ROW } from './logic/leaks/allocation-index.ts';
 import { StringTable } from '../src/model/strings.ts';
-import type { LeakExplanation } from '../src/model/leaks.ts';
+import type { LeakExplanation, LeakSummary } from '../src/model/leaks.ts';
+import { AllocFlag } from '../src/model/allocations.ts';
 
 const sessions = new Map<number, CoreSession>();
 
@@ -70,6 +71,20 @@ const api = {
     const a = await s.leaks({ cancel, onProgress });
     const totals = Object.fromEntries(SET_NAMES.map((n) => [n, setTotals(n, s.table, a.flags)]));
     return { flags: a.flags, totals, warnings: a.warnings, edges: a.stats.edges };
+  },
+  /** chap's sets of the core (computed once; progress as bytes scanned), with the largest leaked allocations. */
+  async leakSummary(id: number, onProgress?: (p: Progress) => void, limit = 20): Promise<LeakSummary> {
+    const s = session(id);
+    const a = await s.leaks({ onProgress });
+    const totals = Object.fromEntries(SET_NAMES.map((n) => [n, setTotals(n, s.table, a.flags)]));
+    // The largest unreferenced leaks (the roots of what leaked) and the largest leaked blocks they hold.
+    const unref: number[] = [];
+    const held: number[] = [];
+    for (let r = 0; r < s.table.rows; r++) if (a.flags[r] & AllocFlag.Leaked) (a.flags[r] & AllocFlag.Unreferenced ? unref : held).push(r);
+    const bySize = (x: number, y: number) => s.table.size[y] - s.table.size[x] || x - y;
+    const rows = [...unref.sort(bySize).slice(0, limit), ...held.sort(bySize).slice(0, Math.ceil(limit / 2))];
+    const largestLeaked = rows.map((r) => ({ row: r, address: a.index.starts[r].toString(16), size: s.table.size[r], unreferenced: (a.flags[r] & AllocFlag.Unreferenced) !== 0 }));
+    return { totals, largestLeaked, warnings: a.warnings.map((w) => w.message) };
   },
   /**
    * Everything the inspector says about the allocation holding `address` (hex): its sets, who points

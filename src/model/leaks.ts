@@ -30,3 +30,12 @@ export interface LeakExplanation extends LeakAllocation {
   /** Null when nothing anchors the allocation (it is leaked). `steps` run from the anchor point to this allocation. */
   chain: { sources: LeakAnchorSource[]; steps: LeakAllocation[] } | null;
 }
+
+/** chap's sets of a core's heap walk, for the Overview: totals per set and the largest leaked allocations. */
+export interface LeakSummary {
+  /** Per set name (`used`, `leaked`, `unreferenced`, `anchored`, …): count and bytes. */
+  totals: Record<string, { count: number; bytes: number }>;
+  /** The largest unreferenced leaks, then the largest leaked allocations only leaked ones point to (rows of the core's heap walk table), largest first in each. */
+  largestLeaked: { row: number; address: string; size: number; unreferenced: boolean }[];
+  warnings: string[];
+}

@@ -7,6 +7,7 @@ import { useCurrentSnapshot } from '../../state/snapshots.ts';
 import { useInspector } from '../../state/inspector.ts';
 import { useView } from '../../state/view.ts';
 import { useFilePicker } from '../../components/FilePicker.tsx';
+import { LeakSets } from './LeakSets.tsx';
 
 function Stat({ label, count, bytes, testId, noun = 'allocations' }: { label: string; count: number; bytes: number; testId: string; noun?: string }) {
   return (
@@ -59,6 +60,8 @@ export function Overview({ summary }: { summary: SnapshotSummary }) {
   const current = useCurrentSnapshot();
   const kind = current?.snap.kind ?? 'process';
   const freeKnown = kind === 'process' && !!current && (current.snap.core !== null || current.snap.parts.some((p) => p.as === 'free' || p.as === 'mixed'));
+  // Leak sets need the core's memory: a live core snapshot (not one read back from a saved analysis).
+  const leakCore = current?.live && current.snap.core !== null ? current.snap.core : null;
   const { totals, byType, largest } = summary;
   const ratio = totals.inUse.bytes > 0 ? totals.free.bytes / totals.inUse.bytes : NaN;
   const topTypes = byType.filter((r) => r.usedCount + r.freeCount > 0).slice(0, 10);
@@ -133,6 +136,8 @@ export function Overview({ summary }: { summary: SnapshotSummary }) {
           </table>
         </section>
         )}
+
+        {leakCore !== null && current && <LeakSets coreId={leakCore} onInspect={(row) => openInspector({ snapshot: current.snap.key, row })} />}
 
         <section className="panel">
           <h2>{kind === 'meliae' ? 'Top types' : 'Top signatures and classes'}</h2>
