@@ -24,7 +24,7 @@ test.describe('save, library and share (heapgen phase 1 chap list)', () => {
 
   test('save → library (rename, reopen, delete); share → a fresh browser opens the same view', async ({ page, browser }) => {
     await page.goto('/');
-    await expect(page.getByRole('button', { name: 'Library' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'More' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Save', exact: true })).toHaveCount(0);
     await dropFiles(page, [{ path: shared(LIST) }]);
     await expect(page.getByTestId('stat-used-count')).toHaveText('26,343');
@@ -59,7 +59,8 @@ test.describe('save, library and share (heapgen phase 1 chap list)', () => {
     await expect(lib).toHaveCount(0);
 
     // Reopen it from an empty analysis: same view, selection and numbers.
-    await page.getByRole('button', { name: 'New analysis' }).click();
+    await page.getByRole('button', { name: 'More' }).click();
+    await page.getByRole('menuitem', { name: 'New analysis' }).click();
     await expect(page.getByTestId('input')).toHaveCount(0);
     await page.keyboard.press('l');
     await lib.getByTestId('library-row').getByRole('button', { name: 'Open' }).click();
@@ -169,12 +170,15 @@ test.describe('save, library and share (heapgen phase 1 chap list)', () => {
     await expect(page.getByTestId('shared-error')).toContainText(`Shared analysis ${bad} is damaged and cannot be opened`);
 
     // Pasting the good link's hash into the same page opens it (hash change, no reload).
-    await page.getByRole('button', { name: 'New analysis' }).click();
+    await page.getByRole('button', { name: 'More' }).click();
+    await page.getByRole('menuitem', { name: 'New analysis' }).click();
     await expect(page.getByTestId('input')).toHaveCount(0);
     await page.evaluate((h) => (location.hash = h), `#/a/${id}?v=1&view=histogram`);
     await expect(page.getByTestId('shared-loaded')).toContainText(`Opened shared analysis ${id.slice(0, 12)}`);
     await expect(page.getByRole('tab', { name: 'Histogram' })).toHaveAttribute('aria-selected', 'true');
     await expect(page.getByTestId('input')).toContainText('core.phase1.list_used');
+    // A shared input says so instead of a reading time.
+    await expect(page.getByTestId('input')).toContainText('· shared');
   });
 });
 

@@ -43,3 +43,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** The two screen sizes every view is looked at in. */
+export const SIZES = [
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+] as const;
+
+/** Screenshots of what the screen shows at 1280×800 and 1920×1080 (`<name>-1280.png`, `<name>-1920.png`); the viewport is left at 1280×800. */
+export async function screens(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const size of [SIZES[1], SIZES[0]]) {
+    await page.setViewportSize(size);
+    // Canvas views follow their container's width on the next frames.
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.width}.png`) });
+  }
+}

@@ -25,8 +25,8 @@ test.describe('tree views on heapgen phase 1 (chap list)', () => {
     await page.mouse.move(p.x, p.y);
     const tip = page.getByTestId('flame-tooltip');
     await expect(tip).toContainText('widgets::Rect');
-    await expect(tip).toContainText('total: 144,000 bytes');
-    await expect(tip).toContainText('allocations: 2,000');
+    await expect(tip.locator('tr', { hasText: 'total' })).toContainText('141 KiB (144,000 bytes) · 4.2% of all');
+    await expect(tip.locator('tr', { hasText: 'allocations' })).toContainText('2,000');
     await screenshot(page, 'flame');
     await page.mouse.click(p.x, p.y);
     await expect(page.getByTestId('breadcrumbs')).toContainText('widgets::Rect');

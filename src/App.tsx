@@ -17,10 +17,13 @@ import { IsolationCheck } from './components/IsolationCheck.tsx';
 import { useFileDrop } from './components/useFileDrop.ts';
 import { analysis } from './state/analysis.ts';
 import type { ViewId } from './state/url.ts';
-import { syncViewWithUrl, useView } from './state/view.ts';
-import { FlameGraph } from './views/flame/FlameGraph.tsx';
+import { syncViewWithUrl, useTheme, useThemeName, useView, type ThemeChoice } from './state/view.ts';
+import { TreeScreen } from './views/flame/TreeScreen.tsx';
 import { Histogram } from './views/histogram/Histogram.tsx';
-import { Treemap } from './views/treemap/Treemap.tsx';
+import { Menu } from './components/Menu.tsx';
+import { Seg } from './components/Seg.tsx';
+import { ignoreShortcut } from './components/keys.ts';
+import { useLibrary } from './state/library.ts';
 import { ObjectsView } from './views/objects/ObjectsView.tsx';
 import { CallersView } from './views/callers/CallersView.tsx';
 import { Inspector } from './views/inspector/Inspector.tsx';
@@ -108,7 +111,7 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (ignoreShortcut(e)) return;
       if (e.key === '/') {
         const box = document.querySelector<HTMLInputElement>('input[type=search]');
         if (box) {
@@ -132,6 +135,14 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [setView, demo, openPicker]);
+
+  const theme = useThemeName();
+  const themeChoice = useTheme((s) => s.choice);
+  const setThemeChoice = useTheme((s) => s.setChoice);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.style.colorScheme = theme;
+  }, [theme]);
 
   const hasData = !!current;
   // A view that means nothing for this snapshot shows the overview instead.
@@ -158,12 +169,43 @@ export function App() {
         )}
         <span className="spacer" />
         <button onClick={picker.open}>Open files…</button>
-        <button onClick={demo}>Open demo</button>
-        {inputs.length > 0 && <button onClick={analysis.clear}>New analysis</button>}
-        <ShareButtons loaded={hasData} />
-        <button aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>
-          ?
-        </button>
+        {!hasData && <button onClick={demo}>Open demo</button>}
+        <ShareButtons loaded={hasData} library={false} />
+        <Menu label="⋯" title="More">
+          {(close) => (
+            <>
+              {hasData && (
+                <button role="menuitem" onClick={() => (close(), demo())}>
+                  Open demo
+                </button>
+              )}
+              {inputs.length > 0 && (
+                <button role="menuitem" onClick={() => (close(), analysis.clear())}>
+                  New analysis
+                </button>
+              )}
+              <button role="menuitem" onClick={() => (close(), useLibrary.getState().openPanel('library'))}>
+                Library… <kbd>l</kbd>
+              </button>
+              <button role="menuitem" onClick={() => (close(), setHelp(true))}>
+                Keyboard shortcuts <kbd>?</kbd>
+              </button>
+              <div className="menu-row">
+                <span className="muted small">Theme</span>
+                <Seg<ThemeChoice>
+                  label="Theme"
+                  value={themeChoice}
+                  onChange={setThemeChoice}
+                  options={[
+                    { value: 'system', label: 'System' },
+                    { value: 'light', label: 'Light' },
+                    { value: 'dark', label: 'Dark' },
+                  ]}
+                />
+              </div>
+            </>
+          )}
+        </Menu>
         {picker.input}
       </header>
       <IsolationCheck />
@@ -190,8 +232,8 @@ export function App() {
             ) : (
               <>
                 {shown === 'overview' && <Overview summary={summary} />}
-                {shown === 'flame' && (tree ? <FlameGraph tree={tree} /> : <div className="muted">Building the tree…</div>)}
-                {shown === 'treemap' && (tree ? <Treemap tree={tree} /> : <div className="muted">Building the tree…</div>)}
+                {shown === 'flame' && (tree ? <TreeScreen tree={tree} kind="flame" /> : <div className="muted">Building the tree…</div>)}
+                {shown === 'treemap' && (tree ? <TreeScreen tree={tree} kind="treemap" /> : <div className="muted">Building the tree…</div>)}
                 {shown === 'histogram' && <Histogram buckets={summary.histogram} />}
                 {shown === 'table' && <GroupTable summary={summary} />}
                 {shown === 'python' && <TracemallocView />}
@@ -203,7 +245,8 @@ export function App() {
             )}
           </div>
         ) : (
-          inputs.length === 0 && <EmptyState onOpen={picker.open} onDemo={demo} />
+          // The format guidance stays after a failed input: nothing loaded yet.
+          !inputs.some((i) => i.status === 'done' || i.status === 'reading') && <EmptyState onOpen={picker.open} onDemo={demo} />
         )}
       </main>
       {dragging && <div className="drop-overlay">Drop to add to the analysis</div>}

@@ -12,6 +12,10 @@ import { snapshotsOfSaved } from './logic/saved/snapshots.ts';
 import type { AssemblyChoices } from '../src/model/snapshot.ts';
 import type { SavedAnalysis } from '../src/model/saved.ts';
 import { describeForUpload, redactPaths } from './logic/saved/describe.ts';
+import { dropAddresses } from './logic/saved/drop-addresses.ts';
+import { applyTransforms } from './logic/transforms/transforms.ts';
+import { calleesOf, callersOf, outermost } from './logic/transforms/sandwich.ts';
+import type { Transform } from '../src/model/transforms.ts';
 import { saveAnalysis } from './logic/saved/serialize.ts';
 import { loadAnalysis } from './logic/saved/deserialize.ts';
 import { clusterRanges, heapMap, rowsInRange } from './logic/aggregate/heap-map.ts';
@@ -21,18 +25,19 @@ import type { AttributionData } from '../src/model/attribution.ts';
 import { attributionHierarchy } from './logic/diff/site-keys.ts';
 import { compareView, pythonCompareView, type SideData } from './logic/diff/view.ts';
 import type { CompareBy } from './logic/diff/compare.ts';
-import type { Metric } from '../src/model/hierarchy.ts';
+import type { Hierarchy, Metric } from '../src/model/hierarchy.ts';
 import type { TraceFilter } from './logic/python/filters.ts';
 import type { KeyType } from './logic/python/statistics.ts';
 import { filtered, pyCompare, pyStatistics } from './logic/python/views.ts';
 
 const api = {
   /**
-   * Serialises an analysis (optionally with directory names redacted) and says
+   * Serialises an analysis (optionally with directory names redacted, addresses left out) and says
    * what the bytes hold, off the main thread: the Save and Share dialogs call it.
    */
-  async saveAnalysis(a: SavedAnalysis, redact: boolean) {
-    const out = redact ? redactPaths(a) : a;
+  async saveAnalysis(a: SavedAnalysis, redact: boolean, noAddresses = false) {
+    const redacted = redact ? redactPaths(a) : a;
+    const out = noAddresses ? dropAddresses(redacted) : redacted;
     const bytes = await saveAnalysis(out);
     return Comlink.transfer({ bytes, description: describeForUpload(out) }, [bytes.buffer]);
   },
@@ -70,6 +75,14 @@ const api = {
   attributionTree(a: AttributionData, table: AllocationTable, inverted: boolean) {
     const h = attributionHierarchy(a, table);
     return inverted ? invertHierarchy(h) : h;
+  },
+  /** The tree after the view's transforms (focus, merge, collapse, hide: logic/transforms). */
+  transformTree(h: Hierarchy, transforms: Transform[]) {
+    return applyTransforms(h, transforms);
+  },
+  /** The sandwich of function `name` in `h`: its callers and callees over every outermost place it appears. */
+  sandwich(h: Hierarchy, name: string) {
+    return { name, callers: callersOf(h, name), callees: calleesOf(h, name), places: outermost(h, name).length };
   },
   /** Two snapshots compared by `by`: rows, the diff, its layout and growth colours, and both sides' trees. */
   compare(a: SideData, b: SideData, by: CompareBy, metric: Metric, normalised: boolean) {

@@ -1,23 +1,20 @@
 /**
  * A virtualized table: sort by any column, filter text, CSV/JSON export of the
- * rows shown (after filter and sort), optional row selection.
+ * rows shown (after filter and sort) with exactly the values the cells show,
+ * columns sized to their content (numbers never cut), optional row selection,
+ * an optional note under the toolbar. See src/views/README.md.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { fmtInt } from '../format/numbers.ts';
 import { download, toCsv, toJson } from './export.ts';
+import { cellText, cellValue, columnWidths, type ColumnSpec } from './table-columns.ts';
 
-export interface Column<R> {
-  id: string;
-  label: string;
-  num?: boolean;
-  /** Sort value, and export value unless `exportValue` is given. */
-  value(r: R): number | string;
-  /** What CSV / JSON export writes when it differs from the sort value (it equals what the cell shows). */
-  exportValue?(r: R): number | string;
-  /** Cell content; defaults to the value (integers with separators). */
+export interface Column<R> extends ColumnSpec<R> {
+  /** Cell content (styling) of the shown value; it must show `text` (or `value`), which is what export writes. */
   render?(r: R): ReactNode;
-  width?: string;
+  /** Header tooltip: what the column means. */
+  title?: string;
 }
 
 export interface VirtualTableProps<R> {
@@ -33,6 +30,8 @@ export interface VirtualTableProps<R> {
   onSelect?(r: R): void;
   height?: string;
   toolbar?: ReactNode;
+  /** A line under the toolbar (what the columns mean, why a click does what it does). */
+  note?: ReactNode;
 }
 
 const ROW_H = 30;
@@ -57,8 +56,8 @@ export function VirtualTable<R>(p: VirtualTableProps<R>) {
   }, [rows, columns, filterText, filter, sort]);
   const scroller = useRef<HTMLDivElement>(null);
   const virt = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12 });
-  const template = p.columns.map((c) => c.width ?? (c.num ? 'minmax(90px, 1fr)' : 'minmax(200px, 3fr)')).join(' ');
-  const exportCols = p.columns.map((c) => ({ label: c.label, value: c.exportValue ?? c.value }));
+  const template = useMemo(() => columnWidths(p.columns, p.rows).join(' '), [p.columns, p.rows]);
+  const exportCols = p.columns.map((c) => ({ label: c.label, value: (r: R) => cellValue(c, r) }));
   return (
     <div className="group-table">
       <div className="toolbar">
@@ -75,13 +74,16 @@ export function VirtualTable<R>(p: VirtualTableProps<R>) {
           JSON
         </button>
       </div>
+      {p.note && <p className="muted small table-note">{p.note}</p>}
       <div className="vtable" role="table" data-testid={p.testId}>
+        <div className="vinner">
         <div className="vrow vhead" role="row" style={{ gridTemplateColumns: template }}>
           {p.columns.map((c) => (
             <div
               key={c.id}
               role="columnheader"
               className={`vcell ${c.num ? 'num' : 'name'} sortable`}
+              title={c.title}
               aria-sort={sort.id === c.id ? (sort.desc ? 'descending' : 'ascending') : 'none'}
               onClick={() => setSort((s) => ({ id: c.id, desc: s.id === c.id ? !s.desc : !!c.num }))}
             >
@@ -108,10 +110,10 @@ export function VirtualTable<R>(p: VirtualTableProps<R>) {
                   style={{ gridTemplateColumns: template, position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, transform: `translateY(${vi.start}px)` }}
                 >
                   {p.columns.map((c) => {
-                    const v = c.value(r);
+                    const text = cellText(c, r);
                     return (
-                      <div key={c.id} role="cell" className={`vcell ${c.num ? 'num' : 'name'}`} title={c.num ? undefined : String(v)}>
-                        {c.render ? c.render(r) : typeof v === 'number' ? fmtInt(v) : v}
+                      <div key={c.id} role="cell" className={`vcell ${c.num ? 'num' : 'name'}`} title={c.num ? undefined : text}>
+                        {c.render ? c.render(r) : text}
                       </div>
                     );
                   })}
@@ -119,6 +121,7 @@ export function VirtualTable<R>(p: VirtualTableProps<R>) {
               );
             })}
           </div>
+        </div>
         </div>
       </div>
     </div>

@@ -20,3 +20,11 @@ export type Transform =
   | { kind: 'hide'; pattern: string };
 
 export type TransformKind = Transform['kind'];
+
+/** A short description of a transform, for its chip in the transform bar. */
+export function describeTransform(x: Transform): string {
+  if (x.kind === 'focus') return `Focus: ${x.path[x.path.length - 1] ?? 'all'}`;
+  if (x.kind === 'merge') return `Merge: ${x.name}`;
+  if (x.kind === 'collapse') return `Collapse: ${x.group}`;
+  return `Hide: ${x.pattern}`;
+}

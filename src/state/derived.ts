@@ -22,6 +22,7 @@ import type { PyRow } from '../../workers/logic/python/views.ts';
 import type { InspectResult } from '../../workers/logic/session/core-session.ts';
 import type { Metric } from '../model/hierarchy.ts';
 import type { SavedAnalysis } from '../model/saved.ts';
+import type { Transform } from '../model/transforms.ts';
 import { aggregatorApi, coreApi } from '../pipeline/workers.ts';
 import type { SideOption } from './compare.ts';
 import type { SnapshotState } from './snapshots.ts';
@@ -183,6 +184,36 @@ function objectKey(o: object): number {
 }
 
 /** What an upload of `a` (paths redacted or not) would send, and its bytes. */
-export function useUploadPreview(a: SavedAnalysis, redact: boolean) {
-  return useDerived(`upload:${objectKey(a)}:${redact ? 1 : 0}`, () => aggregatorApi().saveAnalysis(a, redact));
+export function useUploadPreview(a: SavedAnalysis, redact: boolean, noAddresses = false) {
+  return useDerived(`upload:${objectKey(a)}:${redact ? 1 : 0}:${noAddresses ? 1 : 0}`, () => aggregatorApi().saveAnalysis(a, redact, noAddresses));
+}
+
+const treeIds = new WeakMap<object, number>();
+let nextTreeId = 0;
+/** A key part naming one tree object (trees come from this cache, so one key names one tree). */
+function treeId(t: object): number {
+  let id = treeIds.get(t);
+  if (id === undefined) treeIds.set(t, (id = ++nextTreeId));
+  return id;
+}
+
+/** `tree` after the view's transforms (focus, merge, collapse, hide), in the aggregation worker; `tree` itself without any. */
+export function useTransformedTree(tree: Hierarchy | null, transforms: Transform[]): Derived<Hierarchy> {
+  const key = tree && transforms.length ? `tf:${treeId(tree)}:${JSON.stringify(transforms)}` : null;
+  const d = useDerived(key, () => aggregatorApi().transformTree(tree!, transforms));
+  if (!tree || !transforms.length) return { value: tree, error: null, busy: false };
+  return d;
+}
+
+/** The sandwich of one function: its callers and callees over every outermost place it appears in a tree. */
+export interface SandwichData {
+  name: string;
+  callers: Hierarchy;
+  callees: Hierarchy;
+  places: number;
+}
+
+/** The sandwich of `name` in `tree` (the transformed tree), in the aggregation worker. */
+export function useSandwich(tree: Hierarchy | null, name: string): Derived<SandwichData> {
+  return useDerived(tree && name ? `sw:${treeId(tree)}:${name}` : null, () => aggregatorApi().sandwich(tree!, name));
 }

@@ -96,9 +96,9 @@ export function groupColor(group: string, theme: Theme, depth = 0, variant = 0):
 }
 
 /** Fixed colours of the tree views per theme: root, merged slivers, search non-matches, selection outline. */
-export const TREE_COLORS: Record<Theme, { root: string; merged: string; dimmed: string; outline: string }> = {
-  light: { root: '#c9cfdb', merged: '#d9dde5', dimmed: '#eceef2', outline: '#15181e' },
-  dark: { root: '#3b4356', merged: '#2e3546', dimmed: '#222836', outline: '#ffffff' },
+export const TREE_COLORS: Record<Theme, { root: string; merged: string; dimmed: string; outline: string; gap: string }> = {
+  light: { root: '#c9cfdb', merged: '#d9dde5', dimmed: '#eceef2', outline: '#15181e', gap: '#ffffff' },
+  dark: { root: '#3b4356', merged: '#2e3546', dimmed: '#222836', outline: '#ffffff', gap: '#161d2d' },
 };
 
 /** One step of the diff scale: growth values in (lo, hi] (both ends inclusive when equal). */

@@ -4,8 +4,11 @@
  * as the malloc_tracer gdb plugin reports them.
  */
 import { useMemo, useState } from 'react';
-import { fmtInt, fmtPct, pluginMean, pluginSize } from '../../format/numbers.ts';
+import { fmtInt, pluginMean, pluginSize } from '../../format/numbers.ts';
 import { useCurrentSnapshot } from '../../state/snapshots.ts';
+import { useView } from '../../state/view.ts';
+import { pctValue } from '../../components/table-columns.ts';
+import { attributionPath } from '../../model/site-keys.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { Seg } from '../../components/Seg.tsx';
 import type { Sizes } from '../../model/attribution.ts';
@@ -18,6 +21,8 @@ interface Row {
   func: string;
   site: string;
   sizes: Sizes;
+  /** The node's name path in the flame graph's library → function → return address tree. */
+  path: string[];
 }
 
 const LEVEL_LABELS: Record<Level, string> = { library: 'Library', function: 'Function', site: 'Return address' };
@@ -27,22 +32,31 @@ export function CallersView() {
   const busy = current?.busy ?? null;
   const [level, setLevel] = useState<Level>('library');
   const [plugin, setPlugin] = useState(false);
+  const selected = useView((s) => s.node);
+  const select = useView((s) => s.select);
   const a = current?.attribution;
   const rows = useMemo(() => {
     const out: Row[] = [];
     if (!a) return out;
     for (const l of a.libraries) {
       if (level === 'library') {
-        out.push({ key: l.name, lib: l.name, func: '', site: '', sizes: l.sizes });
+        out.push({ key: l.name, lib: l.name, func: '', site: '', sizes: l.sizes, path: attributionPath(l.name) });
         continue;
       }
       for (const f of l.functions) {
         if (level === 'function') {
-          out.push({ key: `${l.name}\u0000${f.name}`, lib: l.name, func: f.name, site: '', sizes: f.sizes });
+          out.push({ key: `${l.name}\u0000${f.name}`, lib: l.name, func: f.name, site: '', sizes: f.sizes, path: attributionPath(l.name, f.name) });
           continue;
         }
         for (const s of f.sites) {
-          out.push({ key: `${l.name}\u0000${f.name}\u0000${s.addr}`, lib: l.name, func: f.name, site: `0x${s.addr.toString(16)} (+0x${s.offset.toString(16)})`, sizes: s.sizes });
+          out.push({
+            key: `${l.name}\u0000${f.name}\u0000${s.addr}`,
+            lib: l.name,
+            func: f.name,
+            site: `0x${s.addr.toString(16)} (+0x${s.offset.toString(16)})`,
+            sizes: s.sizes,
+            path: attributionPath(l.name, f.name, s.offset),
+          });
         }
       }
     }
@@ -51,23 +65,24 @@ export function CallersView() {
   const columns = useMemo(() => {
     const total = a?.total.user ?? 0;
     const cols: Column<Row>[] = [{ id: 'lib', label: 'Library', value: (r) => r.lib }];
-    if (level !== 'library') cols.push({ id: 'func', label: 'Function', value: (r) => r.func, width: 'minmax(260px, 4fr)' });
-    if (level === 'site') cols.push({ id: 'site', label: 'Return address', value: (r) => r.site, width: 'minmax(160px, 1.4fr)' });
-    const bytes = (id: 'user' | 'mem' | 'chunk', label: string): Column<Row> => ({
+    if (level !== 'library') cols.push({ id: 'func', label: 'Function', value: (r) => r.func });
+    if (level === 'site') cols.push({ id: 'site', label: 'Return address', value: (r) => r.site });
+    const bytes = (id: 'user' | 'mem' | 'chunk', label: string, title: string): Column<Row> => ({
       id,
       label,
       num: true,
+      title,
       value: (r) => r.sizes[id],
-      render: plugin ? (r) => pluginSize(r.sizes[id]) : undefined,
+      text: plugin ? (r) => pluginSize(r.sizes[id]) : undefined,
     });
     cols.push(
       { id: 'count', label: 'Count', num: true, value: (r) => r.sizes.count },
-      bytes('user', 'User'),
-      bytes('mem', 'Mem'),
-      bytes('chunk', 'Chunk'),
+      bytes('user', 'User', 'Bytes the program asked for (the footer\'s requested size)'),
+      bytes('mem', 'Mem', 'Usable bytes less the 16-byte footer'),
+      bytes('chunk', 'Chunk', 'Usable bytes of the chunks (the size chap lists)'),
       plugin
-        ? { id: 'mean', label: 'PerAllocMean', num: true, value: (r) => r.sizes.user / r.sizes.count, render: (r) => `${pluginMean(r.sizes.user, r.sizes.count)}b` }
-        : { id: 'share', label: '% of User', num: true, value: (r) => (total ? r.sizes.user / total : 0), render: (r) => fmtPct(r.sizes.user, total) },
+        ? { id: 'mean', label: 'PerAllocMean', num: true, title: 'User bytes per allocation, as the plugin prints it', value: (r) => r.sizes.user / r.sizes.count, text: (r) => `${pluginMean(r.sizes.user, r.sizes.count)}b` }
+        : { id: 'share', label: '% of User', num: true, format: 'pct', value: (r) => (total ? r.sizes.user / total : 0), text: (r) => pctValue(r.sizes.user, total) },
     );
     return cols;
   }, [a, level, plugin]);
@@ -100,10 +115,18 @@ export function CallersView() {
         rows={rows}
         columns={columns}
         filterText={(r) => `${r.lib} ${r.func} ${r.site}`}
-        initialSort={{ id: '', desc: false }}
+        initialSort={{ id: 'user', desc: true }}
         exportName={`attribution-${level}`}
         testId="attribution"
-        rowKey={(r) => r.key}
+        rowKey={(r) => r.path.join('\u0000')}
+        selectedKey={selected.join('\u0000') || null}
+        onSelect={(r) => select(r.path)}
+        note={
+          <>
+            <strong>User</strong> = bytes the program asked for (from the footer) · <strong>Mem</strong> = usable bytes less the 16-byte footer ·{' '}
+            <strong>Chunk</strong> = usable bytes of the chunk, the size chap lists. Largest User first; click a row to select it in the flame graph and treemap.
+          </>
+        }
       />
     </div>
   );

@@ -7,14 +7,15 @@
  * Sites are matched by library + function + offset (or file:line, or class),
  * never by raw address.
  */
-import { color as d3color, interpolatePuOr, interpolateRdBu } from 'd3';
 import { useMemo } from 'react';
 import { DIFF_STATUS_KEYS, type DiffRow, type DiffStatusKey } from '../../model/diff.ts';
 import { fmtInt, fmtPct } from '../../format/numbers.ts';
 import { useCompare, useCompareSides, type CompareMode } from '../../state/compare.ts';
 import { useBuildChanges, useCompareData } from '../../state/derived.ts';
 import { currentFilters, usePython } from '../../state/python.ts';
-import { useView } from '../../state/view.ts';
+import { useThemeName, useView } from '../../state/view.ts';
+import { GROWTH_STEPS, growthColor, growthSwatches, textColorOn } from '../palette.ts';
+import { bytesText } from '../tree-common.tsx';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { FlameGraph } from '../flame/FlameGraph.tsx';
 import { Treemap } from '../treemap/Treemap.tsx';
@@ -32,22 +33,32 @@ export function signed(n: number): string {
   return n > 0 ? `+${fmtInt(n)}` : n < 0 ? `−${fmtInt(-n)}` : '0';
 }
 
-/** Diverging colour of a growth value in [−1, 1]: red grows, blue shrinks (or orange / purple). */
-export function growthColor(g: number, colorblind: boolean): string {
-  const t = (1 - Math.max(-1, Math.min(1, g))) / 2;
-  const c = d3color((colorblind ? interpolatePuOr : interpolateRdBu)(t))!;
-  return c.darker(0.7).formatHex();
+/** The diff scale's legend: one swatch per step, drawn with exactly the graph's colours. */
+function GrowthLegend({ colorblind }: { colorblind: boolean }) {
+  const theme = useThemeName();
+  const sw = growthSwatches(colorblind, theme);
+  return (
+    <span className="growth-legend small" data-testid="growth-legend" aria-label="Growth colours (B − A) / max(A, B)">
+      <span className="muted">shrunk</span>
+      {GROWTH_STEPS.map((st, i) => (
+        <i key={i} className="gsw" data-color={sw[i]} title={st.label} style={{ background: sw[i], color: textColorOn(sw[i]) }}>
+          {i === 0 ? 'gone' : i === 4 ? 'same' : i === 8 ? 'new' : ''}
+        </i>
+      ))}
+      <span className="muted">grown</span>
+    </span>
+  );
 }
 
 const COLUMNS: Column<DiffRow>[] = [
-  { id: 'key', label: 'Key', value: (r) => r.key, width: 'minmax(280px, 4fr)', render: (r) => (r.self ? `${r.key} (self)` : r.key) },
+  { id: 'key', label: 'Key', value: (r) => r.key, text: (r) => (r.self ? `${r.key} (self)` : r.key) },
   { id: 'aBytes', label: 'A bytes', num: true, value: (r) => r.aBytes },
   { id: 'bBytes', label: 'B bytes', num: true, value: (r) => r.bBytes },
-  { id: 'dBytes', label: 'Δ bytes', num: true, value: (r) => r.dBytes, render: (r) => <span className={r.dBytes > 0 ? 'grow' : r.dBytes < 0 ? 'shrink' : ''}>{signed(r.dBytes)}</span> },
+  { id: 'dBytes', label: 'Δ bytes', num: true, value: (r) => r.dBytes, render: (r) => <span className={r.dBytes > 0 ? 'grow' : r.dBytes < 0 ? 'shrink' : ''}>{signed(r.dBytes)}</span>, title: 'B − A' },
   { id: 'aCount', label: 'A count', num: true, value: (r) => r.aCount },
   { id: 'bCount', label: 'B count', num: true, value: (r) => r.bCount },
   { id: 'dCount', label: 'Δ count', num: true, value: (r) => r.dCount, render: (r) => signed(r.dCount) },
-  { id: 'status', label: 'Status', value: (r) => r.status, width: '80px', render: (r) => <span className={`status ${r.status}`}>{STATUS_LABELS[r.status]}</span> },
+  { id: 'status', label: 'Status', value: (r) => r.status, text: (r) => STATUS_LABELS[r.status], width: '9ch', render: (r) => <span className={`status ${r.status}`}>{STATUS_LABELS[r.status]}</span> },
 ];
 
 export function CompareView() {
@@ -58,6 +69,7 @@ export function CompareView() {
   const select = useView((s) => s.select);
   const { options, a, b } = useCompareSides();
   const setSides = useView((s) => s.setCompareSides);
+  const theme = useThemeName();
   const footers = !!a?.hasFooters && !!b?.hasFooters;
   const python = a?.kind === 'tracemalloc';
   const by: CompareBy = cmp.by && (footers || cmp.by === 'class' || cmp.by === 'sizeclass') ? cmp.by : footers ? 'function' : 'class';
@@ -71,17 +83,19 @@ export function CompareView() {
   const q = useView((s) => s.q);
   const searchB = useMemo(() => (data ? searchHierarchy(data.b, q, metric) : { matched: 0, total: 0 }), [data, q, metric]);
   const rows = useMemo(() => (data ? (cmp.statuses.length ? data.rows.filter((r) => cmp.statuses.includes(r.status)) : data.rows) : []), [data, cmp.statuses]);
-  const colorOf = useMemo(() => (data ? (n: number) => growthColor(data.growth[n], cmp.colorblind) : undefined), [data, cmp.colorblind]);
+  const colorOf = useMemo(() => (data ? (n: number) => growthColor(data.growth[n], cmp.colorblind, theme) : undefined), [data, cmp.colorblind, theme]);
+  // Side by side: both sides in the union's order, so the same block sits in the same order.
+  const sides = data?.sides ?? null;
   const extra = useMemo(() => {
     if (!data) return undefined;
     const d = data.diff;
     const Extra = (n: number) => (
       <div className="diff-tt">
         <div>
-          A: {fmtInt(d.a.totalBytes[n])} bytes, {fmtInt(d.a.totalCount[n])} allocations
+          A: {bytesText(d.a.totalBytes[n])}, {fmtInt(d.a.totalCount[n])} allocations
         </div>
         <div>
-          B: {fmtInt(d.b.totalBytes[n])} bytes, {fmtInt(d.b.totalCount[n])} allocations
+          B: {bytesText(d.b.totalBytes[n])}, {fmtInt(d.b.totalCount[n])} allocations
         </div>
         <div>
           Δ: <strong>{signed(d.b.totalBytes[n] - d.a.totalBytes[n])} bytes</strong>, {signed(d.b.totalCount[n] - d.a.totalCount[n])} allocations ({DIFF_STATUS_KEYS[d.status[n]]})
@@ -139,9 +153,7 @@ export function CompareView() {
         <label className="check">
           <input type="checkbox" checked={cmp.colorblind} onChange={(e) => cmp.set({ colorblind: e.target.checked })} /> colour-blind-safe colours
         </label>
-        <span className="legend small">
-          <i className="sw" style={{ background: growthColor(1, cmp.colorblind) }} /> grown / new <i className="sw" style={{ background: growthColor(-1, cmp.colorblind) }} /> shrunk / gone
-        </span>
+        {cmp.mode !== 'table' && cmp.mode !== 'side' && <GrowthLegend colorblind={cmp.colorblind} />}
       </div>
       {builds.map((m) => (
         <div key={m} className="msg warning" data-testid="build-change">
@@ -186,10 +198,10 @@ export function CompareView() {
       {data && cmp.mode === 'flame' && <FlameGraph tree={data.layout} colorOf={colorOf} extra={extra} />}
       {data && cmp.mode === 'treemap' && <Treemap tree={data.layout} colorOf={colorOf} extra={extra} />}
       {data && cmp.mode === 'side' && <TreeToolbar tree={data.b} search={searchB} />}
-      {data && cmp.mode === 'side' && (
+      {sides && cmp.mode === 'side' && (
         <div className="side-by-side">
-          <FlameGraph tree={data.a} testId="flame-a" toolbar={false} title={<h3 className="side-title">A · {a.label}</h3>} />
-          <FlameGraph tree={data.b} testId="flame-b" toolbar={false} title={<h3 className="side-title">B · {b.label}</h3>} />
+          <FlameGraph tree={sides.a} testId="flame-a" toolbar={false} title={<h3 className="side-title">A · {a.label}</h3>} />
+          <FlameGraph tree={sides.b} testId="flame-b" toolbar={false} keys={false} title={<h3 className="side-title">B · {b.label}</h3>} />
         </div>
       )}
       <p className="muted small">

@@ -5,11 +5,16 @@
  * where used, free and unaccounted bytes show, so fragmentation can be seen.
  * Click the strip to list the allocations there; click one to inspect it.
  */
+import type { AllocationTable } from '../../model/allocations.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { STATE_LABELS } from '../../model/allocations.ts';
-import { fmtInt, fmtPct, formatBytes } from '../../format/numbers.ts';
+import { fmtInt, fmtPct } from '../../format/numbers.ts';
 import { rowsInRange, useHeapMap } from '../../state/derived.ts';
 import { useCurrentSnapshot } from '../../state/snapshots.ts';
+import { humanBytes, plural } from '../../format/units.ts';
+import { useThemeName } from '../../state/view.ts';
+import { useCallerOf } from '../use-callers.ts';
+import { bytesText } from '../tree-common.tsx';
 import { useInspector } from '../../state/inspector.ts';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { prepareCanvas } from '../canvas.ts';
@@ -19,30 +24,45 @@ const BINS = 400;
 const STRIP_H = 26;
 const MAX_RANGES = 200;
 
+/** Strip colours per theme: the same as the legend's swatches (CSS variables --used, --free, --none). */
+function stripColors(): { used: string; free: string; none: string } {
+  const cs = getComputedStyle(document.documentElement);
+  return { used: cs.getPropertyValue('--used').trim(), free: cs.getPropertyValue('--free').trim(), none: cs.getPropertyValue('--none').trim() };
+}
+
 function Strip({ r, onPick }: { r: MapRange; onPick(start: number, end: number): void }) {
   const ref = useRef<HTMLCanvasElement>(null);
+  const theme = useThemeName();
   const binBytes = (r.end - r.start) / BINS;
   useEffect(() => {
     const c = ref.current;
     if (!c) return;
     const w = c.clientWidth;
     const ctx = prepareCanvas(c, w, STRIP_H);
-    ctx.fillStyle = '#232c42';
+    const col = stripColors();
+    ctx.fillStyle = col.none;
     ctx.fillRect(0, 0, w, STRIP_H);
     const bw = w / BINS;
+    // Edges on whole device pixels: fractional edges blend with the background into seams between bins.
+    const dpr = window.devicePixelRatio || 1;
+    const snap = (v: number) => Math.round(v * dpr) / dpr;
     for (let b = 0; b < BINS; b++) {
       const u = Math.min(1, r.usedBytes[b] / binBytes);
       const f = Math.min(1 - u, r.freeBytes[b] / binBytes);
-      if (u > 0) {
-        ctx.fillStyle = '#4cc9f0';
-        ctx.fillRect(b * bw, STRIP_H * (1 - u), Math.max(bw, 0.5), STRIP_H * u);
+      const x0 = snap(b * bw);
+      const x1 = Math.max(snap((b + 1) * bw), x0 + 1 / dpr);
+      const hu = u > 0 ? Math.max(1 / dpr, snap(STRIP_H * u)) : 0;
+      const hf = f > 0 ? Math.max(1 / dpr, snap(STRIP_H * (u + f)) - hu) : 0;
+      if (hu > 0) {
+        ctx.fillStyle = col.used;
+        ctx.fillRect(x0, STRIP_H - hu, x1 - x0, hu);
       }
-      if (f > 0) {
-        ctx.fillStyle = '#f72585';
-        ctx.fillRect(b * bw, STRIP_H * (1 - u - f), Math.max(bw, 0.5), STRIP_H * f);
+      if (hf > 0) {
+        ctx.fillStyle = col.free;
+        ctx.fillRect(x0, STRIP_H - hu - hf, x1 - x0, hf);
       }
     }
-  }, [r, binBytes]);
+  }, [r, binBytes, theme]);
   return (
     <canvas
       ref={ref}
@@ -61,11 +81,21 @@ function Strip({ r, onPick }: { r: MapRange; onPick(start: number, end: number):
   );
 }
 
+/** True when every allocation of the tables is at address 0 (a shared copy with addresses left out). */
+function noAddresses(tables: AllocationTable[]): boolean {
+  let rows = 0;
+  for (const t of tables) {
+    rows += t.rows;
+    for (let i = 0; i < t.rows; i++) if (t.addrHi[i] !== 0 || t.addrLo[i] !== 0) return false;
+  }
+  return rows > 0;
+}
+
 const ROW_COLS: Column<RangeRow>[] = [
-  { id: 'address', label: 'Address', value: (r) => r.address, render: (r) => <span className="mono">0x{r.address}</span> },
+  { id: 'address', label: 'Address', value: (r) => r.address, text: (r) => `0x${r.address}`, render: (r) => <span className="mono">0x{r.address}</span> },
   { id: 'size', label: 'Size', num: true, value: (r) => r.size },
   { id: 'state', label: 'State', value: (r) => STATE_LABELS[r.state] },
-  { id: 'type', label: 'Type', value: (r) => r.type || '—' },
+  { id: 'type', label: 'Class / signature', value: (r) => r.type || '—' },
 ];
 
 export function HeapView() {
@@ -78,6 +108,8 @@ export function HeapView() {
   const [pick, setPick] = useState<{ seq: number; start: number; end: number; rows: RangeRow[]; total: number; snapshot: string } | null>(null);
   // Clicks resolve asynchronously: only the latest one's rows are shown, and they are rows of the snapshot drawn.
   const pickSeq = useRef(0);
+  const callerOf = useCallerOf();
+  const addressless = useMemo(() => !!current?.snap.table && noAddresses([current.snap.table]), [current]);
   const onPick = async (start: number, end: number) => {
     if (!current) return;
     const seq = ++pickSeq.current;
@@ -91,7 +123,8 @@ export function HeapView() {
           <h2>
             Allocators{' '}
             <span className="muted small">
-              · {layout.arch} · {fmtInt(layout.threads)} threads{layout.allocators.length ? '' : ` · ${layout.allocator}`}
+              · {layout.arch} · {plural(Number(layout.threads), 'thread')}
+              {layout.allocators.length ? '' : ` · ${layout.allocator}`}
             </span>
           </h2>
           {layout.allocators.map((al) => (
@@ -99,7 +132,7 @@ export function HeapView() {
               <h3 className="small">
                 {al.description}{' '}
                 <span className="muted">
-                  · used {fmtInt(al.usedCount)} / {formatBytes(al.usedBytes)} · free {fmtInt(al.freeCount)} / {formatBytes(al.freeBytes)}
+                  · used {plural(al.usedCount, 'allocation')}, {bytesText(al.usedBytes)} · free {plural(al.freeCount, 'allocation')}, {bytesText(al.freeBytes)}
                 </span>
               </h3>
               {al.facts.length > 0 && (
@@ -151,13 +184,21 @@ export function HeapView() {
           </span>
         </h2>
         {!map && <div className="muted">Mapping…</div>}
+        {map && addressless && (
+          <div className="msg warning" data-testid="heap-no-addresses">
+            The addresses were left out of this shared copy: there is no layout to draw.
+          </div>
+        )}
         {map?.slice(0, MAX_RANGES).map((r, i) => (
           <div key={i} className="range">
             <div className="range-head small">
               <span className="mono">{r.label}</span>
               <span className="muted">
                 {' '}
-                · {formatBytes(r.end - r.start)} · used {fmtInt(r.usedCount)} / {fmtInt(r.usedTotal)} B · free {fmtInt(r.freeCount)} / {fmtInt(r.freeTotal)} B ({fmtPct(r.freeTotal, r.usedTotal + r.freeTotal)} free)
+                · {humanBytes(r.regionEnd - r.regionStart)}
+                {r.end - r.start < r.regionEnd - r.regionStart ? ` (strip: the ${humanBytes(r.end - r.start)} from its first chunk to its last)` : ''} · used{' '}
+                {plural(r.usedCount, 'allocation')}, {fmtInt(r.usedTotal)} bytes · free {plural(r.freeCount, 'allocation')}, {fmtInt(r.freeTotal)} bytes{' '}
+                {`(${fmtPct(r.freeTotal, r.usedTotal + r.freeTotal)} free)`}
               </span>
             </div>
             <Strip r={r} onPick={onPick} />
@@ -175,7 +216,11 @@ export function HeapView() {
           </h2>
           <VirtualTable
             rows={pick.rows}
-            columns={ROW_COLS}
+            columns={
+              callerOf
+                ? [...ROW_COLS, { id: 'caller', label: 'Allocated by', value: (r: RangeRow) => callerOf(r.row) ?? '—' }]
+                : ROW_COLS
+            }
             filterText={(r) => `${r.address} ${r.type}`}
             initialSort={{ id: '', desc: false }}
             exportName="heap-range"

@@ -1,6 +1,6 @@
 /** Overview: used/free counts and bytes, per-state totals, free-to-used ratio, top types, largest allocations. */
 import { STATE_LABELS } from '../../model/allocations.ts';
-import { fmtInt, fmtPct, formatBytes } from '../../format/numbers.ts';
+import { fmtInt, fmtPct } from '../../format/numbers.ts';
 import { analysis } from '../../state/analysis.ts';
 import type { SnapshotSummary } from '../../state/derived.ts';
 import { useCurrentSnapshot } from '../../state/snapshots.ts';
@@ -8,16 +8,18 @@ import { useInspector } from '../../state/inspector.ts';
 import { useView } from '../../state/view.ts';
 import { useFilePicker } from '../../components/FilePicker.tsx';
 import { LeakSets } from './LeakSets.tsx';
+import { humanBytes } from '../../format/units.ts';
+import { useCallerOf } from '../use-callers.ts';
 
 function Stat({ label, count, bytes, testId, noun = 'allocations' }: { label: string; count: number; bytes: number; testId: string; noun?: string }) {
   return (
     <div className="stat" data-testid={testId}>
       <div className="stat-label">{label}</div>
-      <div className="stat-value">
-        <span data-testid={`${testId}-bytes`}>{fmtInt(bytes)}</span> <span className="unit">bytes</span>
+      <div className="stat-value" title={`${fmtInt(bytes)} bytes`}>
+        {humanBytes(bytes)}
       </div>
       <div className="stat-sub">
-        <span data-testid={`${testId}-count`}>{fmtInt(count)}</span> {noun} · {formatBytes(bytes)}
+        <span data-testid={`${testId}-bytes`}>{fmtInt(bytes)}</span> bytes · <span data-testid={`${testId}-count`}>{fmtInt(count)}</span> {noun}
       </div>
     </div>
   );
@@ -62,6 +64,7 @@ export function Overview({ summary }: { summary: SnapshotSummary }) {
   const freeKnown = kind === 'process' && !!current && (current.snap.core !== null || current.snap.parts.some((p) => p.as === 'free' || p.as === 'mixed'));
   // Leak sets need the core's memory: a live core snapshot (not one read back from a saved analysis).
   const leakCore = current?.live && current.snap.core !== null ? current.snap.core : null;
+  const callerOf = useCallerOf();
   const { totals, byType, largest } = summary;
   const ratio = totals.inUse.bytes > 0 ? totals.free.bytes / totals.inUse.bytes : NaN;
   const topTypes = byType.filter((r) => r.usedCount + r.freeCount > 0).slice(0, 10);
@@ -186,7 +189,8 @@ export function Overview({ summary }: { summary: SnapshotSummary }) {
               <th className="num">Size (bytes)</th>
               <th className="num">Size (hex)</th>
               <th>State</th>
-              <th>Type</th>
+              <th>Class / signature</th>
+              {callerOf && <th>Allocated by</th>}
             </tr>
           </thead>
           <tbody>
@@ -202,7 +206,14 @@ export function Overview({ summary }: { summary: SnapshotSummary }) {
                 <td className="num">{fmtInt(r.size)}</td>
                 <td className="num mono">0x{r.size.toString(16)}</td>
                 <td>{STATE_LABELS[r.state]}</td>
-                <td className="name">{r.type}</td>
+                <td className="name" title={r.type}>
+                  {r.type}
+                </td>
+                {callerOf && (
+                  <td className="name mono" title={callerOf(r.row) ?? ''} data-testid="largest-caller">
+                    {callerOf(r.row) ?? '—'}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>

@@ -32,10 +32,11 @@ export function ShareDialog({ onClose }: { onClose: () => void }) {
     return analysis.toSaved(defaultAnalysisName(doneInputs()));
   }, []);
   const [redact, setRedact] = useState(false);
+  const [noAddresses, setNoAddresses] = useState(false);
   // Redaction, the preview and serialisation run in the aggregation worker (millions of rows take ~0.5 s).
   // The other option's preview stays on screen while this one is prepared; the bytes count only once they match it.
-  const now = useUploadPreview(original, redact);
-  const other = useUploadPreview(original, !redact);
+  const now = useUploadPreview(original, redact, noAddresses);
+  const other = useUploadPreview(original, !redact, noAddresses);
   const bytes = now.value?.bytes ?? null;
   const description = now.value?.description ?? other.value?.description ?? null;
   const prepError = now.error ? `The analysis cannot be serialised: ${now.error}` : null;
@@ -88,6 +89,13 @@ export function ShareDialog({ onClose }: { onClose: () => void }) {
             <input type="checkbox" checked={redact} onChange={(e) => setRedact(e.target.checked)} disabled={uploading} />
             <span>
               Redact directory names in paths (keep base names only: <code>/home/me/src/app.py</code> → <code>…/app.py</code>)
+            </span>
+          </label>
+          <label className="check share-redact">
+            <input type="checkbox" checked={noAddresses} onChange={(e) => setNoAddresses(e.target.checked)} disabled={uploading} />
+            <span>
+              Leave addresses out (allocation and return addresses become 0, functions known only by an address read “(address left out)”; the heap
+              map and inspector of the shared copy then have nothing to place)
             </span>
           </label>
           {description ? <UploadPreview d={description} bytes={bytes?.length ?? null} /> : <p className="muted">Preparing the upload…</p>}

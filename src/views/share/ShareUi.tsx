@@ -24,8 +24,8 @@ export function shareKey(key: string): boolean {
   return true;
 }
 
-/** Header buttons: Save and Share… (with an analysis loaded) and Library (always). */
-export function ShareButtons({ loaded }: { loaded: boolean }) {
+/** Header buttons: Save and Share… (with an analysis loaded) and Library (unless `library` is false: the app has it in its menu). */
+export function ShareButtons({ loaded, library = true }: { loaded: boolean; library?: boolean }) {
   const openPanel = useLibrary((s) => s.openPanel);
   return (
     <>
@@ -39,9 +39,11 @@ export function ShareButtons({ loaded }: { loaded: boolean }) {
           </button>
         </>
       )}
-      <button onClick={() => openPanel('library')} title="Saved analyses (l)">
-        Library
-      </button>
+      {library && (
+        <button onClick={() => openPanel('library')} title="Saved analyses (l)">
+          Library
+        </button>
+      )}
     </>
   );
 }

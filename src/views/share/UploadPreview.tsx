@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { fmtInt, formatBytes } from '../../format/numbers.ts';
 import type { UploadDescription } from '../../../workers/logic/saved/describe.ts';
+import { RAW_ADDRESS } from '../../model/site-keys.ts';
 
 /** Items shown before a list is expanded, and per "show more" step after. */
 const FIRST = 6;
@@ -78,7 +79,8 @@ export function UploadPreview({ d, bytes }: { d: UploadDescription; bytes: numbe
         </li>
       </ul>
       <StringList title="Type names" items={d.typeNames} testId="up-types" />
-      <StringList title="Function names" items={d.functionNames} testId="up-functions" />
+      <StringList title="Function names" items={d.functionNames.filter((f) => !RAW_ADDRESS.test(f))} testId="up-functions" />
+      <StringList title="Return addresses without a function name (module+offset, raw address)" items={d.functionNames.filter((f) => RAW_ADDRESS.test(f))} testId="up-raw-addresses" />
       <StringList title="File and library paths" items={d.filePaths} testId="up-paths" />
       <StringList title="Object names" items={d.objectNames} testId="up-objects" />
       <StringList title="Other strings" items={d.otherStrings} testId="up-other" />

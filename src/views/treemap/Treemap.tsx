@@ -1,65 +1,81 @@
 /**
- * Treemap (squarified, canvas): click a cell to drill down, breadcrumbs to go up;
- * the selection is shared with the flame graph and the table through the view store.
+ * Treemap (squarified, canvas), the full width of the page: click a cell to
+ * drill down, breadcrumbs to go up; parents show as labelled header strips.
+ * Colours and labels as the flame graph's (palette.ts); the tooltip names the
+ * whole path. The selection is shared with the flame graph and the tables
+ * through the view store.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { fmtInt, fmtPct } from '../../format/numbers.ts';
-import { useView } from '../../state/view.ts';
-import { namePath, nodeByNames, searchHierarchy, totalOf } from '../../model/hierarchy.ts';
-import { DIMMED, groupColor, MERGED } from '../flame/colors.ts';
-import { metricValue, type TreeViewProps } from '../flame/FlameGraph.tsx';
+import { useThemeName, useView } from '../../state/view.ts';
+import { namePath, nodeByNames, searchHierarchy } from '../../model/hierarchy.ts';
+import { groupColor, textColorOn, TREE_COLORS } from '../palette.ts';
+import type { TreeViewProps } from '../flame/FlameGraph.tsx';
 import { Breadcrumbs, SelectionDetails, TreeToolbar } from '../tree-controls.tsx';
+import { cellLabel, NodeTooltip, useTreeKeys, useTreeNav } from '../tree-common.tsx';
+import { Tooltip } from '../../components/Tooltip.tsx';
 import { cellAt, layoutTreemap, type TreemapCell } from '../../layout/treemap.ts';
 import { timed } from '../perf.ts';
 import { prepareCanvas, useContainerWidth } from '../canvas.ts';
 
-const HEIGHT = 560;
 const FONT = '12px system-ui, sans-serif';
 
-export function Treemap({ tree, colorOf, extra, testId = 'treemap-canvas', toolbar = true, title }: TreeViewProps) {
-  const { metric, q, node: selPath, zoom: zoomPath, select, zoomTo } = useView();
+/** Height for a width: about 3:2 wide, within what a screen shows. */
+export function treemapHeight(width: number): number {
+  return Math.round(Math.max(380, Math.min(860, width * 0.5)));
+}
+
+export function Treemap({ tree, colorOf, extra, testId = 'treemap-canvas', toolbar = true, title, nav: given, keys = true, actions, details = true }: TreeViewProps) {
+  const { metric, q } = useView();
+  const own = useTreeNav(false);
+  const nav = given ?? own;
+  const theme = useThemeName();
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const width = useContainerWidth(wrap);
+  const height = treemapHeight(width);
   const [hover, setHover] = useState<{ cell: TreemapCell; x: number; y: number } | null>(null);
-  const zoomNode = useMemo(() => nodeByNames(tree, zoomPath), [tree, zoomPath]);
-  const selNode = useMemo(() => (selPath.length ? nodeByNames(tree, selPath) : -1), [tree, selPath]);
+  const zoomNode = useMemo(() => nodeByNames(tree, nav.zoom), [tree, nav.zoom]);
+  const selNode = useMemo(() => (nav.node.length ? nodeByNames(tree, nav.node) : -1), [tree, nav.node]);
   const search = useMemo(() => searchHierarchy(tree, q, metric), [tree, q, metric]);
-  const cells = useMemo(() => timed('treemap-layout', () => layoutTreemap(tree, metric, zoomNode, width, HEIGHT)), [tree, metric, zoomNode, width]);
+  const cells = useMemo(() => timed('treemap-layout', () => layoutTreemap(tree, metric, zoomNode, width, height)), [tree, metric, zoomNode, width, height]);
+  useTreeKeys(tree, nav, { sel: selNode, zoom: zoomNode }, keys);
 
   useEffect(() => {
     const c = canvas.current;
     if (!c) return;
     const start = performance.now();
-    const ctx = prepareCanvas(c, width, HEIGHT, FONT);
+    const ctx = prepareCanvas(c, width, height, FONT);
     ctx.textBaseline = 'top';
     const searching = q.trim().length > 0;
+    const fixed = TREE_COLORS[theme];
+    const charW = ctx.measureText('m').width;
     for (const cell of cells) {
       if (cell.depth === 0) continue;
       const w = cell.x1 - cell.x0;
       const h = cell.y1 - cell.y0;
-      let fill = cell.merged ? MERGED : colorOf ? colorOf(cell.node) : groupColor(tree.groups[tree.group[cell.node]], cell.depth, tree.name[cell.node]);
-      if (searching && !cell.merged && !search.matches[cell.node]) fill = DIMMED;
+      let fill = cell.merged ? fixed.merged : colorOf ? colorOf(cell.node) : groupColor(tree.groups[tree.group[cell.node]], theme, cell.depth, tree.name[cell.node]);
+      if (searching && !cell.merged && !search.matches[cell.node]) fill = fixed.dimmed;
       ctx.fillStyle = fill;
-      ctx.globalAlpha = cell.leaf ? 1 : 0.55;
       ctx.fillRect(cell.x0, cell.y0, w, h);
-      ctx.globalAlpha = 1;
+      // A 1 px gap of the page's colour around each cell keeps neighbours of one colour apart.
+      ctx.strokeStyle = fixed.gap;
+      ctx.lineWidth = 1;
+      ctx.strokeRect(cell.x0 + 0.5, cell.y0 + 0.5, w - 1, h - 1);
       if (w > 40 && h > 14) {
-        const label = cell.merged ? 'other' : tree.names[tree.name[cell.node]];
-        const fit = Math.floor((w - 6) / 6.5);
-        ctx.fillStyle = '#f4f6fb';
+        const label = cell.merged ? 'other' : cellLabel(tree.names[tree.name[cell.node]]);
+        const fit = Math.floor((w - 6) / charW);
+        ctx.fillStyle = textColorOn(fill);
         ctx.fillText(label.length > fit ? label.slice(0, Math.max(1, fit - 1)) + '…' : label, cell.x0 + 3, cell.y0 + 2);
       }
       if (cell.node === selNode && !cell.merged) {
-        ctx.strokeStyle = '#fff';
+        ctx.strokeStyle = fixed.outline;
         ctx.lineWidth = 2;
         ctx.strokeRect(cell.x0 + 1, cell.y0 + 1, w - 2, h - 2);
       }
     }
     performance.measure('heapscope:treemap-draw', { start, end: performance.now() });
-  }, [cells, width, tree, q, search, selNode, colorOf]);
+  }, [cells, width, height, tree, q, search, selNode, colorOf, theme]);
 
-  const total = totalOf(tree, metric);
   const at = (e: React.MouseEvent) => {
     const box = canvas.current!.getBoundingClientRect();
     return cellAt(cells, e.clientX - box.left, e.clientY - box.top);
@@ -67,49 +83,38 @@ export function Treemap({ tree, colorOf, extra, testId = 'treemap-canvas', toolb
   const hn = hover?.cell.node ?? -1;
   return (
     <div className="treemap">
-      {toolbar && <TreeToolbar tree={tree} search={search} showSort={false} />}
+      {toolbar === true ? <TreeToolbar tree={tree} search={search} showSort={false} /> : toolbar || null}
       {title}
-      <Breadcrumbs tree={tree} node={zoomNode} onPick={(n) => zoomTo(namePath(tree, n))} />
+      <Breadcrumbs tree={tree} node={zoomNode} onPick={(n) => nav.zoomTo(namePath(tree, n))} />
       <div className="tree-area">
-      <div className="treemap-canvas" ref={wrap}>
-        <canvas
-          ref={canvas}
-          style={{ width, height: HEIGHT }}
-          role="img"
-          aria-label="Treemap"
-          data-testid={testId}
-          onMouseMove={(e) => {
-            const cell = at(e);
-            const box = wrap.current!.getBoundingClientRect();
-            setHover(cell && cell.depth > 0 ? { cell, x: e.clientX - box.left, y: e.clientY - box.top } : null);
-          }}
-          onMouseLeave={() => setHover(null)}
-          onClick={(e) => {
-            const cell = at(e);
-            if (!cell || cell.depth === 0) return;
-            select(namePath(tree, cell.node));
-            if (!cell.merged && tree.childStart[cell.node] < tree.childStart[cell.node + 1]) zoomTo(namePath(tree, cell.node));
-          }}
-        />
-      </div>
+        <div className="treemap-canvas" ref={wrap}>
+          <canvas
+            ref={canvas}
+            style={{ width, height }}
+            role="img"
+            aria-label="Treemap"
+            data-testid={testId}
+            onMouseMove={(e) => {
+              const cell = at(e);
+              const box = wrap.current!.getBoundingClientRect();
+              setHover(cell && cell.depth > 0 ? { cell, x: e.clientX - box.left, y: e.clientY - box.top } : null);
+            }}
+            onMouseLeave={() => setHover(null)}
+            onClick={(e) => {
+              const cell = at(e);
+              if (!cell || cell.depth === 0) return;
+              nav.select(namePath(tree, cell.node));
+              if (!cell.merged && tree.childStart[cell.node] < tree.childStart[cell.node + 1]) nav.zoomTo(namePath(tree, cell.node));
+            }}
+          />
+        </div>
         {hover && (
-          <div className="tooltip" data-testid="treemap-tooltip" style={{ left: Math.min(hover.x + 14, width - 320), top: hover.y + 14 }}>
-            {hover.cell.merged ? (
-              <div>Smaller items of {tree.names[tree.name[hn]]}, merged</div>
-            ) : (
-              <>
-                <div className="tt-name">{tree.names[tree.name[hn]]}</div>
-                <div>
-                  {metricValue(metric, total[hn])} ({fmtPct(total[hn], total[0])} of all)
-                </div>
-                {metric !== 'count' && <div>allocations: {fmtInt(tree.totalCount[hn])}</div>}
-                {extra?.(hn)}
-              </>
-            )}
-          </div>
+          <Tooltip x={hover.x} y={hover.y} width={width} testId={testId === 'treemap-canvas' ? 'treemap-tooltip' : `${testId}-tooltip`}>
+            {hover.cell.merged ? <div>Smaller items of {tree.names[tree.name[hn]]}, merged</div> : <NodeTooltip tree={tree} node={hn} metric={metric} extra={extra?.(hn)} />}
+          </Tooltip>
         )}
       </div>
-      <SelectionDetails tree={tree} node={selNode} />
+      {details && <SelectionDetails tree={tree} node={selNode} actions={actions} />}
     </div>
   );
 }

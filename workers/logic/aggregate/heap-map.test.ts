@@ -28,3 +28,23 @@ describeShared('heap map of heapgen phase 2', ['fixtures', 'heapgen'], () => {
     expect(map.reduce((n, r) => n + r.usedBytes.reduce((x, y) => x + y, 0), 0)).toBe(3464056);
   });
 });
+
+it('a region much larger than its chunks is binned over the chunks (a thread heap reserving 64 MiB)', async () => {
+  const text = 'Free allocation at 7f0000000030 of size 20740\n\n';
+  const t = (await readChapList(new BytesSource('x', new TextEncoder().encode(text)))).table;
+  const [r] = heapMap([t], [{ start: 0x7f0000000000, end: 0x7f0004000000, label: 'thread heap' }], 8);
+  expect([r.regionStart, r.regionEnd]).toEqual([0x7f0000000000, 0x7f0004000000]);
+  expect([r.start, r.end]).toEqual([0x7f0000000030, 0x7f0000000030 + 0x20740]);
+  // every bin is wholly free, as "100% free" says
+  for (const f of r.freeBytes) expect(f).toBeCloseTo(0x20740 / 8, 6);
+  expect(r.freeTotal).toBe(0x20740);
+});
+
+it('a chunk over hundreds of bins fills every one of them (no early stop on float rounding)', async () => {
+  const text = 'Used allocation at 7fc69669a010 of size a3ff0\n\n';
+  const t = (await readChapList(new BytesSource('x', new TextEncoder().encode(text)))).table;
+  const [r] = heapMap([t], [{ start: 0x7fc69669a000, end: 0x7fc69673e000 }], 400);
+  const binBytes = (r.end - r.start) / 400;
+  for (const u of r.usedBytes) expect(u / binBytes).toBeCloseTo(1, 4);
+  expect(r.usedBytes.reduce((x, y) => x + y, 0)).toBeCloseTo(0xa3ff0, 3);
+});

@@ -13,9 +13,16 @@ import { describeRows, type AllocationRow } from './allocation-row.ts';
 
 export interface MapRange {
   label: string;
-  /** Exact start/end as numbers (user-space addresses are below 2^53). */
+  /**
+   * What the bins cover: from the first allocation in the region to the end of
+   * the last (exact numbers: user-space addresses are below 2^53), so a thread
+   * heap that reserves 64 MiB and holds 130 KiB of chunks is drawn as its chunks.
+   */
   start: number;
   end: number;
+  /** The region as given (its reserved extent). */
+  regionStart: number;
+  regionEnd: number;
   usedBytes: Float64Array;
   freeBytes: Float64Array;
   usedCount: number;
@@ -56,6 +63,8 @@ export function heapMap(tables: AllocationTable[], ranges: { start: number; end:
     label: r.label ?? `0x${r.start.toString(16)} – 0x${r.end.toString(16)}`,
     start: r.start,
     end: r.end,
+    regionStart: r.start,
+    regionEnd: r.end,
     usedBytes: new Float64Array(bins),
     freeBytes: new Float64Array(bins),
     usedCount: 0,
@@ -80,10 +89,26 @@ export function heapMap(tables: AllocationTable[], ranges: { start: number; end:
     const r = out[sortedIdx[best]];
     return a < r.end ? r : null;
   };
+  // First pass: the extent of the allocations in each region (bins then cover just that).
+  const lo = out.map(() => Infinity);
+  const hi = out.map(() => -Infinity);
+  const index = new Map(out.map((r, i) => [r, i]));
   for (const t of tables) for (let i = 0; i < t.rows; i++) {
     const a = addr(t, i);
     const r = find(a);
     if (!r) continue;
+    const k = index.get(r)!;
+    if (a < lo[k]) lo[k] = a;
+    const e = Math.min(a + t.size[i], r.regionEnd);
+    if (e > hi[k]) hi[k] = e;
+  }
+  const byRegion = out.map((r, k) => (lo[k] < hi[k] ? { start: lo[k], end: hi[k] } : { start: r.start, end: r.end }));
+  for (const t of tables) for (let i = 0; i < t.rows; i++) {
+    const a = addr(t, i);
+    const found = find(a);
+    if (!found) continue;
+    const r = found;
+    const ext = byRegion[index.get(r)!];
     const used = isInUse(t.state[i]);
     const size = t.size[i];
     if (used) {
@@ -93,19 +118,26 @@ export function heapMap(tables: AllocationTable[], ranges: { start: number; end:
       r.freeCount++;
       r.freeTotal += size;
     }
-    const binW = (r.end - r.start) / bins;
+    const binW = (ext.end - ext.start) / bins;
     // Spread the allocation over the bins it covers.
+    // The bin index steps by one (recomputing it from a float sum of takes can land in the same bin
+    // again and stop: a chunk over hundreds of bins was drawn as its first one).
     let s = a;
-    const e = Math.min(a + size, r.end);
-    while (s < e) {
-      const b = Math.min(bins - 1, Math.floor((s - r.start) / binW));
-      const binEnd = r.start + (b + 1) * binW;
+    const e = Math.min(a + size, ext.end);
+    const col = used ? r.usedBytes : r.freeBytes;
+    for (let b = Math.max(0, Math.min(bins - 1, Math.floor((s - ext.start) / binW))); s < e && b < bins; b++) {
+      const binEnd = b === bins - 1 ? ext.end : ext.start + (b + 1) * binW;
       const take = Math.min(e, binEnd) - s;
-      if (take <= 0) break;
-      (used ? r.usedBytes : r.freeBytes)[b] += take;
-      s += take;
+      if (take > 0) {
+        col[b] += take;
+        s += take;
+      }
     }
   }
+  out.forEach((r, k) => {
+    r.start = byRegion[k].start;
+    r.end = byRegion[k].end;
+  });
   return out;
 }
 

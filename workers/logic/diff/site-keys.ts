@@ -20,28 +20,9 @@ import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts
 import { FOOTER_BYTES, type Attribution } from '../aggregate/attribution.ts';
 import { HierarchyBuilder } from '../aggregate/hierarchy.ts';
 import { type Hierarchy } from '../../../src/model/hierarchy.ts';
-import { UNKNOWN_LIB } from '../symbols/resolve.ts';
+import { libraryKey, NO_FOOTER, offsetKey, OUTSIDE_MODULES, UNKNOWN_LIB } from '../../../src/model/site-keys.ts';
 
-/** Library node of allocations without a valid footer (errors of the attribution). */
-export const NO_FOOTER = '(no footer)';
-/** Function node under `Unknown lib`: return addresses in no mapped file. */
-export const OUTSIDE_MODULES = '(outside any module)';
-
-/** The last component of a path (`/a/b/libx.so.1` → `libx.so.1`); the whole string when it has no `/`. */
-export function baseName(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i >= 0 && i < path.length - 1 ? path.slice(i + 1) : path;
-}
-
-/** Stable key of a library: its base name (`Unknown lib` stays as is). */
-export function libraryKey(name: string): string {
-  return name === UNKNOWN_LIB ? name : baseName(name);
-}
-
-/** Stable key of a site: its offset in its function (or module), `+0x1f`. */
-export function offsetKey(offset: number): string {
-  return `+0x${Math.max(0, offset).toString(16)}`;
-}
+export { baseName, libraryKey, NO_FOOTER, offsetKey, OUTSIDE_MODULES } from '../../../src/model/site-keys.ts';
 
 /**
  * library → function → `+0xOFFSET` site hierarchy of a footer attribution, for

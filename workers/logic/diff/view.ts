@@ -14,6 +14,7 @@ import { compareSides, type CompareBy } from './compare.ts';
 import { growthColumn, layoutHierarchy } from './delta.ts';
 import { diffHierarchies } from './diff-hierarchies.ts';
 import { pythonDiffRows } from './rows.ts';
+import { diffSide } from '../transforms/diff-side.ts';
 
 /** One side as the app holds it (attribution without the module map). */
 export interface SideData {
@@ -30,11 +31,22 @@ export interface CompareViewData {
   growth: Float64Array;
   a: Hierarchy;
   b: Hierarchy;
+  /** A and B with the union's node ids and child order (side by side: the same block in the same order). */
+  sides: { a: Hierarchy; b: Hierarchy };
 }
 
 export function compareView(a: SideData, b: SideData, by: CompareBy, metric: Metric, normalised: boolean): CompareViewData {
   const c = compareSides(a, b, by);
-  return { by: c.by, rows: c.rows, diff: c.diff, layout: layoutHierarchy(c.diff, normalised), growth: growthColumn(c.diff, metric, normalised), a: c.a, b: c.b };
+  return {
+    by: c.by,
+    rows: c.rows,
+    diff: c.diff,
+    layout: layoutHierarchy(c.diff, normalised),
+    growth: growthColumn(c.diff, metric, normalised),
+    a: c.a,
+    b: c.b,
+    sides: { a: diffSide(c.diff, 'a'), b: diffSide(c.diff, 'b') },
+  };
 }
 
 function traceTree(s: TracemallocSnapshot): Hierarchy {
@@ -46,5 +58,14 @@ export function pythonCompareView(a: TracemallocSnapshot, b: TracemallocSnapshot
   const ta = traceTree(a);
   const tb = traceTree(b);
   const diff = diffHierarchies(ta, tb);
-  return { by: key, rows: pythonDiffRows(a, b, key), diff, layout: layoutHierarchy(diff, normalised), growth: growthColumn(diff, metric, normalised), a: ta, b: tb };
+  return {
+    by: key,
+    rows: pythonDiffRows(a, b, key),
+    diff,
+    layout: layoutHierarchy(diff, normalised),
+    growth: growthColumn(diff, metric, normalised),
+    a: ta,
+    b: tb,
+    sides: { a: diffSide(diff, 'a'), b: diffSide(diff, 'b') },
+  };
 }

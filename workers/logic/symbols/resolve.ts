@@ -13,7 +13,8 @@ import { demangle } from './demangle.ts';
 import { functionAt } from './symbol-table.ts';
 import { isExecutableIn, moduleIndexAt, type ModuleMap } from './modules.ts';
 
-export const UNKNOWN_LIB = 'Unknown lib';
+export { UNKNOWN_LIB } from '../../../src/model/site-keys.ts';
+import { UNKNOWN_LIB } from '../../../src/model/site-keys.ts';
 
 export interface ResolvedAddress {
   /** Module index in the map, or -1. */

@@ -128,13 +128,7 @@ export function applyTransforms(h: Hierarchy, list: readonly Transform[]): Hiera
   return t;
 }
 
-/** A short description of a transform, for its chip in the transform bar. */
-export function describeTransform(x: Transform): string {
-  if (x.kind === 'focus') return `Focus: ${x.path[x.path.length - 1] ?? 'all'}`;
-  if (x.kind === 'merge') return `Merge: ${x.name}`;
-  if (x.kind === 'collapse') return `Collapse: ${x.group}`;
-  return `Hide: ${x.pattern}`;
-}
+export { describeTransform } from '../../../src/model/transforms.ts';
 
 const CODES = { focus: 'f', merge: 'm', collapse: 'c', hide: 'h' } as const;
 

@@ -1,0 +1,527 @@
+/**
+ * Every view at 1280×800 and 1920×1080 (screenshots under e2e/screenshots/,
+ * `screen-<view>-1280.png`, `screen-<view>-1920.png`), and what a user of
+ * speedscope or Firefox Profiler expects of them: graphs the full width and as
+ * tall as the tree, the top bar on one row, labels legible (contrast measured
+ * from the canvas pixels), the diff legend drawn with the graph's colours,
+ * shortcuts that work after clicking any control, exports equal to the table.
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { dropFiles, screens, shared, sharedMissing } from './support.ts';
+
+const CORE = ['core.phase1.gz', 'core.phase1.list_used', 'heapgen', 'libwidgets.so'].map((f) => `fixtures/heapgen/${f}`);
+
+async function openDemo(page: Page) {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Open demo' }).first().click();
+  await expect(page.getByTestId('stat-used-count')).toHaveText('26,343');
+}
+
+async function setTheme(page: Page, theme: 'light' | 'dark') {
+  await page.getByRole('button', { name: 'More' }).click();
+  await page.getByRole('menu').getByRole('button', { name: theme === 'light' ? 'Light' : 'Dark' }).click();
+  await page.keyboard.press('Escape');
+}
+
+interface LabelContrast {
+  row: number;
+  x: number;
+  w: number;
+  bg: number[];
+  ratio: number;
+}
+
+/**
+ * For each cell of a flame-graph canvas wide enough for a label: its colour (a
+ * pixel above the text) and the highest WCAG contrast of any pixel of its label
+ * area against it — the text's own colour where the glyphs are solid.
+ */
+async function labelContrasts(page: Page, testId: string, rowH = 20): Promise<LabelContrast[]> {
+  return page.evaluate(
+    ([id, rh]) => {
+      const c = document.querySelector<HTMLCanvasElement>(`[data-testid="${id}"]`)!;
+      const ctx = c.getContext('2d')!;
+      const dpr = c.width / c.clientWidth;
+      const img = ctx.getImageData(0, 0, c.width, c.height).data;
+      const px = (x: number, y: number) => {
+        const i = (Math.floor(y) * c.width + Math.floor(x)) * 4;
+        return [img[i], img[i + 1], img[i + 2], img[i + 3]];
+      };
+      const lin = (v: number) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      };
+      const lum = (p: number[]) => 0.2126 * lin(p[0]) + 0.7152 * lin(p[1]) + 0.0722 * lin(p[2]);
+      const ratio = (a: number[], b: number[]) => {
+        const x = lum(a);
+        const y = lum(b);
+        return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+      };
+      const same = (a: number[], b: number[]) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+      const out: { row: number; x: number; w: number; bg: number[]; ratio: number }[] = [];
+      const h = rh * dpr;
+      for (let row = 0; (row + 1) * h <= c.height; row++) {
+        const yBg = row * h + 2 * dpr;
+        let x = 0;
+        while (x < c.width) {
+          const p = px(x, yBg);
+          if (p[3] < 255) {
+            x++;
+            continue;
+          }
+          let x1 = x;
+          while (x1 < c.width && same(px(x1, yBg), p)) x1++;
+          if (x1 - x > 40 * dpr) {
+            let best = 1;
+            for (let y = row * h + 4 * dpr; y < row * h + 16 * dpr; y++) for (let xx = x + 3 * dpr; xx < x1 - 2 * dpr; xx++) best = Math.max(best, ratio(px(xx, y), p));
+            if (best > 1.05) out.push({ row, x: x / dpr, w: (x1 - x) / dpr, bg: p.slice(0, 3), ratio: best });
+          }
+          x = x1;
+        }
+      }
+      return out;
+    },
+    [testId, rowH] as const,
+  );
+}
+
+/** Distinct colours of the cells (3 px or wider) of a flame-graph canvas below its root row, as #rrggbb. */
+async function cellColours(page: Page, testId: string, rowH = 20): Promise<Map<string, number>> {
+  const list = await page.evaluate(
+    ([id, rh]) => {
+      const c = document.querySelector<HTMLCanvasElement>(`[data-testid="${id}"]`)!;
+      const dpr = c.width / c.clientWidth;
+      const img = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const out: string[] = [];
+      for (let row = 1; (row + 1) * rh * dpr <= c.height; row++) {
+        const y = Math.floor((row * rh + 2) * dpr);
+        let run = 0;
+        let prev = '';
+        for (let x = 0; x < c.width; x++) {
+          const i = (y * c.width + x) * 4;
+          const hex = img[i + 3] === 255 ? '#' + [img[i], img[i + 1], img[i + 2]].map((v) => v.toString(16).padStart(2, '0')).join('') : '';
+          if (hex === prev) run++;
+          else {
+            if (prev && run >= 3 * dpr) out.push(prev);
+            prev = hex;
+            run = 1;
+          }
+        }
+        if (prev && run >= 3 * dpr) out.push(prev);
+      }
+      return out;
+    },
+    [testId, rowH] as const,
+  );
+  const m = new Map<string, number>();
+  for (const h of list) m.set(h, (m.get(h) ?? 0) + 1);
+  return m;
+}
+
+/** Minimal CSV reader (quoted cells with "" escapes). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let cell = '';
+  let row: string[] = [];
+  let q = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (q) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') q = false;
+      else cell += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
+  }
+  return rows;
+}
+
+/** A shown cell as its exported value: separators, % and the typographic minus dropped; numbers as numbers (9.0% = 9). */
+const asExported = (s: string) => {
+  const t = s.replace(/,/g, '').replace(/%$/, '').replace(/^−/, '-').replace(/^\+/, '');
+  return /^-?\d+(\.\d+)?$/.test(t) ? String(Number(t)) : t;
+};
+
+/** Clicks CSV and JSON and checks both equal the first rows the table shows, cell by cell. */
+async function exportEqualsTable(page: Page, testId: string) {
+  const rows = page.getByTestId(`${testId}-row`);
+  await expect(rows.first()).toBeVisible();
+  const headers = (await page.getByTestId(testId).locator('.vhead .vcell').allTextContents()).map((h) => h.replace(/ [▲▼]$/, ''));
+  const shown: string[][] = [];
+  for (const r of (await rows.all()).slice(0, 12)) shown.push(await r.locator('.vcell').allTextContents());
+  // Header and cells line up, and no cell's text is cut (a title carries long names, never numbers).
+  const headBoxes = await page.getByTestId(testId).locator('.vhead .vcell').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().left));
+  const rowBoxes = await rows.first().locator('.vcell').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().left));
+  rowBoxes.forEach((x, i) => expect(Math.abs(x - headBoxes[i]), `${testId} column ${i} lines up`).toBeLessThan(1));
+  const cut = await rows.first().locator('.vcell.num').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+  expect(cut, `${testId}: numbers cut`).toEqual([]);
+  const [csvDl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV' }).click()]);
+  const csv = parseCsv(readFileSync((await csvDl.path())!, 'utf8'));
+  const [jsonDl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'JSON' }).click()]);
+  const json = JSON.parse(readFileSync((await jsonDl.path())!, 'utf8')) as Record<string, string | number>[];
+  expect(csv[0]).toEqual(headers);
+  shown.forEach((cells, i) => {
+    expect(csv[i + 1].length).toBe(cells.length);
+    cells.forEach((text, j) => {
+      expect(asExported(csv[i + 1][j]), `${testId} row ${i} ${headers[j]}`).toBe(asExported(text));
+      expect(asExported(String(json[i][headers[j]])), `${testId} JSON row ${i} ${headers[j]}`).toBe(asExported(text));
+    });
+  });
+}
+
+test.describe('chap lists (the demo: heapgen phase 1 used + free)', () => {
+  test('overview, flame graph, treemap, table, histogram, heap map at both sizes; empty state; menu; help', async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto('/');
+    await expect(page.getByTestId('empty-state')).toBeVisible();
+    await screens(page, 'screen-empty');
+    // A bad file keeps the format guidance on screen.
+    await dropFiles(page, [{ name: 'garbage.bin', bytes: Buffer.from('not a heap at all\n') }]);
+    await expect(page.getByTestId('input-error')).toContainText('garbage.bin');
+    await expect(page.getByTestId('empty-state')).toBeVisible();
+    await screens(page, 'screen-empty-error');
+    await openDemo(page);
+    await screens(page, 'screen-overview');
+    // The top bar stays on one row at 1280 px, the overview's cards are evenly spaced.
+    expect((await page.locator('.topbar').boundingBox())!.height).toBeLessThan(56);
+    const cards = await Promise.all(['stat-used', 'stat-free', 'stat-ratio'].map(async (id) => (await page.getByTestId(id).boundingBox())!));
+    expect(Math.abs(cards[1].x - (cards[0].x + cards[0].width) - (cards[2].x - (cards[1].x + cards[1].width)))).toBeLessThan(1.5);
+    expect(Math.abs(cards[0].width - cards[2].width)).toBeLessThan(1.5);
+    await page.getByRole('button', { name: 'More' }).click();
+    await expect(page.getByRole('menu')).toBeVisible();
+    await screens(page, 'screen-menu');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('?');
+    await screens(page, 'screen-help');
+    await page.keyboard.press('Escape');
+
+    await page.keyboard.press('2');
+    await expect(page.getByTestId('flame-canvas')).toBeVisible();
+    await screens(page, 'screen-flame');
+    // Full width at both sizes; as tall as the tree (3 rows), not a box of empty space.
+    for (const size of [
+      { width: 1920, height: 1080 },
+      { width: 1280, height: 800 },
+    ]) {
+      await page.setViewportSize(size);
+      await expect.poll(async () => (await page.getByTestId('flame-canvas').boundingBox())!.width).toBeGreaterThan(size.width - 80);
+      expect((await page.getByTestId('flame-canvas').boundingBox())!.height).toBe(3 * 20);
+    }
+    await page.keyboard.press('3');
+    await expect(page.getByTestId('treemap-canvas')).toBeVisible();
+    await expect.poll(async () => (await page.getByTestId('treemap-canvas').boundingBox())!.width).toBeGreaterThan(1280 - 80);
+    await screens(page, 'screen-treemap');
+    await page.keyboard.press('4');
+    await expect(page.getByTestId('group-row').first()).toBeVisible();
+    await screens(page, 'screen-table');
+    await page.keyboard.press('5');
+    await expect(page.getByTestId('histogram')).toBeVisible();
+    // Round binary ticks: never "1.00 KiB", never 195/391/586 KiB.
+    const ticks = await page.locator('[data-testid=histogram] text.tick').allTextContents();
+    expect(ticks).toContain('1 KiB');
+    for (const t of ticks) expect(t).toMatch(/^(0|\d+(\.\d+)? (B|KiB|MiB|GiB))$/);
+    await screens(page, 'screen-histogram');
+    await page.keyboard.press('9');
+    await expect(page.getByTestId('heap-strip').first()).toBeVisible();
+    await expect(page.locator('.range-head').first()).toContainText(/used [\d,]+ allocations?, [\d,]+ bytes · free [\d,]+ allocations?, [\d,]+ bytes/);
+    await screens(page, 'screen-heap');
+  });
+
+  test('table: a size-class row highlights its nodes in the flame graph; exports equal what is shown', async ({ page }) => {
+    await openDemo(page);
+    await page.keyboard.press('4');
+    await exportEqualsTable(page, 'group');
+    await page.getByRole('button', { name: 'By size class' }).click();
+    await exportEqualsTable(page, 'group');
+    await expect(page.getByTestId('group-link-note')).toContainText('a click highlights all of those nodes');
+    await page.getByTestId('group-row').filter({ hasText: '40 B (0x28)' }).first().click();
+    await page.keyboard.press('2');
+    await expect(page.getByTestId('search-share')).toContainText('matched:');
+    await expect(page.getByLabel('Search')).toHaveValue('40 B (0x28)');
+  });
+
+  test('shortcuts and arrows work without clicking the canvas and after clicking any control', async ({ page }) => {
+    await openDemo(page);
+    await page.keyboard.press('2');
+    // Arrows right away: the focus is on the page, not the canvas.
+    await page.keyboard.press('ArrowDown');
+    await expect(page.getByTestId('selection-details')).toContainText('(no signature)');
+    const controls = [
+      page.getByRole('button', { name: 'Count', exact: true }),
+      page.getByRole('button', { name: 'Bytes', exact: true }),
+      page.getByRole('button', { name: 'By name' }),
+      page.getByRole('button', { name: 'By size' }),
+      page.getByRole('checkbox', { name: 'inverted' }),
+      page.getByRole('checkbox', { name: 'inverted' }),
+      page.getByRole('tab', { name: 'Flame graph' }),
+    ];
+    for (const [i, c] of controls.entries()) {
+      await c.click();
+      await page.keyboard.press('ArrowDown');
+      await expect(page.getByTestId('selection-details'), `arrow after control ${i}`).toBeVisible();
+      await page.keyboard.press('3');
+      await expect(page.getByRole('tab', { name: 'Treemap' }), `3 after control ${i}`).toHaveAttribute('aria-selected', 'true');
+      await page.keyboard.press('2');
+      await expect(page.getByRole('tab', { name: 'Flame graph' })).toHaveAttribute('aria-selected', 'true');
+    }
+    // Other views' controls: the table's grouping, the histogram's checkbox.
+    await page.keyboard.press('4');
+    await page.getByRole('button', { name: 'By size class' }).click();
+    await page.keyboard.press('5');
+    await expect(page.getByRole('tab', { name: 'Histogram' })).toHaveAttribute('aria-selected', 'true');
+    await page.getByRole('checkbox', { name: 'log scale' }).click();
+    await page.keyboard.press('1');
+    await expect(page.getByRole('tab', { name: 'Overview' })).toHaveAttribute('aria-selected', 'true');
+    // Typing in a text box is not a shortcut.
+    await page.keyboard.press('2');
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Search').press('3');
+    await expect(page.getByRole('tab', { name: 'Flame graph' })).toHaveAttribute('aria-selected', 'true');
+  });
+});
+
+test.describe('label contrast measured on the canvas', () => {
+  test.use({ deviceScaleFactor: 2 });
+  test('every label of the flame graph reaches 4.5:1 against its cell, in both themes', async ({ page }) => {
+    await openDemo(page);
+    await page.keyboard.press('2');
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(page, theme);
+      await page.mouse.move(0, 0);
+      await page.waitForTimeout(200);
+      const labels = await labelContrasts(page, 'flame-canvas');
+      expect(labels.length, theme).toBeGreaterThan(5);
+      for (const l of labels) expect(l.ratio, `${theme} row ${l.row} at ${Math.round(l.x)} px on rgb(${l.bg})`).toBeGreaterThanOrEqual(4.5);
+      // Dark text on light cells and light text on dark ones: a cell's luminance tells which.
+      await screens(page, `screen-flame-${theme}`);
+    }
+  });
+});
+
+test.describe('a core with malloc_tracer footers and its binaries', () => {
+  test.beforeEach(() => {
+    const missing = sharedMissing(CORE[0]);
+    test.skip(!!missing, `skipped: ${missing}`);
+  });
+
+  test('callers, flame graph with transforms and sandwich, treemap, overview with callers, heap map, inspector', async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto('/');
+    await dropFiles(page, CORE.map((p) => ({ path: shared(p) })));
+    await expect(page.getByTestId('stat-used-bytes')).toHaveText('3,413,480');
+    // Share: function names apart from address-only sites; addresses can be left out.
+    await page.getByRole('button', { name: 'Share…' }).click();
+    const dlg = page.getByTestId('share-dialog');
+    await expect(dlg.getByTestId('up-functions')).toContainText('app::churn(long)');
+    await expect(dlg.getByTestId('up-functions')).not.toContainText('+0x');
+    await expect(dlg.getByTestId('upload-addresses')).toContainText('included');
+    await dlg.getByLabel(/Leave addresses out/).check();
+    await expect(dlg.getByTestId('upload-addresses')).toContainText('not included');
+    await expect(dlg.getByTestId('up-raw-addresses')).toHaveCount(0);
+    await screens(page, 'screen-share-dialog');
+    await page.keyboard.press('Escape');
+    await expect(dlg).toHaveCount(0);
+    await page.keyboard.press('8');
+    await expect(page.getByTestId('attribution-source')).toContainText('malloc_tracer footers');
+    // Sorted by User, largest first; the note explains User / Mem / Chunk.
+    await expect(page.getByTestId('attribution-row').first()).toBeVisible();
+    await expect(page.getByTestId('attribution').locator('[aria-sort=descending]')).toHaveText(/User/);
+    await expect(page.locator('.table-note')).toContainText('User');
+    await exportEqualsTable(page, 'attribution');
+    await screens(page, 'screen-callers');
+    await page.getByRole('button', { name: 'Function', exact: true }).click();
+    await page.getByLabel('Filter rows').fill('make_shapes');
+    await page.getByTestId('attribution-row').first().click();
+    await page.getByLabel('sizes as the gdb plugin prints them').check();
+    await exportEqualsTable(page, 'attribution');
+    await screens(page, 'screen-callers-functions');
+    // The click selected the function in the flame graph.
+    await page.keyboard.press('2');
+    await expect(page.getByTestId('selection-details')).toContainText('libwidgets.so › widgets::make_shapes(unsigned long)');
+    const canvas = page.getByTestId('flame-canvas');
+    expect((await canvas.boundingBox())!.height).toBe(4 * 20);
+    // The tooltip names the whole path and the figures in units.
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + 30, box.y + 3 * 20 + 10);
+    await expect(page.getByTestId('flame-tooltip')).toContainText('→');
+    await expect(page.getByTestId('flame-tooltip')).toContainText(/KiB|MiB/);
+    await screens(page, 'screen-core-flame');
+    await page.mouse.move(0, 0);
+    // Transforms: collapse the library, then drop it; merge the function; all in the URL.
+    await page.getByRole('button', { name: /^Collapse libwidgets\.so$/ }).click();
+    await expect(page.getByTestId('transforms')).toContainText('Collapse: /srv/heapgen/libwidgets.so');
+    await expect(page).toHaveURL(/tf=c\./);
+    expect((await canvas.boundingBox())!.height).toBe(4 * 20);
+    await screens(page, 'screen-core-flame-collapsed');
+    await page.getByRole('button', { name: 'Remove Collapse: /srv/heapgen/libwidgets.so' }).click();
+    await expect(page.getByTestId('transforms')).toHaveCount(0);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.getByRole('button', { name: 'Sandwich' }).click();
+    await expect(page.getByTestId('sandwich')).toBeVisible();
+    await expect(page).toHaveURL(/sw=/);
+    await screens(page, 'screen-core-sandwich');
+    await page.getByRole('button', { name: 'Close sandwich' }).click();
+    await page.keyboard.press('3');
+    await expect(page.getByTestId('treemap-canvas')).toBeVisible();
+    await screens(page, 'screen-core-treemap');
+    await page.keyboard.press('1');
+    await expect(page.getByTestId('largest-caller').first()).not.toHaveText('—');
+    await screens(page, 'screen-core-overview');
+    await page.keyboard.press('9');
+    await expect(page.getByTestId('arenas')).toBeVisible();
+    await screens(page, 'screen-core-heap');
+    await page.getByTestId('heap-strip').first().click({ position: { x: 5, y: 10 } });
+    await expect(page.getByTestId('range-rows-row').first()).toBeVisible();
+    await expect(page.getByTestId('range-rows').locator('.vhead')).toContainText('Allocated by');
+    await screens(page, 'screen-core-heap-range');
+    await page.getByTestId('range-rows-row').first().click();
+    await expect(page.getByTestId('inspector')).toBeVisible();
+    await screens(page, 'screen-inspector');
+  });
+});
+
+test.describe('tracemalloc', () => {
+  test.beforeEach(() => {
+    const missing = sharedMissing('fixtures/tracemalloc/after.tracemalloc');
+    test.skip(!!missing, `skipped: ${missing}`);
+  });
+
+  test('traceback flame graph with frames hidden by pattern and a sandwich; statistics; compare with the legend = the canvas colours', async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto('/');
+    await dropFiles(page, [{ path: shared('fixtures/tracemalloc/before.tracemalloc') }, { path: shared('fixtures/tracemalloc/after.tracemalloc') }]);
+    await expect(page.getByTestId('input').filter({ hasText: 'after.tracemalloc' })).toContainText('249,810 traces');
+    await page.keyboard.press('2');
+    const canvas = page.getByTestId('flame-canvas');
+    await expect(canvas).toBeVisible();
+    await screens(page, 'screen-py-flame');
+    const before = (await canvas.boundingBox())!.height;
+    await page.getByLabel('Hide frames matching').fill('<frozen importlib._bootstrap');
+    await page.getByLabel('Hide frames matching').press('Enter');
+    await expect(page.getByTestId('transforms')).toContainText('Hide: <frozen importlib._bootstrap');
+    await expect(page).toHaveURL(/tf=h\./);
+    await expect.poll(async () => (await canvas.boundingBox())!.height).toBeLessThan(before);
+    await screens(page, 'screen-py-flame-hidden');
+    // Back and forward: the transform is navigation in the URL.
+    await page.goBack();
+    await expect(page.getByTestId('transforms')).toHaveCount(0);
+    await page.goForward();
+    await expect(page.getByTestId('transforms')).toContainText('Hide: <frozen importlib._bootstrap');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.getByRole('button', { name: 'Sandwich' }).click();
+    await expect(page.getByTestId('sandwich-callees')).toBeVisible();
+    await screens(page, 'screen-py-sandwich');
+    await page.getByRole('button', { name: 'Close sandwich' }).click();
+    await page.keyboard.press('3');
+    await screens(page, 'screen-py-treemap');
+    await page.keyboard.press('6');
+    await expect(page.getByTestId('py-compare-row').first()).toBeVisible();
+    await screens(page, 'screen-py-stats');
+
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    await page.getByRole('button', { name: 'Flame graph', exact: true }).click();
+    const diff = page.getByTestId('flame-canvas');
+    await expect(diff).toBeVisible();
+    await page.mouse.move(0, 0);
+    for (const colorblind of [false, true]) {
+      if (colorblind) await page.getByLabel('colour-blind-safe colours').check();
+      await page.waitForTimeout(200);
+      const legend = await page.getByTestId('growth-legend').locator('.gsw').evaluateAll((els) =>
+        els.map((e) => {
+          const m = getComputedStyle(e).backgroundColor.match(/\d+/g)!.map(Number);
+          return { data: e.getAttribute('data-color')!, css: '#' + m.slice(0, 3).map((v) => v.toString(16).padStart(2, '0')).join('') };
+        }),
+      );
+      for (const l of legend) expect(l.css).toBe(l.data);
+      const swatches = new Set(legend.map((l) => l.css));
+      const seen = await cellColours(page, 'flame-canvas');
+      const drawn = [...seen.keys()].filter((c) => !['#d9dde5', '#2e3546'].includes(c));
+      for (const c of drawn) expect(swatches, `canvas colour ${c} is a legend swatch`).toContain(c);
+      expect(drawn.filter((c) => swatches.has(c)).length).toBeGreaterThanOrEqual(3);
+      await screens(page, colorblind ? 'screen-py-compare-flame-cb' : 'screen-py-compare-flame');
+    }
+    await page.getByRole('button', { name: 'Side by side' }).click();
+    await expect(page.getByTestId('flame-a')).toBeVisible();
+    await screens(page, 'screen-py-compare-side');
+  });
+});
+
+test.describe('two cores compared', () => {
+  test('compare table, differential flame graph and treemap, side by side in the union order; dark theme', async ({ page }) => {
+    const missing = sharedMissing('fixtures/heapgen/core.phase2.gz');
+    test.skip(!!missing, `skipped: ${missing}`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto('/');
+    await dropFiles(page, ['core.phase1.gz', 'core.phase2.gz', 'heapgen', 'libwidgets.so'].map((f) => ({ path: shared(`fixtures/heapgen/${f}`) })));
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    await expect(page.getByTestId('diff-row').first()).toBeVisible();
+    await exportEqualsTable(page, 'diff');
+    await screens(page, 'screen-compare-table');
+    await page.getByRole('button', { name: 'Flame graph', exact: true }).click();
+    await expect(page.getByTestId('flame-canvas')).toBeVisible();
+    await page.mouse.move(0, 0);
+    await screens(page, 'screen-compare-flame');
+    const legend = new Set(await page.getByTestId('growth-legend').locator('.gsw').evaluateAll((els) => els.map((e) => e.getAttribute('data-color')!)));
+    const drawn = [...(await cellColours(page, 'flame-canvas')).keys()].filter((c) => !['#d9dde5', '#2e3546'].includes(c));
+    for (const c of drawn) expect(legend).toContain(c);
+    await page.getByRole('button', { name: 'Treemap', exact: true }).click();
+    await screens(page, 'screen-compare-treemap');
+    await page.getByRole('button', { name: 'Side by side' }).click();
+    await expect(page.getByTestId('flame-b')).toBeVisible();
+    await screens(page, 'screen-compare-side');
+    await setTheme(page, 'dark');
+    await page.getByRole('button', { name: 'Flame graph', exact: true }).click();
+    await page.mouse.move(0, 0);
+    await screens(page, 'screen-compare-flame-dark');
+    await page.keyboard.press('1');
+    await screens(page, 'screen-overview-dark');
+  });
+});
+
+test('heap map: strips are drawn as their figures say (SpinningThreads\' thread heaps: 100% free, drawn free)', async ({ page }) => {
+  const rel = 'peer/chap-suite/ELF64/SpinningThreads/core.SpinningThreads.bz2';
+  const missing = sharedMissing(rel);
+  test.skip(!!missing, `skipped: ${missing}`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/');
+  await dropFiles(page, [{ path: shared(rel) }]);
+  await expect(page.getByTestId('stat-used-count')).toBeVisible();
+  await page.keyboard.press('9');
+  const heads = page.locator('.range-head');
+  await expect(heads.first()).toBeVisible();
+  const n = await heads.count();
+  let checked = 0;
+  for (let i = 0; i < n; i++) {
+    if (!/\(100\.0% free\)/.test((await heads.nth(i).textContent()) ?? '')) continue;
+    // The share of the strip's pixels in the free colour.
+    const share = await page.getByTestId('heap-strip').nth(i).evaluate((c: HTMLCanvasElement) => {
+      const free = getComputedStyle(document.documentElement).getPropertyValue('--free').trim();
+      const probe = document.createElement('canvas').getContext('2d')!;
+      probe.fillStyle = free;
+      probe.fillRect(0, 0, 1, 1);
+      const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
+      const img = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let hit = 0;
+      for (let k = 0; k < img.length; k += 4) if (Math.abs(img[k] - r) + Math.abs(img[k + 1] - g) + Math.abs(img[k + 2] - b) < 24) hit++;
+      return hit / (img.length / 4);
+    });
+    expect(share, `strip ${i}`).toBeGreaterThan(0.9);
+    checked++;
+  }
+  expect(checked).toBeGreaterThanOrEqual(4);
+  await screens(page, 'screen-heap-spinning-threads');
+});

@@ -1,0 +1,79 @@
+/**
+ * Pure parts of the shared table (VirtualTable): what a cell shows and exports,
+ * and column widths sized to their content so no number is ever cut.
+ * Tested in table-columns.test.ts.
+ */
+import { fmtInt } from '../format/numbers.ts';
+
+export interface ColumnSpec<R> {
+  id: string;
+  label: string;
+  num?: boolean;
+  /** Sort key. */
+  value(r: R): number | string;
+  /** What the cell shows and what CSV / JSON export write (defaults to `value`): a number, or text. */
+  text?(r: R): number | string;
+  /** How a number is shown when the column has no `render`: integer with separators (default) or a percentage with one decimal. */
+  format?: 'int' | 'pct';
+  /** A fixed CSS grid width instead of the content's. */
+  width?: string;
+}
+
+/** The cell's value as shown (and exported). */
+export function cellValue<R>(c: ColumnSpec<R>, r: R): number | string {
+  return c.text ? c.text(r) : c.value(r);
+}
+
+/** The cell's text as shown: numbers with separators (or as a percentage), text as it is. */
+export function cellText<R>(c: ColumnSpec<R>, r: R): string {
+  const v = cellValue(c, r);
+  if (typeof v !== 'number') return v;
+  if (c.format === 'pct') return Number.isFinite(v) ? `${v.toFixed(1)}%` : '–';
+  return fmtInt(v);
+}
+
+/** A share as the percentage a table shows and exports: 12.3 for 12.34…% (NaN when the whole is 0). */
+export function pctValue(part: number, whole: number): number {
+  return whole === 0 ? NaN : Math.round((1000 * part) / whole) / 10;
+}
+
+/** Rows examined for widths: all of them up to this many, else this many spread over the rows. */
+const SAMPLE = 3000;
+
+/**
+ * CSS grid widths from content: a number column is as wide as its longest
+ * shown value or its label (in `ch`, digits are 1ch in tabular figures),
+ * never cut; a text column takes the rest (at least its label, at most 40ch
+ * before it is cut with an ellipsis and a title).
+ */
+export function columnWidths<R>(cols: ColumnSpec<R>[], rows: R[]): string[] {
+  const step = rows.length > SAMPLE ? rows.length / SAMPLE : 1;
+  const longest = cols.map((c) => c.label.length + 2);
+  const numMax = cols.map(() => 0);
+  for (let k = 0; k < Math.min(rows.length, SAMPLE); k++) {
+    const r = rows[Math.floor(k * step)];
+    cols.forEach((c, i) => {
+      longest[i] = Math.max(longest[i], cellText(c, r).length);
+    });
+  }
+  // Every row's magnitude: the largest number may lie outside the sample.
+  cols.forEach((c, i) => {
+    if (!c.num || c.format === 'pct') return;
+    let m = 0;
+    for (const r of rows) {
+      const v = cellValue(c, r);
+      if (typeof v === 'number' && Math.abs(v) > m) m = Math.abs(v);
+    }
+    numMax[i] = m;
+  });
+  return cols.map((c, i) => {
+    if (c.width) return c.width;
+    if (c.num) {
+      // The largest magnitude: its digits, separators and a sign.
+      const digits = numMax[i] >= 1 ? Math.floor(Math.log10(numMax[i])) + 1 : 1;
+      const len = Math.max(longest[i], digits + Math.floor((digits - 1) / 3) + 1);
+      return `${len + 3}ch`;
+    }
+    return `minmax(${Math.min(40, Math.max(12, longest[i] + 2))}ch, 1fr)`;
+  });
+}

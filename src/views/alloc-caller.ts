@@ -1,0 +1,78 @@
+/**
+ * The allocating function of one allocation, from a malloc_tracer footer
+ * attribution: for the largest-allocations list, heap-map lists and other
+ * allocation lists. Pure (tested in alloc-caller.test.ts); views join by row
+ * when they show the attributed table, else by address.
+ */
+import { parseHex } from '../model/address.ts';
+import type { AllocationTable } from '../model/allocations.ts';
+import { StringTable } from '../model/strings.ts';
+import type { AttributionData } from '../model/attribution.ts';
+
+export interface Caller {
+  lib: string;
+  func: string;
+  offset: number;
+}
+
+/** `func +0xOFF (lib base name)`, the way a list shows the caller (`libx.so+0xOFF` for a site without a symbol). */
+export function callerText(c: Caller): string {
+  // A site without a symbol is named `module+0xOFFSET` already.
+  if (/\+0x[0-9a-f]+$/i.test(c.func)) return c.func.slice(c.func.lastIndexOf('/') + 1);
+  const lib = c.lib.slice(c.lib.lastIndexOf('/') + 1);
+  return `${c.func} +0x${c.offset.toString(16)} (${lib})`;
+}
+
+/** Looks up callers of rows of `table`, the table `a` was computed from. */
+export class CallerIndex {
+  private readonly strings: StringTable;
+  private order: Uint32Array | null = null;
+
+  constructor(
+    private readonly a: AttributionData,
+    private readonly table: AllocationTable,
+  ) {
+    this.strings = new StringTable(a.sites.strings);
+  }
+
+  /** The caller of row `row` of the attributed table, or null without a valid footer. */
+  ofRow(row: number): Caller | null {
+    const s = this.a.rowSite[row];
+    if (!s) return null;
+    const i = s - 1;
+    const sites = this.a.sites;
+    return { lib: this.strings.get(sites.lib[i]), func: this.strings.get(sites.func[i]), offset: sites.offset[i] };
+  }
+
+  /** The caller of the allocation starting at `address` (hex, as `hexOf` writes it), or null. */
+  ofAddress(address: string): Caller | null {
+    const p = parseHex(address);
+    if (!p) return null;
+    const t = this.table;
+    const order = this.rowOrder();
+    let lo = 0;
+    let hi = t.rows - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = order ? order[mid] : mid;
+      const c = t.addrHi[r] - p[0] || t.addrLo[r] - p[1];
+      if (c === 0) return this.ofRow(r);
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return null;
+  }
+
+  /** Null when the table is in address order (chap lists, heap walks), else its rows sorted by address (built once). */
+  private rowOrder(): Uint32Array | null {
+    const t = this.table;
+    if (this.order) return this.order;
+    let sorted = true;
+    for (let i = 1; i < t.rows && sorted; i++) sorted = t.addrHi[i] > t.addrHi[i - 1] || (t.addrHi[i] === t.addrHi[i - 1] && t.addrLo[i] >= t.addrLo[i - 1]);
+    if (sorted) return null;
+    const o = new Uint32Array(t.rows);
+    for (let i = 0; i < t.rows; i++) o[i] = i;
+    o.sort((x, y) => t.addrHi[x] - t.addrHi[y] || t.addrLo[x] - t.addrLo[y]);
+    return (this.order = o);
+  }
+}
