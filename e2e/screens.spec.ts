@@ -16,7 +16,12 @@ async function openDemo(page: Page) {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto('/');
   await page.getByRole('button', { name: 'Open demo' }).first().click();
+  // The demo is heapgen phase 1 and 2 (the newest shows first): these tests look at phase 1.
+  await expect(page.getByTestId('stat-used-count')).toHaveText('25,057');
+  await page.getByTestId('snapshot-picker').selectOption({ label: '1. heapgen-phase1.list_used (process)' });
   await expect(page.getByTestId('stat-used-count')).toHaveText('26,343');
+  // A select keeps its keys (digits pick options): leave it as a user clicking elsewhere would.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 }
 
 async function setTheme(page: Page, theme: 'light' | 'dark') {
