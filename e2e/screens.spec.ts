@@ -409,6 +409,8 @@ test.describe('tracemalloc', () => {
     await page.goto('/');
     await dropFiles(page, [{ path: shared('fixtures/tracemalloc/before.tracemalloc') }, { path: shared('fixtures/tracemalloc/after.tracemalloc') }]);
     await expect(page.getByTestId('input').filter({ hasText: 'after.tracemalloc' })).toContainText('249,810 traces');
+    // Two snapshots of one kind dropped together open Compare: wait for it before switching views.
+    await expect(page.getByRole('tab', { name: 'Compare' })).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('2');
     const canvas = page.getByTestId('flame-canvas');
     await expect(canvas).toBeVisible();
@@ -472,7 +474,7 @@ test.describe('two cores compared', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto('/');
     await dropFiles(page, ['core.phase1.gz', 'core.phase2.gz', 'heapgen', 'libwidgets.so'].map((f) => ({ path: shared(`fixtures/heapgen/${f}`) })));
-    await page.getByRole('tab', { name: 'Compare' }).click();
+    await expect(page.getByRole('tab', { name: 'Compare' })).toHaveAttribute('aria-selected', 'true');
     await expect(page.getByTestId('diff-row').first()).toBeVisible();
     await exportEqualsTable(page, 'diff');
     await screens(page, 'screen-compare-table');
