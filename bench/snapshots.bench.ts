@@ -9,6 +9,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { captureFixture } from '../fixtures-gen/capture.ts';
@@ -51,7 +52,7 @@ export async function run(): Promise<void> {
     ['lists first, crossed', [ub.file, ua.file, b, a]],
   ] as const) {
     const t0 = performance.now();
-    const p = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'summary', ...order, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const p = spawnSync('/usr/bin/time', ['-f', '%M %U %S', process.execPath, BIN, 'summary', ...order, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
     const ms = performance.now() - t0;
     if (p.status !== 0) throw new Error(`summary failed: ${p.stderr}`);
     const j = JSON.parse(p.stdout) as { snapshots: { name: string; used: { count: number }; free: { count: number }; inputs: { file: string; as: string }[] }[] };
@@ -64,9 +65,10 @@ export async function run(): Promise<void> {
       byCore(b).free.count === fb.count &&
       byCore(a).inputs.some((x) => x.as === 'used') &&
       byCore(b).inputs.some((x) => x.as === 'used');
-    const rss = Number(p.stderr.trim().split('\n').pop()) / 1024;
+    const [maxKb, user, sys] = p.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+    const rss = maxKb / 1024;
     console.log(
-      `summary, ${name}: ${(ms / 1000).toFixed(2)} s, peak RSS ${rss.toFixed(0)} MB; ${j.snapshots.length} snapshots, used ${ua.count.toLocaleString('en-US')} / ${ub.count.toLocaleString('en-US')}, free ${fa.count.toLocaleString('en-US')} / ${fb.count.toLocaleString('en-US')}: ${ok ? 'each equals its core' : 'MISMATCH'}`,
+      `summary, ${name}: ${(ms / 1000).toFixed(2)} s wall, ${(user + sys).toFixed(2)} s CPU (load ${loadavg()[0].toFixed(1)}), peak RSS ${rss.toFixed(0)} MB; ${j.snapshots.length} snapshots, used ${ua.count.toLocaleString('en-US')} / ${ub.count.toLocaleString('en-US')}, free ${fa.count.toLocaleString('en-US')} / ${fb.count.toLocaleString('en-US')}: ${ok ? 'each equals its core' : 'MISMATCH'}`,
     );
     if (!ok) process.exitCode = 1;
   }
