@@ -274,6 +274,8 @@ test.describe('chap lists (the demo: heapgen phase 1 used + free)', () => {
     ];
     for (const [i, c] of controls.entries()) {
       await c.click();
+      // A control that rebuilds the tree (inverted) clears the selection; the arrows act once the new tree is drawn.
+      await expect(page.getByText('Building the tree…')).toHaveCount(0);
       await page.keyboard.press('ArrowDown');
       await expect(page.getByTestId('selection-details'), `arrow after control ${i}`).toBeVisible();
       await page.keyboard.press('3');

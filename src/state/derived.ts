@@ -57,22 +57,43 @@ function subscribe(l: () => void): () => void {
 }
 
 /**
- * The result of `compute` for `key` (null key: nothing to compute). `compute`
+ * The last answer of each family (e.g. one snapshot's summary, whatever its version): a later stage that changes
+ * the snapshot (class names, leak sets) does not blank the views showing it, nor lose their local state.
+ */
+const latest = new Map<string, unknown>();
+
+function remember(family: string, value: unknown): void {
+  latest.delete(family);
+  latest.set(family, value);
+  while (latest.size > CACHE_SIZE) latest.delete(latest.keys().next().value!);
+}
+
+/**
+ * The result of `compute` for `key` (null key: nothing to compute); with a `family`, the family's last
+ * answer while the key's own is computed. `compute`
  * must depend only on what `key` names: it runs once per key.
  */
-export function useDerived<T>(key: string | null, compute: () => Promise<T>): Derived<T> {
+export function useDerived<T>(key: string | null, compute: () => Promise<T>, family?: string): Derived<T> {
   const entry = useSyncExternalStore(subscribe, () => (key === null ? undefined : cache.get(key)));
   useEffect(() => {
     if (key === null || cache.has(key)) return;
     store(key, { done: false });
     compute().then(
-      (value) => store(key, { value, done: true }),
+      (value) => {
+        if (family !== undefined) remember(family, value);
+        store(key, { value, done: true });
+      },
       (e: unknown) => store(key, { error: (e as Error)?.message ?? String(e), done: true }),
     );
-  }, [key, compute]);
-  if (!entry?.done) return { value: null, error: null, busy: key !== null };
+  }, [key, compute, family]);
+  if (!entry?.done) {
+    // While a newer answer of the same family is computed, the last one stays shown (busy says it is being redone).
+    const stale = family !== undefined ? latest.get(family) : undefined;
+    return { value: (stale as T) ?? null, error: null, busy: key !== null };
+  }
   return { value: (entry.value as T) ?? null, error: entry.error ?? null, busy: false };
 }
+
 
 /** The key part naming a snapshot as it is now. */
 export function snapshotKey(s: SnapshotState | null | undefined): string | null {
@@ -84,7 +105,11 @@ export type SnapshotSummary = AnalysisSummary & { sets: Record<string, Totals> }
 /** Totals, groups, largest allocations and histogram of one snapshot. */
 export function useSummary(s: SnapshotState | null): Derived<SnapshotSummary> {
   const k = snapshotKey(s);
-  return useDerived(k && s?.snap.table ? `summary:${k}` : null, () => aggregatorApi().summarizeSnapshot(s!.snap.table!, s!.snap.knownSets));
+  return useDerived(
+    k && s?.snap.table ? `summary:${k}` : null,
+    () => aggregatorApi().summarizeSnapshot(s!.snap.table!, s!.snap.knownSets),
+    s ? `summary:${s.uid}` : undefined,
+  );
 }
 
 /**
