@@ -94,8 +94,8 @@ export function ShareDialog({ onClose }: { onClose: () => void }) {
           <label className="check share-redact">
             <input type="checkbox" checked={noAddresses} onChange={(e) => setNoAddresses(e.target.checked)} disabled={uploading} />
             <span>
-              Leave addresses out (allocation and return addresses become 0, functions known only by an address read “(address left out)”; the heap
-              map and inspector of the shared copy then have nothing to place)
+              Leave addresses out (allocation and return addresses become 0, functions known only by an address read “(address left out)”, and
+              the addresses in heap facts, warnings and the view go too; the heap map and inspector of the shared copy then have nothing to place)
             </span>
           </label>
           {description ? <UploadPreview d={description} bytes={bytes?.length ?? null} /> : <p className="muted">Preparing the upload…</p>}
