@@ -7,7 +7,13 @@
  *   counted (chap lists them as used; the table may mark them thread-cached).
  * Safe-linked links (2.32+: stored = (&link >> 12) ^ next) are undone exactly
  * on the word's two halves; on aarch64 a pointer's top-byte tag is dropped
- * (and a tagged link position tried with each of the 16 MTE tags).
+ * (and a tagged link position tried with each of the 16 MTE tags). Whether a
+ * core's links are safe-linked is decided once, from the first link of every
+ * list (`decideLinks`), never link by link: on i386 `&link >> 12` changes only
+ * a link's low 20 bits, so a stored (mangled) link often lands inside the
+ * heap, and about one in 16 is 16-byte aligned like an allocation; taken as a
+ * plain pointer it sent a tcache walk into a used chunk ("a chunk of another
+ * size") or, worse, silently through used chunks of the bin's size.
  *
  * Nothing is dropped silently: a cycle ("probably due to a double free", as
  * chap says), a link that is not an allocation or cannot be read or decoded,
@@ -42,8 +48,29 @@ export interface FreeListResult {
   safeLinking: boolean;
 }
 
+/** How a core's list links are stored: plain pointers (before 2.32), safe-linked (2.32+), or not known (no list to tell). */
+export type LinkMode = 'plain' | 'safe' | 'unknown';
+
+interface TcacheBin {
+  i: number;
+  /** User address of the first entry, -1 when the bin disagrees with its count or size. */
+  head: number;
+  count: number;
+}
+
+interface TcacheStruct {
+  user: number;
+  bins: TcacheBin[];
+}
+
 export class FreeLists {
   safeLinking = false;
+  /** Decided by `decideLinks` before any list is followed. */
+  mode: LinkMode = 'unknown';
+  /** Probes of each kind that only one way of reading links explains. */
+  linkVotes = { plain: 0, safe: 0 };
+  private decided = false;
+  private structs: TcacheStruct[] | null = null;
   /** Rows already on a list (a chunk is on one list at most). */
   private readonly onList: Uint8Array;
 
@@ -81,36 +108,100 @@ export class FreeLists {
     return this.mem.halves(a);
   }
 
+  /** The link `raw` at `pos` read as a plain pointer (0 at the end). */
+  private plainLink(raw: [number, number]): number {
+    return xorWord(raw[0], raw[1], 0, this.mem.tagged);
+  }
+
   /**
-   * The next node of a list whose link sits at `pos` (user address) and holds
-   * `raw`, as a user address (`toUser` added to a chunk pointer): 0 at the
-   * end, -1 when it is not an allocation either as stored or decoded.
+   * The link `raw` at `pos` undone as a safe-linked one (0 at the end), as a
+   * user address when `toUser` is added: with a tagged `pos`, the MTE tag that
+   * makes it an allocation; -1 when none does.
    */
-  follow(pos: number, raw: [number, number], toUser: number): number {
+  private safeLink(pos: number, raw: [number, number], toUser: number): number {
     const { mem } = this;
-    const [hi, lo] = raw;
-    if (hi === 0 && lo === 0) return 0;
-    const plain = xorWord(hi, lo, 0, mem.tagged);
-    if (plain === 0) return 0;
-    if (this.indexOf(plain + toUser) >= 0) return plain;
     const key = Math.floor(pos / PAGE);
     const tries = mem.tagged ? 16 : 1;
     for (let t = 0; t < tries; t++) {
       // (pos >> 12) with an MTE tag t in pos's top byte puts t at bits 44–47.
-      const d = xorWord(hi, lo, key + t * 2 ** 44, mem.tagged);
-      if (d === 0) return 0;
-      if (this.indexOf(d + toUser) >= 0) {
-        this.safeLinking = true;
-        return d;
-      }
+      const d = xorWord(raw[0], raw[1], key + t * 2 ** 44, mem.tagged);
+      if (d === 0 || this.indexOf(d + toUser) >= 0) return d;
     }
     return -1;
+  }
+
+  /**
+   * The next node of a list whose link sits at `pos` (user address) and holds
+   * `raw`, as a user address (`toUser` added to a chunk pointer): 0 at the
+   * end, -1 when it is not an allocation read the way this core stores links
+   * (either way while that is unknown). A zero word ends a list either way.
+   */
+  follow(pos: number, raw: [number, number], toUser: number): number {
+    const [hi, lo] = raw;
+    if (hi === 0 && lo === 0) return 0;
+    if (this.mode !== 'safe') {
+      const plain = this.plainLink(raw);
+      if (plain === 0) return 0;
+      if (this.indexOf(plain + toUser) >= 0) return plain;
+      if (this.mode === 'plain') return -1;
+    }
+    const d = this.safeLink(pos, raw, toUser);
+    if (d > 0) this.safeLinking = true;
+    return d;
+  }
+
+  /**
+   * Decides, once, whether this core's links are safe-linked: the first link
+   * of every fastbin and tcache list is read both ways, and each reading is
+   * consistent when it ends the list (plain: 0; safe-linked: `pos >> 12`) or
+   * reaches an allocation of the list's chunk size. The way that explains more
+   * first links than the other is the core's (glibc has one way per build).
+   */
+  async decideLinks(): Promise<void> {
+    if (this.decided) return;
+    this.decided = true;
+    const { mem, infra } = this;
+    const w = mem.w;
+    const l = infra.layout;
+    const probe = async (pos: number, toUser: number, want: number): Promise<void> => {
+      const raw = await this.link(pos, this.indexOf(pos));
+      if (raw === null) return;
+      const fits = (v: number): boolean => {
+        if (v === 0) return true;
+        const idx = this.indexOf(v + toUser);
+        return idx >= 0 && this.chunkSize(idx) === want;
+      };
+      const plainOk = fits(this.plainLink(raw));
+      const s = this.safeLink(pos, raw, toUser);
+      const safeOk = s >= 0 && !(raw[0] === 0 && raw[1] === 0) && fits(s);
+      if (plainOk && !safeOk) this.linkVotes.plain++;
+      else if (safeOk && !plainOk) this.linkVotes.safe++;
+    };
+    for (const a of infra.arenas.keys()) {
+      for (let i = 0; i < l.params.nfastbins; i++) {
+        await mem.step();
+        const node = await mem.word(a + l.fastbins + i * w);
+        if (node === null || node <= 0 || this.indexOf(node + 2 * w) < 0) continue;
+        await probe(node + 2 * w, 2 * w, fastbinChunkSize(w, i));
+      }
+    }
+    for (const t of await this.tcacheStructs()) {
+      for (const b of t.bins) {
+        if (b.head <= 0) continue;
+        await mem.step();
+        await probe(b.head, 0, tcacheChunkSize(l.params, b.i));
+      }
+    }
+    const { plain, safe } = this.linkVotes;
+    this.mode = safe > plain ? 'safe' : plain > safe ? 'plain' : 'unknown';
+    if (this.mode === 'safe') this.safeLinking = true;
   }
 
   async fastbins(): Promise<number> {
     const { mem, infra, rows } = this;
     const w = mem.w;
     const l = infra.layout;
+    await this.decideLinks();
     let n = 0;
     for (const a of infra.arenas.keys()) {
       for (let i = 0; i < l.params.nfastbins; i++) {
@@ -222,28 +313,46 @@ export class FreeLists {
    * each disagreeing bin is warned about and not followed.
    */
   async tcaches(): Promise<number> {
-    const { mem, infra, rows } = this;
-    const p = infra.layout.params;
+    await this.decideLinks();
     let total = 0;
-    for (const shape of tcacheChunkSizes(p)) {
-      for (let k = 0; k < rows.addrs.length; k++) {
-        if (rows.sizes[k] !== shape.chunk - mem.w || !rows.used[k] || rows.kind(k) === 'mmapped') continue;
-        await mem.step();
-        total += await this.tcacheAt(rows.addrs[k], shape.countBytes);
-      }
-      if (total > 0) break;
+    for (const t of await this.tcacheStructs()) {
+      await this.mem.step();
+      total += await this.tcacheAt(t);
     }
     return total;
   }
 
-  private async tcacheAt(user: number, countBytes: number): Promise<number> {
+  /**
+   * The accepted tcache_perthread_structs, of the first count width (uint16,
+   * then char) that has any.
+   */
+  private async tcacheStructs(): Promise<TcacheStruct[]> {
+    if (this.structs) return this.structs;
     const { mem, infra, rows } = this;
+    const p = infra.layout.params;
+    let found: TcacheStruct[] = [];
+    for (const shape of tcacheChunkSizes(p)) {
+      for (let k = 0; k < rows.addrs.length; k++) {
+        if (rows.sizes[k] !== shape.chunk - mem.w || !rows.used[k] || rows.kind(k) === 'mmapped') continue;
+        await mem.step();
+        const bins = await this.tcacheBins(rows.addrs[k], shape.countBytes);
+        if (bins) found.push({ user: rows.addrs[k], bins });
+      }
+      if (found.length > 0) break;
+      found = [];
+    }
+    this.structs = found;
+    return found;
+  }
+
+  private async tcacheBins(user: number, countBytes: number): Promise<TcacheBin[] | null> {
+    const { mem, infra } = this;
     const w = mem.w;
     const p = infra.layout.params;
     const dv = await mem.read(user, TCACHE_MAX_BINS * (countBytes + w));
-    if (!dv) return 0;
+    if (!dv) return null;
     const entriesAt = TCACHE_MAX_BINS * countBytes;
-    const bins: { i: number; head: number; count: number }[] = [];
+    const bins: TcacheBin[] = [];
     let agree = 0;
     let disagree = 0;
     for (let i = 0; i < TCACHE_MAX_BINS; i++) {
@@ -256,7 +365,13 @@ export class FreeLists {
       else disagree++;
       bins.push({ i, head: ok ? head : -1, count });
     }
-    if (agree === 0 || disagree > agree) return 0;
+    if (agree === 0 || disagree > agree) return null;
+    return bins;
+  }
+
+  private async tcacheAt({ user, bins }: TcacheStruct): Promise<number> {
+    const { mem, infra, rows } = this;
+    const p = infra.layout.params;
     const where = `tcache at ${hex(user)}`;
     let n = 0;
     for (const { i, head, count } of bins) {

@@ -34,6 +34,13 @@ export interface SynthOptions {
   mmapped?: boolean;
   /** Make fastbin 0 of the main arena cyclic. */
   cyclicFastbin?: boolean;
+  /**
+   * A used chunk placed where the main arena's first safe-linked tcache link,
+   * read as a plain pointer, points (32-bit: `&link >> 12` changes only the low
+   * 20 bits, so a mangled link can land on an allocation): of the bin's own size
+   * or of another. Only with `safeLinking`.
+   */
+  decoy?: 'same-size' | 'other-size';
   /** Fake tcache_perthread_structs (used chunks shaped like one, counts 65535, heads pointing into a long chain). */
   fakeTcaches?: number;
   libcPath?: string;
@@ -256,6 +263,7 @@ export function synthesize(o: SynthOptions): Synth {
   segments.push({ vaddr: A.brk, bytes: brk.bytes });
   const run1 = new Run(brk, p, firstChunkAt(A.brk, p), false);
   fill(run1, 40);
+  if (o.decoy) placeDecoy(run1, o.decoy === 'same-size' ? tSize : tSize + p.align);
   let mainTop: number;
   let sys: number;
   let flags = 0;
@@ -318,6 +326,18 @@ export function synthesize(o: SynthOptions): Synth {
     files: [{ start: A.libc, end: A.libc + 0x2000, path: o.libcPath ?? '/usr/lib/libc.so.6' }],
   });
   return { core, truth, layout: l, mainArena, threadArena, heapInfoSize: his, fast: fastCount, tcache: tcacheCount };
+}
+
+/** Pads `run` so that a used chunk of `size` starts where its first tcache link, taken as a plain pointer, points. */
+function placeDecoy(run: Run, size: number): void {
+  const w = run.p.word;
+  const [t1, t2] = run.chunks.filter((c) => c.kind === 'tcache');
+  if (!t2) throw new Error('a decoy needs a tcache list of two entries');
+  const stored = xor(Math.floor((t1.c + 2 * w) / 4096), t2.c + 2 * w);
+  const pad = stored - 2 * w - run.at;
+  if (pad < run.p.minSize || pad % run.p.align !== 0) throw new Error(`no room for a decoy at ${stored.toString(16)} (run at ${run.at.toString(16)})`);
+  run.add(pad, 'used');
+  run.add(size, 'used');
 }
 
 function xor(a: number, b: number): number {
