@@ -7,6 +7,8 @@ import type { Assembly, AssemblyChoices, Snapshot } from '../src/model/snapshot.
 import { existsSync } from 'node:fs';
 import { openInput } from '../workers/logic/formats/open-input.ts';
 import { sniff } from '../workers/logic/formats/sniff.ts';
+import { openBinary } from '../workers/logic/formats/elf/binary.ts';
+import { openerOf } from '../workers/logic/heaps/python/mapped-files.ts';
 import type { InputWarning } from '../workers/logic/io/errors.ts';
 import { CoreSession } from '../workers/logic/session/core-session.ts';
 import { assemble, type AssemblyInput } from '../workers/logic/snapshot/assemble.ts';
@@ -40,11 +42,32 @@ export async function openMappedHere(path: string): Promise<NodeFileSource | nul
 export interface LoadOptions {
   /** Keep cores open as sessions (attribution, classes, memory reads). */
   sessions?: boolean;
+  /**
+   * Also read the files a core's process mapped at their paths on this machine, as gdb does
+   * (default true; build-id checked). False: only the files given name what the core lacks,
+   * exactly as in the browser.
+   */
+  localFiles?: boolean;
+}
+
+/** The ELF binaries among `paths` with their build-ids, kept open until `close`. */
+async function givenBinaries(paths: string[]): Promise<{ list: { src: NodeFileSource; buildId: string | null }[]; close(): Promise<void> }> {
+  const list: { src: NodeFileSource; buildId: string | null }[] = [];
+  for (const path of paths) {
+    const src = await NodeFileSource.open(path);
+    const role = await sniff(src).then((r) => r.role, () => null);
+    const buildId = role === 'elf' ? await openBinary(src).then((b) => b.buildId, () => null) : null;
+    if (buildId) list.push({ src, buildId });
+    else await src.close();
+  }
+  return { list, close: async () => void (await Promise.all(list.map((b) => b.src.close()))) };
 }
 
 /** Reads every file (in order; ids are 1-based positions). Throws `InputError` naming the first file that cannot be read. */
 export async function loadFiles(paths: string[], opts: LoadOptions = {}): Promise<LoadedFile[]> {
   const out: LoadedFile[] = [];
+  const given = await givenBinaries(paths);
+  const openMapped = openerOf(given.list, opts.localFiles === false ? undefined : openMappedHere);
   try {
     for (const [i, path] of paths.entries()) {
       const src = await NodeFileSource.open(path);
@@ -52,12 +75,12 @@ export async function loadFiles(paths: string[], opts: LoadOptions = {}): Promis
       try {
         const role = (await sniff(src)).role;
         if (role === 'core' && opts.sessions) {
-          const session = await CoreSession.open(src, undefined, { openMappedFile: openMappedHere });
+          const session = await CoreSession.open(src, undefined, { openMappedFile: openMapped });
           const facts = { format: 'core', table: session.table, info: session.info as unknown as Record<string, unknown> };
           out.push({ id: i + 1, path, name: src.name, size: src.size, format: 'core', input: assemblyInput(i + 1, src.name, facts), info: facts.info, warnings: session.warnings, session, src });
           keep = true;
         } else {
-          const r = await openInput(src, undefined, { openMappedFile: openMappedHere });
+          const r = await openInput(src, undefined, { openMappedFile: openMapped });
           const f: LoadedFile = { id: i + 1, path, name: src.name, size: src.size, format: r.format, input: assemblyInput(i + 1, src.name, r), info: r.info, warnings: r.warnings };
           if (r.format === 'elf' && opts.sessions) {
             f.src = src;
@@ -72,6 +95,8 @@ export async function loadFiles(paths: string[], opts: LoadOptions = {}): Promis
   } catch (e) {
     await closeFiles(out);
     throw e;
+  } finally {
+    await given.close();
   }
   return out;
 }

@@ -4,10 +4,12 @@
  * files (memory_profiler's own) draw one timeline with their peaks, function spans
  * and child process. Screenshots at 1280×800 and 1920×1080.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { mprofRuns } from '../fixtures-gen/mprof-runs.ts';
-import { dropFiles, screenshot, shared, sharedMissing } from './support.ts';
+import { dropFiles, ROOT, screenshot, shared, sharedMissing } from './support.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -43,6 +45,30 @@ test('a CPython 3.12 core: Python types with the census counts, the __slots__ ad
   await page.getByRole('button', { name: 'meliae summary' }).click();
   await expect(page.getByTestId('py-meliae-row').first()).toContainText('0');
   await shots(page, 'python-meliae-layout');
+});
+
+test('a CPython 3.8 core with its libpython: static types named from the binary, every row as `heapscope summary --by python-type` gives it for the same files', async ({ page }) => {
+  const missing = sharedMissing('fixtures', 'python-core', 'py3.8.18', 'core.gz');
+  test.skip(!!missing, `skipped: ${missing}`);
+  const lib = '/root/.pyenv/versions/3.8.18/lib/libpython3.8.so.1.0';
+  test.skip(!existsSync(lib), `skipped: ${lib} (the libpython the core maps) is not on this machine`);
+  test.setTimeout(180_000);
+  const core = shared('fixtures/python-core/py3.8.18/core.gz');
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-cli.mjs')], { stdio: 'ignore' });
+  const cli = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bin', 'heapscope.mjs'), 'summary', core, lib, '--by', 'python-type', '--no-local-files', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+  const rows = cli.snapshots[0].rows as { type: string; count: number; bytes: number }[];
+  await page.goto('/');
+  await dropFiles(page, [{ path: core }, { path: lib }]);
+  await expect(page.getByTestId('input').first()).toContainText('CPython 3.8 obmalloc', { timeout: 90_000 });
+  await page.getByRole('tab', { name: 'Python' }).click();
+  const shown = page.getByTestId('py-type-row');
+  // Once the snapshot's binaries named its static types, the table is the CLI's, row for row.
+  const want = rows.map((r) => `${r.type}\t${fmt(r.count)}\t${fmt(r.bytes)}`);
+  await expect
+    .poll(async () => (await shown.evaluateAll((trs) => trs.map((tr) => [0, 1, 4].map((i) => tr.children[i].textContent).join('\t')))), { timeout: 90_000 })
+    .toEqual(want);
+  if (rows.some((r) => r.type === 'function')) await expect(shown.filter({ has: page.locator('td.mono', { hasText: /^function$/ }) })).toHaveCount(1);
+  expect(rows.filter((r) => r.type.startsWith('<type ')).length).toBeLessThan(5);
 });
 
 test('two mprof runs overlay on one timeline: peaks as mprof peak says, function spans, a child process', async ({ page }) => {

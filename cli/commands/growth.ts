@@ -11,7 +11,7 @@ import { growth, growthText, trackedCounts } from '../../workers/logic/diff/grow
 import { parseArgs } from '../args.ts';
 import { assembleFiles, closeFiles, loadFiles, type LoadedFile } from '../inputs.ts';
 
-const USAGE = 'usage: heapscope growth BEFORE AFTER [--limit N] [--json]   (two CPython cores, or two meliae dumps)\n';
+const USAGE = 'usage: heapscope growth BEFORE AFTER [BINARY...] [--limit N] [--no-local-files] [--json]   (two CPython cores, or two meliae dumps)\n';
 
 function counts(s: Snapshot, files: LoadedFile[]): Map<string, number> | string {
   if (s.kind === 'meliae' && s.table) {
@@ -32,11 +32,11 @@ function counts(s: Snapshot, files: LoadedFile[]): Map<string, number> | string 
 export async function run(args: string[]): Promise<number> {
   const { positional, flags } = parseArgs(args, ['limit']);
   const limit = flags.has('limit') ? Number(flags.get('limit')) : 10;
-  if (positional.length !== 2 || !Number.isInteger(limit) || limit < 0) {
+  if (positional.length < 2 || !Number.isInteger(limit) || limit < 0) {
     process.stderr.write(USAGE);
     return 2;
   }
-  const files = await loadFiles(positional);
+  const files = await loadFiles(positional, { localFiles: !flags.has('no-local-files') });
   await closeFiles(files);
   const a = assembleFiles(files);
   if (a.snapshots.length !== 2) {

@@ -4,7 +4,10 @@
  * the chap sets it knows (a core's leak sets are computed from the core). Nothing is summed across snapshots.
  * `--by python-type`: per snapshot of a CPython core, its objects by Python type
  * (`rows`: type, count, bytes = own + owned, ownBytes, ownedBytes, dictBytes),
- * largest first, and the __slots__ / array advice computed from them.
+ * largest first, and the __slots__ / array advice computed from them. Static types' names
+ * (tp_name lies in libpython's read-only data, which gcore leaves out) come from the binaries
+ * given (by build-id) and, as gdb finds them, the files at the paths the process mapped;
+ * `--no-local-files`: from the binaries given only, exactly as the browser names them.
  */
 import type { PythonHeapInfo } from '../../src/model/python-heap.ts';
 import { partLabel } from '../../src/model/snapshot.ts';
@@ -13,7 +16,7 @@ import type { Totals } from '../../workers/logic/aggregate/totals.ts';
 import { parseArgs } from '../args.ts';
 import { addLeakSets, assembleFiles, closeFiles, loadFiles } from '../inputs.ts';
 
-const USAGE = 'usage: heapscope summary FILE... [--by python-type] [--json]\n';
+const USAGE = 'usage: heapscope summary FILE... [--by python-type] [--no-local-files] [--json]\n';
 
 const num = (n: number) => n.toLocaleString('en-US');
 
@@ -24,7 +27,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const files = await loadFiles(positional, { sessions: true });
+  const files = await loadFiles(positional, { sessions: true, localFiles: !flags.has('no-local-files') });
   const a = assembleFiles(files);
   let leakWarnings: string[];
   try {

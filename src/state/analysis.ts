@@ -7,6 +7,7 @@
  * components read those and call these.
  */
 import type { AllocationTable } from '../model/allocations.ts';
+import type { PythonHeapInfo } from '../model/python-heap.ts';
 import type { JsonValue, SavedAnalysis } from '../model/saved.ts';
 import type { AssemblyChoices, Snapshot } from '../model/snapshot.ts';
 import { savedOf, type LoadedSnapshot } from '../../workers/logic/saved/snapshots.ts';
@@ -23,7 +24,13 @@ export const DEMO_FILES = ['demo/heapgen-phase1.list_used.gz', 'demo/heapgen-pha
 let generation = 0;
 
 /** Processed core snapshots, by what they were made of, so assembling again does not redo a core's work. */
-const processed = new Map<string, { table: AllocationTable; attribution: SnapshotState['attribution'] }>();
+const processed = new Map<string, { table: AllocationTable; attribution: SnapshotState['attribution']; python?: PythonHeapInfo }>();
+
+/** A core snapshot's layout: its core's, with the Python types as its binaries named them (when they did). */
+function layoutWith(info: Record<string, unknown> | undefined, python: PythonHeapInfo | undefined): SnapshotState['layout'] {
+  const layout = layoutOf(info);
+  return layout && python ? { ...layout, python } : layout;
+}
 
 function partsKey(s: Snapshot): string {
   return `${s.core}|${s.parts.map((p) => `${p.input}:${p.as}`).join(',')}`;
@@ -88,7 +95,7 @@ async function rebuild(): Promise<void> {
       snap: done ? { ...snap, table: done.table } : snap,
       version,
       attribution: done?.attribution ?? null,
-      layout: layoutOf(core?.info),
+      layout: layoutWith(core?.info, done?.python),
       live: !!core,
       saved: false,
       busy: core && !done ? 'Waiting for its core…' : null,
@@ -107,7 +114,7 @@ async function rebuild(): Promise<void> {
       const r = await coreApi().process(s.snap.core!, s.snap.table, binaries);
       if (gen !== generation) return;
       processed.set(partsKey(s.snap), r);
-      update(key, (x) => ({ ...x, snap: { ...x.snap, table: r.table }, version: x.version + 1, attribution: r.attribution, busy: null }));
+      update(key, (x) => ({ ...x, snap: { ...x.snap, table: r.table }, version: x.version + 1, attribution: r.attribution, layout: r.python && x.layout ? { ...x.layout, python: r.python } : x.layout, busy: null }));
     } catch (e) {
       if (gen !== generation) return;
       update(key, (x) => ({ ...x, busy: null, error: `could not complete ${x.snap.name} from its core: ${(e as Error).message}` }));

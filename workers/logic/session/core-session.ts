@@ -22,6 +22,8 @@ import type { ByteSource } from '../io/source.ts';
 import { loadModules, type ModuleMap } from '../symbols/modules.ts';
 import { resolveAddress } from '../symbols/resolve.ts';
 import { withClasses } from '../snapshot/tables.ts';
+import { namePythonTypes, obmallocOf, openerOf, renamePythonTypes, type PythonAnalysis } from '../heaps/python/analyse.ts';
+import type { PythonHeapInfo } from '../../../src/model/python-heap.ts';
 
 // src/state imports the attribution's type from here; it lives in the model (src/model/attribution.ts).
 export type { AttributionData } from '../../../src/model/attribution.ts';
@@ -88,7 +90,9 @@ function rowContaining(t: AllocationTable, idx: AddressIndex, addr: number): num
 
 export class CoreSession {
   private binaries: Binary[] = [];
+  private binarySources: ByteSource[] = [];
   private binaryNames = '';
+  private python: Promise<PythonAnalysis | null> | null = null;
   private modulesPromise: Promise<ModuleMap> | null = null;
   private readonly indexes = new Map<string, AddressIndex>();
   private signatures: Promise<Signatures> | null = null;
@@ -125,6 +129,7 @@ export class CoreSession {
     const names = srcs.map((s) => `${s.name}:${s.size}`).join('\n');
     if (names === this.binaryNames) return;
     this.binaries = [];
+    this.binarySources = [];
     this.binaryNames = names;
     await this.addBinaries(srcs);
   }
@@ -134,21 +139,39 @@ export class CoreSession {
    * heap walk's rows (with chap's type names where its lists gave them); vtable
    * class names fill the rows nothing named, and footers attribute every used row.
    */
-  async processSnapshot(table: AllocationTable, binaries: ByteSource[], opts: { classes?: boolean } = {}): Promise<{ table: AllocationTable; attribution: AttributionData }> {
+  async processSnapshot(table: AllocationTable, binaries: ByteSource[], opts: { classes?: boolean } = {}): Promise<{ table: AllocationTable; attribution: AttributionData; python?: PythonHeapInfo }> {
     if (table.rows !== this.table.rows) throw new Error(`a snapshot of ${this.core.name} must have the rows of its heap walk (${table.rows} given, ${this.table.rows} walked)`);
     await this.setBinaries(binaries);
     let typed = table;
+    const before = this.read.python;
+    const python = before ? await this.pythonNamed() : null;
+    if (before && python) typed = renamePythonTypes(typed, before.objects, python.objects);
     if (opts.classes !== false) {
       const sig = await this.classes();
       typed = withClasses(table, sig.rowClass, sig.strings);
     }
-    return { table: typed, attribution: await this.attribute(typed) };
+    return { table: typed, attribution: await this.attribute(typed), ...(python ? { python: python.info } : {}) };
+  }
+
+  /**
+   * The core's Python analysis with its static types named from the binaries given
+   * (the files the process mapped, by build-id), as the CLI names them when it reads
+   * the core with the same files; null when the binaries name nothing new.
+   */
+  pythonNamed(): Promise<PythonAnalysis | null> {
+    const a = this.read.python;
+    const ob = obmallocOf(this.read.heap.contributions);
+    if (!a || !ob || this.binarySources.length === 0) return Promise.resolve(null);
+    this.python ??= namePythonTypes(this.core, this.read.heap.table, ob, a, openerOf(this.binaries.map((b, i) => ({ src: this.binarySources[i], buildId: b.buildId }))));
+    return this.python;
   }
 
   /** Adds ELF binaries (executables, shared objects, .debug files) for symbols; returns their build-ids. */
   async addBinaries(srcs: ByteSource[]): Promise<{ name: string; buildId: string | null }[]> {
     const opened = await Promise.all(srcs.map((s) => openBinary(s)));
     this.binaries.push(...opened);
+    this.binarySources.push(...srcs);
+    this.python = null;
     this.modulesPromise = null;
     this.signatures = null;
     return opened.map((b, i) => ({ name: srcs[i].name, buildId: b.buildId }));

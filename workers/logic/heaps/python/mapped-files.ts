@@ -9,8 +9,24 @@ import type { CoreFile } from '../../formats/elf/core-file.ts';
 import { openBinary } from '../../formats/elf/binary.ts';
 import type { ByteSource } from '../../io/source.ts';
 
-/** Opens the file mapped at `path` in the process, or null. */
-export type OpenMappedFile = (path: string) => Promise<ByteSource | null>;
+/**
+ * Opens the file mapped at `path` in the process, or null. `buildId` is the one the
+ * core's copy of its ELF headers holds (null when unknown): an opener may look a
+ * file up by it (the binaries a user gave, whatever their names).
+ */
+export type OpenMappedFile = (path: string, buildId: string | null) => Promise<ByteSource | null>;
+
+/**
+ * An opener over given binaries: the one whose build-id is the core's (left open:
+ * its owner closes it), else `fallback`'s answer (closed with the `MappedFiles`).
+ */
+export function openerOf(binaries: { src: ByteSource; buildId: string | null }[], fallback?: OpenMappedFile): OpenMappedFile {
+  return async (path, buildId) => {
+    const given = binaries.find((b) => buildId && b.buildId === buildId)?.src;
+    if (given) return { name: given.name, size: given.size, read: (o: number, n: number) => given.read(o, n) };
+    return fallback ? fallback(path, buildId) : null;
+  };
+}
 
 export class MappedFiles {
   private readonly sources = new Map<string, Promise<ByteSource | null>>();
@@ -23,10 +39,10 @@ export class MappedFiles {
     let p = this.sources.get(path);
     if (!p) {
       p = (async () => {
-        const src = await this.open(path).catch(() => null);
-        if (!src) return null;
         const base = this.core.files.filter((f) => f.path === path && f.fileOffset === 0).map((f) => f.start)[0];
         const inCore = base !== undefined ? await this.core.buildIdAt(base) : null;
+        const src = await this.open(path, inCore).catch(() => null);
+        if (!src) return null;
         const onDisk = await openBinary(src).then((b) => b.buildId, () => null);
         return inCore && onDisk === inCore ? src : null;
       })();

@@ -37,6 +37,8 @@ export interface PyType {
   name: string;
   /** `type(o).__name__`: tp_name after its last dot (static types), the class name (heap types). */
   shortName: string;
+  /** Where the name came from: tp_name's bytes in the core, in the mapped file, the builtins dict's key, or nowhere. */
+  nameFrom: 'core' | 'file' | 'builtins' | 'none';
   flags: number;
   basicsize: number;
   itemsize: number;
@@ -137,6 +139,7 @@ export async function findPythonObjects(
             address: t,
             name,
             shortName: known !== null ? name.slice(name.lastIndexOf('.') + 1) : name,
+            nameFrom: raw !== null ? 'core' : fromFile !== null ? 'file' : 'none',
             flags,
             basicsize,
             itemsize,
@@ -273,7 +276,10 @@ export async function findPythonObjects(
         const k = typeIndex.get(value);
         if (k === undefined || k < 0 || !types[k].name.startsWith('<type ')) continue;
         const name = await strValue(pages, L, key, typeIndex, types);
-        if (name) types[k].name = types[k].shortName = name;
+        if (name) {
+          types[k].name = types[k].shortName = name;
+          types[k].nameFrom = 'builtins';
+        }
       }
       break;
     }
