@@ -63,6 +63,18 @@ describe('main arena runs and HEAP_MAX_SIZE found where they are', () => {
     }
   });
 
+  it("a thread heap left for a new one: glibc's fenceposts end it; chap's rows, no warning (an in-use old top before the last fencepost is not listed)", async () => {
+    for (const bits of [64, 32] as const) {
+      for (const fullHeap of ['freed', 'tiny'] as const) {
+        const s = synthesize({ bits, haveFastchunks: true, attachedThreads: true, tcache: 'u16', safeLinking: true, threadArena: true, fullHeap });
+        const h = await walk(s);
+        expect(h.warnings, `${bits}-bit ${fullHeap}`).toEqual([]);
+        expect(h.regions.filter((r) => r.kind === 'heap').length).toBe(2);
+        expect(rows(h), `${bits}-bit ${fullHeap}`).toEqual(s.truth);
+      }
+    }
+  });
+
   it('a glibc built with HEAP_MAX_SIZE 1 MiB on 64-bit: the thread heap is found through the arena ring', async () => {
     const s = synthesize({ bits: 64, haveFastchunks: true, attachedThreads: true, tcache: 'u16', threadArena: true, heapMax: 0x100000 });
     const h = await walk(s);

@@ -41,6 +41,12 @@ export interface SynthOptions {
    * or of another. Only with `safeLinking`.
    */
   decoy?: 'same-size' | 'other-size';
+  /**
+   * The thread arena in two heaps: the first left for a new one as glibc's sysmalloc leaves it (its old top turned
+   * into fenceposts): 'freed' — an old top of MINSIZE or more, freed, then a 2-word fencepost and a zero-size one;
+   * 'tiny' — an old top too small to free (3 words of slack on 64-bit), marked in use, then the zero-size fencepost.
+   */
+  fullHeap?: 'freed' | 'tiny';
   /** Fake tcache_perthread_structs (used chunks shaped like one, counts 65535, heads pointing into a long chain). */
   fakeTcaches?: number;
   libcPath?: string;
@@ -144,6 +150,34 @@ class Run {
     }
     this.img.word(top + w, (topEnd - top) | prevUsed | flag);
     return top;
+  }
+  /**
+   * Writes every header of a thread heap glibc left for a new one (sysmalloc, when the heap cannot grow): the old
+   * top, rounded down to a multiple of MALLOC_ALIGNMENT after keeping MINSIZE, is freed when at least MINSIZE, with a
+   * 2-word fencepost after it; else it is marked in use with what is left; a zero-size fencepost ends the heap.
+   * Chunks chap lists are added to `chunks` (it lists no fencepost, nor an in-use old top just before the last one).
+   */
+  finishFull(topEnd: number): void {
+    const w = this.p.word;
+    let prevUsed = 1;
+    for (const ch of this.chunks) {
+      this.img.word(ch.c + w, ch.size | prevUsed | 4);
+      prevUsed = ch.kind === 'free' ? 0 : 1;
+      if (ch.kind === 'free') this.img.word(ch.c + ch.size, ch.size);
+    }
+    const top = this.at;
+    const oldSize = topEnd - top - this.p.minSize - ((topEnd - top - this.p.minSize) % this.p.align);
+    this.img.word(top + oldSize + 2 * w + w, 0 | 1);
+    if (oldSize >= this.p.minSize) {
+      this.img.word(top + w, oldSize | prevUsed | 4);
+      this.img.word(top + oldSize, oldSize);
+      this.img.word(top + oldSize + w, 2 * w);
+      this.img.word(top + oldSize + 2 * w, 2 * w);
+      this.chunks.push({ c: top, size: oldSize, kind: 'free' });
+    } else {
+      this.img.word(top + w, (oldSize + 2 * w) | 1);
+      this.img.word(top + oldSize + 2 * w, oldSize + 2 * w);
+    }
   }
 }
 
@@ -300,10 +334,32 @@ export function synthesize(o: SynthOptions): Synth {
     if (o.heapInfo235) heap.word(heapAt + 4 * w, 4096);
     const run = new Run(heap, p, firstChunkAt(threadArena + l.size, p), true);
     fill(run, 30);
-    const top = run.finish(heapAt + heapSize);
-    writeArena(heap, threadArena, top, mainArena, heapSize);
-    link([{ img: heap, run }], threadArena, heap);
-    record(run, top, heapAt + heapSize - top - 2 * w);
+    if (o.fullHeap) {
+      // Slack left at the end of the first heap: 3 words on 64-bit ('tiny': MINSIZE + 1 word, not freeable), or MINSIZE + 10 alignments.
+      const slack = o.fullHeap === 'tiny' ? p.minSize + p.align : p.minSize + 10 * p.align;
+      run.add(heapAt + heapSize - run.at - slack, 'used');
+      run.finishFull(heapAt + heapSize);
+      const heap2At = heapAt + heapMax;
+      const heap2 = new Image(heap2At, heapSize, w);
+      segments.push({ vaddr: heap2At, bytes: heap2.bytes });
+      heap2.word(heap2At, threadArena);
+      heap2.word(heap2At + w, heapAt);
+      heap2.word(heap2At + 2 * w, heapSize);
+      heap2.word(heap2At + 3 * w, heapSize);
+      if (o.heapInfo235) heap2.word(heap2At + 4 * w, 4096);
+      const run2 = new Run(heap2, p, firstChunkAt(heap2At + his, p), true);
+      for (let i = 0; i < 12; i++) run2.add(p.align * (4 + i), i % 3 === 1 ? 'free' : 'used');
+      const top2 = run2.finish(heap2At + heapSize);
+      writeArena(heap, threadArena, top2, mainArena, 2 * heapSize);
+      link([{ img: heap, run }, { img: heap2, run: run2 }], threadArena, heap);
+      record(run, -1, 0);
+      record(run2, top2, heap2At + heapSize - top2 - 2 * w);
+    } else {
+      const top = run.finish(heapAt + heapSize);
+      writeArena(heap, threadArena, top, mainArena, heapSize);
+      link([{ img: heap, run }], threadArena, heap);
+      record(run, top, heapAt + heapSize - top - 2 * w);
+    }
   }
   writeArena(libc, mainArena, mainTop, threadArena || mainArena, sys, flags);
   link(runs, mainArena, libc);

@@ -92,8 +92,12 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
     }
     const sf = mem.wordIn(dv, c - bufStart + w);
     const size = sf - (sf % 8);
-    if (prevChunk >= 0) out.push(prevChunk + 2 * w, prevSize - w, (sf & 1) === 1, prevFd, prevHi, prevLo);
+    // A thread heap glibc left for a new one ends with a zero-size fencepost 2 words before its end; as chap,
+    // neither it nor the chunk just before it (the old top marked in use, when too small to free) is listed.
+    const lastFencepost = size === 0 && region.kind === 'heap' && c + 2 * w === end;
+    if (prevChunk >= 0 && !lastFencepost) out.push(prevChunk + 2 * w, prevSize - w, (sf & 1) === 1, prevFd, prevHi, prevLo);
     prevChunk = -1;
+    if (lastFencepost) break;
     if (c === top) {
       let topBytes = size - 2 * w;
       if (region.kind === 'heap') {
