@@ -35,8 +35,8 @@ export interface Rows {
   used: Uint8Array;
   /** Set for chunks found in a tcache. */
   tcached: Uint8Array;
-  /** First word of each allocation (NaN when not read) and its raw halves. */
-  fd: Float64Array;
+  /** 1 when the first word of the allocation was read by the walk; its raw halves. */
+  fdRead: Uint8Array;
   fdHi: Uint32Array;
   fdLo: Uint32Array;
   kind: (row: number) => RegionKind;
@@ -104,7 +104,7 @@ export class FreeLists {
   /** The raw first word of the allocation at user address `a`, from the walk or read. */
   private async link(a: number, idx: number): Promise<[number, number] | null> {
     const r = this.rows;
-    if (idx >= 0 && !Number.isNaN(r.fd[idx])) return [r.fdHi[idx], r.fdLo[idx]];
+    if (idx >= 0 && r.fdRead[idx]) return [r.fdHi[idx], r.fdLo[idx]];
     return this.mem.halves(a);
   }
 

@@ -27,7 +27,7 @@ export function gather(walked: Walked[]): Gathered {
     sizes: new Float64Array(n),
     used: new Uint8Array(n),
     tcached: new Uint8Array(n),
-    fd: new Float64Array(n),
+    fdRead: new Uint8Array(n),
     fdHi: new Uint32Array(n),
     fdLo: new Uint32Array(n),
     kind: (row) => regions[regionOf[row] - 1].kind,
@@ -40,7 +40,7 @@ export function gather(walked: Walked[]): Gathered {
     rows.addrs.set(r.addr.subarray(0, r.length), i);
     rows.sizes.set(r.size.subarray(0, r.length), i);
     rows.used.set(r.used.subarray(0, r.length), i);
-    rows.fd.set(r.fd.subarray(0, r.length), i);
+    rows.fdRead.set(r.fdRead.subarray(0, r.length), i);
     rows.fdHi.set(r.fdHi.subarray(0, r.length), i);
     rows.fdLo.set(r.fdLo.subarray(0, r.length), i);
     regionOf.fill(k + 1, i, i + r.length);

@@ -27,8 +27,8 @@ export class Walked {
   addr = new Float64Array(1024);
   size = new Float64Array(1024);
   used = new Uint8Array(1024);
-  /** First word of the allocation (fd / tcache next), NaN when not read. */
-  fd = new Float64Array(1024);
+  /** 1 when the allocation's first word (fd / tcache next) was read during the walk. */
+  fdRead = new Uint8Array(1024);
   /** Raw halves of that word (safe-linking is undone on them exactly). */
   fdHi = new Uint32Array(1024);
   fdLo = new Uint32Array(1024);
@@ -36,8 +36,8 @@ export class Walked {
   constructor(readonly region: Region) {}
 
   release(): void {
-    this.addr = this.size = this.fd = new Float64Array(0);
-    this.used = new Uint8Array(0);
+    this.addr = this.size = new Float64Array(0);
+    this.used = this.fdRead = new Uint8Array(0);
     this.fdHi = this.fdLo = new Uint32Array(0);
   }
 
@@ -51,7 +51,7 @@ export class Walked {
       this.addr = grow(this.addr);
       this.size = grow(this.size);
       this.used = grow(this.used);
-      this.fd = grow(this.fd);
+      this.fdRead = grow(this.fdRead);
       this.fdHi = grow(this.fdHi);
       this.fdLo = grow(this.fdLo);
     }
@@ -59,7 +59,7 @@ export class Walked {
     this.addr[i] = addr;
     this.size[i] = size;
     this.used[i] = used ? 1 : 0;
-    this.fd[i] = fd;
+    this.fdRead[i] = Number.isNaN(fd) ? 0 : 1;
     this.fdHi[i] = fdHi;
     this.fdLo[i] = fdLo;
   }
