@@ -1,10 +1,14 @@
 /**
  * Leaks in the inspector, from the core alone (chap's rules, computed in the core worker): a leaked allocation
  * says so and shows no referrers and no anchor chain; an anchored one shows the chain from its anchor.
+ * The Leaks view shows chap's counts, groups a set by class, size class or footer site (table, flame graph,
+ * treemap) and opens an allocation in the inspector: a ring node's referrers are its two neighbours, leaked, and
+ * nothing anchors it. Compare shows the leaked bytes of two cores by site and by class.
  * Screenshots at 1280×800 and 1920×1080.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { dropFiles, screenshot, shared, sharedMissing } from './support.ts';
+import { dropFiles, screens, screenshot, shared, sharedMissing } from './support.ts';
 
 async function both(page: Page, name: string): Promise<void> {
   for (const [w, h] of [
@@ -85,4 +89,115 @@ test('leakgen: an unreferenced mmapped leak has no referrers; a static-anchored 
   expect(found).toBe(true);
   await expect(page.getByTestId('insp-chain')).toContainText('(this allocation)');
   await both(page, 'leaks-inspector-static-chain');
+});
+
+/** The ring leakgen's main thread leaks (truth.txt: the list's 59 leaked nodes, its unreferenced head, then the ring's 25 nodes). */
+function mainRing(): string[] {
+  const lines = readFileSync(shared('fixtures/leakgen/truth.txt'), 'utf8').trim().split('\n').map((l) => l.split(' '));
+  const runs: string[][] = [];
+  let run: string[] = [];
+  for (const [kind, addr] of lines) {
+    if (kind === 'leaked') run.push(addr);
+    else if (run.length) {
+      runs.push(run);
+      run = [];
+    }
+  }
+  if (run.length) runs.push(run);
+  return runs[1];
+}
+
+test('leakgen: the Leaks view shows chap\'s counts, groups the leaked bytes, and a ring node\'s referrers are its leaked neighbours', async ({ page }) => {
+  const missing = sharedMissing('fixtures/leakgen/core.gz') || sharedMissing('fixtures/leakgen/leakgen') || sharedMissing('fixtures/leakgen/truth.txt');
+  test.skip(!!missing, `skipped: ${missing}`);
+  const ring = mainRing();
+  expect(ring).toHaveLength(25);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/');
+  // With its executable, the core's vtables name classes.
+  await dropFiles(page, [{ path: shared('fixtures/leakgen/core.gz') }, { path: shared('fixtures/leakgen/leakgen') }]);
+  await expect(page.getByTestId('stat-used-count')).toHaveText('3,778');
+  await page.keyboard.press('k');
+  await expect(page.getByTestId('view-leaks')).toBeVisible();
+  // chap's answers: core.ref.count_leaked, count_unreferenced, count_anchored.
+  await expect(page.getByTestId('leaks-leaked-count')).toHaveText('967', { timeout: 60_000 });
+  await expect(page.getByTestId('leaks-leaked-bytes')).toHaveText('7,491,080');
+  await expect(page.getByTestId('leaks-unreferenced-count')).toHaveText('847');
+  await expect(page.getByTestId('leaks-unreferenced-bytes')).toHaveText('7,486,280');
+  await expect(page.getByTestId('leaks-anchored-count')).toHaveText('2,811');
+  await expect(page.getByTestId('leaks-anchored-bytes')).toHaveText('315,192');
+  // Without footers the leaked set is grouped by class; every leaked allocation is listed below.
+  await expect(page.getByRole('group', { name: 'Group by' }).getByRole('button', { name: 'Allocating site' })).toBeDisabled();
+  await expect(page.getByTestId('leak-groups-row').first()).toBeVisible();
+  await expect(page.getByTestId('leak-allocs-total')).toHaveText('967');
+  // chap's summarize leaked: Disc has 40 instances taking 2,240 bytes, Square 40 taking 960.
+  const groups = page.getByTestId('leak-groups-row');
+  await expect(groups.filter({ hasText: 'Disc' }).getByRole('cell')).toHaveText(['Disc', '40', '2,240', /%$/]);
+  await expect(groups.filter({ hasText: 'Square' }).getByRole('cell')).toHaveText(['Square', '40', '960', /%$/]);
+  await screens(page, 'leaks-view-table');
+  // The unreferenced set: a row selects its allocations.
+  await page.getByTestId('leaks-unreferenced').click();
+  await expect(page.getByTestId('leak-allocs-total')).toHaveText('847');
+  const first = page.getByTestId('leak-groups-row').first();
+  const cells = await first.getByRole('cell').allTextContents();
+  await first.click();
+  await expect(first).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('leak-allocs-total')).toHaveText(cells[1]);
+  await expect(page.getByTestId('leak-allocs-section')).toContainText(`in ${cells[0]}`);
+  // Size classes, flame graph and treemap of the leaked bytes.
+  await page.getByTestId('leaks-leaked').click();
+  await page.getByRole('group', { name: 'Group by' }).getByRole('button', { name: 'Size class' }).click();
+  await expect(page.getByTestId('leak-groups-row').first()).toBeVisible();
+  await page.getByRole('group', { name: 'Leaks view' }).getByRole('button', { name: 'Flame graph' }).click();
+  await expect(page.getByTestId('flame-canvas')).toBeVisible();
+  await screens(page, 'leaks-view-flame');
+  await page.getByRole('group', { name: 'Leaks view' }).getByRole('button', { name: 'Treemap' }).click();
+  await expect(page.getByTestId('treemap-canvas')).toBeVisible();
+  await screens(page, 'leaks-view-treemap');
+  // A ring node (the middle of the main thread's ring): found in the leaked list, opened in the inspector.
+  await page.getByRole('group', { name: 'Leaks view' }).getByRole('button', { name: 'Table' }).click();
+  const at = 12;
+  const section = page.getByTestId('leak-allocs-section');
+  await section.getByRole('searchbox', { name: 'Filter rows' }).fill(`0x${ring[at]}`);
+  await expect(page.getByTestId('leak-allocs-row')).toHaveCount(1);
+  await expect(page.getByTestId('leak-allocs-row')).toContainText('leaked, referenced by leaked');
+  await page.getByTestId('leak-allocs-row').click();
+  await expect(page.getByTestId('inspector')).toContainText(`0x${ring[at]}`);
+  await expect(page.getByTestId('insp-leak-status')).toContainText('Leaked: no anchor reaches it');
+  await expect(page.getByTestId('insp-chain-none')).toBeVisible();
+  const refs = page.getByTestId('insp-referrers').locator('li');
+  await expect(refs).toHaveCount(2);
+  for (const n of [ring[at - 1], ring[at + 1]]) await expect(refs.filter({ hasText: `0x${n} ` })).toContainText('leaked');
+  await screens(page, 'leaks-view-ring-node');
+});
+
+test('heapgen: leaked bytes by allocating site from the footers, and compared between two cores by site and by class', async ({ page }) => {
+  const files = ['fixtures/heapgen/core.phase1.gz', 'fixtures/heapgen/core.phase2.gz', 'fixtures/heapgen/heapgen', 'fixtures/heapgen/libwidgets.so'];
+  const missing = files.map((f) => sharedMissing(f)).find(Boolean);
+  test.skip(!!missing, `skipped: ${missing}`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/');
+  await dropFiles(page, files.map((f) => ({ path: shared(f) })));
+  // Two cores dropped together open Compare; the leaked allocations of each (chap: 869 in phase 1, 879 in phase 2).
+  await expect(page.getByTestId('view-compare')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('group', { name: 'Compare allocations' }).getByRole('button', { name: 'Leaked' }).click();
+  const summary = page.getByTestId('compare-summary');
+  await expect(summary).toContainText('445,192 bytes in 869 allocations', { timeout: 60_000 });
+  await expect(summary).toContainText('444,984 bytes in 879 allocations');
+  await expect(page.getByTestId('compare-set-note')).toContainText('leaked');
+  await expect(page.getByTestId('diff-row').first()).toBeVisible();
+  await screens(page, 'leaks-compare-by-function');
+  await page.getByRole('group', { name: 'Compare by' }).getByRole('button', { name: 'Class', exact: true }).click();
+  await expect(summary).toContainText('445,192 bytes in 869 allocations');
+  await expect(page.getByTestId('diff-row').first()).toBeVisible();
+  await screens(page, 'leaks-compare-by-class');
+  // The Leaks view of phase 2 groups its leaked bytes by library → function → return address.
+  await page.keyboard.press('k');
+  await expect(page.getByTestId('leaks-leaked-count')).toHaveText('879', { timeout: 60_000 });
+  await expect(page.getByRole('group', { name: 'Group by' }).getByRole('button', { name: 'Allocating site', pressed: false })).toBeEnabled();
+  await expect(page.getByTestId('leak-groups-row').first()).toContainText(' › ');
+  await screens(page, 'leaks-view-sites');
+  await page.getByRole('group', { name: 'Leaks view' }).getByRole('button', { name: 'Flame graph' }).click();
+  await expect(page.getByTestId('flame-canvas')).toBeVisible();
+  await screens(page, 'leaks-view-sites-flame');
 });

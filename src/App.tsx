@@ -33,6 +33,8 @@ import { Overview } from './views/overview/Overview.tsx';
 import { GroupTable } from './views/table/GroupTable.tsx';
 import { PythonObjectsView } from './views/pyobjects/PythonObjectsView.tsx';
 import { TimelineView } from './views/timeline/TimelineView.tsx';
+import { LeaksView } from './views/leaks/LeaksView.tsx';
+import { leakSetsOf } from './state/leaks.ts';
 import { ShareButtons, ShareOverlays, shareKey } from './views/share/ShareUi.tsx';
 
 interface ViewDef {
@@ -57,6 +59,7 @@ const VIEWS: ViewDef[] = [
   { id: 'objects', label: 'Objects', key: '7', kinds: ['meliae'] },
   { id: 'callers', label: 'Callers', key: '8', kinds: ['process'], when: (s) => s.snap.core !== null || !!s.attribution },
   { id: 'heap', label: 'Heap map', key: '9', kinds: ['process'] },
+  { id: 'leaks', label: 'Leaks', key: 'k', kinds: ['process'], when: (s) => leakSetsOf(s).length > 0 },
   { id: 'compare', label: 'Compare', key: '0', kinds: [] },
   { id: 'pyobjects', label: 'Python', key: 'y', kinds: ['process'], when: (s) => !!s.layout?.python },
 ];
@@ -241,6 +244,7 @@ export function App() {
                 {shown === 'callers' && <CallersView />}
                 {shown === 'heap' && <HeapView />}
                 {shown === 'pyobjects' && <PythonObjectsView />}
+                {shown === 'leaks' && <LeaksView />}
               </>
             )}
           </div>

@@ -29,6 +29,8 @@ import type { Hierarchy, Metric } from '../src/model/hierarchy.ts';
 import type { TraceFilter } from './logic/python/filters.ts';
 import type { KeyType } from './logic/python/statistics.ts';
 import { filtered, pyCompare, pyStatistics } from './logic/python/views.ts';
+import { leakAllocations, leakTotals, leakTree, sideInSet, type LeakGroupBy } from './logic/leaks/leak-view.ts';
+import type { SetName } from './logic/leaks/chap-sets.ts';
 
 const api = {
   /**
@@ -87,6 +89,22 @@ const api = {
   /** Two snapshots compared by `by`: rows, the diff, its layout and growth colours, and both sides' trees. */
   compare(a: SideData, b: SideData, by: CompareBy, metric: Metric, normalised: boolean) {
     return compareView(a, b, by, metric, normalised);
+  },
+  /** Two snapshots compared over the allocations of one chap set of each (`flags*`: the sets of each side's rows). */
+  compareSet(a: SideData, b: SideData, set: SetName, flagsA: Uint16Array, flagsB: Uint16Array, by: CompareBy, metric: Metric, normalised: boolean) {
+    return compareView(sideInSet(a, set, flagsA), sideInSet(b, set, flagsB), by, metric, normalised);
+  },
+  /** Count and bytes of every chap set of a table's rows (the Leaks view's figures). */
+  leakTotals(table: AllocationTable, flags: Uint16Array) {
+    return leakTotals(table, flags);
+  },
+  /** One chap set's allocations as a hierarchy (class → size class, size class → class, or footer site) and its table rows. */
+  leakTree(table: AllocationTable, flags: Uint16Array, set: SetName, by: LeakGroupBy, attribution: AttributionData | null) {
+    return leakTree(table, flags, set, by, attribution);
+  },
+  /** The allocations of one set under a node of its hierarchy, largest first. */
+  leakAllocations(table: AllocationTable, flags: Uint16Array, set: SetName, by: LeakGroupBy, path: string[], attribution: AttributionData | null, limit: number) {
+    return leakAllocations(table, flags, set, by, path, attribution, limit);
   },
   comparePython(a: TracemallocSnapshot, b: TracemallocSnapshot, key: KeyType, metric: Metric, normalised: boolean, filters: TraceFilter[]) {
     return pythonCompareView(filtered(a, filters), filtered(b, filters), key, metric, normalised);

@@ -12,8 +12,8 @@
  * anchored, … — chap's sets, computed from each core) compares only the
  * allocations in that set: which site or class leaks more in B than in A.
  */
-import { AllocState } from '../../src/model/allocations.ts';
-import { setPredicate, isSetName, type SetName } from '../../workers/logic/leaks/chap-sets.ts';
+import { isSetName, type SetName } from '../../workers/logic/leaks/chap-sets.ts';
+import { onlyInSet } from '../../workers/logic/leaks/leak-view.ts';
 import { DIFF_STATUS_KEYS, type DiffStatusKey } from '../../src/model/diff.ts';
 import { describeBuildChange } from '../../workers/logic/diff/builds.ts';
 import { COMPARE_BY, compareSides, defaultCompareBy, type CompareBy, type CompareSide } from '../../workers/logic/diff/compare.ts';
@@ -77,8 +77,7 @@ async function loadSides(
         warnings.push(...l.warnings);
         const t = snap.table;
         if (t.rows !== l.flags.length) throw new InputError(f.name, `its snapshot's table does not have the heap walk's rows, so --set ${set} cannot mark it`);
-        const inSet = setPredicate(set, t, l.flags);
-        snap.table = { ...t, state: t.state.map((st, i) => (inSet(i) ? st : AllocState.Free)) };
+        snap.table = onlyInSet(t, set, l.flags);
       }
       const done = await completeSnapshot(snap, files, { debugDir, classes });
       warnings.push(...(done.attribution?.warnings ?? []));

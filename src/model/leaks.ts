@@ -3,6 +3,8 @@
  * leak analysis, `workers/logic/leaks/explain.ts`): its set flags, who points
  * to it and why it is alive. Addresses are hex strings without `0x`.
  */
+import { AllocFlag } from './allocations.ts';
+
 export interface LeakAllocation {
   address: string;
   size: number;
@@ -39,3 +41,35 @@ export interface LeakSummary {
   largestLeaked: { row: number; address: string; size: number; unreferenced: boolean }[];
   warnings: string[];
 }
+
+/**
+ * The Leaks view's groupings (`workers/logic/leaks/leak-view.ts` builds them) and the words for an
+ * allocation's sets: shared by the logic and the views.
+ */
+
+/** How the Leaks view groups a set: class → size class, size class → class, or footer site. */
+export type LeakGroupBy = 'class' | 'size' | 'site';
+export const LEAK_GROUP_BY: readonly LeakGroupBy[] = ['class', 'size', 'site'];
+
+/** Whether a grouping can be made: `site` needs a footer attribution of the table. */
+export function canGroup(by: LeakGroupBy, attribution?: { detected: boolean } | null): boolean {
+  return by !== 'site' || !!attribution?.detected;
+}
+
+/** The depth the table lists: classes or size classes, functions for footer sites. */
+export function tableDepth(by: LeakGroupBy): number {
+  return by === 'site' ? 2 : 1;
+}
+
+/** An allocation's sets in a few words: `leaked, unreferenced`, `leaked`, `anchored: static, stack (threads only)`. */
+export function setsText(flags: number): string {
+  if (flags & AllocFlag.Unreferenced) return 'leaked, unreferenced';
+  if (flags & AllocFlag.Leaked) return 'leaked, referenced by leaked';
+  if (!(flags & AllocFlag.Anchored)) return 'in no known set';
+  const how: string[] = [];
+  if (flags & AllocFlag.StaticAnchored) how.push('static');
+  if (flags & AllocFlag.StackAnchored) how.push('stack');
+  if (flags & AllocFlag.RegisterAnchored) how.push('register');
+  return `anchored: ${how.join(', ')}${flags & AllocFlag.ThreadOnlyAnchored ? ' (threads only)' : ''}${flags & AllocFlag.AnchorPoint ? ', anchor point' : ''}`;
+}
+

@@ -14,6 +14,8 @@ import type { SideData } from '../../workers/logic/diff/view.ts';
 import { useCompareSource } from './compare-source.ts';
 import { useSnapshots, type SnapshotState } from './snapshots.ts';
 import { useView } from './view.ts';
+import { leakSetsOf, leakSourceOf, type LeakSource } from './leaks.ts';
+import type { SetName } from '../../workers/logic/leaks/chap-sets.ts';
 
 export type CompareMode = 'table' | 'flame' | 'treemap' | 'side';
 
@@ -23,6 +25,8 @@ interface CompareState {
   normalised: boolean;
   colorblind: boolean;
   statuses: DiffStatusKey[];
+  /** Compare only the allocations of this chap set of each side (leaked, unreferenced, …), or all. */
+  leakSet: SetName | null;
   set(p: Partial<Omit<CompareState, 'set'>>): void;
 }
 
@@ -32,6 +36,7 @@ export const useCompare = create<CompareState>((set) => ({
   normalised: false,
   colorblind: false,
   statuses: [],
+  leakSet: null,
   set: (p) => set(p),
 }));
 
@@ -47,6 +52,9 @@ export interface SideOption {
   hasFooters: boolean;
   /** Bumped when the snapshot's table is replaced. */
   version: number;
+  /** Where its chap sets come from, and which it has (none: it cannot be compared by set). */
+  leakSource: LeakSource;
+  leakSets: SetName[];
 }
 
 /** The snapshots that can be compared, in order. */
@@ -63,9 +71,11 @@ export function sideOptions(list: SnapshotState[]): SideOption[] {
         coreId: s.live && snap.core !== null ? snap.core : undefined,
         hasFooters: !!s.attribution?.detected,
         version: s.version,
+        leakSource: leakSourceOf(s),
+        leakSets: leakSetsOf(s),
       });
     } else if (snap.kind === 'tracemalloc' && snap.tracemalloc) {
-      out.push({ id: snap.key, label: snap.name, kind: 'tracemalloc', snapshot: snap.tracemalloc, hasFooters: false, version: s.version });
+      out.push({ id: snap.key, label: snap.name, kind: 'tracemalloc', snapshot: snap.tracemalloc, hasFooters: false, version: s.version, leakSource: null, leakSets: [] });
     }
   }
   return out;

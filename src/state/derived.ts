@@ -8,6 +8,7 @@
  * switching views back is instant.
  */
 import { useEffect, useSyncExternalStore } from 'react';
+import type { AllocationTable } from '../model/allocations.ts';
 import type { Hierarchy } from '../model/hierarchy.ts';
 import type { AnalysisSummary } from '../../workers/logic/aggregate/summary.ts';
 import type { Totals } from '../../workers/logic/aggregate/totals.ts';
@@ -25,6 +26,9 @@ import type { SavedAnalysis } from '../model/saved.ts';
 import type { Transform } from '../model/transforms.ts';
 import { aggregatorApi, coreApi } from '../pipeline/workers.ts';
 import type { SideOption } from './compare.ts';
+import type { LeakSource } from './leaks.ts';
+import type { SetName } from '../../workers/logic/leaks/chap-sets.ts';
+import type { LeakAllocationRow, LeakGroupBy, LeakTree, SetFigures } from '../../workers/logic/leaks/leak-view.ts';
 import type { SnapshotState } from './snapshots.ts';
 
 export interface Derived<T> {
@@ -154,14 +158,75 @@ export function usePyRows(newer: SnapshotState | null, older: SnapshotState | nu
   );
 }
 
-/** Two snapshots compared: rows, the diff, its layout and growth colours, and both sides' trees. */
-export function useCompareData(a: SideOption | undefined, b: SideOption | undefined, by: CompareBy, metric: Metric, normalised: boolean, pyKey: KeyType, filters: TraceFilter[]): Derived<CompareViewData> {
-  const ok = !!a && !!b && a.kind === b.kind;
-  const key = ok ? `cmp:${a!.id}@${a!.version}:${b!.id}@${b!.version}:${a!.kind === 'tracemalloc' ? `${pyKey}:${JSON.stringify(filters)}` : by}:${metric}:${normalised ? 1 : 0}` : null;
-  return useDerived(key, () =>
-    a!.kind === 'tracemalloc'
-      ? aggregatorApi().comparePython(a!.snapshot!, b!.snapshot!, pyKey, metric, normalised, filters)
-      : aggregatorApi().compare(a!.data!, b!.data!, by, metric, normalised),
+/**
+ * Two snapshots compared: rows, the diff, its layout and growth colours, and both sides' trees; with `set`
+ * (a chap set both sides know), only the allocations in that set of each.
+ */
+export function useCompareData(
+  a: SideOption | undefined,
+  b: SideOption | undefined,
+  by: CompareBy,
+  metric: Metric,
+  normalised: boolean,
+  pyKey: KeyType,
+  filters: TraceFilter[],
+  set: SetName | null = null,
+): Derived<CompareViewData> {
+  const ok = !!a && !!b && a.kind === b.kind && (!set || (a.leakSets.includes(set) && b.leakSets.includes(set)));
+  const key = ok ? `cmp:${a!.id}@${a!.version}:${b!.id}@${b!.version}:${a!.kind === 'tracemalloc' ? `${pyKey}:${JSON.stringify(filters)}` : by}:${metric}:${normalised ? 1 : 0}:${set ?? ''}` : null;
+  return useDerived(key, async () => {
+    if (a!.kind === 'tracemalloc') return aggregatorApi().comparePython(a!.snapshot!, b!.snapshot!, pyKey, metric, normalised, filters);
+    if (!set) return aggregatorApi().compare(a!.data!, b!.data!, by, metric, normalised);
+    const [fa, fb] = await Promise.all([leakFlagsOf(a!.leakSource, a!.data!.table), leakFlagsOf(b!.leakSource, b!.data!.table)]);
+    return aggregatorApi().compareSet(a!.data!, b!.data!, set, fa.flags, fb.flags, by, metric, normalised);
+  });
+}
+
+/** A snapshot's chap set flags (rows of its table) and what could not be read to compute them. */
+export interface LeakFlags {
+  flags: Uint16Array;
+  warnings: string[];
+}
+
+/** The flags of `table`'s rows from where its sets come from (its open core, or the table itself). */
+async function leakFlagsOf(src: LeakSource, table: AllocationTable): Promise<LeakFlags> {
+  if (!src) throw new Error('this snapshot has no leak sets: they come from its core, or from chap lists of the sets');
+  if (src.kind === 'table') return { flags: table.flags!, warnings: [] };
+  const l = await coreApi().leaks(src.core);
+  if (l.flags.length !== table.rows) throw new Error(`the core's heap walk has ${l.flags.length} allocations and the snapshot ${table.rows}: its leak sets cannot be shown`);
+  return { flags: l.flags, warnings: l.warnings.map((w) => w.message) };
+}
+
+/** chap's sets of a snapshot: computed from its core in the core worker (once), or its table's flags. */
+export function useLeakFlags(s: SnapshotState | null, src: LeakSource): Derived<LeakFlags> {
+  const k = snapshotKey(s);
+  return useDerived(k && src && s?.snap.table ? `leakflags:${k}` : null, () => leakFlagsOf(src, s!.snap.table!), s ? `leakflags:${s.uid}` : undefined);
+}
+
+/** Count and bytes of every set of a snapshot. */
+export function useLeakTotals(s: SnapshotState | null, flags: LeakFlags | null): Derived<Record<string, SetFigures>> {
+  const k = snapshotKey(s);
+  return useDerived(k && flags ? `leaktotals:${k}` : null, () => aggregatorApi().leakTotals(s!.snap.table!, flags!.flags), s ? `leaktotals:${s.uid}` : undefined);
+}
+
+/** One set of a snapshot as a hierarchy grouped by `by`, with the table's rows. */
+export function useLeakTree(s: SnapshotState | null, flags: LeakFlags | null, set: SetName, by: LeakGroupBy): Derived<LeakTree> {
+  const k = snapshotKey(s);
+  return useDerived(k && flags ? `leaktree:${k}:${set}:${by}` : null, () => aggregatorApi().leakTree(s!.snap.table!, flags!.flags, set, by, s!.attribution));
+}
+
+/** The allocations of one set under the node named `path`, largest first (at most `limit`). */
+export function useLeakAllocations(
+  s: SnapshotState | null,
+  flags: LeakFlags | null,
+  set: SetName,
+  by: LeakGroupBy,
+  path: string[],
+  limit: number,
+): Derived<{ rows: LeakAllocationRow[]; total: number; bytes: number }> {
+  const k = snapshotKey(s);
+  return useDerived(k && flags ? `leakallocs:${k}:${set}:${by}:${limit}:${JSON.stringify(path)}` : null, () =>
+    aggregatorApi().leakAllocations(s!.snap.table!, flags!.flags, set, by, path, s!.attribution, limit),
   );
 }
 

@@ -8,7 +8,7 @@ import { decodeTransforms, encodeTransforms } from '../../workers/logic/transfor
 
 export const URL_VERSION = 1;
 
-export type ViewId = 'overview' | 'flame' | 'treemap' | 'histogram' | 'table' | 'python' | 'objects' | 'callers' | 'heap' | 'compare' | 'pyobjects' | 'timeline';
+export type ViewId = 'overview' | 'flame' | 'treemap' | 'histogram' | 'table' | 'python' | 'objects' | 'callers' | 'heap' | 'compare' | 'pyobjects' | 'timeline' | 'leaks';
 export type MetricId = 'bytes' | 'count' | 'requested';
 
 export interface UrlState {
@@ -40,7 +40,7 @@ export const DEFAULT_URL_STATE: UrlState = { view: 'overview', node: [], zoom: [
 
 const ID = /^[0-9a-f]{16,128}$/;
 
-const VIEWS: ViewId[] = ['overview', 'flame', 'treemap', 'histogram', 'table', 'python', 'objects', 'callers', 'heap', 'compare', 'pyobjects', 'timeline'];
+const VIEWS: ViewId[] = ['overview', 'flame', 'treemap', 'histogram', 'table', 'python', 'objects', 'callers', 'heap', 'compare', 'pyobjects', 'timeline', 'leaks'];
 
 /** Snapshot keys: `s<n>`, or `B:s<n>` for a snapshot of the shared analysis compared with this one. */
 function snapKey(v: string | null): string {

@@ -24,6 +24,11 @@ import { Seg } from '../../components/Seg.tsx';
 import { KEY_OPTIONS } from '../python/TracemallocView.tsx';
 import { searchHierarchy } from '../../model/hierarchy.ts';
 import type { CompareBy } from '../../../workers/logic/diff/compare.ts';
+import type { SetName } from '../../../workers/logic/leaks/chap-sets.ts';
+import { SET_LABELS } from '../leaks/labels.ts';
+
+/** The chap sets Compare can restrict both sides to. */
+const COMPARE_SETS: SetName[] = ['leaked', 'unreferenced'];
 
 const BY_LABELS: Record<CompareBy, string> = { library: 'Library', function: 'Function', site: 'Return address', class: 'Class', sizeclass: 'Size class' };
 const MODE_LABELS: Record<CompareMode, string> = { table: 'Table', flame: 'Flame graph', treemap: 'Treemap', side: 'Side by side' };
@@ -75,7 +80,10 @@ export function CompareView() {
   const by: CompareBy = cmp.by && (footers || cmp.by === 'class' || cmp.by === 'sizeclass') ? cmp.by : footers ? 'function' : 'class';
   const { hideImports, patterns, domain } = py;
   const filters = useMemo(() => currentFilters({ hideImports, patterns, domain }), [hideImports, patterns, domain]);
-  const compared = useCompareData(a, b, by, metric, cmp.normalised, py.key, filters);
+  // Leaked / unreferenced only: when both sides know the set (their cores compute it, or chap lists of it).
+  const leakSets = COMPARE_SETS.filter((n) => !!a?.leakSets.includes(n) && !!b?.leakSets.includes(n));
+  const leakSet = cmp.leakSet && leakSets.includes(cmp.leakSet) ? cmp.leakSet : null;
+  const compared = useCompareData(a, b, by, metric, cmp.normalised, py.key, filters, leakSet);
   const data = compared.value;
   const error = compared.error;
   const builds = useBuildChanges(a, b).value ?? [];
@@ -144,6 +152,14 @@ export function CompareView() {
           />
         )}
         {python && <Seg label="Compare by" value={py.key} onChange={(key) => py.set({ key })} options={KEY_OPTIONS} />}
+        {leakSets.length > 0 && (
+          <Seg<SetName | 'all'>
+            label="Compare allocations"
+            value={leakSet ?? 'all'}
+            onChange={(v) => cmp.set({ leakSet: v === 'all' ? null : v })}
+            options={[{ value: 'all', label: 'All used' }, ...leakSets.map((n) => ({ value: n, label: SET_LABELS[n] ?? n, title: `Only the ${n} allocations of each snapshot (chap's set, from its core)` }))]}
+          />
+        )}
       </div>
       <div className="toolbar wrap">
         <Seg label="Compare view" value={cmp.mode} onChange={(mode) => cmp.set({ mode })} options={(['table', 'flame', 'treemap', 'side'] as const).map((m) => ({ value: m, label: MODE_LABELS[m] }))} />
@@ -167,10 +183,15 @@ export function CompareView() {
           <strong>{signed(d.b.totalBytes[0] - d.a.totalBytes[0])} bytes</strong> ({fmtPct(d.b.totalBytes[0] - d.a.totalBytes[0], d.a.totalBytes[0])}), {signed(d.b.totalCount[0] - d.a.totalCount[0])} allocations
         </div>
       )}
+      {leakSet && (
+        <div className="small muted" data-testid="compare-set-note">
+          Only the {SET_LABELS[leakSet]?.toLowerCase() ?? leakSet} allocations of each snapshot (chap's set): which {by === 'class' ? 'class' : by === 'sizeclass' ? 'size class' : 'site'} leaks more in B than in A.
+        </div>
+      )}
       {!data && !error && <div className="muted">Comparing…</div>}
       {data && cmp.mode === 'table' && (
         <VirtualTable
-          key={`${by}-${py.key}`}
+          key={`${by}-${py.key}-${leakSet ?? ''}`}
           rows={rows}
           columns={COLUMNS}
           filterText={(r) => r.key}

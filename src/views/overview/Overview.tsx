@@ -8,6 +8,7 @@ import { useInspector } from '../../state/inspector.ts';
 import { useView } from '../../state/view.ts';
 import { useFilePicker } from '../../components/FilePicker.tsx';
 import { LeakSets } from './LeakSets.tsx';
+import { SET_LABELS } from '../leaks/labels.ts';
 import { humanBytes } from '../../format/units.ts';
 import { useCallerOf } from '../use-callers.ts';
 
@@ -41,21 +42,6 @@ function CompareWith() {
     </>
   );
 }
-
-/** chap's names of the sets, as the Overview lists them. */
-const SET_LABELS: Record<string, string> = {
-  leaked: 'Leaked',
-  unreferenced: 'Unreferenced',
-  anchored: 'Anchored',
-  anchorpoints: 'Anchor points',
-  stackanchored: 'Stack anchored',
-  registeranchored: 'Register anchored',
-  staticanchored: 'Static anchored',
-  threadonlyanchored: 'Thread-only anchored',
-  stackanchorpoints: 'Stack anchor points',
-  registeranchorpoints: 'Register anchor points',
-  staticanchorpoints: 'Static anchor points',
-};
 
 export function Overview({ summary }: { summary: SnapshotSummary }) {
   const openInspector = useInspector((s) => s.open);

@@ -1,0 +1,54 @@
+/**
+ * The Leaks view's state (which chap set, grouped how, shown how, which node is selected) and where a
+ * snapshot's sets come from: its open core (computed in the core worker, `workers/logic/leaks/`), else
+ * the flags its table carries (chap lists of sets, a saved analysis). Compare's leak mode reads the
+ * same sources (`leakSetsOf`).
+ */
+import { create } from 'zustand';
+import { SET_FLAGS } from '../model/allocations.ts';
+import type { LeakGroupBy } from '../model/leaks.ts';
+import type { SetName } from '../../workers/logic/leaks/chap-sets.ts';
+
+/** chap's sets of used allocations, in its order. */
+const LEAK_SETS = SET_FLAGS.map(([n]) => n as SetName);
+import type { SnapshotState } from './snapshots.ts';
+
+export type LeakMode = 'table' | 'flame' | 'treemap';
+
+interface LeaksState {
+  set: SetName;
+  by: LeakGroupBy | null;
+  mode: LeakMode;
+  /** Selected node (names, root's child down): its allocations are listed. */
+  node: string[];
+  zoom: string[];
+  patch(p: Partial<Omit<LeaksState, 'patch'>>): void;
+}
+
+export const useLeaks = create<LeaksState>((set) => ({
+  set: 'leaked',
+  by: null,
+  mode: 'table',
+  node: [],
+  zoom: [],
+  patch: (p) => set((s) => ({ ...p, ...(('set' in p && p.set !== s.set) || ('by' in p && p.by !== s.by) ? { node: p.node ?? [], zoom: [] } : {}) })),
+}));
+
+/** Where a snapshot's chap sets come from. */
+export type LeakSource = { kind: 'core'; core: number } | { kind: 'table' } | null;
+
+/** The open core of a process snapshot computes every set; else the sets its table's flags carry. */
+export function leakSourceOf(s: Pick<SnapshotState, 'live' | 'snap'> | null): LeakSource {
+  if (!s || s.snap.kind !== 'process' || !s.snap.table) return null;
+  if (s.live && s.snap.core !== null) return { kind: 'core', core: s.snap.core };
+  if (s.snap.table.flags && s.snap.knownSets.length > 0) return { kind: 'table' };
+  return null;
+}
+
+/** The chap sets a snapshot can show (none: the Leaks view is not offered). */
+export function leakSetsOf(s: Pick<SnapshotState, 'live' | 'snap'> | null): SetName[] {
+  const src = leakSourceOf(s);
+  if (!src) return [];
+  if (src.kind === 'core') return [...LEAK_SETS];
+  return LEAK_SETS.filter((n) => s!.snap.knownSets.includes(n));
+}
