@@ -11,7 +11,20 @@ import { useView } from '../state/view.ts';
 import { pathTo, type Hierarchy } from '../model/hierarchy.ts';
 import { describeTransform, type Transform } from '../model/transforms.ts';
 
-export function TreeToolbar({ tree, search, showSort = true, children }: { tree: Hierarchy; search: { matched: number; total: number }; showSort?: boolean; children?: ReactNode }) {
+export function TreeToolbar({
+  tree,
+  search,
+  showSort = true,
+  showInverted = true,
+  children,
+}: {
+  tree: Hierarchy;
+  search: { matched: number; total: number };
+  showSort?: boolean;
+  /** Off where the tree is not the URL's (the Leaks view inverts by grouping by size class first). */
+  showInverted?: boolean;
+  children?: ReactNode;
+}) {
   const { metric, setMetric, inverted, setInverted, sort, setSort, q, setSearch } = useView();
   return (
     <div className="toolbar wrap">
@@ -21,9 +34,11 @@ export function TreeToolbar({ tree, search, showSort = true, children }: { tree:
         onChange={setMetric}
         options={[{ value: 'bytes', label: 'Bytes' }, { value: 'count', label: 'Count' }, ...(tree.hasRequested ? [{ value: 'requested' as const, label: 'Requested' }] : [])]}
       />
-      <label className="check">
-        <input type="checkbox" checked={inverted} onChange={(e) => setInverted(e.target.checked)} /> inverted
-      </label>
+      {showInverted && (
+        <label className="check">
+          <input type="checkbox" checked={inverted} onChange={(e) => setInverted(e.target.checked)} /> inverted
+        </label>
+      )}
       {showSort && (
         <Seg label="Order" value={sort} onChange={setSort} options={[{ value: 'size', label: 'By size' }, { value: 'name', label: 'By name' }]} />
       )}

@@ -19,6 +19,9 @@ import { humanBytes } from '../../format/units.ts';
 import { FlameGraph } from '../flame/FlameGraph.tsx';
 import { Treemap } from '../treemap/Treemap.tsx';
 import type { TreeNav } from '../tree-common.tsx';
+import { TreeToolbar } from '../tree-controls.tsx';
+import { searchHierarchy } from '../../model/hierarchy.ts';
+import { useView } from '../../state/view.ts';
 import { bytesText } from '../tree-common.tsx';
 import { SET_LABELS } from './labels.ts';
 import type { SetName } from '../../../workers/logic/leaks/chap-sets.ts';
@@ -70,6 +73,10 @@ export function LeaksView() {
   const allocs = useLeakAllocations(s, flags, set, by, st.node, LIMIT).value;
   const openInspector = useInspector((x) => x.open);
   const nav: TreeNav = useMemo(() => ({ node: st.node, zoom: st.zoom, select: (p) => st.patch({ node: p }), zoomTo: (p) => st.patch({ zoom: p }) }), [st]);
+  const q = useView((x) => x.q);
+  const metric = useView((x) => x.metric);
+  const search = useMemo(() => (tree ? searchHierarchy(tree.tree, q, metric) : { matched: 0, total: 0 }), [tree, q, metric]);
+  const toolbar = tree ? <TreeToolbar tree={tree.tree} search={search} showInverted={false} /> : null;
   const groupCols = useMemo(() => groupColumns(tree?.tree.totalBytes[0] ?? 0, !!tree?.tree.hasRequested, by), [tree, by]);
 
   if (!s || !src) return <div className="muted">This snapshot has no leak sets: they are computed from a core, or read from chap's lists of them (list leaked, list unreferenced).</div>;
@@ -157,8 +164,8 @@ export function LeaksView() {
           note={`${SET_LABELS[set] ?? set} allocations by ${BY_LABELS[by].toLowerCase()} · click a row to list its allocations below`}
         />
       )}
-      {tree && tree.tree.totalCount[0] > 0 && st.mode === 'flame' && <FlameGraph tree={tree.tree} nav={nav} />}
-      {tree && tree.tree.totalCount[0] > 0 && st.mode === 'treemap' && <Treemap tree={tree.tree} nav={nav} />}
+      {tree && tree.tree.totalCount[0] > 0 && st.mode === 'flame' && <FlameGraph tree={tree.tree} nav={nav} toolbar={toolbar} />}
+      {tree && tree.tree.totalCount[0] > 0 && st.mode === 'treemap' && <Treemap tree={tree.tree} nav={nav} toolbar={toolbar} />}
       {tree && tree.tree.totalCount[0] > 0 && (
         <section className="leak-allocs" data-testid="leak-allocs-section">
           <h3 className="small">
