@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pyenvVersions, pythonCore } from '../../fixtures-gen/python-cores.ts';
 import { ROOT } from '../../test-support/shared.ts';
-import { growth, growthText } from '../../workers/logic/diff/growth.ts';
+import { growth, growthText } from '../../src/model/growth.ts';
 
 const BIN = join(ROOT, 'bin', 'heapscope.mjs');
 

@@ -1,13 +1,13 @@
 /**
  * `heapscope growth BEFORE AFTER [--limit N] [--json]`: which types grew between
  * two snapshots, as objgraph's show_growth() prints it (see
- * workers/logic/diff/growth.ts): two CPython cores (their GC-tracked objects by
+ * src/model/growth.ts): two CPython cores (their GC-tracked objects by
  * type) or two meliae dumps (their objects by type).
  */
 import type { PythonHeapInfo } from '../../src/model/python-heap.ts';
 import type { Snapshot } from '../../src/model/snapshot.ts';
 import { StringTable } from '../../src/model/strings.ts';
-import { growth, growthText, trackedCounts } from '../../workers/logic/diff/growth.ts';
+import { growth, growthText, trackedCounts, typeCounts } from '../../src/model/growth.ts';
 import { parseArgs } from '../args.ts';
 import { assembleFiles, closeFiles, loadFiles, type LoadedFile } from '../inputs.ts';
 
@@ -16,12 +16,7 @@ const USAGE = 'usage: heapscope growth BEFORE AFTER [BINARY...] [--limit N] [--n
 function counts(s: Snapshot, files: LoadedFile[]): Map<string, number> | string {
   if (s.kind === 'meliae' && s.table) {
     const strings = new StringTable(s.table.strings);
-    const m = new Map<string, number>();
-    for (let i = 0; i < s.table.rows; i++) {
-      const t = strings.get(s.table.type[i]);
-      m.set(t, (m.get(t) ?? 0) + 1);
-    }
-    return m;
+    return typeCounts(s.table, (id) => strings.get(id));
   }
   const core = s.core !== null ? files.find((f) => f.id === s.core) : undefined;
   const py = core?.info.python as PythonHeapInfo | undefined;

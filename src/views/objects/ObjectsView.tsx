@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { fmtInt, fmtPct } from '../../format/numbers.ts';
 import { dominatorLevel, snapshotKey, useDerived, useObjectDetails, useObjectSummary } from '../../state/derived.ts';
 import { useCurrentSnapshot, type SnapshotState } from '../../state/snapshots.ts';
+import { GrowthPanel } from '../pyobjects/Growth.tsx';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { Seg } from '../../components/Seg.tsx';
 import type { MeliaeSummaryRow } from '../../../workers/logic/graph/meliae-summary.ts';
@@ -241,6 +242,7 @@ export function ObjectsView() {
         {selected >= 0 && <Details input={input} row={selected} onPick={select} />}
       </div>
       {mode === 'summary' && <p className="muted small">Click a row to inspect its largest object.</p>}
+      <GrowthPanel current={input} />
     </div>
   );
 }

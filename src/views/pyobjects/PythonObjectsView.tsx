@@ -11,6 +11,7 @@ import type { PythonHeapInfo, PyTypeRow } from '../../model/python-heap.ts';
 import { useCurrentSnapshot } from '../../state/snapshots.ts';
 import { fmtInt, formatBytes } from '../../format/numbers.ts';
 import { Seg } from '../../components/Seg.tsx';
+import { GrowthPanel } from './Growth.tsx';
 
 type Layout = 'types' | 'meliae';
 type SortKey = 'bytes' | 'count' | 'ownBytes' | 'ownedBytes' | 'largest' | 'type';
@@ -38,6 +39,7 @@ export function PythonObjectsView() {
         <input placeholder="Filter types…" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Filter types" />
       </div>
       <Advice py={py} />
+      {current && <GrowthPanel current={current} />}
       <div className="py-columns">
         <div className="py-table">
           {layout === 'types' ? <TypesTable rows={rows} sort={sort} setSort={setSort} /> : <MeliaeTable rows={rows} totalBytes={totalBytes} totalCount={totalCount} />}

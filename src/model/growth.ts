@@ -40,3 +40,15 @@ export function trackedCounts(types: readonly { name: string; gcTracked: number 
   for (const t of types) if (t.gcTracked) m.set(t.name, (m.get(t.name) ?? 0) + t.gcTracked);
   return m;
 }
+
+/** Counts per type name of a meliae dump's objects (its table's `type` column, as dumped). */
+export function typeCounts(table: { rows: number; type: ArrayLike<number> }, nameOf: (id: number) => string): Map<string, number> {
+  const byId = new Map<number, number>();
+  for (let i = 0; i < table.rows; i++) byId.set(table.type[i], (byId.get(table.type[i]) ?? 0) + 1);
+  const m = new Map<string, number>();
+  for (const [id, n] of byId) {
+    const t = nameOf(id);
+    m.set(t, (m.get(t) ?? 0) + n);
+  }
+  return m;
+}
