@@ -7,6 +7,9 @@
  * counted exactly; every other type the census names is found at least as often
  * (the census cannot see the few objects the script's last lines leave behind in
  * uncollected cycles: its file object, its json encoder).
+ * `onGcList` (what "tracked" means) is checked on its own over a few words of
+ * memory, among them the freed tcache chunk of the 3.11.7 core that looked like
+ * a tracked list before the link back was required.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
@@ -17,6 +20,7 @@ import { describeShared, sharedPath } from '../../../../test-support/shared.ts';
 import { openCore } from '../../formats/elf/core-file.ts';
 import { findAllocations } from '../find-allocators.ts';
 import { analysePython, obmallocOf, type PythonAnalysis } from './analyse.ts';
+import { onGcList } from './types.ts';
 
 /** Tracked objects per `type(o).__name__`. */
 function census(py: PythonAnalysis): Map<string, number> {
@@ -45,6 +49,44 @@ async function typesOf(path: string, withFiles: boolean): Promise<PythonAnalysis
     await src.close();
   }
 }
+
+describe('onGcList: a GC header is tracked when the next header links back to it', () => {
+  // A generation's head (in the interpreter state) and two objects' headers on its circular list.
+  const H = 0x7ffaa755ce48;
+  const A = 0x7ffaa6d38540;
+  const B = 0x7ffaa6d69340;
+  // The 3.11.7 core's freed 0x40 chunk in the main thread's tcache: its user data starts with the safe-linked
+  // next entry ((0x5594cdd63c80 >> 12) ^ 0x5594cde07470) and the tcache key; &PyList_Type lies where ob_type would.
+  const T = 0x5594cdd63c80;
+  const mem = new Map<number, number>([
+    [H, A], [H + 8, B],
+    [A, B], [A + 8, H + 1], // 3.8+: _PyGC_PREV_MASK_FINALIZED set on A
+    [B, H], [B + 8, A + 2], // and _PyGC_PREV_MASK_COLLECTING on B
+    [T, 0x559194aca913], [T + 8, 0xe60bc5a801524000], [T + 24, 0x7ffaa7457340],
+  ]);
+  const word = (a: number): number => mem.get(a) ?? -1;
+  const at = (gc: number, flags: boolean, read: (a: number) => number | Promise<number> = word) => onGcList(read, gc, word(gc), 8, flags);
+
+  it('headers on the list, the head included; 3.8+ prev flags masked', async () => {
+    expect([at(A, true), at(B, true), at(H, true)]).toEqual([true, true, true]);
+    // Asynchronous reads (pages not loaded yet) give the same answers.
+    expect(await at(A, true, async (a) => word(a))).toBe(true);
+  });
+
+  it('before 3.8 the prev link is a plain pointer: low bits set do not link back', () => {
+    // A's next (B) and H's next (A) carry flag bits in their prev links; B's next (H) links back exactly.
+    expect([at(A, false), at(B, false), at(H, false)]).toEqual([false, true, false]);
+  });
+
+  it('not tracked: no next, an unaligned or unreadable next, a next that links back elsewhere', async () => {
+    expect(onGcList(word, A, 0, 8, true)).toBe(false);
+    expect(at(T, true)).toBe(false);
+    expect(onGcList(word, T, 0x5594cde07470, 8, true)).toBe(false);
+    // A stale copy of A's next pointer: B links back to A, not to the copy.
+    expect(onGcList(word, T, B, 8, true)).toBe(false);
+    expect(await onGcList(async (a) => word(a), T, B, 8, true)).toBe(false);
+  });
+});
 
 describeShared('Python types in the shared CPython cores = their census', ['fixtures', 'python-core'], () => {
   for (const v of ['py2.7.18', 'py3.8.18', 'py3.12.1']) {

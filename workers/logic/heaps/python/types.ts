@@ -16,10 +16,18 @@
  *    gcore does not dump, so they come from the file itself when the caller can
  *    open it (`MappedFiles`, build-id checked), else from the builtins dict
  *    (key → type) as chap names them, else they read `<type 0x…>`.
- * 5. GC tracking (what `gc.get_objects()` returns): 3.8+ `_gc_next != 0`; earlier
- *    `gc_refs != _PyGC_REFS_UNTRACKED (-2)` (3.4–3.7 store it shifted left by one). A list that is not tracked is on
- *    CPython's list free list (live lists are always tracked): it is not counted
- *    as a live object.
+ * 5. GC tracking (what `gc.get_objects()` returns): the object's GC header is on
+ *    one of the collector's doubly linked lists: its next header's prev link
+ *    points back to it (`onGcList`), and 3.8+ `_gc_next != 0`, earlier `gc_refs !=
+ *    _PyGC_REFS_UNTRACKED (-2)` (3.4–3.7 store it shifted left by one). The link
+ *    back is what tells a live object from stale bytes that merely look like one:
+ *    glibc's tcache entries are listed as used (as chap lists them), and a freed
+ *    chunk's first two words — where a collected object's GC header lies — hold
+ *    the tcache's (safe-linked) next pointer and its key, not a link back.
+ *    A list that is not tracked is on CPython's list free list or is such stale
+ *    bytes (live lists are always tracked): it is not counted as a live object.
+ *    (A core taken during a collection, when the generation being collected keeps
+ *    gc_refs in its prev links, would count that generation as untracked.)
  */
 import { AllocState, type AllocationTable } from '../../../../src/model/allocations.ts';
 import type { CoreFile } from '../../formats/elf/core-file.ts';
@@ -235,13 +243,17 @@ export async function findPythonObjects(
     rowOffset[i] = offsetFor(types[k], gcSize);
     if (types[k].flags & TPFLAGS.HAVE_GC) {
       const a = addrOf(i) + rowOffset[i] - gcSize;
-      if (version.major === 3 && version.minor >= 8) rowTracked[i] = pages.word(a, 0) !== 0 ? 1 : 0;
+      const modern = version.major === 3 && version.minor >= 8;
+      let tracked: boolean;
+      if (modern) tracked = pages.word(a, 0) !== 0;
       else {
         // gc_refs == _PyGC_REFS_UNTRACKED (-2); from 3.4 it is stored shifted left by one over a "finalized" bit.
         const lo = pages.u32(a + 2 * w, 0);
-        const untracked = pages.u32(a + 2 * w + 4, 0) === 0xffffffff && (version.major === 2 ? lo === 0xfffffffe : (lo & ~1) >>> 0 === 0xfffffffc);
-        rowTracked[i] = untracked ? 0 : 1;
+        tracked = !(pages.u32(a + 2 * w + 4, 0) === 0xffffffff && (version.major === 2 ? lo === 0xfffffffe : (lo & ~1) >>> 0 === 0xfffffffc));
       }
+      let linked = tracked && onGcList((x) => pages.wordAt(x, -1), a, pages.word(a, 0), w, modern);
+      if (typeof linked !== 'boolean') linked = await linked;
+      rowTracked[i] = linked ? 1 : 0;
     } else rowTracked[i] = 2;
   }
 
@@ -297,6 +309,22 @@ export async function findPythonObjects(
     objects++;
   }
   return { version, layout: L, gcSize, typeType, objectType, dictType, types, rowType, rowOffset, rowTracked, objects, warnings };
+}
+
+/**
+ * Whether the GC header at `gc`, whose first word (`_gc_next`, 2.7–3.7 `gc_next`)
+ * is `next`, is linked both ways on one of the collector's circular lists (a
+ * generation's, whose head lies in the interpreter's state): `next` is a
+ * pointer and the header there has its prev link (word 1) back to `gc`. From
+ * 3.8 the prev link's two low bits are flags (_PyGC_PREV_MASK_FINALIZED,
+ * _PyGC_PREV_MASK_COLLECTING): `prevFlags` masks them. Untracking unlinks
+ * (`_PyObject_GC_UNTRACK`), so a header that is not linked back is not tracked.
+ */
+export function onGcList(word: (addr: number) => number | Promise<number>, gc: number, next: number, w: number, prevFlags: boolean): boolean | Promise<boolean> {
+  if (!next || next % w || next > Number.MAX_SAFE_INTEGER - w) return false;
+  const back = (prev: number): boolean => prev >= 0 && (prevFlags ? prev - (prev % 4) : prev) === gc;
+  const prev = word(next + w);
+  return typeof prev === 'number' ? back(prev) : prev.then(back);
 }
 
 /** The text of a str object (2.7 str, 3.x compact ASCII str), or null. */
