@@ -44,6 +44,27 @@ test('a CPython 3.12 core: Python types with the census counts, the __slots__ ad
   await expect(advice).toContainText('with __slots__');
   await expect(page.getByTestId('py-arena')).toHaveCount(17);
   await shots(page, 'python-types');
+  // The header's figures and its ? on one line at 1280 and 1920 wide; the help opens below it.
+  for (const [w, h] of [
+    [1280, 800],
+    [1920, 1080],
+  ]) {
+    await page.setViewportSize({ width: w, height: h });
+    const header = (await page.getByTestId('py-header').boundingBox())!;
+    const q = (await page.getByTestId('py-help-button').boundingBox())!;
+    const line = await page.getByTestId('py-header').evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.3);
+    expect(header.height, `${w}px: the header is one line`).toBeLessThanOrEqual(Math.max(line, q.height) + 4);
+    expect(q.y + q.height / 2, `${w}px: the ? sits on the header's line`).toBeGreaterThan(header.y);
+    expect(q.y + q.height / 2).toBeLessThan(header.y + header.height);
+    const controls = (await page.getByRole('group', { name: 'Layout' }).boundingBox())!;
+    expect(Math.abs(controls.y + controls.height / 2 - (header.y + header.height / 2)), `${w}px: the controls on the same row`).toBeLessThan(6);
+  }
+  await page.getByTestId('py-help-button').click();
+  await expect(page.getByTestId('py-help')).toContainText('gcore leaves out');
+  await expect(page.getByTestId('py-help-button')).toHaveAttribute('aria-expanded', 'true');
+  await shots(page, 'python-types-help');
+  await page.getByTestId('py-help-button').click();
+  await expect(page.getByTestId('py-help')).toHaveCount(0);
   await page.getByRole('button', { name: 'meliae summary' }).click();
   await expect(page.getByTestId('py-meliae-row').first()).toContainText('0');
   await shots(page, 'python-meliae-layout');

@@ -23,21 +23,31 @@ export function PythonObjectsView() {
   const [layout, setLayout] = useState<Layout>('types');
   const [q, setQ] = useState('');
   const [sort, setSort] = useState<SortKey>('bytes');
+  const [help, setHelp] = useState(false);
   const py = current?.layout?.python;
   const rows = sortedRows(py, q, sort);
   if (!py) return <div className="muted">This snapshot holds no CPython core: drop a core of a CPython process to see its Python objects.</div>;
   const totalBytes = py.types.reduce((n, t) => n + t.bytes, 0);
   const totalCount = py.types.reduce((n, t) => n + t.count, 0);
+  const unnamed = py.types.filter((t) => t.type.startsWith('<type ')).length;
   return (
     <div className="pyobjects">
-      <div className="toolbar">
-        <span data-testid="py-header">
-          CPython {py.version} · {fmtInt(py.objects)} objects in {fmtInt(py.types.length)} types · {formatBytes(totalBytes)} · {fmtInt(py.arenas.length)} obmalloc arenas of{' '}
-          {formatBytes(py.arenaSize)}
-        </span>
-        <Seg label="Layout" value={layout} onChange={setLayout} options={[{ value: 'types', label: 'Types' }, { value: 'meliae', label: 'meliae summary' }]} />
-        <input placeholder="Filter types…" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Filter types" />
+      <div className="toolbar py-toolbar">
+        <div className="py-header" data-testid="py-header">
+          <span>CPython {py.version}</span> · <span>{fmtInt(py.objects)} objects in {fmtInt(py.types.length)} types</span> · <span>{formatBytes(totalBytes)}</span> ·{' '}
+          <span>
+            {fmtInt(py.arenas.length)} obmalloc arenas of {formatBytes(py.arenaSize)}
+          </span>
+          <button className="small-btn help-q" aria-label="What these figures are" aria-expanded={help} aria-controls="py-help" title="What these figures are" onClick={() => setHelp(!help)} data-testid="py-help-button">
+            ?
+          </button>
+        </div>
+        <div className="py-controls">
+          <Seg label="Layout" value={layout} onChange={setLayout} options={[{ value: 'types', label: 'Types' }, { value: 'meliae', label: 'meliae summary' }]} />
+          <input placeholder="Filter types…" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Filter types" />
+        </div>
       </div>
+      {help && <Help py={py} unnamed={unnamed} />}
       <Advice py={py} />
       {current && <GrowthPanel current={current} />}
       <div className="py-columns">
@@ -49,6 +59,28 @@ export function PythonObjectsView() {
         </div>
         <Arenas py={py} />
       </div>
+    </div>
+  );
+}
+
+/** What the header's figures are, and where the names come from. */
+function Help({ py, unnamed }: { py: PythonHeapInfo; unnamed: number }) {
+  return (
+    <div className="py-help small" id="py-help" data-testid="py-help">
+      <p>
+        <b>Objects</b>: allocations in use (obmalloc blocks and glibc chunks, as chap lists them) that hold a PyObject, typed by its <span className="mono">ob_type</span> →{' '}
+        <span className="mono">tp_name</span>. A row counts the objects no other object owns; what they own (their <span className="mono">__dict__</span>s and dict tables, list item
+        arrays) is folded into <b>Owned</b>, so <b>Total</b> = own + owned bytes, and the rows plus the {fmtInt(py.other.count)} allocations that hold no object add up to the bytes in use.
+      </p>
+      <p>
+        <b>Arenas</b>: obmalloc takes memory from the system {formatBytes(py.arenaSize)} at a time, in pools of {formatBytes(py.poolSize)}; an arena goes back only when its last block is freed.
+      </p>
+      <p>
+        <b>Names</b>: classes and the builtins&apos; types are named from the core. Other static types keep their names in libpython&apos;s read-only data, which gcore leaves out: they
+        read <span className="mono">&lt;type 0x…&gt;</span>
+        {unnamed ? ` (${fmtInt(unnamed)} here)` : ''} until you drop the binaries the process mapped (the python executable or libpython, extension modules) with the core —{' '}
+        <span className="mono">heapscope summary CORE BINARY… --by python-type</span> names them the same way.
+      </p>
     </div>
   );
 }
