@@ -6,6 +6,12 @@
  * no status line left), and the renderer's peak resident memory (VmHWM of the tab's renderer process, which runs its
  * workers too). Node's figures for the same input: `heapscope summary` under GNU time. A fresh browser per input.
  * `BENCH_INPUTS=a,b` measures other files; `BENCH_PORT` (4390) is the server's port.
+ *
+ * Leaks (issue 11), for each core: chap's graph + anchors + sets in the browser. A fresh browser opens on the
+ * histogram (so nothing starts the leak analysis early), waits for every stage, then `k` opens the Leaks view: wall
+ * time from the key to its counts and grouped set drawn, the renderer's CPU time meanwhile (its workers are its
+ * threads), and the core worker's own figures (the view's timing line). Node's: `analyzeCoreRead` in this process
+ * after the heap walk, wall and CPU time (the leaks benchmark's step).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
@@ -16,6 +22,9 @@ import { createGzip } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { captureFixture } from '../fixtures-gen/capture.ts';
 import { generateChapList } from './gen-chap-list.ts';
+import { NodeFileSource } from '../cli/node-source.ts';
+import { readCore } from '../workers/logic/formats/core/read-core.ts';
+import { analyzeCoreRead } from '../workers/logic/leaks/from-core.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'bench', 'out');
@@ -25,12 +34,14 @@ interface Case {
   name: string;
   path: string;
   goal: string;
+  /** A core: its leak analysis is measured too. */
+  core?: boolean;
 }
 
 async function inputs(): Promise<Case[]> {
   // BENCH_INPUTS=path[,path…] measures those files instead (e.g. a 6 GB core made with captureFixture).
   if (process.env.BENCH_INPUTS) {
-    return process.env.BENCH_INPUTS.split(',').map((path) => ({ name: `${path.split('/').pop()} (${(statSync(path).size / 1e6).toFixed(0)} MB)`, path, goal: 'see BENCHMARKS.md' }));
+    return process.env.BENCH_INPUTS.split(',').map((path) => ({ name: `${path.split('/').pop()} (${(statSync(path).size / 1e6).toFixed(0)} MB)`, path, goal: 'see BENCHMARKS.md', core: /core/.test(path.split('/').pop() ?? '') }));
   }
   const cases: Case[] = [];
   const dir = join(out, 'footer');
@@ -42,7 +53,7 @@ async function inputs(): Promise<Case[]> {
   }
   if (core) {
     const path = join(dir, core);
-    cases.push({ name: `bench core (${(statSync(path).size / 1e6).toFixed(0)} MB)`, path, goal: 'overview ≤ Node; tab ≤ 1.5 GB' });
+    cases.push({ name: `bench core (${(statSync(path).size / 1e6).toFixed(0)} MB)`, path, goal: 'overview ≤ Node; tab ≤ 1.5 GB', core: true });
     const gz = join(out, 'footer.core.gz');
     if (!existsSync(gz)) {
       await pipeline(createReadStream(path), createGzip({ level: 6 }), createWriteStream(`${gz}.tmp`));
@@ -119,6 +130,81 @@ async function browser(path: string, used: string): Promise<{ toOverview: number
   }
 }
 
+/** CPU seconds (user + system) of the renderer processes of the browser started with `--heapscope-bench=<tag>`. */
+function rendererCpu(tag: string): number {
+  const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  const cmd = (pid: string): string => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const browserPid = procs.find((p) => cmd(p).includes(`--heapscope-bench=${tag}`) && !cmd(p).includes('--type='));
+  let ticks = 0;
+  for (const pid of procs) {
+    try {
+      if (!browserPid || !cmd(pid).includes('--type=renderer')) continue;
+      let up = ppidOf(pid);
+      for (let k = 0; k < 3 && up !== browserPid && up !== '0'; k++) up = ppidOf(up);
+      if (up !== browserPid) continue;
+      // Fields after the command name: state is 3rd, utime 14th, stime 15th of the whole line.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      /* the process ended */
+    }
+  }
+  return ticks / 100;
+}
+
+/** The Leaks view of a core: `k` after every stage is done → its counts and grouped set drawn. */
+async function browserLeaks(path: string): Promise<{ wall: number; cpu: number; worker: string; leaked: string }> {
+  const tag = `${process.pid}-${Date.now()}-leaks`;
+  const b = await chromium.launch({
+    executablePath: process.env.HEAPSCOPE_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--heapscope-bench=${tag}`],
+  });
+  try {
+    const page = await b.newPage();
+    // The histogram, not the Overview: its leak panel would start the analysis while the stages run.
+    await page.goto(`http://127.0.0.1:${PORT}/#v=1&view=histogram`);
+    await page.getByTestId('file-input').setInputFiles(path);
+    await page.getByTestId('view-histogram').waitFor({ timeout: 600_000 });
+    await page.locator('main > [role="status"]').waitFor({ state: 'detached', timeout: 600_000 });
+    await page.waitForTimeout(500);
+    const cpu0 = rendererCpu(tag);
+    const t0 = Date.now();
+    await page.keyboard.press('k');
+    await page.getByTestId('leaks-leaked-count').waitFor({ timeout: 600_000 });
+    await page.locator('[data-testid="leak-groups-row"], [data-testid="leaks-empty"]').first().waitFor({ timeout: 600_000 });
+    const wall = Date.now() - t0;
+    const cpu = rendererCpu(tag) - cpu0;
+    const worker = (await page.getByTestId('leaks-timing').textContent()) ?? '';
+    const leaked = (await page.getByTestId('leaks-leaked-count').textContent()) ?? '';
+    return { wall, cpu, worker: worker.replace(/^.*the core worker took /, ''), leaked };
+  } finally {
+    await b.close();
+  }
+}
+
+/** Node: the heap walk (untimed), then `analyzeCoreRead` timed: wall and CPU ms. */
+async function nodeLeaks(path: string): Promise<{ wall: number; cpu: number }> {
+  const src = await NodeFileSource.open(path);
+  try {
+    const r = await readCore(src);
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await analyzeCoreRead(r);
+    const wall = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    return { wall, cpu: (c.user + c.system) / 1000 };
+  } finally {
+    await src.close();
+  }
+}
+
 async function serve(): Promise<ChildProcess> {
   const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('vite build failed');
@@ -146,12 +232,23 @@ export async function run(): Promise<void> {
   try {
     console.log('| input | Node: heapscope summary | browser: drop → overview (→ every stage done) | renderer peak | goal |');
     console.log('|---|---|---|---|---|');
+    const leakRows: string[] = [];
     for (const c of cases) {
       const n = node(c.path);
       const b = await browser(c.path, n.used);
       console.log(
         `| ${c.name} | ${n.wall.toFixed(2)} s, ${n.peakMiB.toFixed(0)} MiB | ${(b.toOverview / 1000).toFixed(2)} s (${(b.toDone / 1000).toFixed(2)} s) | ${b.peakMiB.toFixed(0)} MiB | ${c.goal} |`,
       );
+      if (c.core && process.env.BENCH_LEAKS !== '0') {
+        const nl = await nodeLeaks(c.path);
+        const bl = await browserLeaks(c.path);
+        leakRows.push(`| ${c.name} | ${nl.wall.toFixed(0)} ms (CPU ${nl.cpu.toFixed(0)} ms) | ${bl.wall.toLocaleString('en-US')} ms (renderer CPU ${(bl.cpu * 1000).toFixed(0)} ms) | ${bl.worker} | ${bl.leaked} leaked | wall ${(bl.wall / nl.wall).toFixed(2)}×, CPU ${((bl.cpu * 1000) / nl.cpu).toFixed(2)}× Node (goal ≤ 1.5×) |`);
+      }
+    }
+    if (leakRows.length) {
+      console.log('\n| input | Node: analyzeCoreRead | browser: k → Leaks view drawn | core worker (the view\'s line) | sets | ratio |');
+      console.log('|---|---|---|---|---|---|');
+      for (const r of leakRows) console.log(r);
     }
   } finally {
     srv.kill();

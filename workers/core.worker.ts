@@ -64,13 +64,14 @@ const api = {
   },
   /**
    * chap's leak sets of the core's heap walk: the flags column (rows of the walk's table), totals per set,
-   * warnings naming what could not be read. Progress is bytes of used allocations scanned; `cancel` stops it.
+   * warnings naming what could not be read, and how long each step took in this worker (ms). Progress is bytes
+   * of used allocations scanned; `cancel` stops it.
    */
   async leaks(id: number, cancel?: Int32Array, onProgress?: (p: Progress) => void) {
     const s = session(id);
     const a = await s.leaks({ cancel, onProgress });
     const totals = Object.fromEntries(SET_NAMES.map((n) => [n, setTotals(n, s.table, a.flags)]));
-    return { flags: a.flags, totals, warnings: a.warnings, edges: a.stats.edges };
+    return { flags: a.flags, totals, warnings: a.warnings, edges: a.stats.edges, ms: a.stats.ms };
   },
   /** chap's sets of the core (computed once; progress as bytes scanned), with the largest leaked allocations. */
   async leakSummary(id: number, onProgress?: (p: Progress) => void, limit = 20): Promise<LeakSummary> {

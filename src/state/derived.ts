@@ -186,6 +186,8 @@ export function useCompareData(
 export interface LeakFlags {
   flags: Uint16Array;
   warnings: string[];
+  /** How long the core worker took (ms) for each step and the edges of the graph; absent when the flags came with the table. */
+  computed?: { claims: number; graph: number; anchors: number; sets: number; edges: number };
 }
 
 /** The flags of `table`'s rows from where its sets come from (its open core, or the table itself). */
@@ -194,7 +196,7 @@ async function leakFlagsOf(src: LeakSource, table: AllocationTable): Promise<Lea
   if (src.kind === 'table') return { flags: table.flags!, warnings: [] };
   const l = await coreApi().leaks(src.core);
   if (l.flags.length !== table.rows) throw new Error(`the core's heap walk has ${l.flags.length} allocations and the snapshot ${table.rows}: its leak sets cannot be shown`);
-  return { flags: l.flags, warnings: l.warnings.map((w) => w.message) };
+  return { flags: l.flags, warnings: l.warnings.map((w) => w.message), computed: { ...l.ms, edges: l.edges } };
 }
 
 /** chap's sets of a snapshot: computed from its core in the core worker (once), or its table's flags. */

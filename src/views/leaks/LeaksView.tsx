@@ -205,6 +205,16 @@ export function LeaksView() {
           )}
         </section>
       )}
+      {flags.computed && (
+        <p className="muted small" data-testid="leaks-timing">
+          From the core alone, as chap computes them: {fmtInt(flags.computed.edges)} references; the core worker took {fmtMs(flags.computed.claims + flags.computed.graph + flags.computed.anchors + flags.computed.sets)}{' '}
+          (allocator claims and stacks {fmtMs(flags.computed.claims)}, reference graph {fmtMs(flags.computed.graph)}, anchors {fmtMs(flags.computed.anchors)}, sets {fmtMs(flags.computed.sets)}).
+        </p>
+      )}
     </div>
   );
+}
+
+function fmtMs(ms: number): string {
+  return `${fmtInt(Math.round(ms))} ms`;
 }
