@@ -1,33 +1,27 @@
 /**
- * C++ symbol demangling for display, in gdb's spelling.
+ * C++ symbol demangling for display, in gdb's spelling: what binutils'
+ * `c++filt -i` prints (parameters kept; `std::string` and the other standard
+ * abbreviations not spelled out except before a constructor or destructor).
  *
- * The Itanium demangler in `itanium-demangle.ts` handles what programs' symbols
- * use and prints names exactly as gdb does (the reference answers are gdb's).
- * For what it does not decode (expressions in template arguments, Rust
- * symbols), an optional fallback demangler can be installed, e.g. the
- * `gecko-profiler-demangle` WebAssembly module (see `demangle-fallback.ts`);
- * without one the mangled name is shown unchanged.
+ * The Itanium demangler in `itanium-demangle.ts` equals `c++filt -i` on every
+ * C++ symbol of the machine's shared libraries (checked by
+ * `itanium-demangle.differential.test.ts`). A name it cannot decode (or one
+ * that is not Itanium-mangled, e.g. a Rust `_R` symbol) is shown unchanged,
+ * as c++filt leaves it.
  */
 import { demangleItanium, demangleItaniumType, Unsupported } from './itanium-demangle.ts';
 
-let fallback: ((name: string) => string) | null = null;
 const cache = new Map<string, string>();
-
-/** Installs a demangler used for names the built-in one cannot decode. */
-export function setFallbackDemangler(fn: ((name: string) => string) | null): void {
-  fallback = fn;
-  cache.clear();
-}
 
 /** Demangled name of a symbol; plain C names and undecodable names come back unchanged. */
 export function demangle(symbol: string): string {
   let out = cache.get(symbol);
   if (out !== undefined) return out;
   try {
-    out = demangleItanium(symbol) ?? (fallback && symbol.startsWith('_R') ? fallback(symbol) : symbol);
+    out = demangleItanium(symbol) ?? symbol;
   } catch (e) {
     if (!(e instanceof Unsupported)) throw e;
-    out = fallback ? fallback(symbol) : symbol;
+    out = symbol;
   }
   if (cache.size > 100_000) cache.clear();
   cache.set(symbol, out);

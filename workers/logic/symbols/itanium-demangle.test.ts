@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { demangle, demangleType, classOfVtableSymbol } from './demangle.ts';
 import { demangleItanium, Unsupported } from './itanium-demangle.ts';
 
-// Expected strings are gdb's / c++filt's output for these symbols.
+// Expected strings are gdb's / c++filt -i's output for these symbols (the differential test compares thousands more).
 const CASES: [string, string][] = [
   ['_ZN3app11parse_linesB5cxx11El', 'app::parse_lines[abi:cxx11](long)'],
   ['_ZL6workerlPSt6vectorIPvSaIS0_EE', 'worker(long, std::vector<void*, std::allocator<void*> >*)'],
@@ -24,6 +24,18 @@ const CASES: [string, string][] = [
   ['_Z1fPFivEPA10_iM1AFvvE', 'f(int (*)(), int (*) [10], void (A::*)())'],
   ['_Z1fIJEEvDpT_', 'void f<>()'],
   ['_Z1gILi5ELb1EEvv', 'void g<5, true>()'],
+  // Templated constructors: no return type, every parameter.
+  ['_ZNSsC1IPKcEET_S2_RKSaIcE', 'std::basic_string<char, std::char_traits<char>, std::allocator<char> >::basic_string<char const*>(char const*, char const*, std::allocator<char> const&)'],
+  ['_ZGTtNSt11logic_errorC1EPKc', 'transaction clone for std::logic_error::logic_error(char const*)'],
+  ['_ZTCSt14basic_ifstreamIcSt11char_traitsIcEE0_Si', 'construction vtable for std::istream-in-std::basic_ifstream<char, std::char_traits<char> >'],
+  ['_ZZN5clang4ento14CheckerManager6getTagINS0_3mpi10MPICheckerEEEPvvE3tag', 'clang::ento::CheckerManager::getTag<clang::ento::mpi::MPIChecker>()::tag'],
+  ['_ZN7WelsDec6PredMvEPA30_A2_sPA30_aiiiaPs', 'WelsDec::PredMv(short (*) [30][2], signed char (*) [30], int, int, int, signed char, short*)'],
+  ['_Z1fPFPFivEvE', 'f(int (*(*)())())'],
+  ['_Z1fM1AFPFivEvE', 'f(int (* (A::*)())())'],
+  ['_Z1fIiEDTplfp_Li1EET_', 'decltype ({parm#1}+(1)) f<int>(int)'],
+  ['_Z1fIJEEviDpT_i', 'void f<>(int, , int)'],
+  ['_Z1fIJ1AIiEJEEEvv', 'void f<A<int>>()'],
+  ['_ZL16module_functions.lto_priv.0', '_ZL16module_functions.lto_priv.0'],
 ];
 
 describe('Itanium demangler (gdb spelling)', () => {
@@ -40,8 +52,9 @@ describe('Itanium demangler (gdb spelling)', () => {
     }
     expect(() => demangleItanium('_ZN3ab')).toThrow(Unsupported);
   });
-  it('deeply nested input does not hang', () => {
+  it('deeply nested input does not hang: left mangled past the nesting limit, as c++filt leaves it', () => {
+    expect(demangle('_Z1f' + 'P'.repeat(100) + 'i')).toBe(`f(int${'*'.repeat(100)})`);
     const deep = '_Z1f' + 'P'.repeat(2000) + 'i';
-    expect(demangle(deep)).toMatch(/^f\(int\*+\)$/);
+    expect(demangle(deep)).toBe(deep);
   });
 });
