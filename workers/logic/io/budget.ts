@@ -9,6 +9,13 @@
  *   up to ~55:1, pickles ~3:1; a DEFLATE bomb reaches 1032:1.
  * - Rows of one table (`MAX_ROWS`): columns cost 21 bytes per allocation row
  *   (see `src/model/allocations.ts`), so 2^26 rows are ~1.4 GB once read.
+ * - Decoded bytes of a compressed core (gzip, bzip2): `CORE_DECODE_BUDGET`. Cores
+ *   are mostly zero pages, so they compress far more than text: a real one
+ *   reaches ~3,200:1 in bzip2 (chap's SpinningThreads) and a core of a big
+ *   untouched reservation more, while runs of zeros reach ~1,000,000:1 in bzip2
+ *   (an 8 KB file inflating to 6 GiB) and 1032:1 in gzip. What a compressed core
+ *   decodes to is never held (restart points, zero-page maps, a bounded cache),
+ *   so the budget bounds time, not memory; past it, decompress the core first.
  * - Per-format limits (line length, memo entries, stack depth, notes, program
  *   headers) live beside each reader and are listed in its README.
  */
@@ -26,12 +33,23 @@ export interface DecodeBudget {
 /** Budget of the text and pickle readers (chap lists, meliae, tracemalloc). */
 export const TEXT_DECODE_BUDGET: DecodeBudget = { ratio: 64, floor: 64 << 20, cap: 4 * 2 ** 30 };
 
+/** Budget of compressed cores (gzip and bzip2): decoding time is linear in what they decode to. */
+export const CORE_DECODE_BUDGET: DecodeBudget = { ratio: 100_000, floor: 256 << 20, cap: 64 * 2 ** 30 };
+
 /** Most rows one reader puts in a table. */
 export const MAX_ROWS = 1 << 26;
 
 /** Decoded bytes allowed for an input of `storedBytes` under `b`. */
 export function decodedLimit(storedBytes: number, b: DecodeBudget): number {
   return Math.min(b.cap, Math.max(b.floor, b.ratio * storedBytes));
+}
+
+/** The refusal of a decompression bomb: names the limit and where it comes from. */
+export function decodeRefusal(format: string, storedBytes: number, b: DecodeBudget): string {
+  return (
+    `the ${format} data decodes to more than ${mib(decodedLimit(storedBytes, b))}, the limit for a ${mib(storedBytes)} file ` +
+    `(${b.ratio}× its size, at least ${mib(b.floor)}, at most ${mib(b.cap)}): refused as a decompression bomb`
+  );
 }
 
 /** "1,024 MiB" style figure for messages. */

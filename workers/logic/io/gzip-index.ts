@@ -11,6 +11,7 @@
  * Memory: the points' windows (at most `MAX_POINTS` × 32 KiB; all-zero windows
  * share one buffer), a bit per 4 KiB page, and the span cache.
  */
+import { decodedLimit, decodeRefusal, type DecodeBudget } from './budget.ts';
 import { CancelledError, InputError } from './errors.ts';
 import { checkCancel, type ReadControl } from './stream.ts';
 import type { ByteSource } from './source.ts';
@@ -36,7 +37,9 @@ export interface GzipPoint {
 export interface GzipIndexOptions {
   /** Decoded bytes between restart points (at least); 1 MiB by default. */
   span?: number;
-  /** Decoded bytes allowed before the input is refused (bounded time); unlimited by default. */
+  /** Bounds the decoded size (and so the time) by the stored size: past it the input is refused, naming the limit. */
+  budget?: DecodeBudget;
+  /** Decoded bytes allowed before the input is refused (bounded time), without a budget; unlimited by default. */
   maxDecoded?: number;
   /** Called with each decoded piece in order (e.g. to check it) during the first pass. */
   onData?(chunk: Uint8Array, at: number): void;
@@ -79,7 +82,7 @@ export class GzipIndex {
    */
   static async build(src: ByteSource, ctl?: ReadControl, opts: GzipIndexOptions = {}): Promise<GzipIndex> {
     let span = opts.span ?? 1 << 20;
-    const maxDecoded = opts.maxDecoded ?? Infinity;
+    const maxDecoded = opts.budget ? decodedLimit(src.size, opts.budget) : (opts.maxDecoded ?? Infinity);
     let points: GzipPoint[] = [];
     const nonZeroBits: number[] = [];
     let pageBits = 0;
@@ -160,7 +163,12 @@ export class GzipIndex {
           const r = inf.run(out, Z_BLOCK);
           if (r.produced) take(out.subarray(0, r.produced));
           if (r.error) throw new Error(r.error);
-          if (total > maxDecoded) throw new InputError(src.name, `the gzip data decodes to more than ${maxDecoded.toLocaleString('en-US')} bytes: refused`);
+          if (total > maxDecoded) {
+            throw new InputError(
+              src.name,
+              opts.budget ? decodeRefusal('gzip', src.size, opts.budget) : `the gzip data decodes to more than ${maxDecoded.toLocaleString('en-US')} bytes: refused`,
+            );
+          }
           if (r.end) {
             ended = true;
             continue;

@@ -2,7 +2,7 @@
  * Sequential reading of a source in slices, with transparent gzip decoding,
  * progress reports and cancellation. Used by the text and pickle readers.
  */
-import { decodedLimit, mib, TEXT_DECODE_BUDGET, type DecodeBudget } from './budget.ts';
+import { decodedLimit, decodeRefusal, TEXT_DECODE_BUDGET, type DecodeBudget } from './budget.ts';
 import { CancelledError, InputError } from './errors.ts';
 import type { ByteSource } from './source.ts';
 
@@ -116,11 +116,7 @@ async function* inflate(
       }
       decoded += r.value.length;
       if (decoded > limit) {
-        throw new InputError(
-          src.name,
-          `the ${format} data decodes to more than ${mib(limit)}, the limit for a ${mib(src.size)} file ` +
-            `(${budget!.ratio}× its size, at least ${mib(budget!.floor)}, at most ${mib(budget!.cap)}): refused as a decompression bomb`,
-        );
+        throw new InputError(src.name, decodeRefusal(format, src.size, budget!));
       }
       yield r.value;
     }

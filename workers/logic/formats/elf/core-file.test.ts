@@ -6,7 +6,6 @@ import { withSource } from '../../../../test-support/node-files.ts';
 import { InputError } from '../../io/errors.ts';
 import { BytesSource } from '../../io/source.ts';
 import { openCore } from './core-file.ts';
-import { SparsePages } from './sparse-pages.ts';
 
 const ONE = 'peer/chap-suite/ELF64/OneAllocated/core.48555';
 
@@ -36,7 +35,7 @@ describeShared('ELF core reader on real cores', ['peer', 'chap-suite'], () => {
     });
   });
 
-  it('SpinningThreads (bzip2, 470 MB decoded into sparse pages): 3 threads, mapped files', async () => {
+  it('SpinningThreads (bzip2, 470 MB decoded, read through its block index): 3 threads, mapped files', async () => {
     await withSource(sharedPath('peer/chap-suite/ELF64/SpinningThreads/core.SpinningThreads.bz2'), async (src) => {
       const c = await openCore(src);
       expect(c.compression).toBe('bzip2');
@@ -63,7 +62,7 @@ describeShared('ELF core reader on real cores', ['peer', 'chap-suite'], () => {
 });
 
 describeShared('ELF core reader on the gzip heapgen core', ['fixtures', 'heapgen', 'core.phase1.gz'], () => {
-  it('decodes into sparse pages and reads build-ids of mapped ELF files', async () => {
+  it('reads through restart points and reads build-ids of mapped ELF files', async () => {
     await withSource(sharedPath('fixtures/heapgen/core.phase1.gz'), async (src) => {
       const c = await openCore(src);
       expect(c.compression).toBe('gzip');
@@ -173,19 +172,5 @@ describe('ELF core reader on synthetic and malformed input', () => {
     const c = await openCore(new BytesSource('badnote.core', b));
     expect(c.threads).toEqual([]);
     expect(c.warnings.map((w) => w.message).join()).toMatch(/runs past the end of its segment/);
-  });
-
-  it('sparse pages keep only non-zero pages', () => {
-    const s = new SparsePages('x');
-    const big = new Uint8Array(10 * 4096);
-    big[5 * 4096 + 7] = 9;
-    s.append(big.subarray(0, 5000));
-    s.append(big.subarray(5000));
-    s.append(new Uint8Array([1, 2, 3]));
-    s.finish();
-    expect(s.storedPages).toBe(2);
-    expect(s.size).toBe(10 * 4096 + 3);
-    expect(Array.from(s.readSync(5 * 4096 + 6, 3))).toEqual([0, 9, 0]);
-    expect(Array.from(s.readSync(10 * 4096, 10))).toEqual([1, 2, 3]);
   });
 });

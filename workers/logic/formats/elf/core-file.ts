@@ -8,9 +8,9 @@
  * - Random access: uncompressed cores are read slice by slice through the
  *   `ByteSource` with a small block cache (never whole). gzip cores through
  *   restart points found in one pass (`io/gzip-index.ts`: the spans a read
- *   touches are inflated again, into a bounded cache; zero pages never are).
- *   bzip2 cores are decoded once, streaming, into a `SparsePages` store that
- *   keeps only non-zero 4 KiB pages, so a mostly-zero core costs only those.
+ *   touches are inflated again, into a bounded cache; zero pages never are);
+ *   bzip2 cores likewise through their blocks (`io/bzip2-index.ts`), within
+ *   `CORE_DECODE_BUDGET` of decoded bytes.
  * - Missing bytes, as chap treats them: a segment whose bytes lie (partly)
  *   beyond the end of a truncated core keeps the part that is present, and the
  *   rest is reported once as a warning; bytes in [filesz, memsz) of a segment
@@ -23,13 +23,13 @@
  *   ends are a lookup; segments that cannot be addressed exactly (beyond 2^53)
  *   are skipped with a warning naming them.
  */
-import { CancelledError, InputError, type InputWarning } from '../../io/errors.ts';
+import { InputError, type InputWarning } from '../../io/errors.ts';
 import { checkCancel, compressionOf, type Compression, type ReadControl } from '../../io/stream.ts';
 import type { ByteSource } from '../../io/source.ts';
-import { bunzip2Chunks } from './bunzip2.ts';
+import { CORE_DECODE_BUDGET, type DecodeBudget } from '../../io/budget.ts';
+import { Bzip2Index, Bzip2Source } from '../../io/bzip2-index.ts';
 import { GzipIndex, GzipSource } from '../../io/gzip-index.ts';
 import type { MappedFile, ProcessMemory, Segment, ThreadInfo } from './memory.ts';
-import { SparsePages } from './sparse-pages.ts';
 
 export const EM_386 = 3;
 export const EM_X86_64 = 62;
@@ -68,7 +68,7 @@ export interface CoreFile extends ProcessMemory {
   readonly imageSize: number;
   /** Problems that did not stop reading (truncation, skipped segments). */
   readonly warnings: InputWarning[];
-  /** Bytes of the decoded core held in memory (sparse store of a compressed core; 0 for a plain one). */
+  /** Bytes of the decoded core held in memory (a compressed core's index and cache; 0 for a plain one). */
   readonly residentBytes: number;
   /**
    * End of the run of readable bytes that starts at `addr` (crossing adjacent
@@ -168,14 +168,9 @@ class Core implements CoreFile {
   threads: ThreadInfo[] = [];
   auxv = new Map<number, number>();
   warnings: InputWarning[] = [];
-  private stored = 0;
-  private gzip: GzipSource | null = null;
-  /** Bytes of the decoded core held: a bzip2 core's sparse pages, a gzip core's restart points and span cache. */
+  /** Bytes of the decoded core held: a compressed core's index and cache (0 for a plain core). */
   get residentBytes(): number {
-    return this.gzip ? this.gzip.residentBytes : this.stored;
-  }
-  set residentBytes(n: number) {
-    this.stored = n;
+    return this.image.residentBytes ?? 0;
   }
   /** Readable end (vaddr + bytes present) per segment, parallel to `segments`. */
   private present: number[] = [];
@@ -185,13 +180,11 @@ class Core implements CoreFile {
 
   constructor(
     readonly name: string,
-    private readonly image: ByteSource,
+    private readonly image: ByteSource & { residentBytes?: number },
     readonly compression: Compression,
     private readonly closeSource: () => Promise<void>,
   ) {
     this.cache = new BlockCache(image);
-    if (image instanceof SparsePages) this.residentBytes = image.storedBytes;
-    if (image instanceof GzipSource) this.gzip = image;
   }
 
   get imageSize(): number {
@@ -563,50 +556,53 @@ class Core implements CoreFile {
   }
 }
 
-/** Decoded bytes a compressed core may have (cores compress up to 1000:1, so no ratio): past that it is refused. */
-export const CORE_DECODE_CAP = 64 * 2 ** 30;
+/**
+ * Refuses, from its first decoded bytes, a compressed input that is no ELF file, before decoding the rest (a
+ * decompression bomb of zeros stops here at once).
+ */
+function elfHead(name: string): (head: Uint8Array) => void {
+  return (h) => {
+    if (h.length < 4 || h[0] !== 0x7f || h[1] !== 0x45 || h[2] !== 0x4c || h[3] !== 0x46) throw new InputError(name, 'not an ELF file (no \\x7fELF magic)');
+  };
+}
 
 /**
- * Opens a core (plain, gzip or bzip2). Plain cores are read lazily through
- * `src`; gzip ones through restart points found in one pass (`GzipSource`:
- * spans inflated on demand into a bounded cache); bzip2 ones are decoded once
- * into a sparse page store (progress and cancellation through `ctl`). Throws `InputError` naming the file when it
- * is not a usable core; recoverable problems are in `warnings`.
- * `close()` releases the decoded pages (it does not close `src`).
+ * Opens a core (plain, gzip or bzip2). Plain cores are read lazily through `src`. Compressed ones are never decoded
+ * whole: one pass indexes restart points (gzip: deflate blocks with their 32 KiB windows, `io/gzip-index.ts`; bzip2:
+ * its blocks, `io/bzip2-index.ts`) and which pages are all zero, and reads decode the spans or blocks they touch into
+ * a bounded cache. What a compressed core may decode to is bounded by `CORE_DECODE_BUDGET` (past it: an InputError
+ * naming the file and the limit). Progress and cancellation through `ctl`. Throws `InputError` naming the file when
+ * it is not a usable core; recoverable problems are in `warnings`. `close()` drops the cache (it does not close `src`).
  */
-export async function openCore(src: ByteSource, ctl?: ReadControl): Promise<CoreFile> {
+export async function openCore(src: ByteSource, ctl?: ReadControl, budget: DecodeBudget = CORE_DECODE_BUDGET): Promise<CoreFile> {
   if (src.size === 0) throw new InputError(src.name, 'the core is empty');
   const compression = compressionOf(await src.read(0, 4));
-  let image: ByteSource = src;
+  let image: ByteSource & { residentBytes?: number } = src;
+  let problem: string | null = null;
   if (compression === 'gzip') {
-    // Never decoded whole: restart points from one pass, spans inflated on demand (gzip-index.ts).
-    const index = await GzipIndex.build(src, ctl, { maxDecoded: CORE_DECODE_CAP });
-    const core = new Core(src.name, new GzipSource(src.name, src, index), compression, async () => {});
-    await core.load(ctl);
-    if (index.problem) core.warnings.unshift({ file: src.name, message: `${index.problem}; the ${index.size.toLocaleString('en-US')} bytes decoded before that are used` });
-    return core;
-  }
-  if (compression !== 'none') {
-    const store = new SparsePages(src.name);
-    const chunks = bunzip2Chunks(src, ctl);
-    try {
-      for await (const c of chunks) {
-        store.append(c);
-        if (store.size > CORE_DECODE_CAP) throw new InputError(src.name, `the bzip2 data decodes to more than ${CORE_DECODE_CAP.toLocaleString('en-US')} bytes: refused`);
-      }
-    } catch (e) {
-      if (e instanceof CancelledError || !(e instanceof InputError) || store.size < 64 || e.problem.endsWith(": refused")) throw e;
-      // Keep what was decoded, like a truncated plain core.
-      store.finish();
-      const core = new Core(src.name, store, compression, async () => {});
-      await core.load(ctl);
-      core.warnings.unshift({ file: src.name, message: `${e.problem}; the ${store.size.toLocaleString('en-US')} bytes decoded before that are used` });
-      return core;
-    }
-    store.finish();
-    image = store;
+    let head = new Uint8Array(0);
+    const check = elfHead(src.name);
+    const index = await GzipIndex.build(src, ctl, {
+      budget,
+      onData: (chunk) => {
+        if (head.length >= 4) return;
+        const h = new Uint8Array(Math.min(4, head.length + chunk.length));
+        h.set(head);
+        h.set(chunk.subarray(0, h.length - head.length), head.length);
+        head = h;
+        if (head.length >= 4) check(head);
+      },
+    });
+    if (head.length < 4) check(head);
+    image = new GzipSource(src.name, src, index);
+    problem = index.problem && `${index.problem}; the ${index.size.toLocaleString('en-US')} bytes decoded before that are used`;
+  } else if (compression === 'bzip2') {
+    const index = await Bzip2Index.build(src, ctl, { budget, onStart: elfHead(src.name) });
+    image = new Bzip2Source(src.name, src, index);
+    problem = index.problem && `${index.problem}; the ${index.size.toLocaleString('en-US')} bytes decoded before that are used`;
   }
   const core = new Core(src.name, image, compression, async () => {});
   await core.load(ctl);
+  if (problem) core.warnings.unshift({ file: src.name, message: problem });
   return core;
 }
