@@ -52,6 +52,15 @@ describe('Itanium demangler (gdb spelling)', () => {
     }
     expect(() => demangleItanium('_ZN3ab')).toThrow(Unsupported);
   });
+  it('substitutions that double a name at each step stop at MAX_DEMANGLED characters: left mangled', () => {
+    const seq = (i: number): string => (i === 0 ? 'S_' : `S${(i - 1).toString(36).toUpperCase()}_`);
+    let sym = '_Z1f1AIiE';
+    for (let k = 0, last = 1; k < 30; k++, last += 2) sym += `1BI${seq(last)}${seq(last)}E`;
+    expect(demangle(sym)).toBe(sym);
+    // 20 steps: 25 MB in c++filt; 8 steps stay under the limit and are decoded.
+    expect(demangle(sym.split('1BI').slice(0, 9).join('1BI'))).toMatch(/^f\(A<int>, B<A<int>, A<int> >, /);
+  });
+
   it('deeply nested input does not hang: left mangled past the nesting limit, as c++filt leaves it', () => {
     expect(demangle('_Z1f' + 'P'.repeat(100) + 'i')).toBe(`f(int${'*'.repeat(100)})`);
     const deep = '_Z1f' + 'P'.repeat(2000) + 'i';

@@ -15,6 +15,18 @@
  * decode throws `Unsupported`; `demangle.ts` then shows the mangled name.
  */
 
+/**
+ * The longest name built (characters): substitutions can double a name at each
+ * step, so a few hundred bytes of hostile input would otherwise build
+ * gigabytes. Past it the symbol is left mangled.
+ */
+export const MAX_DEMANGLED = 1 << 20;
+
+function cap(s: string): string {
+  if (s.length > MAX_DEMANGLED) throw new Unsupported(`demangled name longer than ${MAX_DEMANGLED} characters`);
+  return s;
+}
+
 /** Stands for the ", " glibc's printer takes back after an empty pack: it ends a list as a space would (no `> >`). */
 const TAKEN_BACK = '\u0001';
 
@@ -385,7 +397,7 @@ class Parser {
         continue;
       } else {
         const u = this.unqualified();
-        text = text ? text + '::' + u.text : u.text;
+        text = cap(text ? text + '::' + u.text : u.text);
         templated = false;
         noReturn = u.noReturn;
       }
@@ -1067,7 +1079,7 @@ class Parser {
 function joinList(parts: string[]): string {
   let end = parts.length;
   while (end > 0 && parts[end - 1] === '') end--;
-  const kept = parts.slice(0, end).join(', ');
+  const kept = cap(parts.slice(0, end).join(', '));
   return end < parts.length && end > 0 ? kept + TAKEN_BACK : kept;
 }
 
@@ -1078,7 +1090,7 @@ function printArgs(args: Node[]): string {
 
 /** `name` followed by template arguments (`operator< <int>` keeps its space). */
 function withArgs(name: string, args: Node[]): string {
-  return name + (name.endsWith('<') ? ' ' : '') + printArgs(args);
+  return cap(name + (name.endsWith('<') ? ' ' : '') + printArgs(args));
 }
 
 /** The first argument pack inside `t`. */
@@ -1135,7 +1147,7 @@ function expansion(t: Node): Node[] {
 class Out {
   s = '';
   add(x: string): void {
-    this.s += x;
+    this.s = cap(this.s + x);
   }
   last(): string {
     const c = this.s[this.s.length - 1] ?? '';
