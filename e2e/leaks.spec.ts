@@ -43,6 +43,19 @@ test('OneLeaked: its one leaked 24-byte allocation is counted and says so, the o
   await expect(page.getByTestId('insp-leak-status')).toContainText('Anchored from a thread stack, a register (threads only)');
   await expect(page.getByTestId('insp-chain-source')).toContainText(/the stack of thread 1|register \w+ of thread 1/);
   await both(page, 'leaks-inspector-anchored');
+  // The Leaks view: chap's one leaked (and unreferenced) 24-byte allocation, listed, opening in the inspector.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole('button', { name: 'Close inspector' }).click();
+  await page.keyboard.press('k');
+  await expect(page.getByTestId('leaks-leaked-count')).toHaveText('1');
+  await expect(page.getByTestId('leaks-leaked-bytes')).toHaveText('24');
+  await expect(page.getByTestId('leaks-unreferenced-count')).toHaveText('1');
+  await expect(page.getByTestId('leaks-anchored-count')).toHaveText('1');
+  await expect(page.getByTestId('leak-allocs-row')).toHaveCount(1);
+  await expect(page.getByTestId('leak-allocs-row')).toContainText('0x601010');
+  await page.getByTestId('leak-allocs-row').click();
+  await expect(page.getByTestId('insp-leak-status')).toContainText('Leaked, and unreferenced');
+  await both(page, 'leaks-view-oneleaked');
 });
 
 test('leakgen: an unreferenced mmapped leak has no referrers; a static-anchored vector shows its chain from static memory', async ({ page }) => {

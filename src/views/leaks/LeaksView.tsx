@@ -104,8 +104,8 @@ export function LeaksView() {
           {humanBytes(totals[name].bytes)}
         </div>
         <div className="stat-sub">
-          <span data-testid={`leaks-${name}-bytes`}>{fmtInt(totals[name].bytes)}</span> bytes · <span data-testid={`leaks-${name}-count`}>{fmtInt(totals[name].count)}</span> allocations ·{' '}
-          {fmtPct(totals[name].bytes, used)} of used bytes
+          <span data-testid={`leaks-${name}-bytes`}>{fmtInt(totals[name].bytes)}</span> bytes · <span data-testid={`leaks-${name}-count`}>{fmtInt(totals[name].count)}</span> allocation{totals[name].count === 1 ? '' : 's'} ·{' '}
+          <span title="Share of the used allocations' bytes">{fmtPct(totals[name].bytes, used)} of used</span>
         </div>
       </button>
     );
@@ -207,7 +207,7 @@ export function LeaksView() {
       )}
       {flags.computed && (
         <p className="muted small" data-testid="leaks-timing">
-          From the core alone, as chap computes them: {fmtInt(flags.computed.edges)} references; the core worker took {fmtMs(flags.computed.claims + flags.computed.graph + flags.computed.anchors + flags.computed.sets)}{' '}
+          From the core alone, as chap computes them: {fmtInt(flags.computed.edges)} reference{flags.computed.edges === 1 ? '' : 's'} between allocations; the core worker took {fmtMs(flags.computed.claims + flags.computed.graph + flags.computed.anchors + flags.computed.sets)}{' '}
           (allocator claims and stacks {fmtMs(flags.computed.claims)}, reference graph {fmtMs(flags.computed.graph)}, anchors {fmtMs(flags.computed.anchors)}, sets {fmtMs(flags.computed.sets)}).
         </p>
       )}

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { describeShared, sharedPath } from '../../../test-support/shared.ts';
+import { NodeFileSource } from '../../../cli/node-source.ts';
+import { CoreSession } from '../session/core-session.ts';
 import { AllocationTableBuilder, AllocFlag, AllocState, type AllocationTable } from '../../../src/model/allocations.ts';
 import type { AttributionData } from '../../../src/model/attribution.ts';
 import { namePath, nodeByNames } from '../../../src/model/hierarchy.ts';
@@ -194,4 +197,37 @@ describe('an allocation\'s sets in words', () => {
     expect(setsText(AllocFlag.Anchored | AllocFlag.StackAnchored | AllocFlag.RegisterAnchored | AllocFlag.ThreadOnlyAnchored | AllocFlag.AnchorPoint)).toBe('anchored: stack, register (threads only), anchor point');
     expect(setsText(0)).toBe('in no known set');
   });
+});
+
+describeShared("the browser's leaked comparison equals the CLI's compare --set leaked", ['fixtures', 'heapgen', 'core.phase2.gz'], () => {
+  it('heapgen phase 1 → 2: the same rows by site and by class, with chap\'s leaked counts as totals', async () => {
+    const h = (f: string) => sharedPath(`fixtures/heapgen/${f}`);
+    const sides = async (core: string) => {
+      const s = await CoreSession.open(await NodeFileSource.open(h(core)));
+      const bins = [await NodeFileSource.open(h('heapgen')), await NodeFileSource.open(h('libwidgets.so'))];
+      try {
+        const l = await s.leaks();
+        // The browser: the snapshot completed once (classes, footers), then only its leaked allocations.
+        const full = await s.processSnapshot(s.table, bins);
+        const browser = sideInSet({ name: core, table: full.table, attribution: full.attribution }, 'leaked', l.flags);
+        // The CLI: only the leaked allocations, then completed.
+        const masked = await s.processSnapshot(onlyInSet(s.table, 'leaked', l.flags), bins);
+        return { browser, cli: { name: core, table: masked.table, attribution: masked.attribution } };
+      } finally {
+        await s.close();
+        for (const b of bins) await b.close();
+      }
+    };
+    const a = await sides('core.phase1.gz');
+    const b = await sides('core.phase2.gz');
+    for (const by of ['site', 'function', 'class'] as const) {
+      const web = compareSides(a.browser, b.browser, by);
+      const cli = compareSides(a.cli, b.cli, by);
+      expect(web.rows.map((r) => [r.key, r.aCount, r.bCount, r.aBytes, r.bBytes, r.aRequested, r.bRequested, r.status]), by).toEqual(
+        cli.rows.map((r) => [r.key, r.aCount, r.bCount, r.aBytes, r.bBytes, r.aRequested, r.bRequested, r.status]),
+      );
+      // chap's count leaked of each phase (counts.txt).
+      expect([web.diff.a.totalCount[0], web.diff.a.totalBytes[0], web.diff.b.totalCount[0], web.diff.b.totalBytes[0]]).toEqual([869, 445192, 879, 444984]);
+    }
+  }, 120_000);
 });
