@@ -11,11 +11,33 @@ import type { InputWarning } from '../workers/logic/io/errors.ts';
 import type { LeakAnalysis } from '../workers/logic/leaks/compute.ts';
 import { analyzeCoreRead } from '../workers/logic/leaks/from-core.ts';
 import { NodeFileSource } from './node-source.ts';
+import { obmallocOf } from '../workers/logic/heaps/python/analyse.ts';
+import { pythonPatterns } from '../workers/logic/heaps/python/patterns.ts';
 
 export interface OpenedLeaks {
   table: AllocationTable;
-  analysis: LeakAnalysis;
+  /** Null when not asked for (`leaks: false`). */
+  analysis: LeakAnalysis | null;
   warnings: InputWarning[];
+  /** chap's Python pattern of each row of `table` (0 none, else 1 + index into PYTHON_PATTERNS), when asked for. */
+  patterns?: Uint8Array;
+}
+
+export interface OpenLeaksOptions {
+  /** Run the leak analysis (default true). */
+  leaks?: boolean;
+  /** Tag the rows with chap's Python patterns (`%SimplePythonObject`, …): a core of a CPython process. */
+  patterns?: boolean;
+}
+
+/** The patterns of `walk`'s rows carried over to `table`'s rows at the same addresses. */
+function patternsFor(walk: AllocationTable, tags: Uint8Array, table: AllocationTable): Uint8Array {
+  if (table === walk) return tags;
+  const at = new Map<number, number>();
+  for (let i = 0; i < walk.rows; i++) if (tags[i]) at.set(walk.addrHi[i] * 4294967296 + walk.addrLo[i], tags[i]);
+  const out = new Uint8Array(table.rows);
+  for (let i = 0; i < table.rows; i++) out[i] = at.get(table.addrHi[i] * 4294967296 + table.addrLo[i]) ?? 0;
+  return out;
 }
 
 /** One table from several chap lists of the same process, sorted by address, each address once. */
@@ -33,7 +55,9 @@ export function mergeListTables(tables: AllocationTable[]): AllocationTable {
   return b.freeze();
 }
 
-export async function openLeaks(corePath: string, listPaths: string[] = []): Promise<OpenedLeaks> {
+export async function openLeaks(corePath: string, listPaths?: string[], opts?: OpenLeaksOptions & { leaks?: true }): Promise<OpenedLeaks & { analysis: LeakAnalysis }>;
+export async function openLeaks(corePath: string, listPaths: string[], opts: OpenLeaksOptions): Promise<OpenedLeaks>;
+export async function openLeaks(corePath: string, listPaths: string[] = [], opts: OpenLeaksOptions = {}): Promise<OpenedLeaks> {
   const src = await NodeFileSource.open(corePath);
   try {
     const r = await readCore(src);
@@ -54,9 +78,15 @@ export async function openLeaks(corePath: string, listPaths: string[] = []): Pro
         }
         table = mergeListTables(tables);
       }
-      const analysis = await analyzeCoreRead(r, undefined, table);
-      warnings.push(...analysis.warnings);
-      return { table, analysis, warnings };
+      let patterns: Uint8Array | undefined;
+      if (opts.patterns) {
+        const ob = obmallocOf(r.heap.contributions);
+        if (r.python && ob) patterns = patternsFor(r.table, (await pythonPatterns(r.core, r.table, r.python.objects, ob.detail.obmalloc.info.arenaStructArray)).tag, table);
+        else warnings.push({ file: src.name, message: 'no CPython objects in this core: no allocation matches a Python pattern' });
+      }
+      const analysis = opts.leaks === false ? null : await analyzeCoreRead(r, undefined, table);
+      if (analysis) warnings.push(...analysis.warnings);
+      return { table, analysis, warnings, ...(patterns ? { patterns } : {}) };
     } finally {
       await r.core.close();
     }

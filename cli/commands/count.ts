@@ -1,25 +1,45 @@
 /**
- * `heapscope count SET CORE [LIST...] [--json]`: chap's `count SET` on a core —
+ * `heapscope count SET CORE [LIST...] [%Pattern] [--json]`: chap's `count SET` on a core —
  * its tally line exactly (`N allocations use 0xHEX (D,DDD) bytes.`), from the
  * core's heap walk (or the given chap lists of it) and the leak analysis.
  * SET is one of used, free, leaked, unreferenced, anchored, anchorpoints,
  * stackanchored, registeranchored, staticanchored, threadonlyanchored,
  * stackanchorpoints, registeranchorpoints, staticanchorpoints.
+ * `%Pattern` (chap's `count used %SimplePythonObject`) keeps the allocations of the set
+ * that match one of chap's Python patterns (workers/logic/heaps/python/patterns.ts):
+ * %SimplePythonObject, %ContainerPythonObject, %PyDictKeysObject, %PyDictValuesArray,
+ * %PythonListItems, %PythonArenaStructArray. `heapscope count %Pattern CORE` is `count used`.
  */
-import { isSetName, SET_NAMES, setTotals, tallyLine } from '../../workers/logic/leaks/chap-sets.ts';
+import { isSetName, SET_NAMES, setPredicate, tallyLine, type SetName } from '../../workers/logic/leaks/chap-sets.ts';
+import { PYTHON_PATTERNS, type PythonPattern } from '../../workers/logic/heaps/python/patterns.ts';
 import { parseArgs } from '../args.ts';
 import { openLeaks } from '../leak-inputs.ts';
 
+const isPattern = (s: string): s is PythonPattern => (PYTHON_PATTERNS as readonly string[]).includes(s);
+
 export async function run(args: string[]): Promise<number> {
   const { positional, flags } = parseArgs(args);
-  const [set, core, ...lists] = positional;
-  if (!set || !core || !isSetName(set)) {
-    process.stderr.write(`usage: heapscope count SET CORE [LIST...] [--json]\n  SET: ${SET_NAMES.join(', ')}\n`);
+  const patterns = positional.filter((p) => p.startsWith('%'));
+  const rest = positional.filter((p) => !p.startsWith('%'));
+  const pattern = patterns[0];
+  const [set, core, ...lists] = pattern && !isSetName(rest[0] ?? '') ? ['used', ...rest] : rest;
+  if (!set || !core || !isSetName(set) || patterns.length > 1 || (pattern !== undefined && !isPattern(pattern))) {
+    process.stderr.write(`usage: heapscope count SET CORE [LIST...] [%Pattern] [--json]\n  SET: ${SET_NAMES.join(', ')}\n  %Pattern: ${PYTHON_PATTERNS.join(', ')}\n`);
     return 2;
   }
-  const o = await openLeaks(core, lists);
+  const needsLeaks = set !== 'used' && set !== 'free';
+  const o = await openLeaks(core, lists, { leaks: needsLeaks, patterns: pattern !== undefined });
   for (const w of o.warnings) process.stderr.write(`warning: ${w.file}: ${w.message}\n`);
-  const t = setTotals(set, o.table, o.analysis.flags);
-  process.stdout.write(flags.has('json') ? JSON.stringify({ set, count: t.count, bytes: t.bytes, warnings: o.warnings.map((w) => w.message) }) + '\n' : tallyLine(t) + '\n');
+  const inSet = setPredicate(set as SetName, o.table, o.analysis?.flags);
+  const want = pattern ? PYTHON_PATTERNS.indexOf(pattern as PythonPattern) + 1 : 0;
+  let count = 0;
+  let bytes = 0;
+  for (let r = 0; r < o.table.rows; r++) {
+    if (!inSet(r) || (want && o.patterns?.[r] !== want)) continue;
+    count++;
+    bytes += o.table.size[r];
+  }
+  const t = { count, bytes };
+  process.stdout.write(flags.has('json') ? JSON.stringify({ set, ...(pattern ? { pattern } : {}), count, bytes, warnings: o.warnings.map((w) => w.message) }) + '\n' : tallyLine(t) + '\n');
   return 0;
 }
