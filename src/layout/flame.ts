@@ -5,6 +5,7 @@
  * not by the size of the tree.
  */
 import { totalOf, type Hierarchy, type Metric } from '../model/hierarchy.ts';
+import { findSorted } from '../model/sorted.ts';
 
 export interface FlameRect {
   node: number;
@@ -89,14 +90,6 @@ export function indexRects(rects: FlameRect[]): FlameRect[][] {
 export function hitTest(rows: FlameRect[][], x: number, depth: number): FlameRect | null {
   const row = rows[depth];
   if (!row) return null;
-  let lo = 0;
-  let hi = row.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const r = row[mid];
-    if (x < r.x) hi = mid - 1;
-    else if (x >= r.x + r.w) lo = mid + 1;
-    else return r;
-  }
-  return null;
+  const i = findSorted(row.length, (k) => (x < row[k].x ? 1 : x >= row[k].x + row[k].w ? -1 : 0));
+  return i < 0 ? null : row[i];
 }

@@ -8,6 +8,7 @@ import { parseHex } from '../model/address.ts';
 import type { AllocationTable } from '../model/allocations.ts';
 import { StringTable } from '../model/strings.ts';
 import type { AttributionData } from '../model/attribution.ts';
+import { findSorted } from '../model/sorted.ts';
 
 export interface Caller {
   lib: string;
@@ -50,17 +51,9 @@ export class CallerIndex {
     if (!p) return null;
     const t = this.table;
     const order = this.rowOrder();
-    let lo = 0;
-    let hi = t.rows - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const r = order ? order[mid] : mid;
-      const c = t.addrHi[r] - p[0] || t.addrLo[r] - p[1];
-      if (c === 0) return this.ofRow(r);
-      if (c < 0) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return null;
+    const rowAt = (k: number) => (order ? order[k] : k);
+    const k = findSorted(t.rows, (i) => t.addrHi[rowAt(i)] - p[0] || t.addrLo[rowAt(i)] - p[1]);
+    return k < 0 ? null : this.ofRow(rowAt(k));
   }
 
   /** Null when the table is in address order (chap lists, heap walks), else its rows sorted by address (built once). */

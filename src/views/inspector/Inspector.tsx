@@ -15,6 +15,7 @@ import { useCompareSource } from '../../state/compare-source.ts';
 import { useInspector } from '../../state/inspector.ts';
 import type { InspectResult, InspectWord } from '../../../workers/logic/session/core-session.ts';
 import { LeakPanel } from './LeakPanel.tsx';
+import { findSorted } from '../../model/sorted.ts';
 
 const LIMIT = 1 << 20;
 const ROW_H = 20;
@@ -74,16 +75,8 @@ function HexDump({ r, onFollow }: { r: InspectResult; onFollow(w: InspectWord): 
 /** Row of `t` (sorted by address) starting at hex address `addr`, or -1. */
 function rowAtAddress(t: { rows: number; addrHi: Uint32Array; addrLo: Uint32Array }, addr: string): number {
   const v = parseInt(addr, 16);
-  let lo = 0;
-  let hi = t.rows - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const a = t.addrHi[mid] * 4294967296 + t.addrLo[mid];
-    if (a === v) return mid;
-    if (a < v) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
+  if (Number.isNaN(v)) return -1;
+  return findSorted(t.rows, (i) => t.addrHi[i] * 4294967296 + t.addrLo[i] - v);
 }
 
 export function Inspector() {

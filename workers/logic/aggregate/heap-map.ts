@@ -10,6 +10,7 @@
  */
 import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
 import { describeRows, type AllocationRow } from './allocation-row.ts';
+import { lastAtOrBelowBy } from '../../../src/model/sorted.ts';
 
 export interface MapRange {
   label: string;
@@ -75,16 +76,7 @@ export function heapMap(tables: AllocationTable[], ranges: { start: number; end:
   const starts = out.map((r) => r.start);
   const sortedIdx = starts.map((_, i) => i).sort((a, b) => starts[a] - starts[b]);
   const find = (a: number): MapRange | null => {
-    let lo = 0;
-    let hi = sortedIdx.length - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (out[sortedIdx[mid]].start <= a) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const best = lastAtOrBelowBy(sortedIdx.length, (i) => out[sortedIdx[i]].start, a);
     if (best < 0) return null;
     const r = out[sortedIdx[best]];
     return a < r.end ? r : null;

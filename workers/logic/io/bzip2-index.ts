@@ -24,6 +24,7 @@ import { decodedLimit, decodeRefusal, type DecodeBudget } from './budget.ts';
 import { CancelledError, InputError } from './errors.ts';
 import { checkCancel, type ReadControl } from './stream.ts';
 import type { ByteSource } from './source.ts';
+import { lastAtOrBelow } from '../../../src/model/sorted.ts';
 
 const PAGE = 4096;
 /** Chunks of a cached block; all-zero ones are not stored. */
@@ -322,18 +323,7 @@ export class Bzip2Index {
 
   /** Index of the block holding decoded `offset`. */
   blockAt(offset: number): number {
-    const o = this.out;
-    let lo = 0;
-    let hi = this.blocks - 1;
-    let ans = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (o[mid] <= offset) {
-        ans = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return ans;
+    return Math.max(0, lastAtOrBelow(this.out, offset, 0, this.blocks));
   }
 
   /** @internal */

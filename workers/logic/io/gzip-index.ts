@@ -16,6 +16,7 @@ import { CancelledError, InputError } from './errors.ts';
 import { checkCancel, type ReadControl } from './stream.ts';
 import type { ByteSource } from './source.ts';
 import { RawInflater, Z_BLOCK, Z_NO_FLUSH } from './zlib-raw.ts';
+import { lastAtOrBelowBy } from '../../../src/model/sorted.ts';
 
 const WSIZE = 32768;
 const PAGE = 4096;
@@ -216,17 +217,7 @@ export class GzipIndex {
   /** Index of the last point at or before `offset`. */
   pointAt(offset: number): number {
     const ps = this.points;
-    let lo = 0;
-    let hi = ps.length - 1;
-    let ans = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (ps[mid].out <= offset) {
-        ans = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return ans;
+    return Math.max(0, lastAtOrBelowBy(ps.length, (i) => ps[i].out, offset));
   }
 }
 

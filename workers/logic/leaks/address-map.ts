@@ -11,6 +11,7 @@
  * merging matters.
  */
 import type { CoreFile } from '../formats/elf/core-file.ts';
+import { findSorted } from '../../../src/model/sorted.ts';
 
 export const PF_X = 1;
 export const PF_W = 2;
@@ -65,15 +66,7 @@ export function buildAddressMap(core: CoreSegments): AddressMap {
 /** Index of the range holding `addr`, or -1. */
 export function rangeIndexAt(map: AddressMap, addr: number): number {
   const r = map.ranges;
-  let lo = 0;
-  let hi = r.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (addr < r[mid].base) hi = mid - 1;
-    else if (addr >= r[mid].limit) lo = mid + 1;
-    else return mid;
-  }
-  return -1;
+  return findSorted(r.length, (i) => (addr < r[i].base ? 1 : addr >= r[i].limit ? -1 : 0));
 }
 
 export function rangeAt(map: AddressMap, addr: number): MappedRange | undefined {

@@ -1,4 +1,5 @@
 /** Sorted sets of half-open address intervals `[base, limit)`: union, removal, overlap. */
+import { lastAtOrBelowBy } from '../../../src/model/sorted.ts';
 
 export interface Interval {
   base: number;
@@ -15,14 +16,8 @@ export class IntervalSet {
 
   /** Index of the first interval whose limit is above `addr`. */
   private firstAbove(addr: number): number {
-    let lo = 0;
-    let hi = this.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.items[mid].limit <= addr) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    const items = this.items;
+    return lastAtOrBelowBy(items.length, (i) => items[i].limit, addr) + 1;
   }
 
   /** True when any part of `[base, limit)` is in the set. */

@@ -24,6 +24,7 @@ import { resolveAddress } from '../symbols/resolve.ts';
 import { withClasses } from '../snapshot/tables.ts';
 import { namePythonTypes, obmallocOf, openerOf, renamePythonTypes, type PythonAnalysis } from '../heaps/python/analyse.ts';
 import type { PythonHeapInfo } from '../../../src/model/python-heap.ts';
+import { lastAtOrBelow } from '../../../src/model/sorted.ts';
 
 // src/state imports the attribution's type from here; it lives in the model (src/model/attribution.ts).
 export type { AttributionData } from '../../../src/model/attribution.ts';
@@ -73,16 +74,7 @@ function indexTable(t: AllocationTable): AddressIndex {
 }
 
 function rowContaining(t: AllocationTable, idx: AddressIndex, addr: number): number {
-  let lo = 0;
-  let hi = idx.start.length - 1;
-  let best = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (idx.start[mid] <= addr) {
-      best = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
+  const best = lastAtOrBelow(idx.start, addr);
   if (best < 0) return -1;
   const row = idx.order[best];
   return addr < idx.start[best] + t.size[row] ? row : -1;

@@ -15,6 +15,7 @@ import { LE, parseElfHeader, parseProgramHeaders, buildIdFromNotes, PF_X, PT_DYN
 import type { ProcessMemory } from '../formats/elf/memory.ts';
 import type { InputWarning } from '../io/errors.ts';
 import { SymbolTableBuilder, type SymbolTable } from './symbol-table.ts';
+import { lastAtOrBelow } from '../../../src/model/sorted.ts';
 
 const DT_NULL = 0;
 const DT_HASH = 4;
@@ -90,17 +91,7 @@ export async function readCString(mem: ProcessMemory, addr: number, max = 4096):
 
 /** Module index of the mapping holding `addr`, or -1. */
 export function moduleIndexAt(map: ModuleMap, addr: number): number {
-  const s = map.rangeStart;
-  let lo = 0;
-  let hi = s.length - 1;
-  let ans = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s[mid] <= addr) {
-      ans = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
+  const ans = lastAtOrBelow(map.rangeStart, addr);
   return ans >= 0 && addr < map.rangeEnd[ans] ? map.rangeModule[ans] : -1;
 }
 

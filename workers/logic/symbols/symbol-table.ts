@@ -8,6 +8,7 @@
  * symbols named `_ZTV…`. Addresses are the file's (link-time) addresses; the
  * caller adds the module's load bias.
  */
+import { lastAtOrBelow, lastAtOrBelowBy } from '../../../src/model/sorted.ts';
 
 const STT_OBJECT = 1;
 const STT_FUNC = 2;
@@ -102,21 +103,6 @@ export class SymbolTableBuilder {
   }
 }
 
-/** Index of the last entry with `arr[i] <= x`, or -1. */
-export function lastAtOrBelow(arr: Float64Array | number[], x: number): number {
-  let lo = 0;
-  let hi = arr.length - 1;
-  let ans = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (arr[mid] <= x) {
-      ans = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return ans;
-}
-
 /**
  * The function containing file address `addr`: the first symbol at the greatest
  * address <= addr whose size covers addr. Returns its index or -1.
@@ -136,16 +122,7 @@ export function functionAt(t: SymbolTable, addr: number): number {
 /** The `_ZTV` symbol whose object contains file address `addr`, or null. */
 export function vtableAt(t: SymbolTable, addr: number): SymbolEntry | null {
   const v = t.vtables;
-  let lo = 0;
-  let hi = v.length - 1;
-  let ans = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (v[mid].addr <= addr) {
-      ans = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
+  const ans = lastAtOrBelowBy(v.length, (i) => v[i].addr, addr);
   if (ans < 0) return null;
   const s = v[ans];
   return addr < s.addr + s.size ? s : null;

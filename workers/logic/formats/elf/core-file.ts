@@ -30,6 +30,7 @@ import { CORE_DECODE_BUDGET, type DecodeBudget } from '../../io/budget.ts';
 import { Bzip2Index, Bzip2Source } from '../../io/bzip2-index.ts';
 import { GzipIndex, GzipSource } from '../../io/gzip-index.ts';
 import type { MappedFile, ProcessMemory, Segment, ThreadInfo } from './memory.ts';
+import { findSorted } from '../../../../src/model/sorted.ts';
 
 export const EM_386 = 3;
 export const EM_X86_64 = 62;
@@ -438,16 +439,7 @@ class Core implements CoreFile {
 
   private index(addr: number): number {
     const segs = this.segments;
-    let lo = 0;
-    let hi = segs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = segs[mid];
-      if (addr < s.vaddr) hi = mid - 1;
-      else if (addr >= s.vaddr + s.memsz) lo = mid + 1;
-      else return mid;
-    }
-    return -1;
+    return findSorted(segs.length, (i) => (addr < segs[i].vaddr ? 1 : addr >= segs[i].vaddr + segs[i].memsz ? -1 : 0));
   }
 
   segmentAt(addr: number): Segment | undefined {

@@ -26,6 +26,7 @@ import type { Infrastructure } from './discovery.ts';
 import { fastbinChunkSize, tcacheChunkSize, tcacheChunkSizes, TCACHE_MAX_BINS } from './layout.ts';
 import { hex, PAGE, xorWord, type Mem } from './memory.ts';
 import type { RegionKind } from './walk.ts';
+import { indexOfSorted } from '../../../../src/model/sorted.ts';
 
 /** The walked chunks, in address order (allocation addresses). */
 export interface Rows {
@@ -83,17 +84,7 @@ export class FreeLists {
   }
 
   indexOf(a: number): number {
-    const addrs = this.rows.addrs;
-    let lo = 0;
-    let hi = addrs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = addrs[mid];
-      if (v < a) lo = mid + 1;
-      else if (v > a) hi = mid - 1;
-      else return mid;
-    }
-    return -1;
+    return indexOfSorted(this.rows.addrs, a);
   }
 
   /** Chunk size of row `i` (allocation size + 1 word). */

@@ -32,6 +32,7 @@ import type { Absent, AllocatorFinder, FindOptions, HeapContribution } from '../
 import { hex, Mem } from '../glibc/memory.ts';
 import { findModules, type Module } from '../modules.ts';
 import { markTcaches } from './tcache.ts';
+import { indexOfSorted } from '../../../../src/model/sorted.ts';
 
 const LG_PAGE = 12;
 const PAGE = 1 << LG_PAGE;
@@ -244,17 +245,7 @@ export async function findJemalloc(core: CoreFile, ctl?: ReadControl, opts: Find
   const rows = A.length;
   const addr = Float64Array.from(A);
   const state = Uint8Array.from(T);
-  const indexOf = (a: number): number => {
-    let lo = 0;
-    let hi = rows - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (addr[mid] < a) lo = mid + 1;
-      else if (addr[mid] > a) hi = mid - 1;
-      else return mid;
-    }
-    return -1;
-  };
+  const indexOf = (a: number): number => indexOfSorted(addr, a);
   const cached = await markTcaches(mem, { addr, size: Float64Array.from(S), state, indexOf, sizes, userRanges: regions });
   // chap does not read jemalloc: cached regions are what they are, free in a thread's cache, unless asked to list them as used.
   const cachedState = opts.tcache === 'used' ? AllocState.Used : AllocState.ThreadCachedFree;

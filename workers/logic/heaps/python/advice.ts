@@ -21,6 +21,7 @@ import { TPFLAGS } from './layout.ts';
 import type { Ownership } from './ownership.ts';
 import { Pages } from './pages.ts';
 import type { PythonObjects } from './types.ts';
+import { lastAtOrBelow } from '../../../../src/model/sorted.ts';
 
 export const MIN_ITEMS = 8;
 /** sizeof(arrayobject) on 64-bit CPython (PyObject_VAR_HEAD, ob_item, allocated, ob_descr, weakreflist, ob_exports). */
@@ -50,16 +51,7 @@ export async function pythonAdvice(core: CoreFile, table: AllocationTable, objec
   const starts = new Float64Array(rows);
   for (let i = 0; i < rows; i++) starts[i] = table.addrHi[i] * 4294967296 + table.addrLo[i];
   const rowAt = (addr: number): number => {
-    let lo = 0;
-    let hi = rows - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid] <= addr) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const best = lastAtOrBelow(starts, addr);
     return best >= 0 && addr < starts[best] + table.size[best] ? best : -1;
   };
 

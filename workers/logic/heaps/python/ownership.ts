@@ -26,6 +26,7 @@ import { dictTables } from './dicts.ts';
 import { TPFLAGS } from './layout.ts';
 import { Pages } from './pages.ts';
 import type { PythonObjects } from './types.ts';
+import { lastAtOrBelow } from '../../../../src/model/sorted.ts';
 
 export interface Ownership {
   owner: Int32Array;
@@ -43,16 +44,7 @@ export async function pythonOwnership(core: CoreFile, table: AllocationTable, ob
   for (let i = 0; i < rows; i++) starts[i] = table.addrHi[i] * 4294967296 + table.addrLo[i];
   /** Row of the allocation holding `addr`, or -1. */
   const rowAt = (addr: number): number => {
-    let lo = 0;
-    let hi = rows - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid] <= addr) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const best = lastAtOrBelow(starts, addr);
     // Nested rows (a malloc()ed arena's chunk holding blocks): the innermost that contains it is the last start ≤ addr.
     return best >= 0 && addr < starts[best] + table.size[best] ? best : -1;
   };

@@ -32,6 +32,7 @@ import type { Absent, AllocatorFinder, FindOptions, HeapContribution } from '../
 import { hex, Mem } from '../glibc/memory.ts';
 import { findModules, type Module } from '../modules.ts';
 import { markCached } from './caches.ts';
+import { indexOfSorted } from '../../../../src/model/sorted.ts';
 
 export const SPAN = { start: 0, length: 8, objects: 32, refcount: 40, sizeclass: 42, location: 43 };
 const ADDRESS_BITS = 48;
@@ -272,17 +273,7 @@ export async function findTcmalloc(core: CoreFile, ctl?: ReadControl, opts: Find
       region[k] = regions.length;
     }
   }
-  const indexOf = (a: number): number => {
-    let lo = 0;
-    let hi = rows - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (addr[mid] < a) lo = mid + 1;
-      else if (addr[mid] > a) hi = mid - 1;
-      else return mid;
-    }
-    return -1;
-  };
+  const indexOf = (a: number): number => indexOfSorted(addr, a);
   for (const v of views) {
     if (!v.used || v.count === 1) continue;
     const base = v.page * pageBytes;
