@@ -4,14 +4,16 @@
  * block boundaries (input offset, bit offset, and the 32 KiB of output before
  * the point, which back-references may reach), about one per `span` of output;
  * a read then inflates from the nearest point before it. Decoded spans are kept
- * in a small LRU cache, and pages the first pass saw to be all zero are never
- * decoded again. The inflater is pako's (zlib's own inflate, ported), driven
- * through `zlib-raw.ts`.
+ * in a small LRU cache (only their non-zero 64 KiB chunks), and pages the first
+ * pass saw to be all zero are never decoded again. The inflater is pako's
+ * (zlib's own inflate, ported), driven through `zlib-raw.ts`.
  *
- * Memory: the points' windows (at most `MAX_POINTS` × 32 KiB; all-zero windows
- * share one buffer), a bit per 4 KiB page, and the span cache.
+ * Memory: the points' windows, kept deflated (fflate, level 1: a core's 32 KiB
+ * window packs to ~3 KiB; at most `MAX_POINTS` of them; all-zero windows share
+ * one buffer), a bit per 4 KiB page, the span cache and one span of scratch.
  */
 import { decodedLimit, decodeRefusal, type DecodeBudget } from './budget.ts';
+import { deflateSync, inflateSync } from 'fflate';
 import { CancelledError, InputError } from './errors.ts';
 import { checkCancel, type ReadControl } from './stream.ts';
 import type { ByteSource } from './source.ts';
@@ -23,6 +25,8 @@ const PAGE = 4096;
 /** Most restart points kept: past that, every other one is dropped and the span doubles. */
 const MAX_POINTS = 2048;
 const ZERO_WINDOW = new Uint8Array(WSIZE);
+/** Chunks of a cached span; all-zero ones are not stored. */
+const CHUNK = 64 << 10;
 
 export interface GzipPoint {
   /** Decoded offset of the point. */
@@ -31,8 +35,16 @@ export interface GzipPoint {
   in: number;
   /** Bits of the byte at `in - 1` that belong to the block (0: it starts on a byte). */
   bits: number;
-  /** The 32 KiB (or fewer, at the start of a member) of output before `out`. */
+  /** The 32 KiB (or fewer, at the start of a member) of output before `out`, deflated (`ZERO_WINDOW` when all zero). */
   window: Uint8Array;
+  /** Bytes of the window once inflated. */
+  windowSize: number;
+}
+
+/** The window of `p`, inflated. */
+export function windowOf(p: GzipPoint): Uint8Array {
+  if (p.window === ZERO_WINDOW || p.windowSize === 0) return p.window;
+  return inflateSync(p.window, { out: new Uint8Array(p.windowSize) });
 }
 
 export interface GzipIndexOptions {
@@ -73,7 +85,7 @@ export class GzipIndex {
   /** Bytes the index holds (windows, page bits). */
   get bytes(): number {
     let n = this.nonZero.byteLength;
-    for (const p of this.points) if (p.window !== ZERO_WINDOW) n += p.window.byteLength;
+    for (const p of this.points) if (p.window !== ZERO_WINDOW) n += p.window.byteLength + 64;
     return n;
   }
 
@@ -100,7 +112,7 @@ export class GzipIndex {
     let problem: string | null = null;
     let lastProgress = 0;
 
-    const windowNow = (): Uint8Array => {
+    const windowNow = (): { window: Uint8Array; windowSize: number } => {
       const n = Math.min(ringFill, WSIZE);
       const w = new Uint8Array(n);
       // The last n bytes of the ring, oldest first.
@@ -110,7 +122,8 @@ export class GzipIndex {
         w.set(ring.subarray(start), 0);
         w.set(ring.subarray(0, n - (WSIZE - start)), WSIZE - start);
       }
-      return n === WSIZE && allZero(w) ? ZERO_WINDOW : w;
+      if (n === WSIZE && allZero(w)) return { window: ZERO_WINDOW, windowSize: WSIZE };
+      return { window: deflateSync(w, { level: 1 }), windowSize: n };
     };
     const take = (chunk: Uint8Array): void => {
       opts.onData?.(chunk, total);
@@ -175,12 +188,13 @@ export class GzipIndex {
             continue;
           }
           if (r.atBlockBoundary && (memberStart || total - lastPoint >= span)) {
-            points.push({ out: total, in: off + inf.nextIn, bits: inf.bitsInByte, window: memberStart ? new Uint8Array(0) : windowNow() });
+            const w = memberStart ? { window: new Uint8Array(0), windowSize: 0 } : windowNow();
+            points.push({ out: total, in: off + inf.nextIn, bits: inf.bitsInByte, ...w });
             lastPoint = total;
             memberStart = false;
             if (points.length > MAX_POINTS) {
               // Keep every member start, thin the rest.
-              points = points.filter((p, k) => k % 2 === 0 || p.window.length === 0);
+              points = points.filter((p, k) => k % 2 === 0 || p.windowSize === 0);
               span *= 2;
             }
           }
@@ -223,29 +237,35 @@ export class GzipIndex {
 
 /**
  * A random-access `ByteSource` over the decoded bytes of a gzip file, through its `GzipIndex`: each read inflates
- * the spans it touches (from their restart points), kept in an LRU cache of `cacheBytes`.
+ * the spans it touches (from their restart points), kept in an LRU cache of about `cacheBytes` (their non-zero
+ * 64 KiB chunks; always at least the span being read).
  */
 export class GzipSource implements ByteSource {
   readonly size: number;
-  private readonly cache = new Map<number, Uint8Array>();
+  /** Per cached span: its chunks (null: all zero). */
+  private readonly cache = new Map<number, (Uint8Array | null)[]>();
   private cached = 0;
+  /** Where a span is inflated before it is cut into chunks (as big as the largest span yet). */
+  private scratch = new Uint8Array(0);
+  /** Most bytes the cache held at once (for tests and benchmarks). */
+  peakCached = 0;
 
   constructor(
     readonly name: string,
     private readonly file: ByteSource,
     readonly index: GzipIndex,
-    private readonly cacheBytes = 32 << 20,
+    private readonly cacheBytes = 16 << 20,
   ) {
     this.size = index.size;
   }
 
-  /** Bytes held: the index and the span cache. */
+  /** Bytes held: the index, the span cache and the scratch span. */
   get residentBytes(): number {
-    return this.index.bytes + this.cached;
+    return this.index.bytes + this.cached + this.scratch.byteLength;
   }
 
-  /** The decoded span of point `k` (from its `out` to the next point's, or to the end). */
-  private async span(k: number): Promise<Uint8Array> {
+  /** The decoded span of point `k` (from its `out` to the next point's, or to the end), as 64 KiB chunks. */
+  private async span(k: number): Promise<(Uint8Array | null)[]> {
     const hit = this.cache.get(k);
     if (hit) {
       this.cache.delete(k);
@@ -255,13 +275,14 @@ export class GzipSource implements ByteSource {
     const ps = this.index.points;
     const p = ps[k];
     const end = k + 1 < ps.length ? ps[k + 1].out : this.size;
-    const data = new Uint8Array(end - p.out);
+    if (this.scratch.length < end - p.out) this.scratch = new Uint8Array(end - p.out);
+    const data = this.scratch.subarray(0, end - p.out);
     const inf = new RawInflater('raw');
     if (p.bits) {
       const b = await this.file.read(p.in - 1, 1);
       inf.prime(p.bits, b[0] >> (8 - p.bits));
     }
-    if (p.window.length) inf.setDictionary(p.window);
+    if (p.windowSize) inf.setDictionary(windowOf(p));
     let at = 0;
     let inAt = p.in;
     const step = 1 << 20;
@@ -280,14 +301,25 @@ export class GzipSource implements ByteSource {
       if (r.produced === 0 && !r.progressed && inf.availIn > 0) break;
     }
     if (at < data.length) throw new InputError(this.name, 'the gzip data could not be decoded again at a restart point (the file changed?)');
-    this.cache.set(k, data);
-    this.cached += data.length;
-    while (this.cached > this.cacheBytes && this.cache.size > 1) {
-      const [old, b] = this.cache.entries().next().value as [number, Uint8Array];
-      this.cache.delete(old);
-      this.cached -= b.length;
+    const chunks: (Uint8Array | null)[] = [];
+    let stored = 0;
+    for (let c = 0; c < data.length; c += CHUNK) {
+      const part = data.subarray(c, Math.min(data.length, c + CHUNK));
+      if (allZero(part)) chunks.push(null);
+      else {
+        chunks.push(part.slice());
+        stored += part.length;
+      }
     }
-    return data;
+    this.cache.set(k, chunks);
+    this.cached += stored;
+    while (this.cached > this.cacheBytes && this.cache.size > 1) {
+      const [old, b] = this.cache.entries().next().value as [number, (Uint8Array | null)[]];
+      this.cache.delete(old);
+      for (const c of b) if (c) this.cached -= c.length;
+    }
+    if (this.cached > this.peakCached) this.peakCached = this.cached;
+    return chunks;
   }
 
   async readInto(offset: number, dst: Uint8Array): Promise<number> {
@@ -300,8 +332,17 @@ export class GzipSource implements ByteSource {
       const spanEnd = Math.min(end, k + 1 < ps.length ? ps[k + 1].out : this.size);
       if (this.index.zeroRange(at, spanEnd - at)) dst.fill(0, at - offset, spanEnd - offset);
       else {
-        const s = await this.span(k);
-        dst.set(s.subarray(at - ps[k].out, spanEnd - ps[k].out), at - offset);
+        const chunks = await this.span(k);
+        for (let q = at; q < spanEnd; ) {
+          const inSpan = q - ps[k].out;
+          const c = Math.floor(inSpan / CHUNK);
+          const inChunk = inSpan - c * CHUNK;
+          const take = Math.min(CHUNK - inChunk, spanEnd - q);
+          const chunk = chunks[c];
+          if (chunk) dst.set(chunk.subarray(inChunk, inChunk + take), q - offset);
+          else dst.fill(0, q - offset, q - offset + take);
+          q += take;
+        }
       }
       at = spanEnd;
     }
