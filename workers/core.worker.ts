@@ -34,9 +34,20 @@ const api = {
       return failedOutcome(e, file.name, 'could not be read as a core dump: ');
     }
   },
-  /** A core snapshot's table completed from the core (classes, footer attribution), with the snapshot's binaries. */
-  async process(id: number, table: AllocationTable, binaries: File[]) {
-    return session(id).processSnapshot(table, binaries.map((f) => new BlobSource(f)));
+  /**
+   * A core snapshot's table completed from the core (classes, footer attribution), with the snapshot's binaries.
+   * Each stage reports its progress (`Progress.stage`) and stops once `cancel[0]` is set.
+   */
+  async process(id: number, table: AllocationTable, binaries: File[], cancel?: Int32Array, onProgress?: (p: Progress) => void) {
+    return session(id).processSnapshot(table, binaries.map((f) => new BlobSource(f)), { ctl: { cancel, onProgress } });
+  },
+  /** The first stages of `process`: the binaries' symbols, then the snapshot's table with class names from vtables (and Python types the binaries name). */
+  async nameClasses(id: number, table: AllocationTable, binaries: File[], cancel?: Int32Array, onProgress?: (p: Progress) => void) {
+    return session(id).classifySnapshot(table, binaries.map((f) => new BlobSource(f)), { ctl: { cancel, onProgress } });
+  },
+  /** The last stage of `process`: footer attribution of the snapshot's table (binaries as `nameClasses` set them). */
+  async attributeSnapshot(id: number, table: AllocationTable, cancel?: Int32Array, onProgress?: (p: Progress) => void) {
+    return session(id).attribute(table, { cancel, onProgress });
   },
   async addBinaries(id: number, files: File[]) {
     return session(id).addBinaries(files.map((f) => new BlobSource(f)));
@@ -73,10 +84,10 @@ const api = {
     const totals = Object.fromEntries(SET_NAMES.map((n) => [n, setTotals(n, s.table, a.flags)]));
     return { flags: a.flags, totals, warnings: a.warnings, edges: a.stats.edges, ms: a.stats.ms };
   },
-  /** chap's sets of the core (computed once; progress as bytes scanned), with the largest leaked allocations. */
-  async leakSummary(id: number, onProgress?: (p: Progress) => void, limit = 20): Promise<LeakSummary> {
+  /** chap's sets of the core (computed once; progress as bytes scanned; `cancel` stops it), with the largest leaked allocations. */
+  async leakSummary(id: number, onProgress?: (p: Progress) => void, limit = 20, cancel?: Int32Array): Promise<LeakSummary> {
     const s = session(id);
-    const a = await s.leaks({ onProgress });
+    const a = await s.leaks({ onProgress, cancel });
     const totals = Object.fromEntries(SET_NAMES.map((n) => [n, setTotals(n, s.table, a.flags)]));
     // The largest unreferenced leaks (the roots of what leaked) and the largest leaked blocks they hold.
     const unref: number[] = [];

@@ -1,46 +1,11 @@
 /** The inputs of the analysis: role, progress (bytes, rate, ETA), cancel, warnings and errors. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { fmtDuration, fmtInt, formatBytes } from '../format/numbers.ts';
+import { StageProgress } from './StageProgress.tsx';
 import { analysis } from '../state/analysis.ts';
-import { useInputs, type InputEntry } from '../state/inputs.ts';
+import { useInputs } from '../state/inputs.ts';
 import { ROLE_LABELS, type Role } from '../model/inputs.ts';
 
-
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => performance.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(performance.now()), 200);
-    return () => clearInterval(t);
-  }, [active]);
-  return now;
-}
-
-function Progress({ e }: { e: InputEntry }) {
-  const now = useNow(e.status === 'reading');
-  const elapsed = Math.max(1, now - e.startedAt);
-  const frac = e.size ? Math.min(1, e.bytesRead / e.size) : 0;
-  const rate = e.bytesRead / (elapsed / 1000);
-  const eta = rate > 0 ? ((e.size - e.bytesRead) / rate) * 1000 : NaN;
-  return (
-    <div className="progress-row">
-      <div
-        className="progress"
-        role="progressbar"
-        aria-label={`Reading ${e.name}`}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={Math.round(frac * 100)}
-      >
-        <div className="progress-fill" style={{ width: `${(frac * 100).toFixed(1)}%` }} />
-      </div>
-      <span className="muted small">
-        {formatBytes(e.bytesRead)} of {formatBytes(e.size)} · {formatBytes(rate)}/s
-        {Number.isFinite(eta) && e.bytesRead > 0 ? ` · ${fmtDuration(eta)} left` : ''}
-      </span>
-    </div>
-  );
-}
 
 /** More files than this, all read without a problem, fold into one line. */
 const FOLD_AT = 6;
@@ -95,7 +60,7 @@ export function InputList() {
               </button>
             )}
           </div>
-          {e.status === 'reading' && <Progress e={e} />}
+          {e.status === 'reading' && <StageProgress p={e.progress ?? { stage: 'read', file: e.name, done: e.bytesRead, total: e.size, unit: 'bytes', startedAt: e.startedAt }} />}
           {e.error && (
             <div className="msg error" role="alert" data-testid="input-error">
               {e.error}

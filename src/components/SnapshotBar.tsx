@@ -1,7 +1,8 @@
 /**
  * Which snapshot the views show, and what formed it: a picker when the inputs
  * form several snapshots (the newest is the default), the files of the current
- * one by role, the work still running on it, and what the assembly could not
+ * one by role, the work still running on it (each core stage's progress line, with Cancel; what was cancelled,
+ * with Run again), and what the assembly could not
  * decide alone (a chap list that fits several snapshots: the user picks).
  */
 import { partLabel } from '../model/snapshot.ts';
@@ -9,6 +10,7 @@ import { analysis } from '../state/analysis.ts';
 import { useCurrentSnapshot, useSnapshots } from '../state/snapshots.ts';
 import { useView } from '../state/view.ts';
 import { useInputs } from '../state/inputs.ts';
+import { StageProgress } from './StageProgress.tsx';
 
 const KIND_LABELS = { process: 'process', tracemalloc: 'tracemalloc', meliae: 'meliae' } as const;
 
@@ -46,9 +48,17 @@ export function SnapshotBar() {
           <span className="snapshot-parts muted small" data-testid="snapshot-parts">
             {current.snap.parts.map((p) => `${p.name} (${partLabel(p)})`).join(' · ')}
           </span>
-          {current.busy && (
+          {current.busy && !current.stage && (
             <span className="muted small" role="status">
               {current.busy}
+            </span>
+          )}
+          {current.cancelled && (
+            <span className="muted small" role="status" data-testid="stage-cancelled">
+              {current.cancelled}{' '}
+              <button className="small-btn" onClick={() => void analysis.resume(current.snap.key)}>
+                Run again
+              </button>
             </span>
           )}
           {current.error && (
@@ -58,6 +68,7 @@ export function SnapshotBar() {
           )}
         </div>
       )}
+      {current?.stage && <StageProgress p={current.stage} onCancel={() => analysis.cancelStage(current.snap.key)} />}
       {notes.map((n, i) => (
         <div key={i} className="msg warning" data-testid="assembly-note">
           ⚠ {n.message}

@@ -102,6 +102,11 @@ export async function sniffInWorker(file: File): Promise<Sniffed> {
   }
 }
 
+/** A progress callback the core worker's stages can call back (a comlink proxy). */
+export function stageProgress(f: (p: Progress) => void): (p: Progress) => void {
+  return Comlink.proxy(f);
+}
+
 export async function openCoreInWorker(id: number, file: File, cancel: Int32Array, onProgress: (p: Progress) => void): Promise<ReadOutcome> {
   return coreApi().open(id, file, cancel, Comlink.proxy(onProgress));
 }

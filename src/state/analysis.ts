@@ -11,10 +11,13 @@ import type { PythonHeapInfo } from '../model/python-heap.ts';
 import type { JsonValue, SavedAnalysis } from '../model/saved.ts';
 import type { AssemblyChoices, Snapshot } from '../model/snapshot.ts';
 import { savedOf, type LoadedSnapshot } from '../../workers/logic/saved/snapshots.ts';
-import { aggregatorApi, coreApi, newCancelFlag, openCoreInWorker, readInWorker, sniffInWorker } from '../pipeline/workers.ts';
+import { aggregatorApi, coreApi, newCancelFlag, openCoreInWorker, readInWorker, sniffInWorker, stageProgress } from '../pipeline/workers.ts';
+import type { Progress } from '../../workers/logic/io/stream.ts';
+import type { LeakSummary } from '../model/leaks.ts';
+import { cancelledMessage, STAGES, type StageName } from '../model/stages.ts';
 import { decodeUrlState, type UrlState } from './url.ts';
 import { doneInputs, newInputId, patchInput, rememberFiles, useInputs, type InputEntry } from './inputs.ts';
-import { layoutOf, newSnapshotUid, useSnapshots, type SnapshotState } from './snapshots.ts';
+import { layoutOf, newSnapshotUid, useSnapshots, type SnapshotState, type StageState } from './snapshots.ts';
 import { useCompareSource } from './compare-source.ts';
 import { snapshot as viewSnapshot, useView } from './view.ts';
 
@@ -23,8 +26,34 @@ export const DEMO_FILES = ['demo/heapgen-phase1.list_used.gz', 'demo/heapgen-pha
 /** Bumped by every assembly and every reset: results of an older one are dropped. */
 let generation = 0;
 
-/** Processed core snapshots, by what they were made of, so assembling again does not redo a core's work. */
-const processed = new Map<string, { table: AllocationTable; attribution: SnapshotState['attribution']; python?: PythonHeapInfo }>();
+/**
+ * Core snapshots' later stages, by what the snapshot was made of, as each stage finishes: assembling again does
+ * not redo a core's work, and a stage cancelled is not started again until asked (`analysis.resume`).
+ */
+interface Processed {
+  table?: AllocationTable;
+  attribution?: SnapshotState['attribution'];
+  leaks?: LeakSummary;
+  /** The Python types as the snapshot's binaries named them (when they did). */
+  python?: PythonHeapInfo;
+  /** The message of the stage cancelled, until it is resumed. */
+  cancelled?: string;
+}
+const processed = new Map<string, Processed>();
+
+/** Each core snapshot's cancel flag for its later stages (by snapshot key): one flag across assemblies, new after a cancel. */
+const stageFlags = new Map<string, Int32Array>();
+
+/** A stage state from a worker's progress report; a report of another stage starts a new one (its own clock). */
+export function nextStage(prev: StageState | null | undefined, p: Progress, fallback: StageName = 'read'): StageState {
+  const stage = p.stage ?? fallback;
+  const same = prev && prev.stage === stage && prev.file === p.file;
+  return { stage, file: p.file, done: p.bytesRead, total: p.totalBytes, unit: p.unit ?? STAGES[stage].unit, startedAt: same ? prev.startedAt : performance.now() };
+}
+
+function isCancelled(e: unknown): boolean {
+  return (e as Error)?.name === 'CancelledError';
+}
 
 /** A core snapshot's layout: its core's, with the Python types as its binaries named them (when they did). */
 function layoutWith(info: Record<string, unknown> | undefined, python: PythonHeapInfo | undefined): SnapshotState['layout'] {
@@ -40,7 +69,10 @@ async function readOne(file: File): Promise<number> {
   const id = newInputId();
   const entry: InputEntry = { id, name: file.name, size: file.size, status: 'reading', bytesRead: 0, startedAt: performance.now(), warnings: [], cancel: newCancelFlag() };
   useInputs.setState((s) => ({ entries: [...s.entries, entry] }));
-  const onProgress = (p: { bytesRead: number }) => patchInput(id, { bytesRead: p.bytesRead });
+  const onProgress = (p: Progress) => {
+    const prev = useInputs.getState().entries.find((e) => e.id === id)?.progress;
+    patchInput(id, { ...(p.stage && p.stage !== 'read' ? {} : { bytesRead: p.bytesRead }), progress: nextStage(prev ?? { stage: 'read', file: file.name, done: 0, total: file.size, unit: 'bytes', startedAt: entry.startedAt }, p) });
+  };
   const role = await sniffInWorker(file);
   // Cores stay open in the core worker: classes, footers and the inspector read them later.
   const out: Awaited<ReturnType<typeof readInWorker>> = role.role === 'core' ? await openCoreInWorker(id, file, entry.cancel, onProgress) : await readInWorker(file, entry.cancel, onProgress);
@@ -61,7 +93,9 @@ async function readOne(file: File): Promise<number> {
       file: out.format === 'elf' ? file : undefined,
     });
   } else {
-    patchInput(id, { status: out.cancelled ? 'cancelled' : 'error', finishedAt, error: out.error });
+    // Cancelled: say which stage of the read (the read itself, a core's heap walk) and which file.
+    const stage = useInputs.getState().entries.find((e) => e.id === id)?.progress?.stage ?? 'read';
+    patchInput(id, { status: out.cancelled ? 'cancelled' : 'error', finishedAt, error: out.cancelled ? cancelledMessage(stage, file.name) : out.error, progress: undefined });
   }
   return id;
 }
@@ -89,16 +123,22 @@ async function rebuild(): Promise<void> {
   const states: SnapshotState[] = assembly.snapshots.map((snap) => {
     const core = snap.core !== null ? live.find((e) => e.id === snap.core) : undefined;
     const done = snap.core !== null ? processed.get(partsKey(snap)) : undefined;
-    const version = (previous.get(snap.key)?.version ?? 0) + 1;
+    const prev = previous.get(snap.key);
+    const version = (prev?.version ?? 0) + 1;
+    const finished = !!done?.table && !!done.attribution && !!done.leaks;
     return {
-      uid: previous.get(snap.key)?.uid ?? newSnapshotUid(),
-      snap: done ? { ...snap, table: done.table } : snap,
+      uid: prev?.uid ?? newSnapshotUid(),
+      snap: done?.table ? { ...snap, table: done.table } : snap,
       version,
       attribution: done?.attribution ?? null,
       layout: layoutWith(core?.info, done?.python),
       live: !!core,
       saved: false,
-      busy: core && !done ? 'Waiting for its core…' : null,
+      busy: core && !finished && !done?.cancelled ? 'Waiting for its core…' : null,
+      // A stage running on it keeps its progress line across assemblies (the worker goes on with it).
+      stage: core && !finished && !done?.cancelled ? (prev?.stage ?? null) : null,
+      cancelled: done?.cancelled,
+      leaks: done?.leaks ?? null,
     };
   });
   useSnapshots.setState({ list: [...fixedSnapshots(), ...states], notes: assembly.notes, assembling: false });
@@ -107,27 +147,83 @@ async function rebuild(): Promise<void> {
   const order = [...states].sort((x, y) => Number(y.snap.key === current) - Number(x.snap.key === current) || states.indexOf(y) - states.indexOf(x));
   for (const s of order) {
     if (!s.live || !s.busy || !s.snap.table) continue;
-    const key = s.snap.key;
-    const binaries = s.snap.parts.filter((p) => p.as === 'binary').map((p) => live.find((e) => e.id === p.input)?.file).filter((f): f is File => !!f);
-    setBusy(key, binaries.length ? `Reading symbols of ${binaries.map((b) => b.name).join(', ')}, naming classes from vtables and attributing footers…` : 'Naming classes from vtables and attributing footers…');
-    try {
-      const r = await coreApi().process(s.snap.core!, s.snap.table, binaries);
-      if (gen !== generation) return;
-      processed.set(partsKey(s.snap), r);
-      update(key, (x) => ({ ...x, snap: { ...x.snap, table: r.table }, version: x.version + 1, attribution: r.attribution, layout: r.python && x.layout ? { ...x.layout, python: r.python } : x.layout, busy: null }));
-    } catch (e) {
-      if (gen !== generation) return;
-      update(key, (x) => ({ ...x, busy: null, error: `could not complete ${x.snap.name} from its core: ${(e as Error).message}` }));
+    if (!(await complete(s, live, gen))) return;
+  }
+}
+
+/**
+ * The later stages of one core snapshot, each shown as it finishes: class names (after the binaries' symbols),
+ * footer attribution, then chap's leak sets. Each reports its progress into the snapshot's `stage`; Cancel (or
+ * Esc) stops the stage running and says so. False when a newer assembly took over.
+ */
+async function complete(s: SnapshotState, live: InputEntry[], gen: number): Promise<boolean> {
+  const key = s.snap.key;
+  const pk = partsKey(s.snap);
+  const done: Processed = processed.get(pk) ?? {};
+  processed.set(pk, done);
+  const id = s.snap.core!;
+  const binaries = s.snap.parts.filter((p) => p.as === 'binary').map((p) => live.find((e) => e.id === p.input)?.file).filter((f): f is File => !!f);
+  let flag = stageFlags.get(key);
+  if (!flag || Atomics.load(flag, 0) !== 0) stageFlags.set(key, (flag = newCancelFlag()));
+  const coreName = live.find((e) => e.id === id)?.name ?? s.snap.name;
+  // Reports come on their own channel: one arriving after the stages ended (or were cancelled) is dropped.
+  let over = false;
+  const onProgress = stageProgress((p: Progress) => {
+    if (!over) update(key, (x) => ({ ...x, busy: null, stage: nextStage(x.stage, p, 'classes') }));
+  });
+  const first: StageName = binaries.length ? 'symbols' : 'classes';
+  update(key, (x) => ({ ...x, busy: null, cancelled: undefined, stage: x.stage ?? { stage: first, file: coreName, done: 0, total: 0, unit: STAGES[first].unit, startedAt: performance.now() } }));
+  try {
+    if (!done.table) {
+      const { table, python } = await coreApi().nameClasses(id, s.snap.table!, binaries, flag, onProgress);
+      done.table = table;
+      done.python = python;
+      if (gen !== generation) return false;
+      update(key, (x) => ({ ...x, snap: { ...x.snap, table }, version: x.version + 1, layout: python && x.layout ? { ...x.layout, python } : x.layout }));
+    }
+    if (!done.attribution) {
+      const attribution = await coreApi().attributeSnapshot(id, done.table, flag, onProgress);
+      done.attribution = attribution;
+      if (gen !== generation) return false;
+      update(key, (x) => ({ ...x, attribution }));
+    }
+    if (!done.leaks) {
+      const leaks = await coreApi().leakSummary(id, onProgress, 20, flag);
+      done.leaks = leaks;
+      if (gen !== generation) return false;
+      update(key, (x) => ({ ...x, leaks }));
+    }
+    over = true;
+    update(key, (x) => ({ ...x, stage: null, busy: null }));
+  } catch (e) {
+    over = true;
+    if (isCancelled(e)) {
+      const at = useSnapshots.getState().list.find((x) => x.snap.key === key)?.stage;
+      done.cancelled = cancelledMessage(at?.stage ?? first, at?.file ?? coreName);
+      update(key, (x) => ({ ...x, stage: null, busy: null, cancelled: done.cancelled }));
+      return gen === generation;
+    }
+    if (gen !== generation) return false;
+    update(key, (x) => ({ ...x, busy: null, stage: null, error: `could not complete ${x.snap.name} from its core: ${(e as Error).message}` }));
+  }
+  return gen === generation;
+}
+
+/** Cancels the later stages running on core snapshots; true when one was running. */
+function cancelStages(): boolean {
+  let any = false;
+  for (const s of useSnapshots.getState().list) {
+    const flag = stageFlags.get(s.snap.key);
+    if (s.stage && flag) {
+      Atomics.store(flag, 0, 1);
+      any = true;
     }
   }
+  return any;
 }
 
 function update(key: string, f: (s: SnapshotState) => SnapshotState): void {
   useSnapshots.setState((st) => ({ list: st.list.map((s) => (s.snap.key === key ? f(s) : s)) }));
-}
-
-function setBusy(key: string, busy: string | null): void {
-  update(key, (s) => ({ ...s, busy }));
 }
 
 /** Keys of snapshots that appeared with the last assembly, oldest first. */
@@ -142,8 +238,10 @@ function newKeys(before: Set<string>): string[] {
 function reset(): void {
   generation++;
   for (const e of useInputs.getState().entries) Atomics.store(e.cancel, 0, 1);
+  for (const f of stageFlags.values()) Atomics.store(f, 0, 1);
   for (const e of useInputs.getState().entries) if (e.format === 'core' && !e.saved) void coreApi().close(e.id);
   processed.clear();
+  stageFlags.clear();
   useInputs.setState({ entries: [] });
   useSnapshots.setState({ list: [], notes: [], choices: {}, assembling: false });
   useCompareSource.setState({ shared: null, id: '', snapshots: [] });
@@ -218,11 +316,25 @@ export const analysis = {
     const e = useInputs.getState().entries.find((x) => x.id === id);
     if (e) Atomics.store(e.cancel, 0, 1);
   },
-  /** Cancels every read in progress; true when there was one. */
+  /** Cancels the later stages running on snapshot `key` (classes, attribution, leak sets). */
+  cancelStage(key: string): void {
+    const flag = stageFlags.get(key);
+    if (flag) Atomics.store(flag, 0, 1);
+  },
+  /** Starts the stages of snapshot `key` again from the one cancelled (what finished before stays). */
+  async resume(key: string): Promise<void> {
+    const s = useSnapshots.getState().list.find((x) => x.snap.key === key);
+    if (!s?.live || !s.snap.table || !s.cancelled) return;
+    const done = processed.get(partsKey(s.snap));
+    if (done) done.cancelled = undefined;
+    await complete(s, doneInputs().filter((e) => !e.saved), generation);
+  },
+  /** Cancels every read and every core stage in progress (Esc); true when there was one. */
   cancelAll(): boolean {
     const reading = useInputs.getState().entries.filter((e) => e.status === 'reading');
     for (const e of reading) Atomics.store(e.cancel, 0, 1);
-    return reading.length > 0;
+    const staged = cancelStages();
+    return reading.length > 0 || staged;
   },
   async remove(id: number): Promise<void> {
     const e = useInputs.getState().entries.find((x) => x.id === id);

@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import type { AllocationTable } from '../model/allocations.ts';
 import type { ObjectTable } from '../model/objects.ts';
 import type { TracemallocSnapshot } from '../model/traces.ts';
+import type { StageState } from './snapshots.ts';
 
 export type InputStatus = 'reading' | 'done' | 'error' | 'cancelled';
 
@@ -17,6 +18,8 @@ export interface InputEntry {
   status: InputStatus;
   bytesRead: number;
   startedAt: number;
+  /** The stage of its read in progress (the read itself, a core's heap walk), while it is read. */
+  progress?: StageState;
   finishedAt?: number;
   format?: string;
   rows?: number;

@@ -10,7 +10,21 @@ import { create } from 'zustand';
 import type { AttributionData } from '../../workers/logic/session/core-session.ts';
 import { heapLayoutOf, type HeapLayoutInfo } from '../model/heap-layout.ts';
 import type { AssemblyChoices, AssemblyNote, Snapshot } from '../model/snapshot.ts';
+import type { LeakSummary } from '../model/leaks.ts';
+import type { StageName, StageUnit } from '../model/stages.ts';
 import { useView } from './view.ts';
+
+/** One stage in progress (a file's read or heap walk, a core snapshot's later stages), as its progress line shows it. */
+export interface StageState {
+  stage: StageName;
+  file: string;
+  /** Bytes or items done of `total` (0: not known yet). */
+  done: number;
+  total: number;
+  unit: StageUnit;
+  /** performance.now() when this stage started. */
+  startedAt: number;
+}
 
 export interface SnapshotState {
   /** Unique within the page: derived data is keyed by it (snapshot keys repeat across analyses). */
@@ -27,6 +41,12 @@ export interface SnapshotState {
   saved: boolean;
   /** Work in progress on it (naming classes, attributing footers), or null. */
   busy: string | null;
+  /** The core stage running on it with its progress (classes, attribution, leak sets), or null. */
+  stage?: StageState | null;
+  /** Set when a stage was cancelled: which stage, which file ("core.1: naming classes from vtables was cancelled"). */
+  cancelled?: string;
+  /** chap's leak sets of its core (the pipeline's last stage), once computed. */
+  leaks?: LeakSummary | null;
   error?: string;
 }
 

@@ -1,11 +1,10 @@
 /**
  * The Overview's leak panel for a core: chap's leaked / unreferenced / anchored
- * sets (counts and bytes, computed from the core alone in the core worker) and the largest leaked allocations, each opening in the inspector.
+ * sets (counts and bytes, computed from the core alone in the core worker, the last stage of the snapshot's
+ * pipeline) and the largest leaked allocations, each opening in the inspector.
  */
-import { useEffect, useState } from 'react';
 import { fmtInt, fmtPct } from '../../format/numbers.ts';
-import { coreApi } from '../../pipeline/workers.ts';
-import type { LeakSummary } from '../../model/leaks.ts';
+import type { SnapshotState } from '../../state/snapshots.ts';
 
 const SHOWN = ['leaked', 'unreferenced', 'anchored', 'staticanchored', 'stackanchored', 'registeranchored', 'threadonlyanchored'] as const;
 const LABEL: Record<string, string> = {
@@ -18,20 +17,11 @@ const LABEL: Record<string, string> = {
   threadonlyanchored: '… by threads only',
 };
 
-export function LeakSets({ coreId, onInspect }: { coreId: number; onInspect(row: number): void }) {
-  const [got, setGot] = useState<{ id: number; s: LeakSummary | null; err: string | null } | null>(null);
-  useEffect(() => {
-    let live = true;
-    coreApi()
-      .leakSummary(coreId)
-      .then((s) => live && setGot({ id: coreId, s, err: null }))
-      .catch((e: Error) => live && setGot({ id: coreId, s: null, err: e.message }));
-    return () => {
-      live = false;
-    };
-  }, [coreId]);
-  const s = got?.id === coreId ? got.s : null;
-  const err = got?.id === coreId ? got.err : null;
+/** The sets are the last stage of the snapshot's pipeline (`analysis.ts`): its progress line is in the snapshot bar. */
+export function LeakSets({ snapshot, onInspect }: { snapshot: SnapshotState; onInspect(row: number): void }) {
+  const s = snapshot.leaks ?? null;
+  const err = snapshot.error ?? null;
+  const waiting = snapshot.stage?.stage === 'leaks' ? 'Following references and anchors…' : snapshot.cancelled ? snapshot.cancelled : 'Following references and anchors once classes and footers are done…';
   const used = s?.totals.used.bytes ?? 0;
   return (
     <section className="panel" data-testid="leak-sets">
@@ -41,7 +31,7 @@ export function LeakSets({ coreId, onInspect }: { coreId: number; onInspect(row:
       {err && <p className="msg error">{err}</p>}
       {!s && !err && (
         <p className="muted" data-testid="leak-progress">
-          Following references and anchors…
+          {waiting}
         </p>
       )}
       {s && (

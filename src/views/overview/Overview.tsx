@@ -126,7 +126,7 @@ export function Overview({ summary }: { summary: SnapshotSummary }) {
         </section>
         )}
 
-        {leakCore !== null && current && <LeakSets coreId={leakCore} onInspect={(row) => openInspector({ snapshot: current.snap.key, row })} />}
+        {leakCore !== null && current && <LeakSets snapshot={current} onInspect={(row) => openInspector({ snapshot: current.snap.key, row })} />}
 
         <section className="panel">
           <h2>{kind === 'meliae' ? 'Top types' : 'Top signatures and classes'}</h2>

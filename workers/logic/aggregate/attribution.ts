@@ -24,9 +24,12 @@ import type { ProcessMemory } from '../formats/elf/memory.ts';
 import { attributionFromTable } from './attribution-rows.ts';
 import { loadModules, type ModuleMap } from '../symbols/modules.ts';
 import { resolveAddress } from '../symbols/resolve.ts';
+import { StageMeter, type ReadControl } from '../io/stream.ts';
 
 export const FOOTER_BYTES = 16;
 const WINDOW = 1 << 20;
+/** Rows between two cancel checks / progress reports (no await per allocation). */
+const BATCH = 1 << 16;
 
 /** `AttributionData` with the module map it named the sites with (kept to name more addresses later). */
 export interface Attribution extends AttributionData {
@@ -56,8 +59,10 @@ export async function attribute(core: ProcessMemory, table: AllocationTable, bin
 }
 
 /** `attribute` with a module map already built (reuse it across tables of the same core). */
-export async function attributeWithModules(core: ProcessMemory, table: AllocationTable, modules: ModuleMap): Promise<Attribution> {
+export async function attributeWithModules(core: ProcessMemory, table: AllocationTable, modules: ModuleMap, ctl?: ReadControl, file = ''): Promise<Attribution> {
   const n = table.rows;
+  // Progress is rows looked at, in batches (the cancel flag is read once per batch).
+  const meter = ctl ? new StageMeter(ctl, file, 'attribution', n, 'items') : undefined;
   const rowSite = new Uint32Array(allocShared(Math.max(1, n) * 4), 0, n);
   const rowRequested = new Float64Array(allocShared(Math.max(1, n) * 8), 0, n).fill(NaN);
   const order = addressOrder(table);
@@ -74,6 +79,7 @@ export async function attributeWithModules(core: ProcessMemory, table: Allocatio
   const siteAddr: number[] = [];
 
   for (let k = 0; k < n; k++) {
+    if ((k & (BATCH - 1)) === 0) meter?.at(k);
     const row = order ? order[k] : k;
     if (!isInUse(table.state[row])) continue;
     const size = table.size[row];
@@ -128,6 +134,7 @@ export async function attributeWithModules(core: ProcessMemory, table: Allocatio
   });
   sites.strings = strings.freeze();
   const summary = attributionFromTable({ ...table, site: rowSite, requested: rowRequested }, sites);
+  meter?.end();
   // Footers that could not be read or are inconsistent are errors; so are rows without a footer.
   return { ...summary, modules, warnings: [...modules.warnings] };
 }

@@ -14,6 +14,10 @@ import type { ProcessMemory } from '../formats/elf/memory.ts';
 import { classOfVtableSymbol, demangleType } from '../symbols/demangle.ts';
 import { moduleIndexAt, readCString, type ModuleMap } from '../symbols/modules.ts';
 import { vtableAt } from '../symbols/symbol-table.ts';
+import { StageMeter, type ReadControl } from '../io/stream.ts';
+
+/** Rows between two cancel checks / progress reports (no await per allocation). */
+const BATCH = 1 << 16;
 
 /** Per-row class ids plus per-class counts. */
 export interface Signatures {
@@ -65,7 +69,7 @@ function addressOrder(t: AllocationTable): Uint32Array | null {
  * The in-use rows whose first word points into a module (vtable candidates) with that word: the first words are
  * read window by window in address order (one reused 1 MiB buffer, no await per row).
  */
-async function candidates(core: ProcessMemory, table: AllocationTable, modules: ModuleMap): Promise<{ rows: Uint32Array; words: Float64Array }> {
+async function candidates(core: ProcessMemory, table: AllocationTable, modules: ModuleMap, meter?: StageMeter): Promise<{ rows: Uint32Array; words: Float64Array }> {
   const w = core.pointerSize;
   let rows = new Uint32Array(1024);
   let words = new Float64Array(1024);
@@ -92,6 +96,7 @@ async function candidates(core: ProcessMemory, table: AllocationTable, modules: 
   let winStart = 0;
   let winEnd = 0;
   for (let k = 0; k < table.rows; k++) {
+    if ((k & (BATCH - 1)) === 0) meter?.at(k);
     const row = order ? order[k] : k;
     if (!usable(row)) continue;
     const a = table.addrHi[row] * 4294967296 + table.addrLo[row];
@@ -126,13 +131,16 @@ async function candidates(core: ProcessMemory, table: AllocationTable, modules: 
  * pointer is then checked once (a few reads of the core per class, not per
  * allocation).
  */
-export async function findSignatures(core: ProcessMemory, table: AllocationTable, modules: ModuleMap): Promise<Signatures> {
+export async function findSignatures(core: ProcessMemory, table: AllocationTable, modules: ModuleMap, ctl?: ReadControl, file = ''): Promise<Signatures> {
+  // Progress is rows scanned (cancel checked once per batch of rows); the per-class checks that follow are few.
+  const meter = ctl ? new StageMeter(ctl, file, 'classes', table.rows, 'items') : undefined;
   const strings = new StringTableBuilder();
   const rowClass = new Uint32Array(allocShared(Math.max(1, table.rows) * 4), 0, table.rows);
   const known = new Map<number, number>();
   const perClass = new Map<number, { name: string; signature: number; count: number; bytes: number }>();
-  const cand = await candidates(core, table, modules);
+  const cand = await candidates(core, table, modules, meter);
   for (let k = 0; k < cand.rows.length; k++) {
+    if ((k & 1023) === 0) meter?.at(table.rows);
     const row = cand.rows[k];
     const first = cand.words[k];
     let id = known.get(first);
@@ -151,5 +159,6 @@ export async function findSignatures(core: ProcessMemory, table: AllocationTable
     c.count++;
     c.bytes += table.size[row];
   }
+  meter?.end();
   return { rowClass, strings: strings.freeze(), classes: [...perClass.values()].sort((a, b) => b.count - a.count) };
 }

@@ -5,12 +5,17 @@
 import { decodedLimit, decodeRefusal, TEXT_DECODE_BUDGET, type DecodeBudget } from './budget.ts';
 import { CancelledError, InputError } from './errors.ts';
 import type { ByteSource } from './source.ts';
+import type { StageName, StageUnit } from '../../../src/model/stages.ts';
 
 export interface Progress {
   file: string;
-  /** Stored bytes consumed so far (compressed bytes for gzip input). */
+  /** Stored bytes consumed so far (compressed bytes for gzip input); in a later stage, its bytes or items done. */
   bytesRead: number;
+  /** The stage's size in its unit (0 while unknown). */
   totalBytes: number;
+  /** The stage reporting (absent: the read). */
+  stage?: StageName;
+  unit?: StageUnit;
 }
 
 export interface ReadControl {
@@ -35,6 +40,37 @@ export class CancelCheck {
       this.n = 0;
       if (isCancelled(this.ctl)) throw new CancelledError(this.src.name);
     }
+  }
+}
+
+/**
+ * Progress and cancellation of one stage over a count known up front (allocations, heap bytes): `at(done)`
+ * once per batch reads the shared cancel flag (throws `CancelledError`) and reports at most every 50 ms; the
+ * stage is reported at its start (0 done) and by `end()` (all done).
+ */
+export class StageMeter {
+  private last = 0;
+  constructor(
+    private readonly ctl: ReadControl | undefined,
+    readonly file: string,
+    readonly stage: StageName,
+    public total: number,
+    private readonly unit: StageUnit = 'items',
+  ) {
+    if (isCancelled(ctl)) throw new CancelledError(file);
+    this.report(0);
+  }
+  at(done: number): void {
+    if (isCancelled(this.ctl)) throw new CancelledError(this.file);
+    const now = Date.now();
+    if (now - this.last >= 50) this.report(done, now);
+  }
+  end(): void {
+    this.report(this.total);
+  }
+  private report(done: number, now = Date.now()): void {
+    this.last = now;
+    this.ctl?.onProgress?.({ file: this.file, bytesRead: Math.min(done, this.total), totalBytes: this.total, stage: this.stage, unit: this.unit });
   }
 }
 

@@ -14,8 +14,7 @@
 import { allocShared } from '../../../src/model/columns.ts';
 import { AllocState, type AllocationTable } from '../../../src/model/allocations.ts';
 import type { ReferenceGraph } from '../../../src/model/references.ts';
-import { CancelledError } from '../io/errors.ts';
-import { isCancelled, type ReadControl } from '../io/stream.ts';
+import { StageMeter, type ReadControl } from '../io/stream.ts';
 import { AllocationIndex, NO_ROW } from './allocation-index.ts';
 import { WordReader } from './word-reader.ts';
 
@@ -61,18 +60,21 @@ export async function buildReferenceGraph(
   // Progress: bytes of used allocations to scan (the windows read are about that much).
   let total = 0;
   for (let r = 0; r < n; r++) if (isUsed(state[r])) total += table.size[r];
+  const meter = new StageMeter(ctl, name, 'leaks', total, 'bytes');
+  /** Bytes of the used allocations before row r. */
+  let scanned = 0;
   for (let r = 0; r < n; r++) {
     outStart[r] = e;
     if (!isUsed(state[r])) continue;
     const addr = starts[r];
+    scanned += table.size[r];
     if (addr % w !== 0) continue;
     const end = addr + (table.size[r] - (table.size[r] % w));
     let k = 0;
     let a = addr;
     while (a < end) {
       if (!reader.has(a, a + w)) {
-        if (isCancelled(ctl)) throw new CancelledError(name);
-        ctl?.onProgress?.({ file: name, bytesRead: Math.min(total, reader.bytesRead), totalBytes: total });
+        meter.at(scanned - table.size[r] + (a - addr));
         const got = await reader.load(a, end);
         if (got < a + w) break; // the rest of the allocation is not in the core: no words (chap reads zeros)
       }
@@ -125,6 +127,7 @@ export async function buildReferenceGraph(
   void ends;
   const outTarget = new Uint32Array(allocShared(Math.max(1, e) * 4), 0, e);
   outTarget.set(edges.subarray(0, e));
+  meter.end();
   return { graph: { rows: n, outStart, outTarget }, stats: { edges: e, candidates, bytesRead: reader.bytesRead } };
 }
 

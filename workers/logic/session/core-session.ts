@@ -17,7 +17,7 @@ import type { HeapLayoutInfo } from '../../../src/model/heap-layout.ts';
 import type { LeakAnalysis } from '../leaks/compute.ts';
 import { analyzeCoreRead } from '../leaks/from-core.ts';
 import type { InputWarning } from '../io/errors.ts';
-import type { ReadControl } from '../io/stream.ts';
+import { StageMeter, type ReadControl } from '../io/stream.ts';
 import type { ByteSource } from '../io/source.ts';
 import { loadModules, type ModuleMap } from '../symbols/modules.ts';
 import { resolveAddress } from '../symbols/resolve.ts';
@@ -117,32 +117,48 @@ export class CoreSession {
    * snapshot's binaries are the whole set). Sources with the names given last
    * time are not read again.
    */
-  async setBinaries(srcs: ByteSource[]): Promise<void> {
+  async setBinaries(srcs: ByteSource[], ctl?: ReadControl): Promise<void> {
     const names = srcs.map((s) => `${s.name}:${s.size}`).join('\n');
     if (names === this.binaryNames) return;
     this.binaries = [];
     this.binarySources = [];
     this.binaryNames = names;
-    await this.addBinaries(srcs);
+    try {
+      await this.addBinaries(srcs, ctl);
+    } catch (e) {
+      // Cancelled (or unreadable): the next call reads them again.
+      this.binaryNames = '';
+      throw e;
+    }
   }
 
   /**
    * A core snapshot's table completed from the core: the snapshot's table has the
    * heap walk's rows (with chap's type names where its lists gave them); vtable
-   * class names fill the rows nothing named, and footers attribute every used row.
+   * class names fill the rows nothing named, and footers attribute every used row. Each stage (symbols,
+   * classes, attribution) reports its progress and stops at `ctl.cancel`.
    */
-  async processSnapshot(table: AllocationTable, binaries: ByteSource[], opts: { classes?: boolean } = {}): Promise<{ table: AllocationTable; attribution: AttributionData; python?: PythonHeapInfo }> {
+  async processSnapshot(table: AllocationTable, binaries: ByteSource[], opts: { classes?: boolean; ctl?: ReadControl } = {}): Promise<{ table: AllocationTable; attribution: AttributionData; python?: PythonHeapInfo }> {
+    const { table: typed, python } = await this.classifySnapshot(table, binaries, opts);
+    return { table: typed, attribution: await this.attribute(typed, opts.ctl), ...(python ? { python } : {}) };
+  }
+
+  /**
+   * The first half of `processSnapshot`: the snapshot's table with vtable class names (after its binaries'
+   * symbols), and the Python types the binaries name.
+   */
+  async classifySnapshot(table: AllocationTable, binaries: ByteSource[], opts: { classes?: boolean; ctl?: ReadControl } = {}): Promise<{ table: AllocationTable; python?: PythonHeapInfo }> {
     if (table.rows !== this.table.rows) throw new Error(`a snapshot of ${this.core.name} must have the rows of its heap walk (${table.rows} given, ${this.table.rows} walked)`);
-    await this.setBinaries(binaries);
+    await this.setBinaries(binaries, opts.ctl);
     let typed = table;
     const before = this.read.python;
     const python = before ? await this.pythonNamed() : null;
     if (before && python) typed = renamePythonTypes(typed, before.objects, python.objects);
     if (opts.classes !== false) {
-      const sig = await this.classes();
+      const sig = await this.classes(opts.ctl);
       typed = withClasses(table, sig.rowClass, sig.strings);
     }
-    return { table: typed, attribution: await this.attribute(typed), ...(python ? { python: python.info } : {}) };
+    return { table: typed, ...(python ? { python: python.info } : {}) };
   }
 
   /**
@@ -159,8 +175,19 @@ export class CoreSession {
   }
 
   /** Adds ELF binaries (executables, shared objects, .debug files) for symbols; returns their build-ids. */
-  async addBinaries(srcs: ByteSource[]): Promise<{ name: string; buildId: string | null }[]> {
-    const opened = await Promise.all(srcs.map((s) => openBinary(s)));
+  async addBinaries(srcs: ByteSource[], ctl?: ReadControl): Promise<{ name: string; buildId: string | null }[]> {
+    // Progress: binaries whose symbol tables are read, of those given.
+    const meter = ctl && srcs.length ? new StageMeter(ctl, this.core.name, 'symbols', srcs.length, 'items') : undefined;
+    let done = 0;
+    const opened = await Promise.all(
+      srcs.map((s) =>
+        openBinary(s).then((b) => {
+          meter?.at(++done);
+          return b;
+        }),
+      ),
+    );
+    meter?.end();
     this.binaries.push(...opened);
     this.binarySources.push(...srcs);
     this.python = null;
@@ -175,17 +202,22 @@ export class CoreSession {
   }
 
   /** Footer attribution of `table` (a chap list of this core, or the heap walk's own table). */
-  async attribute(table: AllocationTable = this.table): Promise<AttributionData> {
-    const a = await attributeWithModules(this.core, table, await this.modules());
+  async attribute(table: AllocationTable = this.table, ctl?: ReadControl): Promise<AttributionData> {
+    const a = await attributeWithModules(this.core, table, await this.modules(), ctl, this.core.name);
     const { modules: _modules, ...data } = a;
     void _modules;
     return data;
   }
 
-  /** Class names of the heap walk's allocations (vtable signatures). */
-  classes(): Promise<Signatures> {
-    this.signatures ??= this.modules().then((m) => findSignatures(this.core, this.table, m));
-    return this.signatures;
+  /** Class names of the heap walk's allocations (vtable signatures), computed once (a cancelled try is forgotten). */
+  classes(ctl?: ReadControl): Promise<Signatures> {
+    const p = (this.signatures ??= this.modules()
+      .then((m) => findSignatures(this.core, this.table, m, ctl, this.core.name))
+      .catch((e: unknown) => {
+        if (this.signatures === p) this.signatures = null;
+        throw e;
+      }));
+    return p;
   }
 
   private indexOf(key: string, t: AllocationTable): AddressIndex {

@@ -36,6 +36,8 @@ export interface ReadCoreOptions extends FindOptions {
 /** Opens a core and walks its heap. The caller owns `result.core` (close it when done). */
 export async function readCore(src: ByteSource, ctl?: ReadControl, opts?: ReadCoreOptions): Promise<CoreReadResult> {
   const core = await openCore(src, ctl);
+  // The heap walk (finding the allocators, then walking their heaps): its size is known once the heaps are found.
+  ctl?.onProgress?.({ file: src.name, bytesRead: 0, totalBytes: 0, stage: 'walk', unit: 'bytes' });
   const heap = await findAllocations(core, ctl, opts);
   const ob = obmallocOf(heap.contributions);
   const python = ob ? await analysePython(core, heap.table, ob, opts?.openMappedFile) : null;

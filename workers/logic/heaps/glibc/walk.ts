@@ -10,6 +10,7 @@ import type { Infrastructure } from './discovery.ts';
 import { firstChunkAt, type ChunkParams } from './layout.ts';
 import { hex, PAGE, type Mem, type Range } from './memory.ts';
 import type { Run } from './runs.ts';
+import { StageMeter } from '../../io/stream.ts';
 
 export type RegionKind = 'main-arena' | 'heap' | 'mmapped';
 
@@ -68,7 +69,7 @@ export class Walked {
 const WINDOW = 4 << 20;
 
 /** Walks chunks in [first, end) of `region`; stops at `top` (listed free) or at a fencepost. */
-export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, region: Region, first: number, end: number, top: number): Promise<Walked> {
+export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, region: Region, first: number, end: number, top: number, progress?: (walked: number) => void): Promise<Walked> {
   const w = mem.w;
   const core = mem.core;
   const out = new Walked(region);
@@ -86,6 +87,7 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
   while (c + 2 * w <= limit) {
     if (!dv || c + 2 * w > bufStart + dv.byteLength) {
       await mem.step(1 << 12);
+      progress?.(c - first);
       bufStart = c;
       dv = await mem.read(c, Math.min(WINDOW, limit - c));
       if (!dv) break;
@@ -139,21 +141,29 @@ export async function walkArenas(mem: Mem, infra: Infrastructure, runs: Run[]): 
   const p = layout.params;
   const out: Walked[] = [];
   const missing = new Set<number>();
-  for (const h of [...infra.heaps.values()].sort((a, b) => a.start - b.start)) {
-    const arena = infra.arenas.get(h.arena);
-    if (!arena) continue;
+  const heaps = [...infra.heaps.values()].sort((a, b) => a.start - b.start).filter((h) => infra.arenas.has(h.arena));
+  // Progress: bytes of the heaps and main-arena runs walked, of all of them (reported once per window read).
+  const total = heaps.reduce((n, h) => n + h.size, 0) + (infra.mainArena ? runs.reduce((n, r) => n + Math.max(0, r.end - r.first), 0) : 0);
+  const meter = new StageMeter(mem.ctl, mem.name, 'walk', total, 'bytes');
+  let before = 0;
+  const at = (walked: number): void => meter.at(before + walked);
+  for (const h of heaps) {
+    const arena = infra.arenas.get(h.arena)!;
     const isFirst = h.arena - (h.arena % heapMax) === h.start;
     const first = isFirst ? firstChunkAt(h.arena + layout.size, p) : h.start + heapInfoSize;
-    out.push(await walkRegion(mem, p, heapMax, { kind: 'heap', start: h.start, end: h.start + h.size, arena: h.arena }, first, h.start + h.size, arena.top));
+    out.push(await walkRegion(mem, p, heapMax, { kind: 'heap', start: h.start, end: h.start + h.size, arena: h.arena }, first, h.start + h.size, arena.top, (x) => at(x + first - h.start)));
+    before += h.size;
   }
   for (const a of infra.arenas.values()) if (!a.isMain && ![...infra.heaps.values()].some((h) => h.arena === a.address)) missing.add(a.address);
   if (missing.size) mem.warn(`${missing.size} arena(s) of the ring have no heap in the core (${[...missing].slice(0, 3).map(hex).join(', ')}); their chunks are not listed`);
   if (infra.mainArena) {
     const m = infra.arenas.get(infra.mainArena)!;
     for (const r of runs) {
-      out.push(await walkRegion(mem, p, heapMax, { kind: 'main-arena', start: r.start, end: r.end, arena: infra.mainArena }, r.first, r.end, r.hasTop ? m.top : -1));
+      out.push(await walkRegion(mem, p, heapMax, { kind: 'main-arena', start: r.start, end: r.end, arena: infra.mainArena }, r.first, r.end, r.hasTop ? m.top : -1, at));
+      before += Math.max(0, r.end - r.first);
     }
   }
+  meter.end();
   return out;
 }
 
