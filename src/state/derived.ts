@@ -138,7 +138,9 @@ export function useSnapshotTree(s: SnapshotState | null, inverted: boolean, filt
 /** The heap map of a snapshot: its core's heap regions, or address clusters of its chap lists. */
 export function useHeapMap(s: SnapshotState | null, ranges: { start: number; end: number; label?: string }[] | null, bins: number): Derived<MapRange[]> {
   const k = snapshotKey(s);
-  return useDerived(k && s?.snap.table ? `heapmap:${k}:${bins}:${ranges ? ranges.length : 'clusters'}` : null, () => aggregatorApi().heapMap([s!.snap.table!], ranges, bins));
+  const shape = `${bins}:${ranges ? ranges.length : 'clusters'}`;
+  // A later stage (class names) replaces the table, not its addresses: the last map stays drawn (and clickable) meanwhile.
+  return useDerived(k && s?.snap.table ? `heapmap:${k}:${shape}` : null, () => aggregatorApi().heapMap([s!.snap.table!], ranges, bins), s ? `heapmap:${s.uid}:${shape}` : undefined);
 }
 
 /** The allocations of a snapshot between two addresses (a click on the heap map). */
