@@ -2,14 +2,14 @@
  * The browser beside Node (issue 14): `npm run bench -- browser` builds the app, serves it as `npm start` does, and
  * drives Chromium (Playwright, Debian's /usr/bin/chromium) through drop → overview for the bench core (607 MB,
  * 2.5M allocations, bench/out/footer/), its .gz, and the 2.6M-allocation chap list (bench/out/). For each: time from
- * the file picker to the overview's in-use count, time until every later stage is done (attribution, class names:
- * no status line left), and the renderer's peak resident memory (VmHWM of the tab's renderer process, which runs its
+ * the file picker to the overview's in-use count, time until every later stage is done (class names, attribution,
+ * leak sets: no progress line left), and the renderer's peak resident memory (VmHWM of the tab's renderer process, which runs its
  * workers too). Node's figures for the same input: `heapscope summary` under GNU time. A fresh browser per input.
  * `BENCH_INPUTS=a,b` measures other files; `BENCH_PORT` (4390) is the server's port.
  *
  * Leaks (issue 11), for each core: chap's graph + anchors + sets in the browser. A fresh browser opens on the
- * histogram (so nothing starts the leak analysis early), waits for every stage, then `k` opens the Leaks view: wall
- * time from the key to its counts and grouped set drawn, the renderer's CPU time meanwhile (its workers are its
+ * histogram; the leak sets are the pipeline's last stage: wall time from its progress line's start to the Leaks
+ * view's counts and grouped set drawn (`k` once every stage is done), the renderer's CPU time meanwhile (its workers are its
  * threads), and the core worker's own figures (the view's timing line). Node's: `analyzeCoreRead` in this process
  * after the heap walk, wall and CPU time (the leaks benchmark's step).
  */
@@ -76,6 +76,9 @@ function node(path: string): { wall: number; peakMiB: number; used: string } {
   return { wall, peakMiB: kib / 1024, used: count.toLocaleString('en-US') };
 }
 
+/** In the page: every stage of every snapshot is done (no progress line, no snapshot waiting for its core). */
+const STAGES_DONE = (): boolean => !(globalThis as unknown as { document: { querySelector(q: string): unknown } }).document.querySelector('[data-testid="stage-progress"], [data-testid="snapshot-busy"]');
+
 const ppidOf = (pid: string): string => /PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0';
 
 /** Peak resident memory (VmHWM) of the renderer processes of the browser started with `--heapscope-bench=<tag>`. */
@@ -120,7 +123,7 @@ async function browser(path: string, used: string): Promise<{ toOverview: number
     await page.getByTestId('file-input').setInputFiles(path);
     await page.getByTestId('stat-used-count').filter({ hasText: used }).waitFor({ timeout: 600_000 });
     const toOverview = Date.now() - t0;
-    await page.locator('main > [role="status"]').waitFor({ state: 'detached', timeout: 600_000 });
+    await page.waitForFunction(STAGES_DONE, undefined, { timeout: 600_000, polling: 100 });
     const toDone = Date.now() - t0;
     // Peak resident memory of the tab's renderer (its workers are threads of it).
     const peakMiB = rendererPeakMiB(tag);
@@ -168,14 +171,13 @@ async function browserLeaks(path: string): Promise<{ wall: number; cpu: number; 
   });
   try {
     const page = await b.newPage();
-    // The histogram, not the Overview: its leak panel would start the analysis while the stages run.
+    // The leak sets are the pipeline's last stage: timed from its progress line's start to the Leaks view drawn.
     await page.goto(`http://127.0.0.1:${PORT}/#v=1&view=histogram`);
     await page.getByTestId('file-input').setInputFiles(path);
-    await page.getByTestId('view-histogram').waitFor({ timeout: 600_000 });
-    await page.locator('main > [role="status"]').waitFor({ state: 'detached', timeout: 600_000 });
-    await page.waitForTimeout(500);
+    await page.locator('[data-testid="stage-progress"][data-stage="leaks"]').waitFor({ state: 'attached', timeout: 600_000 });
     const cpu0 = rendererCpu(tag);
     const t0 = Date.now();
+    await page.waitForFunction(STAGES_DONE, undefined, { timeout: 600_000, polling: 50 });
     await page.keyboard.press('k');
     await page.getByTestId('leaks-leaked-count').waitFor({ timeout: 600_000 });
     await page.locator('[data-testid="leak-groups-row"], [data-testid="leaks-empty"]').first().waitFor({ timeout: 600_000 });
@@ -246,7 +248,7 @@ export async function run(): Promise<void> {
       }
     }
     if (leakRows.length) {
-      console.log('\n| input | Node: analyzeCoreRead | browser: k → Leaks view drawn | core worker (the view\'s line) | sets | ratio |');
+      console.log('\n| input | Node: analyzeCoreRead | browser: leak-sets stage → Leaks view drawn | core worker (the view\'s line) | sets | ratio |');
       console.log('|---|---|---|---|---|---|');
       for (const r of leakRows) console.log(r);
     }

@@ -49,7 +49,7 @@ export function SnapshotBar() {
             {current.snap.parts.map((p) => `${p.name} (${partLabel(p)})`).join(' · ')}
           </span>
           {current.busy && !current.stage && (
-            <span className="muted small" role="status">
+            <span className="muted small" role="status" data-testid="snapshot-busy">
               {current.busy}
             </span>
           )}
