@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { dropFiles, screens, screenshot, shared, sharedMissing } from './support.ts';
+import { dropFiles, openView, screens, screenshot, shared, sharedMissing } from './support.ts';
 
 async function both(page: Page, name: string): Promise<void> {
   for (const [w, h] of [
@@ -46,7 +46,7 @@ test('OneLeaked: its one leaked 24-byte allocation is counted and says so, the o
   // The Leaks view: chap's one leaked (and unreferenced) 24-byte allocation, listed, opening in the inspector.
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole('button', { name: 'Close inspector' }).click();
-  await page.keyboard.press('k');
+  await openView(page, 'k', 'Leaks');
   await expect(page.getByTestId('leaks-leaked-count')).toHaveText('1');
   await expect(page.getByTestId('leaks-leaked-bytes')).toHaveText('24');
   await expect(page.getByTestId('leaks-unreferenced-count')).toHaveText('1');
@@ -130,7 +130,7 @@ test('leakgen: the Leaks view shows chap\'s counts, groups the leaked bytes, and
   // With its executable, the core's vtables name classes.
   await dropFiles(page, [{ path: shared('fixtures/leakgen/core.gz') }, { path: shared('fixtures/leakgen/leakgen') }]);
   await expect(page.getByTestId('stat-used-count')).toHaveText('3,778');
-  await page.keyboard.press('k');
+  await openView(page, 'k', 'Leaks');
   await expect(page.getByTestId('view-leaks')).toBeVisible();
   // chap's answers: core.ref.count_leaked, count_unreferenced, count_anchored.
   await expect(page.getByTestId('leaks-leaked-count')).toHaveText('967', { timeout: 60_000 });
@@ -205,7 +205,7 @@ test('heapgen: leaked bytes by allocating site from the footers, and compared be
   await expect(page.getByTestId('diff-row').first()).toBeVisible();
   await screens(page, 'leaks-compare-by-class');
   // The Leaks view of phase 2 groups its leaked bytes by library → function → return address.
-  await page.keyboard.press('k');
+  await openView(page, 'k', 'Leaks');
   await expect(page.getByTestId('leaks-leaked-count')).toHaveText('879', { timeout: 60_000 });
   await expect(page.getByRole('group', { name: 'Group by' }).getByRole('button', { name: 'Allocating site', pressed: false })).toBeEnabled();
   await expect(page.getByTestId('leak-groups-row').first()).toContainText(' › ');

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
-import { dropFiles, screenshot, shared, sharedMissing } from './support.ts';
+import { dropFiles, openView, screenshot, shared, sharedMissing } from './support.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -82,7 +82,7 @@ test.describe('meliae dumps', () => {
     await page.goto('/');
     await dropFiles(page, [{ path: dump }]);
     await expect(page.getByTestId('input')).toContainText('meliae dump');
-    await page.keyboard.press('7');
+    await openView(page, '7', 'Objects');
     await expect(page.getByTestId('meliae-total')).toContainText(`Total ${fmt(expected.totalCount)} objects`);
     await expect(page.getByTestId('meliae-total')).toContainText(`Total size = ${fmt(expected.totalSize)} bytes`);
     const rows = page.getByTestId('meliae-summary-row');

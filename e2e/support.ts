@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '..');
@@ -59,4 +59,14 @@ export async function screens(page: Page, name: string): Promise<void> {
     await page.waitForTimeout(250);
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.width}.png`) });
   }
+}
+
+/**
+ * Opens a view by its shortcut once its tab is there: a tab can appear only when a later stage is done (the Leaks
+ * tab with the leak sets, the Objects tab once the meliae snapshot is assembled), and a key pressed before is ignored.
+ */
+export async function openView(page: Page, key: string, tab: string): Promise<void> {
+  await expect(page.getByRole('tab', { name: tab, exact: true })).toBeVisible({ timeout: 90_000 });
+  await page.keyboard.press(key);
+  await expect(page.getByRole('tab', { name: tab, exact: true })).toHaveAttribute('aria-selected', 'true');
 }
