@@ -19,6 +19,7 @@ import { decodeUrlState, type UrlState } from './url.ts';
 import { doneInputs, newInputId, patchInput, rememberFiles, useInputs, type InputEntry } from './inputs.ts';
 import { layoutOf, newSnapshotUid, useSnapshots, type SnapshotState, type StageState } from './snapshots.ts';
 import { useCompareSource } from './compare-source.ts';
+import { withLeakSets } from './leaks.ts';
 import { snapshot as viewSnapshot, useView } from './view.ts';
 
 export const DEMO_FILES = ['demo/heapgen-phase1.list_used.gz', 'demo/heapgen-phase1.list_free.gz', 'demo/heapgen-phase2.list_used.gz', 'demo/heapgen-phase2.list_free.gz'];
@@ -365,7 +366,7 @@ export const analysis = {
       name,
       view,
       useSnapshots.getState().list.map((s) => ({
-        snapshot: s.snap,
+        snapshot: withLeakSets(s),
         attribution: s.attribution,
         layout: s.layout as unknown as Record<string, unknown> | null,
         sources: s.snap.parts.map((p) => {

@@ -26,7 +26,7 @@ import type { SavedAnalysis } from '../model/saved.ts';
 import type { Transform } from '../model/transforms.ts';
 import { aggregatorApi, coreApi } from '../pipeline/workers.ts';
 import type { SideOption } from './compare.ts';
-import type { LeakSource } from './leaks.ts';
+import { rememberLeakFlags, type LeakSource } from './leaks.ts';
 import type { SetName } from '../../workers/logic/leaks/chap-sets.ts';
 import type { LeakAllocationRow, LeakGroupBy, LeakTree, SetFigures } from '../../workers/logic/leaks/leak-view.ts';
 import type { SnapshotState } from './snapshots.ts';
@@ -197,6 +197,7 @@ async function leakFlagsOf(src: LeakSource, table: AllocationTable): Promise<Lea
   if (!src) throw new Error('this snapshot has no leak sets: they come from its core, or from chap lists of the sets');
   if (src.kind === 'table') return { flags: table.flags!, warnings: [] };
   const l = await coreApi().leaks(src.core);
+  rememberLeakFlags(src.core, l.flags);
   if (l.flags.length !== table.rows) throw new Error(`the core's heap walk has ${l.flags.length} allocations and the snapshot ${table.rows}: its leak sets cannot be shown`);
   return { flags: l.flags, warnings: l.warnings.map((w) => w.message), computed: { ...l.ms, edges: l.edges } };
 }

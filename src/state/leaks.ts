@@ -2,7 +2,8 @@
  * The Leaks view's state (which chap set, grouped how, shown how, which node is selected) and where a
  * snapshot's sets come from: its open core (computed in the core worker, `workers/logic/leaks/`), else
  * the flags its table carries (chap lists of sets, a saved analysis). Compare's leak mode reads the
- * same sources (`leakSetsOf`).
+ * same sources (`leakSetsOf`). A saved analysis keeps the sets computed from a core (the pipeline's leak stage,
+ * else the Leaks view's) as its tables' flags (`withLeakSets`): reopened, its Leaks view reads them from the table.
  */
 import { create } from 'zustand';
 import { SET_FLAGS } from '../model/allocations.ts';
@@ -11,6 +12,7 @@ import type { SetName } from '../../workers/logic/leaks/chap-sets.ts';
 
 /** chap's sets of used allocations, in its order. */
 const LEAK_SETS = SET_FLAGS.map(([n]) => n as SetName);
+import type { Snapshot } from '../model/snapshot.ts';
 import type { SnapshotState } from './snapshots.ts';
 
 export type LeakMode = 'table' | 'flame' | 'treemap';
@@ -51,4 +53,23 @@ export function leakSetsOf(s: Pick<SnapshotState, 'live' | 'snap'> | null): SetN
   if (!src) return [];
   if (src.kind === 'core') return [...LEAK_SETS];
   return LEAK_SETS.filter((n) => s!.snap.knownSets.includes(n));
+}
+
+/** chap's set flags computed from each open core (rows of its heap walk), the most recent few. */
+const computed = new Map<number, Uint16Array>();
+const KEPT = 8;
+
+/** Remembers the sets the core worker computed for core `core` for the Leaks view (the pipeline's leak stage keeps its own in `SnapshotState.leaks`). */
+export function rememberLeakFlags(core: number, flags: Uint16Array): void {
+  computed.delete(core);
+  computed.set(core, flags);
+  while (computed.size > KEPT) computed.delete(computed.keys().next().value!);
+}
+
+/** The snapshot with the sets computed from its core as its table's flags (every set known), for saving it. */
+export function withLeakSets(s: Pick<SnapshotState, 'live' | 'snap' | 'leaks'>): Snapshot {
+  const t = s.snap.table;
+  const flags = s.live && s.snap.core !== null ? (s.leaks?.flags ?? computed.get(s.snap.core)) : undefined;
+  if (!t || !flags || flags.length !== t.rows || s.snap.kind !== 'process') return s.snap;
+  return { ...s.snap, table: { ...t, flags }, knownSets: [...LEAK_SETS] };
 }

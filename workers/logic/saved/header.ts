@@ -19,7 +19,8 @@ import {
 export type Fail = (problem: string) => never;
 
 const CODECS = new Set(['shuffle', 'delta', 'addr-hi', 'addr', 'same']);
-const TYPES = new Set(['u8', 'u32', 'i32', 'f64']);
+/** Every element type a column may have (u16: the allocations' `flags`, chap's sets). */
+const TYPES = new Set(Object.keys(ELEMENT_BYTES));
 const MAX_JSON_DEPTH = 64;
 
 /** True when `bytes` starts with the saved-analysis magic (for sniffing). */

@@ -13,7 +13,7 @@ import { BytesSource } from '../io/source.ts';
 import { loadAnalysis } from './deserialize.ts';
 import { analysisId, isAnalysisId } from './id.ts';
 import { saveAnalysis } from './serialize.ts';
-import { AllocationTableBuilder, AllocState, type AllocationTable } from '../../../src/model/allocations.ts';
+import { AllocationTableBuilder, AllocFlag, AllocState, type AllocationTable } from '../../../src/model/allocations.ts';
 import { SAVED_VERSION, type SavedAnalysis, type SavedInput } from '../../../src/model/saved.ts';
 import { StringTable } from '../../../src/model/strings.ts';
 
@@ -29,7 +29,7 @@ function input(table: AllocationTable, extra: Partial<SavedInput> = {}): SavedIn
 
 /** A small table with 64-bit addresses, unsorted rows, optional columns. */
 function smallTable(): AllocationTable {
-  const b = new AllocationTableBuilder({ requested: true, site: true, region: true });
+  const b = new AllocationTableBuilder({ requested: true, site: true, region: true, flags: true });
   const foo = b.strings.intern('Foo');
   const bar = b.strings.intern('std::map<int, Bar*>');
   b.add(0xffffffff, 0xfffffff0, 24, AllocState.Used, foo);
@@ -40,12 +40,15 @@ function smallTable(): AllocationTable {
   b.requested!.array[1] = 7;
   b.site!.array[2] = 0xffffffff;
   b.region!.array[3] = 3;
+  // chap's sets (a u16 column): leaked and unreferenced, every bit.
+  b.flags!.array[0] = AllocFlag.Leaked | AllocFlag.Unreferenced;
+  b.flags!.array[3] = 0xffff;
   return b.freeze();
 }
 
 function expectSameTable(a: AllocationTable, b: AllocationTable): void {
   expect(b.rows).toBe(a.rows);
-  for (const k of ['addrHi', 'addrLo', 'size', 'state', 'type', 'requested', 'site', 'region'] as const) {
+  for (const k of ['addrHi', 'addrLo', 'size', 'state', 'type', 'requested', 'site', 'region', 'flags'] as const) {
     if (a[k] === undefined) expect(b[k]).toBeUndefined();
     else expect(Array.from(b[k]!)).toEqual(Array.from(a[k]!));
   }
