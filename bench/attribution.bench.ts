@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isInUse } from '../src/model/allocations.ts';
 import { captureFixture, readTruth } from '../fixtures-gen/capture.ts';
-import { attributeWithModules } from '../workers/logic/aggregate/attribution.ts';
+import { attributeWithModules } from '../workers/logic/formats/malloc-tracer/attribution.ts';
 import { walkGlibcHeap } from '../workers/logic/heaps/glibc/glibc.ts';
 import { findSignatures } from '../workers/logic/aggregate/signatures.ts';
 import { openBinary } from '../workers/logic/formats/elf/binary.ts';

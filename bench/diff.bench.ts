@@ -12,7 +12,7 @@
  *   compare_to rows and the stack-tree diff.
  */
 import { AllocationTableBuilder, AllocState, type AllocationTable } from '../src/model/allocations.ts';
-import type { Attribution } from '../workers/logic/aggregate/attribution.ts';
+import type { Attribution } from '../workers/logic/formats/malloc-tracer/attribution.ts';
 import type { FunctionNode, LibraryNode, Sizes } from '../src/model/attribution.ts';
 import { stackTree, typeSizeTree } from '../workers/logic/aggregate/trees.ts';
 import { diffHierarchies } from '../workers/logic/diff/diff-hierarchies.ts';

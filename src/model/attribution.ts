@@ -2,7 +2,7 @@
  * malloc_tracer footer attribution as the views and the CLI read it: count and byte sums per library, function
  * and return address (as malloc_tracer's gdb plugin prints them: User, Mem, Chunk), and per allocation the site
  * and requested size as columns of the allocation table (`site`, `requested`). Made by
- * `workers/logic/aggregate/attribution.ts` from a core's footers, or rebuilt from the columns by
+ * `workers/logic/formats/malloc-tracer/attribution.ts` from a core's footers, or rebuilt from the columns by
  * `attributionFromTable` (workers/logic/aggregate/attribution-rows.ts) for a saved analysis.
  */
 import type { AllocationTable } from './allocations.ts';

@@ -75,7 +75,7 @@ export const DEFAULT_MAX_DECODED_BYTES = 1 << 30;
 /** Plain JSON value (what `view` and `info` may hold). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 
-/** Footer attribution of one input (see `sites.ts` and `workers/logic/aggregate/attribution.ts`). */
+/** Footer attribution of one input (see `sites.ts` and `workers/logic/formats/malloc-tracer/attribution.ts`). */
 export interface SavedAttribution {
   sites: SitesTable;
   /** Per allocation row: 0 = no footer, else site index + 1. */

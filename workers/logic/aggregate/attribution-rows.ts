@@ -8,7 +8,7 @@ import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts
 import { StringTable } from '../../../src/model/strings.ts';
 import type { SavedAttribution } from '../../../src/model/saved.ts';
 import { footersDetected, type SitesTable } from '../../../src/model/sites.ts';
-import { FOOTER_BYTES } from './attribution.ts';
+import { FOOTER_BYTES } from '../formats/malloc-tracer/footer.ts';
 import { type FunctionNode, type LibraryNode, type SiteNode, type Sizes } from '../../../src/model/attribution.ts';
 import type { AttributionData } from '../../../src/model/attribution.ts';
 

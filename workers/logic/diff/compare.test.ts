@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AllocationTableBuilder, AllocState, type AllocationTable } from '../../../src/model/allocations.ts';
-import type { Attribution } from '../aggregate/attribution.ts';
+import type { Attribution } from '../formats/malloc-tracer/attribution.ts';
 import { InputError } from '../io/errors.ts';
 import { compareSides, defaultCompareBy, levelOf, sideHierarchy } from './compare.ts';
 

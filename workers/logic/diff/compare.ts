@@ -6,7 +6,7 @@
  */
 import type { AllocationTable } from '../../../src/model/allocations.ts';
 import type { DiffHierarchy, DiffRow } from '../../../src/model/diff.ts';
-import type { Attribution } from '../aggregate/attribution.ts';
+import type { Attribution } from '../formats/malloc-tracer/attribution.ts';
 
 /** An attribution whose module map may be absent. */
 export type SideAttribution = Omit<Attribution, 'modules'> & { modules?: Attribution['modules'] };

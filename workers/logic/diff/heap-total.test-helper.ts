@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { withSource } from '../../../test-support/node-files.ts';
 import { sharedPath } from '../../../test-support/shared.ts';
-import { attribute, type Attribution } from '../aggregate/attribution.ts';
+import { attribute, type Attribution } from '../formats/malloc-tracer/attribution.ts';
 import { openBinary, type Binary } from '../formats/elf/binary.ts';
 import { openCore, type CoreFile } from '../formats/elf/core-file.ts';
 import { readChapList } from '../formats/chap-list/chap-list.ts';

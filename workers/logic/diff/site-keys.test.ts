@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AllocationTableBuilder, AllocState } from '../../../src/model/allocations.ts';
 import { describeShared } from '../../../test-support/shared.ts';
-import type { Attribution } from '../aggregate/attribution.ts';
+import type { Attribution } from '../formats/malloc-tracer/attribution.ts';
 import { namePath, nodeByNames, type Hierarchy } from '../../../src/model/hierarchy.ts';
 import type { ModuleMap } from '../symbols/modules.ts';
 import { attributeHeapgen, HAVE_GLIBC_DEBUG, HEAPGEN, pySize, readHeapTotal, type HeapgenPhase, type TotalRow } from './heap-total.test-helper.ts';

@@ -17,7 +17,8 @@
  * elsewhere), offsets are relative to the function or module.
  */
 import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
-import { FOOTER_BYTES, type Attribution } from '../aggregate/attribution.ts';
+import type { Attribution } from '../formats/malloc-tracer/attribution.ts';
+import { FOOTER_BYTES } from '../formats/malloc-tracer/footer.ts';
 import { HierarchyBuilder } from '../aggregate/hierarchy.ts';
 import { type Hierarchy } from '../../../src/model/hierarchy.ts';
 import { libraryKey, NO_FOOTER, offsetKey, OUTSIDE_MODULES, UNKNOWN_LIB } from '../../../src/model/site-keys.ts';

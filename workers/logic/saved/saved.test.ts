@@ -3,7 +3,7 @@ import { describeShared, sharedPath } from '../../../test-support/shared.ts';
 import { withSource } from '../../../test-support/node-files.ts';
 import { openBinary } from '../formats/elf/binary.ts';
 import { openCore } from '../formats/elf/core-file.ts';
-import { attribute } from '../aggregate/attribution.ts';
+import { attribute } from '../formats/malloc-tracer/attribution.ts';
 import { readChapList } from '../formats/chap-list/chap-list.ts';
 import { readMeliae } from '../formats/meliae/meliae.ts';
 import { readTracemalloc } from '../formats/tracemalloc/tracemalloc.ts';

@@ -4,10 +4,11 @@
  * inspector's view of one allocation (bytes, pointers, footer, class).
  * The core worker keeps one session per core input; tests use it directly.
  */
-import { bigOf, hexOf } from '../../../src/model/address.ts';
+import { hexOf } from '../../../src/model/address.ts';
 import { type AllocationTable } from '../../../src/model/allocations.ts';
 import { StringTable } from '../../../src/model/strings.ts';
-import { attributeWithModules, FOOTER_BYTES } from '../aggregate/attribution.ts';
+import { attributeWithModules } from '../formats/malloc-tracer/attribution.ts';
+import { FOOTER_BYTES, footerRequested, footerReturn } from '../formats/malloc-tracer/footer.ts';
 import type { AttributionData } from '../../../src/model/attribution.ts';
 import { findSignatures, type Signatures } from '../aggregate/signatures.ts';
 import { openBinary, type Binary } from '../formats/elf/binary.ts';
@@ -281,11 +282,9 @@ export class CoreSession {
       const f = await this.core.read(addr + size - FOOTER_BYTES, FOOTER_BYTES);
       if (f) {
         const dv = new DataView(f.buffer, f.byteOffset, 16);
-        const ret = bigOf(dv.getUint32(4, true), dv.getUint32(0, true));
-        const requested = dv.getUint32(8, true) + dv.getUint32(12, true) * 4294967296;
-        const retN = Number(ret);
-        const r = resolveAddress(modules, retN);
-        out.footer = { returnAddress: ret.toString(16), requested, valid: r.executable && requested < size, lib: r.lib, func: r.func, offset: r.offset };
+        const requested = footerRequested(dv, 0);
+        const r = resolveAddress(modules, footerReturn(dv, 0));
+        out.footer = { returnAddress: hexOf(dv.getUint32(4, true), dv.getUint32(0, true)), requested, valid: r.executable && requested < size, lib: r.lib, func: r.func, offset: r.offset };
       }
     }
     if (own) {

@@ -26,6 +26,7 @@ import type { CoreFile } from '../../formats/elf/core-file.ts';
 import { TPFLAGS } from './layout.ts';
 import { Pages } from './pages.ts';
 import type { PythonObjects } from './types.ts';
+import { lastAtOrBelow } from '../../../../src/model/sorted.ts';
 
 export const PYTHON_PATTERNS = ['%SimplePythonObject', '%ContainerPythonObject', '%PyDictKeysObject', '%PyDictValuesArray', '%PythonListItems', '%PythonArenaStructArray'] as const;
 export type PythonPattern = (typeof PYTHON_PATTERNS)[number];
@@ -60,16 +61,7 @@ export async function pythonPatterns(core: CoreFile, table: AllocationTable, obj
 
   /** The innermost allocation holding `addr`, or -1 (rows are in address order, a container before what it holds). */
   const rowAt = (addr: number): number => {
-    let lo = 0;
-    let hi = rows - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid] <= addr) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const best = lastAtOrBelow(starts, addr);
     for (let r = best, d = 0; r >= 0 && d < 4; r--, d++) if (addr < starts[r] + table.size[r]) return r;
     return -1;
   };

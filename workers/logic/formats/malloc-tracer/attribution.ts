@@ -1,9 +1,6 @@
 /**
- * malloc_tracer footer attribution.
+ * malloc_tracer footer attribution (the footer format: `footer.ts`).
  *
- * A process run under malloc_tracer's LD_PRELOAD library asks malloc for
- * `size + 16` and writes a footer at `address + usable size − 16`:
- * `{u64 return address of the malloc caller, u64 requested size}` (LE).
  * For every in-use allocation of the table (chap's list or the heap walk) this
  * reads the footer from the core and sums, per return address, function and
  * library: count, User (requested), Mem (usable − 16) and Chunk (usable) bytes.
@@ -14,19 +11,19 @@
  * "Unknown lib". The footer counts as *valid* (detection) when its return
  * address lies in an executable range of a module.
  */
-import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
-import { allocShared } from '../../../src/model/columns.ts';
-import { StringTableBuilder } from '../../../src/model/strings.ts';
-import type { SitesTable } from '../../../src/model/sites.ts';
-import type { AttributionData } from '../../../src/model/attribution.ts';
-import type { Binary } from '../formats/elf/binary.ts';
-import type { ProcessMemory } from '../formats/elf/memory.ts';
-import { attributionFromTable } from './attribution-rows.ts';
-import { loadModules, type ModuleMap } from '../symbols/modules.ts';
-import { resolveAddress } from '../symbols/resolve.ts';
-import { StageMeter, type ReadControl } from '../io/stream.ts';
+import { isInUse, type AllocationTable } from '../../../../src/model/allocations.ts';
+import { allocShared } from '../../../../src/model/columns.ts';
+import { StringTableBuilder } from '../../../../src/model/strings.ts';
+import type { SitesTable } from '../../../../src/model/sites.ts';
+import type { AttributionData } from '../../../../src/model/attribution.ts';
+import type { Binary } from '../elf/binary.ts';
+import type { ProcessMemory } from '../elf/memory.ts';
+import { attributionFromTable } from '../../aggregate/attribution-rows.ts';
+import { loadModules, type ModuleMap } from '../../symbols/modules.ts';
+import { resolveAddress } from '../../symbols/resolve.ts';
+import { FOOTER_BYTES, footerRequested, footerReturn } from './footer.ts';
+import { StageMeter, type ReadControl } from '../../io/stream.ts';
 
-export const FOOTER_BYTES = 16;
 const WINDOW = 1 << 20;
 /** Rows between two cancel checks / progress reports (no await per allocation). */
 const BATCH = 1 << 16;
@@ -99,11 +96,9 @@ export async function attributeWithModules(core: ProcessMemory, table: Allocatio
     }
     if (!win || !dv) continue; // unreadable footer: an error
     const o = at - winStart;
-    const retHi = dv.getUint32(o + 4, true);
-    const ret = retHi * 4294967296 + dv.getUint32(o, true);
-    const reqHi = dv.getUint32(o + 12, true);
-    const req = reqHi * 4294967296 + dv.getUint32(o + 8, true);
-    if (reqHi >= 0x200000 || req >= size) continue; // requested ≥ usable: not a footer, an error
+    const ret = footerReturn(dv, o);
+    const req = footerRequested(dv, o);
+    if (req >= size) continue; // requested ≥ usable (sizes are below 2^53): not a footer, an error
     let s = siteOf.get(ret);
     if (s === undefined) {
       s = siteAddr.length;

@@ -1,15 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { pluginMean, pluginSize, pluginSizesLine } from './plugin-format.ts';
+import { pluginMean, pluginSize, pluginSizesLine } from '../../aggregate/plugin-format.ts';
 import { describe, expect, it } from 'vitest';
-import { AllocationTableBuilder, AllocState } from '../../../src/model/allocations.ts';
-import { StringTable } from '../../../src/model/strings.ts';
-import { describeShared, sharedPath } from '../../../test-support/shared.ts';
-import { withSource } from '../../../test-support/node-files.ts';
-import { openBinary, type Binary } from '../formats/elf/binary.ts';
-import { openCore, type CoreFile } from '../formats/elf/core-file.ts';
-import { readChapList } from '../formats/chap-list/chap-list.ts';
-import { NodeFileSource } from '../../../cli/node-source.ts';
-import { loadModules } from '../symbols/modules.ts';
+import { AllocationTableBuilder, AllocState } from '../../../../src/model/allocations.ts';
+import { StringTable } from '../../../../src/model/strings.ts';
+import { describeShared, sharedPath } from '../../../../test-support/shared.ts';
+import { withSource } from '../../../../test-support/node-files.ts';
+import { openBinary, type Binary } from '../elf/binary.ts';
+import { openCore, type CoreFile } from '../elf/core-file.ts';
+import { readChapList } from '../chap-list/chap-list.ts';
+import { NodeFileSource } from '../../../../cli/node-source.ts';
+import { loadModules } from '../../symbols/modules.ts';
 import { attribute, attributeWithModules, type Attribution } from './attribution.ts';
 
 const DIR = ['fixtures', 'heapgen'];
