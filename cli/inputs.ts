@@ -11,6 +11,7 @@ import { openBinary } from '../workers/logic/formats/elf/binary.ts';
 import { openerOf } from '../workers/logic/heaps/python/mapped-files.ts';
 import type { InputWarning } from '../workers/logic/io/errors.ts';
 import { CoreSession } from '../workers/logic/session/core-session.ts';
+import { cliProgress } from './progress.ts';
 import { assemble, type AssemblyInput } from '../workers/logic/snapshot/assemble.ts';
 import { assemblyInput } from '../workers/logic/snapshot/inputs.ts';
 import { applyLeakSets } from '../workers/logic/leaks/snapshot-sets.ts';
@@ -75,12 +76,12 @@ export async function loadFiles(paths: string[], opts: LoadOptions = {}): Promis
       try {
         const role = (await sniff(src)).role;
         if (role === 'core' && opts.sessions) {
-          const session = await CoreSession.open(src, undefined, { openMappedFile: openMapped });
+          const session = await CoreSession.open(src, cliProgress, { openMappedFile: openMapped });
           const facts = { format: 'core', table: session.table, info: session.info as unknown as Record<string, unknown> };
           out.push({ id: i + 1, path, name: src.name, size: src.size, format: 'core', input: assemblyInput(i + 1, src.name, facts), info: facts.info, warnings: session.warnings, session, src });
           keep = true;
         } else {
-          const r = await openInput(src, undefined, { openMappedFile: openMapped });
+          const r = await openInput(src, cliProgress, { openMappedFile: openMapped });
           const f: LoadedFile = { id: i + 1, path, name: src.name, size: src.size, format: r.format, input: assemblyInput(i + 1, src.name, r), info: r.info, warnings: r.warnings };
           if (r.format === 'elf' && opts.sessions) {
             f.src = src;
@@ -132,7 +133,7 @@ export async function addLeakSets(a: Assembly, files: LoadedFile[]): Promise<str
   for (const s of a.snapshots) {
     const f = s.core !== null ? files.find((x) => x.id === s.core) : undefined;
     if (!f?.session) continue;
-    const l = await f.session.leaks();
+    const l = await f.session.leaks(cliProgress);
     for (const w of l.warnings) out.push(`${w.file}: ${w.message}`);
     const problem = applyLeakSets(s, f.session.table, l.flags);
     if (problem) out.push(problem);

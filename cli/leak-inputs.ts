@@ -13,6 +13,7 @@ import { analyzeCoreRead } from '../workers/logic/leaks/from-core.ts';
 import { NodeFileSource } from './node-source.ts';
 import { obmallocOf } from '../workers/logic/heaps/python/analyse.ts';
 import { pythonPatterns } from '../workers/logic/heaps/python/patterns.ts';
+import { cliProgress } from './progress.ts';
 
 export interface OpenedLeaks {
   table: AllocationTable;
@@ -60,7 +61,7 @@ export async function openLeaks(corePath: string, listPaths: string[], opts: Ope
 export async function openLeaks(corePath: string, listPaths: string[] = [], opts: OpenLeaksOptions = {}): Promise<OpenedLeaks> {
   const src = await NodeFileSource.open(corePath);
   try {
-    const r = await readCore(src);
+    const r = await readCore(src, cliProgress);
     try {
       const warnings = [...r.warnings];
       let table = r.table;
@@ -84,7 +85,7 @@ export async function openLeaks(corePath: string, listPaths: string[] = [], opts
         if (r.python && ob) patterns = patternsFor(r.table, (await pythonPatterns(r.core, r.table, r.python.objects, ob.detail.obmalloc.info.arenaStructArray)).tag, table);
         else warnings.push({ file: src.name, message: 'no CPython objects in this core: no allocation matches a Python pattern' });
       }
-      const analysis = opts.leaks === false ? null : await analyzeCoreRead(r, undefined, table);
+      const analysis = opts.leaks === false ? null : await analyzeCoreRead(r, cliProgress, table);
       if (analysis) warnings.push(...analysis.warnings);
       return { table, analysis, warnings, ...(patterns ? { patterns } : {}) };
     } finally {

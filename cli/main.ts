@@ -60,7 +60,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await mod.run(args);
   } catch (e) {
-    process.stderr.write(`heapscope ${cmd}: ${(e as Error).message}\n`);
+    // On a terminal, over the progress line of the stage that failed (cli/progress.ts; not imported here: start-up).
+    process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[2K' : ''}heapscope ${cmd}: ${(e as Error).message}\n`);
     return 1;
   }
 }

@@ -14,6 +14,7 @@ import type { ByteSource } from '../workers/logic/io/source.ts';
 import type { ModuleMap } from '../workers/logic/symbols/modules.ts';
 import { filesOf, type LoadedFile } from './inputs.ts';
 import { NodeFileSource } from './node-source.ts';
+import { cliProgress } from './progress.ts';
 
 export interface CompletedSnapshot {
   snapshot: Snapshot;
@@ -42,7 +43,7 @@ export async function completeSnapshot(s: Snapshot, files: LoadedFile[], opts: {
   await session.setBinaries(given);
   const debug = await Promise.all(debugFilePaths(await session.modules(), opts.debugDir).map((p) => NodeFileSource.open(p)));
   try {
-    const r = await session.processSnapshot(s.table, [...given, ...debug], { classes: opts.classes });
+    const r = await session.processSnapshot(s.table, [...given, ...debug], { classes: opts.classes, ctl: cliProgress });
     return { snapshot: s, table: r.table, attribution: r.attribution, modules: await session.modules() };
   } finally {
     for (const d of debug) await d.close();

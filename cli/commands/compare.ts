@@ -22,6 +22,7 @@ import { parseArgs } from '../args.ts';
 import { DEFAULT_DEBUG_DIR, splitBins } from '../core-inputs.ts';
 import { assembleFiles, closeFiles, filesOf, loadFiles } from '../inputs.ts';
 import { completeSnapshot } from '../snapshot-stages.ts';
+import { cliProgress } from '../progress.ts';
 
 const USAGE =
   'usage: heapscope compare A B [--list-a LIST --list-b LIST] [--bin FILE...] [--by library|function|site|class|sizeclass]\n' +
@@ -73,7 +74,7 @@ async function loadSides(
         // Only the allocations in the set: the others count as free (every aggregation counts used ones only).
         const session = filesOf(snap, files).core?.session;
         if (!session || !snap.table) throw new InputError(f.name, `--set ${set} needs the core: the sets are computed from its memory (a chap list of the set can be compared as it is)`);
-        const l = await session.leaks();
+        const l = await session.leaks(cliProgress);
         warnings.push(...l.warnings);
         const t = snap.table;
         if (t.rows !== l.flags.length) throw new InputError(f.name, `its snapshot's table does not have the heap walk's rows, so --set ${set} cannot mark it`);

@@ -7,6 +7,7 @@ import { fmtBytesChap } from './heap-format.ts';
 import { readCore } from '../../workers/logic/formats/core/read-core.ts';
 import { NodeFileSource } from '../node-source.ts';
 import { parseArgs } from '../args.ts';
+import { cliProgress } from '../progress.ts';
 
 export async function run(args: string[]): Promise<number> {
   const { positional, flags } = parseArgs(args);
@@ -16,7 +17,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const src = await NodeFileSource.open(positional[0]);
   try {
-    const r = await readCore(src);
+    const r = await readCore(src, cliProgress);
     await r.core.close();
     const out: string[] = [];
     if (flags.has('json')) {

@@ -24,6 +24,7 @@ import { isSetName, SET_NAMES, setPredicate, setTotals, tallyLine, type SetName 
 import { parseArgs } from '../args.ts';
 import { openLeaks } from '../leak-inputs.ts';
 import { NodeFileSource } from '../node-source.ts';
+import { cliProgress } from '../progress.ts';
 
 /** Rows in address order, a batch at a time (`tableBatches` makes them of a table). */
 export interface RowBatch {
@@ -139,7 +140,7 @@ function write(chunk: Uint8Array | string): Promise<void> {
 async function listUsedOrFree(corePath: string, set: 'used' | 'free'): Promise<void> {
   const src = await NodeFileSource.open(corePath);
   try {
-    const r = await readCore(src);
+    const r = await readCore(src, cliProgress);
     await r.core.close();
     for (const w of r.warnings) process.stderr.write(`warning: ${w.file}: ${w.message}\n`);
     const inSet = set === 'used' ? (b: RowBatch, i: number) => isInUse(b.state[i]) : (b: RowBatch, i: number) => !isInUse(b.state[i]);

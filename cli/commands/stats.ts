@@ -19,6 +19,7 @@ import { DEFAULT_EXCLUDES, filterTraces, type TraceFilter } from '../../workers/
 import { formatStatistic } from '../../workers/logic/python/format.ts';
 import { keyJson, statistics, type KeyType, type PyFrame } from '../../workers/logic/python/statistics.ts';
 import { parseArgs, type ParsedArgs } from '../args.ts';
+import { cliProgress } from '../progress.ts';
 
 export const STATS_VALUE_FLAGS = ['by', 'limit', 'include', 'exclude'];
 
@@ -53,7 +54,7 @@ export function snapshotOptions(p: ParsedArgs): SnapshotOptions | string {
 export async function loadSnapshot(path: string, filters: TraceFilter[]): Promise<TracemallocSnapshot> {
   const src = await NodeFileSource.open(path);
   try {
-    const r = await openInput(src);
+    const r = await openInput(src, cliProgress);
     if (!r.tracemalloc) throw new InputError(src.name, `is a ${r.format} input, not a tracemalloc snapshot`);
     for (const w of r.warnings) process.stderr.write(`warning: ${w.file}: ${w.message}\n`);
     return filters.length ? filterTraces(r.tracemalloc, filters) : r.tracemalloc;
