@@ -222,7 +222,7 @@ test('a saved analysis keeps the sets computed from its core: reopened from the 
   await page.goto('/');
   await dropFiles(page, [{ path: shared('peer/chap-suite/ELF64/OneLeaked/core.20675') }]);
   await expect(page.getByTestId('leak-leaked-count')).toHaveText('1');
-  await page.keyboard.press('k');
+  await openView(page, 'k', 'Leaks');
   await expect(page.getByTestId('leaks-leaked-count')).toHaveText('1');
   await expect(page.getByTestId('leaks-timing')).toBeVisible();
   await page.keyboard.press('s');

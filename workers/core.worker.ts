@@ -96,7 +96,7 @@ const api = {
     const bySize = (x: number, y: number) => s.table.size[y] - s.table.size[x] || x - y;
     const rows = [...unref.sort(bySize).slice(0, limit), ...held.sort(bySize).slice(0, Math.ceil(limit / 2))];
     const largestLeaked = rows.map((r) => ({ row: r, address: a.index.starts[r].toString(16), size: s.table.size[r], unreferenced: (a.flags[r] & AllocFlag.Unreferenced) !== 0 }));
-    return { totals, largestLeaked, warnings: a.warnings.map((w) => w.message), flags: a.flags };
+    return { totals, largestLeaked, warnings: a.warnings.map((w) => w.message), flags: a.flags, computed: { ...a.stats.ms, edges: a.stats.edges } };
   },
   /**
    * Everything the inspector says about the allocation holding `address` (hex): its sets, who points

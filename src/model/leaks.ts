@@ -40,8 +40,10 @@ export interface LeakSummary {
   /** The largest unreferenced leaks, then the largest leaked allocations only leaked ones point to (rows of the core's heap walk table), largest first in each. */
   largestLeaked: { row: number; address: string; size: number; unreferenced: boolean }[];
   warnings: string[];
-  /** `AllocFlag` bits of every row of the core's heap walk (shared memory): what a saved copy keeps. */
+  /** `AllocFlag` bits of every row of the core's heap walk (shared memory): what the Leaks view groups, what a saved copy keeps. */
   flags?: Uint16Array;
+  /** How long the core worker took (ms) for each step, and the graph's edges. */
+  computed?: { claims: number; graph: number; anchors: number; sets: number; edges: number };
 }
 
 /**

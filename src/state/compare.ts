@@ -14,7 +14,7 @@ import type { SideData } from '../../workers/logic/diff/view.ts';
 import { useCompareSource } from './compare-source.ts';
 import { useSnapshots, type SnapshotState } from './snapshots.ts';
 import { useView } from './view.ts';
-import { leakSetsOf, leakSourceOf, type LeakSource } from './leaks.ts';
+import { leakFlagsOf, leakSetsOf } from './leaks.ts';
 import type { SetName } from '../../workers/logic/leaks/chap-sets.ts';
 
 export type CompareMode = 'table' | 'flame' | 'treemap' | 'side';
@@ -52,8 +52,8 @@ export interface SideOption {
   hasFooters: boolean;
   /** Bumped when the snapshot's table is replaced. */
   version: number;
-  /** Where its chap sets come from, and which it has (none: it cannot be compared by set). */
-  leakSource: LeakSource;
+  /** Its chap sets' flags once known, and which sets they are (none: it cannot be compared by set). */
+  leakFlags: Uint16Array | null;
   leakSets: SetName[];
 }
 
@@ -71,11 +71,11 @@ export function sideOptions(list: SnapshotState[]): SideOption[] {
         coreId: s.live && snap.core !== null ? snap.core : undefined,
         hasFooters: !!s.attribution?.detected,
         version: s.version,
-        leakSource: leakSourceOf(s),
-        leakSets: leakSetsOf(s),
+        leakFlags: leakFlagsOf(s),
+        leakSets: leakFlagsOf(s) ? leakSetsOf(s) : [],
       });
     } else if (snap.kind === 'tracemalloc' && snap.tracemalloc) {
-      out.push({ id: snap.key, label: snap.name, kind: 'tracemalloc', snapshot: snap.tracemalloc, hasFooters: false, version: s.version, leakSource: null, leakSets: [] });
+      out.push({ id: snap.key, label: snap.name, kind: 'tracemalloc', snapshot: snap.tracemalloc, hasFooters: false, version: s.version, leakFlags: null, leakSets: [] });
     }
   }
   return out;

@@ -8,7 +8,6 @@
  * switching views back is instant.
  */
 import { useEffect, useSyncExternalStore } from 'react';
-import type { AllocationTable } from '../model/allocations.ts';
 import type { Hierarchy } from '../model/hierarchy.ts';
 import type { AnalysisSummary } from '../../workers/logic/aggregate/summary.ts';
 import type { Totals } from '../../workers/logic/aggregate/totals.ts';
@@ -26,7 +25,6 @@ import type { SavedAnalysis } from '../model/saved.ts';
 import type { Transform } from '../model/transforms.ts';
 import { aggregatorApi, coreApi } from '../pipeline/workers.ts';
 import type { SideOption } from './compare.ts';
-import { rememberLeakFlags, type LeakSource } from './leaks.ts';
 import type { SetName } from '../../workers/logic/leaks/chap-sets.ts';
 import type { LeakAllocationRow, LeakGroupBy, LeakTree, SetFigures } from '../../workers/logic/leaks/leak-view.ts';
 import type { SnapshotState } from './snapshots.ts';
@@ -176,36 +174,19 @@ export function useCompareData(
 ): Derived<CompareViewData> {
   const ok = !!a && !!b && a.kind === b.kind && (!set || (a.leakSets.includes(set) && b.leakSets.includes(set)));
   const key = ok ? `cmp:${a!.id}@${a!.version}:${b!.id}@${b!.version}:${a!.kind === 'tracemalloc' ? `${pyKey}:${JSON.stringify(filters)}` : by}:${metric}:${normalised ? 1 : 0}:${set ?? ''}` : null;
-  return useDerived(key, async () => {
+  return useDerived(key, () => {
     if (a!.kind === 'tracemalloc') return aggregatorApi().comparePython(a!.snapshot!, b!.snapshot!, pyKey, metric, normalised, filters);
     if (!set) return aggregatorApi().compare(a!.data!, b!.data!, by, metric, normalised);
-    const [fa, fb] = await Promise.all([leakFlagsOf(a!.leakSource, a!.data!.table), leakFlagsOf(b!.leakSource, b!.data!.table)]);
-    return aggregatorApi().compareSet(a!.data!, b!.data!, set, fa.flags, fb.flags, by, metric, normalised);
+    return aggregatorApi().compareSet(a!.data!, b!.data!, set, a!.leakFlags!, b!.leakFlags!, by, metric, normalised);
   });
 }
 
-/** A snapshot's chap set flags (rows of its table) and what could not be read to compute them. */
+/** A snapshot's chap set flags (rows of its table), what could not be read to compute them, and how long that took. */
 export interface LeakFlags {
   flags: Uint16Array;
   warnings: string[];
-  /** How long the core worker took (ms) for each step and the edges of the graph; absent when the flags came with the table. */
+  /** The core worker's time (ms) for each step and the graph's edges; absent when the flags came with the table. */
   computed?: { claims: number; graph: number; anchors: number; sets: number; edges: number };
-}
-
-/** The flags of `table`'s rows from where its sets come from (its open core, or the table itself). */
-async function leakFlagsOf(src: LeakSource, table: AllocationTable): Promise<LeakFlags> {
-  if (!src) throw new Error('this snapshot has no leak sets: they come from its core, or from chap lists of the sets');
-  if (src.kind === 'table') return { flags: table.flags!, warnings: [] };
-  const l = await coreApi().leaks(src.core);
-  rememberLeakFlags(src.core, l.flags);
-  if (l.flags.length !== table.rows) throw new Error(`the core's heap walk has ${l.flags.length} allocations and the snapshot ${table.rows}: its leak sets cannot be shown`);
-  return { flags: l.flags, warnings: l.warnings.map((w) => w.message), computed: { ...l.ms, edges: l.edges } };
-}
-
-/** chap's sets of a snapshot: computed from its core in the core worker (once), or its table's flags. */
-export function useLeakFlags(s: SnapshotState | null, src: LeakSource): Derived<LeakFlags> {
-  const k = snapshotKey(s);
-  return useDerived(k && src && s?.snap.table ? `leakflags:${k}` : null, () => leakFlagsOf(src, s!.snap.table!), s ? `leakflags:${s.uid}` : undefined);
 }
 
 /** Count and bytes of every set of a snapshot. */

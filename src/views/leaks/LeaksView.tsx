@@ -8,9 +8,9 @@
  */
 import { useMemo } from 'react';
 import { fmtInt, fmtPct } from '../../format/numbers.ts';
-import { useLeakAllocations, useLeakFlags, useLeakTotals, useLeakTree } from '../../state/derived.ts';
+import { useLeakAllocations, useLeakTotals, useLeakTree, type LeakFlags } from '../../state/derived.ts';
 import { useInspector } from '../../state/inspector.ts';
-import { leakSetsOf, leakSourceOf, useLeaks, type LeakMode } from '../../state/leaks.ts';
+import { leakFlagsOf, leakSetsOf, leakSourceOf, useLeaks, type LeakMode } from '../../state/leaks.ts';
 import { useCurrentSnapshot } from '../../state/snapshots.ts';
 import { Seg } from '../../components/Seg.tsx';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
@@ -62,8 +62,13 @@ export function LeaksView() {
   const src = leakSourceOf(s);
   const sets = useMemo(() => leakSetsOf(s), [s]);
   const st = useLeaks();
-  const flagsD = useLeakFlags(s, src);
-  const flags = flagsD.value;
+  // A core's sets are its pipeline's last stage (progress and Cancel in the snapshot bar); else the table's flags.
+  const known = leakFlagsOf(s);
+  const leaks = s?.leaks;
+  const flags: LeakFlags | null = useMemo(
+    () => (known ? { flags: known, warnings: src === 'core' ? (leaks?.warnings ?? []) : [], computed: src === 'core' ? leaks?.computed : undefined } : null),
+    [known, src, leaks],
+  );
   const totals = useLeakTotals(s, flags).value;
   const footers = !!s?.attribution?.detected;
   const by: LeakGroupBy = st.by && canGroup(st.by, s?.attribution) ? st.by : footers ? 'site' : 'class';
@@ -80,11 +85,17 @@ export function LeaksView() {
   const groupCols = useMemo(() => groupColumns(tree?.tree.totalBytes[0] ?? 0, !!tree?.tree.hasRequested, by), [tree, by]);
 
   if (!s || !src) return <div className="muted">This snapshot has no leak sets: they are computed from a core, or read from chap's lists of them (list leaked, list unreferenced).</div>;
-  if (flagsD.error) return <div className="msg error">The leak sets could not be computed: {flagsD.error}</div>;
   if (!flags || !totals) {
+    if (s.error && !flags) return <div className="msg error">The leak sets could not be computed: {s.error}</div>;
     return (
       <div className="muted" data-testid="leaks-progress">
-        Following references and anchors in the core…
+        {flags
+          ? 'Counting the sets…'
+          : s.stage?.stage === 'leaks'
+            ? 'Following references and anchors in the core…'
+            : s.cancelled
+              ? `${s.cancelled}: the sets are computed when it runs again (Run again, above).`
+              : 'Following references and anchors in the core once classes and footers are done…'}
       </div>
     );
   }
