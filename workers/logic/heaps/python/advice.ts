@@ -38,7 +38,7 @@ export interface PythonAdvice {
 
 const roundUp = (n: number, a: number): number => Math.ceil(n / a) * a;
 
-export async function pythonAdvice(core: CoreFile, table: AllocationTable, objects: PythonObjects, own: Ownership, blockSizes: Iterable<number>): Promise<PythonAdvice> {
+export async function pythonAdvice(core: CoreFile, table: AllocationTable, objects: PythonObjects, own: Ownership, blockSizes: Iterable<number>, pages: Pages = new Pages(core)): Promise<PythonAdvice> {
   const { layout: L, types, rowType, rowOffset } = objects;
   const w = L.w;
   const { major, minor } = L.version;
@@ -46,7 +46,6 @@ export async function pythonAdvice(core: CoreFile, table: AllocationTable, objec
   for (const s of blockSizes) if (s % 16 !== 0) alignment = 8;
   /** Bytes an allocation of `n` requested bytes takes: obmalloc up to 512, else a glibc chunk's usable size. */
   const alloc = (n: number): number => (n <= 512 ? roundUp(n, alignment) : roundUp(n + w, 2 * w) - w);
-  const pages = new Pages(core);
   const rows = table.rows;
   const starts = new Float64Array(rows);
   for (let i = 0; i < rows; i++) starts[i] = table.addrHi[i] * 4294967296 + table.addrLo[i];
@@ -55,16 +54,20 @@ export async function pythonAdvice(core: CoreFile, table: AllocationTable, objec
     return best >= 0 && addr < starts[best] + table.size[best] ? best : -1;
   };
 
-  // Rows owned by each root row (its dict, the dict's tables, values arrays).
-  const ownedBy = new Map<number, number[]>();
+  // Rows owned by each root row (its dict, the dict's tables, values arrays), as CSR: owned[ownedStart[r] … ownedStart[r + 1]).
+  const rootOfRow = new Int32Array(rows).fill(-1);
+  const ownedStart = new Int32Array(rows + 1);
   for (let i = 0; i < rows; i++) {
     if (own.owner[i] < 0 || !isInUse(table.state[i])) continue;
     let r = own.owner[i];
     for (let d = 0; d < 8 && own.owner[r] >= 0; d++) r = own.owner[r];
-    let list = ownedBy.get(r);
-    if (!list) ownedBy.set(r, (list = []));
-    list.push(i);
+    rootOfRow[i] = r;
+    ownedStart[r + 1]++;
   }
+  for (let r = 0; r < rows; r++) ownedStart[r + 1] += ownedStart[r];
+  const owned = new Int32Array(ownedStart[rows]);
+  const fill = ownedStart.slice(0, rows);
+  for (let i = 0; i < rows; i++) if (rootOfRow[i] >= 0) owned[fill[rootOfRow[i]]++] = i;
 
   // 1. __slots__
   const perType = new Map<number, SlotsAdvice>();
@@ -80,7 +83,8 @@ export async function pythonAdvice(core: CoreFile, table: AllocationTable, objec
     let attrs = -1;
     let dictBytes = 0;
     let inline = 0;
-    for (const c of ownedBy.get(i) ?? []) {
+    for (let j = ownedStart[i]; j < ownedStart[i + 1]; j++) {
+      const c = owned[j];
       dictBytes += table.size[c];
       if (own.role[c] === 4) {
         const t = await dictTables(pages, L, starts[c] + rowOffset[c]);
@@ -127,8 +131,11 @@ export async function pythonAdvice(core: CoreFile, table: AllocationTable, objec
     for (let i = 0; i < rows; i++) {
       if (rowType[i] !== listIdx || own.owner[i] >= 0 || !isInUse(table.state[i])) continue;
       const obj = starts[i] + rowOffset[i];
-      const n = await pages.wordAt(obj + 2 * w, 0);
-      const items = await pages.wordAt(obj + 3 * w, 0);
+      // Reads are synchronous when their page is loaded: no await (a microtask) per word.
+      let n = pages.wordAt(obj + 2 * w, 0);
+      if (typeof n !== 'number') n = await n;
+      let items = pages.wordAt(obj + 3 * w, 0);
+      if (typeof items !== 'number') items = await items;
       if (n < MIN_ITEMS || n > 1 << 24 || !items) continue;
       await pages.load(items, n * w);
       let kind: 'int' | 'float' | null = null;
@@ -142,14 +149,17 @@ export async function pythonAdvice(core: CoreFile, table: AllocationTable, objec
           ok = false;
           break;
         }
-        const t = await pages.wordAt(p + w, 0);
+        let t = pages.wordAt(p + w, 0);
+        if (typeof t !== 'number') t = await t;
         const k: 'int' | 'float' | null = intTypes.has(t) ? 'int' : floatTypes.has(t) ? 'float' : null;
         if (!k || (kind && k !== kind)) ok = false;
         kind = k;
         const r = rowAt(p);
         if (r >= 0 && starts[r] + rowOffset[r] === p) {
           if (kind === 'int' && table.size[r] > 32) ok = false; // more than two 30-bit digits: may not fit in 64 bits
-          if ((await pages.wordAt(p, 0)) === 1) bytes += table.size[r];
+          let refs = pages.wordAt(p, 0);
+          if (typeof refs !== 'number') refs = await refs;
+          if (refs === 1) bytes += table.size[r];
         }
       }
       if (!ok || !kind) continue;

@@ -16,6 +16,7 @@ import { pythonAdvice, type PythonAdvice } from './advice.ts';
 import type { PythonDetail } from './index.ts';
 import { MappedFiles, type OpenMappedFile } from './mapped-files.ts';
 import type { PyType } from './types.ts';
+import { Pages } from './pages.ts';
 import { pythonOwnership, type Ownership } from './ownership.ts';
 import { pythonTypeTable, type PyTypeTable } from './type-table.ts';
 import { findPythonObjects, type PythonObjects } from './types.ts';
@@ -44,19 +45,21 @@ export function obmallocOf(contributions: readonly HeapContribution[]): HeapCont
 export async function analysePython(core: CoreFile, table: AllocationTable, ob: HeapContribution<PythonDetail>, openMappedFile?: OpenMappedFile): Promise<PythonAnalysis | null> {
   const { modules } = ob.detail;
   const files = openMappedFile ? new MappedFiles(core, openMappedFile) : undefined;
-  const objects = await findPythonObjects(core, modules, table, files);
+  // One page cache for every stage: the core's bytes are read once.
+  const pages = new Pages(core);
+  const objects = await findPythonObjects(core, modules, table, files, pages);
   await files?.close();
   if (!objects) return null;
-  return finishPython(core, table, ob, objects);
+  return finishPython(core, table, ob, objects, pages);
 }
 
 /** What follows from the objects and their types' names (ownership reads `list` and 2.7's `instance`): ownership, type table, advice. */
-async function finishPython(core: CoreFile, table: AllocationTable, ob: HeapContribution<PythonDetail>, objects: PythonObjects): Promise<PythonAnalysis> {
+async function finishPython(core: CoreFile, table: AllocationTable, ob: HeapContribution<PythonDetail>, objects: PythonObjects, pages = new Pages(core)): Promise<PythonAnalysis> {
   const { obmalloc } = ob.detail;
-  const ownership = await pythonOwnership(core, table, objects);
+  const ownership = await pythonOwnership(core, table, objects, pages);
   const typed = withPythonTypes(table, objects);
   const typeTable = pythonTypeTable(typed, objects, ownership);
-  const advice = await pythonAdvice(core, typed, objects, ownership, obmalloc.blocks.size);
+  const advice = await pythonAdvice(core, typed, objects, ownership, obmalloc.blocks.size, pages);
   const info: PythonHeapInfo = {
     version: `${objects.version.major}.${objects.version.minor}`,
     module: obmalloc.info.module,

@@ -36,7 +36,7 @@ export interface Ownership {
 
 export const OWNED_ROLE = ['', 'list items', 'dict keys', 'dict values', '__dict__', 'managed values'] as const;
 
-export async function pythonOwnership(core: CoreFile, table: AllocationTable, objects: PythonObjects): Promise<Ownership> {
+export async function pythonOwnership(core: CoreFile, table: AllocationTable, objects: PythonObjects, pages: Pages = new Pages(core)): Promise<Ownership> {
   const rows = table.rows;
   const owner = new Int32Array(rows).fill(-1);
   const role = new Uint8Array(rows);
@@ -65,7 +65,6 @@ export async function pythonOwnership(core: CoreFile, table: AllocationTable, ob
   const { layout: L, types, rowType, rowOffset } = objects;
   const w = L.w;
   const { major, minor } = L.version;
-  const pages = new Pages(core);
   const dictType = objects.dictType;
   const listIdx = types.findIndex((t) => t.name === 'list');
   const isDict = (k: number): boolean => types[k].address === dictType || (types[k].flags & TPFLAGS.DICT_SUBCLASS) !== 0;
@@ -95,7 +94,8 @@ export async function pythonOwnership(core: CoreFile, table: AllocationTable, ob
     if (k < 0) continue;
     const obj = starts[i] + rowOffset[i];
     if (isList(k)) {
-      const items = await pages.wordAt(obj + 3 * w, 0);
+      let items = pages.wordAt(obj + 3 * w, 0);
+      if (typeof items !== 'number') items = await items;
       if (items) own(rowAt(items), i, 1);
     } else if (isDict(k)) await ownDict(i, obj);
   }
@@ -125,7 +125,10 @@ export async function pythonOwnership(core: CoreFile, table: AllocationTable, ob
       else claimDict(i, dictOrValues);
       continue;
     }
-    if (ty.dictoffset > 0 && ty.dictoffset < 1 << 16 && !isDict(k) && !isList(k)) claimDict(i, await pages.wordAt(obj + ty.dictoffset, 0));
+    if (ty.dictoffset > 0 && ty.dictoffset < 1 << 16 && !isDict(k) && !isList(k)) {
+      const d = pages.wordAt(obj + ty.dictoffset, 0);
+      claimDict(i, typeof d === 'number' ? d : await d);
+    }
   }
   return { owner, role };
 }

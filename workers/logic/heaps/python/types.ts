@@ -37,6 +37,7 @@ import type { PythonModule } from './modules.ts';
 import { Pages } from './pages.ts';
 import { readCString } from './reader.ts';
 import { dictItems } from './dicts.ts';
+import { AddrMap } from './addr-map.ts';
 import type { MappedFiles } from './mapped-files.ts';
 
 export interface PyType {
@@ -84,13 +85,14 @@ export async function findPythonObjects(
   modules: PythonModule[],
   table: AllocationTable,
   files?: MappedFiles,
+  /** Pages to read through (shared with the stages after this one, so the core is read once). */
+  pages: Pages = new Pages(core),
 ): Promise<PythonObjects | null> {
   if (core.pointerSize !== 8) return null;
   const w = 8;
   const warnings: InputWarning[] = [];
   const version = modules.map((m) => versionFromPath(m.path)).find((v) => v) ?? { major: 3, minor: 12 };
   const L = layoutFor(version, w);
-  const pages = new Pages(core);
 
   // 1. `type` and `object` from the module's data.
   let typeType = 0;
@@ -116,13 +118,55 @@ export async function findPythonObjects(
 
   // 2. Types, cached by address.
   const types: PyType[] = [];
-  const typeIndex = new Map<number, number>();
-  const isTypeType = async (m: number): Promise<boolean> => {
-    for (let d = 0; d < MAX_TYPE_DEPTH && m; d++) {
-      if (m === typeType) return true;
-      if (m % w) return false;
+  const typeIndex = new AddrMap();
+  /** Whether a type is `type` or a metatype (its tp_base chain reaches `type`), cached per address. */
+  const metaKnown = new AddrMap(64);
+  const isTypeType = async (m0: number): Promise<boolean> => {
+    const hit = metaKnown.get(m0);
+    if (hit !== undefined) return hit === 1;
+    let ok = false;
+    for (let d = 0, m = m0; d < MAX_TYPE_DEPTH && m; d++) {
+      if (m === typeType) {
+        ok = true;
+        break;
+      }
+      if (m % w) break;
       m = await pages.wordAt(m + L.tpBase, 0);
     }
+    metaKnown.set(m0, ok ? 1 : 0);
+    return ok;
+  };
+  /**
+   * `typeAt`'s answer when it can be given without a read: -1 for a candidate whose type
+   * slot is loaded and is no metatype known so far (most candidates: words that are not
+   * type pointers), -2 when `typeAt` must read.
+   */
+  const typeAtSync = (t: number): number => {
+    if (!t || t % w) return -1;
+    const slot = t + w;
+    let meta: number;
+    if (core.readableEnd(slot) < slot + w) meta = 0; // not in the core: reads as 0, as typeAt reads it
+    else if (!pages.has(slot) || slot % 0x1000 > 0x1000 - w) return -2;
+    else meta = pages.word(slot, 0);
+    const known = meta && meta % w === 0 ? isTypeTypeSync(meta) : false;
+    if (known !== false) return -2;
+    typeIndex.set(t, -1);
+    return -1;
+  };
+  /** `isTypeType` without a read: the answer, or undefined when a page of the chain is not loaded. */
+  const isTypeTypeSync = (m0: number): boolean | undefined => {
+    const hit = metaKnown.get(m0);
+    if (hit !== undefined) return hit === 1;
+    let m = m0;
+    for (let d = 0; d < MAX_TYPE_DEPTH && m; d++) {
+      if (m === typeType) return undefined; // a metatype: typeAt reads the type
+      if (m % w) break;
+      const slot = m + L.tpBase;
+      if (core.readableEnd(slot) < slot + w) break; // reads as 0: the chain ends
+      if (!pages.has(slot) || slot % 0x1000 > 0x1000 - w) return undefined;
+      m = pages.word(slot, 0);
+    }
+    metaKnown.set(m0, 0);
     return false;
   };
   const typeAt = async (t: number): Promise<number> => {
@@ -186,8 +230,9 @@ export async function findPythonObjects(
       if (off < 0 || off + 2 * w > s) continue;
       const t = pages.word(a + off + w, 0);
       if (!t || t % w) continue;
-      const k = typeIndex.get(t);
-      if (k === undefined) return -2;
+      let k = typeIndex.get(t);
+      if (k === undefined) k = typeAtSync(t);
+      if (k === -2) return -2;
       if (k < 0) continue;
       const ty = types[k];
       if (offsetFor(ty, gc) !== off || ty.basicsize > s - off) continue;
@@ -328,7 +373,7 @@ export function onGcList(word: (addr: number) => number | Promise<number>, gc: n
 }
 
 /** The text of a str object (2.7 str, 3.x compact ASCII str), or null. */
-export async function strValue(pages: Pages, L: Layout, addr: number, typeIndex?: Map<number, number>, types?: PyType[]): Promise<string | null> {
+export async function strValue(pages: Pages, L: Layout, addr: number, typeIndex?: { get(key: number): number | undefined }, types?: PyType[]): Promise<string | null> {
   if (!addr || addr % L.w) return null;
   const len = await pages.wordAt(addr + 2 * L.w, -1);
   if (len < 0 || len > 4096) return null;
