@@ -47,9 +47,14 @@ export function decodedLimit(storedBytes: number, b: DecodeBudget): number {
 /** The refusal of a decompression bomb: names the limit and where it comes from. */
 export function decodeRefusal(format: string, storedBytes: number, b: DecodeBudget): string {
   return (
-    `the ${format} data decodes to more than ${mib(decodedLimit(storedBytes, b))}, the limit for a ${mib(storedBytes)} file ` +
-    `(${b.ratio}× its size, at least ${mib(b.floor)}, at most ${mib(b.cap)}): refused as a decompression bomb`
+    `the ${format} data decodes to more than ${mib(decodedLimit(storedBytes, b))}, the limit for a ${storedBytes < 1 << 20 ? kib(storedBytes) : mib(storedBytes)} file ` +
+    `(${b.ratio.toLocaleString('en-US')}× its size, at least ${mib(b.floor)}, at most ${mib(b.cap)}): refused as a decompression bomb`
   );
+}
+
+/** "7.1 KiB" style figure for messages. */
+export function kib(bytes: number): string {
+  return `${(bytes / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })} KiB`;
 }
 
 /** "1,024 MiB" style figure for messages. */
