@@ -182,6 +182,14 @@ test('leakgen: the Leaks view shows chap\'s counts, groups the leaked bytes, and
   await expect(refs).toHaveCount(2);
   for (const n of [ring[at - 1], ring[at + 1]]) await expect(refs.filter({ hasText: `0x${n} ` })).toContainText('leaked');
   await screens(page, 'leaks-view-ring-node');
+  // An allocation static memory points to directly (the static anchor points set): its chain starts there.
+  await page.getByRole('button', { name: 'Close inspector' }).click();
+  await page.getByTestId('leaks-set').selectOption('staticanchorpoints');
+  await section.getByRole('searchbox', { name: 'Filter rows' }).fill('');
+  await expect(page.getByTestId('leak-allocs-row').first()).toContainText('anchor point');
+  await page.getByTestId('leak-allocs-row').first().click();
+  await expect(page.getByTestId('insp-leak-status')).toContainText('Anchored from static memory');
+  await expect(page.getByTestId('insp-chain-source')).toContainText('static memory');
 });
 
 test('heapgen: leaked bytes by allocating site from the footers, and compared between two cores by site and by class', async ({ page }) => {

@@ -203,6 +203,7 @@ export function LeaksView() {
           </h3>
           {allocs && (
             <VirtualTable
+              key={`${set}-${by}`}
               rows={allocs.rows}
               columns={ALLOC_COLUMNS}
               filterText={(r) => `0x${r.address} ${r.className} ${r.path.join(' ')}`}
