@@ -84,7 +84,7 @@ export function LeaksView() {
   const toolbar = tree ? <TreeToolbar tree={tree.tree} search={search} showInverted={false} /> : null;
   const groupCols = useMemo(() => groupColumns(tree?.tree.totalBytes[0] ?? 0, !!tree?.tree.hasRequested, by), [tree, by]);
 
-  if (!s || !src) return <div className="muted">This snapshot has no leak sets: they are computed from a core, or read from chap's lists of them (list leaked, list unreferenced).</div>;
+  if (!s || !src) return <div className="muted">This snapshot has no leak sets: they are computed from a core (and kept when an analysis of one is saved).</div>;
   if (!flags || !totals) {
     if (s.error && !flags) return <div className="msg error">The leak sets could not be computed: {s.error}</div>;
     return (
