@@ -4,7 +4,7 @@ export const SHORTCUTS: [string, string][] = [
   ['d', 'Open the demo analysis'],
   ['s / l', 'Save the analysis to the library / open the library'],
   ['1 … 9, 0', 'Overview / Flame graph / Treemap / Table / Histogram / tracemalloc / Objects / Callers / Heap map / Compare'],
-  ['k', 'Leaks (a core, or chap lists of its sets)'],
+  ['k', "Leaks (chap's sets of a core)"],
   ['/', 'Search names'],
   ['↑ ↓ ← →', 'Flame graph: move the selection (parent, child, siblings)'],
   ['Enter / Backspace', 'Flame graph: zoom to the selection / zoom out'],
