@@ -9,6 +9,7 @@
  * look for it there.
  */
 import type { CoreFile } from '../formats/elf/core-file.ts';
+import { elfHeadersAt, PF_W, PT_LOAD } from '../formats/elf/elf.ts';
 
 export interface Module {
   path: string;
@@ -19,42 +20,20 @@ export interface Module {
   writable: { start: number; end: number }[];
 }
 
-function u16(b: Uint8Array, o: number): number {
-  return b[o] | (b[o + 1] << 8);
-}
-function u32(b: Uint8Array, o: number): number {
-  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
-}
-function u64(b: Uint8Array, o: number): number {
-  return u32(b, o + 4) * 4294967296 + u32(b, o);
-}
-
 /** PT_LOAD segments with PF_W of the ELF mapped at `base`, relocated; null when its headers are not in the core. */
 async function writableLoads(core: CoreFile, base: number): Promise<{ start: number; end: number }[] | null> {
-  const h = await core.read(base, 64);
-  if (!h || h[0] !== 0x7f || h[1] !== 0x45 || h[2] !== 0x4c || h[3] !== 0x46) return null;
-  const is64 = h[4] === 2;
-  const phoff = is64 ? u64(h, 32) : u32(h, 28);
-  const phentsize = u16(h, is64 ? 54 : 42);
-  const phnum = u16(h, is64 ? 56 : 44);
-  if (phnum === 0 || phnum > 256 || phentsize < (is64 ? 56 : 32)) return null;
-  const ph = await core.read(base + phoff, phnum * phentsize);
-  if (!ph) return null;
+  const at = await elfHeadersAt(core, base);
+  if (!at) return null;
   let bias: number | null = null;
   const loads: { va: number; memsz: number; flags: number }[] = [];
-  for (let i = 0; i < phnum; i++) {
-    const o = i * phentsize;
-    if (u32(ph, o) !== 1) continue;
-    const flags = is64 ? u32(ph, o + 4) : u32(ph, o + 24);
-    const off = is64 ? u64(ph, o + 8) : u32(ph, o + 4);
-    const va = is64 ? u64(ph, o + 16) : u32(ph, o + 8);
-    const memsz = is64 ? u64(ph, o + 40) : u32(ph, o + 20);
-    if (bias === null && off === 0) bias = base - va;
-    loads.push({ va, memsz, flags });
+  for (const p of at.phs) {
+    if (p.type !== PT_LOAD) continue;
+    if (bias === null && p.offset === 0) bias = base - p.vaddr;
+    loads.push({ va: p.vaddr, memsz: p.memsz, flags: p.flags });
   }
   if (bias === null) return null;
   const b = bias;
-  return loads.filter((l) => (l.flags & 2) !== 0 && l.memsz > 0).map((l) => ({ start: b + l.va, end: b + l.va + l.memsz }));
+  return loads.filter((l) => (l.flags & PF_W) !== 0 && l.memsz > 0).map((l) => ({ start: b + l.va, end: b + l.va + l.memsz }));
 }
 
 /** The mapped files whose base name matches `name`, with their writable ranges. */

@@ -11,7 +11,8 @@
  * addresses show as `module+0xOFFSET`.
  */
 import type { Binary } from '../formats/elf/binary.ts';
-import { LE, parseElfHeader, parseProgramHeaders, buildIdFromNotes, PF_X, PT_DYNAMIC, PT_LOAD, PT_NOTE } from '../formats/elf/binary.ts';
+import { buildIdFromNotes, elfHeadersAt, PF_X, PT_DYNAMIC, PT_LOAD, PT_NOTE } from '../formats/elf/elf.ts';
+import { LE } from '../io/le.ts';
 import type { ProcessMemory } from '../formats/elf/memory.ts';
 import type { InputWarning } from '../io/errors.ts';
 import { SymbolTableBuilder, type SymbolTable } from './symbol-table.ts';
@@ -111,13 +112,9 @@ interface Headers {
 }
 
 async function readHeaders(mem: ProcessMemory, base: number): Promise<Headers | null> {
-  const head = await mem.read(base, 64);
-  if (!head) return null;
-  const h = parseElfHeader(head);
-  if (typeof h === 'string' || h.phnum === 0 || h.phnum > 256) return null;
-  const phb = await mem.read(base + h.phoff, h.phnum * h.phentsize);
-  if (!phb) return null;
-  const phs = parseProgramHeaders(h, phb);
+  const at = await elfHeadersAt(mem, base);
+  if (!at) return null;
+  const { header: h, phs } = at;
   const loads = phs.filter((p) => p.type === PT_LOAD);
   if (!loads.length) return null;
   const first = Math.min(...loads.map((p) => p.vaddr));

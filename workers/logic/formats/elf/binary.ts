@@ -4,33 +4,19 @@
  * section headers, `.symtab`/`.dynsym` with their string tables, and the
  * `.note.gnu.build-id`. ELF32 and ELF64, little-endian. Only the header tables
  * and the symbol/string sections are read, each as one slice of the source;
- * code and data sections are never read.
+ * code and data sections are never read. The ELF parsing itself is `elf.ts`'s.
  */
 import { InputError } from '../../io/errors.ts';
 import type { ByteSource } from '../../io/source.ts';
+import { LE } from '../../io/le.ts';
 import { SymbolTableBuilder, type SymbolTable } from '../../symbols/symbol-table.ts';
+import { buildIdFromNotes, ET_DYN, ET_EXEC, parseElfHeader, parseProgramHeaders, PT_LOAD, PT_NOTE, type LoadSegment } from './elf.ts';
 
-export const ET_EXEC = 2;
-export const ET_DYN = 3;
-export const PT_LOAD = 1;
-export const PT_DYNAMIC = 2;
-export const PT_NOTE = 4;
-export const PF_X = 1;
 const SHT_SYMTAB = 2;
 const SHT_NOTE = 7;
 const SHT_DYNSYM = 11;
-const NT_GNU_BUILD_ID = 3;
 /** Symbol/string sections above this are refused (a hostile header, not a real binary). */
 const MAX_SECTION_BYTES = 512 << 20;
-
-/** A PT_LOAD program header. */
-export interface LoadSegment {
-  vaddr: number;
-  memsz: number;
-  offset: number;
-  filesz: number;
-  flags: number;
-}
 
 /** A parsed ELF binary: what symbol lookup and module matching need. */
 export interface Binary {
@@ -47,105 +33,6 @@ export interface Binary {
   firstLoadVaddr: number;
   /** Functions and objects from `.symtab` and `.dynsym` (file addresses). */
   symbols: SymbolTable;
-}
-
-/** Little-endian field reads over a byte array. */
-export class LE {
-  constructor(readonly b: Uint8Array) {}
-  u8(o: number): number {
-    return this.b[o];
-  }
-  u16(o: number): number {
-    return this.b[o] | (this.b[o + 1] << 8);
-  }
-  u32(o: number): number {
-    return (this.b[o] | (this.b[o + 1] << 8) | (this.b[o + 2] << 16) | (this.b[o + 3] << 24)) >>> 0;
-  }
-  /** Exact below 2^53. */
-  u64(o: number): number {
-    return this.u32(o + 4) * 4294967296 + this.u32(o);
-  }
-  word(o: number, is64: boolean): number {
-    return is64 ? this.u64(o) : this.u32(o);
-  }
-}
-
-/** Parsed ELF file header fields. */
-export interface ElfHeader {
-  is64: boolean;
-  type: number;
-  machine: number;
-  phoff: number;
-  phentsize: number;
-  phnum: number;
-  shoff: number;
-  shentsize: number;
-  shnum: number;
-  shstrndx: number;
-}
-
-/** Parses an ELF header from its first bytes; returns a problem string when it is not a usable ELF. */
-export function parseElfHeader(b: Uint8Array): ElfHeader | string {
-  if (b.length < 52 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) return 'not an ELF file';
-  const cls = b[4];
-  if (cls !== 1 && cls !== 2) return `bad ELF class ${cls}`;
-  if (b[5] !== 1) return 'big-endian ELF is not supported';
-  const is64 = cls === 2;
-  if (is64 && b.length < 64) return 'truncated ELF header';
-  const r = new LE(b);
-  return is64
-    ? {
-        is64, type: r.u16(16), machine: r.u16(18), phoff: r.u64(32), shoff: r.u64(40),
-        phentsize: r.u16(54), phnum: r.u16(56), shentsize: r.u16(58), shnum: r.u16(60), shstrndx: r.u16(62),
-      }
-    : {
-        is64, type: r.u16(16), machine: r.u16(18), phoff: r.u32(28), shoff: r.u32(32),
-        phentsize: r.u16(42), phnum: r.u16(44), shentsize: r.u16(46), shnum: r.u16(48), shstrndx: r.u16(50),
-      };
-}
-
-/** A program header. */
-export interface ProgramHeader extends LoadSegment {
-  type: number;
-}
-
-/** Parses `phnum` program headers from `b` (which starts at e_phoff). */
-export function parseProgramHeaders(h: ElfHeader, b: Uint8Array): ProgramHeader[] {
-  const r = new LE(b);
-  const out: ProgramHeader[] = [];
-  const size = h.is64 ? 56 : 32;
-  if (h.phentsize < size) return out;
-  for (let i = 0; i < h.phnum && (i + 1) * h.phentsize <= b.length; i++) {
-    const o = i * h.phentsize;
-    out.push(
-      h.is64
-        ? { type: r.u32(o), flags: r.u32(o + 4), offset: r.u64(o + 8), vaddr: r.u64(o + 16), filesz: r.u64(o + 32), memsz: r.u64(o + 40) }
-        : { type: r.u32(o), offset: r.u32(o + 4), vaddr: r.u32(o + 8), filesz: r.u32(o + 16), memsz: r.u32(o + 20), flags: r.u32(o + 24) },
-    );
-  }
-  return out;
-}
-
-/** Finds an NT_GNU_BUILD_ID note in a notes blob; hex or null. */
-export function buildIdFromNotes(b: Uint8Array): string | null {
-  const r = new LE(b);
-  let o = 0;
-  while (o + 12 <= b.length) {
-    const namesz = r.u32(o);
-    const descsz = r.u32(o + 4);
-    const type = r.u32(o + 8);
-    const nameAt = o + 12;
-    const descAt = nameAt + ((namesz + 3) & ~3);
-    const next = descAt + ((descsz + 3) & ~3);
-    if (descAt > b.length || descAt + descsz > b.length || next <= o) return null;
-    if (type === NT_GNU_BUILD_ID && namesz === 4 && b[nameAt] === 0x47 && b[nameAt + 1] === 0x4e && b[nameAt + 2] === 0x55) {
-      let hex = '';
-      for (let i = 0; i < descsz; i++) hex += b[descAt + i].toString(16).padStart(2, '0');
-      return hex;
-    }
-    o = next;
-  }
-  return null;
 }
 
 interface Section {

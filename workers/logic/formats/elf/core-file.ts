@@ -31,12 +31,12 @@ import { Bzip2Index, Bzip2Source } from '../../io/bzip2-index.ts';
 import { GzipIndex, GzipSource } from '../../io/gzip-index.ts';
 import type { MappedFile, ProcessMemory, Segment, ThreadInfo } from './memory.ts';
 import { findSorted } from '../../../../src/model/sorted.ts';
+import { u32, u64, word as leWord } from '../../io/le.ts';
+import { buildIdFromNotes, elfHeadersAt, parseElfHeader, parseNotes, parseProgramHeaders, PT_LOAD, PT_NOTE, type ElfHeader } from './elf.ts';
 
 export const EM_386 = 3;
 export const EM_X86_64 = 62;
 export const EM_AARCH64 = 183;
-const PT_LOAD = 1;
-const PT_NOTE = 4;
 const NT_PRSTATUS = 1;
 const NT_AUXV = 6;
 const NT_FILE = 0x46494c45;
@@ -89,18 +89,9 @@ interface Layout {
   word: number;
 }
 
-function u16(b: Uint8Array, o: number): number {
-  return b[o] | (b[o + 1] << 8);
-}
-function u32(b: Uint8Array, o: number): number {
-  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
-}
-/** 64-bit LE as a number; exact below 2^53, otherwise approximate (callers check `> MAX_SAFE_INTEGER`). */
-function u64(b: Uint8Array, o: number): number {
-  return u32(b, o + 4) * 4294967296 + u32(b, o);
-}
+/** A word of the core's width (`../../io/le.ts`; 64-bit values are exact below 2^53: callers check `> MAX_SAFE_INTEGER`). */
 function word(l: Layout, b: Uint8Array, o: number): number {
-  return l.is64 ? u64(b, o) : u32(b, o);
+  return leWord(b, o, l.is64);
 }
 /** Hex digits of the exact 64-bit (or 32-bit) LE word at `o` (for messages about values beyond 2^53). */
 function hex64(b: Uint8Array, o: number, is64: boolean): string {
@@ -207,16 +198,15 @@ class Core implements CoreFile {
     if (h[5] !== 1) throw new InputError(this.name, 'big-endian ELF cores are not supported (only little-endian x86-64, i386, aarch64)');
     const l: Layout = { is64: h[4] === 2, word: h[4] === 2 ? 8 : 4 };
     if (l.is64 && h.length < 64) throw new InputError(this.name, 'the ELF header is truncated');
-    const type = u16(h, 16);
+    const eh = parseElfHeader(h) as ElfHeader; // the checks above are the ones it makes, with a core's messages
+    const type = eh.type;
     if (type !== 4) throw new InputError(this.name, `not a core dump (ELF type ${type}, a core is 4)`);
-    this.machine = u16(h, 18);
+    this.machine = eh.machine;
     this.arch = ARCH[this.machine] ?? `machine ${this.machine}`;
     if (!ARCH[this.machine]) this.warn(`unsupported ELF machine ${this.machine}; registers are not decoded`);
     this.pointerSize = l.word;
-    const phoff = l.is64 ? u64(h, 32) : u32(h, 28);
-    const shoff = l.is64 ? u64(h, 40) : u32(h, 32);
-    const phentsize = u16(h, l.is64 ? 54 : 42);
-    let phnum = u16(h, l.is64 ? 56 : 44);
+    const { phoff, shoff, phentsize } = eh;
+    let phnum = eh.phnum;
     const minEnt = l.is64 ? 56 : 32;
     if (phnum === 0xffff && shoff > 0 && shoff < src.size) {
       // PN_XNUM: the real count is in sh_info of section header 0.
@@ -245,23 +235,11 @@ class Core implements CoreFile {
       checkCancel(src, ctl);
       const count = Math.min(PH_SLICE, phnum - first);
       const ph = await src.read(phoff + first * phentsize, count * phentsize);
-      for (let k = 0; k < count; k++) {
+      const phs = parseProgramHeaders({ is64: l.is64, phnum: count, phentsize }, ph);
+      for (let k = 0; k < phs.length; k++) {
         const o = k * phentsize;
-        const ptype = u32(ph, o);
-        let offset: number, vaddr: number, filesz: number, memsz: number, flags: number;
-        if (l.is64) {
-          flags = u32(ph, o + 4);
-          offset = u64(ph, o + 8);
-          vaddr = u64(ph, o + 16);
-          filesz = u64(ph, o + 32);
-          memsz = u64(ph, o + 40);
-        } else {
-          offset = u32(ph, o + 4);
-          vaddr = u32(ph, o + 8);
-          filesz = u32(ph, o + 16);
-          memsz = u32(ph, o + 20);
-          flags = u32(ph, o + 24);
-        }
+        const { type: ptype, offset, vaddr, memsz, flags } = phs[k];
+        let filesz = phs[k].filesz;
         if (ptype === PT_NOTE) {
           notes.push({ offset, size: filesz });
         } else if (ptype === PT_LOAD) {
@@ -364,22 +342,8 @@ class Core implements CoreFile {
     budget.left -= size;
     const b = await this.image.read(offset, size);
     if (b.length < size) this.warn('the notes segment is cut short by the end of the file');
-    let o = 0;
-    const align = (n: number): number => (n + 3) & ~3;
-    while (o + 12 <= b.length) {
-      const namesz = u32(b, o);
-      const descsz = u32(b, o + 4);
-      const type = u32(b, o + 8);
-      const nameAt = o + 12;
-      const descAt = nameAt + align(namesz);
-      const next = descAt + align(descsz);
-      if (namesz > b.length || descsz > b.length || descAt + descsz > b.length) {
-        this.warn(`a note at offset ${offset + o} runs past the end of its segment; the remaining notes are ignored`);
-        break;
-      }
-      let name = '';
-      for (let i = 0; i < namesz && b[nameAt + i] !== 0; i++) name += String.fromCharCode(b[nameAt + i]);
-      const desc = b.subarray(descAt, descAt + descsz);
+    const { notes, cut } = parseNotes(b);
+    for (const { name, type, desc } of notes) {
       if (name === 'CORE' && type === NT_PRSTATUS) this.prstatus(l, desc);
       else if (name === 'CORE' && type === NT_FILE) this.ntFile(l, desc);
       else if (type === NT_AUXV && (name === 'CORE' || name === 'LINUX')) {
@@ -389,8 +353,8 @@ class Core implements CoreFile {
           this.auxv.set(key, word(l, desc, i + l.word));
         }
       }
-      o = next;
     }
+    if (cut >= 0) this.warn(`a note at offset ${offset + cut} runs past the end of its segment; the remaining notes are ignored`);
   }
 
   private prstatus(l: Layout, d: Uint8Array): void {
@@ -501,44 +465,18 @@ class Core implements CoreFile {
   }
 
   async buildIdAt(start: number): Promise<string | null> {
-    const h = await this.read(start, 64);
-    if (!h || h[0] !== 0x7f || h[1] !== 0x45 || h[2] !== 0x4c || h[3] !== 0x46) return null;
-    const is64 = h[4] === 2;
-    const phoff = is64 ? u64(h, 32) : u32(h, 28);
-    const phentsize = u16(h, is64 ? 54 : 42);
-    const phnum = u16(h, is64 ? 56 : 44);
-    if (phnum === 0 || phnum > 256 || phentsize < (is64 ? 56 : 32)) return null;
-    const ph = await this.read(start + phoff, phnum * phentsize);
-    if (!ph) return null;
+    const at = await elfHeadersAt(this, start);
+    if (!at) return null;
     // The ELF's own first PT_LOAD (offset 0) tells where its vaddr 0 lies.
     let bias = start;
-    for (let i = 0; i < phnum; i++) {
-      const o = i * phentsize;
-      if (u32(ph, o) === PT_LOAD) {
-        const off = is64 ? u64(ph, o + 8) : u32(ph, o + 4);
-        const va = is64 ? u64(ph, o + 16) : u32(ph, o + 8);
-        if (off === 0) bias = start - va;
-        break;
-      }
-    }
-    for (let i = 0; i < phnum; i++) {
-      const o = i * phentsize;
-      if (u32(ph, o) !== PT_NOTE) continue;
-      const va = is64 ? u64(ph, o + 16) : u32(ph, o + 8);
-      const sz = Math.min(is64 ? u64(ph, o + 32) : u32(ph, o + 16), 4096);
-      const n = await this.read(bias + va, sz);
+    const first = at.phs.find((p) => p.type === PT_LOAD);
+    if (first && first.offset === 0) bias = start - first.vaddr;
+    for (const p of at.phs) {
+      if (p.type !== PT_NOTE) continue;
+      const n = await this.read(bias + p.vaddr, Math.min(p.filesz, 4096));
       if (!n) continue;
-      for (let p = 0; p + 12 <= n.length; ) {
-        const namesz = u32(n, p);
-        const descsz = u32(n, p + 4);
-        const type = u32(n, p + 8);
-        const descAt = p + 12 + ((namesz + 3) & ~3);
-        if (descAt + descsz > n.length) break;
-        if (type === 3 && namesz === 4 && n[p + 12] === 0x47 && n[p + 13] === 0x4e && n[p + 14] === 0x55) {
-          return Array.from(n.subarray(descAt, descAt + descsz), (c) => c.toString(16).padStart(2, '0')).join('');
-        }
-        p = descAt + ((descsz + 3) & ~3);
-      }
+      const id = buildIdFromNotes(n);
+      if (id) return id;
     }
     return null;
   }
