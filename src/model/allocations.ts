@@ -95,6 +95,29 @@ export interface AllocationTable {
   strings: StringTableData;
 }
 
+/** True when the rows are in address order (chap lists and heap walks are). */
+export function inAddressOrder(t: AllocationTable): boolean {
+  for (let i = 1; i < t.rows; i++) if (t.addrHi[i] < t.addrHi[i - 1] || (t.addrHi[i] === t.addrHi[i - 1] && t.addrLo[i] < t.addrLo[i - 1])) return false;
+  return true;
+}
+
+/** The rows sorted by address: null when they already are (no sort of millions of rows), else a new order. */
+export function addressOrder(t: AllocationTable): Uint32Array | null {
+  if (inAddressOrder(t)) return null;
+  const order = new Uint32Array(t.rows);
+  for (let i = 0; i < t.rows; i++) order[i] = i;
+  return order.sort((a, b) => t.addrHi[a] - t.addrHi[b] || t.addrLo[a] - t.addrLo[b]);
+}
+
+/** `addressOrder`, with the identity order when the rows already are in address order. */
+export function rowsByAddress(t: AllocationTable): Uint32Array {
+  const order = addressOrder(t);
+  if (order) return order;
+  const identity = new Uint32Array(t.rows);
+  for (let i = 0; i < t.rows; i++) identity[i] = i;
+  return identity;
+}
+
 /** Bytes held by the table's columns (the figure the benchmark reports per allocation). */
 export function tableBytes(t: AllocationTable): number {
   let n = t.addrHi.byteLength + t.addrLo.byteLength + t.size.byteLength + t.state.byteLength + t.type.byteLength;

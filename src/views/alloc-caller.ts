@@ -5,7 +5,7 @@
  * when they show the attributed table, else by address.
  */
 import { parseHex } from '../model/address.ts';
-import type { AllocationTable } from '../model/allocations.ts';
+import { addressOrder, type AllocationTable } from '../model/allocations.ts';
 import { StringTable } from '../model/strings.ts';
 import type { AttributionData } from '../model/attribution.ts';
 import { findSorted } from '../model/sorted.ts';
@@ -60,12 +60,7 @@ export class CallerIndex {
   private rowOrder(): Uint32Array | null {
     const t = this.table;
     if (this.order) return this.order;
-    let sorted = true;
-    for (let i = 1; i < t.rows && sorted; i++) sorted = t.addrHi[i] > t.addrHi[i - 1] || (t.addrHi[i] === t.addrHi[i - 1] && t.addrLo[i] >= t.addrLo[i - 1]);
-    if (sorted) return null;
-    const o = new Uint32Array(t.rows);
-    for (let i = 0; i < t.rows; i++) o[i] = i;
-    o.sort((x, y) => t.addrHi[x] - t.addrHi[y] || t.addrLo[x] - t.addrLo[y]);
-    return (this.order = o);
+    const o = addressOrder(t);
+    return o && (this.order = o);
   }
 }

@@ -8,7 +8,7 @@
  * allocations themselves: sorted by address, a new range starts after a gap
  * of more than `gap` bytes.
  */
-import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { isInUse, rowsByAddress, type AllocationTable } from '../../../src/model/allocations.ts';
 import { describeRows, type AllocationRow } from './allocation-row.ts';
 import { lastAtOrBelowBy } from '../../../src/model/sorted.ts';
 
@@ -36,19 +36,10 @@ function addr(t: AllocationTable, i: number): number {
   return t.addrHi[i] * 4294967296 + t.addrLo[i];
 }
 
-export function sortedRows(t: AllocationTable): Uint32Array {
-  const order = new Uint32Array(t.rows);
-  for (let i = 0; i < t.rows; i++) order[i] = i;
-  let sorted = true;
-  for (let i = 1; i < t.rows && sorted; i++) if (addr(t, i) < addr(t, i - 1)) sorted = false;
-  if (!sorted) order.sort((a, b) => t.addrHi[a] - t.addrHi[b] || t.addrLo[a] - t.addrLo[b]);
-  return order;
-}
-
 /** Address ranges of the tables' allocations: runs separated by more than `gap` bytes. */
 export function clusterRanges(tables: AllocationTable[], gap = 1 << 20): { start: number; end: number }[] {
   const spans: [number, number][] = [];
-  for (const t of tables) for (const i of sortedRows(t)) spans.push([addr(t, i), addr(t, i) + t.size[i]]);
+  for (const t of tables) for (const i of rowsByAddress(t)) spans.push([addr(t, i), addr(t, i) + t.size[i]]);
   spans.sort((x, y) => x[0] - y[0]);
   const out: { start: number; end: number }[] = [];
   for (const [a, e] of spans) {

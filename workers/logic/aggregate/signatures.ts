@@ -7,7 +7,7 @@
  * vtable points to in the core: `vtable[-1]` → typeinfo, typeinfo word 1 → the
  * mangled type name (`N7widgets4RectE`), demangled.
  */
-import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { addressOrder, isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
 import { allocShared } from '../../../src/model/columns.ts';
 import { StringTableBuilder, type StringTableData } from '../../../src/model/strings.ts';
 import type { ProcessMemory } from '../formats/elf/memory.ts';
@@ -51,19 +51,6 @@ async function classOf(core: ProcessMemory, modules: ModuleMap, w: number): Prom
 }
 
 const WINDOW = 1 << 20;
-
-/** Row order by address (null when the table is already in address order). */
-function addressOrder(t: AllocationTable): Uint32Array | null {
-  for (let i = 1; i < t.rows; i++) {
-    if (t.addrHi[i] < t.addrHi[i - 1] || (t.addrHi[i] === t.addrHi[i - 1] && t.addrLo[i] < t.addrLo[i - 1])) {
-      const idx = new Uint32Array(t.rows);
-      for (let j = 0; j < t.rows; j++) idx[j] = j;
-      idx.sort((a, b) => t.addrHi[a] - t.addrHi[b] || t.addrLo[a] - t.addrLo[b]);
-      return idx;
-    }
-  }
-  return null;
-}
 
 /**
  * The in-use rows whose first word points into a module (vtable candidates) with that word: the first words are

@@ -5,7 +5,7 @@
  * The core worker keeps one session per core input; tests use it directly.
  */
 import { hexOf } from '../../../src/model/address.ts';
-import { type AllocationTable } from '../../../src/model/allocations.ts';
+import { rowsByAddress, type AllocationTable } from '../../../src/model/allocations.ts';
 import { StringTable } from '../../../src/model/strings.ts';
 import { attributeWithModules } from '../formats/malloc-tracer/attribution.ts';
 import { FOOTER_BYTES, footerRequested, footerReturn } from '../formats/malloc-tracer/footer.ts';
@@ -61,14 +61,7 @@ interface AddressIndex {
 }
 
 function indexTable(t: AllocationTable): AddressIndex {
-  const order = new Uint32Array(t.rows);
-  let sorted = true;
-  for (let i = 0; i < t.rows; i++) {
-    order[i] = i;
-    if (i > 0 && (t.addrHi[i] < t.addrHi[i - 1] || (t.addrHi[i] === t.addrHi[i - 1] && t.addrLo[i] < t.addrLo[i - 1]))) sorted = false;
-  }
-  // Tables from the heap walk and chap's lists are in address order already: no sort of millions of rows.
-  if (!sorted) order.sort((a, b) => t.addrHi[a] - t.addrHi[b] || t.addrLo[a] - t.addrLo[b]);
+  const order = rowsByAddress(t);
   const start = new Float64Array(t.rows);
   for (let i = 0; i < t.rows; i++) start[i] = t.addrHi[order[i]] * 4294967296 + t.addrLo[order[i]];
   return { order, start };

@@ -4,7 +4,7 @@
  * store (through the aggregation worker), every CLI command and the tests call it.
  * The rules are in this folder's README.
  */
-import { isInUse, SET_FLAGS, type AllocationTable } from '../../../src/model/allocations.ts';
+import { isInUse, rowsByAddress, SET_FLAGS, type AllocationTable } from '../../../src/model/allocations.ts';
 import type { ObjectTable } from '../../../src/model/objects.ts';
 import type { Assembly, AssemblyChoices, AssemblyNote, PartRole, Snapshot } from '../../../src/model/snapshot.ts';
 import type { TracemallocSnapshot } from '../../../src/model/traces.ts';
@@ -76,24 +76,12 @@ function usedCount(t: AllocationTable): number {
   return n;
 }
 
-/** Rows sorted by address (the identity when they already are). */
-function addressOrder(t: AllocationTable): Uint32Array {
-  const order = new Uint32Array(t.rows);
-  let sorted = true;
-  for (let i = 0; i < t.rows; i++) {
-    order[i] = i;
-    if (i > 0 && (t.addrHi[i] < t.addrHi[i - 1] || (t.addrHi[i] === t.addrHi[i - 1] && t.addrLo[i] < t.addrLo[i - 1]))) sorted = false;
-  }
-  if (!sorted) order.sort((a, b) => t.addrHi[a] - t.addrHi[b] || t.addrLo[a] - t.addrLo[b]);
-  return order;
-}
-
 const TWO32 = 4294967296;
 
 /** True when no allocation of `a` overlaps one of `b` (each `[address, address + size)`). */
 function disjoint(a: AllocationTable, b: AllocationTable): boolean {
-  const oa = addressOrder(a);
-  const ob = addressOrder(b);
+  const oa = rowsByAddress(a);
+  const ob = rowsByAddress(b);
   let i = 0;
   let j = 0;
   while (i < oa.length && j < ob.length) {

@@ -11,7 +11,7 @@
  * "Unknown lib". The footer counts as *valid* (detection) when its return
  * address lies in an executable range of a module.
  */
-import { isInUse, type AllocationTable } from '../../../../src/model/allocations.ts';
+import { addressOrder, isInUse, type AllocationTable } from '../../../../src/model/allocations.ts';
 import { allocShared } from '../../../../src/model/columns.ts';
 import { StringTableBuilder } from '../../../../src/model/strings.ts';
 import type { SitesTable } from '../../../../src/model/sites.ts';
@@ -31,19 +31,6 @@ const BATCH = 1 << 16;
 /** `AttributionData` with the module map it named the sites with (kept to name more addresses later). */
 export interface Attribution extends AttributionData {
   modules: ModuleMap;
-}
-
-/** Row order by address (the table's own order when already sorted). */
-function addressOrder(t: AllocationTable): Uint32Array | null {
-  for (let i = 1; i < t.rows; i++) {
-    if (t.addrHi[i] < t.addrHi[i - 1] || (t.addrHi[i] === t.addrHi[i - 1] && t.addrLo[i] < t.addrLo[i - 1])) {
-      const idx = new Uint32Array(t.rows);
-      for (let j = 0; j < t.rows; j++) idx[j] = j;
-      idx.sort((a, b) => t.addrHi[a] - t.addrHi[b] || t.addrLo[a] - t.addrLo[b]);
-      return idx;
-    }
-  }
-  return null;
 }
 
 /**
