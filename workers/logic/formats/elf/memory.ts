@@ -1,5 +1,5 @@
 /**
- * The contract between the ELF core reader (`core.ts`) and what reads process
+ * The contract between the ELF core reader (`core-file.ts`) and what reads process
  * memory from it (glibc heap walk, footer attribution, vtable names, inspector).
  *
  * Addresses are JS numbers. User-space addresses on the supported targets
@@ -46,7 +46,7 @@ export interface ProcessMemory {
    * Reads `length` bytes at virtual address `addr`. Returns null when any part of
    * the range is unmapped or its bytes are missing from the (truncated) core.
    * Bytes of a segment beyond its filesz (not dumped) or beyond the end of a
-   * truncated core are missing: reads touching them return null; see core.ts.
+   * truncated core are missing: reads touching them return null; see core-file.ts.
    */
   read(addr: number, length: number): Promise<Uint8Array | null>;
   /**
