@@ -25,10 +25,8 @@ import { CancelledError, InputError } from './errors.ts';
 import { checkCancel, type ReadControl } from './stream.ts';
 import type { ByteSource } from './source.ts';
 import { lastAtOrBelow } from '../../../src/model/sorted.ts';
+import { CHUNK, copyFromChunks, PAGE, pagesAllZero } from './sparse-chunks.ts';
 
-const PAGE = 4096;
-/** Chunks of a cached block; all-zero ones are not stored. */
-const CHUNK = 64 << 10;
 /**
  * Compressed bytes one block may span: a block codes at most 32,767 × 50 symbols of at most 20 bits (4.1 MB) after
  * tables of a few KiB; real blocks are under 1 MB. A block that needs more is damaged.
@@ -316,9 +314,7 @@ export class Bzip2Index {
 
   /** True when every byte of [offset, offset + length) was zero in the first pass. */
   zeroRange(offset: number, length: number): boolean {
-    const last = Math.floor((offset + length - 1) / PAGE);
-    for (let p = Math.floor(offset / PAGE); p <= last; p++) if (this.nonZero[p >> 3] & (1 << (p & 7))) return false;
-    return true;
+    return pagesAllZero(this.nonZero, offset, length);
   }
 
   /** Index of the block holding decoded `offset`. */
@@ -427,19 +423,7 @@ export class Bzip2Source implements ByteSource {
       const blockEnd = Math.min(end, ix.out[k + 1]);
       if (ix.zeroRange(at, blockEnd - at)) dst.fill(0, at - offset, blockEnd - offset);
       else {
-        const b = await this.block(k);
-        // Copy chunk by chunk (absent chunks are zeros).
-        let p = at;
-        while (p < blockEnd) {
-          const inBlock = p - ix.out[k];
-          const c = Math.floor(inBlock / CHUNK);
-          const inChunk = inBlock - c * CHUNK;
-          const take = Math.min(CHUNK - inChunk, blockEnd - p);
-          const chunk = b.chunks[c];
-          if (chunk) dst.set(chunk.subarray(inChunk, inChunk + take), p - offset);
-          else dst.fill(0, p - offset, p - offset + take);
-          p += take;
-        }
+        copyFromChunks((await this.block(k)).chunks, ix.out[k], at, blockEnd, dst, offset);
       }
       at = blockEnd;
     }

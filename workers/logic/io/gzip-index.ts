@@ -19,14 +19,12 @@ import { checkCancel, type ReadControl } from './stream.ts';
 import type { ByteSource } from './source.ts';
 import { RawInflater, Z_BLOCK, Z_NO_FLUSH } from './zlib-raw.ts';
 import { lastAtOrBelowBy } from '../../../src/model/sorted.ts';
+import { CHUNK, copyFromChunks, PAGE, pagesAllZero } from './sparse-chunks.ts';
 
 const WSIZE = 32768;
-const PAGE = 4096;
 /** Most restart points kept: past that, every other one is dropped and the span doubles. */
 const MAX_POINTS = 2048;
 const ZERO_WINDOW = new Uint8Array(WSIZE);
-/** Chunks of a cached span; all-zero ones are not stored. */
-const CHUNK = 64 << 10;
 
 export interface GzipPoint {
   /** Decoded offset of the point. */
@@ -223,9 +221,7 @@ export class GzipIndex {
 
   /** True when every byte of [offset, offset + length) was zero in the first pass. */
   zeroRange(offset: number, length: number): boolean {
-    const last = Math.floor((offset + length - 1) / PAGE);
-    for (let p = Math.floor(offset / PAGE); p <= last; p++) if (this.nonZero[p >> 3] & (1 << (p & 7))) return false;
-    return true;
+    return pagesAllZero(this.nonZero, offset, length);
   }
 
   /** Index of the last point at or before `offset`. */
@@ -332,17 +328,7 @@ export class GzipSource implements ByteSource {
       const spanEnd = Math.min(end, k + 1 < ps.length ? ps[k + 1].out : this.size);
       if (this.index.zeroRange(at, spanEnd - at)) dst.fill(0, at - offset, spanEnd - offset);
       else {
-        const chunks = await this.span(k);
-        for (let q = at; q < spanEnd; ) {
-          const inSpan = q - ps[k].out;
-          const c = Math.floor(inSpan / CHUNK);
-          const inChunk = inSpan - c * CHUNK;
-          const take = Math.min(CHUNK - inChunk, spanEnd - q);
-          const chunk = chunks[c];
-          if (chunk) dst.set(chunk.subarray(inChunk, inChunk + take), q - offset);
-          else dst.fill(0, q - offset, q - offset + take);
-          q += take;
-        }
+        copyFromChunks(await this.span(k), ps[k].out, at, spanEnd, dst, offset);
       }
       at = spanEnd;
     }
