@@ -39,17 +39,18 @@ interface LabelContrast {
 }
 
 /**
- * For each cell of a flame-graph canvas wide enough for a label: its colour (a
- * pixel above the text) and the highest WCAG contrast of any pixel of its label
- * area against it — the text's own colour where the glyphs are solid.
+ * For each cell of a flame-graph or treemap canvas wide enough for a label: its colour and the highest WCAG
+ * contrast of any pixel of its label area against it — the text's own colour where the glyphs are solid.
+ * Flame graph: rows of `rowH` px, a cell's colour a pixel above its text. Treemap: a cell's top edge is a run of
+ * one opaque colour at least 40 px wide whose row 1 px above is one other colour along it (the gap between
+ * cells); its label band lies 1 … 13 px under it, where the layout keeps children out, in cells over 15 px tall.
  */
-async function labelContrasts(page: Page, testId: string, rowH = 20): Promise<LabelContrast[]> {
+async function labelContrasts(page: Page, testId: string, kind: 'flame' | 'treemap', rowH = 20): Promise<LabelContrast[]> {
   return page.evaluate(
-    ([id, rh]) => {
+    ([id, k, rh]) => {
       const c = document.querySelector<HTMLCanvasElement>(`[data-testid="${id}"]`)!;
-      const ctx = c.getContext('2d')!;
       const dpr = c.width / c.clientWidth;
-      const img = ctx.getImageData(0, 0, c.width, c.height).data;
+      const img = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       const px = (x: number, y: number) => {
         const i = (Math.floor(y) * c.width + Math.floor(x)) * 4;
         return [img[i], img[i + 1], img[i + 2], img[i + 3]];
@@ -59,88 +60,57 @@ async function labelContrasts(page: Page, testId: string, rowH = 20): Promise<La
         return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
       };
       const lum = (p: number[]) => 0.2126 * lin(p[0]) + 0.7152 * lin(p[1]) + 0.0722 * lin(p[2]);
-      const ratio = (a: number[], b: number[]) => {
-        const x = lum(a);
-        const y = lum(b);
-        return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
-      };
+      const ratio = (a: number[], b: number[]) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
       const same = (a: number[], b: number[]) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
-      const out: { row: number; x: number; w: number; bg: number[]; ratio: number }[] = [];
-      const h = rh * dpr;
-      for (let row = 0; (row + 1) * h <= c.height; row++) {
-        const yBg = row * h + 2 * dpr;
-        let x = 0;
-        while (x < c.width) {
-          const p = px(x, yBg);
-          if (p[3] < 255) {
-            x++;
-            continue;
-          }
-          let x1 = x;
-          while (x1 < c.width && same(px(x1, yBg), p)) x1++;
-          if (x1 - x > 40 * dpr) {
-            let best = 1;
-            for (let y = row * h + 4 * dpr; y < row * h + 16 * dpr; y++) for (let xx = x + 3 * dpr; xx < x1 - 2 * dpr; xx++) best = Math.max(best, ratio(px(xx, y), p));
-            if (best > 1.05) out.push({ row, x: x / dpr, w: (x1 - x) / dpr, bg: p.slice(0, 3), ratio: best });
-          }
+      /** Highest contrast against `bg` of the pixels in [x0, x1) × [y0, y1). */
+      const best = (bg: number[], x0: number, x1: number, y0: number, y1: number) => {
+        let b = 1;
+        for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) b = Math.max(b, ratio(px(x, y), bg));
+        return b;
+      };
+      /** Runs of one colour along device row `y`: [start, end, colour]. */
+      const runs = (y: number): [number, number, number[]][] => {
+        const out: [number, number, number[]][] = [];
+        for (let x = 0; x < c.width; ) {
+          const p = px(x, y);
+          let x1 = x + 1;
+          while (x1 < c.width && same(px(x1, y), p)) x1++;
+          out.push([x, x1, p]);
           x = x1;
+        }
+        return out;
+      };
+      const out: { row: number; x: number; w: number; bg: number[]; ratio: number }[] = [];
+      if (k === 'flame') {
+        const h = rh * dpr;
+        for (let row = 0; (row + 1) * h <= c.height; row++) {
+          for (const [x, x1, p] of runs(row * h + 2 * dpr)) {
+            if (p[3] < 255 || x1 - x <= 40 * dpr) continue;
+            const r = best(p, x + 3 * dpr, x1 - 2 * dpr, row * h + 4 * dpr, row * h + 16 * dpr);
+            if (r > 1.05) out.push({ row, x: x / dpr, w: (x1 - x) / dpr, bg: p.slice(0, 3), ratio: r });
+          }
+        }
+        return out;
+      }
+      const seen = new Set<string>();
+      for (let y = dpr; y + 14 * dpr < c.height; y++) {
+        for (const [x, x1, p] of runs(y)) {
+          const above = px((x + x1) / 2, y - dpr);
+          if (p[3] !== 255 || x1 - x <= 40 * dpr || same(above, p) || !same(px(x + 4 * dpr, y - dpr), above) || !same(px(x1 - 4 * dpr, y - dpr), above)) continue;
+          const key = `${x}:${p.join(',')}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          // The cell's height, down its left edge (left of any label); cells 14 px tall or less carry none.
+          let bottom = y;
+          while (bottom < c.height && same(px(x + dpr, bottom), p)) bottom++;
+          const r = bottom - y > 15 * dpr ? best(p, x + 2 * dpr, x1 - 2 * dpr, y + dpr, y + 13 * dpr) : 1;
+          if (r > 1.05) out.push({ row: Math.round(y / dpr), x: x / dpr, w: (x1 - x) / dpr, bg: p.slice(0, 3), ratio: r });
         }
       }
       return out;
     },
-    [testId, rowH] as const,
+    [testId, kind, rowH] as const,
   );
-}
-
-/**
- * Labels of a treemap canvas and their contrast with their cell: each cell's top edge (a run of one opaque colour
- * at least 40 px wide whose row 1 px above is one other colour along it) and the label band under it (1 … 13 px down, where the layout
- * keeps children out); the highest contrast of any pixel in the band against the cell's colour is the label's.
- */
-async function treemapLabelContrasts(page: Page, testId: string): Promise<LabelContrast[]> {
-  return page.evaluate((id) => {
-    const c = document.querySelector<HTMLCanvasElement>(`[data-testid="${id}"]`)!;
-    const dpr = c.width / c.clientWidth;
-    const img = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    const px = (x: number, y: number) => {
-      const i = (Math.floor(y) * c.width + Math.floor(x)) * 4;
-      return [img[i], img[i + 1], img[i + 2], img[i + 3]];
-    };
-    const lin = (v: number) => {
-      const s = v / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    };
-    const lum = (p: number[]) => 0.2126 * lin(p[0]) + 0.7152 * lin(p[1]) + 0.0722 * lin(p[2]);
-    const ratio = (a: number[], b: number[]) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
-    const same = (a: number[], b: number[]) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
-    const out: { row: number; x: number; w: number; bg: number[]; ratio: number }[] = [];
-    const seen = new Set<string>();
-    for (let y = dpr; y + 14 * dpr < c.height; y++) {
-      let x = 0;
-      while (x < c.width) {
-        const p = px(x, y);
-        let x1 = x + 1;
-        while (x1 < c.width && same(px(x1, y), p)) x1++;
-        const above = px((x + x1) / 2, y - dpr);
-        // A top edge: the row above is one other colour (the gap between cells) along the run, not a label's pixels.
-        if (p[3] === 255 && x1 - x > 40 * dpr && !same(above, p) && same(px(x + 4 * dpr, y - dpr), above) && same(px(x1 - 4 * dpr, y - dpr), above)) {
-          const key = `${x}:${p.join(',')}`;
-          if (!seen.has(key)) {
-            seen.add(key);
-            // The cell's height, down its left edge (left of any label); cells 14 px tall or less carry none.
-            let bottom = y;
-            while (bottom < c.height && same(px(x + dpr, bottom), p)) bottom++;
-            let best = 1;
-            if (bottom - y > 15 * dpr)
-              for (let yy = y + dpr; yy < y + 13 * dpr; yy++) for (let xx = x + 2 * dpr; xx < x1 - 2 * dpr; xx++) best = Math.max(best, ratio(px(xx, yy), p));
-            if (best > 1.05) out.push({ row: Math.round(y / dpr), x: x / dpr, w: (x1 - x) / dpr, bg: p.slice(0, 3), ratio: best });
-          }
-        }
-        x = x1;
-      }
-    }
-    return out;
-  }, testId);
 }
 
 /** Distinct colours of the cells (3 px or wider) of a flame-graph canvas below its root row, as #rrggbb. */
@@ -359,7 +329,7 @@ test.describe('label contrast measured on the canvas', () => {
       await setTheme(page, theme);
       await page.mouse.move(0, 0);
       await page.waitForTimeout(200);
-      const labels = await labelContrasts(page, 'flame-canvas');
+      const labels = await labelContrasts(page, 'flame-canvas', 'flame');
       expect(labels.length, theme).toBeGreaterThan(5);
       for (const l of labels) expect(l.ratio, `${theme} row ${l.row} at ${Math.round(l.x)} px on rgb(${l.bg})`).toBeGreaterThanOrEqual(4.5);
       // Dark text on light cells and light text on dark ones: a cell's luminance tells which.
@@ -375,7 +345,7 @@ test.describe('label contrast measured on the canvas', () => {
       await setTheme(page, theme);
       await page.mouse.move(0, 0);
       await page.waitForTimeout(200);
-      const labels = await treemapLabelContrasts(page, 'treemap-canvas');
+      const labels = await labelContrasts(page, 'treemap-canvas', 'treemap');
       expect(labels.length, theme).toBeGreaterThan(5);
       for (const l of labels) expect(l.ratio, `${theme} cell at ${Math.round(l.x)},${l.row} px on rgb(${l.bg})`).toBeGreaterThanOrEqual(4.5);
       await screens(page, `screen-treemap-${theme}`);
