@@ -95,7 +95,8 @@ export interface ElfNote {
  */
 export function parseNotes(b: Uint8Array): { notes: ElfNote[]; cut: number } {
   const notes: ElfNote[] = [];
-  const align = (n: number): number => (n + 3) & ~3;
+  // Not `(n + 3) & ~3`: a 32-bit bitwise op turns a size of 2^31 or more negative.
+  const align = (n: number): number => n + ((4 - (n % 4)) % 4);
   let o = 0;
   while (o + 12 <= b.length) {
     const namesz = u32(b, o);
