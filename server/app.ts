@@ -188,6 +188,13 @@ export async function createShareServer(opts: ShareServerOptions): Promise<Share
       const body = await readBody(req, res, maxUpload, deadline.signal);
       if (!body) {
         if (deadline.signal.aborted) refuse(req, res, 408, (deadline.signal.reason as Error).message, {}, false);
+        // A cut upload keeps its share of the byte budget until its connection is gone (refuse closes it within
+        // a second): what it read is garbage not yet collected, and admitting the next waiter at once let a crowd
+        // of stalled uploads, cut together, be read one after another into memory faster than it was freed.
+        const r = release;
+        release = null;
+        if (req.socket.destroyed) r();
+        else req.socket.once('close', r);
         return;
       }
       clearTimeout(timer);
