@@ -25,23 +25,7 @@
 import type { Infrastructure } from './discovery.ts';
 import { fastbinChunkSize, tcacheChunkSize, tcacheChunkSizes, TCACHE_MAX_BINS } from './layout.ts';
 import { hex, PAGE, xorWord, type Mem } from './memory.ts';
-import type { RegionKind } from './walk.ts';
-import { indexOfSorted } from '../../../../src/model/sorted.ts';
-
-/** The walked chunks, in address order (allocation addresses). */
-export interface Rows {
-  addrs: Float64Array;
-  sizes: Float64Array;
-  /** 1 while the chunk is taken as used; the lists clear it. */
-  used: Uint8Array;
-  /** Set for chunks found in a tcache. */
-  tcached: Uint8Array;
-  /** 1 when the first word of the allocation was read by the walk; its raw halves. */
-  fdRead: Uint8Array;
-  fdHi: Uint32Array;
-  fdLo: Uint32Array;
-  kind: (row: number) => RegionKind;
-}
+import { F_USED, type ChunkStore } from './chunk-store.ts';
 
 export interface FreeListResult {
   fast: number;
@@ -78,25 +62,24 @@ export class FreeLists {
   constructor(
     readonly mem: Mem,
     readonly infra: Infrastructure,
-    readonly rows: Rows,
+    readonly rows: ChunkStore,
   ) {
-    this.onList = new Uint8Array(rows.addrs.length);
+    this.onList = new Uint8Array(rows.length);
   }
 
   indexOf(a: number): number {
-    return indexOfSorted(this.rows.addrs, a);
+    return this.rows.indexOf(a);
   }
 
   /** Chunk size of row `i` (allocation size + 1 word). */
   chunkSize(i: number): number {
-    return this.rows.sizes[i] + this.mem.w;
+    return this.rows.sizeAt(i) + this.mem.w;
   }
 
   /** The raw first word of the allocation at user address `a`, from the walk or read. */
   private async link(a: number, idx: number): Promise<[number, number] | null> {
-    const r = this.rows;
-    if (idx >= 0 && r.fdRead[idx]) return [r.fdHi[idx], r.fdLo[idx]];
-    return this.mem.halves(a);
+    const kept = idx >= 0 ? this.rows.linkAt(idx) : null;
+    return kept ?? this.mem.halves(a);
   }
 
   /** The link `raw` at `pos` read as a plain pointer (0 at the end). */
@@ -225,8 +208,8 @@ export class FreeLists {
             break;
           }
           this.onList[idx] = 1;
-          if (rows.used[idx]) {
-            rows.used[idx] = 0;
+          if (rows.isUsed(idx)) {
+            rows.setFree(idx);
             n++;
           }
           const raw = await this.link(node + 2 * w, idx);
@@ -277,7 +260,7 @@ export class FreeLists {
           for (let node = r; node > 0; ) {
             await mem.step();
             const idx = this.indexOf(node + 2 * w);
-            if (idx < 0 || !rows.used[idx] || seen.has(idx)) break;
+            if (idx < 0 || !rows.isUsed(idx) || seen.has(idx)) break;
             seen.add(idx);
             chain.push(idx);
             const raw = await this.link(node + 2 * w, idx);
@@ -288,7 +271,7 @@ export class FreeLists {
         }
       }
       for (const idx of best) {
-        rows.used[idx] = 0;
+        rows.setFree(idx);
         this.onList[idx] = 1;
         n++;
       }
@@ -323,11 +306,16 @@ export class FreeLists {
     const p = infra.layout.params;
     let found: TcacheStruct[] = [];
     for (const shape of tcacheChunkSizes(p)) {
-      for (let k = 0; k < rows.addrs.length; k++) {
-        if (rows.sizes[k] !== shape.chunk - mem.w || !rows.used[k] || rows.kind(k) === 'mmapped') continue;
+      const want = shape.chunk - mem.w;
+      const candidates: number[] = [];
+      for (const b of rows.batches()) {
+        if (rows.regions[b.region - 1].kind === 'mmapped') continue;
+        for (let j = 0; j < b.length; j++) if (b.size[j] === want && b.flags[j] & F_USED) candidates.push(b.addr[j]);
+      }
+      for (const user of candidates) {
         await mem.step();
-        const bins = await this.tcacheBins(rows.addrs[k], shape.countBytes);
-        if (bins) found.push({ user: rows.addrs[k], bins });
+        const bins = await this.tcacheBins(user, shape.countBytes);
+        if (bins) found.push({ user, bins });
       }
       if (found.length > 0) break;
       found = [];
@@ -389,8 +377,8 @@ export class FreeLists {
           break;
         }
         this.onList[idx] = 1;
-        if (rows.used[idx] && !rows.tcached[idx]) {
-          rows.tcached[idx] = 1;
+        if (rows.isUsed(idx) && !rows.isTcached(idx)) {
+          rows.setTcached(idx);
           n++;
         }
         const raw = await this.link(e, idx);

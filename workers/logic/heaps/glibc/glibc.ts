@@ -99,7 +99,7 @@ export async function findGlibc(core: CoreFile, ctl?: ReadControl, opts: WalkOpt
   walked.push(...(await findMmapped(mem, infra.layout.params, claimed)));
 
   const g = gather(walked);
-  const lists = new FreeLists(mem, infra, g.rows);
+  const lists = new FreeLists(mem, infra, g);
   const fast = await lists.fastbins();
   const tcache = await lists.tcaches();
   const table = buildTable(mem, g, opts.tcache === 'thread-cached-free' ? AllocState.ThreadCachedFree : AllocState.Used);

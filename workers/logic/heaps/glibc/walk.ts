@@ -7,8 +7,9 @@
  * give chunksize − 2 words.
  */
 import type { Infrastructure } from './discovery.ts';
-import { firstChunkAt, type ChunkParams } from './layout.ts';
-import { hex, PAGE, type Mem, type Range } from './memory.ts';
+import { Segment } from './chunk-store.ts';
+import { fastbinChunkSize, firstChunkAt, tcacheChunkSize, TCACHE_MAX_BINS, type ChunkParams } from './layout.ts';
+import { hex, PAGE, xorWord, type Mem, type Range } from './memory.ts';
 import type { Run } from './runs.ts';
 import { StageMeter } from '../../io/stream.ts';
 
@@ -23,64 +24,61 @@ export interface Region {
   arena: number;
 }
 
-/** Chunks of one region, in address order, in growable typed arrays. */
-export class Walked {
-  addr = new Float64Array(1024);
-  size = new Float64Array(1024);
-  used = new Uint8Array(1024);
-  /** 1 when the allocation's first word (fd / tcache next) was read during the walk. */
-  fdRead = new Uint8Array(1024);
-  /** Raw halves of that word (safe-linking is undone on them exactly). */
-  fdHi = new Uint32Array(1024);
-  fdLo = new Uint32Array(1024);
-  length = 0;
-  constructor(readonly region: Region) {}
+/**
+ * Which first words the walk keeps (chunk-store.ts): those of chunks small enough for a fastbin or a tcache bin
+ * that are 0 or, read plainly or undone as safe-linked, an 8-aligned address in the heaps' span. Any other word a
+ * free list needs is read from the core (the same word: answers do not depend on this choice).
+ */
+export class LinkFilter {
+  constructor(
+    readonly maxChunk: number,
+    readonly lo: number,
+    readonly hi: number,
+    readonly tagged: boolean,
+  ) {}
 
-  release(): void {
-    this.addr = this.size = new Float64Array(0);
-    this.used = this.fdRead = new Uint8Array(0);
-    this.fdHi = this.fdLo = new Uint32Array(0);
+  static of(p: ChunkParams, infra: Infrastructure, runs: Run[], tagged: boolean): LinkFilter {
+    let lo = Infinity;
+    let hi = 0;
+    for (const h of infra.heaps.values()) {
+      lo = Math.min(lo, h.start);
+      hi = Math.max(hi, h.start + infra.heapMax);
+    }
+    for (const r of runs) {
+      lo = Math.min(lo, r.start);
+      hi = Math.max(hi, r.end);
+    }
+    const maxChunk = Math.max(fastbinChunkSize(p.word, p.nfastbins - 1), tcacheChunkSize(p, TCACHE_MAX_BINS - 1));
+    return new LinkFilter(maxChunk, lo, hi, tagged);
   }
 
-  push(addr: number, size: number, used: boolean, fd: number, fdHi = 0, fdLo = 0): void {
-    if (this.length === this.addr.length) {
-      const grow = <T extends Float64Array | Uint8Array | Uint32Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.addr = grow(this.addr);
-      this.size = grow(this.size);
-      this.used = grow(this.used);
-      this.fdRead = grow(this.fdRead);
-      this.fdHi = grow(this.fdHi);
-      this.fdLo = grow(this.fdLo);
-    }
-    const i = this.length++;
-    this.addr[i] = addr;
-    this.size[i] = size;
-    this.used[i] = used ? 1 : 0;
-    this.fdRead[i] = Number.isNaN(fd) ? 0 : 1;
-    this.fdHi[i] = fdHi;
-    this.fdLo[i] = fdLo;
+  keeps(user: number, chunkSize: number, hi: number, lo: number): boolean {
+    if (chunkSize > this.maxChunk) return false;
+    if (hi === 0 && lo === 0) return true;
+    if (this.tagged) return true;
+    const plain = hi * 4294967296 + lo;
+    if (this.near(plain)) return true;
+    return this.near(xorWord(hi, lo, Math.floor(user / PAGE), false));
+  }
+
+  private near(v: number): boolean {
+    return v === 0 || (v >= this.lo && v < this.hi && v % 8 === 0);
   }
 }
 
 const WINDOW = 4 << 20;
 
 /** Walks chunks in [first, end) of `region`; stops at `top` (listed free) or at a fencepost. */
-export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, region: Region, first: number, end: number, top: number, progress?: (walked: number) => void): Promise<Walked> {
+export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, region: Region, first: number, end: number, top: number, links: LinkFilter, progress?: (walked: number) => void): Promise<Segment> {
   const w = mem.w;
   const core = mem.core;
-  const out = new Walked(region);
+  const out = new Segment(region, w);
   let c = first;
   let dv: DataView | null = null;
   let bufStart = 0;
   let prevChunk = -1;
   let prevSize = 0;
-  let prevFd = NaN;
-  let prevHi = 0;
-  let prevLo = 0;
+  let prevLink: [number, number] | null = null;
   const readable = core.readableEnd(first);
   const limit = Math.min(end, readable);
   if (readable < end) mem.warn(`the ${region.kind === 'heap' ? 'heap' : 'main arena run'} at ${hex(region.start)} is cut short at ${hex(readable)} (bytes missing from the core)`);
@@ -97,7 +95,7 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
     // A thread heap glibc left for a new one ends with a zero-size fencepost 2 words before its end; as chap,
     // neither it nor the chunk just before it (the old top marked in use, when too small to free) is listed.
     const lastFencepost = size === 0 && region.kind === 'heap' && c + 2 * w === end;
-    if (prevChunk >= 0 && !lastFencepost) out.push(prevChunk + 2 * w, prevSize - w, (sf & 1) === 1, prevFd, prevHi, prevLo);
+    if (prevChunk >= 0 && !lastFencepost) out.push(prevChunk + 2 * w, prevSize - w, (sf & 1) === 1, prevLink);
     prevChunk = -1;
     if (lastFencepost) break;
     if (c === top) {
@@ -107,7 +105,7 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
         const seg = core.segmentAt(c);
         if (seg) topBytes = Math.min(seg.vaddr + seg.memsz, region.start + heapMax) - (c + 2 * w);
       }
-      out.push(c + 2 * w, topBytes, false, NaN);
+      out.push(c + 2 * w, topBytes, false, null);
       break;
     }
     if (size < p.minSize || size % p.align !== 0 || c + size > end) {
@@ -118,28 +116,28 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
     }
     prevChunk = c;
     prevSize = size;
+    prevLink = null;
     if (c + 3 * w <= bufStart + dv.byteLength) {
       const o = c - bufStart + 2 * w;
-      prevFd = mem.wordIn(dv, o);
-      [prevHi, prevLo] = mem.halvesIn(dv, o);
-    } else {
-      prevFd = NaN;
-      prevHi = prevLo = 0;
+      const lo = dv.getUint32(o, true);
+      const hi = w === 8 ? dv.getUint32(o + 4, true) : 0;
+      if (links.keeps(c + 2 * w, size, hi, lo)) prevLink = [hi, lo];
     }
     c += size;
   }
   if (prevChunk >= 0) {
     // Ran off the end without meeting top: the last chunk's status is unknown; chap counts it as used.
-    out.push(prevChunk + 2 * w, prevSize - w, true, prevFd, prevHi, prevLo);
+    out.push(prevChunk + 2 * w, prevSize - w, true, prevLink);
   }
   return out;
 }
 
 /** Every heap and main-arena run, walked. */
-export async function walkArenas(mem: Mem, infra: Infrastructure, runs: Run[]): Promise<Walked[]> {
+export async function walkArenas(mem: Mem, infra: Infrastructure, runs: Run[]): Promise<Segment[]> {
   const { layout, heapMax, heapInfoSize } = infra;
   const p = layout.params;
-  const out: Walked[] = [];
+  const links = LinkFilter.of(p, infra, runs, mem.tagged);
+  const out: Segment[] = [];
   const missing = new Set<number>();
   const heaps = [...infra.heaps.values()].sort((a, b) => a.start - b.start).filter((h) => infra.arenas.has(h.arena));
   // Progress: bytes of the heaps and main-arena runs walked, of all of them (reported once per window read).
@@ -151,7 +149,7 @@ export async function walkArenas(mem: Mem, infra: Infrastructure, runs: Run[]): 
     const arena = infra.arenas.get(h.arena)!;
     const isFirst = h.arena - (h.arena % heapMax) === h.start;
     const first = isFirst ? firstChunkAt(h.arena + layout.size, p) : h.start + heapInfoSize;
-    out.push(await walkRegion(mem, p, heapMax, { kind: 'heap', start: h.start, end: h.start + h.size, arena: h.arena }, first, h.start + h.size, arena.top, (x) => at(x + first - h.start)));
+    out.push(await walkRegion(mem, p, heapMax, { kind: 'heap', start: h.start, end: h.start + h.size, arena: h.arena }, first, h.start + h.size, arena.top, links, (x) => at(x + first - h.start)));
     before += h.size;
   }
   for (const a of infra.arenas.values()) if (!a.isMain && ![...infra.heaps.values()].some((h) => h.arena === a.address)) missing.add(a.address);
@@ -159,7 +157,7 @@ export async function walkArenas(mem: Mem, infra: Infrastructure, runs: Run[]): 
   if (infra.mainArena) {
     const m = infra.arenas.get(infra.mainArena)!;
     for (const r of runs) {
-      out.push(await walkRegion(mem, p, heapMax, { kind: 'main-arena', start: r.start, end: r.end, arena: infra.mainArena }, r.first, r.end, r.hasTop ? m.top : -1, at));
+      out.push(await walkRegion(mem, p, heapMax, { kind: 'main-arena', start: r.start, end: r.end, arena: infra.mainArena }, r.first, r.end, r.hasTop ? m.top : -1, links, at));
       before += Math.max(0, r.end - r.first);
     }
   }
@@ -173,17 +171,17 @@ export async function walkArenas(mem: Mem, infra: Infrastructure, runs: Run[]): 
  * (0, or 8 with 4-byte words and 16-byte alignment) whose prev_size holds that
  * offset, IS_MMAPPED set (and not NON_MAIN_ARENA), and whose mapping ends on a page.
  */
-export async function findMmapped(mem: Mem, p: ChunkParams, claimed: Range[]): Promise<Walked[]> {
+export async function findMmapped(mem: Mem, p: ChunkParams, claimed: Range[]): Promise<Segment[]> {
   const w = mem.w;
   const core = mem.core;
-  const out: Walked[] = [];
+  const out: Segment[] = [];
   const corr = (p.align - 2 * w) % p.align;
   const sps = core.threads.map((t) => t.registers.rsp ?? t.registers.sp ?? t.registers.esp).filter((x): x is number => x !== undefined);
   const sorted = [...claimed].sort((a, b) => a.start - b.start);
   for (const seg of mem.writable()) {
     if (sps.some((sp) => sp >= seg.start && sp < seg.end)) continue;
     let addr = Math.ceil(seg.start / PAGE) * PAGE;
-    let walked: Walked | null = null;
+    let walked: Segment | null = null;
     while (addr + PAGE <= seg.end) {
       await mem.step();
       const cl = sorted.find((r) => addr >= r.start && addr < r.end);
@@ -198,10 +196,10 @@ export async function findMmapped(mem: Mem, p: ChunkParams, claimed: Range[]): P
       const size = sf - (sf % 8);
       if (pv === corr && (sf & 7) === 2 && size + corr >= PAGE && (size + corr) % PAGE === 0 && addr + corr + size <= seg.end) {
         if (!walked) {
-          walked = new Walked({ kind: 'mmapped', start: addr, end: addr, arena: 0 });
+          walked = new Segment({ kind: 'mmapped', start: addr, end: addr, arena: 0 }, w);
           out.push(walked);
         }
-        walked.push(addr + corr + 2 * w, size - 2 * w, true, NaN);
+        walked.push(addr + corr + 2 * w, size - 2 * w, true, null);
         walked.region.end = addr + corr + size;
         addr += corr + size;
       } else addr += PAGE;

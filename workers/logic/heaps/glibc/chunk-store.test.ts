@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { indexOfSorted } from '../../../../src/model/sorted.ts';
+import { ChunkStore, F_TCACHED, F_USED, Segment } from './chunk-store.ts';
+import type { Region } from './walk.ts';
+
+const region = (start: number, kind: Region['kind'] = 'heap'): Region => ({ kind, start, end: start + 0x4000000, arena: 0x1000 });
+
+/** Pushes contiguous heap chunks of the given chunk sizes from `first` (allocation sizes = chunk − 8, as chap's). */
+function heap(seg: Segment, first: number, chunks: number[], used: (i: number) => boolean = () => true): number[] {
+  const addrs: number[] = [];
+  let c = first;
+  chunks.forEach((cs, i) => {
+    addrs.push(c + 16);
+    seg.push(c + 16, cs - 8, used(i), null);
+    c += cs;
+  });
+  return addrs;
+}
+
+describe('ChunkStore', () => {
+  it('gives back every row: addresses, sizes from the next chunk, kept sizes of last rows and gaps, flags', () => {
+    const a = new Segment(region(0x7f0000000000), 8);
+    const sizesA = [0x20, 0x30, 0x410, 0x20, 0x90];
+    const addrsA = heap(a, 0x7f0000000a00, sizesA, (i) => i !== 2);
+    // top: its size is not the distance to any next chunk.
+    a.push(0x7f0000000a00 + 0x4f0 + 16, 0x20ff0, false, null);
+    const m = new Segment(region(0x7f1000000000, 'mmapped'), 8);
+    // mmapped chunks with a gap between them: every size kept.
+    m.push(0x7f1000000010, 0x21fe0, true, null);
+    m.push(0x7f1000030010, 0x1ff0, true, null);
+    // Walk order is not address order: the store sorts segments by region start.
+    const s = new ChunkStore([m, a]);
+    expect(s.length).toBe(8);
+    expect(s.regions.map((r) => r.kind)).toEqual(['heap', 'mmapped']);
+    const want = [
+      ...addrsA.map((ad, i) => [ad, sizesA[i] - 8, i !== 2, 1]),
+      [0x7f0000000a00 + 0x4f0 + 16, 0x20ff0, false, 1],
+      [0x7f1000000010, 0x21fe0, true, 2],
+      [0x7f1000030010, 0x1ff0, true, 2],
+    ];
+    const got: (number | boolean)[][] = [];
+    for (let r = 0; r < s.length; r++) got.push([s.addrAt(r), s.sizeAt(r), s.isUsed(r), s.regionOf(r)]);
+    expect(got).toEqual(want);
+    const batched: (number | boolean)[][] = [];
+    for (const b of s.batches()) for (let j = 0; j < b.length; j++) batched.push([b.addr[j], b.size[j], (b.flags[j] & F_USED) !== 0, b.region]);
+    expect(batched).toEqual(want);
+    s.setFree(1);
+    s.setTcached(3);
+    expect([s.isUsed(1), s.isTcached(3), s.isTcached(1)]).toEqual([false, true, false]);
+    const flags = [...s.batches()][0].flags;
+    expect([flags[1] & F_USED, flags[3] & F_TCACHED]).toEqual([0, F_TCACHED]);
+  });
+
+  it('keeps first words only where given, 0 without storage', () => {
+    const a = new Segment(region(0x555555554000), 8);
+    a.push(0x555555559010, 0x18, true, [0x5555, 0x55559040]);
+    a.push(0x555555559030, 0x18, true, null);
+    a.push(0x555555559050, 0x18, true, [0, 0]);
+    a.push(0x555555559070, 0x18, true, [0x1, 0x2]);
+    const s = new ChunkStore([a]);
+    expect([0, 1, 2, 3].map((r) => s.linkAt(r))).toEqual([[0x5555, 0x55559040], null, [0, 0], [1, 2]]);
+    // Two non-zero words kept, not four.
+    expect(s.segs[0].linkRow.length).toBe(2);
+  });
+
+  it('finds rows by address as a binary search over their addresses does, across segments', () => {
+    const segs: Segment[] = [];
+    const all: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      const seg = new Segment(region(0x7f0000000000 + k * 0x4000000), 8);
+      const sizes = Array.from({ length: 50 + k * 37 }, (_, i) => 0x20 + ((i * 7919) % 40) * 16);
+      if (k !== 3) all.push(...heap(seg, 0x7f0000000000 + k * 0x4000000 + 0x8a0, sizes));
+      segs.push(seg);
+    }
+    const s = new ChunkStore(segs.reverse());
+    expect(s.length).toBe(all.length);
+    for (let r = 0; r < all.length; r++) expect(s.addrAt(r)).toBe(all[r]);
+    for (const x of [all[0], all[17], all[all.length - 1], all[200], all[5] + 8, 0, 2 ** 52]) expect(s.indexOf(x)).toBe(indexOfSorted(all, x));
+  });
+
+  it('starts a new segment when an offset would pass 32 GiB (the rows and sizes stay exact)', () => {
+    const seg = new Segment({ kind: 'main-arena', start: 0x10000000, end: 0x1010000000, arena: 0x7000 }, 8);
+    const far = 0x10000010 + 8 * 0x1_0000_0000;
+    seg.push(0x10000010, 0x18, true, null);
+    seg.push(0x10000030, 0x28, true, null);
+    seg.push(far, 0x18, false, null);
+    seg.push(far + 0x20, 0x100, true, null);
+    const s = new ChunkStore([seg]);
+    expect(s.segs.length).toBe(2);
+    expect(s.regions.length).toBe(1);
+    const rows = Array.from({ length: s.length }, (_, r) => [s.addrAt(r), s.sizeAt(r), s.isUsed(r), s.regionOf(r)]);
+    expect(rows).toEqual([
+      [0x10000010, 0x18, true, 1],
+      [0x10000030, 0x28, true, 1],
+      [far, 0x18, false, 1],
+      [far + 0x20, 0x100, true, 1],
+    ]);
+  });
+
+  it('costs about 5 bytes a chunk for a heap of small chunks', () => {
+    const seg = new Segment(region(0x7f0000000000), 8);
+    heap(
+      seg,
+      0x7f0000000a00,
+      Array.from({ length: 100_000 }, (_, i) => 0x20 + (i % 9) * 16),
+    );
+    const s = new ChunkStore([seg]);
+    expect(s.bytes() / s.length).toBeLessThan(5.01);
+    expect(s.sizeAt(99_998)).toBe(0x20 + (99_998 % 9) * 16 - 8);
+  });
+});

@@ -1,0 +1,334 @@
+/**
+ * The glibc walk's chunks, about 5 bytes each: per chunk a 32-bit offset (in
+ * 8-byte units from its segment's first allocation) and a byte of flags. A
+ * chunk's size is the distance to the next chunk of its segment less one word
+ * (chunks of a heap or a run are contiguous, and chap's size of a heap chunk is
+ * chunksize − 1 word); only chunks where that does not hold (the last of a
+ * segment, top, mmapped chunks) keep their size, in a short side list. The
+ * first word of an allocation (a free list's link when the chunk is on one) is
+ * kept only when the walk read it, the chunk is small enough for a fastbin or
+ * a tcache bin, and the word looks like a link (0, or a plain or safe-linked
+ * pointer into the heaps' span); the free lists read any other link from the
+ * core. Nothing here changes an answer: every row's address, size and state
+ * are exactly those of the walk.
+ *
+ * A `Segment` is one walked region's chunks (or part of one: a new segment
+ * starts when an offset would pass 32 GiB). `ChunkStore` is the segments in
+ * region order, rows numbered across them in that order (the table's order).
+ */
+import type { Region } from './walk.ts';
+
+export const F_USED = 1;
+export const F_TCACHED = 2;
+/** The first word was kept and is 0 (no storage). */
+const F_LINK_ZERO = 4;
+/** The first word was kept in the side list. */
+const F_LINK = 8;
+/** The size is in the side list (not next chunk's distance − 1 word). */
+const F_SIZED = 16;
+
+const UNIT = 8;
+const MAX_OFF = 0xffffffff;
+
+function grown<T extends Uint32Array | Uint8Array | Float64Array>(a: T, need: number): T {
+  if (need <= a.length) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/** One walked region's chunks, appended in address order. */
+export class Segment {
+  /** Address of the first row (every row's address is base + 8 × offset). */
+  base = -1;
+  off = new Uint32Array(64);
+  flags = new Uint8Array(64);
+  length = 0;
+  /** Rows whose size is kept, ascending, and their sizes. */
+  sizedRow = new Uint32Array(4);
+  sized = new Float64Array(4);
+  sizedLength = 0;
+  /** Rows whose non-zero first word is kept, ascending, and its halves. */
+  linkRow = new Uint32Array(4);
+  linkHi = new Uint32Array(4);
+  linkLo = new Uint32Array(4);
+  linkLength = 0;
+  /** Size of the last row, until the next row (or `close`) says whether it must be kept. */
+  private lastSize = 0;
+  private lastAddr = 0;
+  /** The segment that continues this region past 32 GiB of offsets, if one was needed. */
+  next: Segment | null = null;
+
+  constructor(
+    readonly region: Region,
+    readonly word: number,
+  ) {}
+
+  /** Rows of this segment and the ones continuing it. */
+  get rows(): number {
+    return this.length + (this.next ? this.next.rows : 0);
+  }
+
+  /** The segment rows are appended to now (this one, or the last continuing it). */
+  tail(): Segment {
+    return this.next ? this.next.tail() : this;
+  }
+
+  /**
+   * Appends a chunk's allocation (address, chap's size, used); `link` is its first word's halves when the walk
+   * keeps it (null: read it from the core if a free list needs it).
+   */
+  push(addr: number, size: number, used: boolean, link: [number, number] | null): void {
+    const s = this.tail();
+    const off = (addr - s.base) / UNIT;
+    if (s.length && !(Number.isInteger(off) && off >= 0 && off <= MAX_OFF)) {
+      s.close();
+      s.next = new Segment(this.region, this.word);
+      s.next.push(addr, size, used, link);
+      return;
+    }
+    s.append(addr, size, used, link);
+  }
+
+  private append(addr: number, size: number, used: boolean, link: [number, number] | null): void {
+    if (this.length === 0) this.base = addr;
+    else if (addr - this.lastAddr !== this.lastSize + this.word) this.keepSize(this.length - 1, this.lastSize);
+    const i = this.length++;
+    this.off = grown(this.off, this.length);
+    this.flags = grown(this.flags, this.length);
+    this.off[i] = (addr - this.base) / UNIT;
+    let f = used ? F_USED : 0;
+    if (link) {
+      if (link[0] === 0 && link[1] === 0) f |= F_LINK_ZERO;
+      else {
+        f |= F_LINK;
+        const k = this.linkLength++;
+        this.linkRow = grown(this.linkRow, this.linkLength);
+        this.linkHi = grown(this.linkHi, this.linkLength);
+        this.linkLo = grown(this.linkLo, this.linkLength);
+        this.linkRow[k] = i;
+        this.linkHi[k] = link[0];
+        this.linkLo[k] = link[1];
+      }
+    }
+    this.flags[i] = f;
+    this.lastAddr = addr;
+    this.lastSize = size;
+  }
+
+  private keepSize(row: number, size: number): void {
+    const k = this.sizedLength++;
+    this.sizedRow = grown(this.sizedRow, this.sizedLength);
+    this.sized = grown(this.sized, this.sizedLength);
+    this.sizedRow[k] = row;
+    this.sized[k] = size;
+    this.flags[row] |= F_SIZED;
+  }
+
+  /** Ends the segment: its last row keeps its size. Arrays are trimmed to their lengths. */
+  close(): void {
+    if (this.length && !(this.flags[this.length - 1] & F_SIZED)) this.keepSize(this.length - 1, this.lastSize);
+    this.off = this.off.slice(0, this.length);
+    this.flags = this.flags.slice(0, this.length);
+    this.sizedRow = this.sizedRow.slice(0, this.sizedLength);
+    this.sized = this.sized.slice(0, this.sizedLength);
+    this.linkRow = this.linkRow.slice(0, this.linkLength);
+    this.linkHi = this.linkHi.slice(0, this.linkLength);
+    this.linkLo = this.linkLo.slice(0, this.linkLength);
+    this.next?.close();
+  }
+
+  addrAt(i: number): number {
+    return this.base + this.off[i] * UNIT;
+  }
+
+  sizeAt(i: number): number {
+    if (this.flags[i] & F_SIZED) return this.sized[rowIn(this.sizedRow, this.sizedLength, i)];
+    return (this.off[i + 1] - this.off[i]) * UNIT - this.word;
+  }
+
+  /** The kept first word of row `i`, or null when it was not kept. */
+  linkAt(i: number): [number, number] | null {
+    const f = this.flags[i];
+    if (f & F_LINK_ZERO) return [0, 0];
+    if (!(f & F_LINK)) return null;
+    const k = rowIn(this.linkRow, this.linkLength, i);
+    return [this.linkHi[k], this.linkLo[k]];
+  }
+
+  /** Bytes held by the segment's arrays (the continuing ones included). */
+  bytes(): number {
+    const own = this.off.byteLength + this.flags.byteLength + this.sizedRow.byteLength + this.sized.byteLength + this.linkRow.byteLength + this.linkHi.byteLength + this.linkLo.byteLength;
+    return own + (this.next ? this.next.bytes() : 0);
+  }
+}
+
+/** Index of `row` in the ascending `rows[0, n)` (it is there: its flag says so). */
+function rowIn(rows: Uint32Array, n: number, row: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid] < row) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A batch of consecutive rows of the store, in its order (views valid until the next batch). */
+export interface ChunkBatch {
+  /** Store row of the batch's first row. */
+  first: number;
+  length: number;
+  addr: Float64Array;
+  size: Float64Array;
+  /** F_USED / F_TCACHED bits of each row. */
+  flags: Uint8Array;
+  /** 1-based region of every row of the batch. */
+  region: number;
+}
+
+/**
+ * The walked segments in region order (sorted by region start, as the table is), rows numbered across them.
+ * `regions` holds each region once, in that order; `regionOf(row)` is 1-based.
+ */
+export class ChunkStore {
+  readonly segs: Segment[] = [];
+  /** Store row of each segment's first row; one more entry: the row count. */
+  private readonly firstRow: number[] = [0];
+  /** 1-based region of each segment. */
+  private readonly segRegion: number[] = [];
+  readonly regions: Region[] = [];
+  private hint = 0;
+
+  /** The walked regions' segments, sorted by region start (a stable sort: the walk's order among equals). */
+  constructor(walked: Segment[]) {
+    const sorted = [...walked].sort((a, b) => a.region.start - b.region.start);
+    for (const r of sorted) {
+      this.regions.push(r.region);
+      r.close();
+      const chain: Segment[] = [];
+      for (let s: Segment | null = r; s; s = s.next) chain.push(s);
+      for (const s of chain) {
+        s.next = null;
+        this.segs.push(s);
+        this.segRegion.push(this.regions.length);
+        this.firstRow.push(this.firstRow[this.firstRow.length - 1] + s.length);
+      }
+    }
+  }
+
+  get length(): number {
+    return this.firstRow[this.firstRow.length - 1];
+  }
+
+  /** The segment holding store row `row` (a cached guess first: lookups are mostly near each other). */
+  private segOf(row: number): number {
+    const f = this.firstRow;
+    let k = this.hint;
+    if (row >= f[k] && row < f[k + 1]) return k;
+    let lo = 0;
+    let hi = this.segs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (f[mid] <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    k = lo;
+    // Empty segments share a first row with the next: step to the one that holds the row.
+    while (k + 1 < this.segs.length && f[k + 1] <= row) k++;
+    this.hint = k;
+    return k;
+  }
+
+  addrAt(row: number): number {
+    const k = this.segOf(row);
+    return this.segs[k].addrAt(row - this.firstRow[k]);
+  }
+
+  sizeAt(row: number): number {
+    const k = this.segOf(row);
+    return this.segs[k].sizeAt(row - this.firstRow[k]);
+  }
+
+  private flagsAt(row: number): number {
+    const k = this.segOf(row);
+    return this.segs[k].flags[row - this.firstRow[k]];
+  }
+
+  private setFlag(row: number, bit: number, on: boolean): void {
+    const k = this.segOf(row);
+    const s = this.segs[k];
+    const i = row - this.firstRow[k];
+    s.flags[i] = on ? s.flags[i] | bit : s.flags[i] & ~bit;
+  }
+
+  isUsed(row: number): boolean {
+    return (this.flagsAt(row) & F_USED) !== 0;
+  }
+
+  setFree(row: number): void {
+    this.setFlag(row, F_USED, false);
+  }
+
+  isTcached(row: number): boolean {
+    return (this.flagsAt(row) & F_TCACHED) !== 0;
+  }
+
+  setTcached(row: number): void {
+    this.setFlag(row, F_TCACHED, true);
+  }
+
+  linkAt(row: number): [number, number] | null {
+    const k = this.segOf(row);
+    return this.segs[k].linkAt(row - this.firstRow[k]);
+  }
+
+  /** 1-based region of store row `row`. */
+  regionOf(row: number): number {
+    return this.segRegion[this.segOf(row)];
+  }
+
+  /**
+   * Index of the row at address `a`, or −1: a binary search over the rows in store order (the same answer as
+   * one over an array of their addresses).
+   */
+  indexOf(a: number): number {
+    let lo = 0;
+    let hi = this.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = this.addrAt(mid);
+      if (v < a) lo = mid + 1;
+      else if (v > a) hi = mid - 1;
+      else return mid;
+    }
+    return -1;
+  }
+
+  /** Every row in store order, a segment (or up to 65,536 rows of one) at a time, into reused arrays. */
+  *batches(): Generator<ChunkBatch> {
+    const N = 1 << 16;
+    const addr = new Float64Array(N);
+    const size = new Float64Array(N);
+    for (let k = 0; k < this.segs.length; k++) {
+      const s = this.segs[k];
+      let sizedAt = 0;
+      for (let start = 0; start < s.length; start += N) {
+        const n = Math.min(N, s.length - start);
+        for (let j = 0; j < n; j++) {
+          const i = start + j;
+          addr[j] = s.base + s.off[i] * UNIT;
+          if (s.flags[i] & F_SIZED) size[j] = s.sized[sizedAt++];
+          else size[j] = (s.off[i + 1] - s.off[i]) * UNIT - s.word;
+        }
+        yield { first: this.firstRow[k] + start, length: n, addr, size, flags: s.flags.subarray(start, start + n), region: this.segRegion[k] };
+      }
+    }
+  }
+
+  /** Bytes held by the store's arrays. */
+  bytes(): number {
+    return this.segs.reduce((n, s) => n + s.bytes(), 0);
+  }
+}
