@@ -12,8 +12,16 @@ import { expect, it } from 'vitest';
 import { AllocState } from '../../src/model/allocations.ts';
 import { describeShared, sharedPath } from '../../test-support/shared.ts';
 import { withSource } from '../../test-support/node-files.ts';
-import { readCore } from '../../workers/logic/formats/core/read-core.ts';
-import { formatChapList, putHex } from './list.ts';
+import { readCore, readCoreRows, type CoreRows } from '../../workers/logic/formats/core/read-core.ts';
+import { chapListChunks, formatChapList, putHex } from './list.ts';
+
+/** chap's list of the streamed rows in `state` (what `heapscope list --used/--free` of a core alone writes). */
+function streamedList(r: CoreRows, state: number): string {
+  const dec = new TextDecoder();
+  let s = '';
+  for (const c of chapListChunks(r.rows.batches(), (b, i) => b.state[i] === state)) s += dec.decode(c);
+  return s;
+}
 
 const withoutSignatures = (text: string): string =>
   text
@@ -74,6 +82,13 @@ describeShared('list --used/--free equal chap on every core in ../shared', ['pee
       const tally = (t: string): string => t.trim().split('\n').pop()!;
       if (c.countUsed) expect(tally(used)).toBe(readFileSync(c.countUsed, 'utf8').trim());
       if (c.countFree) expect(tally(free)).toBe(readFileSync(c.countFree, 'utf8').trim());
+      // The rows the command streams (from the glibc walk's chunk store when glibc is the only allocator).
+      const streamed = await withSource(c.core, (s) => readCoreRows(s));
+      await streamed.core.close();
+      expect(streamed.rows.table === null).toBe(!c.name.includes('tcmalloc'));
+      expect(streamedList(streamed, AllocState.Used)).toBe(used);
+      expect(streamedList(streamed, AllocState.Free)).toBe(free);
+      expect(streamed.warnings).toEqual(r.warnings);
       if (c.name.startsWith('heapgen')) {
         const counts = readFileSync(c.core.replace(/\.gz$/, '.counts.txt'), 'utf8').trim().split('\n');
         expect(tally(used)).toBe(counts[0]);
@@ -100,6 +115,11 @@ describeShared('list --used/--free equal chap on the CPython cores (glibc chunks
       expect(free).toBe(ref('core.ref.list_free.gz'));
       expect(used.trim().split('\n').pop()).toBe(readFileSync(join(dir, v, 'core.ref.count_used'), 'utf8').trim());
       expect(free.trim().split('\n').pop()).toBe(readFileSync(join(dir, v, 'core.ref.count_free'), 'utf8').trim());
+      const streamed = await withSource(join(dir, v, 'core.gz'), (s) => readCoreRows(s));
+      await streamed.core.close();
+      expect(streamedList(streamed, AllocState.Used)).toBe(used);
+      expect(streamedList(streamed, AllocState.Free)).toBe(free);
+      expect(streamed.warnings).toEqual(r.warnings);
     });
   }
 });

@@ -19,7 +19,8 @@
  * no leak analysis: the core reader's table is listed as it is.
  */
 import { isInUse, type AllocState, type AllocationTable } from '../../src/model/allocations.ts';
-import { readCore } from '../../workers/logic/formats/core/read-core.ts';
+import { readCoreRows } from '../../workers/logic/formats/core/read-core.ts';
+import { tableRowBatches } from '../../workers/logic/heaps/find-allocators.ts';
 import { isSetName, SET_NAMES, setPredicate, setTotals, tallyLine, type SetName } from '../../workers/logic/leaks/chap-sets.ts';
 import { parseArgs } from '../args.ts';
 import { openLeaks } from '../leak-inputs.ts';
@@ -73,15 +74,7 @@ export function putHex(buf: Uint8Array, at: number, v: number): number {
 }
 
 /** A table's rows as batches of up to 65,536 (views of its columns; addresses combined into one reused array). */
-export function* tableBatches(t: AllocationTable): Generator<RowBatch> {
-  const N = 1 << 16;
-  const addr = new Float64Array(N);
-  for (let first = 0; first < t.rows; first += N) {
-    const n = Math.min(N, t.rows - first);
-    for (let i = 0; i < n; i++) addr[i] = t.addrHi[first + i] * 4294967296 + t.addrLo[first + i];
-    yield { length: n, first, addr, size: t.size.subarray(first, first + n), state: t.state.subarray(first, first + n) };
-  }
-}
+export const tableBatches: (t: AllocationTable) => Generator<RowBatch> = tableRowBatches;
 
 /**
  * chap's `list` text of the rows for which `inSet(batch, i)` holds (labelled Used or Free by their state), as byte
@@ -136,15 +129,18 @@ function write(chunk: Uint8Array | string): Promise<void> {
   return new Promise((resolve, reject) => process.stdout.write(chunk, (e) => (e ? reject(e) : resolve())));
 }
 
-/** `--used` / `--free` of a core alone: the core reader's table (every allocator), no leak analysis. */
+/**
+ * `--used` / `--free` of a core alone: the core reader's rows (every allocator), no leak analysis; a glibc heap's
+ * rows are streamed from its walk's chunk store, no table made.
+ */
 async function listUsedOrFree(corePath: string, set: 'used' | 'free'): Promise<void> {
   const src = await NodeFileSource.open(corePath);
   try {
-    const r = await readCore(src, cliProgress);
+    const r = await readCoreRows(src, cliProgress);
     await r.core.close();
     for (const w of r.warnings) process.stderr.write(`warning: ${w.file}: ${w.message}\n`);
     const inSet = set === 'used' ? (b: RowBatch, i: number) => isInUse(b.state[i]) : (b: RowBatch, i: number) => !isInUse(b.state[i]);
-    for (const c of chapListChunks(tableBatches(r.table), inSet)) await write(c);
+    for (const c of chapListChunks(r.rows.batches(), inSet)) await write(c);
   } finally {
     await src.close();
   }

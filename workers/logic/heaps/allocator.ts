@@ -103,6 +103,6 @@ export interface AllocatorFinder {
   find(core: CoreFile, ctx: FinderContext): Promise<HeapContribution | Absent>;
 }
 
-export function isAbsent(r: HeapContribution | Absent): r is Absent {
+export function isAbsent<T extends object>(r: T | Absent): r is Absent {
   return 'absent' in r;
 }

@@ -5,14 +5,15 @@
  * ("glibc 2.36 malloc, 4 arenas", or "no allocator this version knows: …").
  * `formats/core/read-core.ts`, the CLI and the benchmarks call `findAllocations`.
  */
-import type { AllocationTable } from '../../../src/model/allocations.ts';
+import { AllocationTableBuilder, type AllocationTable } from '../../../src/model/allocations.ts';
 import type { AllocatorInfo, HeapRegionInfo } from '../../../src/model/heap-layout.ts';
 import type { CoreFile } from '../formats/elf/core-file.ts';
 import type { InputWarning } from '../io/errors.ts';
 import type { ReadControl } from '../io/stream.ts';
 import { isAbsent, type AllocatorClaim, type AllocatorFinder, type FindOptions, type HeapContribution } from './allocator.ts';
 import { assemble } from './assemble.ts';
-import { glibcFinder } from './glibc/glibc.ts';
+import { glibcContribution, glibcFinder, walkGlibc, type GlibcWalk } from './glibc/glibc.ts';
+import { rowBatches } from './glibc/table.ts';
 import { jemallocFinder } from './jemalloc/jemalloc.ts';
 import { tcmallocFinder } from './tcmalloc/tcmalloc.ts';
 import { obmallocFinder } from './python/index.ts';
@@ -51,3 +52,108 @@ export async function findAllocations(core: CoreFile, ctl?: ReadControl, opts: F
   if (!found.length) warnings.push({ file: core.name, message: `${allocator}; the core lists no allocations` });
   return { table: a.table, allocator, allocators: a.allocators, regions: a.regions, claims: found.flatMap((c) => c.claims ?? []), contributions: found, warnings };
 }
+
+/** Rows of the merged table in address order, a batch at a time (views valid until the next batch). */
+export interface AllocationBatch {
+  length: number;
+  addr: Float64Array;
+  size: Float64Array;
+  state: Uint8Array;
+}
+
+/** What `findAllocationRows` found: the rows as a stream, and the table only when one had to be made. */
+export interface FoundRows {
+  allocator: string;
+  warnings: InputWarning[];
+  contributions: HeapContribution[];
+  /** Rows of the merged table. */
+  rows: number;
+  /** The merged table's rows, in its order (may be read more than once). */
+  batches: () => Iterable<AllocationBatch>;
+  /** The merged table, when the rows were not streamed from the glibc walk. */
+  table: AllocationTable | null;
+}
+
+/** A table's rows as batches of up to 65,536 (views of its columns; addresses combined into one reused array). */
+export function* tableRowBatches(t: AllocationTable): Generator<AllocationBatch & { first: number }> {
+  const N = 1 << 16;
+  const addr = new Float64Array(N);
+  for (let first = 0; first < t.rows; first += N) {
+    const n = Math.min(N, t.rows - first);
+    for (let i = 0; i < n; i++) addr[i] = t.addrHi[first + i] * 4294967296 + t.addrLo[first + i];
+    yield { length: n, first, addr, size: t.size.subarray(first, first + n), state: t.state.subarray(first, first + n) };
+  }
+}
+
+/** True when `assemble` would take a lone contribution's rows as they are (strictly increasing, none partly overlapping an earlier one). */
+function streamMergesToItself(batches: Iterable<AllocationBatch>): boolean {
+  const limits: number[] = [];
+  let last = -1;
+  for (const b of batches) {
+    for (let j = 0; j < b.length; j++) {
+      const a = b.addr[j];
+      if (a <= last) return false;
+      last = a;
+      const limit = a + b.size[j];
+      while (limits.length && limit > limits[limits.length - 1]) {
+        if (a < limits[limits.length - 1]) return false;
+        limits.pop();
+      }
+      limits.push(limit);
+    }
+  }
+  return true;
+}
+
+/**
+ * `findAllocations` for a command that reads the rows once or twice in order (`heapscope list`, `attribute`):
+ * when glibc is the only allocator and its rows need no merging, they are streamed from the walk's chunk store
+ * (about 5 bytes a chunk) and no table is made; otherwise the table is made and assembled as `findAllocations`
+ * does. The rows, their order, states and the warnings are the same either way.
+ */
+export async function findAllocationRows(core: CoreFile, ctl?: ReadControl, opts: FindOptions = {}): Promise<FoundRows> {
+  let walk: GlibcWalk | null = null;
+  const streamed: AllocatorFinder = {
+    id: glibcFinder.id,
+    layer: glibcFinder.layer,
+    async find(c, ctx) {
+      const w = await walkGlibc(c, ctx.ctl, ctx.opts);
+      if (isAbsent(w)) return w;
+      walk = w;
+      // The table is made only if another allocator is found (see below).
+      return { ...w.part, table: EMPTY_TABLE };
+    },
+  };
+  const found: HeapContribution[] = [];
+  const absent: string[] = [];
+  const early: InputWarning[] = [];
+  const finders = FINDERS.map((f) => (f === glibcFinder ? streamed : f));
+  const ordered = [...finders.filter((f) => f.layer === 'base'), ...finders.filter((f) => f.layer === 'layered')];
+  for (const f of ordered) {
+    const r = await f.find(core, { ctl, opts, below: found });
+    if (isAbsent(r)) {
+      absent.push(r.absent);
+      if (r.warnings) early.push(...r.warnings);
+    } else found.push(r);
+  }
+  const w = walk as GlibcWalk | null;
+  if (w && found.length === 1 && streamMergesToItself(rowBatches(w.store, w.tcacheState))) {
+    const part = found[0];
+    return {
+      allocator: part.info.description,
+      warnings: [...early, ...part.warnings],
+      contributions: found,
+      rows: w.rows,
+      batches: () => rowBatches(w.store, w.tcacheState),
+      table: null,
+    };
+  }
+  if (w) found[found.findIndex((c) => c.info.id === 'glibc')] = glibcContribution(w);
+  const a = assemble(core.name, found);
+  const allocator = found.length ? a.allocators.map((x) => x.description).join('; ') : `no allocator this version knows: ${absent.join('; ')}`;
+  const warnings = [...early, ...a.warnings];
+  if (!found.length) warnings.push({ file: core.name, message: `${allocator}; the core lists no allocations` });
+  return { allocator, warnings, contributions: found, rows: a.table.rows, batches: () => tableRowBatches(a.table), table: a.table };
+}
+
+const EMPTY_TABLE: AllocationTable = new AllocationTableBuilder({ region: true }).freeze();

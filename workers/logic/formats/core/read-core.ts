@@ -14,7 +14,7 @@ import type { ReadControl } from '../../io/stream.ts';
 import type { ByteSource } from '../../io/source.ts';
 import type { FindOptions } from '../../heaps/allocator.ts';
 import { loadModules } from '../../symbols/modules.ts';
-import { findAllocations, type FoundAllocations } from '../../heaps/find-allocators.ts';
+import { findAllocationRows, findAllocations, tableRowBatches, type FoundAllocations, type FoundRows } from '../../heaps/find-allocators.ts';
 import { analysePython, obmallocOf, type OpenMappedFile, type PythonAnalysis } from '../../heaps/python/analyse.ts';
 
 
@@ -55,4 +55,31 @@ export async function readCore(src: ByteSource, ctl?: ReadControl, opts?: ReadCo
     ...(python ? { python: python.info } : {}),
   };
   return { core, heap, python, table: python?.table ?? heap.table, warnings: [...core.warnings, ...heap.warnings, ...(python?.warnings ?? [])], info };
+}
+
+export interface CoreRows {
+  core: CoreFile;
+  rows: FoundRows;
+  /** As `readCore`'s. */
+  warnings: InputWarning[];
+}
+
+/**
+ * `readCore` for a command that reads the rows in order and nothing else (`heapscope list --used`): a glibc heap's
+ * rows are streamed from its walk, no table made (`findAllocationRows`). A core with CPython's obmalloc is read as
+ * `readCore` reads it (its objects named), its table streamed. The caller owns `result.core`.
+ */
+export async function readCoreRows(src: ByteSource, ctl?: ReadControl, opts?: ReadCoreOptions): Promise<CoreRows> {
+  const core = await openCore(src, ctl);
+  ctl?.onProgress?.({ file: src.name, bytesRead: 0, totalBytes: 0, stage: 'walk', unit: 'bytes' });
+  const rows = await findAllocationRows(core, ctl, opts);
+  const ob = obmallocOf(rows.contributions);
+  const python = ob && rows.table ? await analysePython(core, rows.table, ob, opts?.openMappedFile) : null;
+  if (python) {
+    const t = python.table;
+    rows.table = t;
+    rows.rows = t.rows;
+    rows.batches = () => tableRowBatches(t);
+  }
+  return { core, rows, warnings: [...core.warnings, ...rows.warnings, ...(python?.warnings ?? [])] };
 }

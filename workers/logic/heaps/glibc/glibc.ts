@@ -20,7 +20,8 @@ import { discover } from './discovery.ts';
 import { FreeLists } from './free-lists.ts';
 import { hex, Mem, type Range } from './memory.ts';
 import { mainArenaRuns } from './runs.ts';
-import { buildTable, gather } from './table.ts';
+import type { ChunkStore } from './chunk-store.ts';
+import { backwardRows, buildTable, gather } from './table.ts';
 import { glibcVersion } from './version.ts';
 import { findMmapped, walkArenas, type RegionKind } from './walk.ts';
 
@@ -81,11 +82,21 @@ export interface GlibcDetail {
   safeLinking: boolean;
 }
 
+/** The glibc contribution before its table: its rows are in the chunk store, streamed or made a table. */
+export interface GlibcWalk {
+  part: Omit<HeapContribution<GlibcDetail>, 'table'>;
+  store: ChunkStore;
+  /** State of tcache entries. */
+  tcacheState: AllocState;
+  /** Rows listed (the store's, less those going backwards). */
+  rows: number;
+}
+
 /**
  * Walks the glibc malloc heap of `core`: every arena, heap, main-arena run and
- * mmapped chunk, as a contribution to the registry.
+ * mmapped chunk, into a chunk store (no table yet).
  */
-export async function findGlibc(core: CoreFile, ctl?: ReadControl, opts: WalkOptions = {}): Promise<HeapContribution<GlibcDetail> | Absent> {
+export async function walkGlibc(core: CoreFile, ctl?: ReadControl, opts: WalkOptions = {}): Promise<GlibcWalk | Absent> {
   const mem = new Mem(core, ctl);
   const infra = await discover(mem);
   if (!infra) return { absent: 'no glibc malloc arena was found (no malloc_state in writable memory)', warnings: mem.warnings() };
@@ -102,7 +113,8 @@ export async function findGlibc(core: CoreFile, ctl?: ReadControl, opts: WalkOpt
   const lists = new FreeLists(mem, infra, g);
   const fast = await lists.fastbins();
   const tcache = await lists.tcaches();
-  const table = buildTable(mem, g, opts.tcache === 'thread-cached-free' ? AllocState.ThreadCachedFree : AllocState.Used);
+  const backwards = backwardRows(g);
+  if (backwards) mem.warn(`${backwards.toLocaleString('en-US')} chunk(s) lie at or below an earlier one (overlapping heap regions) and are not listed`);
 
   const l = infra.layout;
   const layout: GlibcDetail['layout'] = l.haveFastchunks ? 'glibc>=2.27' : 'glibc<2.27';
@@ -120,30 +132,45 @@ export async function findGlibc(core: CoreFile, ctl?: ReadControl, opts: WalkOpt
     { label: 'tcache entries', value: tcache.toLocaleString('en-US') },
   ];
   return {
-    info: {
-      id: 'glibc',
-      description: `glibc${version ? ` ${version.version}` : ''} malloc, ${arenas.length} arena${arenas.length === 1 ? '' : 's'}`,
-      ...(version ? { version: version.version } : {}),
-      facts,
-    },
-    table,
-    regions: g.regions.map((r) => ({ kind: r.kind, start: r.start, end: r.end, arena: r.arena })),
-    arenas: arenas.map((a) => ({ address: a.address, isMain: a.isMain, top: a.top, size: a.size, maxSize: a.maxSize })),
-    warnings: mem.warnings(),
-    detail: {
-      mainArena: infra.mainArena,
-      layout,
-      layoutName: l.name,
-      systemMemOffset: l.systemMem,
-      mallocAlignment: l.params.align,
-      nfastbins: l.params.nfastbins,
-      heapInfoSize: infra.heapInfoSize,
-      heapMaxSize: infra.heapMax,
-      fastbinFree: fast,
-      tcacheFree: tcache,
-      safeLinking: lists.safeLinking,
+    store: g,
+    tcacheState: opts.tcache === 'thread-cached-free' ? AllocState.ThreadCachedFree : AllocState.Used,
+    rows: g.length - backwards,
+    part: {
+      info: {
+        id: 'glibc',
+        description: `glibc${version ? ` ${version.version}` : ''} malloc, ${arenas.length} arena${arenas.length === 1 ? '' : 's'}`,
+        ...(version ? { version: version.version } : {}),
+        facts,
+      },
+      regions: g.regions.map((r) => ({ kind: r.kind, start: r.start, end: r.end, arena: r.arena })),
+      arenas: arenas.map((a) => ({ address: a.address, isMain: a.isMain, top: a.top, size: a.size, maxSize: a.maxSize })),
+      warnings: mem.warnings(),
+      detail: {
+        mainArena: infra.mainArena,
+        layout,
+        layoutName: l.name,
+        systemMemOffset: l.systemMem,
+        mallocAlignment: l.params.align,
+        nfastbins: l.params.nfastbins,
+        heapInfoSize: infra.heapInfoSize,
+        heapMaxSize: infra.heapMax,
+        fastbinFree: fast,
+        tcacheFree: tcache,
+        safeLinking: lists.safeLinking,
+      },
     },
   };
+}
+
+/** The contribution of a glibc walk, its table built from the store. */
+export function glibcContribution(w: GlibcWalk): HeapContribution<GlibcDetail> {
+  return { ...w.part, table: buildTable(w.store, w.tcacheState, w.rows) };
+}
+
+/** Walks the glibc malloc heap of `core` as a contribution to the registry (with its table). */
+export async function findGlibc(core: CoreFile, ctl?: ReadControl, opts: WalkOptions = {}): Promise<HeapContribution<GlibcDetail> | Absent> {
+  const w = await walkGlibc(core, ctl, opts);
+  return isAbsent(w) ? w : glibcContribution(w);
 }
 
 /** The glibc finder for the allocator registry. */

@@ -10,6 +10,7 @@ import { CancelledError, type InputWarning } from '../../io/errors.ts';
 import { isCancelled, type ReadControl } from '../../io/stream.ts';
 
 export const PAGE = 0x1000;
+const WINDOW_BYTES = 4 << 20;
 
 /** A run of readable, writable memory. */
 export interface Range {
@@ -23,6 +24,7 @@ export class Mem {
   readonly tagged: boolean;
   private readonly kinds = new Map<string, { count: number; examples: string[]; text: (n: number, ex: string) => string }>();
   private readonly plain: InputWarning[] = [];
+  private window: Uint8Array | null = null;
   private steps = 0;
   private sinceYield = 0;
 
@@ -99,6 +101,17 @@ export class Mem {
   async read(addr: number, length: number): Promise<DataView | null> {
     if (!(addr >= 0) || addr > Number.MAX_SAFE_INTEGER) return null;
     const b = await this.core.read(addr, length);
+    return b ? new DataView(b.buffer, b.byteOffset, b.byteLength) : null;
+  }
+
+  /**
+   * `length` bytes at `addr` (at most 4 MiB) in this walk's one window buffer, reused: the view is valid until
+   * the next `readWindow` (the chunk walk reads its heaps window after window, without a new buffer each time).
+   */
+  async readWindow(addr: number, length: number): Promise<DataView | null> {
+    if (!(addr >= 0) || addr > Number.MAX_SAFE_INTEGER) return null;
+    if (length > WINDOW_BYTES || !this.core.readInto) return this.read(addr, length);
+    const b = await this.core.readInto(addr, (this.window ??= new Uint8Array(WINDOW_BYTES)).subarray(0, length));
     return b ? new DataView(b.buffer, b.byteOffset, b.byteLength) : null;
   }
 

@@ -47,7 +47,7 @@ async function chainEnd(mem: Mem, l: ArenaLayout, first: number, limit: number, 
     if (!dv || c + 2 * w > base + dv.byteLength) {
       await mem.step();
       base = c;
-      dv = await mem.read(c, Math.min(WINDOW, limit - c));
+      dv = await mem.readWindow(c, Math.min(WINDOW, limit - c));
       if (!dv) return null;
     }
     const sf = mem.wordIn(dv, c - base + w);

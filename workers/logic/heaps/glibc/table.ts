@@ -7,33 +7,74 @@
  */
 import { AllocationTableBuilder, AllocState, type AllocationTable } from '../../../../src/model/allocations.ts';
 import { ChunkStore, F_TCACHED, F_USED, type Segment } from './chunk-store.ts';
-import type { Mem } from './memory.ts';
 
 /** The walked segments as one store, in region order (sorted by region start). */
 export function gather(walked: Segment[]): ChunkStore {
   return new ChunkStore(walked);
 }
 
-/** The allocation table of the store's rows. */
-export function buildTable(mem: Mem, store: ChunkStore, tcacheState: AllocState): AllocationTable {
-  const b = new AllocationTableBuilder({ expectedRows: store.length, region: true });
+/** Rows of the glibc walk in address order, a batch at a time (views valid until the next batch). */
+export interface RowBatch {
+  length: number;
+  addr: Float64Array;
+  size: Float64Array;
+  /** Final `AllocState` of each row. */
+  state: Uint8Array;
+  /** 1-based region of each row. */
+  region: Uint32Array;
+}
+
+/** Rows that lie at or below an earlier one (overlapping regions): not listed. */
+export function backwardRows(store: ChunkStore): number {
   let last = -1;
-  let backwards = 0;
-  for (const batch of store.batches()) {
-    const { addr, size, flags, region } = batch;
-    for (let j = 0; j < batch.length; j++) {
-      const a = addr[j];
-      if (a <= last) {
-        backwards++;
-        continue;
-      }
-      last = a;
-      const f = flags[j];
-      const state = !(f & F_USED) ? AllocState.Free : f & F_TCACHED ? tcacheState : AllocState.Used;
-      const row = b.add(Math.floor(a / 4294967296), a >>> 0, size[j], state);
-      b.region!.array[row] = region;
+  let n = 0;
+  for (const b of store.batches()) {
+    for (let j = 0; j < b.length; j++) {
+      if (b.addr[j] <= last) n++;
+      else last = b.addr[j];
     }
   }
-  if (backwards) mem.warn(`${backwards.toLocaleString('en-US')} chunk(s) lie at or below an earlier one (overlapping heap regions) and are not listed`);
+  return n;
+}
+
+/**
+ * The store's rows as they are listed: rows going backwards left out, states final (free, tcache entries in
+ * `tcacheState`, used), in batches of at most 65,536.
+ */
+export function* rowBatches(store: ChunkStore, tcacheState: AllocState): Generator<RowBatch> {
+  const N = 1 << 16;
+  const out: RowBatch = { length: 0, addr: new Float64Array(N), size: new Float64Array(N), state: new Uint8Array(N), region: new Uint32Array(N) };
+  let last = -1;
+  for (const b of store.batches()) {
+    const { addr, size, flags, region } = b;
+    for (let j = 0; j < b.length; j++) {
+      const a = addr[j];
+      if (a <= last) continue;
+      last = a;
+      if (out.length === N) {
+        yield out;
+        out.length = 0;
+      }
+      const f = flags[j];
+      const k = out.length++;
+      out.addr[k] = a;
+      out.size[k] = size[j];
+      out.state[k] = !(f & F_USED) ? AllocState.Free : f & F_TCACHED ? tcacheState : AllocState.Used;
+      out.region[k] = region;
+    }
+  }
+  if (out.length) yield out;
+}
+
+/** The allocation table of the store's rows (as `rowBatches` gives them); `rows` is their count. */
+export function buildTable(store: ChunkStore, tcacheState: AllocState, rows = store.length): AllocationTable {
+  const b = new AllocationTableBuilder({ expectedRows: rows, region: true });
+  for (const batch of rowBatches(store, tcacheState)) {
+    for (let j = 0; j < batch.length; j++) {
+      const a = batch.addr[j];
+      const row = b.add(Math.floor(a / 4294967296), a >>> 0, batch.size[j], batch.state[j] as AllocState);
+      b.region!.array[row] = batch.region[j];
+    }
+  }
   return b.freeze();
 }

@@ -87,7 +87,7 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
       await mem.step(1 << 12);
       progress?.(c - first);
       bufStart = c;
-      dv = await mem.read(c, Math.min(WINDOW, limit - c));
+      dv = await mem.readWindow(c, Math.min(WINDOW, limit - c));
       if (!dv) break;
     }
     const sf = mem.wordIn(dv, c - bufStart + w);
