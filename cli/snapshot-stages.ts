@@ -25,7 +25,7 @@ export interface CompletedSnapshot {
 }
 
 /** Debug files for the modules of `modules` that have no symbols from a binary, by build-id. */
-function debugFilePaths(modules: ModuleMap, debugDir: string): string[] {
+export function debugFilePaths(modules: ModuleMap, debugDir: string): string[] {
   const out: string[] = [];
   for (const m of modules.modules) {
     if (m.symbolSource === 'binary' || !m.buildId || m.buildId.length < 3) continue;

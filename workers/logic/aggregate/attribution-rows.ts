@@ -25,25 +25,36 @@ function add(s: Sizes, user: number, chunk: number): void {
 
 const byUser = <T extends { sizes: Sizes }>(a: T, b: T) => b.sizes.user - a.sizes.user;
 
-export function attributionFromTable(table: AllocationTable & { site: Uint32Array; requested: Float64Array }, sites: SitesTable): AttributionData {
-  const { site: rowSite, requested: rowRequested } = table;
-  const strings = new StringTable(sites.strings);
-  const siteSizes = Array.from({ length: sites.rows }, zero);
-  const total = zero();
-  const errors = { count: 0, chunk: 0 };
-  let checked = 0;
-  for (let i = 0; i < table.rows; i++) {
-    if (!isInUse(table.state[i])) continue;
-    checked++;
-    const s = rowSite[i];
-    if (s === 0) {
-      errors.count++;
-      errors.chunk += table.size[i];
-      continue;
-    }
-    add(siteSizes[s - 1], rowRequested[i], table.size[i]);
-    add(total, rowRequested[i], table.size[i]);
+/** What a footer attribution sums before its tree: per site, the total, the errors, the rows looked at. */
+export interface SiteTotals {
+  /** Per row of the sites table. */
+  siteSizes: Sizes[];
+  total: Sizes;
+  errors: { count: number; chunk: number };
+  checked: number;
+}
+
+/** Empty totals for `sites` sites; `addRow` fills them. */
+export function siteTotals(sites: number): SiteTotals {
+  return { siteSizes: Array.from({ length: sites }, zero), total: zero(), errors: { count: 0, chunk: 0 }, checked: 0 };
+}
+
+/** One in-use row: `site` 1 + its row in the sites table (0: no footer, an error), `requested` its footer's, `size` chap's. */
+export function addRow(t: SiteTotals, site: number, requested: number, size: number): void {
+  t.checked++;
+  if (site === 0) {
+    t.errors.count++;
+    t.errors.chunk += size;
+    return;
   }
+  add(t.siteSizes[site - 1], requested, size);
+  add(t.total, requested, size);
+}
+
+/** The library → function → site tree of the totals (sorted by User bytes; ties: first seen first). */
+export function attributionTree(t: SiteTotals, sites: SitesTable): Pick<AttributionData, 'total' | 'errors' | 'checked' | 'valid' | 'detected' | 'libraries' | 'sites'> {
+  const { siteSizes, total, errors, checked } = t;
+  const strings = new StringTable(sites.strings);
   const libs = new Map<string, LibraryNode>();
   const funcs = new Map<string, FunctionNode>();
   let valid = 0;
@@ -75,7 +86,14 @@ export function attributionFromTable(table: AllocationTable & { site: Uint32Arra
     l.functions.sort(byUser);
     for (const f of l.functions) f.sites.sort(byUser);
   }
-  return { total, errors, checked, valid, detected: footersDetected(checked, valid), libraries, sites, table, rowSite, rowRequested, warnings: [] };
+  return { total, errors, checked, valid, detected: footersDetected(checked, valid), libraries, sites };
+}
+
+export function attributionFromTable(table: AllocationTable & { site: Uint32Array; requested: Float64Array }, sites: SitesTable): AttributionData {
+  const { site: rowSite, requested: rowRequested } = table;
+  const t = siteTotals(sites.rows);
+  for (let i = 0; i < table.rows; i++) if (isInUse(table.state[i])) addRow(t, rowSite[i], rowRequested[i], table.size[i]);
+  return { ...attributionTree(t, sites), table, rowSite, rowRequested, warnings: [] };
 }
 
 /** `attributionFromTable` of a saved analysis's attribution (its per-row columns as the saved format keeps them). */

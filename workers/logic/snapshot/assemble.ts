@@ -109,6 +109,23 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
+/**
+ * Step 5 for one binary: the cores (indexes into `cores`, each with its snapshot's name and mapped files) whose
+ * code it names — those mapping it (by build-id, else by file name), or every core when none does (symbols match
+ * by build-id later) — and the note saying it matched none or that no core was given.
+ */
+export function placeBinary(b: AssemblyInput, cores: readonly { name: string; modules: readonly { path: string; buildId: string | null }[] }[]): { cores: number[]; note: AssemblyNote | null } {
+  const holders: number[] = [];
+  cores.forEach((c, k) => {
+    if (c.modules.some((m) => (b.buildId && m.buildId ? m.buildId === b.buildId : baseName(m.path) === baseName(b.name)))) holders.push(k);
+  });
+  if (!cores.length) return { cores: [], note: { input: b.id, kind: 'unused', message: `${b.name} is an ELF binary: it names the code of a core dump, and no core was given` } };
+  if (holders.length) return { cores: holders, note: null };
+  const known = cores.some((c) => c.modules.length > 0);
+  const note: AssemblyNote | null = known ? { input: b.id, kind: 'unmatched-binary', message: `${b.name} is not one of the files mapped into ${cores.length === 1 ? cores[0].name : 'the cores'}${b.buildId ? ` (build-id ${b.buildId})` : ''}` } : null;
+  return { cores: cores.map((_, k) => k), note };
+}
+
 interface Group {
   snapshot: Snapshot;
   /** The table lists are matched against: a core's walk, or the main used list. */
@@ -259,20 +276,12 @@ export function assemble(inputs: readonly AssemblyInput[], choices: AssemblyChoi
   }
 
   // 5. Binaries name the code of every core that maps them (by build-id, else by file name).
+  const cores = coreGroups.map((g) => ({ name: g.snapshot.name, modules: inputs[inputAt.get(g.snapshot.core!)!].modules ?? [] }));
   for (const b of inputs) {
     if (b.role !== 'elf') continue;
-    const holders = coreGroups.filter((g) => {
-      const mods = inputs[inputAt.get(g.snapshot.core!)!].modules ?? [];
-      return mods.some((m) => (b.buildId && m.buildId ? m.buildId === b.buildId : baseName(m.path) === baseName(b.name)));
-    });
-    // Without module facts (or no match), a binary goes with every core: symbols match by build-id later.
-    const targets = holders.length ? holders : coreGroups;
-    if (!holders.length && coreGroups.length) {
-      const known = coreGroups.some((g) => (inputs[inputAt.get(g.snapshot.core!)!].modules ?? []).length > 0);
-      if (known) notes.push({ input: b.id, kind: 'unmatched-binary', message: `${b.name} is not one of the files mapped into ${coreGroups.length === 1 ? coreGroups[0].snapshot.name : 'the cores'}${b.buildId ? ` (build-id ${b.buildId})` : ''}` });
-    }
-    if (!coreGroups.length) notes.push({ input: b.id, kind: 'unused', message: `${b.name} is an ELF binary: it names the code of a core dump, and no core was given` });
-    for (const g of targets) g.snapshot.parts.push({ input: b.id, name: b.name, as: 'binary' });
+    const placed = placeBinary(b, cores);
+    if (placed.note) notes.push(placed.note);
+    for (const k of placed.cores) coreGroups[k].snapshot.parts.push({ input: b.id, name: b.name, as: 'binary' });
   }
 
   // 6. A tracemalloc snapshot or a meliae dump is a snapshot of its own.

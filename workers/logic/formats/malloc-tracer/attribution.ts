@@ -18,7 +18,7 @@ import type { SitesTable } from '../../../../src/model/sites.ts';
 import type { AttributionData } from '../../../../src/model/attribution.ts';
 import type { Binary } from '../elf/binary.ts';
 import type { ProcessMemory } from '../elf/memory.ts';
-import { attributionFromTable } from '../../aggregate/attribution-rows.ts';
+import { addRow, attributionFromTable, attributionTree, siteTotals } from '../../aggregate/attribution-rows.ts';
 import { loadModules, type ModuleMap } from '../../symbols/modules.ts';
 import { resolveAddress } from '../../symbols/resolve.ts';
 import { FOOTER_BYTES, footerRequested, footerReturn } from './footer.ts';
@@ -42,61 +42,76 @@ export async function attribute(core: ProcessMemory, table: AllocationTable, bin
   return attributeWithModules(core, table, await loadModules(core, binaries));
 }
 
-/** `attribute` with a module map already built (reuse it across tables of the same core). */
-export async function attributeWithModules(core: ProcessMemory, table: AllocationTable, modules: ModuleMap, ctl?: ReadControl, file = ''): Promise<Attribution> {
-  const n = table.rows;
-  // Progress is rows looked at, in batches (the cancel flag is read once per batch).
-  const meter = ctl ? new StageMeter(ctl, file, 'attribution', n, 'items') : undefined;
-  const rowSite = new Uint32Array(allocShared(Math.max(1, n) * 4), 0, n);
-  const rowRequested = new Float64Array(allocShared(Math.max(1, n) * 8), 0, n).fill(NaN);
-  const order = addressOrder(table);
-  const readableEnd = (core as ProcessMemory & { readableEnd?(a: number): number }).readableEnd?.bind(core);
+/**
+ * Footers read window by window (1 MiB at a time, into one reused buffer): `at(addr, size)` gives the return
+ * address and requested size of an allocation's footer, or null when it has none (too small, unreadable, or
+ * requested ≥ usable: an error). Rows must come in address order for the windows to be read once.
+ */
+class FooterReader {
+  private win: Uint8Array | null = null;
+  private scratch: Uint8Array | null = null;
+  private winStart = 0;
+  private winEnd = 0;
+  private dv: DataView | null = null;
+  private readonly readableEnd?: (a: number) => number;
+  ret = 0;
+  req = 0;
 
-  let win: Uint8Array | null = null;
-  /** The window buffer, reused (footers are read one window at a time). */
-  let scratch: Uint8Array | null = null;
-  let winStart = 0;
-  let winEnd = 0;
-  let dv: DataView | null = null;
-
-  const siteOf = new Map<number, number>();
-  const siteAddr: number[] = [];
-
-  for (let k = 0; k < n; k++) {
-    if ((k & (BATCH - 1)) === 0) meter?.at(k);
-    const row = order ? order[k] : k;
-    if (!isInUse(table.state[row])) continue;
-    const size = table.size[row];
-    const addr = table.addrHi[row] * 4294967296 + table.addrLo[row];
-    const at = addr + size - FOOTER_BYTES;
-    if (size < FOOTER_BYTES || at > Number.MAX_SAFE_INTEGER) continue; // too small for a footer: an error
-    if (!win || at < winStart || at + FOOTER_BYTES > winEnd) {
-      let len = WINDOW;
-      if (readableEnd) len = Math.min(WINDOW, readableEnd(at) - at);
-      win = len >= FOOTER_BYTES ? await (core.readInto ? core.readInto(at, (scratch ??= new Uint8Array(WINDOW)).subarray(0, len)) : core.read(at, len)) : null;
-      if (!win && !readableEnd) win = await core.read(at, FOOTER_BYTES);
-      if (win) {
-        winStart = at;
-        winEnd = at + win.length;
-        dv = new DataView(win.buffer, win.byteOffset, win.byteLength);
-      }
-    }
-    if (!win || !dv) continue; // unreadable footer: an error
-    const o = at - winStart;
-    const ret = footerReturn(dv, o);
-    const req = footerRequested(dv, o);
-    if (req >= size) continue; // requested ≥ usable (sizes are below 2^53): not a footer, an error
-    let s = siteOf.get(ret);
-    if (s === undefined) {
-      s = siteAddr.length;
-      siteOf.set(ret, s);
-      siteAddr.push(ret);
-    }
-    rowSite[row] = s + 1;
-    rowRequested[row] = req;
+  constructor(private readonly core: ProcessMemory) {
+    this.readableEnd = (core as ProcessMemory & { readableEnd?(a: number): number }).readableEnd?.bind(core);
   }
 
-  // Name the sites; the summary is built from the per-row columns, as it is for a saved analysis.
+  /** True when the footer window must be (re)read before `at` (synchronous: no await per allocation). */
+  needs(addr: number, size: number): boolean {
+    const at = addr + size - FOOTER_BYTES;
+    return size >= FOOTER_BYTES && at <= Number.MAX_SAFE_INTEGER && (!this.win || at < this.winStart || at + FOOTER_BYTES > this.winEnd);
+  }
+
+  async fill(addr: number, size: number): Promise<void> {
+    const { core, readableEnd } = this;
+    const at = addr + size - FOOTER_BYTES;
+    let len = WINDOW;
+    if (readableEnd) len = Math.min(WINDOW, readableEnd(at) - at);
+    let win = len >= FOOTER_BYTES ? await (core.readInto ? core.readInto(at, (this.scratch ??= new Uint8Array(WINDOW)).subarray(0, len)) : core.read(at, len)) : null;
+    if (!win && !readableEnd) win = await core.read(at, FOOTER_BYTES);
+    this.win = win;
+    if (win) {
+      this.winStart = at;
+      this.winEnd = at + win.length;
+      this.dv = new DataView(win.buffer, win.byteOffset, win.byteLength);
+    }
+  }
+
+  /** Reads the footer of the allocation (after `fill` when `needs` said so) into `ret` / `req`; false when there is none. */
+  read(addr: number, size: number): boolean {
+    const at = addr + size - FOOTER_BYTES;
+    if (size < FOOTER_BYTES || at > Number.MAX_SAFE_INTEGER) return false; // too small for a footer: an error
+    if (!this.win || !this.dv || at < this.winStart || at + FOOTER_BYTES > this.winEnd) return false; // unreadable footer: an error
+    const o = at - this.winStart;
+    this.ret = footerReturn(this.dv, o);
+    this.req = footerRequested(this.dv, o);
+    return this.req < size; // requested ≥ usable (sizes are below 2^53): not a footer, an error
+  }
+}
+
+/** Return addresses numbered in the order first seen (site = 1 + the number). */
+class SiteIds {
+  private readonly siteOf = new Map<number, number>();
+  readonly addrs: number[] = [];
+
+  of(ret: number): number {
+    let s = this.siteOf.get(ret);
+    if (s === undefined) {
+      s = this.addrs.length;
+      this.siteOf.set(ret, s);
+      this.addrs.push(ret);
+    }
+    return s + 1;
+  }
+}
+
+/** The sites table of the return addresses, named from `modules`. */
+function sitesTable(siteAddr: number[], modules: ModuleMap): SitesTable {
   const strings = new StringTableBuilder();
   const sites: SitesTable = {
     rows: siteAddr.length,
@@ -115,8 +130,84 @@ export async function attributeWithModules(core: ProcessMemory, table: Allocatio
     sites.exec[i] = r.executable ? 1 : 0;
   });
   sites.strings = strings.freeze();
+  return sites;
+}
+
+/** `attribute` with a module map already built (reuse it across tables of the same core). */
+export async function attributeWithModules(core: ProcessMemory, table: AllocationTable, modules: ModuleMap, ctl?: ReadControl, file = ''): Promise<Attribution> {
+  const n = table.rows;
+  // Progress is rows looked at, in batches (the cancel flag is read once per batch).
+  const meter = ctl ? new StageMeter(ctl, file, 'attribution', n, 'items') : undefined;
+  const rowSite = new Uint32Array(allocShared(Math.max(1, n) * 4), 0, n);
+  const rowRequested = new Float64Array(allocShared(Math.max(1, n) * 8), 0, n).fill(NaN);
+  const order = addressOrder(table);
+  const footers = new FooterReader(core);
+  const ids = new SiteIds();
+
+  for (let k = 0; k < n; k++) {
+    if ((k & (BATCH - 1)) === 0) meter?.at(k);
+    const row = order ? order[k] : k;
+    if (!isInUse(table.state[row])) continue;
+    const size = table.size[row];
+    const addr = table.addrHi[row] * 4294967296 + table.addrLo[row];
+    if (footers.needs(addr, size)) await footers.fill(addr, size);
+    if (!footers.read(addr, size)) continue;
+    rowSite[row] = ids.of(footers.ret);
+    rowRequested[row] = footers.req;
+  }
+
+  // Name the sites; the summary is built from the per-row columns, as it is for a saved analysis.
+  const sites = sitesTable(ids.addrs, modules);
   const summary = attributionFromTable({ ...table, site: rowSite, requested: rowRequested }, sites);
   meter?.end();
   // Footers that could not be read or are inconsistent are errors; so are rows without a footer.
   return { ...summary, modules, warnings: [...modules.warnings] };
+}
+
+/** A footer attribution without its per-row columns (`attributeRows`: the rows were streamed, no table kept). */
+export type AttributionSummary = Omit<AttributionData, 'table' | 'rowSite' | 'rowRequested'>;
+
+/** Rows in address order, a batch at a time (`findAllocationRows`' batches). */
+export interface AddressBatch {
+  length: number;
+  addr: Float64Array;
+  size: Float64Array;
+  state: Uint8Array;
+}
+
+/**
+ * `attributeWithModules` of rows streamed in address order (`rows` of them, for progress): the same totals and
+ * tree, summed while the rows go by, with no per-row column and no table (`heapscope attribute` of a core alone).
+ */
+export async function attributeRows(core: ProcessMemory, batches: Iterable<AddressBatch>, rows: number, modules: ModuleMap, ctl?: ReadControl, file = ''): Promise<AttributionSummary> {
+  const meter = ctl ? new StageMeter(ctl, file, 'attribution', rows, 'items') : undefined;
+  const footers = new FooterReader(core);
+  const ids = new SiteIds();
+  // Sums per site as the rows go by; sites are numbered as first seen (as attributeWithModules numbers them).
+  const totals = siteTotals(0);
+  let k = 0;
+  for (const b of batches) {
+    meter?.at(k);
+    for (let j = 0; j < b.length; j++) {
+      if (!isInUse(b.state[j])) continue;
+      const size = b.size[j];
+      const addr = b.addr[j];
+      if (footers.needs(addr, size)) {
+        // The batch's arrays stay valid across this await: the batch is not advanced until the loop ends.
+        await footers.fill(addr, size);
+      }
+      if (!footers.read(addr, size)) {
+        addRow(totals, 0, 0, size);
+        continue;
+      }
+      const site = ids.of(footers.ret);
+      while (totals.siteSizes.length < ids.addrs.length) totals.siteSizes.push({ count: 0, user: 0, mem: 0, chunk: 0 });
+      addRow(totals, site, footers.req, size);
+    }
+    k += b.length;
+  }
+  const sites = sitesTable(ids.addrs, modules);
+  const tree = attributionTree(totals, sites);
+  meter?.end();
+  return { ...tree, warnings: [...modules.warnings] };
 }
