@@ -23,6 +23,8 @@ export interface PythonCensus {
   version: string;
   types: Record<string, number>;
   phase?: number;
+  /** gc.get_freeze_count(): tracked objects in the permanent generation, which gc.get_objects() omits. */
+  frozen?: number;
   counts: { sessions: number; points: number; legacy: number; ints: number; floats: number };
   sizes: Record<string, number>;
 }

@@ -24,10 +24,24 @@
  *    glibc's tcache entries are listed as used (as chap lists them), and a freed
  *    chunk's first two words — where a collected object's GC header lies — hold
  *    the tcache's (safe-linked) next pointer and its key, not a link back.
- *    A list that is not tracked is on CPython's list free list or is such stale
- *    bytes (live lists are always tracked): it is not counted as a live object.
+ *    Untracked is not dead: CPython untracks dicts and tuples that hold only
+ *    atoms, and creates some objects untracked (`sys.flags` and the other
+ *    struct sequences made in C). A list that is not tracked is on CPython's list
+ *    free list or is such stale bytes (live lists are always tracked).
  *    (A core taken during a collection, when the generation being collected keeps
  *    gc_refs in its prev links, would count that generation as untracked.)
+ * 6. Live: an object outside the collector's lists whose `ob_refcnt` is 0 has been
+ *    deallocated (`Py_DECREF` reached 0) and is not counted: CPython's free lists
+ *    keep such objects with their type (tuples per size, dicts, lists, frames kept
+ *    by their code object up to 3.10, bound methods, builtin functions, the 16
+ *    preallocated MemoryErrors, the one cached slice), and a freed chunk in
+ *    glibc's tcache — listed used, as chap lists it — keeps the dead object's
+ *    count past the two words the tcache link and key overwrite. Nor is a count
+ *    no live object can have: from 3.12 the count lives in ob_refcnt's low 32
+ *    bits (all ones when immortal) and the high half stays 0; before, 2^40 or
+ *    more references would take 8 TiB of pointers (on the 3.13.0 core a freed
+ *    56-byte chunk in the tcache holds list_reverseiterator's type pointer where
+ *    ob_type would be, and a heap pointer where ob_refcnt would be).
  */
 import { AllocState, type AllocationTable } from '../../../../src/model/allocations.ts';
 import type { CoreFile } from '../../formats/elf/core-file.ts';
@@ -342,14 +356,21 @@ export async function findPythonObjects(
     }
   }
 
-  // 5. Lists off CPython's free list are not live objects.
+  // 5. Deallocated objects are not live: a zero reference count (CPython's free lists, stale bytes in
+  // glibc's tcache), or an untracked list (live lists are always tracked).
   let objects = 0;
+  // 3.12+ keeps the count in ob_refcnt's low 32 bits (immortal: all ones) and never writes the high half.
+  const maxRefcnt = version.major === 3 && version.minor >= 12 ? 2 ** 32 : 2 ** 40;
   for (let i = 0; i < rows; i++) {
     const k = rowType[i];
     if (k < 0) continue;
-    if (rowTracked[i] === 0 && types[k].name === 'list') {
-      rowType[i] = -1;
-      continue;
+    if (rowTracked[i] !== 1) {
+      let refcnt = pages.wordAt(addrOf(i) + rowOffset[i], -1);
+      if (typeof refcnt !== 'number') refcnt = await refcnt;
+      if (refcnt <= 0 || refcnt >= maxRefcnt || (rowTracked[i] === 0 && types[k].name === 'list')) {
+        rowType[i] = -1;
+        continue;
+      }
     }
     objects++;
   }
