@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AllocationTableBuilder, AllocFlag, AllocState, SET_FLAGS } from '../model/allocations.ts';
 import type { Snapshot } from '../model/snapshot.ts';
-import { leakFlagsOf, leakSetsOf, leakSourceOf, useLeaks, withLeakSets } from './leaks.ts';
+import { leakFlagsOf, leakSetsOf, leakSourceOf, leaksState, withLeakSets } from './leaks.ts';
+import { decodeUrlState, DEFAULT_URL_STATE, encodeUrlState } from './url.ts';
+import { snapshot, useView } from './view.ts';
 
 function snap(over: Partial<Snapshot> = {}, flags = false): Snapshot {
   const b = new AllocationTableBuilder({ flags });
@@ -50,14 +52,27 @@ describe('a saved copy keeps the sets computed from its core', () => {
 
 describe('the Leaks view state', () => {
   it('drops the selection when the set or the grouping changes, keeps it otherwise', () => {
-    const st = useLeaks.getState();
+    const st = leaksState();
     st.patch({ node: ['Node'], zoom: ['Node'] });
-    useLeaks.getState().patch({ mode: 'flame' });
-    expect(useLeaks.getState().node).toEqual(['Node']);
-    useLeaks.getState().patch({ set: 'unreferenced' });
-    expect(useLeaks.getState()).toMatchObject({ set: 'unreferenced', node: [], zoom: [] });
-    useLeaks.getState().patch({ node: ['x'] });
-    useLeaks.getState().patch({ by: 'size' });
-    expect(useLeaks.getState().node).toEqual([]);
+    leaksState().patch({ mode: 'flame' });
+    expect(leaksState().node).toEqual(['Node']);
+    leaksState().patch({ set: 'unreferenced' });
+    expect(leaksState()).toMatchObject({ set: 'unreferenced', node: [], zoom: [] });
+    leaksState().patch({ node: ['x'] });
+    leaksState().patch({ by: 'size' });
+    expect(leaksState().node).toEqual([]);
+  });
+  it('lives in the view store, so in the URL: a set, grouping, mode and selection round-trip through the hash', () => {
+    leaksState().patch({ set: 'staticanchored', by: 'site', mode: 'treemap' });
+    leaksState().patch({ node: ['libwidgets.so', 'f()'], zoom: ['libwidgets.so'] });
+    const hash = encodeUrlState(snapshot(useView.getState()));
+    expect(hash).toContain('lset=staticanchored&lby=site&lmode=treemap&lnode=libwidgets.so/f()&lzoom=libwidgets.so');
+    useView.getState().applyUrl(DEFAULT_URL_STATE);
+    expect(leaksState()).toMatchObject({ set: 'leaked', by: null, mode: 'table', node: [], zoom: [] });
+    useView.getState().applyUrl(decodeUrlState(hash));
+    expect(leaksState()).toMatchObject({ set: 'staticanchored', by: 'site', mode: 'treemap', node: ['libwidgets.so', 'f()'], zoom: ['libwidgets.so'] });
+    // Another snapshot: another tree, so no selection.
+    useView.getState().setSnapshot('s9');
+    expect(leaksState()).toMatchObject({ set: 'staticanchored', node: [], zoom: [] });
   });
 });

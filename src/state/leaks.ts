@@ -5,7 +5,7 @@
  * same sources (`leakFlagsOf`, `leakSetsOf`). A saved analysis keeps the sets computed from a core as its
  * tables' flags (`withLeakSets`): reopened, its Leaks view reads them from the table.
  */
-import { create } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
 import { SET_FLAGS } from '../model/allocations.ts';
 import type { LeakGroupBy } from '../model/leaks.ts';
 import type { SetName } from '../../workers/logic/leaks/chap-sets.ts';
@@ -14,11 +14,15 @@ import type { SetName } from '../../workers/logic/leaks/chap-sets.ts';
 const LEAK_SETS = SET_FLAGS.map(([n]) => n as SetName);
 import type { Snapshot } from '../model/snapshot.ts';
 import type { SnapshotState } from './snapshots.ts';
+import type { LeakMode } from './url.ts';
+import { useView, type LeaksUrlState } from './view.ts';
 
-export type LeakMode = 'table' | 'flame' | 'treemap';
+export type { LeakMode };
 
-interface LeaksState {
+/** The Leaks view's state, kept in the view store so that it lives in the URL (`lset`, `lby`, `lmode`, `lnode`, `lzoom`). */
+export interface LeaksState {
   set: SetName;
+  /** null: by site when the snapshot has footers, else by class. */
   by: LeakGroupBy | null;
   mode: LeakMode;
   /** Selected node (names, root's child down): its allocations are listed. */
@@ -27,14 +31,30 @@ interface LeaksState {
   patch(p: Partial<Omit<LeaksState, 'patch'>>): void;
 }
 
-export const useLeaks = create<LeaksState>((set) => ({
-  set: 'leaked',
-  by: null,
-  mode: 'table',
-  node: [],
-  zoom: [],
-  patch: (p) => set((s) => ({ ...p, ...(('set' in p && p.set !== s.set) || ('by' in p && p.by !== s.by) ? { node: p.node ?? [], zoom: [] } : {}) })),
-}));
+function patchLeaks(p: Partial<Omit<LeaksState, 'patch'>>): void {
+  const q: Partial<LeaksUrlState> = {};
+  if (p.set !== undefined) q.lset = p.set;
+  if (p.by !== undefined) q.lby = p.by ?? '';
+  if (p.mode !== undefined) q.lmode = p.mode;
+  if (p.node !== undefined) q.lnode = p.node;
+  if (p.zoom !== undefined) q.lzoom = p.zoom;
+  useView.getState().patchLeaks(q);
+}
+
+function leaksOf(v: LeaksUrlState): Omit<LeaksState, 'patch'> {
+  return { set: v.lset, by: v.lby || null, mode: v.lmode, node: v.lnode, zoom: v.lzoom };
+}
+
+/** The Leaks view's state now (outside React). */
+export function leaksState(): LeaksState {
+  return { ...leaksOf(useView.getState()), patch: patchLeaks };
+}
+
+/** React hook: the Leaks view's state. */
+export function useLeaks(): LeaksState {
+  const v = useView(useShallow((s) => leaksOf(s)));
+  return { ...v, patch: patchLeaks };
+}
 
 /** Where a snapshot's chap sets come from: its open core (the pipeline's last stage), or its table's flags. */
 export type LeakSource = 'core' | 'table' | null;

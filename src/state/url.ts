@@ -1,15 +1,20 @@
 /**
- * View state in the URL hash, versioned: `#v=1&view=flame&node=a/b&zoom=a&q=text&metric=bytes&sort=size&inv=1&src=demo&tf=m.f~h.p&sw=f&snap=s3&ca=s1&cb=s3`,
+ * View state in the URL hash, versioned: `#v=1&view=flame&node=a/b&zoom=a&q=text&metric=bytes&sort=size&inv=1&src=demo&tf=m.f~h.p&sw=f&snap=s3&ca=s1&cb=s3`
+ * (the Leaks view's own: `lset=unreferenced&lby=size&lmode=flame&lnode=a/b&lzoom=a`),
  * or, for a shared analysis, `#/a/<id>?v=1&view=…&cmp=<id2>` (the analysis id is its content hash on the share server).
  * Node paths are names from the root's child down, each URI-encoded, joined by `/`.
  */
 import type { Transform } from '../model/transforms.ts';
 import { decodeTransforms, encodeTransforms } from '../../workers/logic/transforms/transforms.ts';
+import { isSetName, type SetName } from '../../workers/logic/leaks/chap-sets.ts';
+import type { LeakGroupBy } from '../model/leaks.ts';
 
 export const URL_VERSION = 1;
 
 export type ViewId = 'overview' | 'flame' | 'treemap' | 'histogram' | 'table' | 'python' | 'objects' | 'callers' | 'heap' | 'compare' | 'pyobjects' | 'timeline' | 'leaks';
 export type MetricId = 'bytes' | 'count' | 'requested';
+/** How the Leaks view shows its set. */
+export type LeakMode = 'table' | 'flame' | 'treemap';
 
 export interface UrlState {
   view: ViewId;
@@ -34,9 +39,15 @@ export interface UrlState {
   /** Keys of the snapshots Compare shows as A and B ('' = the default pair). */
   ca: string;
   cb: string;
+  /** The Leaks view: chap's set shown, its grouping ('' = by site with footers, else by class), table / flame / treemap, selected and zoomed node (names, root's child down). */
+  lset: SetName;
+  lby: LeakGroupBy | '';
+  lmode: LeakMode;
+  lnode: string[];
+  lzoom: string[];
 }
 
-export const DEFAULT_URL_STATE: UrlState = { view: 'overview', node: [], zoom: [], q: '', metric: 'bytes', sort: 'size', inverted: false, src: '', analysis: '', cmp: '', transforms: [], sandwich: '', snap: '', ca: '', cb: '' };
+export const DEFAULT_URL_STATE: UrlState = { view: 'overview', node: [], zoom: [], q: '', metric: 'bytes', sort: 'size', inverted: false, src: '', analysis: '', cmp: '', transforms: [], sandwich: '', snap: '', ca: '', cb: '', lset: 'leaked', lby: '', lmode: 'table', lnode: [], lzoom: [] };
 
 const ID = /^[0-9a-f]{16,128}$/;
 
@@ -75,6 +86,11 @@ export function encodeUrlState(s: UrlState): string {
   if (s.snap) p.push(`snap=${encodeURIComponent(s.snap)}`);
   if (s.ca) p.push(`ca=${encodeURIComponent(s.ca)}`);
   if (s.cb) p.push(`cb=${encodeURIComponent(s.cb)}`);
+  if (s.lset !== 'leaked') p.push(`lset=${s.lset}`);
+  if (s.lby) p.push(`lby=${s.lby}`);
+  if (s.lmode !== 'table') p.push(`lmode=${s.lmode}`);
+  if (s.lnode.length) p.push(`lnode=${encodePath(s.lnode)}`);
+  if (s.lzoom.length) p.push(`lzoom=${encodePath(s.lzoom)}`);
   if (s.cmp) p.push(`cmp=${s.cmp}`);
   return (s.analysis ? `#/a/${s.analysis}?` : '#') + p.join('&');
 }
@@ -109,6 +125,9 @@ export function decodeUrlState(hash: string): UrlState {
   const cmp = raw.get('cmp') ?? '';
   const view = params.get('view') as ViewId | null;
   const metric = params.get('metric');
+  const lset = params.get('lset');
+  const lby = params.get('lby');
+  const lmode = params.get('lmode');
   return {
     view: view && VIEWS.includes(view) ? view : 'overview',
     node: decodePath(raw.get('node') ?? null),
@@ -125,5 +144,10 @@ export function decodeUrlState(hash: string): UrlState {
     snap: snapKey(params.get('snap')),
     ca: snapKey(params.get('ca')),
     cb: snapKey(params.get('cb')),
+    lset: lset && isSetName(lset) && lset !== 'used' && lset !== 'free' ? lset : 'leaked',
+    lby: lby === 'class' || lby === 'size' || lby === 'site' ? lby : '',
+    lmode: lmode === 'flame' || lmode === 'treemap' ? lmode : 'table',
+    lnode: decodePath(raw.get('lnode') ?? null),
+    lzoom: decodePath(raw.get('lzoom') ?? null),
   };
 }

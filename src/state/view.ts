@@ -8,6 +8,9 @@ import { create } from 'zustand';
 import type { Transform } from '../model/transforms.ts';
 import { decodeUrlState, encodeUrlState, type MetricId, type UrlState, type ViewId } from './url.ts';
 
+/** The Leaks view's part of the URL state. */
+export type LeaksUrlState = Pick<UrlState, 'lset' | 'lby' | 'lmode' | 'lnode' | 'lzoom'>;
+
 interface ViewState extends UrlState {
   setView(v: ViewId): void;
   select(path: string[]): void;
@@ -27,6 +30,8 @@ interface ViewState extends UrlState {
   setSnapshot(key: string): void;
   /** The snapshots Compare shows as A and B. */
   setCompareSides(a: string, b: string): void;
+  /** Changes the Leaks view's state; another set or grouping drops its selection and zoom (another tree). */
+  patchLeaks(p: Partial<LeaksUrlState>): void;
   /** Replaces the whole state from a URL (popstate, load). */
   applyUrl(s: UrlState): void;
 }
@@ -44,14 +49,15 @@ export const useView = create<ViewState>((set) => ({
   setTransforms: (transforms) => set({ transforms, node: [], zoom: [] }),
   setSandwich: (sandwich) => set({ sandwich }),
   setShared: (analysis, cmp = '') => set({ analysis, cmp }),
-  setSnapshot: (snap) => set({ snap, node: [], zoom: [] }),
+  setSnapshot: (snap) => set({ snap, node: [], zoom: [], lnode: [], lzoom: [] }),
   setCompareSides: (ca, cb) => set({ ca, cb }),
+  patchLeaks: (p) => set((s) => ({ ...p, ...((p.lset !== undefined && p.lset !== s.lset) || (p.lby !== undefined && p.lby !== s.lby) ? { lnode: p.lnode ?? [], lzoom: [] } : {}) })),
   applyUrl: (s) => set(s),
 }));
 
 export function snapshot(s: UrlState): UrlState {
-  const { view, node, zoom, q, metric, sort, inverted, src, analysis, cmp, transforms, sandwich, snap, ca, cb } = s;
-  return { view, node, zoom, q, metric, sort, inverted, src, analysis, cmp, transforms, sandwich, snap, ca, cb };
+  const { view, node, zoom, q, metric, sort, inverted, src, analysis, cmp, transforms, sandwich, snap, ca, cb, lset, lby, lmode, lnode, lzoom } = s;
+  return { view, node, zoom, q, metric, sort, inverted, src, analysis, cmp, transforms, sandwich, snap, ca, cb, lset, lby, lmode, lnode, lzoom };
 }
 
 /** Keeps the URL hash and the view store in step; returns an unsubscribe function. */
@@ -63,7 +69,8 @@ export function syncViewWithUrl(): () => void {
     if (hash === location.hash || (hash === '#v=1' && location.hash === '')) return;
     // Navigation-like changes get a history entry; typing in the search box does not.
     const navigational =
-      s.view !== prev.view || s.zoom !== prev.zoom || s.node !== prev.node || s.inverted !== prev.inverted || s.transforms !== prev.transforms || s.sandwich !== prev.sandwich || s.snap !== prev.snap;
+      s.view !== prev.view || s.zoom !== prev.zoom || s.node !== prev.node || s.inverted !== prev.inverted || s.transforms !== prev.transforms || s.sandwich !== prev.sandwich || s.snap !== prev.snap ||
+      s.lset !== prev.lset || s.lby !== prev.lby || s.lmode !== prev.lmode || s.lnode !== prev.lnode || s.lzoom !== prev.lzoom;
     if (navigational) history.pushState(null, '', hash);
     else history.replaceState(null, '', hash);
   });
