@@ -21,6 +21,7 @@ import type { KeyType } from '../../workers/logic/python/filters-types.ts';
 import type { PyRow } from '../../workers/logic/python/views.ts';
 import type { InspectResult } from '../../workers/logic/session/core-session.ts';
 import type { Metric } from '../model/hierarchy.ts';
+import type { LeakExplanation } from '../model/leaks.ts';
 import type { SavedAnalysis } from '../model/saved.ts';
 import type { Transform } from '../model/transforms.ts';
 import { aggregatorApi, coreApi } from '../pipeline/workers.ts';
@@ -227,6 +228,13 @@ export function useInspect(s: SnapshotState | null, row: number, limit: number):
   const k = snapshotKey(s);
   const key = k && s?.live && s.snap.core !== null && s.snap.table ? `inspect:${k}:${row}:${limit}` : null;
   return useDerived(key, () => coreApi().inspect(s!.snap.core!, s!.snap.key, s!.snap.table, row, limit));
+}
+
+/** chap's leak analysis of the allocation holding `address` (hex) in a snapshot's open core: its sets, who points to it, why it is alive (null: no allocation of the walk holds it). */
+export function useLeakExplanation(s: SnapshotState | null, address: string): Derived<LeakExplanation | null> {
+  const k = snapshotKey(s);
+  const key = k && s?.live && s.snap.core !== null ? `explain:${k}:${address}` : null;
+  return useDerived(key, () => coreApi().explain(s!.snap.core!, address));
 }
 
 /** meliae's `summarize()` of an object dump snapshot. */

@@ -163,7 +163,7 @@ export function Inspector() {
       {res && !res.bytes && <p className="msg warning">The core does not hold these bytes (truncated core or a segment gdb did not dump).</p>}
       {core && t.state[row] !== 1 && t.state[row] !== 5 && (
         <LeakPanel
-          coreId={core.snap.core!}
+          snapshot={core}
           address={hexOf(t.addrHi[row], t.addrLo[row])}
           onOpen={(addr) => {
             const r = rowAtAddress(t, addr);

@@ -6,11 +6,11 @@
  * (each referrer with its class, the offsets of its pointers, leaked or not).
  * Every allocation named is a link that opens it in the inspector.
  */
-import { useEffect, useState } from 'react';
 import { AllocFlag } from '../../model/allocations.ts';
 import { fmtInt } from '../../format/numbers.ts';
-import { coreApi } from '../../pipeline/workers.ts';
-import type { LeakAllocation, LeakAnchorSource as Source, LeakExplanation as Explained } from '../../model/leaks.ts';
+import type { LeakAllocation, LeakAnchorSource as Source } from '../../model/leaks.ts';
+import { useLeakExplanation } from '../../state/derived.ts';
+import type { SnapshotState } from '../../state/snapshots.ts';
 
 function Alloc({ d, onOpen }: { d: LeakAllocation; onOpen(addr: string): void }) {
   return (
@@ -37,22 +37,11 @@ function status(flags: number): string {
   return `Anchored from ${how.join(', ')}${flags & AllocFlag.ThreadOnlyAnchored ? ' (threads only)' : ''}${flags & AllocFlag.AnchorPoint ? '; an anchor points to it directly' : ''}.`;
 }
 
-export function LeakPanel({ coreId, address, onOpen }: { coreId: number; address: string; onOpen(addr: string): void }) {
-  const key = `${coreId}:${address}`;
-  const [got, setGot] = useState<{ key: string; r: Explained | null; err: string | null } | null>(null);
-  useEffect(() => {
-    let live = true;
-    coreApi()
-      .explain(coreId, address)
-      .then((x) => live && setGot({ key, r: x, err: null }))
-      .catch((e: Error) => live && setGot({ key, r: null, err: e.message }));
-    return () => {
-      live = false;
-    };
-  }, [coreId, address, key]);
-  const r = got?.key === key ? got.r : undefined;
-  const err = got?.key === key ? got.err : null;
-  if (err) return <p className="msg error">Leak analysis: {err}</p>;
+/** `snapshot` has its core open (the inspector shows this panel only then). */
+export function LeakPanel({ snapshot, address, onOpen }: { snapshot: SnapshotState; address: string; onOpen(addr: string): void }) {
+  const d = useLeakExplanation(snapshot, address);
+  const r = d.busy ? undefined : d.value;
+  if (d.error) return <p className="msg error">Leak analysis: {d.error}</p>;
   if (r === undefined) return <p className="muted small">Computing references and anchors…</p>;
   if (r === null) return <p className="muted small">No allocation of the core's heap walk holds this address.</p>;
   return (
