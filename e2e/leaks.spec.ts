@@ -257,3 +257,70 @@ test('a saved analysis keeps the sets computed from its core: reopened from the 
   await expect(page.getByTestId('set-leaked')).toContainText('24');
   await expect(page.getByTestId('set-unreferenced')).toContainText('24');
 });
+
+test("chap's list leaked alone, and list used + list leaked + list unreferenced without the core, show chap's counts in the Leaks view", async ({ page }) => {
+  const lists = ['core.ref.list_used.gz', 'core.ref.list_leaked', 'core.ref.list_unreferenced'].map((f) => `fixtures/leakgen/${f}`);
+  const missing = lists.map((f) => sharedMissing(f)).find(Boolean);
+  test.skip(!!missing, `skipped: ${missing}`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/');
+  // chap's `list leaked` alone: its name (chap's redirect file name) says which set its `Used allocation at` rows are.
+  await dropFiles(page, [{ path: shared(lists[1]) }]);
+  await openView(page, 'k', 'Leaks');
+  await expect(page.getByTestId('leaks-leaked-count')).toHaveText('967');
+  await expect(page.getByTestId('leaks-leaked-bytes')).toHaveText('7,491,080');
+  // Only that set is known: no unreferenced or anchored figures are made up.
+  await expect(page.getByTestId('leaks-unreferenced')).toHaveCount(0);
+  await expect(page.getByTestId('leaks-anchored')).toHaveCount(0);
+  await expect(page.getByTestId('leak-allocs-total')).toHaveText('967');
+  await screens(page, 'leaks-list-leaked-alone');
+  await page.getByRole('button', { name: 'More' }).click();
+  await page.getByRole('menuitem', { name: 'New analysis' }).click();
+  await expect(page.getByTestId('input')).toHaveCount(0);
+  // With chap's list used: one snapshot; anchored is every used allocation not leaked (chap's count_anchored).
+  await dropFiles(page, lists.map((f) => ({ path: shared(f) })));
+  await expect(page.getByTestId('snapshot-name')).toHaveText('core.ref.list_used');
+  await expect(page.getByRole('region', { name: 'Snapshot' })).toContainText('core.ref.list_leaked (list leaked)');
+  await page.keyboard.press('1');
+  await expect(page.getByTestId('stat-used-count')).toHaveText('3,778');
+  await openView(page, 'k', 'Leaks');
+  await expect(page.getByTestId('leaks-leaked-count')).toHaveText('967');
+  await expect(page.getByTestId('leaks-leaked-bytes')).toHaveText('7,491,080');
+  await expect(page.getByTestId('leaks-unreferenced-count')).toHaveText('847');
+  await expect(page.getByTestId('leaks-unreferenced-bytes')).toHaveText('7,486,280');
+  await expect(page.getByTestId('leaks-anchored-count')).toHaveText('2,811');
+  await expect(page.getByTestId('leaks-anchored-bytes')).toHaveText('315,192');
+  await expect(page.getByTestId('leaks-set').locator('option')).toHaveText(['Leaked (967)', 'Unreferenced (847)', 'Anchored (2,811)']);
+  await screens(page, 'leaks-lists-without-core');
+
+  // The view's state is in the URL: a shared link opens the same set, grouping, mode and selection.
+  await page.getByTestId('leaks-unreferenced').click();
+  await page.getByRole('group', { name: 'Group by' }).getByRole('button', { name: 'Size class' }).click();
+  const row = page.getByTestId('leak-groups-row').first();
+  const cells = await row.getByRole('cell').allTextContents();
+  await row.click();
+  await expect(page.getByTestId('leak-allocs-total')).toHaveText(cells[1]);
+  await page.getByRole('group', { name: 'Leaks view' }).getByRole('button', { name: 'Treemap' }).click();
+  await expect(page.getByTestId('treemap-canvas')).toBeVisible();
+  expect(decodeURIComponent(page.url())).toContain(`view=leaks&lset=unreferenced&lby=size&lmode=treemap&lnode=${cells[0]}`);
+  await page.getByRole('button', { name: 'Share…' }).click();
+  const dlg = page.getByTestId('share-dialog');
+  await dlg.getByRole('button', { name: /^Upload/ }).click();
+  const urlBox = dlg.getByTestId('share-url');
+  await expect(urlBox).toHaveValue(/#\/a\/[0-9a-f]{64}\?v=1&view=leaks&lset=unreferenced&lby=size&lmode=treemap&lnode=/);
+  const url = await urlBox.inputValue();
+  const ctx = await page.context().browser()!.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const other = await ctx.newPage();
+    await other.goto(url);
+    await expect(other.getByTestId('view-leaks')).toBeVisible({ timeout: 60_000 });
+    await expect(other.getByTestId('leaks-unreferenced')).toHaveAttribute('aria-pressed', 'true');
+    await expect(other.getByRole('group', { name: 'Group by' }).getByRole('button', { name: 'Size class' })).toHaveClass(/\bon\b/);
+    await expect(other.getByTestId('treemap-canvas')).toBeVisible();
+    await expect(other.getByTestId('leak-allocs-total')).toHaveText(cells[1]);
+    await expect(other.getByTestId('leak-allocs-section')).toContainText(`in ${cells[0]}`);
+    await screens(other, 'leaks-shared-url');
+  } finally {
+    await ctx.close();
+  }
+});

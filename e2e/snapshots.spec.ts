@@ -130,7 +130,7 @@ test("chap's OneLeaked core with its list used, list free and list leaked: chap'
   await expect(page.getByTestId('stat-used-bytes')).toHaveText('48');
   await expect(page.getByTestId('stat-free-count')).toHaveText('1');
   await expect(page.getByTestId('snapshot-name')).toHaveText('core.20675');
-  await expect(page.getByTestId('snapshot-parts')).toContainText('core.20675.ref.list_leaked (list of some used allocations)');
+  await expect(page.getByTestId('snapshot-parts')).toContainText('core.20675.ref.list_leaked (list leaked)');
   await expect(page.getByTestId('assembly-note')).toHaveCount(0);
   await screenshot(page, 'snapshots-oneleaked');
   await expectSameAsCli(page, ['core.20675', 'core.20675.ref.list_used', 'core.20675.ref.list_free', 'core.20675.ref.list_leaked'].map((f) => shared(dir, f)));

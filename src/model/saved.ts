@@ -92,6 +92,8 @@ export interface SavedSource {
   rows: number;
   /** What the file is in its snapshot (`PartRole` of src/model/snapshot.ts). */
   as: string;
+  /** A chap list of one of chap's sets (`leaked`, …): that set's name (the part's `set`). */
+  set?: string;
   info?: { [k: string]: JsonValue };
   warnings?: string[];
   /** chap lists: the rows of the snapshot's table the list lists. */

@@ -77,14 +77,15 @@ export function LeaksView() {
   const tree = treeD.value;
   const allocs = useLeakAllocations(s, flags, set, by, st.node, LIMIT).value;
   const openInspector = useInspector((x) => x.open);
-  const nav: TreeNav = useMemo(() => ({ node: st.node, zoom: st.zoom, select: (p) => st.patch({ node: p }), zoomTo: (p) => st.patch({ zoom: p }) }), [st]);
+  const { node: stNode, zoom: stZoom, patch } = st;
+  const nav: TreeNav = useMemo(() => ({ node: stNode, zoom: stZoom, select: (p) => patch({ node: p }), zoomTo: (p) => patch({ zoom: p }) }), [stNode, stZoom, patch]);
   const q = useView((x) => x.q);
   const metric = useView((x) => x.metric);
   const search = useMemo(() => (tree ? searchHierarchy(tree.tree, q, metric) : { matched: 0, total: 0 }), [tree, q, metric]);
   const toolbar = tree ? <TreeToolbar tree={tree.tree} search={search} showInverted={false} /> : null;
   const groupCols = useMemo(() => groupColumns(tree?.tree.totalBytes[0] ?? 0, !!tree?.tree.hasRequested, by), [tree, by]);
 
-  if (!s || !src) return <div className="muted">This snapshot has no leak sets: they are computed from a core (and kept when an analysis of one is saved).</div>;
+  if (!s || !src) return <div className="muted">This snapshot has no leak sets: they are computed from a core (and kept when an analysis of one is saved), or read from chap's lists of them (a file chap's redirect named <code>….list_leaked</code>, <code>….list_unreferenced</code>, …).</div>;
   if (!flags || !totals) {
     if (s.error && !flags) return <div className="msg error">The leak sets could not be computed: {s.error}</div>;
     return (

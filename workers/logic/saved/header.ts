@@ -163,6 +163,7 @@ function checkSnapshot(v: unknown, i: number, holders: number, fail: Fail): NonN
       rows: count(so.rows, `${sw}.rows`, fail),
       as: text(so.as, `${sw}.as`, fail),
     };
+    if (so.set !== undefined) src.set = text(so.set, `${sw}.set`, fail);
     if (so.info !== undefined) {
       if (!isObject(so.info)) fail(`header: ${sw}.info is not an object`);
       src.info = checkJson(so.info, `${sw}.info`, fail) as { [k: string]: JsonValue };

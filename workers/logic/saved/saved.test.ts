@@ -13,6 +13,8 @@ import { BytesSource } from '../io/source.ts';
 import { loadAnalysis } from './deserialize.ts';
 import { analysisId, isAnalysisId } from './id.ts';
 import { saveAnalysis } from './serialize.ts';
+import { savedOf, snapshotsOfSaved } from './snapshots.ts';
+import { assemble } from '../snapshot/assemble.ts';
 import { AllocationTableBuilder, AllocFlag, AllocState, type AllocationTable } from '../../../src/model/allocations.ts';
 import { SAVED_VERSION, type SavedAnalysis, type SavedInput } from '../../../src/model/saved.ts';
 import { StringTable } from '../../../src/model/strings.ts';
@@ -126,6 +128,32 @@ describe('saved analysis round trip', () => {
     expect(Array.from(o.len)).toEqual(Array.from(r.objects.len));
     expect(Array.from(o.valueStart)).toEqual([0, 0, 0, 0, 0]);
     expect(o.valueBytes.length).toBe(0);
+  });
+});
+
+describe('saved analysis: snapshots of chap lists of sets', () => {
+  it("keeps which chap set a list is (its part's set) and the sets known; a saved set name chap does not have is dropped", async () => {
+    const rows = (n: number) => {
+      const b = new AllocationTableBuilder();
+      for (let i = 0; i < n; i++) b.add(0, 0x1000 + i * 0x20, 24, AllocState.Used);
+      return b.freeze();
+    };
+    const { snapshots } = assemble([
+      { id: 1, name: 'core.9.list_used', role: 'chap-list', table: rows(3), complete: true },
+      { id: 2, name: 'core.9.list_leaked', role: 'chap-list', table: rows(1), complete: true, set: 'leaked' },
+    ]);
+    expect(snapshots).toHaveLength(1);
+    const source = (name: string, n: number) => ({ name, format: 'chap-list', size: 100, rows: n });
+    const saved = savedOf('x', { v: 1 }, [{ snapshot: snapshots[0], attribution: null, layout: null, sources: [source('core.9.list_used', 3), source('core.9.list_leaked', 1)] }]);
+    const back = snapshotsOfSaved(await loadAnalysis(await saveAnalysis(saved)));
+    expect(back[0].snapshot.parts.map((p) => [p.as, p.set])).toEqual([
+      ['used', undefined],
+      ['subset', 'leaked'],
+    ]);
+    expect(back[0].snapshot.knownSets).toEqual(['leaked', 'anchored']);
+    expect([...back[0].snapshot.table!.flags!]).toEqual([AllocFlag.Leaked, AllocFlag.Anchored, AllocFlag.Anchored]);
+    const bogus = { ...saved, snapshots: saved.snapshots!.map((sn) => ({ ...sn, sources: sn.sources.map((x) => ({ ...x, set: 'everything' })) })) };
+    expect(snapshotsOfSaved(await loadAnalysis(await saveAnalysis(bogus)))[0].snapshot.parts.map((p) => p.set)).toEqual([undefined, undefined]);
   });
 });
 

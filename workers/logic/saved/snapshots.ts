@@ -5,7 +5,7 @@
  * from version 2 as saved, from version 1 (one entry per dropped file) by
  * assembling the entries exactly as live inputs are assembled.
  */
-import type { AllocationTable } from '../../../src/model/allocations.ts';
+import { SET_FLAGS, type AllocationTable } from '../../../src/model/allocations.ts';
 import type { AttributionData } from '../session/core-session.ts';
 import type { JsonValue, SavedAnalysis, SavedAttribution, SavedInput, SavedSource } from '../../../src/model/saved.ts';
 import type { Snapshot, SnapshotKind } from '../../../src/model/snapshot.ts';
@@ -29,7 +29,7 @@ export interface SnapshotToSave {
   attribution: Pick<AttributionData, 'sites' | 'rowSite' | 'rowRequested'> | null;
   layout: Record<string, unknown> | null;
   /** One per part of the snapshot, in the parts' order. */
-  sources: Omit<SavedSource, 'as' | 'listRows'>[];
+  sources: Omit<SavedSource, 'as' | 'set' | 'listRows'>[];
 }
 
 const KINDS: SnapshotKind[] = ['process', 'tracemalloc', 'meliae'];
@@ -55,7 +55,7 @@ export function savedOf(name: string, view: JsonValue, snaps: SnapshotToSave[], 
       name: s.name,
       kind: s.kind,
       holder: inputs.length,
-      sources: s.parts.map((p, k) => ({ ...x.sources[k], as: p.as, ...(p.rows ? { listRows: p.rows } : {}) })),
+      sources: s.parts.map((p, k) => ({ ...x.sources[k], as: p.as, ...(p.set ? { set: p.set } : {}), ...(p.rows ? { listRows: p.rows } : {}) })),
     });
     inputs.push(holder);
   }
@@ -77,7 +77,13 @@ function fromV2(a: SavedAnalysis): LoadedSnapshot[] {
       name: sn.name,
       kind,
       core: coreAt >= 0 ? coreAt : null,
-      parts: sn.sources.map((src, k) => ({ input: k, name: src.name, as: src.as as Snapshot['parts'][number]['as'], ...(src.listRows ? { rows: src.listRows } : {}) })),
+      parts: sn.sources.map((src, k) => ({
+        input: k,
+        name: src.name,
+        as: src.as as Snapshot['parts'][number]['as'],
+        ...(typeof src.set === 'string' && SET_FLAGS.some(([n]) => n === src.set) ? { set: src.set } : {}),
+        ...(src.listRows ? { rows: src.listRows } : {}),
+      })),
       table: h.table ?? null,
       knownSets: stringList(info.knownSets),
     };

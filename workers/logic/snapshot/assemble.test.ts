@@ -4,11 +4,14 @@
  * own core, every allocation once.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AllocFlag, isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { AllocationTableBuilder, AllocFlag, AllocState, isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { formatSetList, setTotals, tallyLine } from '../leaks/chap-sets.ts';
+import { chapListSet } from './inputs.ts';
 import type { Assembly, Snapshot } from '../../../src/model/snapshot.ts';
 import { closeFiles, loadFiles, type LoadedFile } from '../../../cli/inputs.ts';
 import { describeShared, ROOT, sharedPath } from '../../../test-support/shared.ts';
@@ -158,11 +161,145 @@ describeShared("assemble: chap's OneLeaked core with its list used, list free an
       expect(distinct(s.table!)).toBe(true);
       const leaked = s.parts.find((x) => x.name === 'core.20675.ref.list_leaked')!;
       expect(leaked.as).toBe('subset');
+      expect(leaked.set).toBe('leaked');
+      expect(s.knownSets).toEqual(['leaked']);
       expect([...leaked.rows!].map((r) => s.table!.addrLo[r].toString(16))).toEqual(['601010']);
       expect(a.notes).toEqual([]);
     } finally {
       await closeFiles(files);
     }
+  });
+});
+
+/** chap's answer files of one core: `<base>.ref.<name>`, read plain or gzip. */
+function refText(dir: string, base: string, name: string): string | null {
+  for (const f of [`${base}.ref.${name}`, `${base}.ref.${name}.gz`]) if (existsSync(join(dir, f))) return f.endsWith('.gz') ? gunzipSync(readFileSync(join(dir, f))).toString('utf8') : readFileSync(join(dir, f), 'utf8');
+  return null;
+}
+
+function refFile(dir: string, base: string, name: string): string | null {
+  for (const f of [`${base}.ref.${name}`, `${base}.ref.${name}.gz`]) if (existsSync(join(dir, f))) return join(dir, f);
+  return null;
+}
+
+/** Every core in ../shared with chap's lists of its used allocations and of its leaked and unreferenced ones. */
+function setListCases(): { name: string; dir: string; base: string }[] {
+  const out: { name: string; dir: string; base: string }[] = [];
+  const suite = sharedPath('peer', 'chap-suite', 'ELF64');
+  if (existsSync(suite)) {
+    for (const d of readdirSync(suite).sort()) {
+      const base = readdirSync(join(suite, d)).find((f) => f.endsWith('.ref.list_leaked'))?.replace(/\.ref\.list_leaked$/, '');
+      if (base) out.push({ name: `chap-suite/${d}`, dir: join(suite, d), base });
+    }
+  }
+  for (const d of ['leakgen', 'leakgen/tcmalloc']) {
+    const dir = sharedPath('fixtures', ...d.split('/'));
+    if (existsSync(join(dir, 'core.ref.list_leaked'))) out.push({ name: d, dir, base: 'core' });
+  }
+  return out;
+}
+
+describeShared("assemble: chap's lists of its sets without the core (named by chap's redirect file names)", ['peer', 'chap-suite', 'ELF64'], () => {
+  const cases = setListCases();
+  it('finds the 9 chap-suite cores and leakgen (glibc and tcmalloc), each with list used, leaked and unreferenced', () => {
+    expect(cases.map((c) => c.name)).toHaveLength(11);
+    for (const c of cases) for (const n of ['list_used', 'list_leaked', 'list_unreferenced', 'count_leaked', 'count_unreferenced', 'count_anchored']) expect(refFile(c.dir, c.base, n), `${c.name} ${n}`).not.toBeNull();
+  });
+  for (const c of cases) {
+    it(`${c.name}: list used + list leaked + list unreferenced are one snapshot with chap's leaked, unreferenced and anchored counts`, async () => {
+      const paths = ['list_used', 'list_leaked', 'list_unreferenced', 'list_free'].map((n) => refFile(c.dir, c.base, n)).filter((p): p is string => p !== null);
+      const files = await loadFiles(paths);
+      try {
+        const a = assemble(files.map((x) => x.input));
+        expect(a.snapshots).toHaveLength(1);
+        const s = a.snapshots[0];
+        expect(s.knownSets).toEqual(['leaked', 'unreferenced', 'anchored']);
+        expect(s.parts.filter((p) => p.set).map((p) => [p.as, p.set])).toEqual([
+          ['subset', 'leaked'],
+          ['subset', 'unreferenced'],
+        ]);
+        // anchored is every used allocation that is not leaked (chap's definition): chap's count_anchored.
+        for (const set of ['leaked', 'unreferenced', 'anchored'] as const) expect(tallyLine(setTotals(set, s.table!, s.table!.flags)), `${c.name} ${set}`).toBe(refText(c.dir, c.base, `count_${set}`)!.trim());
+        // chap's list without its `... with signature` lines (the signatures are the rows' types, not the set).
+        const want = refText(c.dir, c.base, 'list_leaked')!.split('\n').filter((l) => !l.startsWith('... with signature')).join('\n');
+        expect(formatSetList('leaked', s.table!, s.table!.flags)).toBe(want);
+      } finally {
+        await closeFiles(files);
+      }
+    });
+  }
+  it("leakgen's list leaked alone is a snapshot of its 967 leaked allocations, its set known; list unreferenced alone knows only that set", async () => {
+    const lg = cases.find((c) => c.name === 'leakgen')!;
+    for (const set of ['leaked', 'unreferenced'] as const) {
+      const files = await loadFiles([refFile(lg.dir, lg.base, `list_${set}`)!]);
+      try {
+        const a = assemble(files.map((x) => x.input));
+        expect(a.snapshots).toHaveLength(1);
+        const s = a.snapshots[0];
+        expect(s.knownSets).toEqual([set]);
+        expect(s.parts).toMatchObject([{ as: 'subset', set }]);
+        expect(tallyLine(setTotals(set, s.table!, s.table!.flags))).toBe(refText(lg.dir, lg.base, `count_${set}`)!.trim());
+      } finally {
+        await closeFiles(files);
+      }
+    }
+  });
+  it('a list used with a list anchored knows the leaked set as its complement; an empty list leaked joins its list used', async () => {
+    const dq = cases.find((c) => c.name === 'chap-suite/DequePatternTest')!;
+    const files = await loadFiles(['list_anchored', 'list_used'].map((n) => refFile(dq.dir, dq.base, n)!));
+    try {
+      const s = assemble(files.map((x) => x.input)).snapshots;
+      expect(s).toHaveLength(1);
+      expect(s[0].knownSets).toEqual(['leaked', 'anchored']);
+      for (const set of ['leaked', 'anchored'] as const) expect(tallyLine(setTotals(set, s[0].table!, s[0].table!.flags))).toBe(refText(dq.dir, dq.base, `count_${set}`)!.trim());
+    } finally {
+      await closeFiles(files);
+    }
+    const empty = cases.find((c) => refText(c.dir, c.base, 'count_leaked')!.startsWith('0 allocations'));
+    expect(empty, 'a core of chap-suite with nothing leaked').toBeDefined();
+    const f2 = await loadFiles(['list_used', 'list_leaked'].map((n) => refFile(empty!.dir, empty!.base, n)!));
+    try {
+      const s = assemble(f2.map((x) => x.input)).snapshots;
+      expect(s).toHaveLength(1);
+      expect(s[0].knownSets).toEqual(['leaked', 'anchored']);
+      expect(setTotals('leaked', s[0].table!, s[0].table!.flags)).toEqual({ count: 0, bytes: 0 });
+      expect(tallyLine(setTotals('anchored', s[0].table!, s[0].table!.flags))).toBe(refText(empty!.dir, empty!.base, 'count_anchored')!.trim());
+    } finally {
+      await closeFiles(f2);
+    }
+  });
+});
+
+describe('assemble: which chap set a list holds', () => {
+  const list = (rows: number, state: AllocState = AllocState.Used) => {
+    const b = new AllocationTableBuilder();
+    for (let i = 0; i < rows; i++) b.add(0, 0x1000 + i * 0x20, 24, state);
+    return b.freeze();
+  };
+  it("is named by chap's redirect file name only: a complete list of used allocations, no switches, a set chap has", () => {
+    const t = list(2);
+    expect(chapListSet('core.123.list_leaked', t, true)).toBe('leaked');
+    expect(chapListSet('core.123.ref.list_unreferenced.gz', t, true)).toBe('unreferenced');
+    expect(chapListSet('core.123.list_staticanchorpoints', t, true)).toBe('staticanchorpoints');
+    expect(chapListSet('core.123.list_leaked', t, false)).toBeUndefined(); // cut short: not the whole set
+    expect(chapListSet('core.123.list_leaked::minincoming:x=1', t, true)).toBeUndefined(); // a switch narrows it
+    expect(chapListSet('core.123.list_used', t, true)).toBeUndefined();
+    expect(chapListSet('leaked.txt', t, true)).toBeUndefined();
+    expect(chapListSet('core.123.list_leaked', list(2, AllocState.Free), true)).toBeUndefined(); // free rows: not a set of used allocations
+  });
+  it('a renamed list leaked is a subset of unknown set: no set is known', () => {
+    const used = list(3);
+    const leaked = list(1);
+    const a = assemble([
+      { id: 1, name: 'used.txt', role: 'chap-list', table: used, complete: true },
+      { id: 2, name: 'leaks.txt', role: 'chap-list', table: leaked, complete: true },
+    ]);
+    expect(a.snapshots).toHaveLength(1);
+    expect(a.snapshots[0].knownSets).toEqual([]);
+    expect(a.snapshots[0].parts.map((p) => [p.as, p.set])).toEqual([
+      ['used', undefined],
+      ['subset', undefined],
+    ]);
   });
 });
 

@@ -4,7 +4,7 @@
  * store (through the aggregation worker), every CLI command and the tests call it.
  * The rules are in this folder's README.
  */
-import { isInUse, rowsByAddress, SET_FLAGS, type AllocationTable } from '../../../src/model/allocations.ts';
+import { AllocFlag, isInUse, rowsByAddress, SET_FLAGS, type AllocationTable } from '../../../src/model/allocations.ts';
 import type { ObjectTable } from '../../../src/model/objects.ts';
 import type { Assembly, AssemblyChoices, AssemblyNote, PartRole, Snapshot } from '../../../src/model/snapshot.ts';
 import type { TracemallocSnapshot } from '../../../src/model/traces.ts';
@@ -22,6 +22,8 @@ export interface AssemblyInput {
   table?: AllocationTable;
   /** chap list: its closing tally agrees with its rows (the list is complete). */
   complete?: boolean;
+  /** chap list: the one chap set it lists whole (`leaked`, `unreferenced`, …), named by chap's output file name (`chapListSet`). */
+  set?: string;
   /** Core: the files mapped into the process, with their build-ids when the core has them. */
   modules?: { path: string; buildId: string | null }[];
   /** ELF binary: its build-id. */
@@ -182,7 +184,7 @@ export function assemble(inputs: readonly AssemblyInput[], choices: AssemblyChoi
     }
     if (fits.length === 1) {
       const { g, rows } = fits[0];
-      const as: PartRole = shape === 'used' ? (t.rows === g.used ? 'used' : 'subset') : shape === 'free' ? 'free' : 'mixed';
+      const as: PartRole = l.set ? 'subset' : shape === 'used' ? (t.rows === g.used ? 'used' : 'subset') : shape === 'free' ? 'free' : 'mixed';
       g.lists.push({ input: l, as, rows });
       continue;
     }
@@ -211,17 +213,20 @@ export function assemble(inputs: readonly AssemblyInput[], choices: AssemblyChoi
   //    snapshot whose allocations it overlaps nowhere; anything else stands alone.
   const listGroups: Group[] = [];
   const found = (l: AssemblyInput, as: PartRole): void => {
+    if (l.set) as = 'subset';
     const s = newSnapshot(`s${l.id}`, l.name, 'process', null);
     listGroups.push({ snapshot: s, base: l.table!, index: lazyIndex(l.table!), used: usedCount(l.table!), lists: [{ input: l, as, rows: null }] });
   };
   const byShape = (want: ListShape) => loose.filter((l) => shapeOf(l.table!) === want);
-  const usedLoose = byShape('used').sort((a, b) => b.table!.rows - a.table!.rows || inputAt.get(a.id)! - inputAt.get(b.id)!);
+  // Largest first; of two lists of as many rows, chap's list of a set goes with the other.
+  const named = (want: ListShape) => byShape(want).filter((l) => l.set);
+  const usedLoose = [...byShape('used'), ...named('empty')].sort((a, b) => b.table!.rows - a.table!.rows || Number(!!a.set) - Number(!!b.set) || inputAt.get(a.id)! - inputAt.get(b.id)!);
   for (const l of usedLoose) {
     const chosen = choices[l.id];
     const parents: { g: Group; rows: Uint32Array }[] = [];
     if (chosen !== 'own') {
       for (const g of listGroups) {
-        if ((chosen && g.snapshot.key !== chosen) || g.base.rows <= l.table!.rows) continue;
+        if ((chosen && g.snapshot.key !== chosen) || g.base.rows < l.table!.rows || (g.base.rows === l.table!.rows && !l.set)) continue;
         const rows = rowsIn(l.table!, g.base, g.index());
         if (rows) parents.push({ g, rows });
       }
@@ -257,21 +262,23 @@ export function assemble(inputs: readonly AssemblyInput[], choices: AssemblyChoi
     }
     found(l, 'free');
   }
-  for (const l of [...byShape('mixed'), ...byShape('empty')]) found(l, 'mixed');
+  for (const l of [...byShape('mixed'), ...byShape('empty').filter((l) => !l.set)]) found(l, 'mixed');
 
   // 4. Tables: a core's walk with what its lists say (types, flags); lists alone merged by address.
   for (const g of coreGroups) {
     g.lists.sort((a, b) => inputAt.get(a.input.id)! - inputAt.get(b.input.id)!);
-    g.snapshot.table = withListFacts(g.base, g.lists.map((x) => ({ table: x.input.table!, rows: x.rows!, flags: x.input.table!.flags ?? null })));
-    for (const x of g.lists) g.snapshot.parts.push({ input: x.input.id, name: x.input.name, as: x.as, rows: x.rows! });
-    g.snapshot.knownSets = setsNamedBy(g.lists.map((x) => x.input.table!));
+    g.snapshot.table = withListFacts(g.base, g.lists.map((x) => ({ table: x.input.table!, rows: x.rows!, flags: listFlags(x.input) })));
+    for (const x of g.lists) g.snapshot.parts.push({ input: x.input.id, name: x.input.name, as: x.as, rows: x.rows!, ...(x.input.set ? { set: x.input.set } : {}) });
+    g.snapshot.knownSets = setsNamedBy(g.lists.map((x) => x.input));
   }
   for (const g of listGroups) {
     g.lists.sort((a, b) => inputAt.get(a.input.id)! - inputAt.get(b.input.id)!);
-    const merged = listOnlyTable(g.lists.map((x) => ({ table: x.input.table!, flags: x.input.table!.flags ?? null })));
+    const merged = listOnlyTable(g.lists.map((x) => ({ table: x.input.table!, flags: listFlags(x.input) })));
     g.snapshot.table = merged.table;
-    g.lists.forEach((x, k) => g.snapshot.parts.push({ input: x.input.id, name: x.input.name, as: x.as, rows: merged.rowsOf[k] }));
-    g.snapshot.knownSets = setsNamedBy(g.lists.map((x) => x.input.table!));
+    g.lists.forEach((x, k) => g.snapshot.parts.push({ input: x.input.id, name: x.input.name, as: x.as, rows: merged.rowsOf[k], ...(x.input.set ? { set: x.input.set } : {}) }));
+    g.snapshot.knownSets = setsNamedBy(g.lists.map((x) => x.input));
+    // With every used allocation listed (a list used), chap's leaked and anchored sets are each other's complement.
+    if (g.lists.some((x) => x.as === 'used')) g.snapshot.knownSets = withComplement(merged.table, g.snapshot.knownSets);
     order.push({ at: Math.min(...g.lists.map((x) => inputAt.get(x.input.id)!)), snapshot: g.snapshot });
   }
 
@@ -305,9 +312,33 @@ export function assemble(inputs: readonly AssemblyInput[], choices: AssemblyChoi
   return { snapshots: order.map((o) => o.snapshot), notes };
 }
 
-/** Sets a chap list's line prefixes name (`Leaked allocation at …`): that list is the whole set. */
-function setsNamedBy(lists: AllocationTable[]): string[] {
+/** The flags a chap list gives its rows: its line prefixes' (`Leaked allocation at …`), or the bit of the set the list is (`set`) on every row. */
+function listFlags(l: AssemblyInput): Uint16Array | null {
+  const bit = l.set ? SET_FLAGS.find(([n]) => n === l.set)?.[1] : undefined;
+  if (bit !== undefined) return new Uint16Array(l.table!.rows).fill(bit);
+  return l.table!.flags ?? null;
+}
+
+/** Sets chap lists name (by line prefix, `Leaked allocation at …`, or whole, `set`): that list is the whole set. */
+function setsNamedBy(lists: AssemblyInput[]): string[] {
   let bits = 0;
-  for (const t of lists) if (t.flags) for (let i = 0; i < t.rows; i++) bits |= t.flags[i];
-  return SET_FLAGS.filter(([, f]) => bits & f).map(([name]) => name);
+  for (const l of lists) {
+    const f = listFlags(l);
+    if (f) for (let i = 0; i < f.length; i++) bits |= f[i];
+  }
+  return SET_FLAGS.filter(([name, f]) => bits & f || lists.some((l) => l.set === name)).map(([name]) => name);
+}
+
+/**
+ * chap: an allocation is leaked when it is used and not anchored. A table holding every used allocation and
+ * one of the two sets has the other: its flags are set on the used rows outside the known one.
+ */
+function withComplement(t: AllocationTable, known: string[]): string[] {
+  const hasLeaked = known.includes('leaked');
+  const hasAnchored = known.includes('anchored');
+  if (hasLeaked === hasAnchored || !t.flags) return known;
+  const [have, add] = hasLeaked ? [AllocFlag.Leaked, AllocFlag.Anchored] : [AllocFlag.Anchored, AllocFlag.Leaked];
+  for (let i = 0; i < t.rows; i++) if (isInUse(t.state[i]) && !(t.flags[i] & have)) t.flags[i] |= add;
+  const out = [...known, hasLeaked ? 'anchored' : 'leaked'];
+  return SET_FLAGS.map(([n]) => n).filter((n) => out.includes(n));
 }

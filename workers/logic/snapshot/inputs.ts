@@ -3,7 +3,7 @@
  * The browser (reader and core workers' outcomes) and the CLI (`openInput`,
  * `readCore`) both go through `assemblyInput`.
  */
-import type { AllocationTable } from '../../../src/model/allocations.ts';
+import { isInUse, SET_FLAGS, type AllocationTable } from '../../../src/model/allocations.ts';
 import type { ObjectTable } from '../../../src/model/objects.ts';
 import type { TracemallocSnapshot } from '../../../src/model/traces.ts';
 import type { AssemblyInput } from './assemble.ts';
@@ -36,10 +36,28 @@ export function listComplete(info: Record<string, unknown> | undefined, rows: nu
   return listed === rows;
 }
 
+/**
+ * The chap set a list of used allocations holds, when its name says it. chap's `list leaked`, `list
+ * unreferenced`, `list anchored`, … print `Used allocation at` lines, so the rows cannot say which set they
+ * are; chap's `redirect on` names a command's output file after the core and the command
+ * (`<core>.list_leaked`; switches add `::name:value`), and that name does. Only a complete list whose rows
+ * are all used and carry no set of their own is named so.
+ */
+export function chapListSet(name: string, table: AllocationTable, complete: boolean): string | undefined {
+  const m = /\.list_([a-z]+)$/.exec(name.replace(/\.(gz|bz2)$/i, ''));
+  if (!m || !complete || table.flags || !SET_FLAGS.some(([n]) => n === m[1])) return undefined;
+  for (let i = 0; i < table.rows; i++) if (!isInUse(table.state[i])) return undefined;
+  return m[1];
+}
+
 export function assemblyInput(id: number, name: string, r: ReadFacts): AssemblyInput {
   const role = r.format ?? 'unknown';
   const out: AssemblyInput = { id, name, role, table: r.table, tracemalloc: r.tracemalloc, objects: r.objects };
-  if (role === 'chap-list' && r.table) out.complete = listComplete(r.info, r.table.rows);
+  if (role === 'chap-list' && r.table) {
+    out.complete = listComplete(r.info, r.table.rows);
+    const set = chapListSet(name.slice(name.lastIndexOf('/') + 1), r.table, out.complete);
+    if (set) out.set = set;
+  }
   if (role === 'core') out.modules = (r.info?.modules as AssemblyInput['modules']) ?? [];
   if (role === 'elf') out.buildId = (r.info?.buildId as string | null | undefined) ?? null;
   return out;
