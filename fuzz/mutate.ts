@@ -394,10 +394,16 @@ function savedColumn(b: Uint8Array, m: Extract<Mutation, { op: 'saved-column' }>
     }
   }
   if (k < 0) return b;
+  // An earlier mutation may have made the header's sizes hostile: only a consistent column is rewritten.
+  const size = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0 && (n as number) <= b.length * 1100;
   let at = 16 + hl;
-  for (let j = 0; j < k; j++) at += cols[j].packed;
+  for (let j = 0; j < k; j++) {
+    if (!size(cols[j].packed)) return b;
+    at += cols[j].packed;
+  }
   const c = cols[k];
   const width = WIDTH[c.type];
+  if (!size(c.raw) || !size(c.packed) || c.raw !== c.count * width || at + c.packed > b.length) return b;
   const raw = new Uint8Array(c.raw);
   try {
     inflateInto(b.subarray(at, at + c.packed), raw);
