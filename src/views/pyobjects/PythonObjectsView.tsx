@@ -201,6 +201,9 @@ function Arenas({ py }: { py: PythonHeapInfo }) {
       <div className="muted small">
         Only a whole arena goes back to the system: {fmtInt(sparse.length)} of {fmtInt(py.arenas.length)} arenas are kept alive by {few} used blocks or fewer.
       </div>
+      <div className="muted small" data-testid="py-arenas-legend">
+        Each bar is one arena of {formatBytes(py.arenaSize)}: <span className="swatch used" /> bytes in used blocks, <span className="swatch sparse" /> the same when {few} or fewer keep the arena, dark the rest (free blocks, empty pools).
+      </div>
       {py.arenas.map((a) => {
         const used = a.usedBytes / py.arenaSize;
         return (
@@ -209,7 +212,7 @@ function Arenas({ py }: { py: PythonHeapInfo }) {
             <span className="bar-track">
               <span className={`bar-fill ${a.usedBlocks <= few ? 'sparse' : ''}`} style={{ width: `${Math.max(0.5, used * 100).toFixed(1)}%` }} />
             </span>
-            <span className="small num">{fmtInt(a.usedBlocks)} blocks</span>
+            <span className="small num">{fmtInt(a.usedBlocks)} used</span>
           </div>
         );
       })}
