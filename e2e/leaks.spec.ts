@@ -212,6 +212,14 @@ test('heapgen: leaked bytes by allocating site from the footers, and compared be
   await expect(summary).toContainText('445,192 bytes in 869 allocations');
   await expect(page.getByTestId('diff-row').first()).toBeVisible();
   await screens(page, 'leaks-compare-by-class');
+  // The anchored allocations by site: chap's used minus leaked of each phase (counts.txt), rows keyed by return address.
+  await page.getByRole('group', { name: 'Compare allocations' }).getByRole('button', { name: 'Anchored' }).click();
+  await page.getByRole('group', { name: 'Compare by' }).getByRole('button', { name: 'Return address', exact: true }).click();
+  await expect(summary).toContainText('2,968,288 bytes in 25,474 allocations');
+  await expect(summary).toContainText('3,019,072 bytes in 24,178 allocations');
+  await expect(page.getByTestId('compare-set-note')).toContainText('anchored');
+  await expect(page.getByTestId('diff-row').first()).toContainText(/\+0x[0-9a-f]+/);
+  await screens(page, 'leaks-compare-anchored-by-site');
   // The Leaks view of phase 2 groups its leaked bytes by library → function → return address.
   await openView(page, 'k', 'Leaks');
   await expect(page.getByTestId('leaks-leaked-count')).toHaveText('879', { timeout: 60_000 });
@@ -323,4 +331,34 @@ test("chap's list leaked alone, and list used + list leaked + list unreferenced 
   } finally {
     await ctx.close();
   }
+});
+
+test("Compare's leak mode by class on leakgen under glibc malloc (A) and tcmalloc (B): chap's leaked, unreferenced and anchored counts of each core", async ({ page }) => {
+  const files = ['fixtures/leakgen/core.gz', 'fixtures/leakgen/tcmalloc/core.gz', 'fixtures/leakgen/leakgen', 'fixtures/leakgen/tcmalloc/leakgen'];
+  const missing = files.map((f) => sharedMissing(f)).find(Boolean);
+  test.skip(!!missing, `skipped: ${missing}`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/');
+  await dropFiles(page, files.map((f) => ({ path: shared(f) })));
+  await expect(page.getByTestId('view-compare')).toBeVisible({ timeout: 60_000 });
+  const summary = page.getByTestId('compare-summary');
+  const sets = page.getByRole('group', { name: 'Compare allocations' });
+  // chap's core.ref.count_SET of each core.
+  for (const [label, a, b] of [
+    ['Leaked', '7,491,080 bytes in 967 allocations', '7,484,168 bytes in 963 allocations'],
+    ['Unreferenced', '7,486,280 bytes in 847 allocations', '7,478,408 bytes in 843 allocations'],
+    ['Anchored', '315,192 bytes in 2,811 allocations', '386,832 bytes in 3,072 allocations'],
+  ]) {
+    await sets.getByRole('button', { name: label, exact: true }).click({ timeout: 60_000 });
+    await expect(summary).toContainText(a, { timeout: 60_000 });
+    await expect(summary).toContainText(b);
+  }
+  // chap's summarize leaked of each: Square 40 taking 960 bytes in A, 39 taking 624 in B; Disc 40 taking 2,240 and 2,560.
+  await sets.getByRole('button', { name: 'Leaked', exact: true }).click();
+  const rows = page.getByTestId('diff-row');
+  await expect(rows.filter({ hasText: /^Square/ }).first()).toBeVisible();
+  await expect(rows.filter({ hasText: /^Square/ }).first()).toContainText('960');
+  await expect(rows.filter({ hasText: /^Square/ }).first()).toContainText('624');
+  await expect(rows.filter({ hasText: /^Disc/ }).first()).toContainText('2,560');
+  await screens(page, 'leaks-compare-glibc-tcmalloc');
 });

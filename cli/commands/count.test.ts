@@ -52,6 +52,30 @@ describeShared('heapscope count / list on the leak sets', ['fixtures', 'leakgen'
   });
 });
 
+describeShared('heapscope compare --set, by class: leakgen under glibc malloc and under tcmalloc', ['fixtures', 'leakgen', 'tcmalloc'], () => {
+  it("leaked, unreferenced and anchored allocations of each core: chap's count of each set as each side's total; the classes from the vtables", () => {
+    const lg = (f: string) => sharedPath(`fixtures/leakgen/${f}`);
+    const tally = (p: string) => {
+      const m = /^(\d+) allocations use 0x[0-9a-f]+ \(([\d,]+)\) bytes\.$/.exec(readFileSync(p, 'utf8').trim())!;
+      return { count: Number(m[1]), bytes: Number(m[2].replace(/,/g, '')) };
+    };
+    for (const set of ['leaked', 'unreferenced', 'anchored']) {
+      const r = heapscope('compare', lg('core.gz'), lg('tcmalloc/core.gz'), '--set', set, '--by', 'class', '--bin', lg('leakgen'), lg('tcmalloc/leakgen'), '--json');
+      expect(r.status, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout) as { set: string; a: { count: number; bytes: number }; b: { count: number; bytes: number }; rows: { key: string; a_count: number; b_count: number; a_bytes: number; b_bytes: number }[] };
+      expect(j.set).toBe(set);
+      expect(j.a, `${set} A`).toMatchObject(tally(lg(`core.ref.count_${set}`)));
+      expect(j.b, `${set} B`).toMatchObject(tally(lg(`tcmalloc/core.ref.count_${set}`)));
+      expect([j.rows.reduce((n, x) => n + x.a_bytes, 0), j.rows.reduce((n, x) => n + x.b_bytes, 0)]).toEqual([j.a.bytes, j.b.bytes]);
+      // chap's summarize leaked of each core: Disc 40 taking 2,240 / 40 taking 2,560 bytes, Square 40 taking 960 / 39 taking 624.
+      if (set === 'leaked') {
+        expect(j.rows.find((x) => x.key === 'Disc')).toMatchObject({ a_count: 40, b_count: 40, a_bytes: 2240, b_bytes: 2560 });
+        expect(j.rows.find((x) => x.key === 'Square')).toMatchObject({ a_count: 40, b_count: 39, a_bytes: 960, b_bytes: 624 });
+      }
+    }
+  });
+});
+
 describeShared('heapscope compare --set leaked', ['fixtures', 'heapgen'], () => {
   it("compares only the leaked allocations of each core: its totals are chap's count leaked of each phase", () => {
     const h = (f: string) => sharedPath(`fixtures/heapgen/${f}`);
@@ -62,6 +86,33 @@ describeShared('heapscope compare --set leaked', ['fixtures', 'heapgen'], () => 
     expect(j.a).toMatchObject({ count: 869, bytes: 445192 });
     expect(j.b).toMatchObject({ count: 879, bytes: 444984 });
     expect(j.rows.find((x) => x.key.includes('make_shapes'))?.d_count).toBe(12);
+  });
+  it('by site and by function for the unreferenced and anchored sets: anchored is chap\'s used minus leaked of each phase, unreferenced the count of each core', () => {
+    const h = (f: string) => sharedPath(`fixtures/heapgen/${f}`);
+    const tally = (t: string) => {
+      const m = /^(\d+) allocations use 0x[0-9a-f]+ \(([\d,]+)\) bytes\.$/.exec(t.trim())!;
+      return { count: Number(m[1]), bytes: Number(m[2].replace(/,/g, '')) };
+    };
+    // counts.txt: chap's count used, count free, count leaked; chap: anchored = used and not leaked.
+    const anchored = ['phase1', 'phase2'].map((ph) => {
+      const [used, , leaked] = readFileSync(h(`core.${ph}.counts.txt`), 'utf8').split('\n').filter(Boolean).map(tally);
+      return { count: used.count - leaked.count, bytes: used.bytes - leaked.bytes };
+    });
+    const unreferenced = ['phase1', 'phase2'].map((ph) => JSON.parse(heapscope('count', 'unreferenced', h(`core.${ph}.gz`), '--json').stdout) as { count: number; bytes: number });
+    for (const [set, by, want] of [
+      ['unreferenced', 'site', unreferenced],
+      ['anchored', 'function', anchored],
+    ] as const) {
+      const r = heapscope('compare', h('core.phase1.gz'), h('core.phase2.gz'), '--set', set, '--by', by, '--bin', h('heapgen'), h('libwidgets.so'), '--json');
+      expect(r.status, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout) as { set: string; by: string; a: { count: number; bytes: number }; b: { count: number; bytes: number }; rows: { key: string; a_bytes: number; b_bytes: number }[] };
+      expect([j.set, j.by]).toEqual([set, by]);
+      expect(j.a, set).toMatchObject({ count: want[0].count, bytes: want[0].bytes });
+      expect(j.b, set).toMatchObject({ count: want[1].count, bytes: want[1].bytes });
+      // Every allocation of the set is in one row: the rows add up to the totals.
+      expect([j.rows.reduce((n, x) => n + x.a_bytes, 0), j.rows.reduce((n, x) => n + x.b_bytes, 0)]).toEqual([want[0].bytes, want[1].bytes]);
+      if (by === 'site') expect(j.rows.some((x) => /\+0x[0-9a-f]+$/.test(x.key)), 'site keys end in +0xOFFSET').toBe(true);
+    }
   });
   it('refuses a set for a chap list (it has no memory to compute it from)', () => {
     const r = heapscope('compare', sharedPath('fixtures/heapgen/core.phase1.list_used'), sharedPath('fixtures/heapgen/core.phase2.list_used'), '--set', 'leaked');

@@ -28,7 +28,8 @@ import type { SetName } from '../../../workers/logic/leaks/chap-sets.ts';
 import { SET_LABELS } from '../leaks/labels.ts';
 
 /** The chap sets Compare can restrict both sides to. */
-const COMPARE_SETS: SetName[] = ['leaked', 'unreferenced'];
+/** chap's sets Compare can restrict both sides to: what leaked, and what is still anchored. */
+const COMPARE_SETS: SetName[] = ['leaked', 'unreferenced', 'anchored'];
 
 const BY_LABELS: Record<CompareBy, string> = { library: 'Library', function: 'Function', site: 'Return address', class: 'Class', sizeclass: 'Size class' };
 const MODE_LABELS: Record<CompareMode, string> = { table: 'Table', flame: 'Flame graph', treemap: 'Treemap', side: 'Side by side' };
@@ -185,7 +186,7 @@ export function CompareView() {
       )}
       {leakSet && (
         <div className="small muted" data-testid="compare-set-note">
-          Only the {SET_LABELS[leakSet]?.toLowerCase() ?? leakSet} allocations of each snapshot (chap's set): which {by === 'class' ? 'class' : by === 'sizeclass' ? 'size class' : 'site'} leaks more in B than in A.
+          Only the {SET_LABELS[leakSet]?.toLowerCase() ?? leakSet} allocations of each snapshot (chap's set): which {by === 'class' ? 'class' : by === 'sizeclass' ? 'size class' : 'site'} {leakSet === 'anchored' ? 'holds more anchored memory' : 'leaks more'} in B than in A.
         </div>
       )}
       {!data && !error && <div className="muted">Comparing…</div>}
