@@ -38,4 +38,16 @@ describeShared('vtable class names vs chap signatures (heapgen)', DIR, () => {
       }, 60_000);
     }
   }
+
+  it('the same classes for every row whatever the window of first words (4,100-byte windows: rows straddle their ends, the read-ahead serves thousands)', async () => {
+    const core = await openCore(await NodeFileSource.open(sharedPath(...DIR, 'core.phase1.gz')));
+    const list = await withSource(sharedPath(...DIR, 'core.phase1.list_used'), (s) => readChapList(s));
+    const modules = await loadModules(core, []);
+    const wide = await findSignatures(core, list.table, modules);
+    const narrow = await findSignatures(Object.create(core, { readWindow: { value: 4100 } }) as typeof core, list.table, modules);
+    expect(wide.classes.reduce((n, c) => n + c.count, 0)).toBeGreaterThan(1000);
+    expect(narrow.classes).toEqual(wide.classes);
+    expect(Buffer.from(narrow.rowClass.buffer, narrow.rowClass.byteOffset, narrow.rowClass.byteLength).equals(Buffer.from(wide.rowClass.buffer, wide.rowClass.byteOffset, wide.rowClass.byteLength))).toBe(true);
+    await core.close();
+  }, 60_000);
 });

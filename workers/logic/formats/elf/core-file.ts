@@ -183,6 +183,10 @@ class Core implements CoreFile {
     return this.image.size;
   }
 
+  get readWindow(): number | undefined {
+    return this.image.windowHint;
+  }
+
   private warn(message: string): void {
     this.warnings.push({ file: this.name, message });
   }

@@ -54,6 +54,8 @@ export interface ProcessMemory {
    * `read` does. For readers that scan memory window by window and reuse one window.
    */
   readInto?(addr: number, dst: Uint8Array): Promise<Uint8Array | null>;
+  /** Optional: bytes a scan of memory should read at once (the input's `ByteSource.windowHint`); unset: about 1 MiB. */
+  readonly readWindow?: number;
   /** Reads one pointer-sized little-endian word, or null. */
   readWord(addr: number): Promise<number | null>;
 }
