@@ -16,7 +16,7 @@ import type { AllocationTable } from '../../../../src/model/allocations.ts';
 import type { ArrayAdvice, SlotsAdvice } from '../../../../src/model/python-heap.ts';
 import { isInUse } from '../../../../src/model/allocations.ts';
 import type { CoreFile } from '../../formats/elf/core-file.ts';
-import { dictTables } from './dicts.ts';
+import { dictTables, dictTablesNow } from './dicts.ts';
 import { TPFLAGS } from './layout.ts';
 import type { Ownership } from './ownership.ts';
 import { Pages } from './pages.ts';
@@ -87,7 +87,8 @@ export async function pythonAdvice(core: CoreFile, table: AllocationTable, objec
       const c = owned[j];
       dictBytes += table.size[c];
       if (own.role[c] === 4) {
-        const t = await dictTables(pages, L, starts[c] + rowOffset[c]);
+        let t = dictTablesNow(pages, L, starts[c] + rowOffset[c]);
+        if (t === undefined) t = await dictTables(pages, L, starts[c] + rowOffset[c]);
         if (t) attrs = t.used;
       } else if (own.role[c] === 5 && attrs < 0) {
         const v = minor === 11 ? await pages.wordAt(obj - 4 * w, 0) : (await pages.wordAt(obj - 3 * w, 0)) + 1;

@@ -29,33 +29,73 @@ export interface DictTables {
   twoWord: boolean;
 }
 
-export async function dictTables(pages: Pages, L: Layout, dict: number): Promise<DictTables | null> {
+/** Words read from the dict object and from its keys object (the most any layout reads from either). */
+const DICT_WORDS = 6;
+const KEYS_WORDS = 5;
+
+/**
+ * The dict's tables, read synchronously from loaded pages: the tables, null when the
+ * words do not make a dict, undefined when a page it needs is not loaded (then
+ * `dictTables` loads it). Most calls of a walk find their pages loaded: no await.
+ */
+export function dictTablesNow(pages: Pages, L: Layout, dict: number): DictTables | null | undefined {
   const w = L.w;
-  const { major, minor } = L.version;
-  if (major === 2) {
-    const used = await pages.wordAt(dict + 3 * w, -1);
-    const mask = await pages.wordAt(dict + 4 * w, -1);
-    const table = await pages.wordAt(dict + 5 * w, 0);
+  if (!pages.has(dict) || !pages.has(dict + DICT_WORDS * w - 1)) return undefined;
+  const d = dictWords(pages, L, dict);
+  if (!d || 'capacity' in d) return d;
+  if (!pages.has(d.keys) || !pages.has(d.keys + KEYS_WORDS * w - 1)) return undefined;
+  return fromKeys(pages, L, d);
+}
+
+export async function dictTables(pages: Pages, L: Layout, dict: number): Promise<DictTables | null> {
+  const now = dictTablesNow(pages, L, dict);
+  if (now !== undefined) return now;
+  await pages.load(dict, DICT_WORDS * L.w);
+  // The dict's words are read before the keys object's pages are loaded (loading may drop the oldest pages).
+  const d = dictWords(pages, L, dict);
+  if (!d || 'capacity' in d) return d;
+  await pages.load(d.keys, KEYS_WORDS * L.w);
+  return fromKeys(pages, L, d);
+}
+
+interface DictWords {
+  used: number;
+  keys: number;
+  values: number;
+}
+
+/** From the dict object's loaded words: 2.7's tables, 3.x's pointers (the keys object still to read), or null. */
+function dictWords(pages: Pages, L: Layout, dict: number): DictTables | DictWords | null {
+  const w = L.w;
+  if (L.version.major === 2) {
+    const used = pages.word(dict + 3 * w, -1);
+    const mask = pages.word(dict + 4 * w, -1);
+    const table = pages.word(dict + 5 * w, 0);
     if (used < 0 || mask < 0 || mask > 1 << 26 || !table) return null;
     return { keys: table, values: 0, used, capacity: mask + 1, entries: table, entrySize: 3 * w, nentries: mask + 1, twoWord: false };
   }
-  const used = await pages.wordAt(dict + 2 * w, -1);
-  const keys = await pages.wordAt(dict + 4 * w, 0);
-  const values = await pages.wordAt(dict + 5 * w, 0);
+  const used = pages.word(dict + 2 * w, -1);
+  const keys = pages.word(dict + 4 * w, 0);
+  const values = pages.word(dict + 5 * w, 0);
   if (used < 0 || !keys || keys % w) return null;
-  if (minor >= 11) {
-    await pages.load(keys, 4 * w);
+  return { used, keys, values };
+}
+
+/** 3.x: the tables from the keys object's loaded words. */
+function fromKeys(pages: Pages, L: Layout, { used, keys, values }: DictWords): DictTables | null {
+  const w = L.w;
+  if (L.version.minor >= 11) {
     const log2Size = pages.u8(keys + w, 255);
     const log2Index = pages.u8(keys + w + 1, 255);
     const kind = pages.u8(keys + w + 2, 255);
     if (log2Size > 30 || log2Index > 34) return null;
-    const nentries = await pages.wordAt(keys + 3 * w, -1);
+    const nentries = pages.word(keys + 3 * w, -1);
     if (nentries < 0 || nentries > 2 ** log2Size) return null;
     const twoWord = kind !== 0;
     return { keys, values, used, capacity: 2 ** log2Size, entries: keys + 4 * w + 2 ** log2Index, entrySize: twoWord ? 2 * w : 3 * w, nentries, twoWord };
   }
-  const size = await pages.wordAt(keys + w, -1);
-  const nentries = await pages.wordAt(keys + 4 * w, -1);
+  const size = pages.word(keys + w, -1);
+  const nentries = pages.word(keys + 4 * w, -1);
   if (size <= 0 || size > 2 ** 30 || nentries < 0 || nentries > size) return null;
   const ix = size <= 0xff ? 1 : size <= 0xffff ? 2 : size <= 0xffffffff ? 4 : 8;
   return { keys, values, used, capacity: size, entries: keys + 5 * w + size * ix, entrySize: 3 * w, nentries, twoWord: false };

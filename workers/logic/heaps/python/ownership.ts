@@ -22,7 +22,7 @@
  */
 import type { AllocationTable } from '../../../../src/model/allocations.ts';
 import type { CoreFile } from '../../formats/elf/core-file.ts';
-import { dictTables } from './dicts.ts';
+import { dictTables, dictTablesNow, type DictTables } from './dicts.ts';
 import { TPFLAGS } from './layout.ts';
 import { Pages } from './pages.ts';
 import type { PythonObjects } from './types.ts';
@@ -71,8 +71,12 @@ export async function pythonOwnership(core: CoreFile, table: AllocationTable, ob
   const isList = (k: number): boolean => k === listIdx || (types[k].flags & TPFLAGS.LIST_SUBCLASS) !== 0;
   const instanceIdx = major === 2 ? types.findIndex((t) => t.name === 'instance') : -1;
 
-  const ownDict = async (dictRow: number, dict: number): Promise<void> => {
-    const t = await dictTables(pages, L, dict);
+  /** A dict's tables, without an await when their pages are loaded. */
+  const tablesOf = (dict: number): DictTables | null | Promise<DictTables | null> => {
+    const now = dictTablesNow(pages, L, dict);
+    return now === undefined ? dictTables(pages, L, dict) : now;
+  };
+  const ownDict = (dictRow: number, dict: number, t: DictTables | null): void => {
     if (!t) return;
     if (major === 2) {
       // ma_table is the dict's own ma_smalltable unless the dict grew.
@@ -97,7 +101,11 @@ export async function pythonOwnership(core: CoreFile, table: AllocationTable, ob
       let items = pages.wordAt(obj + 3 * w, 0);
       if (typeof items !== 'number') items = await items;
       if (items) own(rowAt(items), i, 1);
-    } else if (isDict(k)) await ownDict(i, obj);
+    } else if (isDict(k)) {
+      let t = tablesOf(obj);
+      if (t instanceof Promise) t = await t;
+      ownDict(i, obj, t);
+    }
   }
   const claimDict = (i: number, dict: number): void => {
     if (!dict || dict % w) return;
@@ -116,10 +124,12 @@ export async function pythonOwnership(core: CoreFile, table: AllocationTable, ob
       continue;
     }
     if (major === 3 && minor >= 11 && ty.flags & TPFLAGS.MANAGED_DICT) {
-      const dictOrValues = await pages.wordAt(obj - 3 * w, 0);
+      let dictOrValues = pages.wordAt(obj - 3 * w, 0);
+      if (typeof dictOrValues !== 'number') dictOrValues = await dictOrValues;
       if (minor === 11) {
         claimDict(i, dictOrValues);
-        const values = await pages.wordAt(obj - 4 * w, 0);
+        let values = pages.wordAt(obj - 4 * w, 0);
+        if (typeof values !== 'number') values = await values;
         if (values) own(rowAt(values), i, 5);
       } else if (minor === 12 && dictOrValues % 2 === 1) own(rowAt(dictOrValues + 1), i, 5); // stored as values - 1
       else claimDict(i, dictOrValues);
