@@ -65,6 +65,7 @@ test('a CPython 3.12 core: Python types with the census counts, the __slots__ ad
   }
   await page.getByTestId('py-help-button').click();
   await expect(page.getByTestId('py-help')).toContainText('gcore leaves out');
+  await expect(page.getByTestId('py-help')).toContainText('can count more than gc.get_objects() returns');
   await expect(page.getByTestId('py-help-button')).toHaveAttribute('aria-expanded', 'true');
   await shots(page, 'python-types-help');
   await page.getByTestId('py-help-button').click();

@@ -73,6 +73,10 @@ function Help({ py, unnamed }: { py: PythonHeapInfo; unnamed: number }) {
         arrays) is folded into <b>Owned</b>, so <b>Total</b> = own + owned bytes, and the rows plus the {fmtInt(py.other.count)} allocations that hold no object add up to the bytes in use.
       </p>
       <p>
+        <b>Counts</b> are of live objects, whether the garbage collector tracks them or not (CPython untracks dicts and tuples that hold only atoms), so a type can count more
+        than <span className="mono">gc.get_objects()</span> returns; deallocated objects that CPython keeps on its free lists, and freed chunks in glibc&apos;s tcache, are not counted.
+      </p>
+      <p>
         <b>Arenas</b>: obmalloc takes memory from the system {formatBytes(py.arenaSize)} at a time, in pools of {formatBytes(py.poolSize)}; an arena goes back only when its last block is freed.
       </p>
       <p>
