@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AllocationTableBuilder, AllocState } from '../src/model/allocations.ts';
 import type { SavedAnalysis } from '../src/model/saved.ts';
@@ -283,6 +284,33 @@ for (const backend of BACKENDS) {
         expect(a.view).toEqual({ view: 'flame', node: [`concurrent-${i}`] });
       }
     });
+
+    it.skipIf(!backend.postgres)(
+      "two instances on one database, as the README deploys them: started together on an empty database, each serves what the other stored, the same analysis sent to both at once is stored once",
+      async () => {
+        const admin = new Pg.Client({ connectionString: pg!.url });
+        await admin.connect();
+        await admin.query('CREATE DATABASE heapscope_two');
+        await admin.end();
+        const url = pg!.url.replace('/heapscope?', '/heapscope_two?');
+        expect(url).not.toBe(pg!.url);
+        // Both create the schema at once (the advisory lock makes that safe).
+        const [a, b] = await Promise.all([createShareServer(options({ databaseUrl: url })), createShareServer(options({ databaseUrl: url }))]);
+        others.push(a, b);
+        const baseA = `http://${HOST}:${await a.listen(0, HOST)}`;
+        const baseB = `http://${HOST}:${await b.listen(0, HOST)}`;
+        const one = await saveAnalysis(analysis('through A'));
+        const id = await uploadAnalysis(one, baseA);
+        expect(Buffer.compare(Buffer.from(await fetchSharedBytes(id, baseB)), Buffer.from(one))).toBe(0);
+        const both = await saveAnalysis(analysis('to both at once'));
+        const ids = await Promise.all([uploadAnalysis(both, baseA), uploadAnalysis(both, baseB)]);
+        expect(ids).toEqual([await analysisId(both), await analysisId(both)]);
+        expect(await a.store.count()).toBe(2);
+        expect(await b.store.count()).toBe(2);
+        // The main instance's database is another one: nothing leaked into it.
+        expect((await raw(port, 'GET', `/api/analyses/${id}`)).status).toBe(404);
+      },
+    );
 
     it('kill -9 during uploads loses nothing that was acknowledged (3 rounds)', async () => {
       const acked = new Map<string, Uint8Array>();
