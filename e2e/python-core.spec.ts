@@ -175,6 +175,7 @@ test('two mprof runs overlay on one timeline: peaks as mprof peak says, function
   await expect(peaks.nth(1)).toHaveText(`${peakOf(runs.peak.children)} MiB`);
   await expect(page.getByTestId('timeline-curve')).toHaveCount(2);
   await expect(page.getByTestId('timeline-child')).toHaveCount(1);
+  await expect(page.getByTestId('timeline-run').nth(1)).toContainText('1 child process (dashed)');
   await expect(page.getByTestId('timeline-span')).toHaveCount(3);
   await page.getByTestId('timeline-span').last().locator('rect').hover({ force: true });
   await expect(page.getByTestId('timeline-detail')).toContainText('__main__.load');

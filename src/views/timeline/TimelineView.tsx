@@ -60,7 +60,7 @@ export function TimelineView() {
             <i className="sw" style={{ background: r.color }} /> {r.name}
             {r.p.cmdline ? <span className="muted mono"> {r.p.cmdline}</span> : null} · peak{' '}
             <b data-testid="timeline-peak">{pyFixed(r.p.peak.mib, 3)} MiB</b> · {r.p.mem.time.length} samples · {r.p.funcs.length} function spans
-            {r.p.children.length ? ` · ${r.p.children.length} child process${r.p.children.length === 1 ? '' : 'es'}` : ''}
+            {r.p.children.length ? ` · ${r.p.children.length} child process${r.p.children.length === 1 ? '' : 'es'} (dashed)` : ''}
           </span>
         ))}
       </div>
