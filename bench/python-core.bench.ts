@@ -1,6 +1,6 @@
 /**
  * A CPython core to its typed table: the shared 3.8 core (303,983 allocations: 303,154
- * obmalloc blocks and glibc's chunks; 190,176 Python objects), decompressed once into
+ * obmalloc blocks and glibc's chunks; 189,811 live Python objects), decompressed once into
  * bench/out/python-core/ so the figure is the walk, not gzip. Measures openCore +
  * allocator registry (glibc + obmalloc) + the Python objects stage (types, ownership,
  * type table, advice), best of five, wall and CPU time per stage, and the process's peak RSS.
