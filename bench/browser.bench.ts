@@ -28,7 +28,7 @@ import { analyzeCoreRead } from '../workers/logic/leaks/from-core.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'bench', 'out');
-const PORT = Number(process.env.BENCH_PORT ?? 4390);
+export const PORT = Number(process.env.BENCH_PORT ?? 4390);
 
 interface Case {
   name: string;
@@ -77,7 +77,7 @@ function node(path: string): { wall: number; peakMiB: number; used: string } {
 }
 
 /** In the page: every stage of every snapshot is done (no progress line, no snapshot waiting for its core). */
-const STAGES_DONE = (): boolean => !(globalThis as unknown as { document: { querySelector(q: string): unknown } }).document.querySelector('[data-testid="stage-progress"], [data-testid="snapshot-busy"]');
+export const STAGES_DONE = (): boolean => !(globalThis as unknown as { document: { querySelector(q: string): unknown } }).document.querySelector('[data-testid="stage-progress"], [data-testid="snapshot-busy"]');
 
 const ppidOf = (pid: string): string => /PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0';
 
@@ -207,7 +207,8 @@ async function nodeLeaks(path: string): Promise<{ wall: number; cpu: number }> {
   }
 }
 
-async function serve(): Promise<ChildProcess> {
+/** Builds the app and serves it as `npm start` does on `PORT` (also the inspector benchmark's). */
+export async function serve(): Promise<ChildProcess> {
   const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('vite build failed');
   const srv = spawn(process.execPath, [join(root, 'server', 'serve.mjs')], { cwd: root, env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1' }, stdio: 'ignore' });

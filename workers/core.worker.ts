@@ -70,8 +70,13 @@ const api = {
     const [ma, mb] = await Promise.all([session(a).modules(), session(b).modules()]);
     return compareBuilds(ma, mb).map(describeBuildChange);
   },
+  /** The inspector's first screen of `row`: its first `limit` bytes and their pointer words, footer, class. */
   async inspect(id: number, key: string, table: AllocationTable | null, row: number, limit?: number) {
     return session(id).inspect(key, table, row, limit);
+  },
+  /** Later bytes of `row` as the inspector scrolls to them: `[offset, offset + length)` and their pointer words. */
+  async inspectBytes(id: number, key: string, table: AllocationTable | null, row: number, offset: number, length: number) {
+    return session(id).inspectBytes(key, table, row, offset, length);
   },
   /**
    * chap's leak sets of the core's heap walk: the flags column (rows of the walk's table), totals per set,

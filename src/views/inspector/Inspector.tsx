@@ -4,7 +4,7 @@
  * hex + ASCII dump whose pointer words link to the allocations they point into.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { STATE_LABELS } from '../../model/allocations.ts';
 import { hexOf } from '../../model/address.ts';
 import { StringTable } from '../../model/strings.ts';
@@ -13,29 +13,79 @@ import { useInspect } from '../../state/derived.ts';
 import { useSnapshots } from '../../state/snapshots.ts';
 import { useCompareSource } from '../../state/compare-source.ts';
 import { useInspector } from '../../state/inspector.ts';
-import type { InspectResult, InspectWord } from '../../../workers/logic/session/core-session.ts';
+import { coreApi } from '../../pipeline/workers.ts';
+import type { InspectPage, InspectResult, InspectWord } from '../../../workers/logic/session/core-session.ts';
 import { LeakPanel } from './LeakPanel.tsx';
 import { findSorted } from '../../model/sorted.ts';
 
-const LIMIT = 1 << 20;
+/** Bytes of the first screen, read with the allocation's details (64 rows: more than the drawer shows at once). */
+const FIRST = 1024;
+/** Bytes read at once as the dump scrolls: only pages with a row in view (or in the overscan) are read. */
+const PAGE = 4096;
+/** Rows past the first 16 MiB are not drawn (1M rows of 20 px: within what a browser lays out). */
+const SHOWN = 16 << 20;
 const ROW_H = 20;
 
 function hex2(b: number): string {
   return b.toString(16).padStart(2, '0');
 }
 
-function HexDump({ r, onFollow }: { r: InspectResult; onFollow(w: InspectWord): void }) {
-  const bytes = r.bytes!;
-  const rows = Math.ceil(bytes.length / 16);
+/** A page's words by offset in the allocation (one map per page, made when it is first drawn). */
+const wordMaps = new WeakMap<InspectPage, Map<number, InspectWord>>();
+function wordsOf(p: InspectPage): Map<number, InspectWord> {
+  let m = wordMaps.get(p);
+  if (!m) wordMaps.set(p, (m = new Map(p.words.map((w) => [w.offset, w]))));
+  return m;
+}
+
+type Loaded = InspectPage | { error: string };
+
+/**
+ * The hex + ASCII dump: virtualized rows over the allocation (its first 16 MiB), whose bytes come in pages as the
+ * rows come into view — the first screen with the allocation's details, every later page from `load`.
+ */
+function HexDump({ r, load, onFollow }: { r: InspectResult; load(offset: number, length: number): Promise<InspectPage>; onFollow(w: InspectWord): void }) {
+  const shown = Math.min(r.size, SHOWN);
+  const rows = Math.ceil(shown / 16);
   const scroller = useRef<HTMLDivElement>(null);
   const virt = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 20 });
-  const wordAt = useMemo(() => new Map(r.words.map((w) => [w.offset, w])), [r]);
+  const [first] = useState<InspectPage>(() => ({ offset: 0, bytes: r.bytes, words: r.words }));
+  const firstLen = r.bytes?.length ?? 0;
+  const [pages, setPages] = useState<ReadonlyMap<number, Loaded>>(() => new Map());
+  const asked = useRef(new Set<number>());
+  const items = virt.getVirtualItems();
+  const lo = items.length ? items[0].index * 16 : 0;
+  const hi = items.length ? (items[items.length - 1].index + 1) * 16 : 0;
+  useEffect(() => {
+    // Each page is asked for once; the answer is kept even when the view has moved on (this dump is its allocation's alone).
+    for (let p = Math.floor(lo / PAGE); p * PAGE < hi; p++) {
+      // Rows the first screen holds are not read again.
+      if ((p + 1) * PAGE <= firstLen || (firstLen === r.size && r.bytes) || asked.current.has(p)) continue;
+      asked.current.add(p);
+      load(p * PAGE, PAGE).then(
+        (page) => setPages((m) => new Map(m).set(p, page)),
+        (e: unknown) => setPages((m) => new Map(m).set(p, { error: (e as Error)?.message ?? String(e) })),
+      );
+    }
+  }, [lo, hi, firstLen, r, load]);
   return (
     <div className="hexdump" ref={scroller} data-testid="hexdump">
       <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
-        {virt.getVirtualItems().map((vi) => {
+        {items.map((vi) => {
           const off = vi.index * 16;
-          const line = bytes.subarray(off, off + 16);
+          const style = { position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, transform: `translateY(${vi.start}px)` } as const;
+          const src: Loaded | undefined = off < firstLen || (firstLen === r.size && r.bytes) ? first : pages.get(Math.floor(off / PAGE));
+          const offText = <span className="hoff">{off.toString(16).padStart(6, '0')}</span>;
+          if (!src || 'error' in src || !src.bytes) {
+            return (
+              <div key={vi.key} className="hexrow" style={style} data-testid="hex-pending">
+                {offText}
+                <span className="muted small">{!src ? 'reading…' : 'error' in src ? `could not read: ${src.error}` : 'the core does not hold these bytes'}</span>
+              </div>
+            );
+          }
+          const line = src.bytes.subarray(off - src.offset, off - src.offset + 16);
+          const wordAt = wordsOf(src);
           const cells = [];
           for (let i = 0; i < 16; i++) {
             const p = off + i;
@@ -50,8 +100,8 @@ function HexDump({ r, onFollow }: { r: InspectResult; onFollow(w: InspectWord): 
           let ascii = '';
           for (const b of line) ascii += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
           return (
-            <div key={vi.key} className="hexrow" style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, transform: `translateY(${vi.start}px)` }}>
-              <span className="hoff">{off.toString(16).padStart(6, '0')}</span>
+            <div key={vi.key} className="hexrow" style={style}>
+              {offText}
               <span className="hbytes">{cells}</span>
               <span className="hascii" data-testid="hex-ascii">
                 {ascii}
@@ -86,7 +136,7 @@ export function Inspector() {
   // The snapshot the row belongs to backs everything shown: its table, its core's memory.
   const snapshot = target ? [...list, ...shared].find((s) => s.snap.key === target.snapshot) ?? null : null;
   const core = snapshot?.live ? snapshot : null;
-  const inspected = useInspect(core, target?.row ?? -1, LIMIT);
+  const inspected = useInspect(core, target?.row ?? -1, FIRST);
   const res = inspected.value;
   const err = inspected.error;
   useEffect(() => {
@@ -161,7 +211,8 @@ export function Inspector() {
       {err && <p className="msg error">{err}</p>}
       {core && !res && !err && <p className="muted">Reading memory…</p>}
       {res && !res.bytes && <p className="msg warning">The core does not hold these bytes (truncated core or a segment gdb did not dump).</p>}
-      {core && t.state[row] !== 1 && t.state[row] !== 5 && (
+      {/* The leak panel asks the core worker only once the first screen is there, so that it never delays it. */}
+      {core && (res || err) && t.state[row] !== 1 && t.state[row] !== 5 && (
         <LeakPanel
           snapshot={core}
           address={hexOf(t.addrHi[row], t.addrLo[row])}
@@ -171,13 +222,18 @@ export function Inspector() {
           }}
         />
       )}
-      {res?.bytes && (
+      {res?.bytes && core && (
         <>
           <div className="muted small">
-            {res.words.length} pointer word(s): <span className="hb ptr">to allocations</span> <span className="hb sym">to code/data</span>
-            {res.truncated ? ` · first ${fmtInt(res.bytes.length)} bytes shown` : ''}
+            pointer words: <span className="hb ptr">to allocations</span> <span className="hb sym">to code/data</span>
+            {res.size > SHOWN ? ` · first ${fmtInt(SHOWN)} bytes shown` : ''}
           </div>
-          <HexDump r={res} onFollow={(w) => w.target && open({ snapshot: target.snapshot, row: w.target.row })} />
+          <HexDump
+            key={`${target.snapshot}:${row}`}
+            r={res}
+            load={(offset, length) => coreApi().inspectBytes(core.snap.core!, core.snap.key, core.snap.table, row, offset, length)}
+            onFollow={(w) => w.target && open({ snapshot: target.snapshot, row: w.target.row })}
+          />
         </>
       )}
     </aside>

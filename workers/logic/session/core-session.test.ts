@@ -1,7 +1,9 @@
-import { expect, it } from 'vitest';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AllocState } from '../../../src/model/allocations.ts';
 import { StringTable } from '../../../src/model/strings.ts';
-import { describeShared, sharedPath } from '../../../test-support/shared.ts';
+import { describeShared, ROOT, sharedPath } from '../../../test-support/shared.ts';
+import { BIG_ALLOC_START, captureBigAlloc, type BigAllocCore } from '../../../fixtures-gen/big-alloc.ts';
 import { readChapList } from '../formats/chap-list/chap-list.ts';
 import { NodeFileSource } from '../../../cli/node-source.ts';
 import { CoreSession } from './core-session.ts';
@@ -38,4 +40,52 @@ describeShared('core session on heapgen phase 1', ['fixtures', 'heapgen', 'core.
       await s.close();
     }
   });
+});
+
+describe('the inspector reads only the bytes shown (a 64 MiB allocation of pointer words, fixtures-gen/big-alloc.c)', () => {
+  let big: BigAllocCore | null = null;
+  let skip = '';
+  beforeAll(async () => {
+    const r = await captureBigAlloc(join(ROOT, 'fixtures-gen', 'cache', 'big-alloc'));
+    if ('skip' in r) skip = r.skip;
+    else big = r;
+  }, 120_000);
+
+  it('first screen, later pages and unaligned pages: the core\'s bytes, a pointer word every 16 bytes with its string', async (ctx) => {
+    if (!big) return ctx.skip(`skipped: ${skip}`);
+    const src = await NodeFileSource.open(big.core);
+    const s = await CoreSession.open(src);
+    try {
+      const row = Array.from({ length: s.table.rows }, (_, i) => i).find((i) => s.table.addrHi[i] * 4294967296 + s.table.addrLo[i] === big!.address)!;
+      expect(row).toBeGreaterThanOrEqual(0);
+      expect(s.table.size[row]).toBeGreaterThanOrEqual(big.requested);
+      const first = await s.inspect('walk', null, row, 1024);
+      expect(first.bytes!.length).toBe(1024);
+      expect(first.truncated).toBe(true);
+      expect(Buffer.from(first.bytes!.subarray(0, BIG_ALLOC_START.length)).toString('latin1')).toBe(BIG_ALLOC_START);
+      // Records { strings[k % 2000], k } from offset 32 on (the text covers the first two).
+      const ptrs = first.words.filter((w) => w.target);
+      expect(ptrs.map((w) => w.offset)).toEqual(Array.from({ length: 62 }, (_, i) => 32 + 16 * i));
+      expect(ptrs.map((w) => w.target!.preview)).toEqual(Array.from({ length: 62 }, (_, i) => `big-alloc-string-${String(i + 2).padStart(4, '0')}`));
+
+      const at = 40 << 20;
+      const page = await s.inspectBytes('walk', null, row, at, 4096);
+      expect(page.offset).toBe(at);
+      expect(Buffer.from(page.bytes!).equals(Buffer.from((await s.core.read(big.address + at, 4096))!))).toBe(true);
+      expect(page.words.map((w) => w.offset)).toEqual(Array.from({ length: 256 }, (_, i) => at + 16 * i));
+      expect(page.words.map((w) => w.target?.preview)).toEqual(Array.from({ length: 256 }, (_, i) => `big-alloc-string-${String(((at >> 4) + i) % 2000).padStart(4, '0')}`));
+
+      // An unaligned page: only whole aligned words of the allocation, at their offsets in it.
+      const odd = await s.inspectBytes('walk', null, row, at + 4, 40);
+      expect(odd.bytes!.length).toBe(40);
+      expect(odd.words.map((w) => w.offset)).toEqual([at + 16, at + 32]);
+      // Past the end: clipped to the allocation.
+      const size = s.table.size[row];
+      const tail = await s.inspectBytes('walk', null, row, size - 8, 4096);
+      expect(tail.bytes!.length).toBe(8);
+    } finally {
+      await s.close();
+      await src.close();
+    }
+  }, 120_000);
 });

@@ -39,6 +39,15 @@ export interface InspectWord {
   symbol?: string;
 }
 
+/** Bytes of one allocation from `offset` (of the allocation) on, with the words in them that point somewhere. */
+export interface InspectPage {
+  offset: number;
+  /** `min(length, size - offset)` bytes, or null when the core lacks them. */
+  bytes: Uint8Array | null;
+  /** Offsets are the allocation's (not the page's). */
+  words: InspectWord[];
+}
+
 export interface InspectResult {
   row: number;
   address: string;
@@ -46,8 +55,9 @@ export interface InspectResult {
   state: number;
   type: string;
   pointerSize: number;
-  /** The first `min(size, limit)` bytes, or null when the core lacks them. */
+  /** The first `min(size, limit)` bytes, or null when the core lacks them; later bytes: `inspectBytes`. */
   bytes: Uint8Array | null;
+  /** Fewer bytes than the allocation's size are in `bytes`. */
   truncated: boolean;
   words: InspectWord[];
   footer?: { returnAddress: string; requested: number; valid: boolean; lib: string; func: string; offset: number };
@@ -224,10 +234,12 @@ export class CoreSession {
   }
 
   /**
-   * What the inspector shows for `row` of a table: `key` 'walk' is the heap walk's
+   * What the inspector shows first for `row` of a table: `key` 'walk' is the heap walk's
    * own table (`t` is ignored); any other key names a table (a chap list) for caching.
-   * up to `limit` bytes, each aligned word that points into an allocation or a
-   * module, the malloc_tracer footer when there is one, and the class.
+   * The first `limit` bytes with each aligned word there that points into an allocation
+   * (with a text preview) or a module, the malloc_tracer footer when there is one, and
+   * the class. Nothing here grows with the allocation's size: later bytes are
+   * `inspectBytes`'s, read when they are shown.
    */
   async inspect(key: string, given: AllocationTable | null, row: number, limit = 4096): Promise<InspectResult> {
     const own = key === 'walk' || !given;
@@ -235,31 +247,11 @@ export class CoreSession {
     const w = this.core.pointerSize;
     const addr = t.addrHi[row] * 4294967296 + t.addrLo[row];
     const size = t.size[row];
-    const n = Math.min(size, limit);
-    const bytes = await this.core.read(addr, n);
-    const idx = this.indexOf(key, t);
-    const modules = await this.modules();
     const strings = new StringTable(t.strings);
-    const words: InspectWord[] = [];
-    if (bytes) {
-      const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      for (let off = 0; off + w <= bytes.length; off += w) {
-        const v = w === 8 ? dv.getUint32(off, true) + dv.getUint32(off + 4, true) * 4294967296 : dv.getUint32(off, true);
-        if (v < 4096) continue;
-        const target = rowContaining(t, idx, v);
-        if (target >= 0) {
-          const ta = t.addrHi[target] * 4294967296 + t.addrLo[target];
-          words.push({
-            offset: off,
-            value: v.toString(16),
-            target: { row: target, address: hexOf(t.addrHi[target], t.addrLo[target]), size: t.size[target], offset: v - ta, preview: await this.textAt(v, ta + t.size[target] - v) },
-          });
-          continue;
-        }
-        const r = resolveAddress(modules, v);
-        if (r.module >= 0) words.push({ offset: off, value: v.toString(16), symbol: r.resolved ? `${r.func}+0x${r.offset.toString(16)}` : `${r.lib}+0x${r.offset.toString(16)}` });
-      }
-    }
+    const modules = await this.modules();
+    const page = await this.inspectBytes(key, given, row, 0, limit);
+    const bytes = page.bytes;
+    const words = page.words;
     const out: InspectResult = {
       row,
       address: hexOf(t.addrHi[row], t.addrLo[row]),
@@ -268,7 +260,7 @@ export class CoreSession {
       type: strings.get(t.type[row]),
       pointerSize: w,
       bytes,
-      truncated: n < size,
+      truncated: (bytes?.length ?? 0) < size,
       words,
     };
     if (size >= FOOTER_BYTES && w === 8) {
@@ -289,6 +281,49 @@ export class CoreSession {
     const first = words[0];
     if (out.className && first && first.offset === 0 && first.symbol) first.symbol = `vtable for ${out.className}`;
     return out;
+  }
+
+  /**
+   * `length` bytes of `row` from `offset` (clipped to the allocation) and the aligned words there that point into an
+   * allocation (its row, address, the offset in it, a text preview) or a module (function or module + offset). The
+   * previews are read together, one small read each: the cost is the page's, whatever the allocation's size.
+   */
+  async inspectBytes(key: string, given: AllocationTable | null, row: number, offset: number, length: number): Promise<InspectPage> {
+    const own = key === 'walk' || !given;
+    const t = own ? this.table : given;
+    const w = this.core.pointerSize;
+    const addr = t.addrHi[row] * 4294967296 + t.addrLo[row];
+    const size = t.size[row];
+    const from = Math.max(0, Math.min(size, Math.floor(offset)));
+    const n = Math.max(0, Math.min(size - from, Math.floor(length)));
+    const bytes = await this.core.read(addr + from, n);
+    const words: InspectWord[] = [];
+    if (!bytes) return { offset: from, bytes, words };
+    const idx = this.indexOf(key, t);
+    const modules = await this.modules();
+    const previews: Promise<void>[] = [];
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // Aligned words of the allocation: the first at or after `from` whose offset is a multiple of the word size.
+    for (let off = Math.ceil(from / w) * w - from; off + w <= bytes.length; off += w) {
+      const v = w === 8 ? dv.getUint32(off, true) + dv.getUint32(off + 4, true) * 4294967296 : dv.getUint32(off, true);
+      if (v < 4096) continue;
+      const target = rowContaining(t, idx, v);
+      if (target >= 0) {
+        const ta = t.addrHi[target] * 4294967296 + t.addrLo[target];
+        const word: InspectWord = { offset: from + off, value: v.toString(16), target: { row: target, address: hexOf(t.addrHi[target], t.addrLo[target]), size: t.size[target], offset: v - ta } };
+        words.push(word);
+        previews.push(
+          this.textAt(v, ta + t.size[target] - v).then((p) => {
+            if (p !== undefined) word.target!.preview = p;
+          }),
+        );
+        continue;
+      }
+      const r = resolveAddress(modules, v);
+      if (r.module >= 0) words.push({ offset: from + off, value: v.toString(16), symbol: r.resolved ? `${r.func}+0x${r.offset.toString(16)}` : `${r.lib}+0x${r.offset.toString(16)}` });
+    }
+    await Promise.all(previews);
+    return { offset: from, bytes, words };
   }
 
   /**
