@@ -69,3 +69,34 @@ export async function findModules(core: CoreFile, name: RegExp): Promise<Module[
   }
   return out;
 }
+
+/**
+ * The readable stretches of [start, end) in `core`, in address order: what a scan of a module's writable range word
+ * by word can find anything in (a segment's bytes not in the file, and gaps, read as nothing). A hostile core whose
+ * segment claims 2 GiB over 8 KiB of file made such a scan take 268M steps (issue 13's fuzz campaign: 93 s); it now
+ * costs the readable bytes plus one binary search per gap.
+ */
+export function readableRuns(core: Pick<CoreFile, 'readableEnd' | 'segments'>, start: number, end: number): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  const segs = core.segments;
+  let a = start;
+  while (a < end) {
+    const e = Math.min(end, core.readableEnd(a));
+    if (e > a) {
+      out.push({ start: a, end: e });
+      a = e;
+      continue;
+    }
+    // Not readable at a: on to the first segment starting after it.
+    let lo = 0;
+    let hi = segs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (segs[mid].vaddr <= a) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === segs.length) break;
+    a = segs[lo].vaddr;
+  }
+  return out;
+}

@@ -35,6 +35,7 @@
  */
 import type { CoreFile } from '../../formats/elf/core-file.ts';
 import type { InputWarning } from '../../io/errors.ts';
+import { readableRuns } from '../modules.ts';
 import { findPythonModules, type PythonModule } from './modules.ts';
 import { Reader } from './reader.ts';
 
@@ -178,7 +179,10 @@ export async function findObmalloc(core: CoreFile, modules?: PythonModule[]): Pr
     if (!mod) continue;
     let best: (Candidate & { pointer: number }) | null = null;
     let bestCount = 0;
-    for (const range of mod.writable) {
+    // Only readable words can hold the array's pointer (an unreadable one reads as BAD, which tryArray refuses).
+    // Each stretch starts on the range's own word grid.
+    const grid = (x: { start: number; end: number }) => (r: { start: number; end: number }) => ({ start: x.start + Math.ceil((r.start - x.start) / w) * w, end: r.end });
+    for (const range of mod.writable.flatMap((x) => readableRuns(core, x.start, x.end).map(grid(x)))) {
       for (let a = range.start; a + w <= range.end; a += w) {
         const s0 = await r.word(a, BAD);
         const c = await tryArray(r, w, s0);

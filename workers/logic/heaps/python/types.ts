@@ -48,6 +48,7 @@ import type { CoreFile } from '../../formats/elf/core-file.ts';
 import type { InputWarning } from '../../io/errors.ts';
 import { layoutFor, TPFLAGS, versionFromPath, type Layout, type PyVersion } from './layout.ts';
 import type { PythonModule } from './modules.ts';
+import { readableRuns } from '../modules.ts';
 import { Pages } from './pages.ts';
 import { readCString } from './reader.ts';
 import { dictItems } from './dicts.ts';
@@ -113,16 +114,22 @@ export async function findPythonObjects(
   let objectType = 0;
   for (const mod of modules) {
     for (const r of mod.writable) {
-      await pages.load(r.start, r.end - r.start);
-      for (let a = r.start; a + 40 * w <= r.end && !typeType; a += w) {
-        if (pages.word(a + w, 0) !== a) continue;
-        const flags = pages.word(a + L.tpFlags, 0);
-        const basic = pages.word(a + L.tpBasicsize, 0);
-        if (Math.floor(flags / TPFLAGS.TYPE_SUBCLASS) % 2 !== 1 || basic < 40 * w || basic > 4096) continue;
-        const base = pages.word(a + L.tpBase, 0);
-        if (!base || (await pages.wordAt(base + w, 0)) !== a || (await pages.wordAt(base + L.tpBase, 1)) !== 0) continue;
-        typeType = a;
-        objectType = base;
+      // Only where the word after `a` (its ob_type, which must be `a`) is readable: a scan over the readable
+      // stretches, on the range's own word grid (a segment claiming 2 GiB over a few KiB of file is not walked).
+      for (const run of readableRuns(core, r.start, r.end)) {
+        if (typeType) break;
+        await pages.load(run.start, run.end - run.start);
+        const from = Math.max(r.start, run.start - w);
+        for (let a = r.start + Math.ceil((from - r.start) / w) * w; a + 2 * w <= run.end && a + 40 * w <= r.end && !typeType; a += w) {
+          if (pages.word(a + w, 0) !== a) continue;
+          const flags = pages.word(a + L.tpFlags, 0);
+          const basic = pages.word(a + L.tpBasicsize, 0);
+          if (Math.floor(flags / TPFLAGS.TYPE_SUBCLASS) % 2 !== 1 || basic < 40 * w || basic > 4096) continue;
+          const base = pages.word(a + L.tpBase, 0);
+          if (!base || (await pages.wordAt(base + w, 0)) !== a || (await pages.wordAt(base + L.tpBase, 1)) !== 0) continue;
+          typeType = a;
+          objectType = base;
+        }
       }
       if (typeType) break;
     }
