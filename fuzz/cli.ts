@@ -64,4 +64,4 @@ const report = await runCampaign({
   log: (l) => console.log(l),
 });
 console.log(formatReport(report));
-process.exit(report.findings.length ? 1 : 0);
+process.exit(report.findings.length || report.harness.length ? 1 : 0);

@@ -1,7 +1,8 @@
 /**
  * The mutator itself must never throw: a case is built by applying mutations one after another, so a later one sees
  * what an earlier one made hostile. Found by a 2,000-case campaign (seed 13): a `saved-header` mutation set a column's
- * `raw` size to −1, the `saved-column` mutation after it did `new Uint8Array(-1)` and the whole campaign died.
+ * `raw` size to −1, the `saved-column` mutation after it did `new Uint8Array(-1)` and the whole campaign died; then a
+ * `bad-utf8` pickle mutation wrote its four bytes past the end of a pickle a truncation had cut inside a string.
  */
 import { describe, expect, it } from 'vitest';
 import { AllocationTableBuilder, AllocState } from '../src/model/allocations.ts';
@@ -48,5 +49,17 @@ describe('fuzz mutations on hostile saved headers', () => {
   ])('leaves the file as it is when every column has %s', async (_, edit) => {
     const b = withColumns(await saved(), (cols) => cols.forEach(edit));
     expect(applyAll(b, [column(3)], 1 << 24)).toEqual(b);
+  });
+});
+
+describe('fuzz mutations on pickles cut short', () => {
+  // SHORT_BINUNICODE (0x8c) of length 10 with only 2 of its bytes left, as a truncation leaves it.
+  const cut = Uint8Array.from([0x80, 0x04, 0x8c, 10, 0x61, 0x62]);
+  it('bad-utf8 on a string with no room left leaves the pickle as it is', () => {
+    expect(applyAll(cut, [{ op: 'pickle', kind: 'bad-utf8', index: 1, value: '', times: 0 }], 1 << 20)).toEqual(cut);
+  });
+  it('bad-utf8 on a whole string writes an invalid sequence into it', () => {
+    const whole = Uint8Array.from([0x80, 0x04, 0x8c, 4, 0x61, 0x62, 0x63, 0x64, 0x2e]);
+    expect([...applyAll(whole, [{ op: 'pickle', kind: 'bad-utf8', index: 1, value: '', times: 0 }], 1 << 20)]).toEqual([0x80, 0x04, 0x8c, 4, 0xf4, 0x90, 0x80, 0x80, 0x2e]);
   });
 });

@@ -31,11 +31,15 @@ export type Mutation =
   | { op: 'saved-header'; path: number; value: string }
   | { op: 'saved-column'; column: number; at: number; value: string }
   | { op: 'glibc-fake-tcache'; fileOffset: number; vaddr: number; count: number }
-  | { op: 'glibc-self-loops'; chunks: [number, number][] };
+  | { op: 'glibc-self-loops'; chunks: [number, number][] }
+  | { op: 'word'; fileOffset: number; width: 4 | 8; value: string };
 
-export type SeedKind = 'binary' | 'elf' | 'heap' | 'text' | 'pickle' | 'saved';
+export type SeedKind = 'binary' | 'elf' | 'heap' | 'obmalloc' | 'text' | 'pickle' | 'saved';
 
-/** A used chunk of a core's glibc heap: where its header is in the file and in memory (for aimed heap mutations). */
+/**
+ * A used chunk of a core's glibc heap, or (kind 'obmalloc') a structure of CPython's obmalloc (an arena_object, a pool
+ * header, the arena array's pointer): where it is in the file and in memory (for aimed heap mutations).
+ */
 export interface ChunkHint {
   fileOffset: number;
   vaddr: number;
@@ -325,7 +329,8 @@ function pickleMutation(b: Uint8Array, m: Extract<Mutation, { op: 'pickle' }>, c
     const op = b[opAt];
     if (op !== 0x8c && op !== 0x58 && op !== 0x8d) return b;
     const n = readLE(b, argAt, width);
-    if (n >= 4) out.set([0xf4, 0x90, 0x80, 0x80], argAt + width);
+    // A string cut short (by an earlier truncation) has no room for the four bytes: left as it is.
+    if (n >= 4 && argAt + width + 4 <= out.length) out.set([0xf4, 0x90, 0x80, 0x80], argAt + width);
     return out;
   }
   writeLE(out, argAt, width, resolve(m.value, b.length, width * 8));
@@ -531,6 +536,13 @@ export function applyMutation(b: Uint8Array, m: Mutation, cap: number): Uint8Arr
       return pickleMutation(b, m, cap);
     case 'saved-header':
       return savedHeader(b, m);
+    case 'word': {
+      // A value written over a field of a structure (at a file offset found from the seed; past the end: no change).
+      if (m.fileOffset < 0 || m.fileOffset + m.width > len) return b;
+      const out = b.slice();
+      writeLE(out, m.fileOffset, m.width, resolve(m.value, len, m.width * 8));
+      return out;
+    }
     case 'saved-column':
       return savedColumn(b, m);
     case 'glibc-fake-tcache':
@@ -583,6 +595,15 @@ function aimed(kind: SeedKind, r: Rng, hints: readonly ChunkHint[]): Mutation {
         return { op: 'glibc-fake-tcache', fileOffset: h.fileOffset, vaddr: h.vaddr, count: r.logInt(r.chance(0.3) ? 4000 : 16) };
       }
       return { op: 'glibc-self-loops', chunks: Array.from({ length: r.logInt(hints.length) }, () => r.pick(hints)).map((h) => [h.fileOffset, h.vaddr]) };
+    }
+    case 'obmalloc': {
+      // obmalloc's structures: every field of an arena_object / pool header (counts, free-list heads, next/prev
+      // links, offsets, the arena index and size class) is a word or a u32 from its start on.
+      if (hints.length === 0 || r.chance(0.3)) return aimed('elf', r, hints);
+      const h = r.pick(hints);
+      const width = r.pick([4, 8] as const);
+      const value = r.chance(0.3) ? String(h.vaddr + r.pick([0, 8, 16, 48, -8])) : r.pick(width === 8 ? INT64 : INT32);
+      return { op: 'word', fileOffset: h.fileOffset + 4 * r.int(12), width, value };
     }
     case 'elf': {
       const x = r.int(10);

@@ -25,13 +25,26 @@ import { BytesSource } from '../workers/logic/io/source.ts';
 import { saveAnalysis } from '../workers/logic/saved/serialize.ts';
 import { openCore } from '../workers/logic/formats/elf/core-file.ts';
 import { walkGlibcHeap } from '../workers/logic/heaps/glibc/glibc.ts';
+import { findPython } from '../workers/logic/heaps/python/index.ts';
+import { mprofRuns } from '../fixtures-gen/mprof-runs.ts';
 import type { ChunkHint, SeedKind } from './mutate.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SHARED = process.env.HEAPSCOPE_SHARED ?? resolve(ROOT, '..', 'shared');
 
 /** The readers the campaign drives (see `targets.ts`). */
-export const TARGETS = ['chap-list', 'core', 'core-gzip', 'core-bzip2', 'glibc', 'tracemalloc', 'meliae', 'saved', 'elf-binary'] as const;
+export const TARGETS = ['chap-list', 'core', 'core-gzip', 'core-bzip2', 'glibc', 'python', 'tracemalloc', 'meliae', 'saved', 'elf-binary', 'mprof'] as const;
+
+/**
+ * Share of the campaign's cases a target gets (1 when not listed): a case of `python` reads a 24 MB CPython core and
+ * walks glibc, obmalloc and every Python object (~1 s of CPU), so it gets a tenth of the others' cases.
+ */
+export const CASE_SHARE: Partial<Record<TargetName, number>> = { python: 0.1 };
+
+/** Cases of `target` in a campaign of `cases` per target. */
+export function casesOf(target: TargetName, cases: number): number {
+  return Math.ceil(cases * (CASE_SHARE[target] ?? 1));
+}
 export type TargetName = (typeof TARGETS)[number];
 
 export interface Seed {
@@ -44,8 +57,12 @@ export interface Seed {
   wrap?: 'gzip' | 'bzip2';
   /** Where it came from (for reports). */
   origin: string;
-  /** Used heap chunks of a core seed (for the glibc walk's aimed mutations). */
+  /** Used heap chunks of a core seed (for the glibc walk's aimed mutations), or obmalloc's structures. */
   heap?: ChunkHint[];
+  /** How often it is picked beside the target's other seeds (1 when not set): bombs cost seconds a case. */
+  weight?: number;
+  /** Refused as it is, with an InputError matching this (a bomb past the decode budget): what its cases test. */
+  refused?: RegExp;
 }
 
 /** Up to 64 used chunks of the glibc heap of core `bytes`, with their file offsets. */
@@ -66,6 +83,93 @@ async function heapHints(name: string, bytes: Uint8Array): Promise<ChunkHint[]> 
   } catch {
     return [];
   }
+}
+
+/**
+ * Up to 64 of obmalloc's structures in CPython core `bytes`, with their file offsets: the arena array's pointer, the
+ * arena_objects, and pool headers spread over the arenas (for the `python` target's aimed mutations).
+ */
+async function obmallocHints(name: string, bytes: Uint8Array): Promise<ChunkHint[]> {
+  try {
+    const core = await openCore(new BytesSource(name, bytes));
+    const py = await findPython(core);
+    await core.close();
+    if ('absent' in py) return [];
+    const { info } = py.detail.obmalloc;
+    const at: number[] = [info.arrayPointer, ...info.arenaStructs.slice(0, 16)];
+    const pools = info.arenaSize / info.poolSize;
+    for (let k = 0; at.length < 64 && k < 64; k++) {
+      const arena = info.arenas[k % info.arenas.length];
+      at.push(arena + Math.floor((k * 7919) % pools) * info.poolSize);
+    }
+    const out: ChunkHint[] = [];
+    for (const vaddr of at) {
+      const seg = core.segments.find((s) => vaddr >= s.vaddr && vaddr + 48 <= s.vaddr + s.filesz);
+      if (seg) out.push({ fileOffset: seg.fileOffset + (vaddr - seg.vaddr), vaddr });
+    }
+    return out;
+  } catch {
+    return [];
+  }
+}
+
+/** A one-page ELF64 x86-64 core header with one PT_LOAD of `filesz` bytes at 0x10000000, file offset 4096. */
+function coreHeader(filesz: number): Uint8Array {
+  const b = new Uint8Array(4096);
+  const v = new DataView(b.buffer);
+  b.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
+  v.setUint16(16, 4, true);
+  v.setUint16(18, 62, true);
+  v.setBigUint64(32, 64n, true);
+  v.setUint16(54, 56, true);
+  v.setUint16(56, 1, true);
+  v.setUint32(64, 1, true);
+  v.setUint32(68, 6, true);
+  v.setBigUint64(72, 4096n, true);
+  v.setBigUint64(80, 0x10000000n, true);
+  v.setBigUint64(96, BigInt(filesz), true);
+  v.setBigUint64(104, BigInt(filesz), true);
+  return b;
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Issue 13's decompression bombs, small: a bzip2 core (one ELF page, then bzip2 streams of 45 MB runs of 1 and 0)
+ * declaring 1.3 GB, refused at the decode budget after 256 MiB; a gzip core (one page, then 4 gzip members of
+ * 64 MiB of 1, deflate's best 1032:1) of 256 MiB, read in bounded memory. Mutated in their compressed bytes.
+ */
+export function bombSeeds(): { gzip: Seed; bzip2: Seed | null } {
+  const RUN = 45_000_000;
+  const ones = bzip2(new Uint8Array(RUN).fill(1));
+  const zeros = bzip2(new Uint8Array(RUN));
+  const n = 30;
+  const bz = ones && zeros ? concatBytes([bzip2(coreHeader(n * RUN))!, ...Array.from({ length: n }, (_, i) => (i % 2 ? zeros : ones))]) : null;
+  const run = new Uint8Array(gzipSync(new Uint8Array(64 << 20).fill(1), { level: 9 }));
+  const gz = concatBytes([new Uint8Array(gzipSync(coreHeader(4 * (64 << 20)))), run, run, run, run]);
+  return {
+    gzip: { name: 'bomb.core.gz', kind: 'binary', bytes: gz, weight: 0.08, origin: 'built: gzip members of runs, 256 MiB decoded from ~1 MB' },
+    bzip2: bz && { name: 'bomb.core.bz2', kind: 'binary', bytes: bz, weight: 0.08, refused: /refused as a decompression bomb/, origin: 'built: bzip2 streams of runs, 1.3 GB declared in ~2 KB' },
+  };
+}
+
+/** A small mprof run file as memory_profiler writes it (CMDLINE, MEM samples, FUNC spans, a CHLD series). */
+function syntheticMprof(): Uint8Array {
+  let t = 'CMDLINE python3 work.py\n';
+  for (let i = 0; i < 200; i++) {
+    t += `MEM ${(20 + Math.sin(i / 9) * 5 + i / 10).toFixed(6)} ${(1764633600 + i * 0.02).toFixed(4)}\n`;
+    if (i % 50 === 10) t += `FUNC __main__.build ${(21 + i / 10).toFixed(4)} ${(1764633600 + i * 0.02).toFixed(4)} ${(25 + i / 10).toFixed(4)} ${(1764633600 + i * 0.02 + 0.5).toFixed(4)} ${i % 3}\n`;
+    if (i % 7 === 0) t += `CHLD 4242 ${(5 + i / 40).toFixed(6)} ${(1764633600 + i * 0.02).toFixed(4)}\n`;
+  }
+  return enc.encode(t);
 }
 
 export interface SeedSet {
@@ -285,12 +389,35 @@ export async function gatherSeeds(cache = join(tmpdir(), 'heapscope-fuzz-seeds')
   seeds['core-gzip'] = cores.map((c) => ({ ...c, name: `${c.name}.gz`, wrap: 'gzip' as const }));
   if (bzip2(new Uint8Array(16))) seeds['core-bzip2'] = cores.map((c) => ({ ...c, name: `${c.name}.bz2`, wrap: 'bzip2' as const }));
   else notes.push('core-bzip2: no bzip2 command to make bzip2 seeds (apt-get install bzip2)');
+  const bombs = bombSeeds();
+  seeds['core-gzip'].push(bombs.gzip);
+  if (bombs.bzip2) seeds['core-bzip2']?.push(bombs.bzip2);
+
+  // CPython cores (glibc + obmalloc + every Python object): 3.12 and 2.7, about 24 MB each decoded
+  for (const v of ['py3.12.1', 'py2.7.18']) {
+    const gz = shared(`fixtures/python-core/${v}/core.gz`);
+    if (!gz) continue;
+    const bytes = new Uint8Array(execFileSync('gzip', ['-dc'], { input: gz, maxBuffer: 1 << 28 }));
+    const name = `${v}.core`;
+    add('python', { name, kind: 'obmalloc', bytes, origin: `../shared/fixtures/python-core/${v}/core.gz (decoded)`, heap: await obmallocHints(name, bytes) });
+  }
+  if (!seeds.python) notes.push('python: no CPython core in ../shared/fixtures/python-core: the target is left out');
 
   // tracemalloc and meliae
   const py = pythonSeeds(cache, notes);
   seeds.tracemalloc = [...py.tracemalloc, { name: 'synthetic.tracemalloc', kind: 'pickle', bytes: syntheticPickle(), origin: 'synthetic' }];
   seeds.meliae = [...py.meliae, { name: 'synthetic.meliae.json', kind: 'text', bytes: syntheticMeliae(), origin: 'synthetic' }];
   seeds.saved = await savedSeeds(seeds);
+
+  // mprof runs: memory_profiler's own (Debian's python3-memory-profiler), and a synthetic one
+  try {
+    const runs = mprofRuns();
+    if ('skip' in runs) notes.push(`mprof seeds from memory_profiler: ${runs.skip}`);
+    else for (const k of ['funcs', 'children'] as const) add('mprof', { name: `${k}.dat`, kind: 'text', bytes: new Uint8Array(readFileSync(runs[k])), origin: `fixtures-gen/mprof-runs.ts (${k}.dat)` });
+  } catch (e) {
+    notes.push(`mprof seeds from memory_profiler: ${(e as Error).message.split('\n')[0]}`);
+  }
+  add('mprof', { name: 'synthetic.dat', kind: 'text', bytes: syntheticMprof(), origin: 'synthetic' });
 
   // ELF binaries
   for (const p of ['fixtures/heapgen/libwidgets.so', 'fixtures/leakgen/leakgen']) add('elf-binary', (() => {

@@ -17,7 +17,10 @@ import { readChapList } from '../workers/logic/formats/chap-list/chap-list.ts';
 import { readMeliae } from '../workers/logic/formats/meliae/meliae.ts';
 import { readTracemalloc } from '../workers/logic/formats/tracemalloc/tracemalloc.ts';
 import { dominatorLevel, forgetObjects, objectLabel, summaryOf } from '../workers/logic/graph/views.ts';
+import { readMprof, mprofPeakText } from '../workers/logic/formats/mprof/mprof.ts';
+import { findAllocations } from '../workers/logic/heaps/find-allocators.ts';
 import { walkGlibcHeap } from '../workers/logic/heaps/glibc/glibc.ts';
+import { analysePython, obmallocOf } from '../workers/logic/heaps/python/analyse.ts';
 import { BytesSource } from '../workers/logic/io/source.ts';
 import type { ReadControl } from '../workers/logic/io/stream.ts';
 import { pyStatistics } from '../workers/logic/python/views.ts';
@@ -57,6 +60,20 @@ export const RUNS: Record<TargetName, Run> = {
     const heap = await walkGlibcHeap(c, ctl);
     tableViews(heap.table);
     await c.close();
+  },
+  // A CPython core as the Python view gets it: every allocator (glibc, obmalloc's arenas, pools and blocks), then
+  // every Python object's type, what it owns, the type table and the advice.
+  python: async (bytes, name, ctl) => {
+    const c = await openCore(new BytesSource(name, bytes), ctl);
+    const found = await findAllocations(c, ctl);
+    tableViews(found.table);
+    const ob = obmallocOf(found.contributions);
+    if (ob) await analysePython(c, found.table, ob);
+    await c.close();
+  },
+  mprof: async (bytes, name, ctl) => {
+    const r = await readMprof(new BytesSource(name, bytes), ctl);
+    mprofPeakText(name, r.profile);
   },
   tracemalloc: async (bytes, name, ctl) => {
     const r = await readTracemalloc(new BytesSource(name, bytes), ctl);
