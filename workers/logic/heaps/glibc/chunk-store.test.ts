@@ -97,15 +97,27 @@ describe('ChunkStore', () => {
     ]);
   });
 
-  it('costs about 5 bytes a chunk for a heap of small chunks', () => {
+  it('costs about 5 bytes a chunk for a heap of small chunks, rows exact across its pages of 65,536', () => {
     const seg = new Segment(region(0x7f0000000000), 8);
-    heap(
+    const chunk = (i: number): number => 0x20 + (i % 9) * 16;
+    const addrs = heap(
       seg,
       0x7f0000000a00,
-      Array.from({ length: 100_000 }, (_, i) => 0x20 + (i % 9) * 16),
+      Array.from({ length: 150_000 }, (_, i) => chunk(i)),
     );
     const s = new ChunkStore([seg]);
     expect(s.bytes() / s.length).toBeLessThan(5.01);
-    expect(s.sizeAt(99_998)).toBe(0x20 + (99_998 % 9) * 16 - 8);
+    for (const r of [0, 65_534, 65_535, 65_536, 131_071, 131_072, 149_998]) {
+      expect([s.addrAt(r), s.sizeAt(r)]).toEqual([addrs[r], chunk(r) - 8]);
+    }
+    let r = 0;
+    let wrong = 0;
+    for (const b of s.batches()) {
+      expect(b.first).toBe(r);
+      for (let j = 0; j < b.length; j++, r++) if (b.addr[j] !== addrs[r] || (r < 149_999 && b.size[j] !== chunk(r) - 8)) wrong++;
+    }
+    expect([r, wrong]).toEqual([150_000, 0]);
+    s.setFree(65_536);
+    expect([s.isUsed(65_535), s.isUsed(65_536), s.isUsed(65_537)]).toEqual([true, false, true]);
   });
 });

@@ -26,6 +26,8 @@ const F_LINK_ZERO = 4;
 const F_LINK = 8;
 /** The size is in the side list (not next chunk's distance − 1 word). */
 const F_SIZED = 16;
+/** Already on a free list (a chunk is on one list at most: the lists' walks are bounded by the chunks). */
+const F_ON_LIST = 32;
 
 const UNIT = 8;
 const MAX_OFF = 0xffffffff;
@@ -37,12 +39,18 @@ function grown<T extends Uint32Array | Uint8Array | Float64Array>(a: T, need: nu
   return b;
 }
 
+/** Rows per page of a segment's offsets and flags (pages are never copied as the segment grows, but the first). */
+const PAGE_BITS = 16;
+const PAGE_ROWS = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_ROWS - 1;
+
 /** One walked region's chunks, appended in address order. */
 export class Segment {
   /** Address of the first row (every row's address is base + 8 × offset). */
   base = -1;
-  off = new Uint32Array(64);
-  flags = new Uint8Array(64);
+  /** Offsets and flags in pages of 65,536 rows (the first page grows from 64 rows, so a small segment stays small). */
+  offPages: Uint32Array[] = [];
+  flagPages: Uint8Array[] = [];
   length = 0;
   /** Rows whose size is kept, ascending, and their sizes. */
   sizedRow = new Uint32Array(4);
@@ -94,9 +102,17 @@ export class Segment {
     if (this.length === 0) this.base = addr;
     else if (addr - this.lastAddr !== this.lastSize + this.word) this.keepSize(this.length - 1, this.lastSize);
     const i = this.length++;
-    this.off = grown(this.off, this.length);
-    this.flags = grown(this.flags, this.length);
-    this.off[i] = (addr - this.base) / UNIT;
+    const page = i >>> PAGE_BITS;
+    const at = i & PAGE_MASK;
+    if (page === this.offPages.length) {
+      const n = page === 0 ? 64 : PAGE_ROWS;
+      this.offPages.push(new Uint32Array(n));
+      this.flagPages.push(new Uint8Array(n));
+    } else if (at === this.offPages[page].length) {
+      this.offPages[page] = grown(this.offPages[page], Math.min(PAGE_ROWS, at * 2));
+      this.flagPages[page] = grown(this.flagPages[page], Math.min(PAGE_ROWS, at * 2));
+    }
+    this.offPages[page][at] = (addr - this.base) / UNIT;
     let f = used ? F_USED : 0;
     if (link) {
       if (link[0] === 0 && link[1] === 0) f |= F_LINK_ZERO;
@@ -111,7 +127,7 @@ export class Segment {
         this.linkLo[k] = link[1];
       }
     }
-    this.flags[i] = f;
+    this.flagPages[page][at] = f;
     this.lastAddr = addr;
     this.lastSize = size;
   }
@@ -122,14 +138,32 @@ export class Segment {
     this.sized = grown(this.sized, this.sizedLength);
     this.sizedRow[k] = row;
     this.sized[k] = size;
-    this.flags[row] |= F_SIZED;
+    this.flagPages[row >>> PAGE_BITS][row & PAGE_MASK] |= F_SIZED;
+  }
+
+  /** Flags of row `i`. */
+  flagAt(i: number): number {
+    return this.flagPages[i >>> PAGE_BITS][i & PAGE_MASK];
+  }
+
+  setFlagAt(i: number, f: number): void {
+    this.flagPages[i >>> PAGE_BITS][i & PAGE_MASK] = f;
+  }
+
+  private offAt(i: number): number {
+    return this.offPages[i >>> PAGE_BITS][i & PAGE_MASK];
   }
 
   /** Ends the segment: its last row keeps its size. Arrays are trimmed to their lengths. */
   close(): void {
-    if (this.length && !(this.flags[this.length - 1] & F_SIZED)) this.keepSize(this.length - 1, this.lastSize);
-    this.off = this.off.slice(0, this.length);
-    this.flags = this.flags.slice(0, this.length);
+    if (this.length && !(this.flagAt(this.length - 1) & F_SIZED)) this.keepSize(this.length - 1, this.lastSize);
+    // The last page trimmed to its rows (at most 64 Ki rows copied).
+    const last = this.offPages.length - 1;
+    const rows = this.length - last * PAGE_ROWS;
+    if (last >= 0 && rows < this.offPages[last].length) {
+      this.offPages[last] = this.offPages[last].slice(0, rows);
+      this.flagPages[last] = this.flagPages[last].slice(0, rows);
+    }
     this.sizedRow = this.sizedRow.slice(0, this.sizedLength);
     this.sized = this.sized.slice(0, this.sizedLength);
     this.linkRow = this.linkRow.slice(0, this.linkLength);
@@ -139,17 +173,17 @@ export class Segment {
   }
 
   addrAt(i: number): number {
-    return this.base + this.off[i] * UNIT;
+    return this.base + this.offAt(i) * UNIT;
   }
 
   sizeAt(i: number): number {
-    if (this.flags[i] & F_SIZED) return this.sized[rowIn(this.sizedRow, this.sizedLength, i)];
-    return (this.off[i + 1] - this.off[i]) * UNIT - this.word;
+    if (this.flagAt(i) & F_SIZED) return this.sized[rowIn(this.sizedRow, this.sizedLength, i)];
+    return (this.offAt(i + 1) - this.offAt(i)) * UNIT - this.word;
   }
 
   /** The kept first word of row `i`, or null when it was not kept. */
   linkAt(i: number): [number, number] | null {
-    const f = this.flags[i];
+    const f = this.flagAt(i);
     if (f & F_LINK_ZERO) return [0, 0];
     if (!(f & F_LINK)) return null;
     const k = rowIn(this.linkRow, this.linkLength, i);
@@ -158,7 +192,8 @@ export class Segment {
 
   /** Bytes held by the segment's arrays (the continuing ones included). */
   bytes(): number {
-    const own = this.off.byteLength + this.flags.byteLength + this.sizedRow.byteLength + this.sized.byteLength + this.linkRow.byteLength + this.linkHi.byteLength + this.linkLo.byteLength;
+    let own = this.sizedRow.byteLength + this.sized.byteLength + this.linkRow.byteLength + this.linkHi.byteLength + this.linkLo.byteLength;
+    for (let p = 0; p < this.offPages.length; p++) own += this.offPages[p].byteLength + this.flagPages[p].byteLength;
     return own + (this.next ? this.next.bytes() : 0);
   }
 }
@@ -253,14 +288,15 @@ export class ChunkStore {
 
   private flagsAt(row: number): number {
     const k = this.segOf(row);
-    return this.segs[k].flags[row - this.firstRow[k]];
+    return this.segs[k].flagAt(row - this.firstRow[k]);
   }
 
   private setFlag(row: number, bit: number, on: boolean): void {
     const k = this.segOf(row);
     const s = this.segs[k];
     const i = row - this.firstRow[k];
-    s.flags[i] = on ? s.flags[i] | bit : s.flags[i] & ~bit;
+    const f = s.flagAt(i);
+    s.setFlagAt(i, on ? f | bit : f & ~bit);
   }
 
   isUsed(row: number): boolean {
@@ -277,6 +313,14 @@ export class ChunkStore {
 
   setTcached(row: number): void {
     this.setFlag(row, F_TCACHED, true);
+  }
+
+  isOnList(row: number): boolean {
+    return (this.flagsAt(row) & F_ON_LIST) !== 0;
+  }
+
+  setOnList(row: number): void {
+    this.setFlag(row, F_ON_LIST, true);
   }
 
   linkAt(row: number): [number, number] | null {
@@ -306,23 +350,26 @@ export class ChunkStore {
     return -1;
   }
 
-  /** Every row in store order, a segment (or up to 65,536 rows of one) at a time, into reused arrays. */
+  /** Every row in store order, a segment's page (up to 65,536 rows) at a time, into reused arrays. */
   *batches(): Generator<ChunkBatch> {
-    const N = 1 << 16;
-    const addr = new Float64Array(N);
-    const size = new Float64Array(N);
+    const addr = new Float64Array(PAGE_ROWS);
+    const size = new Float64Array(PAGE_ROWS);
     for (let k = 0; k < this.segs.length; k++) {
       const s = this.segs[k];
       let sizedAt = 0;
-      for (let start = 0; start < s.length; start += N) {
-        const n = Math.min(N, s.length - start);
+      for (let p = 0; p < s.offPages.length; p++) {
+        const start = p * PAGE_ROWS;
+        const n = Math.min(PAGE_ROWS, s.length - start);
+        const off = s.offPages[p];
+        const flags = s.flagPages[p];
+        // The next page's first offset: a page's last row's size when it is not kept (a segment's last row always is).
+        const after = p + 1 < s.offPages.length ? s.offPages[p + 1][0] : 0;
         for (let j = 0; j < n; j++) {
-          const i = start + j;
-          addr[j] = s.base + s.off[i] * UNIT;
-          if (s.flags[i] & F_SIZED) size[j] = s.sized[sizedAt++];
-          else size[j] = (s.off[i + 1] - s.off[i]) * UNIT - s.word;
+          addr[j] = s.base + off[j] * UNIT;
+          if (flags[j] & F_SIZED) size[j] = s.sized[sizedAt++];
+          else size[j] = ((j + 1 < n ? off[j + 1] : after) - off[j]) * UNIT - s.word;
         }
-        yield { first: this.firstRow[k] + start, length: n, addr, size, flags: s.flags.subarray(start, start + n), region: this.segRegion[k] };
+        yield { first: this.firstRow[k] + start, length: n, addr, size, flags: flags.subarray(0, n), region: this.segRegion[k] };
       }
     }
   }

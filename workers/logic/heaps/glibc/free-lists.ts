@@ -56,16 +56,12 @@ export class FreeLists {
   linkVotes = { plain: 0, safe: 0 };
   private decided = false;
   private structs: TcacheStruct[] | null = null;
-  /** Rows already on a list (a chunk is on one list at most). */
-  private readonly onList: Uint8Array;
 
   constructor(
     readonly mem: Mem,
     readonly infra: Infrastructure,
     readonly rows: ChunkStore,
-  ) {
-    this.onList = new Uint8Array(rows.length);
-  }
+  ) {}
 
   indexOf(a: number): number {
     return this.rows.indexOf(a);
@@ -203,11 +199,11 @@ export class FreeLists {
             mem.anomaly('fast-wrong-size', `${where}: ${hex(node)} of size ${hex(this.chunkSize(idx))}`, (k, ex) => `${k} fastbin list(s) hold a chunk of another size than their bin's (${ex}); the rest of each list is not followed`);
             break;
           }
-          if (this.onList[idx]) {
+          if (this.rows.isOnList(idx)) {
             mem.anomaly('fast-shared', `${where}: ${hex(node)}`, (k, ex) => `${k} fastbin list(s) run into a chunk already on another list (${ex}); the rest of each list is not followed`);
             break;
           }
-          this.onList[idx] = 1;
+          this.rows.setOnList(idx);
           if (rows.isUsed(idx)) {
             rows.setFree(idx);
             n++;
@@ -272,7 +268,7 @@ export class FreeLists {
       }
       for (const idx of best) {
         rows.setFree(idx);
-        this.onList[idx] = 1;
+        this.rows.setOnList(idx);
         n++;
       }
     }
@@ -372,11 +368,11 @@ export class FreeLists {
           mem.anomaly('tcache-wrong-size', `${where} bin ${i}: ${hex(e)}`, (k, ex) => `${k} tcache list(s) hold a chunk of another size than their bin's (${ex}); the rest of each list is not followed`);
           break;
         }
-        if (this.onList[idx]) {
+        if (this.rows.isOnList(idx)) {
           mem.anomaly('tcache-cycle', `${where} bin ${i}: ${hex(e)}`, (k, ex) => `${k} tcache list(s) return to a chunk already on a list, probably due to a double free (${ex}); each is followed once`);
           break;
         }
-        this.onList[idx] = 1;
+        this.rows.setOnList(idx);
         if (rows.isUsed(idx) && !rows.isTcached(idx)) {
           rows.setTcached(idx);
           n++;

@@ -66,7 +66,7 @@ export class LinkFilter {
   }
 }
 
-const WINDOW = 4 << 20;
+const WINDOW = 1 << 20;
 
 /** Walks chunks in [first, end) of `region`; stops at `top` (listed free) or at a fencepost. */
 export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, region: Region, first: number, end: number, top: number, links: LinkFilter, progress?: (walked: number) => void): Promise<Segment> {
