@@ -6,17 +6,21 @@
  * nothing anchors it. Compare shows the leaked bytes of two cores by site and by class.
  * Screenshots at 1280×800 and 1920×1080.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { dropFiles, openView, screens, screenshot, shared, sharedMissing } from './support.ts';
+import { dropFiles, openView, screens, SCREENSHOTS, shared, sharedMissing } from './support.ts';
 
+/** What the screen shows at 1280×800 and 1920×1080 (the inspector is a fixed panel: a full-page shot would draw it, and the top bar, mid-page). */
 async function both(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
   for (const [w, h] of [
     [1280, 800],
     [1920, 1080],
   ]) {
     await page.setViewportSize({ width: w, height: h });
-    await screenshot(page, `${name}-${w}x${h}`);
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${w}x${h}.png`) });
   }
 }
 
@@ -190,6 +194,15 @@ test('leakgen: the Leaks view shows chap\'s counts, groups the leaked bytes, and
   await page.getByTestId('leak-allocs-row').first().click();
   await expect(page.getByTestId('insp-leak-status')).toContainText('Anchored from static memory');
   await expect(page.getByTestId('insp-chain-source')).toContainText('static memory');
+  // One a thread's stack points to directly (leakgen's threads hold strings and node chains): its chain starts on that stack.
+  await page.getByRole('button', { name: 'Close inspector' }).click();
+  await page.getByTestId('leaks-set').selectOption('stackanchorpoints');
+  await expect(page.getByTestId('leak-allocs-row').first()).toContainText('anchor point');
+  await page.getByTestId('leak-allocs-row').first().click();
+  await expect(page.getByTestId('insp-leak-status')).toContainText('a thread stack');
+  await expect(page.getByTestId('insp-chain-source')).toContainText(/the stack of thread \d+/);
+  await expect(page.getByTestId('insp-chain')).toContainText('(this allocation)');
+  await screens(page, 'leaks-view-stack-chain');
 });
 
 test('heapgen: leaked bytes by allocating site from the footers, and compared between two cores by site and by class', async ({ page }) => {

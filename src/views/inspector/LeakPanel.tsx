@@ -8,7 +8,8 @@
  */
 import { AllocFlag } from '../../model/allocations.ts';
 import { fmtInt } from '../../format/numbers.ts';
-import type { LeakAllocation, LeakAnchorSource as Source } from '../../model/leaks.ts';
+import type { LeakAllocation } from '../../model/leaks.ts';
+import { sourcesText } from './anchor-text.ts';
 import { useLeakExplanation } from '../../state/derived.ts';
 import type { SnapshotState } from '../../state/snapshots.ts';
 
@@ -20,12 +21,6 @@ function Alloc({ d, onOpen }: { d: LeakAllocation; onOpen(addr: string): void })
   );
 }
 
-function sourceText(s: Source): string {
-  const thread = s.thread ? `thread ${s.thread}${s.tid ? ` (tid ${s.tid})` : ''}` : 'a stack no thread uses (cached)';
-  if (s.kind === 'register') return `register ${s.register} of ${thread}`;
-  if (s.kind === 'stack') return `the stack of ${thread}, at 0x${s.address}`;
-  return `static memory at 0x${s.address}${s.module ? ` in ${s.module.slice(s.module.lastIndexOf('/') + 1)}` : ''}`;
-}
 
 function status(flags: number): string {
   if (flags & AllocFlag.Unreferenced) return 'Leaked, and unreferenced: no anchor reaches it and no allocation points to it.';
@@ -53,8 +48,7 @@ export function LeakPanel({ snapshot, address, onOpen }: { snapshot: SnapshotSta
       {r.chain ? (
         <ol className="chain small" data-testid="insp-chain">
           <li data-testid="insp-chain-source">
-            {r.chain.sources.slice(0, 3).map(sourceText).join('; ')}
-            {r.chain.sources.length > 3 ? ` (+${r.chain.sources.length - 3} more)` : ''}
+            {sourcesText(r.chain.sources)}
           </li>
           {r.chain.steps.map((d, i) => (
             <li key={d.address}>
@@ -73,7 +67,12 @@ export function LeakPanel({ snapshot, address, onOpen }: { snapshot: SnapshotSta
           {r.referrers.map((x) => (
             <li key={x.address}>
               <Alloc d={x} onOpen={onOpen} /> at +{x.offsets.map((o) => `0x${o.toString(16)}`).join(', +')}
-              {x.leaked ? <span className="badge warn"> leaked</span> : null}
+              {x.leaked ? (
+                <>
+                  {' '}
+                  <span className="badge warn">leaked</span>
+                </>
+              ) : null}
             </li>
           ))}
           {r.totalReferrers > r.referrers.length && <li className="muted">… {fmtInt(r.totalReferrers - r.referrers.length)} more</li>}
