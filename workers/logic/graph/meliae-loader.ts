@@ -18,6 +18,14 @@
  *   by each of them and then removed once. (An object with a reference to an
  *   address not in the dump makes meliae's loader raise KeyError; it is left as
  *   it is here.)
+ *   `singleReferrer: true` applies the rule of meliae 0.3 (2010, the loader of the
+ *   real meliae build our real-dump tests were checked against, see
+ *   ../formats/meliae/README.md): parents are computed from the dump's references
+ *   first, one entry per reference, and a dict is absorbed only when its parents
+ *   are exactly [the object]. In a `dump_all_objects()` dump the list of
+ *   `gc.get_objects()` is itself an object referring to every gc-tracked dict, so
+ *   under that rule only untracked instance dicts (holding atomic values only) are
+ *   ever absorbed.
  * - `compute_parents()` after the collapse, in table order, keeping at most
  *   `max_parents` (100) referrers per object with meliae's own rule (a list that
  *   reaches 99 entries is deduplicated through a set; at 100 further referrers
@@ -95,7 +103,16 @@ export function tableOrder(table: AllocationTable): Uint32Array {
   return slotOrder((i) => table.addrHi[i] * 4294967296 + table.addrLo[i], table.rows);
 }
 
-export function meliaeLoad(table: AllocationTable, objects: ObjectTable, opts: { collapse?: boolean; maxParents?: number } = {}): MeliaeLoaded {
+export interface MeliaeLoadOptions {
+  /** Collapse instance dicts (meliae's `load()` default); false as `load(path, collapse=False)`. */
+  collapse?: boolean;
+  /** Referrers kept per object (meliae's `max_parents`, 100); 0 or less keeps all. */
+  maxParents?: number;
+  /** meliae 0.3's collapse: only a dict whose one referrer is the object (see the module comment). */
+  singleReferrer?: boolean;
+}
+
+export function meliaeLoad(table: AllocationTable, objects: ObjectTable, opts: MeliaeLoadOptions = {}): MeliaeLoaded {
   const n = table.rows;
   const strings = new StringTable(table.strings);
   const order = tableOrder(table);
@@ -133,6 +150,17 @@ export function meliaeLoad(table: AllocationTable, objects: ObjectTable, opts: {
   kinds.forEach((s, k) => (skip[k] = NO_COLLAPSE.has(s) ? 1 : 0));
   let collapsed = 0;
   if (opts.collapse !== false) {
+    // meliae 0.3: parents of the dump's references, one per reference; -1 none, -2 several.
+    let onlyParent: Int32Array | undefined;
+    if (opts.singleReferrer) {
+      onlyParent = new Int32Array(n).fill(-1);
+      for (let r = 0; r < n; r++) {
+        for (let e = refStart[r]; e < refStart[r + 1]; e++) {
+          const c = refTarget[e];
+          onlyParent[c] = onlyParent[c] === -1 ? r : -2;
+        }
+      }
+    }
     for (const r of order) {
       if (skip[kind[r]] || dangling[r]) continue;
       const a = refStart[r];
@@ -152,10 +180,11 @@ export function meliaeLoad(table: AllocationTable, objects: ObjectTable, opts: {
         } else if (kind[r] === kInstance && kind[c1] === kClassobj && kind[c2] === kDict) {
           dict = c2;
           extra = c1;
-          // `obj.type_str = type_obj.value`: a classobj's value is its name.
-          kind[r] = kindId(objectValue(objects, c1) ?? strings.get(objects.name[c1]));
         } else continue;
       }
+      if (onlyParent && onlyParent[dict] !== r) continue;
+      // `obj.type_str = type_obj.value` for an old-style instance: a classobj's value is its name.
+      if (kind[r] === kInstance) kind[r] = kindId(objectValue(objects, extra) ?? strings.get(objects.name[extra]));
       collapsed++;
       const kids = Array.from(refTarget.subarray(refStart[dict], refStart[dict + 1]));
       if (extra >= 0) kids.push(extra);

@@ -59,6 +59,8 @@ export interface MeliaeSummaryOptions {
   /** Fold instance dicts into their owners first, as `meliae.loader.load()` does; default true. */
   collapse?: boolean;
   by?: 'size' | 'count';
+  /** meliae 0.3's collapse rule (see ./meliae-loader.ts). */
+  singleReferrer?: boolean;
 }
 
 /**
@@ -72,7 +74,7 @@ export function collapseInstanceDicts(table: AllocationTable, objects: ObjectTab
 
 /** meliae's `summarize()` of a dump (see the module comment for the exact rules). */
 export function meliaeSummary(table: AllocationTable, objects: ObjectTable, opts: MeliaeSummaryOptions = {}, loaded?: MeliaeLoaded): MeliaeSummary {
-  const m = loaded ?? meliaeLoad(table, objects, { collapse: opts.collapse });
+  const m = loaded ?? meliaeLoad(table, objects, { collapse: opts.collapse, singleReferrer: opts.singleReferrer });
   const sizes = m.size;
   const removed = m.removed;
   const collapsed = m.collapsed;
