@@ -14,6 +14,9 @@ import { NodeFileSource } from './node-source.ts';
 import { obmallocOf } from '../workers/logic/heaps/python/analyse.ts';
 import { pythonPatterns } from '../workers/logic/heaps/python/patterns.ts';
 import { cliProgress } from './progress.ts';
+import { InputError } from '../workers/logic/io/errors.ts';
+import { sniff } from '../workers/logic/formats/sniff.ts';
+import { assembleFiles, closeFiles, loadFiles } from './inputs.ts';
 
 export interface OpenedLeaks {
   table: AllocationTable;
@@ -93,5 +96,43 @@ export async function openLeaks(corePath: string, listPaths: string[] = [], opts
     }
   } finally {
     await src.close();
+  }
+}
+
+/** The one snapshot chap lists form without their core, and the chap sets they name (`assemble`'s rules). */
+export interface ListSets {
+  table: AllocationTable;
+  flags?: Uint16Array;
+  /** The sets the lists name (`list leaked` as chap's redirect names it, …); used and free are always known. */
+  known: string[];
+  warnings: InputWarning[];
+  names: string;
+}
+
+/**
+ * chap lists given without a core (the first file is a chap list): the snapshot they form, as the browser
+ * assembles them; null when the first file is not a chap list (a core: `openLeaks`). Every file must be a
+ * chap list and together they must form one snapshot, else an `InputError` naming them.
+ */
+export async function openListSets(paths: string[]): Promise<ListSets | null> {
+  const first = await NodeFileSource.open(paths[0]);
+  let role: string;
+  try {
+    role = (await sniff(first)).role;
+  } finally {
+    await first.close();
+  }
+  if (role !== 'chap-list') return null;
+  const files = await loadFiles(paths);
+  try {
+    const other = files.find((f) => f.format !== 'chap-list');
+    if (other) throw new InputError(other.name, `is ${other.format === 'core' ? 'a core' : `not a chap list (${other.format})`}: give the core first (CORE [LIST...])`);
+    const names = files.map((f) => f.name).join(', ');
+    const a = assembleFiles(files);
+    if (a.snapshots.length !== 1 || !a.snapshots[0].table) throw new InputError(names, `these chap lists form ${a.snapshots.length} snapshots, not one${a.notes.length ? ` (${a.notes.map((n) => n.message).join('; ')})` : ''}`);
+    const s = a.snapshots[0];
+    return { table: s.table!, flags: s.table!.flags, known: s.knownSets, warnings: files.flatMap((f) => f.warnings), names };
+  } finally {
+    await closeFiles(files);
   }
 }

@@ -45,6 +45,23 @@ describeShared('heapscope count / list on the leak sets', ['fixtures', 'leakgen'
       expect(s[set], set).toEqual({ count: Number(m[1]), bytes: Number(m[2].replace(/,/g, '')) });
     }
   });
+  it("chap's lists without the core: count and list of the sets they name equal chap's; another set is refused naming the files", () => {
+    const l = (n: string) => sharedPath(`fixtures/leakgen/core.ref.${n}`);
+    for (const set of ['used', 'leaked', 'anchored']) {
+      const r = heapscope('count', set, l('list_used.gz'), l('list_leaked'));
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout, set).toBe(ref(`count_${set}`).trim() + '\n');
+    }
+    expect(heapscope('count', 'unreferenced', l('list_unreferenced')).stdout).toBe(ref('count_unreferenced').trim() + '\n');
+    const want = ref('list_leaked')
+      .split('\n')
+      .filter((x) => !x.startsWith('... with signature'))
+      .join('\n');
+    expect(heapscope('list', '--leaked', l('list_leaked')).stdout).toBe(want);
+    const r = heapscope('count', 'unreferenced', l('list_used.gz'), l('list_leaked'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('core.ref.list_used.gz, core.ref.list_leaked: chap lists without their core give only the sets they list (leaked, anchored); unreferenced is computed from the core');
+  });
   it('an unknown set is refused with the usage', () => {
     const r = heapscope('count', 'lost', core);
     expect(r.status).toBe(2);

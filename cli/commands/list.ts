@@ -23,7 +23,8 @@ import { readCoreRows } from '../../workers/logic/formats/core/read-core.ts';
 import { tableRowBatches } from '../../workers/logic/heaps/find-allocators.ts';
 import { isSetName, SET_NAMES, setPredicate, setTotals, tallyLine, type SetName } from '../../workers/logic/leaks/chap-sets.ts';
 import { parseArgs } from '../args.ts';
-import { openLeaks } from '../leak-inputs.ts';
+import { openLeaks, openListSets } from '../leak-inputs.ts';
+import { InputError } from '../../workers/logic/io/errors.ts';
 import { NodeFileSource } from '../node-source.ts';
 import { cliProgress } from '../progress.ts';
 
@@ -155,11 +156,16 @@ export async function run(args: string[]): Promise<number> {
   }
   const set = sets[0] as SetName;
   const [core, ...lists] = positional;
-  if ((set === 'used' || set === 'free') && lists.length === 0 && !flags.has('json')) {
+  // chap lists without their core: the sets they name (`list leaked`, … as chap's redirect names them).
+  const ls = await openListSets(positional);
+  if (ls && set !== 'used' && set !== 'free' && !ls.known.includes(set)) {
+    throw new InputError(ls.names, `chap lists without their core give only the sets they list (${ls.known.length ? ls.known.join(', ') : 'none here'}); ${set} is computed from the core: give it first`);
+  }
+  if (!ls && (set === 'used' || set === 'free') && lists.length === 0 && !flags.has('json')) {
     await listUsedOrFree(core, set);
     return 0;
   }
-  const o = await openLeaks(core, lists);
+  const o = ls ? { table: ls.table, analysis: { flags: ls.flags }, warnings: ls.warnings } : await openLeaks(core, lists);
   for (const w of o.warnings) process.stderr.write(`warning: ${w.file}: ${w.message}\n`);
   const inSet = setPredicate(set, o.table, o.analysis.flags);
   if (flags.has('json')) {
