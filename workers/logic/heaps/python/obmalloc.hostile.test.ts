@@ -11,9 +11,11 @@ import { gunzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
 import { describeShared, sharedPath } from '../../../../test-support/shared.ts';
 import { openCore } from '../../formats/elf/core-file.ts';
+import { InputError } from '../../io/errors.ts';
 import { BytesSource } from '../../io/source.ts';
 import { findAllocations } from '../find-allocators.ts';
 import { readableRuns } from '../modules.ts';
+import { findObmalloc, MAX_FREE_POOL_STEPS } from './obmalloc.ts';
 
 describeShared('obmalloc search on a core whose segment claims 2 GiB (issue 13)', ['fixtures', 'python-core', 'py2.7.18', 'core.gz'], () => {
   it('reads only what the core has, and finds what the undamaged core gives minus the dropped segments', async () => {
@@ -80,4 +82,52 @@ it('readableRuns: stretches of file bytes in address order, gaps and bytes past 
   ]);
   expect(readableRuns(core, 0x5000, 0x9000)).toEqual([]);
   expect(readableRuns(core, 0x201000, 0x300000)).toEqual([]);
+});
+
+/**
+ * The arena array's first arena_object made a cycle: nfreepools 2^32 − 2, maxpools 2^32 − 1, freepools → a pool whose
+ * nextpool is itself. The check of a candidate array followed the free-pool list up to nfreepools times (2^32: more
+ * than a minute per candidate; found by reading the search after the fuzz case above). It now follows at most one link
+ * per page between the arena and pool_address (and 2^16), and at most 2^24 links over the whole search.
+ */
+describeShared('obmalloc search on a cyclic free-pool list (issue 13)', ['fixtures', 'python-core', 'py3.12.1', 'core.gz'], () => {
+  const load = async () => {
+    const bytes = new Uint8Array(gunzipSync(readFileSync(sharedPath('fixtures/python-core/py3.12.1/core.gz'))));
+    const clean = await openCore(new BytesSource('core', bytes));
+    const info = (await findObmalloc(clean))!;
+    const off = (va: number): number => {
+      const s = clean.segments.find((x) => va >= x.vaddr && va + 8 <= x.vaddr + x.filesz)!;
+      return s.fileOffset + va - s.vaddr;
+    };
+    const v = new DataView(bytes.buffer);
+    const s0 = info.arenaStructArray;
+    const pool = info.arenas[0];
+    v.setUint32(off(s0 + 16), 0xfffffffe, true); // nfreepools
+    v.setUint32(off(s0 + 20), 0xffffffff, true); // maxpools
+    v.setBigUint64(off(s0 + 24), BigInt(pool), true); // freepools
+    v.setBigUint64(off(pool + 16), BigInt(pool), true); // that pool's nextpool: itself
+    return { bytes, v, off, info };
+  };
+
+  it('the cycle is followed a bounded number of times and that array is refused as inconsistent', async () => {
+    const { bytes, info } = await load();
+    const core = await openCore(new BytesSource('cyclic.core', bytes));
+    const found = await findObmalloc(core);
+    expect(found?.arenaStructArray).not.toBe(info.arenaStructArray);
+  }, 120_000);
+
+  it('many pointers to such arrays pass the search budget: an InputError naming the file and the limit', async () => {
+    const { bytes, v, off, info } = await load();
+    // pool_address 1 GiB past the arena (2^16 links a walk), and 400 more words of libpython's data pointing at the
+    // cyclic array: 400 × 2^16 links > 2^24.
+    const a0 = v.getBigUint64(off(info.arenaStructArray), true);
+    v.setBigUint64(off(info.arenaStructArray + 8), a0 + 2n ** 30n, true);
+    for (let k = 1; k <= 400; k++) v.setBigUint64(off(info.arrayPointer + 8 * k), BigInt(info.arenaStructArray), true);
+    const core = await openCore(new BytesSource('cyclic.core', bytes));
+    const err = await findObmalloc(core).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toBe(
+      `cyclic.core: the search for CPython's obmalloc arena array followed more than ${MAX_FREE_POOL_STEPS.toLocaleString('en-US')} free-pool links (the limit): refused as hostile or corrupt`,
+    );
+  }, 120_000);
 });

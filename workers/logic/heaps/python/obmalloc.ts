@@ -34,7 +34,7 @@
  * block size, used when below `nextoffset` and not on the `freeblock` list.
  */
 import type { CoreFile } from '../../formats/elf/core-file.ts';
-import type { InputWarning } from '../../io/errors.ts';
+import { InputError, type InputWarning } from '../../io/errors.ts';
 import { readableRuns } from '../modules.ts';
 import { findPythonModules, type PythonModule } from './modules.ts';
 import { Reader } from './reader.ts';
@@ -90,6 +90,10 @@ export interface ObmallocHeap {
 
 const BAD = 0xbad;
 const MAX_ARENA_STRUCTS = 1 << 24;
+/** Most free pools followed in one arena's list (real arenas have 64–256 pools; a cycle would go on up to 2^32 times). */
+const MAX_FREE_POOLS = 1 << 16;
+/** Most free-pool links followed over the whole search for the arena array (a real core needs a few hundred). */
+export const MAX_FREE_POOL_STEPS = 1 << 24;
 
 /** `a & (m - 1)` for non-negative integers below 2^53 and m a power of two. */
 function low(a: number, m: number): number {
@@ -105,7 +109,7 @@ interface Candidate {
   maxAligned: number;
 }
 
-async function tryArray(r: Reader, w: number, s0: number): Promise<Candidate | null> {
+async function tryArray(r: Reader, w: number, s0: number, budget: { steps: number }): Promise<Candidate | null> {
   const size = 6 * w;
   if (s0 === 0 || !aligned(s0, w)) return null;
   const a0 = await r.word(s0, BAD);
@@ -118,9 +122,17 @@ async function tryArray(r: Reader, w: number, s0: number): Promise<Candidate | n
   let neverCarved = nf0;
   const firstFree = await r.word(s0 + 3 * w, BAD);
   if (firstFree !== 0) {
+    // Each free pool is a carved page between the arena and pool_address: a longer list is a cycle or a lie.
+    let left = Math.min(MAX_FREE_POOLS, Math.floor((pl0 - a0) / 0x1000) + 1);
     let p = firstFree;
     while (p !== 0) {
-      if (low(p, 0x1000) !== 0 || neverCarved === 0) break;
+      if (low(p, 0x1000) !== 0 || neverCarved === 0 || left-- === 0) break;
+      if (--budget.steps < 0) {
+        throw new InputError(
+          r.core.name,
+          `the search for CPython's obmalloc arena array followed more than ${MAX_FREE_POOL_STEPS.toLocaleString('en-US')} free-pool links (the limit): refused as hostile or corrupt`,
+        );
+      }
       neverCarved--;
       p = await r.word(p + 2 * w, BAD);
     }
@@ -172,6 +184,7 @@ export async function findObmalloc(core: CoreFile, modules?: PythonModule[]): Pr
   const w = core.pointerSize;
   const mods = modules ?? (await findPythonModules(core));
   const r = new Reader(core);
+  const budget = { steps: MAX_FREE_POOL_STEPS };
   // chap looks in the library first and in the executable only when the library gave nothing.
   const lib = mods.filter((m) => m.isLibrary).pop();
   const exe = mods.filter((m) => !m.isLibrary).pop();
@@ -185,7 +198,7 @@ export async function findObmalloc(core: CoreFile, modules?: PythonModule[]): Pr
     for (const range of mod.writable.flatMap((x) => readableRuns(core, x.start, x.end).map(grid(x)))) {
       for (let a = range.start; a + w <= range.end; a += w) {
         const s0 = await r.word(a, BAD);
-        const c = await tryArray(r, w, s0);
+        const c = await tryArray(r, w, s0, budget);
         if (!c) continue;
         const count = Math.floor((c.limit - c.array) / (6 * w));
         if (count > bestCount) {
