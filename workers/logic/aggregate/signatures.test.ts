@@ -8,6 +8,7 @@ import { readChapList } from '../formats/chap-list/chap-list.ts';
 import { NodeFileSource } from '../../../cli/node-source.ts';
 import { loadModules } from '../symbols/modules.ts';
 import { findSignatures } from './signatures.ts';
+import { readCore } from '../formats/core/read-core.ts';
 
 const DIR = ['fixtures', 'heapgen'];
 
@@ -49,5 +50,23 @@ describeShared('vtable class names vs chap signatures (heapgen)', DIR, () => {
     expect(narrow.classes).toEqual(wide.classes);
     expect(Buffer.from(narrow.rowClass.buffer, narrow.rowClass.byteOffset, narrow.rowClass.byteLength).equals(Buffer.from(wide.rowClass.buffer, wide.rowClass.byteOffset, wide.rowClass.byteLength))).toBe(true);
     await core.close();
+  }, 60_000);
+
+  it('the words the heap walk saw give every row the class a read of the core gives (module-words.ts)', async () => {
+    const src = await NodeFileSource.open(sharedPath(...DIR, 'core.phase1.gz'));
+    const r = await readCore(src, undefined, { moduleWords: true });
+    const seen = r.moduleWords!;
+    // The walk saw most of the heap, and words pointing into modules there (the Rects' and Circles' vtables among them).
+    const seenBytes = seen.ends.reduce((n, e, i) => n + e - seen.starts[i], 0);
+    expect(seenBytes).toBeGreaterThan(1 << 20);
+    expect(seen.addrs.length).toBeGreaterThan(1000);
+    const modules = await loadModules(r.core, []);
+    const read = await findSignatures(r.core, r.table, modules);
+    const fromSeen = await findSignatures(r.core, r.table, modules, undefined, '', seen);
+    expect(read.classes.reduce((n, c) => n + c.count, 0)).toBeGreaterThan(1000);
+    expect(fromSeen.classes).toEqual(read.classes);
+    expect(Buffer.from(fromSeen.rowClass.buffer, fromSeen.rowClass.byteOffset, fromSeen.rowClass.byteLength).equals(Buffer.from(read.rowClass.buffer, read.rowClass.byteOffset, read.rowClass.byteLength))).toBe(true);
+    await r.core.close();
+    await src.close();
   }, 60_000);
 });

@@ -15,6 +15,9 @@ import { classOfVtableSymbol, demangleType } from '../symbols/demangle.ts';
 import { moduleIndexAt, readCString, type ModuleMap } from '../symbols/modules.ts';
 import { vtableAt } from '../symbols/symbol-table.ts';
 import { StageMeter, type ReadControl } from '../io/stream.ts';
+import type { SeenWords } from './module-words.ts';
+import { word } from '../io/le.ts';
+import { lastAtOrBelow } from '../../../src/model/sorted.ts';
 
 /** Rows between two cancel checks / progress reports (no await per allocation). */
 const BATCH = 1 << 16;
@@ -55,6 +58,108 @@ async function classOf(core: ProcessMemory, modules: ModuleMap, w: number): Prom
  * `io/source.ts`). 1 MiB stays in the CPU's caches while it is scanned: in Node 8 MiB windows took twice as long.
  */
 const WINDOW = 1 << 20;
+
+const PAGE = 4096;
+
+/**
+ * Process memory with some pages read ahead, in bulk: `load(ranges)` reads every page the ranges touch (runs of
+ * adjacent pages in one read each, all at once), and `read` answers from them when they hold the whole range, else
+ * asks the core. The class checks read a few words per distinct vtable pointer (its typeinfo, the type's name): in the
+ * browser each small read is a round trip to the browser process (~0.6 ms), so thousands of them read one by one took
+ * seconds; read in bulk, one round trip per run of pages.
+ */
+class Prefetched implements Pick<ProcessMemory, 'pointerSize' | 'read' | 'readWord'> {
+  private readonly pages = new Map<number, Uint8Array>();
+  constructor(private readonly core: ProcessMemory) {}
+
+  get pointerSize(): number {
+    return this.core.pointerSize;
+  }
+
+  async load(ranges: { addr: number; length: number }[]): Promise<void> {
+    const want = new Set<number>();
+    for (const r of ranges) {
+      if (r.length <= 0 || r.addr < 0 || !Number.isSafeInteger(r.addr + r.length)) continue;
+      for (let p = Math.floor(r.addr / PAGE); p * PAGE < r.addr + r.length; p++) if (!this.pages.has(p)) want.add(p);
+    }
+    const sorted = [...want].sort((a, b) => a - b);
+    const runs: { first: number; count: number }[] = [];
+    for (const p of sorted) {
+      const last = runs[runs.length - 1];
+      if (last && p === last.first + last.count && last.count < 256) last.count++;
+      else runs.push({ first: p, count: 1 });
+    }
+    await Promise.all(
+      runs.map(async ({ first, count }) => {
+        const b = await this.core.read(first * PAGE, count * PAGE);
+        if (b) {
+          for (let i = 0; i < count; i++) this.pages.set(first + i, b.subarray(i * PAGE, (i + 1) * PAGE));
+          return;
+        }
+        // Part of the run is not in the core: the pages that are, one by one (the others are read as asked).
+        await Promise.all(
+          Array.from({ length: count }, async (_, i) => {
+            const one = await this.core.read((first + i) * PAGE, PAGE);
+            if (one) this.pages.set(first + i, one);
+          }),
+        );
+      }),
+    );
+  }
+
+  read(addr: number, length: number): Promise<Uint8Array | null> {
+    const first = Math.floor(addr / PAGE);
+    const last = Math.floor((addr + length - 1) / PAGE);
+    const p0 = this.pages.get(first);
+    if (length > 0 && p0 && first === last) return Promise.resolve(p0.subarray(addr - first * PAGE, addr - first * PAGE + length));
+    if (length > 0 && p0) {
+      const out = new Uint8Array(length);
+      for (let p = first; p <= last; p++) {
+        const pg = this.pages.get(p);
+        if (!pg) return this.core.read(addr, length);
+        const from = Math.max(addr, p * PAGE);
+        const to = Math.min(addr + length, (p + 1) * PAGE);
+        out.set(pg.subarray(from - p * PAGE, to - p * PAGE), from - addr);
+      }
+      return Promise.resolve(out);
+    }
+    return this.core.read(addr, length);
+  }
+
+  async readWord(addr: number): Promise<number | null> {
+    const b = await this.read(addr, this.pointerSize);
+    if (!b) return null;
+    // As the core reads a word (io/le.ts).
+    return word(b, 0, this.pointerSize === 8);
+  }
+}
+
+/**
+ * The class name of each distinct candidate word (`classOf`), its reads done in three bulk rounds: the words before
+ * the candidates (typeinfo pointers), the words after those (name pointers), the names.
+ */
+async function classesOf(core: ProcessMemory, modules: ModuleMap, words: Float64Array): Promise<Map<number, string | null>> {
+  const w = core.pointerSize;
+  const distinct = [...new Set(words)].filter((x) => moduleIndexAt(modules, x) >= 0);
+  const mem = new Prefetched(core);
+  await mem.load(distinct.map((x) => ({ addr: x - w, length: w })));
+  const tis: number[] = [];
+  for (const x of distinct) {
+    const ti = await mem.readWord(x - w);
+    if (ti && moduleIndexAt(modules, ti) >= 0) tis.push(ti);
+  }
+  await mem.load(tis.map((ti) => ({ addr: ti + w, length: w })));
+  const names: number[] = [];
+  for (const ti of tis) {
+    const at = await mem.readWord(ti + w);
+    if (at && moduleIndexAt(modules, at) >= 0) names.push(at);
+  }
+  // readCString reads up to 1,024 bytes (and the rest of its last 256-byte piece).
+  await mem.load(names.map((at) => ({ addr: at, length: 1024 + 256 })));
+  const out = new Map<number, string | null>();
+  for (const x of distinct) out.set(x, await classOf(mem as unknown as ProcessMemory, modules, x));
+  return out;
+}
 /** The read-ahead window starts this far before the end of the current one, so that a row straddling the end is in it. */
 const OVERLAP = 64;
 
@@ -71,7 +176,7 @@ interface Win {
  * rows in address order: the first words are read window by window (two reused buffers, the next window read while
  * this one is scanned; no await per row).
  */
-async function candidates(core: ProcessMemory, table: AllocationTable, modules: ModuleMap, meter?: StageMeter): Promise<{ rows: Uint32Array; words: Float64Array }> {
+async function candidates(core: ProcessMemory, table: AllocationTable, modules: ModuleMap, meter?: StageMeter, seen?: SeenWords): Promise<{ rows: Uint32Array; words: Float64Array }> {
   const w = core.pointerSize;
   let rows = new Uint32Array(1024);
   let words = new Float64Array(1024);
@@ -94,8 +199,14 @@ async function candidates(core: ProcessMemory, table: AllocationTable, modules: 
   const readableEnd = (core as ProcessMemory & { readableEnd?(a: number): number }).readableEnd?.bind(core);
   const scratch: Uint8Array[] = [];
   const window = Math.max(4096, core.readWindow ?? WINDOW);
+  // Where the heap walk's seen bytes start again after `start` (reads stop there: those rows need no read).
+  const seenAfter = (start: number): number => {
+    if (!seen) return Infinity;
+    const k = lastAtOrBelow(seen.starts, start) + 1;
+    return k < seen.starts.length ? seen.starts[k] : Infinity;
+  };
   const fetch = (start: number, buffer: number): Win | null => {
-    const len = readableEnd ? Math.min(window, readableEnd(start) - start) : window;
+    const len = Math.min(window, (readableEnd ? readableEnd(start) : Infinity) - start, Math.max(w, seenAfter(start) - start));
     if (len < w) return null;
     let bytes: Promise<Uint8Array | null>;
     if (core.readInto) {
@@ -112,11 +223,24 @@ async function candidates(core: ProcessMemory, table: AllocationTable, modules: 
   let winEnd = 0;
   let buffer = 0;
   let ahead: Win | null = null;
+  // Rows go in address order, so do the seen intervals and words: one index into each.
+  let si = 0;
+  let ki = 0;
+  const nSeen = seen ? seen.starts.length : 0;
   for (let k = 0; k < table.rows; k++) {
     if ((k & (BATCH - 1)) === 0) meter?.at(k);
     const row = order ? order[k] : k;
     if (!usable(row)) continue;
     const a = table.addrHi[row] * 4294967296 + table.addrLo[row];
+    if (seen && a % seen.step === 0) {
+      while (si < nSeen && seen.ends[si] < a + w) si++;
+      if (si < nSeen && seen.starts[si] <= a) {
+        // The heap walk read this first word: a candidate exactly when it was kept.
+        while (ki < seen.addrs.length && seen.addrs[ki] < a) ki++;
+        if (ki < seen.addrs.length && seen.addrs[ki] === a) keep(row, seen.values[ki]);
+        continue;
+      }
+    }
     if (!win || a < winStart || a + w > winEnd) {
       let got: Win | null = null;
       if (ahead) {
@@ -144,7 +268,7 @@ async function candidates(core: ProcessMemory, table: AllocationTable, modules: 
       winStart = got.start;
       winEnd = winStart + win.length;
       // Read the next window (into the other buffer) while this one is scanned.
-      if (win.length > OVERLAP) ahead = fetch(winEnd - OVERLAP, buffer ^ 1);
+      if (win.length > OVERLAP && seenAfter(winEnd - OVERLAP) > winEnd) ahead = fetch(winEnd - OVERLAP, buffer ^ 1);
     }
     const o = a - winStart;
     keep(row, w === 8 ? dv!.getUint32(o, true) + dv!.getUint32(o + 4, true) * 4294967296 : dv!.getUint32(o, true));
@@ -162,25 +286,27 @@ async function candidates(core: ProcessMemory, table: AllocationTable, modules: 
 
 /**
  * Names the class of every in-use allocation whose first word is a vtable
- * pointer. The candidates come in one pass (`candidates`); each distinct
+ * pointer. The candidates come in one pass (`candidates`): from `seen` (the words the heap walk read,
+ * `module-words.ts`) where it covers a row's first word, else read from the core; each distinct
  * pointer is then checked once (a few reads of the core per class, not per
  * allocation).
  */
-export async function findSignatures(core: ProcessMemory, table: AllocationTable, modules: ModuleMap, ctl?: ReadControl, file = ''): Promise<Signatures> {
+export async function findSignatures(core: ProcessMemory, table: AllocationTable, modules: ModuleMap, ctl?: ReadControl, file = '', seen?: SeenWords): Promise<Signatures> {
   // Progress is rows scanned (cancel checked once per batch of rows); the per-class checks that follow are few.
   const meter = ctl ? new StageMeter(ctl, file, 'classes', table.rows, 'items') : undefined;
   const strings = new StringTableBuilder();
   const rowClass = new Uint32Array(allocShared(Math.max(1, table.rows) * 4), 0, table.rows);
   const known = new Map<number, number>();
   const perClass = new Map<number, { name: string; signature: number; count: number; bytes: number }>();
-  const cand = await candidates(core, table, modules, meter);
+  const cand = await candidates(core, table, modules, meter, seen);
+  const names = await classesOf(core, modules, cand.words);
   for (let k = 0; k < cand.rows.length; k++) {
     if ((k & 1023) === 0) meter?.at(table.rows);
     const row = cand.rows[k];
     const first = cand.words[k];
     let id = known.get(first);
     if (id === undefined) {
-      const name = await classOf(core, modules, first);
+      const name = names.get(first) ?? null;
       id = name ? strings.intern(name) : 0;
       known.set(first, id);
     }

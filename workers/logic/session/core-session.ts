@@ -103,7 +103,8 @@ export class CoreSession {
   ) {}
 
   static async open(src: ByteSource, ctl?: ReadControl, opts?: ReadCoreOptions): Promise<CoreSession> {
-    const r = await readCore(src, ctl, opts);
+    // The walk keeps the words it reads that point into mapped files: class names then need no second read of the heap.
+    const r = await readCore(src, ctl, { ...opts, moduleWords: true });
     return new CoreSession(r.core, r.table, r.info, r.warnings, r);
   }
 
@@ -200,8 +201,9 @@ export class CoreSession {
     return opened.map((b, i) => ({ name: srcs[i].name, buildId: b.buildId }));
   }
 
+  /** The modules with the binaries' symbols; without binaries, the heap walk's own (their headers are not read again). */
   modules(): Promise<ModuleMap> {
-    this.modulesPromise ??= loadModules(this.core, this.binaries);
+    this.modulesPromise ??= this.binaries.length ? loadModules(this.core, this.binaries) : Promise.resolve(this.read.modules);
     return this.modulesPromise;
   }
 
@@ -216,7 +218,7 @@ export class CoreSession {
   /** Class names of the heap walk's allocations (vtable signatures), computed once (a cancelled try is forgotten). */
   classes(ctl?: ReadControl): Promise<Signatures> {
     const p = (this.signatures ??= this.modules()
-      .then((m) => findSignatures(this.core, this.table, m, ctl, this.core.name))
+      .then((m) => findSignatures(this.core, this.table, m, ctl, this.core.name, this.read.moduleWords))
       .catch((e: unknown) => {
         if (this.signatures === p) this.signatures = null;
         throw e;

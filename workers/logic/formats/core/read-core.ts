@@ -7,13 +7,14 @@
  * puts the types table, the advice and the arenas in `info.python`.
  */
 import type { AllocationTable } from '../../../../src/model/allocations.ts';
+import { ModuleWords, type SeenWords } from '../../aggregate/module-words.ts';
 import type { HeapLayoutInfo } from '../../../../src/model/heap-layout.ts';
 import { openCore, type CoreFile } from '../elf/core-file.ts';
 import type { InputWarning } from '../../io/errors.ts';
 import type { ReadControl } from '../../io/stream.ts';
 import type { ByteSource } from '../../io/source.ts';
 import type { FindOptions } from '../../heaps/allocator.ts';
-import { loadModules } from '../../symbols/modules.ts';
+import { loadModules, type ModuleMap } from '../../symbols/modules.ts';
 import { findAllocationRows, findAllocations, tableRowBatches, type FoundAllocations, type FoundRows } from '../../heaps/find-allocators.ts';
 import { analysePython, obmallocOf, type OpenMappedFile, type PythonAnalysis } from '../../heaps/python/analyse.ts';
 
@@ -26,11 +27,20 @@ export interface CoreReadResult {
   table: AllocationTable;
   warnings: InputWarning[];
   info: HeapLayoutInfo;
+  /** With `moduleWords`: the words pointing into mapped files that the heap walk's reads held (class names' candidates). */
+  moduleWords?: SeenWords;
+  /** The core's mapped modules without binaries (`loadModules(core)`): what names them when no binaries are given. */
+  modules: ModuleMap;
 }
 
 export interface ReadCoreOptions extends FindOptions {
   /** Opens a file mapped in the process, for bytes the core lacks (CPython's static type names). */
   openMappedFile?: OpenMappedFile;
+  /**
+   * Keep the words pointing into mapped files from the memory the heap walk reads (`aggregate/module-words.ts`), so
+   * that class names need not read the heap again (what a session that names classes asks for).
+   */
+  moduleWords?: boolean;
 }
 
 /** Opens a core and walks its heap. The caller owns `result.core` (close it when done). */
@@ -38,7 +48,15 @@ export async function readCore(src: ByteSource, ctl?: ReadControl, opts?: ReadCo
   const core = await openCore(src, ctl);
   // The heap walk (finding the allocators, then walking their heaps): its size is known once the heaps are found.
   ctl?.onProgress?.({ file: src.name, bytesRead: 0, totalBytes: 0, stage: 'walk', unit: 'bytes' });
-  const heap = await findAllocations(core, ctl, opts);
+  const seen = opts?.moduleWords ? new ModuleWords(core.files, core.pointerSize) : null;
+  if (seen) core.watch(seen.observe);
+  let heap: FoundAllocations;
+  try {
+    heap = await findAllocations(core, ctl, opts);
+  } finally {
+    core.watch(null);
+  }
+  const moduleWords = seen?.done();
   const ob = obmallocOf(heap.contributions);
   const python = ob ? await analysePython(core, heap.table, ob, opts?.openMappedFile) : null;
   const mapped = await loadModules(core);
@@ -54,7 +72,7 @@ export async function readCore(src: ByteSource, ctl?: ReadControl, opts?: ReadCo
     modules: mapped.modules.map((m) => ({ path: m.path, buildId: m.buildId })),
     ...(python ? { python: python.info } : {}),
   };
-  return { core, heap, python, table: python?.table ?? heap.table, warnings: [...core.warnings, ...heap.warnings, ...(python?.warnings ?? [])], info };
+  return { core, heap, python, table: python?.table ?? heap.table, warnings: [...core.warnings, ...heap.warnings, ...(python?.warnings ?? [])], info, modules: mapped, ...(moduleWords ? { moduleWords } : {}) };
 }
 
 export interface CoreRows {

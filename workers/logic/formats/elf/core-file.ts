@@ -76,6 +76,12 @@ export interface CoreFile extends ProcessMemory {
    * segments), or `addr` itself when `addr` is not readable.
    */
   readableEnd(addr: number): number;
+  /**
+   * Sets (or clears, with null) a function given the bytes of every read of at least 64 KiB as it completes (before
+   * the reader can reuse its buffer): what reads windows of memory anyway (the heap walk) lets another pass look at
+   * them (`aggregate/module-words.ts`).
+   */
+  watch(fn: ((addr: number, bytes: Uint8Array) => void) | null): void;
   /** The segment holding `addr`, if any. */
   segmentAt(addr: number): Segment | undefined;
   /** GNU build-id (hex) of the ELF file mapped at `start`, read from its headers in the core, when present. */
@@ -97,6 +103,9 @@ function word(l: Layout, b: Uint8Array, o: number): number {
 function hex64(b: Uint8Array, o: number, is64: boolean): string {
   return is64 ? ((BigInt(u32(b, o + 4)) << 32n) | BigInt(u32(b, o))).toString(16) : u32(b, o).toString(16);
 }
+
+/** Reads of at least this many bytes are shown to the watcher (`CoreFile.watch`): windows, not words. */
+const WATCHED = 64 << 10;
 
 /** LRU cache of fixed-size blocks of a source; reads of a block or more go straight to the source. */
 class BlockCache {
@@ -421,7 +430,19 @@ class Core implements CoreFile {
     return this.runEnd[i];
   }
 
+  private watcher: ((addr: number, bytes: Uint8Array) => void) | null = null;
+
+  watch(fn: ((addr: number, bytes: Uint8Array) => void) | null): void {
+    this.watcher = fn;
+  }
+
   async read(addr: number, length: number): Promise<Uint8Array | null> {
+    const b = await this.readBytes(addr, length);
+    if (b && this.watcher && length >= WATCHED) this.watcher(addr, b);
+    return b;
+  }
+
+  private async readBytes(addr: number, length: number): Promise<Uint8Array | null> {
     if (length <= 0) return new Uint8Array(0);
     const i = this.index(addr);
     if (i < 0) return null;
@@ -438,7 +459,7 @@ class Core implements CoreFile {
       const j = this.index(addr + got);
       const take = j < 0 ? 0 : Math.min(length - got, this.present[j] - (addr + got));
       if (take <= 0) return null;
-      const part = await this.read(addr + got, take);
+      const part = await this.readBytes(addr + got, take);
       if (!part) return null;
       out.set(part, got);
       got += take;
@@ -447,6 +468,12 @@ class Core implements CoreFile {
   }
 
   async readInto(addr: number, dst: Uint8Array): Promise<Uint8Array | null> {
+    const b = await this.readBytesInto(addr, dst);
+    if (b && this.watcher && dst.length >= WATCHED) this.watcher(addr, b);
+    return b;
+  }
+
+  private async readBytesInto(addr: number, dst: Uint8Array): Promise<Uint8Array | null> {
     const length = dst.length;
     if (length === 0) return dst;
     const i = this.index(addr);
@@ -456,7 +483,7 @@ class Core implements CoreFile {
       const got = await this.cache.readInto(s.fileOffset + (addr - s.vaddr), dst);
       return got === length ? dst : null;
     }
-    const b = await this.read(addr, length);
+    const b = await this.readBytes(addr, length);
     if (!b) return null;
     dst.set(b);
     return dst;
