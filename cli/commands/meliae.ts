@@ -1,22 +1,24 @@
 /**
- * `heapscope meliae DUMP [--summary] [--dominators N] [--by size|count] [--no-collapse] [--json]`:
+ * `heapscope meliae DUMP [--summary] [--dominators N] [--by size|count] [--no-collapse] [--single-referrer] [--json]`:
  * meliae's `summarize()` table of a dump (the default), and the N objects that
  * retain the most (dominator tree under the GC roots of `workers/logic/graph/dominators.ts`).
  * `--object ADDR` (decimal as in the dump, or 0x hex): the object as meliae 0.5.1's
  * `load()` leaves it — its repr, `compute_total_size`, `.c` (referents) and `.p`
- * (referrers, at most 100) — each line a meliae repr.
+ * (referrers, at most 100) — each line a meliae repr. `--no-collapse` applies to it
+ * too (`load(path, collapse=False)`); `--single-referrer` collapses by meliae 0.3's
+ * rule (a dict only when its one referrer is the instance; see meliae-loader.ts).
  */
 import { hexOf } from '../../src/model/address.ts';
 import { StringTable } from '../../src/model/strings.ts';
 import { readMeliae } from '../../workers/logic/formats/meliae/meliae.ts';
 import { dominatorTree, gcRoots, ROOT_TYPE_NAMES } from '../../workers/logic/graph/dominators.ts';
 import { meliaeSummary } from '../../workers/logic/graph/meliae-summary.ts';
-import { meliaeLoad } from '../../workers/logic/graph/meliae-loader.ts';
+import { meliaeLoad, type MeliaeLoadOptions } from '../../workers/logic/graph/meliae-loader.ts';
 import { meliaeObject, meliaeRepr } from '../../workers/logic/graph/views.ts';
 import { NodeFileSource } from '../node-source.ts';
 import { parseArgs } from '../args.ts';
 
-const USAGE = 'usage: heapscope meliae DUMP [--summary] [--dominators N] [--by size|count] [--no-collapse] [--object ADDR] [--json]\n';
+const USAGE = 'usage: heapscope meliae DUMP [--summary] [--dominators N] [--by size|count] [--no-collapse] [--single-referrer] [--object ADDR] [--json]\n';
 
 export async function run(args: string[]): Promise<number> {
   const { positional, flags } = parseArgs(args, ['by', 'dominators', 'object']);
@@ -34,8 +36,9 @@ export async function run(args: string[]): Promise<number> {
     await src.close();
   }
   const strings = new StringTable(r.table.strings);
-  if (flags.has('object')) return objectReport(r, String(flags.get('object')), flags.has('json'), src.name);
-  const summary = meliaeSummary(r.table, r.objects, { collapse: !flags.has('no-collapse'), by });
+  const load = { collapse: !flags.has('no-collapse'), singleReferrer: flags.has('single-referrer') };
+  if (flags.has('object')) return objectReport(r, String(flags.get('object')), flags.has('json'), src.name, load);
+  const summary = meliaeSummary(r.table, r.objects, { ...load, by });
   let dominators: { address: string; type: string; name: string; size: number; retained: number }[] | undefined;
   if (domN > 0) {
     const rootTypes = ROOT_TYPE_NAMES.map((n) => {
@@ -85,7 +88,7 @@ export async function run(args: string[]): Promise<number> {
   return 0;
 }
 
-function objectReport(r: Awaited<ReturnType<typeof readMeliae>>, spec: string, json: boolean, file: string): number {
+function objectReport(r: Awaited<ReturnType<typeof readMeliae>>, spec: string, json: boolean, file: string, load: MeliaeLoadOptions): number {
   let want: bigint;
   try {
     want = BigInt(spec);
@@ -99,7 +102,7 @@ function objectReport(r: Awaited<ReturnType<typeof readMeliae>>, spec: string, j
     process.stderr.write(`heapscope meliae: ${file} has no object at ${want} (0x${want.toString(16)})\n`);
     return 1;
   }
-  const m = meliaeLoad(r.table, r.objects);
+  const m = meliaeLoad(r.table, r.objects, load);
   const o = meliaeObject(m, r.table, r.objects, row, Number.MAX_SAFE_INTEGER);
   const repr = (d: { row: number }): string => {
     const kids = m.childStart[d.row + 1] - m.childStart[d.row];
