@@ -62,20 +62,30 @@ export interface MeliaeLoaded {
   parentTarget: Uint32Array;
 }
 
-/** Python's `hash()` of a non-negative int below 2^61 is the int itself. */
-function slotOrder(addr: (i: number) => number, n: number): Uint32Array {
+/**
+ * Low 32 bits of Python's `hash()` of the address `hi`·2^32 + `lo`: a non-negative int below 2^61 is its own hash,
+ * a larger one is taken mod 2^61 − 1. Table sizes are powers of two up to 2^32, so these bits place it exactly (an
+ * address past 2^53 as a double is inexact: `i + 1` stayed `i` and the probe never moved — "meliae table full" on a
+ * saved analysis whose address column a fuzz case set to 2^64 − 1).
+ */
+function hashLow(hi: number, lo: number): number {
+  if (hi < 0x20000000) return lo;
+  return Number((((BigInt(hi) << 32n) | BigInt(lo)) % ((1n << 61n) - 1n)) & 0xffffffffn);
+}
+
+function slotOrder(hashLo: (i: number) => number, n: number): Uint32Array {
   let mask = 1023;
   let table = new Int32Array(mask + 1).fill(-1);
   let filled = 0;
   const insert = (t: Int32Array, m: number, row: number): void => {
-    let i = addr(row);
+    // Slot (hash + k(k+1)/2) mod (m + 1), for k = 0, 1, …: every slot once, in exact integers.
+    let s = hashLo(row) % (m + 1);
     for (let k = 0; k <= m; k++) {
-      const s = i % (m + 1);
       if (t[s] < 0) {
         t[s] = row;
         return;
       }
-      i = i + 1 + k;
+      s = (s + 1 + k) % (m + 1);
     }
     throw new Error('meliae table full');
   };
@@ -100,7 +110,7 @@ function slotOrder(addr: (i: number) => number, n: number): Uint32Array {
 
 /** meliae's iteration order of the dump's rows. */
 export function tableOrder(table: AllocationTable): Uint32Array {
-  return slotOrder((i) => table.addrHi[i] * 4294967296 + table.addrLo[i], table.rows);
+  return slotOrder((i) => hashLow(table.addrHi[i], table.addrLo[i]), table.rows);
 }
 
 export interface MeliaeLoadOptions {
