@@ -10,8 +10,15 @@
  * ends after each 4 KiB page. A lookup is a range check, a short search over
  * clusters, a page-table read and a binary search inside one page.
  * Memory: 16 bytes per row (start, end) + 4 bytes per 4 KiB page of the clusters.
+ *
+ * This is the one "which allocation holds this address" index: the leak analysis builds it over the heap walk's
+ * table, the core session (inspector, `holds`) through `indexAnyOrder` over any table, sorted or not.
+ * (`graph/address-index.ts` is another job: an exact address → row hash for meliae objects, not ranges.)
  */
-import type { AllocationTable } from '../../../src/model/allocations.ts';
+import { addressOrder, type AllocationTable } from '../../../src/model/allocations.ts';
+
+/** The columns the index reads. */
+export type AddressColumns = Pick<AllocationTable, 'rows' | 'addrHi' | 'addrLo' | 'size'>;
 
 const PAGE = 4096;
 const GAP = 1 << 20;
@@ -37,7 +44,7 @@ export class AllocationIndex {
   private readonly cLastRow: Uint32Array;
   private readonly cPages: Uint32Array[];
 
-  constructor(table: AllocationTable) {
+  constructor(table: AddressColumns) {
     const n = table.rows;
     this.starts = new Float64Array(n);
     this.ends = new Float64Array(n);
@@ -166,4 +173,32 @@ export class AllocationIndex {
     if (a < last && this.dStarts[a] <= addr && addr < ends[a]) return this.direct ? this.direct[a] : a;
     return NO_ROW;
   }
+}
+
+/** An `AllocationIndex` over a table whose rows need not be in address order; `rowOf` gives the table's row. */
+export interface AnyOrderIndex {
+  rowOf(addr: number): number;
+}
+
+/** `AllocationIndex` for `t` in any row order: rows sorted by address are indexed as they are, others through a sorted copy of their address and size columns. */
+export function indexAnyOrder(t: AllocationTable): AnyOrderIndex {
+  const order = addressOrder(t);
+  if (!order) return new AllocationIndex(t);
+  const n = t.rows;
+  const addrHi = new Uint32Array(n);
+  const addrLo = new Uint32Array(n);
+  const size = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = order[i];
+    addrHi[i] = t.addrHi[r];
+    addrLo[i] = t.addrLo[r];
+    size[i] = t.size[r];
+  }
+  const inner = new AllocationIndex({ rows: n, addrHi, addrLo, size });
+  return {
+    rowOf(addr: number): number {
+      const i = inner.rowOf(addr);
+      return i === NO_ROW ? NO_ROW : order[i];
+    },
+  };
 }

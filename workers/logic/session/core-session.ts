@@ -5,7 +5,8 @@
  * The core worker keeps one session per core input; tests use it directly.
  */
 import { hexOf } from '../../../src/model/address.ts';
-import { rowsByAddress, type AllocationTable } from '../../../src/model/allocations.ts';
+import type { AllocationTable } from '../../../src/model/allocations.ts';
+import { indexAnyOrder, NO_ROW, type AnyOrderIndex } from '../leaks/allocation-index.ts';
 import { StringTable } from '../../../src/model/strings.ts';
 import { attributeWithModules } from '../formats/malloc-tracer/attribution.ts';
 import { FOOTER_BYTES, footerRequested, footerReturn } from '../formats/malloc-tracer/footer.ts';
@@ -25,7 +26,6 @@ import { resolveAddress } from '../symbols/resolve.ts';
 import { withClasses } from '../snapshot/tables.ts';
 import { namePythonTypes, obmallocOf, openerOf, renamePythonTypes, type PythonAnalysis } from '../heaps/python/analyse.ts';
 import type { PythonHeapInfo } from '../../../src/model/python-heap.ts';
-import { lastAtOrBelow } from '../../../src/model/sorted.ts';
 
 // src/state imports the attribution's type from here; it lives in the model (src/model/attribution.ts).
 export type { AttributionData } from '../../../src/model/attribution.ts';
@@ -64,33 +64,13 @@ export interface InspectResult {
   className?: string;
 }
 
-/** Sorted address index of a table, for "which allocation holds this address". */
-interface AddressIndex {
-  order: Uint32Array;
-  start: Float64Array;
-}
-
-function indexTable(t: AllocationTable): AddressIndex {
-  const order = rowsByAddress(t);
-  const start = new Float64Array(t.rows);
-  for (let i = 0; i < t.rows; i++) start[i] = t.addrHi[order[i]] * 4294967296 + t.addrLo[order[i]];
-  return { order, start };
-}
-
-function rowContaining(t: AllocationTable, idx: AddressIndex, addr: number): number {
-  const best = lastAtOrBelow(idx.start, addr);
-  if (best < 0) return -1;
-  const row = idx.order[best];
-  return addr < idx.start[best] + t.size[row] ? row : -1;
-}
-
 export class CoreSession {
   private binaries: Binary[] = [];
   private binarySources: ByteSource[] = [];
   private binaryNames = '';
   private python: Promise<PythonAnalysis | null> | null = null;
   private modulesPromise: Promise<ModuleMap> | null = null;
-  private readonly indexes = new Map<string, AddressIndex>();
+  private readonly indexes = new Map<string, AnyOrderIndex>();
   private signatures: Promise<Signatures> | null = null;
   private leakAnalysis: Promise<LeakAnalysis> | null = null;
 
@@ -226,10 +206,10 @@ export class CoreSession {
     return p;
   }
 
-  private indexOf(key: string, t: AllocationTable): AddressIndex {
+  private indexOf(key: string, t: AllocationTable): AnyOrderIndex {
     let idx = this.indexes.get(key);
     if (!idx) {
-      idx = indexTable(t);
+      idx = indexAnyOrder(t);
       this.indexes.set(key, idx);
     }
     return idx;
@@ -309,8 +289,8 @@ export class CoreSession {
     for (let off = Math.ceil(from / w) * w - from; off + w <= bytes.length; off += w) {
       const v = w === 8 ? dv.getUint32(off, true) + dv.getUint32(off + 4, true) * 4294967296 : dv.getUint32(off, true);
       if (v < 4096) continue;
-      const target = rowContaining(t, idx, v);
-      if (target >= 0) {
+      const target = idx.rowOf(v);
+      if (target !== NO_ROW) {
         const ta = t.addrHi[target] * 4294967296 + t.addrLo[target];
         const word: InspectWord = { offset: from + off, value: v.toString(16), target: { row: target, address: hexOf(t.addrHi[target], t.addrLo[target]), size: t.size[target], offset: v - ta } };
         words.push(word);
@@ -337,8 +317,8 @@ export class CoreSession {
     let checked = 0;
     for (let i = 0; i < t.rows && checked < 8; i++) {
       const a = t.addrHi[i] * 4294967296 + t.addrLo[i];
-      const row = rowContaining(this.table, idx, a);
-      if (row < 0 || this.table.addrHi[row] * 4294967296 + this.table.addrLo[row] !== a) return false;
+      const row = idx.rowOf(a);
+      if (row === NO_ROW || this.table.addrHi[row] * 4294967296 + this.table.addrLo[row] !== a) return false;
       checked++;
     }
     return checked > 0;
