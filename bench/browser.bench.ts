@@ -110,7 +110,7 @@ function rendererPeakMiB(tag: string): number {
   return peak;
 }
 
-async function browser(path: string, used: string): Promise<{ toOverview: number; toDone: number; peakMiB: number }> {
+async function browser(path: string, used: string): Promise<{ toOverview: number; toDone: number; peakMiB: number; cpu: number }> {
   const tag = `${process.pid}-${Date.now()}`;
   const b = await chromium.launch({
     executablePath: process.env.HEAPSCOPE_CHROMIUM ?? '/usr/bin/chromium',
@@ -127,7 +127,9 @@ async function browser(path: string, used: string): Promise<{ toOverview: number
     const toDone = Date.now() - t0;
     // Peak resident memory of the tab's renderer (its workers are threads of it).
     const peakMiB = rendererPeakMiB(tag);
-    return { toOverview, toDone, peakMiB };
+    // CPU seconds of the tab's renderer (main thread and workers) from its start to every stage done.
+    const cpu = rendererCpu(tag);
+    return { toOverview, toDone, peakMiB, cpu };
   } finally {
     await b.close();
   }
@@ -233,14 +235,15 @@ export async function run(): Promise<void> {
   const cases = await inputs();
   const srv = await serve();
   try {
-    console.log('| input | Node: heapscope summary | browser: drop → overview (→ every stage done) | renderer peak | goal |');
-    console.log('|---|---|---|---|---|');
+    console.log(`load average before: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+    console.log('| input | Node: heapscope summary | browser: drop → overview (→ every stage done) | renderer CPU to every stage done | renderer peak | goal |');
+    console.log('|---|---|---|---|---|---|');
     const leakRows: string[] = [];
     for (const c of cases) {
       const n = node(c.path);
       const b = await browser(c.path, n.used);
       console.log(
-        `| ${c.name} | ${n.wall.toFixed(2)} s, ${n.peakMiB.toFixed(0)} MiB | ${(b.toOverview / 1000).toFixed(2)} s (${(b.toDone / 1000).toFixed(2)} s) | ${b.peakMiB.toFixed(0)} MiB | ${c.goal} |`,
+        `| ${c.name} | ${n.wall.toFixed(2)} s, ${n.peakMiB.toFixed(0)} MiB | ${(b.toOverview / 1000).toFixed(2)} s (${(b.toDone / 1000).toFixed(2)} s) | ${b.cpu.toFixed(2)} s | ${b.peakMiB.toFixed(0)} MiB | ${c.goal} |`,
       );
       if (c.core && process.env.BENCH_LEAKS !== '0') {
         const nl = await nodeLeaks(c.path);
@@ -248,6 +251,7 @@ export async function run(): Promise<void> {
         leakRows.push(`| ${c.name} | ${nl.wall.toFixed(0)} ms (CPU ${nl.cpu.toFixed(0)} ms) | ${bl.wall.toLocaleString('en-US')} ms (renderer CPU ${(bl.cpu * 1000).toFixed(0)} ms) | ${bl.worker} | ${bl.leaked} leaked | wall ${(bl.wall / nl.wall).toFixed(2)}×, CPU ${((bl.cpu * 1000) / nl.cpu).toFixed(2)}× Node (goal ≤ 1.5×) |`);
       }
     }
+    console.log(`load average after: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
     if (leakRows.length) {
       console.log('\n| input | Node: analyzeCoreRead | browser: leak-sets stage → Leaks view drawn | core worker (the view\'s line) | sets | ratio |');
       console.log('|---|---|---|---|---|---|');
