@@ -14,6 +14,19 @@ import { formatReport, replay, runCampaign } from './campaign.ts';
 import { TARGETS, type TargetName } from './seeds.ts';
 
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`npm run fuzz -- [options]: mutate the real inputs of every reader, each case in a child process under a time and a memory limit
+  --target NAME     only this target (repeatable): ${TARGETS.join(', ')}
+  --cases N         cases per target (200; the python target gets a tenth)
+  --seed N          campaign seed (1): the same seed gives the same cases
+  --jobs N          child processes at once (2)
+  --timeout MS      per case (30000)          --rss MB      memory a case may add (768)
+  --time-budget S   start no case after S s   --out DIR     reproducers (reports/fuzz)
+  --no-minimize     keep findings as found
+  --replay FILE --target NAME    run one input file through a target
+Exit status 1 when anything was found (a crash, hang, blow-up, loop deaf to cancel, or a case the mutator failed to build).`);
+  process.exit(0);
+}
 const targets: TargetName[] = [];
 const num = (name: string, fallback?: number): number | undefined => {
   const i = args.indexOf(name);
