@@ -34,7 +34,11 @@ export interface FoundAllocations {
   warnings: InputWarning[];
 }
 
-export async function findAllocations(core: CoreFile, ctl?: ReadControl, opts: FindOptions = {}, finders: readonly AllocatorFinder[] = FINDERS): Promise<FoundAllocations> {
+/**
+ * Runs the finders, base allocators before layered ones (each layered one sees what was found below it): what each
+ * found, in that order; why each of the others found nothing; and the warnings of those that found nothing.
+ */
+async function runFinders(core: CoreFile, finders: readonly AllocatorFinder[], ctl: ReadControl | undefined, opts: FindOptions): Promise<{ found: HeapContribution[]; absent: string[]; early: InputWarning[] }> {
   const found: HeapContribution[] = [];
   const absent: string[] = [];
   const early: InputWarning[] = [];
@@ -46,6 +50,11 @@ export async function findAllocations(core: CoreFile, ctl?: ReadControl, opts: F
       if (r.warnings) early.push(...r.warnings);
     } else found.push(r);
   }
+  return { found, absent, early };
+}
+
+export async function findAllocations(core: CoreFile, ctl?: ReadControl, opts: FindOptions = {}, finders: readonly AllocatorFinder[] = FINDERS): Promise<FoundAllocations> {
+  const { found, absent, early } = await runFinders(core, finders, ctl, opts);
   const a = assemble(core.name, found);
   const allocator = found.length ? a.allocators.map((x) => x.description).join('; ') : `no allocator this version knows: ${absent.join('; ')}`;
   const warnings = [...early, ...a.warnings];
@@ -124,18 +133,8 @@ export async function findAllocationRows(core: CoreFile, ctl?: ReadControl, opts
       return { ...w.part, table: EMPTY_TABLE };
     },
   };
-  const found: HeapContribution[] = [];
-  const absent: string[] = [];
-  const early: InputWarning[] = [];
   const finders = FINDERS.map((f) => (f === glibcFinder ? streamed : f));
-  const ordered = [...finders.filter((f) => f.layer === 'base'), ...finders.filter((f) => f.layer === 'layered')];
-  for (const f of ordered) {
-    const r = await f.find(core, { ctl, opts, below: found });
-    if (isAbsent(r)) {
-      absent.push(r.absent);
-      if (r.warnings) early.push(...r.warnings);
-    } else found.push(r);
-  }
+  const { found, absent, early } = await runFinders(core, finders, ctl, opts);
   const w = walk as GlibcWalk | null;
   if (w && found.length === 1 && streamMergesToItself(rowBatches(w.store, w.tcacheState))) {
     const part = found[0];
