@@ -28,6 +28,7 @@ import { allocShared } from '../../../../src/model/columns.ts';
 import { InputError, type InputWarning } from '../../io/errors.ts';
 import { decodedChunks, decodedSizeHint, type ReadControl } from '../../io/stream.ts';
 import type { ByteSource } from '../../io/source.ts';
+import { LineSplitter } from '../../io/lines.ts';
 
 export interface Tally {
   line: number;
@@ -50,7 +51,6 @@ export interface ChapListResult {
 /** Longest line accepted: chap's lines are short; a signature's C++ name may run to a few KiB. */
 export const MAX_LINE_BYTES = 1 << 20;
 
-const NL = 10;
 const CR = 13;
 const SPACE = 32;
 const OPEN = 40;
@@ -106,9 +106,11 @@ export class ChapListParser {
   readonly tallies: Tally[] = [];
   readonly warnings: InputWarning[] = [];
 
-  /** Pieces of a line that has not ended yet (copied), and their total length. */
-  private carry: Uint8Array[] = [];
-  private carryBytes = 0;
+  private readonly lines = new LineSplitter(
+    MAX_LINE_BYTES,
+    (b, s, e) => this.line(b, s, e),
+    () => this.tooLong(),
+  );
   /** Bytes of every allocation listed (exact: kept at most 2^53 − 1). */
   private totalBytes = 0;
   private lineNo = 0;
@@ -137,29 +139,7 @@ export class ChapListParser {
 
   push(chunk: Uint8Array): void {
     this.bytes += chunk.length;
-    let start = 0;
-    if (this.carryBytes > 0) {
-      const nl = chunk.indexOf(NL);
-      if (nl < 0) {
-        this.keep(chunk);
-        return;
-      }
-      this.keep(chunk.subarray(0, nl));
-      const line = this.takeCarry();
-      this.line(line, 0, line.length);
-      start = nl + 1;
-    }
-    const n = chunk.length;
-    while (start < n) {
-      const nl = chunk.indexOf(NL, start);
-      if (nl < 0) {
-        this.keep(chunk.subarray(start));
-        return;
-      }
-      if (nl - start > MAX_LINE_BYTES) this.tooLong();
-      this.line(chunk, start, nl);
-      start = nl + 1;
-    }
+    this.lines.push(chunk);
   }
 
   private tooLong(): never {
@@ -169,31 +149,9 @@ export class ChapListParser {
     );
   }
 
-  /** Keeps a piece of an unfinished line (a copy: the caller may reuse its buffer). */
-  private keep(part: Uint8Array): void {
-    if (part.length === 0) return;
-    this.carryBytes += part.length;
-    if (this.carryBytes > MAX_LINE_BYTES) this.tooLong();
-    this.carry.push(part.slice());
-  }
-
-  private takeCarry(): Uint8Array {
-    const out = this.carry.length === 1 ? this.carry[0] : new Uint8Array(this.carryBytes);
-    if (this.carry.length > 1) {
-      let at = 0;
-      for (const p of this.carry) {
-        out.set(p, at);
-        at += p.length;
-      }
-    }
-    this.carry = [];
-    this.carryBytes = 0;
-    return out;
-  }
-
   end(): ChapListResult {
-    if (this.carryBytes > 0) {
-      const partial = this.takeCarry();
+    const partial = this.lines.end();
+    if (partial) {
       const text = utf8.decode(partial.subarray(0, 80));
       this.warnings.push({
         file: this.file,

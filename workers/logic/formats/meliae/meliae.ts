@@ -42,6 +42,7 @@ import { InputError, type InputWarning } from '../../io/errors.ts';
 import { MAX_ROWS, TEXT_DECODE_BUDGET } from '../../io/budget.ts';
 import { decodedChunks, decodedSizeHint, type ReadControl } from '../../io/stream.ts';
 import type { ByteSource } from '../../io/source.ts';
+import { LineSplitter } from '../../io/lines.ts';
 
 export interface MeliaeResult {
   table: AllocationTable;
@@ -139,8 +140,13 @@ export class MeliaeParser {
   /** Interned strings by their raw (still escaped) bytes: type and name repeat a lot. */
   private readonly rawIds = new Map<number, RawEntry>();
 
-  private carry: Uint8Array[] = [];
-  private carryBytes = 0;
+  private readonly lines = new LineSplitter(
+    MAX_LINE_BYTES,
+    (b, s, e) => this.line(b, s, e),
+    () => {
+      throw new InputError(this.file, `line ${this.lineNo + 1} is longer than ${MAX_LINE_BYTES >> 20} MiB; this is not a meliae dump`);
+    },
+  );
   /** Sizes of the objects kept, added up (kept exact: at most 2^53 − 1). */
   private totalSize = 0;
   private lineNo = 0;
@@ -175,58 +181,16 @@ export class MeliaeParser {
 
   push(chunk: Uint8Array): void {
     this.bytes += chunk.length;
-    let start = 0;
-    const n = chunk.length;
-    if (this.carryBytes > 0) {
-      const nl = chunk.indexOf(NL);
-      if (nl < 0) {
-        this.keep(chunk);
-        return;
-      }
-      this.keep(chunk.subarray(0, nl));
-      const line = this.takeCarry();
-      this.line(line, 0, line.length);
-      start = nl + 1;
-    }
-    while (start < n) {
-      const nl = chunk.indexOf(NL, start);
-      if (nl < 0) {
-        this.keep(chunk.slice(start));
-        return;
-      }
-      this.line(chunk, start, nl);
-      start = nl + 1;
-    }
+    this.lines.push(chunk);
   }
 
   private limit(problem: string): never {
     throw new InputError(this.file, `${problem} (at line ${this.lineNo.toLocaleString('en-US')})`);
   }
 
-  private keep(part: Uint8Array): void {
-    this.carryBytes += part.length;
-    if (this.carryBytes > MAX_LINE_BYTES) {
-      throw new InputError(this.file, `line ${this.lineNo + 1} is longer than ${MAX_LINE_BYTES >> 20} MiB; this is not a meliae dump`);
-    }
-    // Parts may be views of a chunk the caller reuses: copy.
-    this.carry.push(part.slice());
-  }
-
-  private takeCarry(): Uint8Array {
-    const out = new Uint8Array(this.carryBytes);
-    let at = 0;
-    for (const p of this.carry) {
-      out.set(p, at);
-      at += p.length;
-    }
-    this.carry = [];
-    this.carryBytes = 0;
-    return out;
-  }
-
   end(): MeliaeResult {
-    if (this.carryBytes > 0) {
-      const last = this.takeCarry();
+    const last = this.lines.end();
+    if (last) {
       const before = this.badLines;
       const rows = this.builder.rows;
       this.line(last, 0, last.length);
