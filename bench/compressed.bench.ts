@@ -16,41 +16,14 @@ import { NodeFileSource } from '../cli/node-source.ts';
 import { openCore } from '../workers/logic/formats/elf/core-file.ts';
 import { findAllocations } from '../workers/logic/heaps/find-allocators.ts';
 import { BytesSource, type ByteSource } from '../workers/logic/io/source.ts';
+import { concatBytes, oneLoadCoreHeader } from '../test-support/elf-core-writer.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'bench', 'out');
 const RUN = 45_000_000;
 const HAVE_BZIP2 = spawnSync('bzip2', ['--help'], { stdio: 'ignore' }).status === 0;
 
-function coreHead(filesz: number): Uint8Array {
-  const b = new Uint8Array(4096);
-  const v = new DataView(b.buffer);
-  b.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
-  v.setUint16(16, 4, true);
-  v.setUint16(18, 62, true);
-  v.setBigUint64(32, 64n, true);
-  v.setUint16(54, 56, true);
-  v.setUint16(56, 1, true);
-  v.setUint32(64, 1, true);
-  v.setUint32(68, 6, true);
-  v.setBigUint64(72, 4096n, true);
-  v.setBigUint64(80, 0x10000000n, true);
-  v.setBigUint64(96, BigInt(filesz), true);
-  v.setBigUint64(104, BigInt(filesz), true);
-  return b;
-}
-
 const bzip2 = (b: Uint8Array): Uint8Array => new Uint8Array(spawnSync('bzip2', ['-c', '-9'], { input: b, maxBuffer: 1 << 30 }).stdout);
-
-function cat(parts: Uint8Array[]): Uint8Array {
-  const o = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    o.set(p, at);
-    at += p.length;
-  }
-  return o;
-}
 
 const mib = (n: number): string => `${(n / 2 ** 20).toFixed(0)} MiB`;
 
@@ -103,12 +76,12 @@ export async function run(): Promise<void> {
     const ones = bzip2(new Uint8Array(RUN).fill(1));
     const zeros = bzip2(new Uint8Array(RUN));
     const n = Math.ceil((6 * 2 ** 30) / RUN);
-    await bomb('bzip2 → 6 GiB (ELF header, runs of 1 and 0)', cat([bzip2(coreHead(n * RUN)), ...Array.from({ length: n }, (_, i) => (i % 2 ? zeros : ones))]));
-    await bomb('bzip2 → 6 GiB of zeros (no ELF header)', cat(Array.from({ length: n }, () => zeros)));
+    await bomb('bzip2 → 6 GiB (ELF header, runs of 1 and 0)', concatBytes([bzip2(oneLoadCoreHeader(n * RUN)), ...Array.from({ length: n }, (_, i) => (i % 2 ? zeros : ones))]));
+    await bomb('bzip2 → 6 GiB of zeros (no ELF header)', concatBytes(Array.from({ length: n }, () => zeros)));
   } else console.log('| bzip2 bombs | | SKIPPED: no bzip2 command | | |');
   const run64 = gzipSync(new Uint8Array(64 << 20).fill(1), { level: 9 });
   const m = Math.ceil(6.5e9 / (64 << 20));
-  await bomb('gzip → 6.5 GB (ELF header, runs of 1)', cat([gzipSync(coreHead(m * (64 << 20))), ...Array.from({ length: m }, () => run64)]));
+  await bomb('gzip → 6.5 GB (ELF header, runs of 1)', concatBytes([gzipSync(oneLoadCoreHeader(m * (64 << 20))), ...Array.from({ length: m }, () => run64)]));
 
   const dir = join(out, 'footer');
   const plain = existsSync(dir) ? readdirSync(dir).find((f) => /^core\.bench\.\d+$/.test(f)) : undefined;

@@ -28,6 +28,7 @@ import { walkGlibcHeap } from '../workers/logic/heaps/glibc/glibc.ts';
 import { findPython } from '../workers/logic/heaps/python/index.ts';
 import { mprofRuns } from '../fixtures-gen/mprof-runs.ts';
 import type { ChunkHint, SeedKind } from './mutate.ts';
+import { concatBytes, oneLoadCoreHeader } from '../test-support/elf-core-writer.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SHARED = process.env.HEAPSCOPE_SHARED ?? resolve(ROOT, '..', 'shared');
@@ -113,35 +114,6 @@ async function obmallocHints(name: string, bytes: Uint8Array): Promise<ChunkHint
   }
 }
 
-/** A one-page ELF64 x86-64 core header with one PT_LOAD of `filesz` bytes at 0x10000000, file offset 4096. */
-function coreHeader(filesz: number): Uint8Array {
-  const b = new Uint8Array(4096);
-  const v = new DataView(b.buffer);
-  b.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
-  v.setUint16(16, 4, true);
-  v.setUint16(18, 62, true);
-  v.setBigUint64(32, 64n, true);
-  v.setUint16(54, 56, true);
-  v.setUint16(56, 1, true);
-  v.setUint32(64, 1, true);
-  v.setUint32(68, 6, true);
-  v.setBigUint64(72, 4096n, true);
-  v.setBigUint64(80, 0x10000000n, true);
-  v.setBigUint64(96, BigInt(filesz), true);
-  v.setBigUint64(104, BigInt(filesz), true);
-  return b;
-}
-
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /**
  * Issue 13's decompression bombs, small: a bzip2 core (one ELF page, then bzip2 streams of 45 MB runs of 1 and 0)
  * declaring 1.3 GB, refused at the decode budget after 256 MiB; a gzip core (one page, then 4 gzip members of
@@ -152,9 +124,9 @@ export function bombSeeds(): { gzip: Seed; bzip2: Seed | null } {
   const ones = bzip2(new Uint8Array(RUN).fill(1));
   const zeros = bzip2(new Uint8Array(RUN));
   const n = 30;
-  const bz = ones && zeros ? concatBytes([bzip2(coreHeader(n * RUN))!, ...Array.from({ length: n }, (_, i) => (i % 2 ? zeros : ones))]) : null;
+  const bz = ones && zeros ? concatBytes([bzip2(oneLoadCoreHeader(n * RUN))!, ...Array.from({ length: n }, (_, i) => (i % 2 ? zeros : ones))]) : null;
   const run = new Uint8Array(gzipSync(new Uint8Array(64 << 20).fill(1), { level: 9 }));
-  const gz = concatBytes([new Uint8Array(gzipSync(coreHeader(4 * (64 << 20)))), run, run, run, run]);
+  const gz = concatBytes([new Uint8Array(gzipSync(oneLoadCoreHeader(4 * (64 << 20)))), run, run, run, run]);
   return {
     gzip: { name: 'bomb.core.gz', kind: 'binary', bytes: gz, weight: 0.08, origin: 'built: gzip members of runs, 256 MiB decoded from ~1 MB' },
     bzip2: bz && { name: 'bomb.core.bz2', kind: 'binary', bytes: bz, weight: 0.08, refused: /refused as a decompression bomb/, origin: 'built: bzip2 streams of runs, 1.3 GB declared in ~2 KB' },

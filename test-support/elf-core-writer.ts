@@ -119,3 +119,37 @@ export function writeCore(spec: CoreSpec): Uint8Array {
   });
   return out;
 }
+
+/**
+ * The first page of an ELF64 x86-64 core whose one PT_LOAD (R/W) of `filesz` bytes at `vaddr` starts at file
+ * offset 4096: for inputs whose segment bytes are written (or compressed) apart from the header, such as the
+ * decompression-bomb cores of the tests, the benchmark and the fuzz seeds.
+ */
+export function oneLoadCoreHeader(filesz: number, vaddr = 0x10000000): Uint8Array {
+  const b = new Uint8Array(4096);
+  const v = new DataView(b.buffer);
+  b.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
+  v.setUint16(16, 4, true);
+  v.setUint16(18, 62, true);
+  v.setBigUint64(32, 64n, true);
+  v.setUint16(54, 56, true);
+  v.setUint16(56, 1, true);
+  v.setUint32(64, 1, true);
+  v.setUint32(68, 6, true);
+  v.setBigUint64(72, 4096n, true);
+  v.setBigUint64(80, BigInt(vaddr), true);
+  v.setBigUint64(96, BigInt(filesz), true);
+  v.setBigUint64(104, BigInt(filesz), true);
+  return b;
+}
+
+/** The parts one after another in one array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

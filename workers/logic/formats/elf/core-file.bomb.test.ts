@@ -14,39 +14,11 @@ import { CORE_DECODE_BUDGET, decodedLimit } from '../../io/budget.ts';
 import { InputError } from '../../io/errors.ts';
 import { BytesSource } from '../../io/source.ts';
 import { openCore } from './core-file.ts';
+import { concatBytes, oneLoadCoreHeader } from '../../../../test-support/elf-core-writer.ts';
 
 const HAVE_BZIP2 = spawnSync('bzip2', ['--help'], { stdio: 'ignore' }).status === 0;
 const MiB = 1 << 20;
 const SEG = 0x10000000;
-
-/** ELF64 x86-64 core header (one page) with one PT_LOAD at `SEG` of `filesz` bytes at file offset 4096. */
-function coreHead(filesz: number): Uint8Array {
-  const out = new Uint8Array(4096);
-  const v = new DataView(out.buffer);
-  out.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
-  v.setUint16(16, 4, true);
-  v.setUint16(18, 62, true);
-  v.setBigUint64(32, 64n, true);
-  v.setUint16(54, 56, true);
-  v.setUint16(56, 1, true);
-  v.setUint32(64, 1, true);
-  v.setUint32(68, 6, true);
-  v.setBigUint64(72, 4096n, true);
-  v.setBigUint64(80, BigInt(SEG), true);
-  v.setBigUint64(96, BigInt(filesz), true);
-  v.setBigUint64(104, BigInt(filesz), true);
-  return out;
-}
-
-function cat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function bzip2(bytes: Uint8Array): Uint8Array {
   const r = spawnSync('bzip2', ['-c', '-9'], { input: bytes, maxBuffer: 1 << 30 });
@@ -91,7 +63,7 @@ describe.skipIf(!HAVE_BZIP2)('bzip2 decompression bombs (skipped without the bzi
     const zeros = bzip2(new Uint8Array(RUN));
     expect(ones.length).toBeLessThan(100);
     const n = Math.ceil((6 * 2 ** 30) / RUN);
-    const file = cat([bzip2(coreHead(n * RUN)), ...Array.from({ length: n }, (_, i) => (i % 2 ? zeros : ones))]);
+    const file = concatBytes([bzip2(oneLoadCoreHeader(n * RUN)), ...Array.from({ length: n }, (_, i) => (i % 2 ? zeros : ones))]);
     expect(file.length).toBeLessThan(10_000);
     const limit = decodedLimit(file.length, CORE_DECODE_BUDGET);
     expect(limit).toBeLessThan(2 ** 30);
@@ -106,7 +78,7 @@ describe.skipIf(!HAVE_BZIP2)('bzip2 decompression bombs (skipped without the bzi
 
   it('a bzip2 core of runs under the budget opens and reads whole through a bounded cache', async () => {
     const n = 5;
-    const file = cat([bzip2(coreHead(n * RUN)), ...Array.from({ length: n }, () => bzip2(new Uint8Array(RUN).fill(7)))]);
+    const file = concatBytes([bzip2(oneLoadCoreHeader(n * RUN)), ...Array.from({ length: n }, () => bzip2(new Uint8Array(RUN).fill(7)))]);
     const { result, growth } = await rssGrowth(async (sample) => {
       const core = await openCore(new BytesSource('runs.core.bz2', file), { onProgress: sample });
       expect(core.imageSize).toBe(4096 + n * RUN);
@@ -125,7 +97,7 @@ describe('gzip decompression bombs', () => {
     // gzip members concatenated: the first is the core's header page, then 8 × 64 MiB of 0x01 (deflate's best, 1032:1).
     const run = gzipSync(new Uint8Array(64 * MiB).fill(1), { level: 9 });
     const n = 8;
-    const file = cat([gzipSync(coreHead(n * 64 * MiB)), ...Array.from({ length: n }, () => run)]);
+    const file = concatBytes([gzipSync(oneLoadCoreHeader(n * 64 * MiB)), ...Array.from({ length: n }, () => run)]);
     expect(file.length).toBeLessThan(MiB);
     const { result, growth } = await rssGrowth(async (sample) => {
       const core = await openCore(new BytesSource('runs.core.gz', file), { onProgress: sample, chunkSize: 64 << 10 });
@@ -140,7 +112,7 @@ describe('gzip decompression bombs', () => {
 
   it('a gzip file of zeros that is no core is refused from its first bytes, not decoded whole', async () => {
     const zeros = gzipSync(new Uint8Array(64 * MiB), { level: 9 });
-    const file = cat(Array.from({ length: 16 }, () => zeros));
+    const file = concatBytes(Array.from({ length: 16 }, () => zeros));
     const err = await openCore(new BytesSource('zeros.gz', file)).catch((e) => e);
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toBe('zeros.gz: not an ELF file (no \\x7fELF magic)');
