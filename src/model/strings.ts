@@ -44,19 +44,27 @@ export class StringTableBuilder {
   }
 
   freeze(): StringTableData {
-    const encoded = this.list.map((s) => encoder.encode(s));
-    const total = encoded.reduce((n, e) => n + e.length, 0);
-    const bytes = new Uint8Array(allocShared(Math.max(1, total)), 0, total);
-    const offsets = new Uint32Array(allocShared((encoded.length + 1) * 4));
-    let at = 0;
-    encoded.forEach((e, i) => {
-      offsets[i] = at;
-      bytes.set(e, at);
-      at += e.length;
-    });
-    offsets[encoded.length] = at;
-    return { bytes, offsets };
+    return packStrings(this.list);
   }
+}
+
+/**
+ * The strings as a string table's columns (UTF-8 bytes one after another, offsets with one past the end), in
+ * buffers from `alloc`: shared by default; a plain `ArrayBuffer` for a table that is stored or uploaded.
+ */
+export function packStrings(list: readonly string[], alloc: (bytes: number) => ArrayBufferLike = allocShared): StringTableData {
+  const encoded = list.map((s) => encoder.encode(s));
+  const total = encoded.reduce((n, e) => n + e.length, 0);
+  const bytes = new Uint8Array(alloc(Math.max(1, total)), 0, total);
+  const offsets = new Uint32Array(alloc((encoded.length + 1) * 4));
+  let at = 0;
+  encoded.forEach((e, i) => {
+    offsets[i] = at;
+    bytes.set(e, at);
+    at += e.length;
+  });
+  offsets[encoded.length] = at;
+  return { bytes, offsets };
 }
 
 /** Read side of a frozen string table; decodes lazily and caches. */

@@ -5,7 +5,7 @@
  * names, object names, header text), with the size of every table;
  * `redactPaths` returns a copy whose file paths keep only their base name.
  */
-import { StringTable, type StringTableData } from '../../../src/model/strings.ts';
+import { packStrings, StringTable, type StringTableData } from '../../../src/model/strings.ts';
 import { savedFiles, type JsonValue, type SavedAnalysis, type SavedInput } from '../../../src/model/saved.ts';
 
 /** One table that would be uploaded. */
@@ -174,21 +174,9 @@ function redactTable(s: StringTableData, roles: ArrayLike<number>[]): StringTabl
   return freezeList(list);
 }
 
-/** Freezes `list` keeping one id per position even when strings repeat. */
+/** Freezes `list` keeping one id per position even when strings repeat, in plain buffers (the table is saved or uploaded). */
 function freezeList(list: string[]): StringTableData {
-  const enc = new TextEncoder();
-  const parts = list.map((s) => enc.encode(s));
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const bytes = new Uint8Array(total);
-  const offsets = new Uint32Array(list.length + 1);
-  let at = 0;
-  parts.forEach((p, i) => {
-    offsets[i] = at;
-    bytes.set(p, at);
-    at += p.length;
-  });
-  offsets[list.length] = at;
-  return { bytes, offsets };
+  return packStrings(list, (n) => new ArrayBuffer(n));
 }
 
 /**
