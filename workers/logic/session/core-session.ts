@@ -90,10 +90,17 @@ export class CoreSession {
 
   /** chap's leak analysis of the heap walk's table (graph, anchors, sets as flags), computed once. */
   leaks(ctl?: ReadControl): Promise<LeakAnalysis> {
-    this.leakAnalysis ??= analyzeCoreRead(this.read, ctl).catch((e: unknown) => {
-      this.leakAnalysis = null;
-      throw e;
-    });
+    this.leakAnalysis ??= analyzeCoreRead(this.read, ctl).then(
+      (a) => {
+        // The pipeline's last stage: the inspector's address index of the walk is built now, not at its first click.
+        this.indexOf('walk', this.table);
+        return a;
+      },
+      (e: unknown) => {
+        this.leakAnalysis = null;
+        throw e;
+      },
+    );
     return this.leakAnalysis;
   }
 
@@ -206,7 +213,20 @@ export class CoreSession {
     return p;
   }
 
+  /** Per table key: whether that table has the walk's rows (same addresses, same order), so the walk's index serves it. */
+  private readonly walkRows = new Map<string, boolean>();
+
   private indexOf(key: string, t: AllocationTable): AnyOrderIndex {
+    if (key !== 'walk') {
+      let same = this.walkRows.get(key);
+      if (same === undefined) {
+        const w = this.table;
+        same = t === w || t.rows === w.rows;
+        for (let i = 0; same && i < t.rows; i++) same = t.addrLo[i] === w.addrLo[i] && t.addrHi[i] === w.addrHi[i];
+        this.walkRows.set(key, same);
+      }
+      if (same) key = 'walk';
+    }
     let idx = this.indexes.get(key);
     if (!idx) {
       idx = indexAnyOrder(t);
