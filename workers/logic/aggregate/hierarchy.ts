@@ -151,6 +151,3 @@ export function invertHierarchy(h: Hierarchy): Hierarchy {
   b.add(0, h.selfBytes[0], h.selfCount[0], h.selfRequested[0]);
   return b.build();
 }
-
-// src/state/tree.ts still imports the type from here; it moves to src/model/hierarchy.ts with the store rewrite (issue 10).
-export type { Hierarchy } from '../../../src/model/hierarchy.ts';

@@ -18,7 +18,7 @@
  *    else an allocation whose second word is a type (an object whose type is `type`
  *    or a metatype) is a `%SimplePythonObject`.
  *
- * The first tag an allocation gets is kept. Checked in patterns.test.ts against
+ * The first tag an allocation gets is kept. Checked in cli/commands/count-python.test.ts against
  * chap's counts for the 2.7 and 3.8 cores of ../shared/fixtures/python-core.
  */
 import { AllocState, type AllocationTable } from '../../../../src/model/allocations.ts';
