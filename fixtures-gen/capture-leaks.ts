@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitReady } from './ready.ts';
 
 export const LEAKSHAPES_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'leakshapes.cpp');
 
@@ -45,15 +46,7 @@ export async function captureLeakShapes(outDir: string): Promise<CapturedLeaks |
   const truthFile = join(outDir, 'leakshapes.truth');
   const child = spawn(exe, [truthFile], { stdio: ['pipe', 'pipe', 'inherit'] });
   try {
-    const pid = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /READY (\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      child.on('exit', (code) => reject(new Error(`leakshapes exited with ${code} before it was ready`)));
-    });
+    const pid = await waitReady(child, (code) => `leakshapes exited with ${code} before it was ready`);
     const prefix = join(outDir, 'core.leakshapes');
     for (const f of readdirSync(outDir)) if (f.startsWith('core.leakshapes.')) rmSync(join(outDir, f));
     const g = spawnSync('gcore', ['-o', prefix, String(pid)], { encoding: 'utf8', timeout: 120_000 });

@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitReady } from './ready.ts';
 
 export const GEN_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'heapgen-mt.c');
 /** The LD_PRELOAD footer library's source (malloc_tracer's footer format). */
@@ -83,15 +84,7 @@ export async function captureFixture(outDir: string, mode: 'test' | 'bench', n =
   const truth = join(outDir, `truth.${mode}.txt`);
   const child = spawn(exe, [mode, truth, String(n)], { stdio: ['pipe', 'pipe', 'inherit'], env });
   try {
-    const pid = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /READY (\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      child.on('exit', (code) => reject(new Error(`generator exited with ${code} before it was ready`)));
-    });
+    const pid = await waitReady(child, (code) => `generator exited with ${code} before it was ready`);
     const prefix = join(outDir, `core.${mode}`);
     for (const f of readdirSync(outDir)) if (f.startsWith(`core.${mode}.`)) rmSync(join(outDir, f));
     const g = spawnSync('gcore', ['-o', prefix, String(pid)], { encoding: 'utf8', timeout: 300_000 });

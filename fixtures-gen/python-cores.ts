@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitReady } from './ready.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const PYTHON_CORE_SCRIPT = join(HERE, 'python', 'python_core.py');
@@ -67,15 +68,7 @@ export async function pythonCore(version: string, phase: 1 | 2 = 1): Promise<Pyt
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     try {
-      const pid = await new Promise<number>((resolve, reject) => {
-        let out = '';
-        child.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /READY (\d+)/.exec(out);
-          if (m) resolve(Number(m[1]));
-        });
-        child.on('exit', (code) => reject(new Error(`python ${version} exited with ${code} before it was ready: ${err.trim()}`)));
-      });
+      const pid = await waitReady(child, (code) => `python ${version} exited with ${code} before it was ready: ${err.trim()}`);
       const g = spawnSync('gcore', ['-o', join(work, 'core'), String(pid)], { encoding: 'utf8', timeout: 120_000 });
       const made = join(work, `core.${pid}`);
       if (g.status !== 0 || !existsSync(made)) {
