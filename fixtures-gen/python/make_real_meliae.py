@@ -4,7 +4,7 @@
 
 Needs a built meliae (its `meliae/` package with the compiled _scanner, _loader and
 _intset extensions) on the path given by $MELIAE; meliae's code is not part of this
-repository. The meliae used for the committed files, and how it was built, is
+repository. (meliae 0.4+'s loader imports `six`: put six.py on $MELIAE too.) The meliae used for the committed files, and how it was built, is
 described in workers/logic/formats/meliae/README.md.
 
 For each workload it runs, in this one process:
