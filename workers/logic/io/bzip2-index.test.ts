@@ -4,6 +4,8 @@ import { CORE_DECODE_BUDGET } from './budget.ts';
 import { Bzip2Index, Bzip2Source } from './bzip2-index.ts';
 import { InputError } from './errors.ts';
 import { BytesSource } from './source.ts';
+import { concatBytes } from '../../../test-support/elf-core-writer.ts';
+import { coreLikeBytes, expectReadsMatch } from './compressed.test-helper.ts';
 
 const HAVE_BZIP2 = spawnSync('bzip2', ['--help'], { stdio: 'ignore' }).status === 0;
 
@@ -13,55 +15,18 @@ function bzip2(bytes: Uint8Array, level = 1): Uint8Array {
   return new Uint8Array(r.stdout);
 }
 
-/** Bytes like a core's: zero pages, repeated structures, noise, and a long run of one byte. */
-function sample(n: number, seed = 1): Uint8Array {
-  const b = new Uint8Array(n);
-  let x = seed;
-  const rnd = (): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8) & 0xff;
-  for (let page = 0; page * 4096 < n; page++) {
-    const kind = page % 7;
-    if (kind === 0 || kind === 3) continue; // zero pages
-    for (let i = page * 4096; i < Math.min(n, (page + 1) * 4096); i++) b[i] = kind === 5 ? rnd() : kind === 6 ? 0xaa : (i * 7 + (i >> 9)) & 0xff;
-  }
-  return b;
-}
-
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-async function check(src: Bzip2Source, want: Uint8Array): Promise<void> {
-  expect(src.size).toBe(want.length);
-  const probes = [0, 1, 4095, 4096, 65535, 65536, 100_000, want.length - 10, Math.floor(want.length / 2)];
-  for (let k = 0; k < 40; k++) probes.push((k * 2654435761) % want.length);
-  for (const at of probes) {
-    for (const len of [1, 8, 4096, 300_000]) {
-      const got = await src.read(at, len);
-      const end = Math.min(want.length, at + len);
-      expect(got.length).toBe(end - at);
-      expect(Buffer.from(got).equals(Buffer.from(want.subarray(at, end)))).toBe(true);
-    }
-  }
-}
-
 describe.skipIf(!HAVE_BZIP2)('bzip2 block index (skipped without the bzip2 command, which makes the inputs)', () => {
   it('reads any range of a multi-block, multi-stream file as bzcat gives it, decoding only the blocks it touches', async () => {
-    const a = sample(1_500_000, 1);
-    const b = sample(700_000, 2);
-    const file = new BytesSource('two.bz2', cat(bzip2(a, 1), bzip2(b, 2)));
+    const a = coreLikeBytes(1_500_000, 1, true);
+    const b = coreLikeBytes(700_000, 2, true);
+    const file = new BytesSource('two.bz2', concatBytes([bzip2(a, 1), bzip2(b, 2)]));
     const index = await Bzip2Index.build(file);
     expect(index.problem).toBeNull();
     expect(index.size).toBe(a.length + b.length);
     // bzip2 -1 cuts 100 kB blocks (after its first run-length stage): the file has many.
     expect(index.blocks).toBeGreaterThan(8);
     const src = new Bzip2Source('two.bz2', file, index, 256 << 10);
-    await check(src, cat(a, b));
+    await expectReadsMatch(src, concatBytes([a, b]), 300_000);
     // The cache stays within its budget plus the block being read.
     expect(src.peakCached).toBeLessThanOrEqual((256 << 10) + 2_200_000 / index.blocks + (1 << 20));
     // A page the first pass saw to be zero is never decoded again.
@@ -71,25 +36,25 @@ describe.skipIf(!HAVE_BZIP2)('bzip2 block index (skipped without the bzip2 comma
   });
 
   it('a truncated file gives the blocks before the cut, with the problem said', async () => {
-    const raw = sample(1_200_000, 3);
+    const raw = coreLikeBytes(1_200_000, 3, true);
     const bz = bzip2(raw, 1);
     const file = new BytesSource('cut.bz2', bz.subarray(0, Math.floor(bz.length * 0.6)));
     const index = await Bzip2Index.build(file);
     expect(index.problem).toMatch(/truncated/);
     expect(index.size).toBeGreaterThan(0);
     expect(index.size).toBeLessThan(raw.length);
-    await check(new Bzip2Source('cut.bz2', file, index), raw.subarray(0, index.size));
+    await expectReadsMatch(new Bzip2Source('cut.bz2', file, index), raw.subarray(0, index.size), 300_000);
   });
 
   it('a damaged block ends the index there (its CRC is checked), with the problem said', async () => {
-    const raw = sample(1_200_000, 4);
+    const raw = coreLikeBytes(1_200_000, 4, true);
     const bz = bzip2(raw, 1);
     bz[Math.floor(bz.length / 2)] ^= 0x10;
     const file = new BytesSource('bad.bz2', bz);
     const index = await Bzip2Index.build(file);
     expect(index.problem).toMatch(/damaged/);
     expect(index.size).toBeLessThan(raw.length);
-    await check(new Bzip2Source('bad.bz2', file, index), raw.subarray(0, index.size));
+    await expectReadsMatch(new Bzip2Source('bad.bz2', file, index), raw.subarray(0, index.size), 300_000);
   });
 
   it('refuses past its budget, naming the file and the limit', async () => {

@@ -2,38 +2,12 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { GzipIndex, GzipSource } from './gzip-index.ts';
 import { BytesSource } from './source.ts';
-
-/** A few MiB of bytes like a core's: zero pages, repeated structures, noise. */
-function sample(n: number, seed = 1): Uint8Array {
-  const b = new Uint8Array(n);
-  let x = seed;
-  const rnd = (): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8) & 0xff;
-  for (let page = 0; page * 4096 < n; page++) {
-    const kind = page % 7;
-    if (kind === 0 || kind === 3) continue; // zero pages
-    for (let i = page * 4096; i < Math.min(n, (page + 1) * 4096); i++) b[i] = kind === 5 ? rnd() : (i * 7 + (i >> 9)) & 0xff;
-  }
-  return b;
-}
-
-async function check(src: GzipSource, want: Uint8Array): Promise<void> {
-  expect(src.size).toBe(want.length);
-  const probes = [0, 1, 4095, 4096, 65535, 65536, 100_000, want.length - 10, Math.floor(want.length / 2)];
-  for (let k = 0; k < 40; k++) probes.push((k * 2654435761) % want.length);
-  for (const at of probes) {
-    for (const len of [1, 8, 4096, 200_000]) {
-      const got = await src.read(at, len);
-      const end = Math.min(want.length, at + len);
-      expect(got.length).toBe(end - at);
-      expect(Buffer.from(got).equals(Buffer.from(want.subarray(at, end)))).toBe(true);
-    }
-  }
-}
+import { coreLikeBytes, expectReadsMatch } from './compressed.test-helper.ts';
 
 describe('gzip restart points (zran)', () => {
   for (const level of [1, 6, 9]) {
     it(`reads any range of a level-${level} gzip exactly, from points ~64 KiB apart, without decoding zero pages`, async () => {
-      const raw = sample(3 << 20, level);
+      const raw = coreLikeBytes(3 << 20, level);
       const file = new BytesSource('x.gz', gzipSync(raw, { level }));
       const index = await GzipIndex.build(file, undefined, { span: 64 << 10 });
       expect(index.problem).toBeNull();
@@ -43,7 +17,7 @@ describe('gzip restart points (zran)', () => {
       // Windows are kept deflated: far less than 32 KiB a point.
       expect(index.bytes).toBeLessThan(index.points.length * 32768 * 0.75);
       const src = new GzipSource('x.gz', file, index, 256 << 10);
-      await check(src, raw);
+      await expectReadsMatch(src, raw, 200_000);
       // The cache keeps to its budget plus the span being read.
       const widest = Math.max(...index.points.map((p, k) => (index.points[k + 1]?.out ?? raw.length) - p.out));
       expect(src.peakCached).toBeLessThanOrEqual((256 << 10) + widest);
@@ -51,8 +25,8 @@ describe('gzip restart points (zran)', () => {
   }
 
   it('concatenated members, trailing garbage ignored', async () => {
-    const a = sample(1 << 20, 3);
-    const b = sample(1 << 20, 4);
+    const a = coreLikeBytes(1 << 20, 3);
+    const b = coreLikeBytes(1 << 20, 4);
     const gz = Buffer.concat([gzipSync(a), gzipSync(b), Buffer.from([0, 0, 0, 0])]);
     const file = new BytesSource('two.gz', gz);
     const index = await GzipIndex.build(file, undefined, { span: 100_000 });
@@ -60,11 +34,11 @@ describe('gzip restart points (zran)', () => {
     const both = new Uint8Array(a.length + b.length);
     both.set(a);
     both.set(b, a.length);
-    await check(new GzipSource('two.gz', file, index), both);
+    await expectReadsMatch(new GzipSource('two.gz', file, index), both, 200_000);
   });
 
   it('a truncated file: what was decoded is readable and the problem is said', async () => {
-    const raw = sample(2 << 20, 5);
+    const raw = coreLikeBytes(2 << 20, 5);
     const gz = gzipSync(raw);
     const file = new BytesSource('cut.gz', gz.subarray(0, Math.floor(gz.length / 2)));
     const index = await GzipIndex.build(file, undefined, { span: 64 << 10 });
