@@ -28,7 +28,7 @@ import { walkGlibcHeap } from '../workers/logic/heaps/glibc/glibc.ts';
 import { findPython } from '../workers/logic/heaps/python/index.ts';
 import { mprofRuns } from '../fixtures-gen/mprof-runs.ts';
 import type { ChunkHint, SeedKind } from './mutate.ts';
-import { concatBytes, oneLoadCoreHeader } from '../test-support/elf-core-writer.ts';
+import { concatBytes, oneLoadCoreHeader, tinyCore } from '../test-support/elf-core-writer.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SHARED = process.env.HEAPSCOPE_SHARED ?? resolve(ROOT, '..', 'shared');
@@ -178,40 +178,9 @@ export function bzip2Async(bytes: Uint8Array): Promise<Uint8Array> {
 
 /** A minimal ELF64 x86-64 core: a PRSTATUS note and one writable PT_LOAD of patterned bytes. */
 export function syntheticCore(): Uint8Array {
-  const dataLen = 16384;
-  const ph = 64;
-  const notesAt = ph + 2 * 56;
-  const desc = new Uint8Array(112 + 27 * 8);
-  new DataView(desc.buffer).setUint32(32, 77, true);
-  const note = new Uint8Array(20 + desc.length);
-  const nv = new DataView(note.buffer);
-  nv.setUint32(0, 5, true);
-  nv.setUint32(4, desc.length, true);
-  nv.setUint32(8, 1, true);
-  note.set([0x43, 0x4f, 0x52, 0x45, 0], 12);
-  note.set(desc, 20);
-  const dataAt = notesAt + note.length;
-  const out = new Uint8Array(dataAt + dataLen);
-  const v = new DataView(out.buffer);
-  out.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
-  v.setUint16(16, 4, true);
-  v.setUint16(18, 62, true);
-  v.setBigUint64(32, BigInt(ph), true);
-  v.setUint16(54, 56, true);
-  v.setUint16(56, 2, true);
-  v.setUint32(ph, 4, true);
-  v.setBigUint64(ph + 8, BigInt(notesAt), true);
-  v.setBigUint64(ph + 32, BigInt(note.length), true);
-  const l = ph + 56;
-  v.setUint32(l, 1, true);
-  v.setUint32(l + 4, 6, true);
-  v.setBigUint64(l + 8, BigInt(dataAt), true);
-  v.setBigUint64(l + 16, 0x10000n, true);
-  v.setBigUint64(l + 32, BigInt(dataLen), true);
-  v.setBigUint64(l + 40, BigInt(dataLen), true);
-  out.set(note, notesAt);
-  for (let i = 0; i < dataLen; i++) out[dataAt + i] = (i * 7) & 0xff;
-  return out;
+  const data = new Uint8Array(16384);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 7) & 0xff;
+  return tinyCore(data, 0x10000, { rip: 0 });
 }
 
 function syntheticList(): Uint8Array {

@@ -153,3 +153,46 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * A minimal ELF64 x86-64 core: a notes segment with one NT_PRSTATUS (tid 77, rip `opts.rip`, 0x401000 by default),
+ * then one PT_LOAD of `data` at `vaddr` whose p_filesz is `data.length + opts.fileszExtra` (a core cut short when
+ * positive). For the ELF core reader's tests and the fuzz seed of the `core` target.
+ */
+export function tinyCore(data: Uint8Array, vaddr: number, opts: { fileszExtra?: number; rip?: number } = {}): Uint8Array {
+  const ph = 64;
+  const notesAt = ph + 2 * 56;
+  // NT_PRSTATUS note, "CORE", desc of 112 + 27*8 bytes: tid at 32, rip the 17th register.
+  const desc = new Uint8Array(112 + 27 * 8);
+  new DataView(desc.buffer).setUint32(32, 77, true);
+  new DataView(desc.buffer).setBigUint64(112 + 16 * 8, BigInt(opts.rip ?? 0x401000), true);
+  const note = new Uint8Array(12 + 8 + desc.length);
+  const nv = new DataView(note.buffer);
+  nv.setUint32(0, 5, true);
+  nv.setUint32(4, desc.length, true);
+  nv.setUint32(8, 1, true);
+  note.set([0x43, 0x4f, 0x52, 0x45, 0], 12);
+  note.set(desc, 20);
+  const dataAt = notesAt + note.length;
+  const out = new Uint8Array(dataAt + data.length);
+  const v = new DataView(out.buffer);
+  out.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
+  v.setUint16(16, 4, true);
+  v.setUint16(18, 62, true);
+  v.setBigUint64(32, BigInt(ph), true);
+  v.setUint16(54, 56, true);
+  v.setUint16(56, 2, true);
+  v.setUint32(ph, 4, true);
+  v.setBigUint64(ph + 8, BigInt(notesAt), true);
+  v.setBigUint64(ph + 32, BigInt(note.length), true);
+  const l = ph + 56;
+  v.setUint32(l, 1, true);
+  v.setUint32(l + 4, 6, true);
+  v.setBigUint64(l + 8, BigInt(dataAt), true);
+  v.setBigUint64(l + 16, BigInt(vaddr), true);
+  v.setBigUint64(l + 32, BigInt(data.length + (opts.fileszExtra ?? 0)), true);
+  v.setBigUint64(l + 40, BigInt(data.length + (opts.fileszExtra ?? 0)), true);
+  out.set(note, notesAt);
+  out.set(data, dataAt);
+  return out;
+}

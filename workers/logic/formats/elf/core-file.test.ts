@@ -6,6 +6,7 @@ import { withSource } from '../../../../test-support/node-files.ts';
 import { InputError } from '../../io/errors.ts';
 import { BytesSource } from '../../io/source.ts';
 import { openCore } from './core-file.ts';
+import { tinyCore } from '../../../../test-support/elf-core-writer.ts';
 
 const ONE = 'peer/chap-suite/ELF64/OneAllocated/core.48555';
 
@@ -78,45 +79,6 @@ describeShared('ELF core reader on the gzip heapgen core', ['fixtures', 'heapgen
     });
   });
 });
-
-/** A minimal ELF64 core: one PT_LOAD of `data` at `vaddr`, plus a notes segment. */
-function tinyCore(data: Uint8Array, vaddr: number, opts: { fileszExtra?: number } = {}): Uint8Array {
-  const ph = 64;
-  const notesAt = ph + 2 * 56;
-  // NT_PRSTATUS note, "CORE", desc of 112 + 27*8 bytes, tid 77 and rip = 0x401000.
-  const desc = new Uint8Array(112 + 27 * 8);
-  new DataView(desc.buffer).setUint32(32, 77, true);
-  new DataView(desc.buffer).setBigUint64(112 + 16 * 8, 0x401000n, true);
-  const note = new Uint8Array(12 + 8 + desc.length);
-  const nv = new DataView(note.buffer);
-  nv.setUint32(0, 5, true);
-  nv.setUint32(4, desc.length, true);
-  nv.setUint32(8, 1, true);
-  note.set([0x43, 0x4f, 0x52, 0x45, 0], 12);
-  note.set(desc, 20);
-  const dataAt = notesAt + note.length;
-  const out = new Uint8Array(dataAt + data.length);
-  const v = new DataView(out.buffer);
-  out.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
-  v.setUint16(16, 4, true);
-  v.setUint16(18, 62, true);
-  v.setBigUint64(32, BigInt(ph), true);
-  v.setUint16(54, 56, true);
-  v.setUint16(56, 2, true);
-  v.setUint32(ph, 4, true);
-  v.setBigUint64(ph + 8, BigInt(notesAt), true);
-  v.setBigUint64(ph + 32, BigInt(note.length), true);
-  const l = ph + 56;
-  v.setUint32(l, 1, true);
-  v.setUint32(l + 4, 6, true);
-  v.setBigUint64(l + 8, BigInt(dataAt), true);
-  v.setBigUint64(l + 16, BigInt(vaddr), true);
-  v.setBigUint64(l + 32, BigInt(data.length + (opts.fileszExtra ?? 0)), true);
-  v.setBigUint64(l + 40, BigInt(data.length + (opts.fileszExtra ?? 0)), true);
-  out.set(note, notesAt);
-  out.set(data, dataAt);
-  return out;
-}
 
 describe('ELF core reader on synthetic and malformed input', () => {
   const data = new Uint8Array(8192).map((_, i) => i & 0xff);
