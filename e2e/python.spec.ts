@@ -125,4 +125,34 @@ test.describe('meliae dumps', () => {
     await expect(page.getByTestId('search-share')).toContainText('matched:');
     await screenshot(page, 'meliae-flame');
   });
+  test('a dump written by real meliae 0.5.0.dev0 with shared instance dicts summarizes as its loader does', async ({ page }) => {
+    // Written and answered by a meliae 0.5.0.dev0 build (workers/logic/formats/meliae/README.md):
+    // two Pair instances share one __dict__, two Points' dicts are also held by a list.
+    const dir = join(here, '..', 'workers', 'logic', 'formats', 'meliae', 'real-meliae', 'py27-0.5.0dev');
+    const want = JSON.parse(readFileSync(join(dir, 'shared.answers.json'), 'utf8')).collapsed;
+    await page.goto('/');
+    await dropFiles(page, [{ path: join(dir, 'shared.json.gz') }]);
+    await expect(page.getByTestId('input')).toContainText('meliae dump');
+    await openView(page, '7', 'Objects');
+    await expect(page.getByTestId('meliae-total')).toContainText(`Total ${fmt(want.totalCount)} objects`);
+    await expect(page.getByTestId('meliae-total')).toContainText(`Total size = ${fmt(want.totalSize)} bytes`);
+    const rows = page.getByTestId('meliae-summary-row');
+    for (let i = 0; i < 3; i++) {
+      await expect(rows.nth(i)).toContainText(want.rows[i].kind);
+      await expect(rows.nth(i)).toContainText(fmt(want.rows[i].size));
+      await expect(rows.nth(i)).toContainText(fmt(want.rows[i].count));
+    }
+    for (const kind of ['Point', 'Pair']) {
+      const r = want.rows.find((x: { kind: string }) => x.kind === kind);
+      const row = rows.filter({ has: page.getByRole('cell', { name: kind, exact: true }) });
+      await expect(row).toContainText(fmt(r.size));
+      await expect(row).toContainText(fmt(r.count));
+    }
+    const pair = want.objects.pairA;
+    await rows.filter({ has: page.getByRole('cell', { name: 'Pair', exact: true }) }).click();
+    await expect(page.getByTestId('obj-meliae-repr')).toContainText('Pair(');
+    await expect(page.getByTestId('obj-meliae-repr')).toContainText(`${pair.size}B ${pair.children.length}refs ${pair.parents.length}par`);
+    await expect(page.getByTestId('obj-total-size')).toHaveText(`${fmt(pair.total)} bytes`);
+    await screenshot(page, 'meliae-real-0.5-shared');
+  });
 });
