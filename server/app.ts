@@ -39,6 +39,8 @@ export const DEFAULT_DECODE_FLOOR = 64 << 20;
 export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 /** Default upload bytes held in memory at once over all clients: 256 MiB. */
 export const DEFAULT_MAX_BUFFERED = 256 << 20;
+/** How long a cut upload's share of the byte budget stays taken after the cut (see upload()). */
+const CUT_HOLD_MS = 1000;
 
 export interface ShareServerOptions {
   /** Folder of the SQLite database (created when missing). */
@@ -188,13 +190,19 @@ export async function createShareServer(opts: ShareServerOptions): Promise<Share
       const body = await readBody(req, res, maxUpload, deadline.signal);
       if (!body) {
         if (deadline.signal.aborted) refuse(req, res, 408, (deadline.signal.reason as Error).message, {}, false);
-        // A cut upload keeps its share of the byte budget until its connection is gone (refuse closes it within
-        // a second): what it read is garbage not yet collected, and admitting the next waiter at once let a crowd
-        // of stalled uploads, cut together, be read one after another into memory faster than it was freed.
+        // A cut upload keeps its share of the byte budget for CUT_HOLD_MS and until its connection is gone: what
+        // it read is garbage not yet collected, and admitting the next waiter at once let a crowd of stalled
+        // uploads, cut together, be read one after another into memory faster than it was freed (holding it only
+        // until the close was not enough under load: the close comes within milliseconds).
         const r = release;
         release = null;
-        if (req.socket.destroyed) r();
-        else req.socket.once('close', r);
+        let closed = req.socket.destroyed;
+        let held = false;
+        const giveBack = (): void => {
+          if (closed && held) r();
+        };
+        if (!closed) req.socket.once('close', () => ((closed = true), giveBack()));
+        setTimeout(() => ((held = true), giveBack()), CUT_HOLD_MS).unref();
         return;
       }
       clearTimeout(timer);

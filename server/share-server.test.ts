@@ -285,7 +285,8 @@ for (const backend of BACKENDS) {
       }
     });
 
-    it.skipIf(!backend.postgres)(
+    // Only a PostgreSQL store is shared by several instances (SQLite is one process's embedded file).
+    if (backend.postgres) it(
       "two instances on one database, as the README deploys them: started together on an empty database, each serves what the other stored, the same analysis sent to both at once is stored once",
       async () => {
         const admin = new Pg.Client({ connectionString: pg!.url });
@@ -368,7 +369,8 @@ for (const backend of BACKENDS) {
         clearInterval(poll);
         // 40 × 7 MiB would be 280 MiB; the budget admits 3 uploads of 8 MiB at once, and a cut upload's share is
         // given to the next only once its connection is closed (else the crowd, cut together, was read one after
-        // another: 104–198 MiB in about one run in six).
+        // another: 104–198 MiB in about one run in six; holding it only until the close still let 74–91 MiB through
+        // in 2 runs of 9 under load).
         expect(peak - idle).toBeLessThan(24 + 40);
         for (const o of outcomes) expect(['HTTP/1.1 408 Request Timeout', 'closed', 'reset']).toContain(o);
         expect(outcomes.filter((o) => o.startsWith('HTTP/1.1 408')).length).toBeGreaterThan(0);
