@@ -205,15 +205,20 @@ test('leakgen: the Leaks view shows chap\'s counts, groups the leaked bytes, and
   await screens(page, 'leaks-view-stack-chain');
 });
 
-test('heapgen: leaked bytes by allocating site from the footers, and compared between two cores by site and by class', async ({ page }) => {
-  const files = ['fixtures/heapgen/core.phase1.gz', 'fixtures/heapgen/core.phase2.gz', 'fixtures/heapgen/heapgen', 'fixtures/heapgen/libwidgets.so'];
+/** Drops the shared files (skipping, with the reason, when one is missing) and waits for Compare, which two cores open. */
+async function openCompare(page: Page, files: string[]): Promise<void> {
   const missing = files.map((f) => sharedMissing(f)).find(Boolean);
   test.skip(!!missing, `skipped: ${missing}`);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto('/');
   await dropFiles(page, files.map((f) => ({ path: shared(f) })));
-  // Two cores dropped together open Compare; the leaked allocations of each (chap: 869 in phase 1, 879 in phase 2).
   await expect(page.getByTestId('view-compare')).toBeVisible({ timeout: 60_000 });
+}
+
+test('heapgen: leaked bytes by allocating site from the footers, and compared between two cores by site and by class', async ({ page }) => {
+  const files = ['fixtures/heapgen/core.phase1.gz', 'fixtures/heapgen/core.phase2.gz', 'fixtures/heapgen/heapgen', 'fixtures/heapgen/libwidgets.so'];
+  // Two cores dropped together open Compare; the leaked allocations of each (chap: 869 in phase 1, 879 in phase 2).
+  await openCompare(page, files);
   await page.getByRole('group', { name: 'Compare allocations' }).getByRole('button', { name: 'Leaked' }).click();
   const summary = page.getByTestId('compare-summary');
   await expect(summary).toContainText('445,192 bytes in 869 allocations', { timeout: 60_000 });
@@ -348,12 +353,7 @@ test("chap's list leaked alone, and list used + list leaked + list unreferenced 
 
 test("Compare's leak mode by class on leakgen under glibc malloc (A) and tcmalloc (B): chap's leaked, unreferenced and anchored counts of each core", async ({ page }) => {
   const files = ['fixtures/leakgen/core.gz', 'fixtures/leakgen/tcmalloc/core.gz', 'fixtures/leakgen/leakgen', 'fixtures/leakgen/tcmalloc/leakgen'];
-  const missing = files.map((f) => sharedMissing(f)).find(Boolean);
-  test.skip(!!missing, `skipped: ${missing}`);
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto('/');
-  await dropFiles(page, files.map((f) => ({ path: shared(f) })));
-  await expect(page.getByTestId('view-compare')).toBeVisible({ timeout: 60_000 });
+  await openCompare(page, files);
   const summary = page.getByTestId('compare-summary');
   const sets = page.getByRole('group', { name: 'Compare allocations' });
   // chap's core.ref.count_SET of each core.

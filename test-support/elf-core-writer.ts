@@ -121,12 +121,14 @@ export function writeCore(spec: CoreSpec): Uint8Array {
 }
 
 /**
- * The first page of an ELF64 x86-64 core whose one PT_LOAD (R/W) of `filesz` bytes at `vaddr` starts at file
- * offset 4096: for inputs whose segment bytes are written (or compressed) apart from the header, such as the
- * decompression-bomb cores of the tests, the benchmark and the fuzz seeds.
+ * The header of an ELF64 x86-64 core whose one PT_LOAD (R/W) of `filesz` bytes at `vaddr` starts at file offset
+ * `dataAt` (the header's length: a page by default, at least the 120 bytes of ELF and program header): for inputs
+ * whose segment bytes are written (or compressed) apart from the header, such as the decompression-bomb cores of
+ * the tests, the benchmark and the fuzz seeds, and the one-segment cores of the heap-walk tests.
  */
-export function oneLoadCoreHeader(filesz: number, vaddr = 0x10000000): Uint8Array {
-  const b = new Uint8Array(4096);
+export function oneLoadCoreHeader(filesz: number, vaddr = 0x10000000, dataAt = 4096): Uint8Array {
+  if (dataAt < 64 + 56) throw new Error(`an ELF64 header and one program header take 120 bytes, not ${dataAt}`);
+  const b = new Uint8Array(dataAt);
   const v = new DataView(b.buffer);
   b.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
   v.setUint16(16, 4, true);
@@ -136,7 +138,7 @@ export function oneLoadCoreHeader(filesz: number, vaddr = 0x10000000): Uint8Arra
   v.setUint16(56, 1, true);
   v.setUint32(64, 1, true);
   v.setUint32(68, 6, true);
-  v.setBigUint64(72, 4096n, true);
+  v.setBigUint64(72, BigInt(dataAt), true);
   v.setBigUint64(80, BigInt(vaddr), true);
   v.setBigUint64(96, BigInt(filesz), true);
   v.setBigUint64(104, BigInt(filesz), true);

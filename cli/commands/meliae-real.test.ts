@@ -5,31 +5,9 @@
  * totals and rows. For the meliae 0.3 files (built from the 2010 sources), `--single-referrer`;
  * for the meliae 0.5.0.dev0 files (py27-0.5.0dev/), the defaults — the 0.4+ collapse rule.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ROOT } from '../../test-support/shared.ts';
+import { realMeliae, uniq, type RecordedAnswers } from '../../workers/logic/formats/meliae/real-meliae.test-helper.ts';
 import { run } from './meliae.ts';
-
-const DIR = join(ROOT, 'workers/logic/formats/meliae/real-meliae');
-
-interface Obj {
-  address: number;
-  absent?: true;
-  type: string;
-  size: number;
-  total: number;
-  children: number[];
-  parents: number[];
-}
-interface Answers {
-  totalCount: number;
-  totalSize: number;
-  rows: { kind: string; count: number; size: number; max: number }[];
-  objects: Record<string, Obj>;
-}
-
-const uniq = (a: number[]): number[] => [...new Set(a)].sort((x, y) => x - y);
 
 describe('heapscope meliae on real meliae dumps', () => {
   let out = '';
@@ -44,8 +22,9 @@ describe('heapscope meliae on real meliae dumps', () => {
   for (const name of ['plain', 'shared']) {
     for (const mode of ['collapsed', 'raw'] as const) {
       const flags = mode === 'raw' ? ['--no-collapse'] : sub === '' ? ['--single-referrer'] : [];
-      const want = (): Answers => (JSON.parse(readFileSync(join(DIR, sub, `${name}.answers.json`), 'utf8')) as Record<string, Answers>)[mode];
-      const dump = join(DIR, sub, `${name}.json.gz`);
+      const files = realMeliae(sub, name);
+      const want = (): RecordedAnswers => files.recorded()[mode];
+      const dump = files.dump;
       const title = `${label} ${name}, ${flags[0] ?? 'default'}`;
 
       it(`${title}: --object gives compute_total_size, .c and .p as meliae's loader`, async () => {

@@ -7,40 +7,13 @@
  * meliae's order and its printed text, compute_total_size(), .c and .p of chosen
  * objects, with instance dicts collapsed (load()) and not (load(collapse=False)).
  */
-import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bigOf } from '../../../../src/model/address.ts';
-import { ROOT } from '../../../../test-support/shared.ts';
 import { withSource } from '../../../../test-support/node-files.ts';
 import { computeTotalSize, meliaeLoad, type MeliaeLoaded } from '../../graph/meliae-loader.ts';
 import { meliaeSummary } from '../../graph/meliae-summary.ts';
 import { readMeliae, type MeliaeResult } from './meliae.ts';
-
-const DIR = join(ROOT, 'workers/logic/formats/meliae/real-meliae');
-
-interface Obj {
-  address: number;
-  absent?: true;
-  type: string;
-  size: number;
-  total: number;
-  children: number[];
-  parents: number[];
-}
-interface Answers {
-  totalCount: number;
-  totalSize: number;
-  rows: { kind: string; count: number; size: number; max: number }[];
-  text: string;
-  objects: Record<string, Obj>;
-}
-interface Recorded {
-  meliae: string;
-  python: string;
-  collapsed: Answers;
-  raw: Answers;
-}
+import { realMeliae, uniq, type RecordedAnswers } from './real-meliae.test-helper.ts';
 
 interface Variant {
   /** Folder under real-meliae/ ('' for the 0.3 files). */
@@ -62,15 +35,15 @@ const V05: Variant = { dir: 'py27-0.5.0dev', label: 'meliae 0.5.0.dev0', opts: {
 function check(name: string, mode: 'collapsed' | 'raw', v: Variant = V03): void {
   describe(`real ${v.label} dump "${name}", ${mode === 'collapsed' ? 'load()' : 'load(collapse=False)'}`, () => {
     let r: MeliaeResult;
-    let want: Answers;
+    let want: RecordedAnswers;
     let m: MeliaeLoaded;
     const rowOf = new Map<bigint, number>();
     beforeAll(async () => {
-      const dir = join(DIR, v.dir);
-      const rec = JSON.parse(readFileSync(join(dir, `${name}.answers.json`), 'utf8')) as Recorded;
+      const files = realMeliae(v.dir, name);
+      const rec = files.recorded();
       expect(rec.meliae).toBe(v === V03 ? '0.3.0.final.0' : '0.5.0.dev0');
       want = rec[mode];
-      r = await withSource(join(dir, `${name}.json.gz`), (s) => readMeliae(s));
+      r = await withSource(files.dump, (s) => readMeliae(s));
       for (let i = 0; i < r.table.rows; i++) rowOf.set(bigOf(r.table.addrHi[i], r.table.addrLo[i]), i);
       m = meliaeLoad(r.table, r.objects, { collapse: mode === 'collapsed', ...v.opts });
     });
@@ -121,9 +94,9 @@ function check(name: string, mode: 'collapsed' | 'raw', v: Variant = V03): void 
           total: computeTotalSize(m, row!),
           children: Array.from(m.childTarget.subarray(m.childStart[row!], m.childStart[row! + 1]), addr),
           // meliae 0.3 lists a parent once per reference, 0.5 keeps a set() of them; compare the sets.
-          parents: [...new Set(Array.from(m.parentTarget.subarray(m.parentStart[row!], m.parentStart[row! + 1]), addr))].sort((a, b) => a - b),
+          parents: uniq(Array.from(m.parentTarget.subarray(m.parentStart[row!], m.parentStart[row! + 1]), addr)),
         };
-        expect(got, k).toEqual({ type: o.type, size: o.size, total: o.total, children: o.children, parents: [...new Set(o.parents)].sort((a, b) => a - b) });
+        expect(got, k).toEqual({ type: o.type, size: o.size, total: o.total, children: o.children, parents: uniq(o.parents) });
       }
     });
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AllocState } from '../../../../src/model/allocations.ts';
 import { describeShared, sharedPath } from '../../../../test-support/shared.ts';
 import { withSource } from '../../../../test-support/node-files.ts';
+import { concatBytes, oneLoadCoreHeader } from '../../../../test-support/elf-core-writer.ts';
 import { openCore } from '../../formats/elf/core-file.ts';
 import { BytesSource } from '../../io/source.ts';
 import { arenaLayout, arenaLayouts, chunkParams, heapInfoSizes, tcacheChunkSizes, type ArenaLayout } from './layout.ts';
@@ -81,25 +82,9 @@ describeShared('glibc heap walk on heapgen (glibc 2.36: safe-linking, tcache, 48
   });
 });
 
-/** An ELF64 core with one RW PT_LOAD holding `data` at `vaddr`. */
+/** An ELF64 core with one RW PT_LOAD holding `data` at `vaddr`, right after its headers. */
 function coreWith(data: Uint8Array, vaddr: number): Uint8Array {
-  const dataAt = 64 + 56;
-  const out = new Uint8Array(dataAt + data.length);
-  const v = new DataView(out.buffer);
-  out.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
-  v.setUint16(16, 4, true);
-  v.setUint16(18, 62, true);
-  v.setBigUint64(32, 64n, true);
-  v.setUint16(54, 56, true);
-  v.setUint16(56, 1, true);
-  v.setUint32(64, 1, true);
-  v.setUint32(68, 6, true);
-  v.setBigUint64(72, BigInt(dataAt), true);
-  v.setBigUint64(80, BigInt(vaddr), true);
-  v.setBigUint64(96, BigInt(data.length), true);
-  v.setBigUint64(104, BigInt(data.length), true);
-  out.set(data, dataAt);
-  return out;
+  return concatBytes([oneLoadCoreHeader(data.length, vaddr, 64 + 56), data]);
 }
 
 describe('glibc heap walk on cores without a usable heap', () => {
