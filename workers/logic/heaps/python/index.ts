@@ -7,6 +7,7 @@
 import { AllocationTableBuilder, AllocState } from '../../../../src/model/allocations.ts';
 import type { CoreFile } from '../../formats/elf/core-file.ts';
 import type { AllocatorFinder, Absent, HeapContribution } from '../allocator.ts';
+import { CancelCheck, type ReadControl } from '../../io/stream.ts';
 import { findPythonModules, type PythonModule } from './modules.ts';
 import { findObmalloc, walkObmalloc, type ObmallocHeap } from './obmalloc.ts';
 
@@ -21,15 +22,17 @@ export interface PythonDetail {
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /** Finds and walks obmalloc in `core`: its blocks in address order, one region (kind 'python-arena') per arena. */
-export async function findPython(core: CoreFile): Promise<HeapContribution<PythonDetail> | Absent> {
+export async function findPython(core: CoreFile, ctl?: ReadControl): Promise<HeapContribution<PythonDetail> | Absent> {
+  // The search looks at every word of the module's writable data, the walk at every pool: both stop at the cancel flag.
+  const cancel = new CancelCheck(core, ctl, 1024);
   const modules = await findPythonModules(core);
   if (modules.length === 0) return { absent: 'no CPython module (python…, libpython…) mapped' };
-  const info = await findObmalloc(core, modules);
+  const info = await findObmalloc(core, modules, cancel);
   if (!info) {
     const message = `CPython (${modules.map((m) => m.path).join(', ')}) is mapped but its obmalloc arenas were not found; only the other allocators' blocks are listed`;
     return { absent: 'CPython is mapped but no obmalloc arena array was found', warnings: [{ file: core.name, message }] };
   }
-  const obmalloc = await walkObmalloc(core, info);
+  const obmalloc = await walkObmalloc(core, info, cancel);
   const { blocks } = obmalloc;
   const b = new AllocationTableBuilder({ expectedRows: blocks.count, region: true });
   for (let j = 0; j < blocks.count; j++) {
@@ -63,5 +66,5 @@ export async function findPython(core: CoreFile): Promise<HeapContribution<Pytho
 export const obmallocFinder: AllocatorFinder = {
   id: 'obmalloc',
   layer: 'layered',
-  find: (core) => findPython(core),
+  find: (core, ctx) => findPython(core, ctx.ctl),
 };

@@ -34,6 +34,7 @@
  * block size, used when below `nextoffset` and not on the `freeblock` list.
  */
 import type { CoreFile } from '../../formats/elf/core-file.ts';
+import type { CancelCheck } from '../../io/stream.ts';
 import { InputError, type InputWarning } from '../../io/errors.ts';
 import { readableRuns } from '../modules.ts';
 import { findPythonModules, type PythonModule } from './modules.ts';
@@ -179,7 +180,7 @@ async function tryArray(r: Reader, w: number, s0: number, budget: { steps: numbe
  * Finds obmalloc's arena array in `core`, or null when the core has no CPython
  * module or no consistent array (then there are no obmalloc blocks to list).
  */
-export async function findObmalloc(core: CoreFile, modules?: PythonModule[]): Promise<ObmallocInfo | null> {
+export async function findObmalloc(core: CoreFile, modules?: PythonModule[], cancel?: CancelCheck): Promise<ObmallocInfo | null> {
   if (core.pointerSize !== 8) return null;
   const w = core.pointerSize;
   const mods = modules ?? (await findPythonModules(core));
@@ -197,6 +198,7 @@ export async function findObmalloc(core: CoreFile, modules?: PythonModule[]): Pr
     const grid = (x: { start: number; end: number }) => (r: { start: number; end: number }) => ({ start: x.start + Math.ceil((r.start - x.start) / w) * w, end: r.end });
     for (const range of mod.writable.flatMap((x) => readableRuns(core, x.start, x.end).map(grid(x)))) {
       for (let a = range.start; a + w <= range.end; a += w) {
+        cancel?.tick();
         const s0 = await r.word(a, BAD);
         const c = await tryArray(r, w, s0, budget);
         if (!c) continue;
@@ -268,7 +270,7 @@ class Rows {
 }
 
 /** Walks every arena of `info`: blocks (used and free) and unused pools, in address order. */
-export async function walkObmalloc(core: CoreFile, info: ObmallocInfo): Promise<ObmallocHeap> {
+export async function walkObmalloc(core: CoreFile, info: ObmallocInfo, cancel?: CancelCheck): Promise<ObmallocHeap> {
   const w = core.pointerSize;
   const warnings: InputWarning[] = [];
   const warn = (message: string): void => {
@@ -285,6 +287,7 @@ export async function walkObmalloc(core: CoreFile, info: ObmallocInfo): Promise<
     const first = Math.ceil(arena / poolSize) * poolSize;
     const limit = Math.floor((arena + arenaSize) / poolSize) * poolSize;
     for (let pool = first; pool < limit; pool += poolSize) {
+      cancel?.tick();
       t.pools++;
       if (poolAddress !== null && pool < poolAddress) t.poolsCarved++;
       const bytes = await core.read(pool, poolSize);
