@@ -23,6 +23,14 @@ describe('table columns', () => {
     expect(pctValue(1, 0)).toBeNaN();
   });
 
+  it('a share too small for one decimal shows as <0.1%, exports its two digits, and 0 stays 0.0%', () => {
+    const tiny = { key: 'x', bytes: 41 };
+    expect(cellValue(COLS[2], tiny)).toBe(0.0012);
+    expect(cellText(COLS[2], tiny)).toBe('<0.1%');
+    expect(cellText(COLS[2], { key: 'z', bytes: 0 })).toBe('0.0%');
+    expect(cellText(COLS[2], { key: 'h', bytes: 1707 })).toBe('0.1%');
+  });
+
   it('number columns fit their longest value and label; text columns take the rest', () => {
     const rows = [
       { key: 'a', bytes: 1_159_000_123 },

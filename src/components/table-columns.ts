@@ -28,13 +28,25 @@ export function cellValue<R>(c: ColumnSpec<R>, r: R): number | string {
 export function cellText<R>(c: ColumnSpec<R>, r: R): string {
   const v = cellValue(c, r);
   if (typeof v !== 'number') return v;
-  if (c.format === 'pct') return Number.isFinite(v) ? `${v.toFixed(1)}%` : '–';
+  if (c.format === 'pct') {
+    if (!Number.isFinite(v)) return '–';
+    // A share too small for one decimal is not shown as nothing.
+    if (v > 0 && v < 0.05) return '<0.1%';
+    return `${v.toFixed(1)}%`;
+  }
   return fmtInt(v);
 }
 
-/** A share as the percentage a table shows and exports: 12.3 for 12.34…% (NaN when the whole is 0). */
+/**
+ * A share as the percentage a table shows and exports: 12.3 for 12.34…% (NaN when the whole is 0). A non-zero
+ * share under 0.05% keeps two significant digits (0.0012), so it neither exports nor sorts as 0; the cell shows
+ * it as "<0.1%".
+ */
 export function pctValue(part: number, whole: number): number {
-  return whole === 0 ? NaN : Math.round((1000 * part) / whole) / 10;
+  if (whole === 0) return NaN;
+  const rounded = Math.round((1000 * part) / whole) / 10;
+  if (rounded === 0 && part > 0) return Number(((100 * part) / whole).toPrecision(2));
+  return rounded;
 }
 
 /** Rows examined for widths: all of them up to this many, else this many spread over the rows. */

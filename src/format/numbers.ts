@@ -17,7 +17,11 @@ export function fmtInt(n: number): string {
 
 export function fmtPct(part: number, whole: number, digits = 1): string {
   if (whole === 0) return '–';
-  return `${((100 * part) / whole).toFixed(digits)}%`;
+  const v = (100 * part) / whole;
+  const floor = 0.5 * 10 ** -digits;
+  // A non-zero share too small for the digits reads "<0.1%", not "0.0%".
+  if (v > 0 && v < floor) return `<${(10 ** -digits).toFixed(digits)}%`;
+  return `${v.toFixed(digits)}%`;
 }
 
 export function fmtDuration(ms: number): string {
