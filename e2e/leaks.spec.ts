@@ -354,6 +354,9 @@ test("chap's list leaked alone, and list used + list leaked + list unreferenced 
 test("Compare's leak mode by class on leakgen under glibc malloc (A) and tcmalloc (B): chap's leaked, unreferenced and anchored counts of each core", async ({ page }) => {
   const files = ['fixtures/leakgen/core.gz', 'fixtures/leakgen/tcmalloc/core.gz', 'fixtures/leakgen/leakgen', 'fixtures/leakgen/tcmalloc/leakgen'];
   await openCompare(page, files);
+  // Both files are called core.gz: the snapshots are told apart.
+  await expect(page.getByRole('combobox', { name: 'Snapshot A' }).locator('option:checked')).toHaveText('core');
+  await expect(page.getByRole('combobox', { name: 'Snapshot B' }).locator('option:checked')).toHaveText('core (2)');
   const summary = page.getByTestId('compare-summary');
   const sets = page.getByRole('group', { name: 'Compare allocations' });
   // chap's core.ref.count_SET of each core.

@@ -15,7 +15,7 @@ import { chapListSet } from './inputs.ts';
 import type { Assembly, Snapshot } from '../../../src/model/snapshot.ts';
 import { closeFiles, loadFiles, type LoadedFile } from '../../../cli/inputs.ts';
 import { describeShared, ROOT, sharedPath } from '../../../test-support/shared.ts';
-import { assemble } from './assemble.ts';
+import { assemble, distinctNames } from './assemble.ts';
 
 function totals(t: AllocationTable | null) {
   const used = { count: 0, bytes: 0 };
@@ -370,5 +370,22 @@ describe('nameSubsets', () => {
     };
     expect(nameSubsets(snap).parts.map((p) => p.set)).toEqual(['leaked', 'unreferenced', undefined]);
     expect(nameSubsets({ ...snap, knownSets: [] }).parts.map((p) => p.set)).toEqual([undefined, undefined, undefined]);
+  });
+});
+
+describe('assemble: snapshots of files with the same name', () => {
+  const core = (id: number, name: string) => {
+    const b = new AllocationTableBuilder();
+    b.add(0, 0x1000 + id * 0x100, 24, AllocState.Used);
+    return { id, name, role: 'core', table: b.freeze() };
+  };
+  it('two cores both dropped as core.gz are "core" and "core (2)", in input order', () => {
+    const a = assemble([core(1, 'core.gz'), core(2, 'core.gz'), core(3, 'other.core')]);
+    expect(a.snapshots.map((s) => s.name)).toEqual(['core', 'core (2)', 'other.core']);
+  });
+  it('a suffix another snapshot already has is skipped', () => {
+    const snaps = ['core', 'core (2)', 'core', 'core'].map((name, i) => ({ key: `s${i}`, name }) as Snapshot);
+    distinctNames(snaps);
+    expect(snaps.map((s) => s.name)).toEqual(['core', 'core (2)', 'core (3)', 'core (4)']);
   });
 });

@@ -309,7 +309,28 @@ export function assemble(inputs: readonly AssemblyInput[], choices: AssemblyChoi
   }
 
   order.sort((a, b) => a.at - b.at);
-  return { snapshots: order.map((o) => o.snapshot), notes };
+  const snapshots = order.map((o) => o.snapshot);
+  distinctNames(snapshots);
+  return { snapshots, notes };
+}
+
+/**
+ * Snapshots whose names repeat — two dropped files both called `core.gz` (a browser gives no folder) — are told
+ * apart in input order: `core`, `core (2)`, `core (3)`. A name already taken by another snapshot is skipped.
+ */
+export function distinctNames(snapshots: Snapshot[]): void {
+  const taken = new Set(snapshots.map((s) => s.name));
+  const seen = new Map<string, number>();
+  for (const s of snapshots) {
+    const n = (seen.get(s.name) ?? 0) + 1;
+    seen.set(s.name, n);
+    if (n === 1) continue;
+    let k = n;
+    while (taken.has(`${s.name} (${k})`)) k++;
+    seen.set(s.name, k);
+    s.name = `${s.name} (${k})`;
+    taken.add(s.name);
+  }
 }
 
 /** The flags a chap list gives its rows: its line prefixes' (`Leaked allocation at …`), or the bit of the set the list is (`set`) on every row. */
