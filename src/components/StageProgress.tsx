@@ -1,7 +1,8 @@
 /**
  * One stage's progress line (a file's read, a core's heap walk, class naming, attribution, leak sets): a bar, what
  * is done of the total in the stage's unit, the rate and the time left — an estimate that only counts down within
- * the stage (`EtaClock`). A stage whose size is not known yet shows its name alone.
+ * the stage (`EtaClock`). A stage whose size is not known yet shows its name alone; one that has done nothing yet
+ * says "starting" rather than a rate of 0.
  */
 import { useEffect, useState } from 'react';
 import { EtaClock, FINISHING_MS } from '../format/eta.ts';
@@ -41,7 +42,9 @@ export function StageProgress({ p, onCancel }: { p: StageState; onCancel?: () =>
         {known ? (
           <>
             {amount(p.done)} of {amount(p.total)}
-            {p.unit === 'items' && info.items ? ` ${info.items}` : ''} · {amount(rate)}/s
+            {p.unit === 'items' && info.items ? ` ${info.items}` : ''}
+            {/* No rate before the first item: "0/s" read as stuck (a core without footers, the moment a stage starts). */}
+            {p.done > 0 ? ` · ${amount(rate)}/s` : ' · starting'}
             {left !== null && <span data-testid="stage-eta"> · {left < FINISHING_MS ? 'finishing' : `${fmtDuration(left)} left`}</span>}
           </>
         ) : (
