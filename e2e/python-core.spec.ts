@@ -44,6 +44,11 @@ test('a CPython 3.12 core: Python types with the census counts, the __slots__ ad
   await expect(advice).toContainText('with __slots__');
   await expect(page.getByTestId('py-arena')).toHaveCount(17);
   await expect(page.getByTestId('py-arenas-legend')).toContainText('Each bar is one arena of 1.00 MiB');
+  // Types named nowhere in the core are counted in a line above the table, with what to drop to name them.
+  const unnamed = await page.getByTestId('py-type-row').filter({ has: page.locator('td.mono', { hasText: /^<type 0x[0-9a-f]+>$/ }) }).count();
+  expect(unnamed).toBeGreaterThan(0);
+  await expect(page.getByTestId('py-unnamed')).toContainText(`${fmt(unnamed)} types read <type 0x…>`);
+  await expect(page.getByTestId('py-unnamed')).toContainText('drop the python executable or libpython');
   // The core's later stages (attribution, leak sets) ran on while the table was already shown: their progress
   // line above the view moved the header while it was measured (a flaky failure). Measure and shoot the settled view.
   await expect(page.getByTestId('stage-progress')).toHaveCount(0, { timeout: 180_000 });
@@ -60,6 +65,10 @@ test('a CPython 3.12 core: Python types with the census counts, the __slots__ ad
     expect(header.height, `${w}px: the header is one line`).toBeLessThanOrEqual(Math.max(line, q.height) + 4);
     expect(q.y + q.height / 2, `${w}px: the ? sits on the header's line`).toBeGreaterThan(header.y);
     expect(q.y + q.height / 2).toBeLessThan(header.y + header.height);
+    // The table fills its column: no gap wider than the grid's before the arenas.
+    const table = (await page.getByTestId('py-types').boundingBox())!;
+    const arenas = (await page.getByTestId('py-arenas').boundingBox())!;
+    expect(arenas.x - (table.x + table.width), `${w}px: the types table reaches the arenas`).toBeLessThan(24);
     const controls = (await page.getByRole('group', { name: 'Layout' }).boundingBox())!;
     expect(Math.abs(controls.y + controls.height / 2 - (header.y + header.height / 2)), `${w}px: the controls on the same row`).toBeLessThan(6);
   }

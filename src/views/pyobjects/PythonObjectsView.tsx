@@ -48,6 +48,12 @@ export function PythonObjectsView() {
         </div>
       </div>
       {help && <Help py={py} unnamed={unnamed} />}
+      {unnamed > 0 && (
+        <p className="muted small py-unnamed" data-testid="py-unnamed">
+          {fmtInt(unnamed)} {unnamed === 1 ? 'type reads' : 'types read'} <span className="mono">&lt;type 0x…&gt;</span>: static types keep their names in libpython&apos;s read-only data, which the
+          core leaves out — drop the python executable or libpython (and extension modules) the process mapped to name {unnamed === 1 ? 'it' : 'them'}.
+        </p>
+      )}
       <Advice py={py} />
       {current && <GrowthPanel current={current} />}
       <div className="py-columns">
@@ -137,7 +143,7 @@ function TypesTable({ rows, sort, setSort }: { rows: PyTypeRow[]; sort: SortKey;
         </tr>
       </thead>
       <tbody>
-        {rows.slice(0, 300).map((r) => (
+        {rows.map((r) => (
           <tr key={r.type} data-testid="py-type-row">
             <td className="mono">{r.type}</td>
             <td className="num">{fmtInt(r.count)}</td>
