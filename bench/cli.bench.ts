@@ -60,10 +60,6 @@ export async function run(): Promise<void> {
     const xs = Array.from({ length: 20 }, () => timed(args).wall);
     return xs.reduce((a, b) => a + b, 0) / xs.length;
   };
-  // Measure the code of this checkout: dist-cli/ is built by `npm ci` and is stale after a pull or a rebase (a stale
-  // build measured 225 MiB for `list --used` where this tree takes 100).
-  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-cli.mjs')], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('scripts/build-cli.mjs failed: the command cannot be measured');
   const bare = mean(['-e', '0']);
   const help = mean([bin, 'help']);
   console.log(`start-up, mean of 20: node -e 0 ${(bare * 1000).toFixed(0)} ms, heapscope help ${(help * 1000).toFixed(0)} ms (${(help / bare).toFixed(2)}x)   goal <= 2x`);
