@@ -23,10 +23,10 @@ describe('table columns', () => {
     expect(pctValue(1, 0)).toBeNaN();
   });
 
-  it('a share too small for one decimal shows as <0.1%, exports its two digits, and 0 stays 0.0%', () => {
+  it('a share too small for one decimal shows and exports its two significant digits, and 0 stays 0.0%', () => {
     const tiny = { key: 'x', bytes: 41 };
     expect(cellValue(COLS[2], tiny)).toBe(0.0012);
-    expect(cellText(COLS[2], tiny)).toBe('<0.1%');
+    expect(cellText(COLS[2], tiny)).toBe('0.0012%');
     expect(cellText(COLS[2], { key: 'z', bytes: 0 })).toBe('0.0%');
     expect(cellText(COLS[2], { key: 'h', bytes: 1707 })).toBe('0.1%');
   });

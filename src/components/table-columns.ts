@@ -30,8 +30,8 @@ export function cellText<R>(c: ColumnSpec<R>, r: R): string {
   if (typeof v !== 'number') return v;
   if (c.format === 'pct') {
     if (!Number.isFinite(v)) return '–';
-    // A share too small for one decimal is not shown as nothing.
-    if (v > 0 && v < 0.05) return '<0.1%';
+    // A share too small for one decimal shows its two significant digits (pctValue's), as export writes it.
+    if (v > 0 && v < 0.05) return `${v}%`;
     return `${v.toFixed(1)}%`;
   }
   return fmtInt(v);
@@ -39,8 +39,8 @@ export function cellText<R>(c: ColumnSpec<R>, r: R): string {
 
 /**
  * A share as the percentage a table shows and exports: 12.3 for 12.34…% (NaN when the whole is 0). A non-zero
- * share under 0.05% keeps two significant digits (0.0012), so it neither exports nor sorts as 0; the cell shows
- * it as "<0.1%".
+ * share under 0.05% keeps two significant digits (0.0012), so it neither shows, exports nor sorts as 0; the cell
+ * shows it as 0.0012%.
  */
 export function pctValue(part: number, whole: number): number {
   if (whole === 0) return NaN;

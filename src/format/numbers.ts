@@ -18,9 +18,8 @@ export function fmtInt(n: number): string {
 export function fmtPct(part: number, whole: number, digits = 1): string {
   if (whole === 0) return '–';
   const v = (100 * part) / whole;
-  const floor = 0.5 * 10 ** -digits;
-  // A non-zero share too small for the digits reads "<0.1%", not "0.0%".
-  if (v > 0 && v < floor) return `<${(10 ** -digits).toFixed(digits)}%`;
+  // A non-zero share too small for the digits shows two significant digits (0.0012%), not "0.0%".
+  if (v > 0 && v < 0.5 * 10 ** -digits) return `${Number(v.toPrecision(2))}%`;
   return `${v.toFixed(digits)}%`;
 }
 
