@@ -62,7 +62,8 @@ export function InputList() {
           </div>
           {e.status === 'reading' && <StageProgress p={e.progress ?? { stage: 'read', file: e.name, done: e.bytesRead, total: e.size, unit: 'bytes', startedAt: e.startedAt }} />}
           {e.error && (
-            <div className="msg error" role="alert" data-testid="input-error">
+            // A cancelled read is the user's doing, not a fault: said plainly, not in an error's red.
+            <div className={`msg ${e.status === 'cancelled' ? 'cancelled' : 'error'}`} role={e.status === 'cancelled' ? 'status' : 'alert'} data-testid="input-error">
               {e.error}
             </div>
           )}
