@@ -25,7 +25,7 @@ import { CancelledError, InputError } from './errors.ts';
 import { checkCancel, type ReadControl } from './stream.ts';
 import type { ByteSource } from './source.ts';
 import { lastAtOrBelow } from '../../../src/model/sorted.ts';
-import { CHUNK, copyFromChunks, PAGE, pagesAllZero } from './sparse-chunks.ts';
+import { CHUNK, PageMap, pagesAllZero, SparseSource, type SparsePiece } from './sparse-chunks.ts';
 
 /**
  * Compressed bytes one block may span: a block codes at most 32,767 × 50 symbols of at most 20 bits (4.1 MB) after
@@ -86,31 +86,8 @@ class Window implements BzInput {
 }
 
 /** First pass output: counts bytes and marks non-zero pages. */
-class PassOut implements BzOutput {
-  total = 0;
-  private pageEnd = PAGE;
-  private nonZero = false;
-  readonly bits: number[] = [];
-  private page = 0;
-  writeByte(b: number): void {
-    if (b !== 0) this.nonZero = true;
-    if (++this.total === this.pageEnd) this.endPage();
-  }
-  endPage(): void {
-    const p = this.page++;
-    if ((p & 7) === 0) this.bits.push(0);
-    if (this.nonZero) this.bits[p >> 3] |= 1 << (p & 7);
-    this.nonZero = false;
-    this.pageEnd += PAGE;
-  }
-  /** Closes a last partial page. */
-  finish(): void {
-    if (this.total > this.pageEnd - PAGE) this.endPage();
-  }
-}
-
 /** A cached block: its non-zero 64 KiB chunks (null: all zero). */
-class ChunkOut implements BzOutput {
+class ChunkOut implements BzOutput, SparsePiece {
   readonly chunks: (Uint8Array | null)[] = [];
   stored = 0;
   private cur = new Uint8Array(CHUNK);
@@ -200,7 +177,7 @@ export class Bzip2Index {
     const inEnd: number[] = [];
     const outAt: number[] = [];
     const levels: number[] = [];
-    const pass = new PassOut();
+    const pass = new PageMap();
     let problem: string | null = null;
     let lastProgress = 0;
     let started = false;
@@ -323,13 +300,13 @@ export class Bzip2Index {
   }
 
   /** @internal */
-  static make(inBit: number[], inEnd: number[], outAt: number[], levels: number[], size: number, bits: number[], problem: string | null): Bzip2Index {
+  static make(inBit: number[], inEnd: number[], outAt: number[], levels: number[], size: number, nonZero: Uint8Array, problem: string | null): Bzip2Index {
     return new Bzip2Index(
       Float64Array.from(inBit),
       Float64Array.from(inEnd),
       Float64Array.from([...outAt, size]),
       Uint8Array.from(levels),
-      Uint8Array.from(bits),
+      nonZero,
       problem,
     );
   }
@@ -341,14 +318,13 @@ function finishBuilt(
   inEnd: number[],
   outAt: number[],
   levels: number[],
-  pass: PassOut,
+  pass: PageMap,
   size: number,
   problem: string | null,
 ): Bzip2Index {
   if (size === 0) throw new InputError(src.name, problem ?? 'the bzip2 data decodes to nothing');
-  pass.finish();
   // Pages past `size` (a cut-short block's) are never read; their bits do not matter.
-  return Bzip2Index.make(inBit, inEnd, outAt, levels, size, pass.bits, problem);
+  return Bzip2Index.make(inBit, inEnd, outAt, levels, size, pass.finish(), problem);
 }
 
 /**
@@ -356,36 +332,24 @@ function finishBuilt(
  * the blocks it touches (only their non-zero chunks kept), in an LRU cache of about `cacheBytes` (always at least
  * the block being read).
  */
-export class Bzip2Source implements ByteSource {
-  readonly size: number;
-  private readonly cache = new Map<number, ChunkOut>();
-  private cached = 0;
-  /** Most bytes the cache held at once (for tests and benchmarks). */
-  peakCached = 0;
-  /** Blocks decoded after the first pass. */
-  decodes = 0;
-
-  constructor(
-    readonly name: string,
-    private readonly file: ByteSource,
-    readonly index: Bzip2Index,
-    private readonly cacheBytes = 32 << 20,
-  ) {
-    this.size = index.size;
+export class Bzip2Source extends SparseSource<Bzip2Index> {
+  constructor(name: string, file: ByteSource, index: Bzip2Index, cacheBytes = 32 << 20) {
+    super(name, file, index, cacheBytes);
   }
 
-  /** Bytes held: the index and the block cache. */
-  get residentBytes(): number {
-    return this.index.bytes + this.cached;
+  protected pieceAt(offset: number): number {
+    return this.index.blockAt(offset);
   }
 
-  private async block(k: number): Promise<ChunkOut> {
-    const hit = this.cache.get(k);
-    if (hit) {
-      this.cache.delete(k);
-      this.cache.set(k, hit);
-      return hit;
-    }
+  protected pieceStart(k: number): number {
+    return this.index.out[k];
+  }
+
+  protected pieceEnd(k: number): number {
+    return this.index.out[k + 1];
+  }
+
+  protected async decode(k: number): Promise<ChunkOut> {
     const ix = this.index;
     const from = Math.floor(ix.inBit[k] / 8);
     const win = new Window();
@@ -401,39 +365,6 @@ export class Bzip2Source implements ByteSource {
     }
     out.flush();
     if (out.total < want) throw new InputError(this.name, 'a bzip2 block decoded to fewer bytes than in the first pass (the file changed?)');
-    this.decodes++;
-    this.cache.set(k, out);
-    this.cached += out.stored;
-    while (this.cached > this.cacheBytes && this.cache.size > 1) {
-      const [old, b] = this.cache.entries().next().value as [number, ChunkOut];
-      this.cache.delete(old);
-      this.cached -= b.stored;
-    }
-    if (this.cached > this.peakCached) this.peakCached = this.cached;
-    return out;
-  }
-
-  async readInto(offset: number, dst: Uint8Array): Promise<number> {
-    const end = Math.min(this.size, offset + dst.length);
-    if (offset >= end) return 0;
-    const ix = this.index;
-    let at = offset;
-    while (at < end) {
-      const k = ix.blockAt(at);
-      const blockEnd = Math.min(end, ix.out[k + 1]);
-      if (ix.zeroRange(at, blockEnd - at)) dst.fill(0, at - offset, blockEnd - offset);
-      else {
-        copyFromChunks((await this.block(k)).chunks, ix.out[k], at, blockEnd, dst, offset);
-      }
-      at = blockEnd;
-    }
-    return end - offset;
-  }
-
-  async read(offset: number, length: number): Promise<Uint8Array> {
-    const n = Math.max(0, Math.min(length, this.size - offset));
-    const out = new Uint8Array(n);
-    await this.readInto(offset, out);
     return out;
   }
 }

@@ -19,7 +19,7 @@ import { checkCancel, type ReadControl } from './stream.ts';
 import type { ByteSource } from './source.ts';
 import { RawInflater, Z_BLOCK, Z_NO_FLUSH } from './zlib-raw.ts';
 import { lastAtOrBelowBy } from '../../../src/model/sorted.ts';
-import { CHUNK, copyFromChunks, PAGE, pagesAllZero } from './sparse-chunks.ts';
+import { allZero, CHUNK, PageMap, pagesAllZero, SparseSource, type SparsePiece } from './sparse-chunks.ts';
 
 const WSIZE = 32768;
 /** Most restart points kept: past that, every other one is dropped and the span doubles. */
@@ -56,18 +56,6 @@ export interface GzipIndexOptions {
   onData?(chunk: Uint8Array, at: number): void;
 }
 
-function allZero(b: Uint8Array): boolean {
-  if (b.byteOffset & 3) {
-    for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
-    return true;
-  }
-  const n = b.length & ~3;
-  const w = new Uint32Array(b.buffer, b.byteOffset, n >> 2);
-  for (let i = 0; i < w.length; i++) if (w[i] !== 0) return false;
-  for (let i = n; i < b.length; i++) if (b[i] !== 0) return false;
-  return true;
-}
-
 /** The restart points of a gzip file and which of its decoded pages hold anything but zeros. */
 export class GzipIndex {
   private constructor(
@@ -95,10 +83,7 @@ export class GzipIndex {
     let span = opts.span ?? 1 << 20;
     const maxDecoded = opts.budget ? decodedLimit(src.size, opts.budget) : (opts.maxDecoded ?? Infinity);
     let points: GzipPoint[] = [];
-    const nonZeroBits: number[] = [];
-    let pageBits = 0;
-    let pageFill = 0;
-    let pageNonZero = false;
+    const pages = new PageMap();
     const ring = new Uint8Array(WSIZE);
     let ringFill = 0; // bytes of the current member's output in the ring (≤ WSIZE)
     let ringAt = 0;
@@ -125,21 +110,7 @@ export class GzipIndex {
     };
     const take = (chunk: Uint8Array): void => {
       opts.onData?.(chunk, total);
-      // Page map.
-      let i = 0;
-      while (i < chunk.length) {
-        const n = Math.min(PAGE - pageFill, chunk.length - i);
-        if (!pageNonZero && !allZero(chunk.subarray(i, i + n))) pageNonZero = true;
-        pageFill += n;
-        i += n;
-        if (pageFill === PAGE) {
-          const page = pageBits++;
-          if ((page & 7) === 0) nonZeroBits.push(0);
-          if (pageNonZero) nonZeroBits[page >> 3] |= 1 << (page & 7);
-          pageFill = 0;
-          pageNonZero = false;
-        }
-      }
+      pages.write(chunk);
       // Ring of the last 32 KiB.
       const tail = chunk.length > WSIZE ? chunk.subarray(chunk.length - WSIZE) : chunk;
       const first = Math.min(tail.length, WSIZE - ringAt);
@@ -210,13 +181,8 @@ export class GzipIndex {
       if (e instanceof CancelledError || e instanceof InputError) throw e;
       problem = `the gzip data is damaged or truncated (${(e as Error).message})`;
     }
-    if (pageFill > 0) {
-      const page = pageBits++;
-      if ((page & 7) === 0) nonZeroBits.push(0);
-      if (pageNonZero) nonZeroBits[page >> 3] |= 1 << (page & 7);
-    }
     if (total === 0) throw new InputError(src.name, problem ?? 'the gzip data decodes to nothing');
-    return new GzipIndex(points, total, Uint8Array.from(nonZeroBits), problem);
+    return new GzipIndex(points, total, pages.finish(), problem);
   }
 
   /** True when every byte of [offset, offset + length) was zero in the first pass. */
@@ -236,41 +202,35 @@ export class GzipIndex {
  * the spans it touches (from their restart points), kept in an LRU cache of about `cacheBytes` (their non-zero
  * 64 KiB chunks; always at least the span being read).
  */
-export class GzipSource implements ByteSource {
-  readonly size: number;
-  /** Per cached span: its chunks (null: all zero). */
-  private readonly cache = new Map<number, (Uint8Array | null)[]>();
-  private cached = 0;
+export class GzipSource extends SparseSource<GzipIndex> {
   /** Where a span is inflated before it is cut into chunks (as big as the largest span yet). */
   private scratch = new Uint8Array(0);
-  /** Most bytes the cache held at once (for tests and benchmarks). */
-  peakCached = 0;
 
-  constructor(
-    readonly name: string,
-    private readonly file: ByteSource,
-    readonly index: GzipIndex,
-    private readonly cacheBytes = 16 << 20,
-  ) {
-    this.size = index.size;
+  constructor(name: string, file: ByteSource, index: GzipIndex, cacheBytes = 16 << 20) {
+    super(name, file, index, cacheBytes);
   }
 
-  /** Bytes held: the index, the span cache and the scratch span. */
-  get residentBytes(): number {
-    return this.index.bytes + this.cached + this.scratch.byteLength;
+  protected scratchBytes(): number {
+    return this.scratch.byteLength;
+  }
+
+  protected pieceAt(offset: number): number {
+    return this.index.pointAt(offset);
+  }
+
+  protected pieceStart(k: number): number {
+    return this.index.points[k].out;
+  }
+
+  protected pieceEnd(k: number): number {
+    const ps = this.index.points;
+    return k + 1 < ps.length ? ps[k + 1].out : this.size;
   }
 
   /** The decoded span of point `k` (from its `out` to the next point's, or to the end), as 64 KiB chunks. */
-  private async span(k: number): Promise<(Uint8Array | null)[]> {
-    const hit = this.cache.get(k);
-    if (hit) {
-      this.cache.delete(k);
-      this.cache.set(k, hit);
-      return hit;
-    }
-    const ps = this.index.points;
-    const p = ps[k];
-    const end = k + 1 < ps.length ? ps[k + 1].out : this.size;
+  protected async decode(k: number): Promise<SparsePiece> {
+    const p = this.index.points[k];
+    const end = this.pieceEnd(k);
     if (this.scratch.length < end - p.out) this.scratch = new Uint8Array(end - p.out);
     const data = this.scratch.subarray(0, end - p.out);
     const inf = new RawInflater('raw');
@@ -307,38 +267,6 @@ export class GzipSource implements ByteSource {
         stored += part.length;
       }
     }
-    this.cache.set(k, chunks);
-    this.cached += stored;
-    while (this.cached > this.cacheBytes && this.cache.size > 1) {
-      const [old, b] = this.cache.entries().next().value as [number, (Uint8Array | null)[]];
-      this.cache.delete(old);
-      for (const c of b) if (c) this.cached -= c.length;
-    }
-    if (this.cached > this.peakCached) this.peakCached = this.cached;
-    return chunks;
-  }
-
-  async readInto(offset: number, dst: Uint8Array): Promise<number> {
-    const end = Math.min(this.size, offset + dst.length);
-    if (offset >= end) return 0;
-    const ps = this.index.points;
-    let at = offset;
-    while (at < end) {
-      const k = this.index.pointAt(at);
-      const spanEnd = Math.min(end, k + 1 < ps.length ? ps[k + 1].out : this.size);
-      if (this.index.zeroRange(at, spanEnd - at)) dst.fill(0, at - offset, spanEnd - offset);
-      else {
-        copyFromChunks(await this.span(k), ps[k].out, at, spanEnd, dst, offset);
-      }
-      at = spanEnd;
-    }
-    return end - offset;
-  }
-
-  async read(offset: number, length: number): Promise<Uint8Array> {
-    const n = Math.max(0, Math.min(length, this.size - offset));
-    const out = new Uint8Array(n);
-    await this.readInto(offset, out);
-    return out;
+    return { chunks, stored };
   }
 }
