@@ -2,7 +2,8 @@
 // section. `npm run lint` runs it (with --max-warnings 0) and `npm test` runs that first.
 //
 // The layers, lowest first; each may import only the layers it lists (and itself):
-//   model ← logic ← worker ← pipeline ← state ← views/components (React); Node code (cli, server, bench,
+//   model ← logic ← worker ← pipeline ← state ← views/components (React; the workers only through the stores
+//   and the derived-data hooks of src/state, never the pipeline itself); Node code (cli, server, bench,
 //   test-support, e2e, fixtures-gen, scripts, configs) may import model and logic, never the browser layers.
 // Tests (*.test.ts, *.test-helper.ts) are Node: they follow their folder's layer and may also use Node, the
 // test support, the Node file source, the model and the logic.
@@ -25,17 +26,17 @@ export const LAYERS = {
   state: { files: ['src/state/**'], may: ['model', 'logic', 'pipeline', 'storage', 'format'], packages: ['zustand', 'react'] },
   components: {
     files: ['src/components/**'],
-    may: ['model', 'logic', 'pipeline', 'storage', 'format', 'state'],
+    may: ['model', 'logic', 'storage', 'format', 'state'],
     packages: ['react', 'react-dom', '@tanstack/react-virtual'],
   },
   views: {
     files: ['src/views/**'],
-    may: ['model', 'logic', 'pipeline', 'storage', 'format', 'layout', 'state', 'components'],
+    may: ['model', 'logic', 'storage', 'format', 'layout', 'state', 'components'],
     packages: ['react', 'react-dom', 'zustand', 'd3', '@tanstack/react-virtual'],
   },
   app: {
     files: ['src/*.ts', 'src/*.tsx'],
-    may: ['model', 'logic', 'pipeline', 'storage', 'format', 'layout', 'state', 'components', 'views'],
+    may: ['model', 'logic', 'storage', 'format', 'layout', 'state', 'components', 'views'],
     packages: ['react', 'react-dom'],
   },
   node: {

@@ -1,6 +1,6 @@
 /**
  * The second analysis of a shared comparison: when a share URL carries
- * `cmp=<id2>`, the shared-URL loader (`src/views/share/open-shared.ts`) fetches
+ * `cmp=<id2>`, the shared-URL loader (`open-shared.ts`) fetches
  * it and puts it here, with its snapshots (keys `B:…`); Compare offers them as B.
  */
 import { create } from 'zustand';

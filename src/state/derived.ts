@@ -19,7 +19,7 @@ import type { ObjectDetails } from '../../workers/logic/graph/views.ts';
 import type { TraceFilter } from '../../workers/logic/python/filters-types.ts';
 import type { KeyType } from '../../workers/logic/python/filters-types.ts';
 import type { PyRow } from '../../workers/logic/python/views.ts';
-import type { InspectResult } from '../../workers/logic/session/core-session.ts';
+import type { InspectPage, InspectResult } from '../../workers/logic/session/core-session.ts';
 import type { Metric } from '../model/hierarchy.ts';
 import type { LeakExplanation } from '../model/leaks.ts';
 import type { SavedAnalysis } from '../model/saved.ts';
@@ -142,9 +142,17 @@ export function useHeapMap(s: SnapshotState | null, ranges: { start: number; end
   return useDerived(k && s?.snap.table ? `heapmap:${k}:${shape}` : null, () => aggregatorApi().heapMap([s!.snap.table!], ranges, bins), s ? `heapmap:${s.uid}:${shape}` : undefined);
 }
 
-/** The allocations of a snapshot between two addresses (a click on the heap map). */
-export function rowsInRange(s: SnapshotState, start: number, end: number): Promise<{ rows: RangeRow[]; total: number }> {
-  return aggregatorApi().rowsInRange([s.snap.table!], start, end);
+/**
+ * The allocations of a snapshot between two addresses (a click on the heap map; null: no click yet). While a new
+ * click's rows are computed, the last click's stay shown (`busy` says they are not this range's yet).
+ */
+export function useRowsInRange(s: SnapshotState | null, range: { start: number; end: number } | null): Derived<{ rows: RangeRow[]; total: number }> {
+  const k = snapshotKey(s);
+  return useDerived(
+    k && s?.snap.table && range ? `range:${k}:${range.start}:${range.end}` : null,
+    () => aggregatorApi().rowsInRange([s!.snap.table!], range!.start, range!.end),
+    s ? `range:${s.uid}` : undefined,
+  );
 }
 
 /** CPython's `statistics()` of a tracemalloc snapshot, or `newer.compare_to(older)`. */
@@ -228,6 +236,14 @@ export function useInspect(s: SnapshotState | null, row: number, limit: number):
   const k = snapshotKey(s);
   const key = k && s?.live && s.snap.core !== null && s.snap.table ? `inspect:${k}:${row}:${limit}` : null;
   return useDerived(key, () => coreApi().inspect(s!.snap.core!, s!.snap.key, s!.snap.table, row, limit));
+}
+
+/**
+ * Bytes `offset`…`offset + length` of allocation `row` of a snapshot's open core, with its pointer words (the
+ * hex dump's later pages, read as they scroll into view; each page is the one allocation's, so it is not cached here).
+ */
+export function inspectBytes(s: SnapshotState, row: number, offset: number, length: number): Promise<InspectPage> {
+  return coreApi().inspectBytes(s.snap.core!, s.snap.key, s.snap.table, row, offset, length);
 }
 
 /** chap's leak analysis of the allocation holding `address` (hex) in a snapshot's open core: its sets, who points to it, why it is alive (null: no allocation of the walk holds it). */

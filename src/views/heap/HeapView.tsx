@@ -9,8 +9,8 @@ import type { AllocationTable } from '../../model/allocations.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { STATE_LABELS } from '../../model/allocations.ts';
 import { fmtInt, fmtPct } from '../../format/numbers.ts';
-import { rowsInRange, useHeapMap } from '../../state/derived.ts';
-import { useCurrentSnapshot } from '../../state/snapshots.ts';
+import { useHeapMap, useRowsInRange } from '../../state/derived.ts';
+import { useCurrentSnapshot, type SnapshotState } from '../../state/snapshots.ts';
 import { humanBytes, plural } from '../../format/units.ts';
 import { useThemeName } from '../../state/view.ts';
 import { useCallerOf } from '../use-callers.ts';
@@ -105,16 +105,14 @@ export function HeapView() {
   const ranges = useMemo(() => layout?.regions?.map((r) => ({ start: parseInt(r.start, 16), end: parseInt(r.end, 16), label: `${r.kind} ${r.start}–${r.end}` })) ?? null, [layout]);
   const drawn = useHeapMap(current, ranges, BINS).value;
   const map = useMemo(() => drawn?.filter((r) => r.usedCount + r.freeCount > 0).sort((a, b) => b.usedTotal + b.freeTotal - (a.usedTotal + a.freeTotal)) ?? null, [drawn]);
-  const [pick, setPick] = useState<{ seq: number; start: number; end: number; rows: RangeRow[]; total: number; snapshot: string } | null>(null);
-  // Clicks resolve asynchronously: only the latest one's rows are shown, and they are rows of the snapshot drawn.
-  const pickSeq = useRef(0);
+  // The last click: its range of the snapshot drawn then (its rows stay that snapshot's), and how many clicks so far.
+  const [pick, setPick] = useState<{ seq: number; start: number; end: number; of: SnapshotState } | null>(null);
+  const range = useMemo(() => (pick ? { start: pick.start, end: pick.end } : null), [pick]);
+  const picked = useRowsInRange(pick?.of ?? null, range);
   const callerOf = useCallerOf();
   const addressless = useMemo(() => !!current?.snap.table && noAddresses([current.snap.table]), [current]);
-  const onPick = async (start: number, end: number) => {
-    if (!current) return;
-    const seq = ++pickSeq.current;
-    const r = await rowsInRange(current, start, end);
-    if (seq === pickSeq.current) setPick({ seq, start, end, ...r, snapshot: current.snap.key });
+  const onPick = (start: number, end: number) => {
+    if (current) setPick((p) => ({ seq: (p?.seq ?? 0) + 1, start, end, of: current }));
   };
   return (
     <div className="heapview">
@@ -206,16 +204,20 @@ export function HeapView() {
         ))}
         {map && map.length > MAX_RANGES && <div className="muted small">{fmtInt(map.length - MAX_RANGES)} smaller ranges not drawn.</div>}
       </section>
-      {pick && (
-        <section className="panel" data-testid="range-panel" data-pick={pick.seq}>
+      {pick && picked.error && <p className="msg error">The allocations there could not be listed: {picked.error}</p>}
+      {pick && picked.value && (
+        // data-pick: the click whose rows these are (absent while a newer click's rows are computed).
+        <section className="panel" data-testid="range-panel" data-pick={picked.busy ? undefined : pick.seq}>
           <h2>
             Allocations at 0x{Math.floor(pick.start).toString(16)} – 0x{Math.ceil(pick.end).toString(16)}{' '}
             <span className="muted small">
-              · {fmtInt(pick.total)} allocation(s){pick.total > pick.rows.length ? `, first ${fmtInt(pick.rows.length)} shown` : ''} · click one to inspect it
+              {picked.busy
+                ? '· listing…'
+                : `· ${fmtInt(picked.value.total)} allocation(s)${picked.value.total > picked.value.rows.length ? `, first ${fmtInt(picked.value.rows.length)} shown` : ''} · click one to inspect it`}
             </span>
           </h2>
           <VirtualTable
-            rows={pick.rows}
+            rows={picked.value.rows}
             columns={
               callerOf
                 ? [...ROW_COLS, { id: 'caller', label: 'Allocated by', value: (r: RangeRow) => callerOf(r.row) ?? '—' }]
@@ -226,7 +228,7 @@ export function HeapView() {
             exportName="heap-range"
             testId="range-rows"
             rowKey={(r) => `${r.input}:${r.row}`}
-            onSelect={(r) => openInspector({ snapshot: pick.snapshot, row: r.row })}
+            onSelect={(r) => openInspector({ snapshot: pick.of.snap.key, row: r.row })}
             height="320px"
           />
         </section>

@@ -9,11 +9,10 @@ import { STATE_LABELS } from '../../model/allocations.ts';
 import { hexOf } from '../../model/address.ts';
 import { StringTable } from '../../model/strings.ts';
 import { fmtInt } from '../../format/numbers.ts';
-import { useInspect } from '../../state/derived.ts';
+import { inspectBytes, useInspect } from '../../state/derived.ts';
 import { useSnapshots } from '../../state/snapshots.ts';
 import { useCompareSource } from '../../state/compare-source.ts';
 import { useInspector } from '../../state/inspector.ts';
-import { coreApi } from '../../pipeline/workers.ts';
 import type { InspectPage, InspectResult, InspectWord } from '../../../workers/logic/session/core-session.ts';
 import { LeakPanel } from './LeakPanel.tsx';
 import { findSorted } from '../../model/sorted.ts';
@@ -231,7 +230,7 @@ export function Inspector() {
           <HexDump
             key={`${target.snapshot}:${row}`}
             r={res}
-            load={(offset, length) => coreApi().inspectBytes(core.snap.core!, core.snap.key, core.snap.table, row, offset, length)}
+            load={(offset, length) => inspectBytes(core, row, offset, length)}
             onFollow={(w) => w.target && open({ snapshot: target.snapshot, row: w.target.row })}
           />
         </>

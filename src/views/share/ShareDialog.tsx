@@ -14,8 +14,8 @@ import { snapshot as viewSnapshot, useView } from '../../state/view.ts';
 import { uploadAnalysis } from '../../storage/share.ts';
 import { useUploadPreview } from '../../state/derived.ts';
 import { Modal } from './Modal.tsx';
-import { markShared } from './open-shared.ts';
-import { appBase, shareUrl, uploadErrorMessage } from './share-link.ts';
+import { markShared } from '../../state/open-shared.ts';
+import { appBase, shareUrl, uploadErrorMessage } from '../../state/share-link.ts';
 import { UploadPreview } from './UploadPreview.tsx';
 
 interface Uploaded {

@@ -9,7 +9,7 @@ import { fmtDuration, fmtInt } from '../../format/numbers.ts';
 import { doneInputs } from '../../state/inputs.ts';
 import { useLibrary } from '../../state/library.ts';
 import { LibraryPanel } from './LibraryPanel.tsx';
-import { retryShared, startSharedUrlLoader, useSharedOpen } from './open-shared.ts';
+import { retryShared, startSharedUrlLoader, useSharedOpen } from '../../state/open-shared.ts';
 import { SaveDialog } from './SaveDialog.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
 

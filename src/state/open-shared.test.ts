@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SavedAnalysis } from '../../model/saved.ts';
-import { saveAnalysis } from '../../../workers/logic/saved/serialize.ts';
+import type { SavedAnalysis } from '../model/saved.ts';
+import { saveAnalysis } from '../../workers/logic/saved/serialize.ts';
 
 // The analysis store starts workers; this test needs only its `loadSaved`, which
 // (like the real one) clears the view's shared ids, then applies the saved view.
 const loads: { a: SavedAnalysis; shared: { analysis?: string; cmp?: string } }[] = [];
-vi.mock('../../state/analysis.ts', async () => {
+vi.mock('./analysis.ts', async () => {
   const { create } = await import('zustand');
-  const { useView } = await import('../../state/view.ts');
-  const { decodeUrlState } = await import('../../state/url.ts');
-  const { useCompareSource } = await import('../../state/compare-source.ts');
+  const { useView } = await import('./view.ts');
+  const { decodeUrlState } = await import('./url.ts');
+  const { useCompareSource } = await import('./compare-source.ts');
   void create;
   return {
     analysis: {
@@ -25,9 +25,9 @@ vi.mock('../../state/analysis.ts', async () => {
   };
 });
 
-const { useView } = await import('../../state/view.ts');
-const { decodeUrlState } = await import('../../state/url.ts');
-const { useCompareSource } = await import('../../state/compare-source.ts');
+const { useView } = await import('./view.ts');
+const { decodeUrlState } = await import('./url.ts');
+const { useCompareSource } = await import('./compare-source.ts');
 const { markShared, startSharedUrlLoader, useSharedOpen } = await import('./open-shared.ts');
 
 const id = (c: string): string => c.repeat(64);

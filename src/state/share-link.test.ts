@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_URL_STATE, decodeUrlState } from '../../state/url.ts';
-import { ShareError } from '../../storage/share.ts';
-import { InputError } from '../../../workers/logic/io/errors.ts';
+import { DEFAULT_URL_STATE, decodeUrlState } from './url.ts';
+import { ShareError } from '../storage/share.ts';
+import { InputError } from '../../workers/logic/io/errors.ts';
 import { appBase, openErrorMessage, shareUrl, uploadErrorMessage } from './share-link.ts';
 
 const ID = 'ab'.repeat(32);

@@ -7,12 +7,12 @@
  * Progress and failures are in `useSharedOpen` for the status banner.
  */
 import { create } from 'zustand';
-import type { JsonValue, SavedAnalysis } from '../../model/saved.ts';
-import { analysis as analysis_, setCompareSource } from '../../state/analysis.ts';
-import { decodeUrlState } from '../../state/url.ts';
-import { snapshot as viewSnapshot, useView } from '../../state/view.ts';
-import { fetchSharedBytes } from '../../storage/share.ts';
-import { savedCodec } from '../../pipeline/workers.ts';
+import type { JsonValue, SavedAnalysis } from '../model/saved.ts';
+import { analysis as analysis_, setCompareSource } from './analysis.ts';
+import { decodeUrlState } from './url.ts';
+import { snapshot as viewSnapshot, useView } from './view.ts';
+import { fetchSharedBytes } from '../storage/share.ts';
+import { savedCodec } from '../pipeline/workers.ts';
 import { openErrorMessage } from './share-link.ts';
 
 /** Phase of opening a shared analysis. */

@@ -2,8 +2,8 @@
  * Pure helpers of the share dialog and the shared-URL loader: the share URL of
  * an uploaded analysis, and the user-facing message of a share failure.
  */
-import { ShareError } from '../../storage/share.ts';
-import { encodeUrlState, type UrlState } from '../../state/url.ts';
+import { ShareError } from '../storage/share.ts';
+import { encodeUrlState, type UrlState } from './url.ts';
 
 /**
  * The URL that opens analysis `id` at view state `view`:
