@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { mprofRuns } from '../../../../fixtures-gen/mprof-runs.ts';
 import { sniffBytes } from '../sniff.ts';
 import { MprofParser, mprofPeakText } from './mprof.ts';
+import { expectAsMemoryProfiler } from './mprof.test-helper.ts';
 
 const parse = (text: string, name = 'run.dat') => {
   const p = new MprofParser(name);
@@ -25,21 +26,7 @@ describe('mprof run files made by memory_profiler', () => {
   }
   for (const k of ['funcs', 'children'] as const) {
     it(`${k}.dat: MEM, FUNC, CHLD and CMDLINE as read_mprofile_file reads them; mprof peak's text`, () => {
-      const file = runs[k];
-      const bytes = readFileSync(file);
-      expect(sniffBytes(bytes.subarray(0, 65536)).role).toBe('mprof');
-      const { profile: p, warnings } = parse(bytes.toString('utf8'), `${k}.dat`);
-      expect(warnings).toEqual([]);
-      const want = runs.read[k];
-      expect(p.mem.mib).toEqual(want.mem_usage);
-      expect(p.mem.time).toEqual(want.timestamp);
-      const funcs: Record<string, number[][]> = {};
-      for (const f of p.funcs) (funcs[f.name] ??= []).push(f.depth >= 0 ? [f.start, f.end, f.memStart, f.memEnd, f.depth] : [f.start, f.end, f.memStart, f.memEnd]);
-      expect(funcs).toEqual(want.func_timestamp);
-      expect(Object.fromEntries(p.children.map((c) => [c.pid, c.series.mib.map((m, i) => [m, c.series.time[i]])]))).toEqual(want.children);
-      // mprof keeps the newline at the end of CMDLINE's value; the profile does not.
-      expect(p.cmdline === null ? null : `${p.cmdline}\n`).toBe(want.cmd_line);
-      expect(mprofPeakText(`${k}.dat`, p)).toBe(runs.peak[k].replace(/^\S+\t/, `${k}.dat\t`));
+      expectAsMemoryProfiler(new Uint8Array(readFileSync(runs[k])), `${k}.dat`, runs.read[k], runs.peak[k].replace(/^\S+\t/, `${k}.dat\t`));
     });
   }
   it('the --python run has nested spans at depths 0 and 1; the --multiprocess run a child series', () => {
