@@ -157,10 +157,10 @@ export default tseslint.config(
     // late answers). The derived-data hooks of issue 10 replace them; take a file off this list when it moves.
     files: [
       'src/views/compare/CompareView.tsx',
-      'src/views/heap/HeapView.tsx',
+      'src/views/heap-map/HeapMapView.tsx',
       'src/views/inspector/Inspector.tsx',
       'src/views/objects/ObjectsView.tsx',
-      'src/views/python/TracemallocView.tsx',
+      'src/views/tracemalloc/TracemallocView.tsx',
       'src/views/share/ShareDialog.tsx',
     ],
     rules: { 'react-hooks/set-state-in-effect': 'off' },

@@ -27,11 +27,11 @@ import { useLibrary } from './state/library.ts';
 import { ObjectsView } from './views/objects/ObjectsView.tsx';
 import { CallersView } from './views/callers/CallersView.tsx';
 import { Inspector } from './views/inspector/Inspector.tsx';
-import { HeapView } from './views/heap/HeapView.tsx';
-import { TracemallocView } from './views/python/TracemallocView.tsx';
+import { HeapMapView } from './views/heap-map/HeapMapView.tsx';
+import { TracemallocView } from './views/tracemalloc/TracemallocView.tsx';
 import { Overview } from './views/overview/Overview.tsx';
 import { GroupTable } from './views/table/GroupTable.tsx';
-import { PythonObjectsView } from './views/pyobjects/PythonObjectsView.tsx';
+import { PythonView } from './views/python/PythonView.tsx';
 import { TimelineView } from './views/timeline/TimelineView.tsx';
 import { LeaksView } from './views/leaks/LeaksView.tsx';
 import { leakSetsOf } from './state/leaks.ts';
@@ -242,8 +242,8 @@ export function App() {
                 {shown === 'python' && <TracemallocView />}
                 {shown === 'objects' && <ObjectsView />}
                 {shown === 'callers' && <CallersView />}
-                {shown === 'heap' && <HeapView />}
-                {shown === 'pyobjects' && <PythonObjectsView />}
+                {shown === 'heap' && <HeapMapView />}
+                {shown === 'pyobjects' && <PythonView />}
                 {shown === 'leaks' && <LeaksView />}
               </>
             )}

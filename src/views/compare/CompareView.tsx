@@ -21,7 +21,7 @@ import { FlameGraph } from '../flame/FlameGraph.tsx';
 import { Treemap } from '../treemap/Treemap.tsx';
 import { TreeToolbar } from '../tree-controls.tsx';
 import { Seg } from '../../components/Seg.tsx';
-import { KEY_OPTIONS } from '../python/TracemallocView.tsx';
+import { KEY_OPTIONS } from '../tracemalloc/TracemallocView.tsx';
 import { searchHierarchy } from '../../model/hierarchy.ts';
 import type { CompareBy } from '../../../workers/logic/diff/compare.ts';
 import type { SetName } from '../../../workers/logic/leaks/chap-sets.ts';

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { fmtInt, fmtPct } from '../../format/numbers.ts';
 import { dominatorLevel, snapshotKey, useDerived, useObjectDetails, useObjectSummary } from '../../state/derived.ts';
 import { useCurrentSnapshot, type SnapshotState } from '../../state/snapshots.ts';
-import { GrowthPanel } from '../pyobjects/Growth.tsx';
+import { GrowthPanel } from '../python/Growth.tsx';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
 import { Seg } from '../../components/Seg.tsx';
 import type { MeliaeSummaryRow } from '../../../workers/logic/graph/meliae-summary.ts';

@@ -98,7 +98,7 @@ const ROW_COLS: Column<RangeRow>[] = [
   { id: 'type', label: 'Class / signature', value: (r) => r.type || '—' },
 ];
 
-export function HeapView() {
+export function HeapMapView() {
   const current = useCurrentSnapshot();
   const openInspector = useInspector((s) => s.open);
   const layout = current?.layout ?? null;

@@ -18,7 +18,7 @@ type SortKey = 'bytes' | 'count' | 'ownBytes' | 'ownedBytes' | 'largest' | 'type
 
 const pct = (x: number, total: number): number => (total > 0 ? Math.trunc((x * 100) / total) : 0);
 
-export function PythonObjectsView() {
+export function PythonView() {
   const current = useCurrentSnapshot();
   const [layout, setLayout] = useState<Layout>('types');
   const [q, setQ] = useState('');
