@@ -168,7 +168,7 @@ async function* inflate(
 
 /**
  * Yields the decoded bytes of `src`: gzip is inflated on the fly; uncompressed
- * input passes through. bzip2 is refused here (cores handle it in workers/elf).
+ * input passes through. bzip2 is refused here (cores read it through bzip2-index.ts, in formats/elf/core-file.ts).
  * `budget` bounds what gzip may decode to (see `budget.ts`).
  */
 export async function* decodedChunks(src: ByteSource, ctl?: ReadControl, budget?: DecodeBudget): AsyncGenerator<Uint8Array> {
