@@ -7,7 +7,7 @@ import { create } from 'zustand';
 import type { AllocationTable } from '../model/allocations.ts';
 import type { ObjectTable } from '../model/objects.ts';
 import type { TracemallocSnapshot } from '../model/traces.ts';
-import type { StageState } from './snapshots.ts';
+import type { StageState } from '../model/snapshot-state.ts';
 
 export type InputStatus = 'reading' | 'done' | 'error' | 'cancelled';
 
