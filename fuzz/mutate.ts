@@ -13,6 +13,7 @@
  * opcodes; saved-analysis header fields.
  */
 import { deflate, deltaDecode, deltaEncode, inflateInto, shuffle, unshuffle } from '../workers/logic/saved/codec.ts';
+import { EHDR, fieldAt, PHDR, PHDR_SIZE, PT_NOTE, readField, SHDR, type ElfField } from '../workers/logic/formats/elf/elf.ts';
 import type { Rng } from './rng.ts';
 
 export type Mutation =
@@ -100,52 +101,28 @@ interface ElfLayout {
   shnum: number;
 }
 
+/** The header fields a mutation needs; laxer than the readers (any class but 2 is read as ELF32, either byte order). */
 function elfLayout(b: Uint8Array): ElfLayout | null {
   if (b.length < 52 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) return null;
   const is64 = b[4] === 2;
   if (is64 && b.length < 64) return null;
-  return is64
-    ? { is64, phoff: readLE(b, 32, 8), phentsize: readLE(b, 54, 2), phnum: readLE(b, 56, 2), shoff: readLE(b, 40, 8), shentsize: readLE(b, 58, 2), shnum: readLE(b, 60, 2) }
-    : { is64, phoff: readLE(b, 28, 4), phentsize: readLE(b, 42, 2), phnum: readLE(b, 44, 2), shoff: readLE(b, 32, 4), shentsize: readLE(b, 46, 2), shnum: readLE(b, 48, 2) };
+  const f = (x: ElfField): number => readField(b, 0, x, is64);
+  return { is64, phoff: f(EHDR.e_phoff), phentsize: f(EHDR.e_phentsize), phnum: f(EHDR.e_phnum), shoff: f(EHDR.e_shoff), shentsize: f(EHDR.e_shentsize), shnum: f(EHDR.e_shnum) };
 }
 
-/** [offset, width] of a field, per ELF class. */
-const EHDR: Record<string, [number, number, number, number]> = {
-  // name: [off64, width64, off32, width32]
-  e_type: [16, 2, 16, 2],
-  e_phoff: [32, 8, 28, 4],
-  e_shoff: [40, 8, 32, 4],
-  e_phentsize: [54, 2, 42, 2],
-  e_phnum: [56, 2, 44, 2],
-  e_shentsize: [58, 2, 46, 2],
-  e_shnum: [60, 2, 48, 2],
-  e_shstrndx: [62, 2, 50, 2],
+/** The fields `elf-field` mutations aim at, per table, in the order cases pick them (where they sit: `elf.ts`'s tables). */
+const AIMED = {
+  ehdr: ['e_type', 'e_phoff', 'e_shoff', 'e_phentsize', 'e_phnum', 'e_shentsize', 'e_shnum', 'e_shstrndx'],
+  phdr: ['p_type', 'p_flags', 'p_offset', 'p_vaddr', 'p_filesz', 'p_memsz'],
+  shdr: ['sh_type', 'sh_offset', 'sh_size', 'sh_link', 'sh_entsize'],
 };
-const PHDR: Record<string, [number, number, number, number]> = {
-  p_type: [0, 4, 0, 4],
-  p_flags: [4, 4, 24, 4],
-  p_offset: [8, 8, 4, 4],
-  p_vaddr: [16, 8, 8, 4],
-  p_filesz: [32, 8, 16, 4],
-  p_memsz: [40, 8, 20, 4],
-};
-const SHDR: Record<string, [number, number, number, number]> = {
-  sh_type: [4, 4, 4, 4],
-  sh_offset: [24, 8, 16, 4],
-  sh_size: [32, 8, 20, 4],
-  sh_link: [40, 4, 24, 4],
-  sh_entsize: [56, 8, 36, 4],
-};
+const TABLES: Record<keyof typeof AIMED, Record<string, ElfField>> = { ehdr: EHDR, phdr: PHDR, shdr: SHDR };
 
 function elfField(b: Uint8Array, m: Extract<Mutation, { op: 'elf-field' }>): Uint8Array {
   const l = elfLayout(b);
   if (!l) return b;
-  const table = m.table === 'ehdr' ? EHDR : m.table === 'phdr' ? PHDR : SHDR;
-  const f = table[m.field];
-  if (!f) return b;
-  const [o64, w64, o32, w32] = f;
-  const off = l.is64 ? o64 : o32;
-  const width = l.is64 ? w64 : w32;
+  if (!AIMED[m.table].includes(m.field)) return b;
+  const [off, width] = fieldAt(TABLES[m.table][m.field], l.is64);
   let base = 0;
   if (m.table === 'phdr') {
     if (l.phnum === 0) return b;
@@ -163,12 +140,12 @@ function elfField(b: Uint8Array, m: Extract<Mutation, { op: 'elf-field' }>): Uin
 /** Appends a new program header table (the old one plus extra entries) and points the header at it. */
 function elfExtraPhdrs(b: Uint8Array, m: Extract<Mutation, { op: 'elf-extra-phdrs' }>): Uint8Array {
   const l = elfLayout(b);
-  if (!l || l.phnum === 0 || l.phentsize < (l.is64 ? 56 : 32) || l.phoff + l.phnum * l.phentsize > b.length) return b;
+  if (!l || l.phnum === 0 || l.phentsize < PHDR_SIZE[l.is64 ? 64 : 32] || l.phoff + l.phnum * l.phentsize > b.length) return b;
   const old = b.subarray(l.phoff, l.phoff + l.phnum * l.phentsize);
   const count = Math.min(m.count, 0xfffe - l.phnum);
   if (count <= 0) return b;
   const extra = new Uint8Array(count * l.phentsize);
-  const f = (name: string): [number, number] => (l.is64 ? [PHDR[name][0], PHDR[name][1]] : [PHDR[name][2], PHDR[name][3]]);
+  const f = (name: keyof typeof PHDR): [number, number] => fieldAt(PHDR[name], l.is64);
   const src = old.subarray((m.index % l.phnum) * l.phentsize, (m.index % l.phnum + 1) * l.phentsize);
   for (let i = 0; i < count; i++) {
     const e = extra.subarray(i * l.phentsize, (i + 1) * l.phentsize);
@@ -190,10 +167,8 @@ function elfExtraPhdrs(b: Uint8Array, m: Extract<Mutation, { op: 'elf-extra-phdr
     }
   }
   const out = concat([b, old, extra]);
-  const [po, pw] = l.is64 ? [32, 8] : [28, 4];
-  writeLE(out, po, pw, BigInt(b.length));
-  const [no, nw] = l.is64 ? [56, 2] : [44, 2];
-  writeLE(out, no, nw, BigInt(l.phnum + count));
+  writeLE(out, ...fieldAt(EHDR.e_phoff, l.is64), BigInt(b.length));
+  writeLE(out, ...fieldAt(EHDR.e_phnum, l.is64), BigInt(l.phnum + count));
   return out;
 }
 
@@ -203,9 +178,9 @@ function noteHeaders(b: Uint8Array): number[] {
   if (!l) return [];
   for (let i = 0; i < l.phnum; i++) {
     const o = l.phoff + i * l.phentsize;
-    if (o + l.phentsize > b.length || readLE(b, o, 4) !== 4) continue;
-    const off = l.is64 ? readLE(b, o + 8, 8) : readLE(b, o + 4, 4);
-    const size = l.is64 ? readLE(b, o + 32, 8) : readLE(b, o + 16, 4);
+    if (o + l.phentsize > b.length || readField(b, o, PHDR.p_type, l.is64) !== PT_NOTE) continue;
+    const off = readField(b, o, PHDR.p_offset, l.is64);
+    const size = readField(b, o, PHDR.p_filesz, l.is64);
     const out: number[] = [];
     for (let p = off; p + 12 <= Math.min(b.length, off + size) && out.length < 4096; ) {
       out.push(p);
@@ -607,9 +582,9 @@ function aimed(kind: SeedKind, r: Rng, hints: readonly ChunkHint[]): Mutation {
     }
     case 'elf': {
       const x = r.int(10);
-      if (x < 2) return { op: 'elf-field', table: 'ehdr', index: 0, field: r.pick(Object.keys(EHDR)), value: r.pick(INT64) };
-      if (x < 6) return { op: 'elf-field', table: 'phdr', index: r.int(1 << 16), field: r.pick(Object.keys(PHDR)), value: r.pick(INT64) };
-      if (x < 7) return { op: 'elf-field', table: 'shdr', index: r.int(1 << 16), field: r.pick(Object.keys(SHDR)), value: r.pick(INT64) };
+      if (x < 2) return { op: 'elf-field', table: 'ehdr', index: 0, field: r.pick(AIMED.ehdr), value: r.pick(INT64) };
+      if (x < 6) return { op: 'elf-field', table: 'phdr', index: r.int(1 << 16), field: r.pick(AIMED.phdr), value: r.pick(INT64) };
+      if (x < 7) return { op: 'elf-field', table: 'shdr', index: r.int(1 << 16), field: r.pick(AIMED.shdr), value: r.pick(INT64) };
       if (x < 8) return { op: 'elf-note', index: r.int(64), field: r.pick(['namesz', 'descsz', 'type'] as const), value: r.pick(INT32) };
       return { op: 'elf-extra-phdrs', kind: r.pick(['empty-load-over', 'notes', 'loads'] as const), count: r.logInt(r.chance(0.2) ? 65000 : 64), index: r.int(1 << 16) };
     }

@@ -8,9 +8,8 @@
  */
 import { InputError } from '../../io/errors.ts';
 import type { ByteSource } from '../../io/source.ts';
-import { LE } from '../../io/le.ts';
 import { SymbolTableBuilder, type SymbolTable } from '../../symbols/symbol-table.ts';
-import { buildIdFromNotes, ET_DYN, ET_EXEC, parseElfHeader, parseProgramHeaders, PT_LOAD, PT_NOTE, type LoadSegment } from './elf.ts';
+import { buildIdFromNotes, ET_DYN, ET_EXEC, parseElfHeader, parseProgramHeaders, PT_LOAD, PT_NOTE, readField, SHDR, SHDR_SIZE, type LoadSegment } from './elf.ts';
 
 const SHT_SYMTAB = 2;
 const SHT_NOTE = 7;
@@ -76,18 +75,21 @@ export async function openBinary(src: ByteSource): Promise<Binary> {
   }
 
   const sections: Section[] = [];
-  const shsize = h.is64 ? 64 : 40;
   if (h.shnum > 0 && h.shoff > 0) {
-    if (h.shentsize < shsize) throw new InputError(src.name, `section header size ${h.shentsize} is too small`);
+    if (h.shentsize < SHDR_SIZE[h.is64 ? 64 : 32]) throw new InputError(src.name, `section header size ${h.shentsize} is too small`);
     const b = await readExact(src, h.shoff, h.shnum * h.shentsize, 'section header table');
-    const r = new LE(b);
+    const f = (o: number, x: (typeof SHDR)[keyof typeof SHDR]): number => readField(b, o, x, h.is64);
     for (let i = 0; i < h.shnum; i++) {
       const o = i * h.shentsize;
-      sections.push(
-        h.is64
-          ? { name: r.u32(o), type: r.u32(o + 4), addr: r.u64(o + 16), offset: r.u64(o + 24), size: r.u64(o + 32), link: r.u32(o + 40), entsize: r.u64(o + 56) }
-          : { name: r.u32(o), type: r.u32(o + 4), addr: r.u32(o + 12), offset: r.u32(o + 16), size: r.u32(o + 20), link: r.u32(o + 24), entsize: r.u32(o + 36) },
-      );
+      sections.push({
+        name: f(o, SHDR.sh_name),
+        type: f(o, SHDR.sh_type),
+        addr: f(o, SHDR.sh_addr),
+        offset: f(o, SHDR.sh_offset),
+        size: f(o, SHDR.sh_size),
+        link: f(o, SHDR.sh_link),
+        entsize: f(o, SHDR.sh_entsize),
+      });
     }
   }
 

@@ -32,7 +32,7 @@ import { GzipIndex, GzipSource } from '../../io/gzip-index.ts';
 import type { MappedFile, ProcessMemory, Segment, ThreadInfo } from './memory.ts';
 import { findSorted } from '../../../../src/model/sorted.ts';
 import { u32, u64, word as leWord } from '../../io/le.ts';
-import { buildIdFromNotes, elfHeadersAt, parseElfHeader, parseNotes, parseProgramHeaders, PT_LOAD, PT_NOTE, type ElfHeader } from './elf.ts';
+import { buildIdFromNotes, elfHeadersAt, fieldAt, parseElfHeader, parseNotes, parseProgramHeaders, PHDR_SIZE, PT_LOAD, PT_NOTE, readField, SHDR, SHDR_SIZE, type ElfHeader } from './elf.ts';
 
 export const EM_386 = 3;
 export const EM_X86_64 = 62;
@@ -220,11 +220,12 @@ class Core implements CoreFile {
     this.pointerSize = l.word;
     const { phoff, shoff, phentsize } = eh;
     let phnum = eh.phnum;
-    const minEnt = l.is64 ? 56 : 32;
+    const minEnt = PHDR_SIZE[l.is64 ? 64 : 32];
     if (phnum === 0xffff && shoff > 0 && shoff < src.size) {
       // PN_XNUM: the real count is in sh_info of section header 0.
-      const sh = await src.read(shoff, l.is64 ? 64 : 40);
-      if (sh.length >= (l.is64 ? 48 : 32)) phnum = u32(sh, l.is64 ? 44 : 28);
+      const sh = await src.read(shoff, SHDR_SIZE[l.is64 ? 64 : 32]);
+      const [at, width] = fieldAt(SHDR.sh_info, l.is64);
+      if (sh.length >= at + width) phnum = readField(sh, 0, SHDR.sh_info, l.is64);
     }
     if (phnum === 0) throw new InputError(this.name, 'the core has no program headers');
     if (phentsize < minEnt) throw new InputError(this.name, `program header entries are ${phentsize} bytes, expected at least ${minEnt}`);
