@@ -1,8 +1,10 @@
 /**
- * Every folder says what it holds: each folder of the repository with code in it has a README.md, and the
- * README's "## Architecture" section names every folder a newcomer meets first (the top-level folders, the
- * folders one below them, and the folders of the logic layer, `workers/logic/*`). Folders that git does not
- * track, dot-folders and folders of data alone (no code files) are not asked for a README.
+ * Every folder says what it holds: each folder of the repository with code in it has a README.md that names each
+ * of its code files (tests aside: `*.test.ts`, `*.test-helper.ts`) and, with three or more of them, where to start
+ * reading; a folder of data alone (no code files) is named in the README of its nearest folder that has one; and the
+ * README's "## Architecture" section names every folder a newcomer meets first (the top-level folders, the folders
+ * one below them, and the folders of the logic layer, `workers/logic/*`). Folders that git does not track and
+ * dot-folders are left out.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from './shared.ts';
 
 const CODE = /\.(ts|tsx|js|mjs|cjs|py|c|h|sh|css|html)$/;
+const TEST = /\.test\.ts$|\.test-helper\.ts$/;
 
 function trackedFiles(): string[] {
   return execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 })
@@ -31,6 +34,15 @@ function folders(files: string[]): Map<string, boolean> {
     }
   }
   return out;
+}
+
+/**
+ * True when a folder's README names its code file `base`: the file name in it, or for a benchmark
+ * (`NAME.bench.ts`, which `npm run bench -- NAME` runs) its NAME in backticks.
+ */
+export function namesFile(readme: string, base: string): boolean {
+  const bench = /^(.+)\.bench\.ts$/.exec(base);
+  return readme.includes(base) || (!!bench && readme.includes(`\`${bench[1]}\``));
 }
 
 /** The text of README.md's "## Architecture" section. */
@@ -64,6 +76,48 @@ describe('READMEs', () => {
   it('every folder with code has a README.md', () => {
     const missing = [...dirs].filter(([d, code]) => code && !existsSync(join(ROOT, d, 'README.md'))).map(([d]) => d);
     expect(missing).toEqual([]);
+  });
+
+  it('each README names every code file of its folder (tests aside) and, with three or more, where to start', () => {
+    const byDir = new Map<string, string[]>();
+    for (const f of files) {
+      const i = f.lastIndexOf('/');
+      if (i < 0 || !CODE.test(f) || TEST.test(f) || f.split('/').some((p) => p.startsWith('.'))) continue;
+      const dir = f.slice(0, i);
+      byDir.set(dir, [...(byDir.get(dir) ?? []), f.slice(i + 1)]);
+    }
+    const unnamed: string[] = [];
+    const noStart: string[] = [];
+    for (const [dir, bases] of byDir) {
+      const path = join(ROOT, dir, 'README.md');
+      if (!existsSync(path)) continue; // the test above reports it
+      const readme = readFileSync(path, 'utf8');
+      for (const b of bases) if (!namesFile(readme, b)) unnamed.push(`${dir}/${b}`);
+      if (bases.length >= 3 && !/\bstart/i.test(readme)) noStart.push(dir);
+    }
+    expect(byDir.size).toBeGreaterThan(40);
+    expect(unnamed).toEqual([]);
+    expect(noStart).toEqual([]);
+  });
+
+  it('a folder of data alone is named in the README of its nearest folder that has one', () => {
+    const unnamed: string[] = [];
+    for (const [dir, code] of dirs) {
+      if (code || existsSync(join(ROOT, dir, 'README.md'))) continue;
+      let up = dir;
+      while (up.includes('/') && !existsSync(join(ROOT, up, 'README.md'))) up = up.slice(0, up.lastIndexOf('/'));
+      if (up === dir || !existsSync(join(ROOT, up, 'README.md'))) up = '';
+      const readme = readFileSync(join(ROOT, up, 'README.md'), 'utf8');
+      if (!names(readme, dir)) unnamed.push(dir);
+    }
+    expect(unnamed).toEqual([]);
+  });
+
+  it('the file rule tells a named file from an unnamed one', () => {
+    expect(namesFile('| `core-file.ts` | … |', 'core-file.ts')).toBe(true);
+    expect(namesFile('| `core` | a core → table |', 'core.bench.ts')).toBe(true);
+    expect(namesFile('| `core-file.ts` | … |', 'core.ts')).toBe(false);
+    expect(namesFile('the core reader', 'core.bench.ts')).toBe(false);
   });
 
   it("README.md's architecture section names every top-level folder, the folders below them and workers/logic/*", () => {
