@@ -27,7 +27,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const files = await loadFiles(positional, { sessions: true, localFiles: !flags.has('no-local-files') });
+  const files = await loadFiles(positional, { sessions: true, classes: false, localFiles: !flags.has('no-local-files') });
   const a = assembleFiles(files);
   let leakWarnings: string[];
   try {
@@ -36,8 +36,9 @@ export async function run(args: string[]): Promise<number> {
     await closeFiles(files);
   }
   const fileOf = (id: number) => files.find((f) => f.id === id)!;
-  const snapshots = a.snapshots.map((s) => {
-    const fig = snapshotFigures(s);
+  const figures = a.snapshots.map((s) => snapshotFigures(s));
+  const snapshots = a.snapshots.map((s, i) => {
+    const fig = figures[i];
     const allocator = s.core !== null ? fileOf(s.core).info.allocator : undefined;
     return {
       name: s.name,
@@ -65,7 +66,7 @@ export async function run(args: string[]): Promise<number> {
     if (o.allocator) text += `  ${o.allocator}\n`;
     text += line(s.kind === 'process' ? 'Used' : s.kind === 'tracemalloc' ? 'Traced' : 'Objects', o.used);
     if (o.free) text += line('Free', o.free);
-    for (const [name, v] of Object.entries(snapshotFigures(s).sets)) text += line(name[0].toUpperCase() + name.slice(1), v);
+    for (const [name, v] of Object.entries(figures[i].sets)) text += line(name[0].toUpperCase() + name.slice(1), v);
     if (by === 'python-type') text += pythonText(o as ReturnType<typeof pythonRows>);
   });
   if (!a.snapshots.length) text += 'no snapshot: give a core dump, chap lists, a tracemalloc snapshot or a meliae dump\n';

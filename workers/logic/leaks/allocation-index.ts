@@ -8,8 +8,10 @@
  * For speed on millions of lookups the other rows are grouped into clusters
  * (runs without a gap above 1 MiB), each with a page table: the first row that
  * ends after each 4 KiB page. A lookup is a range check, a short search over
- * clusters, a page-table read and a binary search inside one page.
- * Memory: 16 bytes per row (start, end) + 4 bytes per 4 KiB page of the clusters.
+ * clusters, a page-table read and a binary search inside one page, over the
+ * table's own address and size columns (no copy of them: the index holds 4 bytes
+ * per 4 KiB page of the clusters, and the wrappers' rows; a table with wrappers
+ * also a copy of the other rows' columns, 16 bytes each).
  *
  * This is the one "which allocation holds this address" index: the leak analysis builds it over the heap walk's
  * table, the core session (inspector, `holds`) through `indexAnyOrder` over any table, sorted or not.
@@ -22,18 +24,21 @@ export type AddressColumns = Pick<AllocationTable, 'rows' | 'addrHi' | 'addrLo' 
 
 const PAGE = 4096;
 const GAP = 1 << 20;
+const TWO32 = 4294967296;
 export const NO_ROW = 0xffffffff;
 
 export class AllocationIndex {
-  /** Start and end of every table row. */
-  readonly starts: Float64Array;
-  readonly ends: Float64Array;
   readonly min: number;
   readonly max: number;
+  private readonly hi: Uint32Array;
+  private readonly lo: Uint32Array;
+  private readonly size: Float64Array;
   /** Rows of the direct lookup (every row but the wrappers), ascending; null when that is every row. */
   private readonly direct: Uint32Array | null;
-  private readonly dStarts: Float64Array;
-  private readonly dEnds: Float64Array;
+  /** The direct rows' columns (the table's own when there are no wrappers). */
+  private readonly dHi: Uint32Array;
+  private readonly dLo: Uint32Array;
+  private readonly dSize: Float64Array;
   /** Wrapper rows, smallest first (the innermost wrapper holding an address wins). */
   readonly wrappers: readonly number[];
   private readonly wStarts: Float64Array;
@@ -43,59 +48,81 @@ export class AllocationIndex {
   private readonly cEnd: Float64Array;
   private readonly cLastRow: Uint32Array;
   private readonly cPages: Uint32Array[];
+  private startsCopy: Float64Array | null = null;
+  private endsCopy: Float64Array | null = null;
 
   constructor(table: AddressColumns) {
     const n = table.rows;
-    this.starts = new Float64Array(n);
-    this.ends = new Float64Array(n);
+    const { addrHi, addrLo, size } = table;
+    this.hi = addrHi;
+    this.lo = addrLo;
+    this.size = size;
     let max = 0;
-    for (let i = 0; i < n; i++) {
-      const a = table.addrHi[i] * 4294967296 + table.addrLo[i];
-      this.starts[i] = a;
-      this.ends[i] = a + table.size[i];
-      if (this.ends[i] > max) max = this.ends[i];
-      if (i > 0 && a < this.starts[i - 1]) throw new Error('allocation rows are not sorted by address');
-    }
-    this.min = n ? this.starts[0] : 0;
-    this.max = max;
+    let prev = -1;
+    let prevEnd = -1;
+    let sorted = true;
     // A row is a wrapper when the next row starts inside it (rows nest; partial overlaps were dropped by the walk).
     const wrappers: number[] = [];
-    for (let i = 0; i + 1 < n; i++) if (this.starts[i + 1] < this.ends[i]) wrappers.push(i);
-    this.wrappers = wrappers.sort((a, b) => this.ends[a] - this.starts[a] - (this.ends[b] - this.starts[b]));
+    for (let i = 0; i < n; i++) {
+      const a = addrHi[i] * TWO32 + addrLo[i];
+      const e = a + size[i];
+      if (e > max) max = e;
+      if (a < prev) sorted = false;
+      if (a < prevEnd) wrappers.push(i - 1);
+      prev = a;
+      prevEnd = e;
+    }
+    if (!sorted) throw new Error('allocation rows are not sorted by address');
+    this.min = n ? addrHi[0] * TWO32 + addrLo[0] : 0;
+    this.max = max;
+    const startOf = (r: number) => addrHi[r] * TWO32 + addrLo[r];
+    const span = (r: number) => size[r];
+    this.wrappers = wrappers.sort((a, b) => span(a) - span(b));
     const byStart = [...wrappers].sort((a, b) => a - b);
     this.wRows = Uint32Array.from(byStart);
-    this.wStarts = Float64Array.from(byStart, (r) => this.starts[r]);
-    this.wNested = byStart.some((r, k) => k + 1 < byStart.length && this.starts[byStart[k + 1]] < this.ends[r]);
+    this.wStarts = Float64Array.from(byStart, startOf);
+    this.wNested = byStart.some((r, k) => k + 1 < byStart.length && startOf(byStart[k + 1]) < startOf(r) + size[r]);
     if (wrappers.length) {
       const isWrapper = new Uint8Array(n);
       for (const r of wrappers) isWrapper[r] = 1;
       const d: number[] = [];
       for (let i = 0; i < n; i++) if (!isWrapper[i]) d.push(i);
       this.direct = Uint32Array.from(d);
-      this.dStarts = Float64Array.from(d, (r) => this.starts[r]);
-      this.dEnds = Float64Array.from(d, (r) => this.ends[r]);
+      this.dHi = Uint32Array.from(d, (r) => addrHi[r]);
+      this.dLo = Uint32Array.from(d, (r) => addrLo[r]);
+      this.dSize = Float64Array.from(d, (r) => size[r]);
     } else {
       this.direct = null;
-      this.dStarts = this.starts;
-      this.dEnds = this.ends;
+      this.dHi = addrHi;
+      this.dLo = addrLo;
+      this.dSize = size;
     }
-    const ds = this.dStarts;
-    const de = this.dEnds;
-    const m = ds.length;
+    const { dHi, dLo, dSize } = this;
+    const m = this.direct ? this.direct.length : n;
+    const ds = (i: number) => dHi[i] * TWO32 + dLo[i];
     const cs: number[] = [];
     const ce: number[] = [];
     const cf: number[] = [];
     const cl: number[] = [];
-    for (let i = 0; i < m; i++) {
-      const k = cs.length - 1;
-      if (k >= 0 && ds[i] - ce[k] <= GAP) {
-        if (de[i] > ce[k]) ce[k] = de[i];
-        cl[k] = i + 1;
-      } else {
-        cs.push(ds[i]);
-        ce.push(de[i]);
-        cf.push(i);
-        cl.push(i + 1);
+    // The current cluster: rows [first, i) reaching up to `reach`.
+    let first = 0;
+    let reach = m ? ds(0) + dSize[0] : 0;
+    for (let i = 1; i <= m; i++) {
+      if (i < m) {
+        const a = dHi[i] * TWO32 + dLo[i];
+        if (a - reach <= GAP) {
+          const e = a + dSize[i];
+          if (e > reach) reach = e;
+          continue;
+        }
+      }
+      cs.push(ds(first));
+      ce.push(reach);
+      cf.push(first);
+      cl.push(i);
+      if (i < m) {
+        first = i;
+        reach = ds(i) + dSize[i];
       }
     }
     this.cStart = Float64Array.from(cs);
@@ -105,9 +132,14 @@ export class AllocationIndex {
       const pages = Math.floor((ce[k] - s) / PAGE) + 2;
       const t = new Uint32Array(pages);
       let r = cf[k];
+      const last = cl[k];
+      let rEnd = r < last ? ds(r) + dSize[r] : 0;
       for (let p = 0; p < pages; p++) {
         const pageStart = s + p * PAGE;
-        while (r < cl[k] && de[r] <= pageStart) r++;
+        while (r < last && rEnd <= pageStart) {
+          r++;
+          if (r < last) rEnd = dHi[r] * TWO32 + dLo[r] + dSize[r];
+        }
         t[p] = r;
       }
       return t;
@@ -115,13 +147,33 @@ export class AllocationIndex {
   }
 
   get rows(): number {
-    return this.starts.length;
+    return this.hi.length;
   }
 
-  /** Bytes held by the index. */
+  /** Start address of table row `r`. */
+  startOf(r: number): number {
+    return this.hi[r] * TWO32 + this.lo[r];
+  }
+
+  /** End address (start + size) of table row `r`. */
+  endOf(r: number): number {
+    return this.hi[r] * TWO32 + this.lo[r] + this.size[r];
+  }
+
+  /** Start of every row, as one column (made on first use; `startOf` needs none). */
+  get starts(): Float64Array {
+    return (this.startsCopy ??= Float64Array.from({ length: this.rows }, (_, r) => this.startOf(r)));
+  }
+
+  /** End of every row, as one column (made on first use; `endOf` needs none). */
+  get ends(): Float64Array {
+    return (this.endsCopy ??= Float64Array.from({ length: this.rows }, (_, r) => this.endOf(r)));
+  }
+
+  /** Bytes held by the index (beyond the table's columns it reads). */
   get bytes(): number {
-    let n = this.starts.byteLength + this.ends.byteLength;
-    if (this.direct) n += this.direct.byteLength + this.dStarts.byteLength + this.dEnds.byteLength;
+    let n = (this.startsCopy?.byteLength ?? 0) + (this.endsCopy?.byteLength ?? 0);
+    if (this.direct) n += this.direct.byteLength + this.dHi.byteLength + this.dLo.byteLength + this.dSize.byteLength;
     for (const p of this.cPages) n += p.byteLength;
     return n;
   }
@@ -132,7 +184,7 @@ export class AllocationIndex {
     const r = this.directRow(addr);
     if (r !== NO_ROW || this.wrappers.length === 0) return r;
     if (this.wNested) {
-      for (const w of this.wrappers) if (this.starts[w] <= addr && addr < this.ends[w]) return w;
+      for (const w of this.wrappers) if (this.startOf(w) <= addr && addr < this.endOf(w)) return w;
       return NO_ROW;
     }
     const ws = this.wStarts;
@@ -145,7 +197,7 @@ export class AllocationIndex {
       else hi = mid - 1;
     }
     const w = this.wRows[lo];
-    return addr < this.ends[w] ? w : NO_ROW;
+    return addr < this.endOf(w) ? w : NO_ROW;
   }
 
   private directRow(addr: number): number {
@@ -162,15 +214,19 @@ export class AllocationIndex {
     const pages = this.cPages[lo];
     const last = this.cLastRow[lo];
     const p = Math.floor((addr - cs[lo]) / PAGE);
+    // The holder, if any, is the last row starting at or below addr among [pages[p], pages[p + 1]] (rows do not overlap).
     let a = pages[p];
-    let b = pages[p + 1] < last ? pages[p + 1] + 1 : last;
-    const ends = this.dEnds;
+    let b = pages[p + 1] < last ? pages[p + 1] : last - 1;
+    if (a >= last) return NO_ROW;
+    const dHi = this.dHi;
+    const dLo = this.dLo;
+    if (dHi[a] * TWO32 + dLo[a] > addr) return NO_ROW;
     while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (ends[mid] <= addr) a = mid + 1;
-      else b = mid;
+      const mid = (a + b + 1) >>> 1;
+      if (dHi[mid] * TWO32 + dLo[mid] <= addr) a = mid;
+      else b = mid - 1;
     }
-    if (a < last && this.dStarts[a] <= addr && addr < ends[a]) return this.direct ? this.direct[a] : a;
+    if (addr < dHi[a] * TWO32 + dLo[a] + this.dSize[a]) return this.direct ? this.direct[a] : a;
     return NO_ROW;
   }
 }

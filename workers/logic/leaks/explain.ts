@@ -22,13 +22,13 @@ export async function referrersOf(a: LeakAnalysis, table: AllocationTable, mem: 
   const g = withIncoming(a.graph);
   const from = g.inStart[row];
   const to = g.inStart[row + 1];
-  const lo = a.index.starts[row];
-  const hi = a.index.ends[row];
+  const lo = a.index.startOf(row);
+  const hi = a.index.endOf(row);
   const w = mem.pointerSize;
   const out: Referrer[] = [];
   for (let e = from; e < to && out.length < limit; e++) {
     const s = g.inSource[e];
-    const start = a.index.starts[s];
+    const start = a.index.startOf(s);
     const size = table.size[s] - (table.size[s] % w);
     const offsets: number[] = [];
     const bytes = size > 0 ? await mem.read(start, Math.min(size, 1 << 20)) : null;

@@ -8,8 +8,12 @@
  * itself. chap also records edges from and to free allocations; no set depends
  * on them, so the graph here keeps used → used edges only.
  *
- * Memory is read in windows of a few MiB (one await per window); the edge list
- * grows by doubling and is trimmed at the end: 4 bytes per edge + 4 per row.
+ * Memory is read in windows of a few MiB (one await per window). The words of a
+ * window are scanned by a synchronous method (`EdgeScan.scan`), so that V8
+ * optimises the hot loop (code inside an async function's loop stays in the
+ * interpreter). A word is looked up only when its high half lies in the heap's
+ * span. Edges go into pages of 1 Mi entries and are copied once into the CSR
+ * column at the end: 4 bytes per edge + 4 per row.
  */
 import { allocShared } from '../../../src/model/columns.ts';
 import { AllocState, type AllocationTable } from '../../../src/model/allocations.ts';
@@ -19,6 +23,7 @@ import { AllocationIndex, NO_ROW } from './allocation-index.ts';
 import { WordReader } from './word-reader.ts';
 
 const TWO32 = 4294967296;
+const PAGE = 1 << 20;
 
 export interface GraphStats {
   edges: number;
@@ -27,14 +32,201 @@ export interface GraphStats {
   bytesRead: number;
 }
 
-function grow(a: Uint32Array): Uint32Array {
-  const g = new Uint32Array(a.length * 2);
-  g.set(a);
-  return g;
-}
-
 function isUsed(state: number): boolean {
   return state !== AllocState.Free && state !== AllocState.ThreadCachedFree;
+}
+
+/** The scan's state between windows: row `row`, its words from address `at` to `end` still to read. */
+class EdgeScan {
+  row = 0;
+  /** Inside row `row` (its words from `at` up to `end` are left), or before it. */
+  inRow = false;
+  at = 0;
+  end = 0;
+  /** Targets of the current row so far. */
+  private k = 0;
+  private scratch: Uint32Array = new Uint32Array(1024);
+  /** Edge pages: full ones, then `page` filled up to `p`. */
+  private readonly pages: Uint32Array[] = [];
+  private page: Uint32Array = new Uint32Array(PAGE);
+  private p = 0;
+  edges = 0;
+  candidates = 0;
+  /** Bytes of used allocations before the current row (progress). */
+  scanned = 0;
+  private readonly min: number;
+  private readonly max: number;
+  private readonly minHi: number;
+  private readonly maxHi: number;
+  private readonly hi: Uint32Array;
+  private readonly lo: Uint32Array;
+  private readonly size: Float64Array;
+  private readonly state: Uint8Array;
+  private readonly n: number;
+
+  constructor(
+    table: AllocationTable,
+    private readonly index: AllocationIndex,
+    private readonly w: number,
+    readonly outStart: Uint32Array,
+  ) {
+    this.n = table.rows;
+    this.hi = table.addrHi;
+    this.lo = table.addrLo;
+    this.size = table.size;
+    this.state = table.state;
+    this.min = index.min;
+    this.max = index.max;
+    this.minHi = Math.floor(index.min / TWO32);
+    this.maxHi = Math.floor((index.max - 1) / TWO32);
+  }
+
+  /**
+   * Scans rows from the current one while their words are in `[base, loadedEnd)` (`u` holds them); returns
+   * when every row is done or the current row needs words outside (`at` says where).
+   */
+  scan(u: Uint32Array, base: number, loadedEnd: number): void {
+    const { n, w, hi, lo, size, state, outStart } = this;
+    let r = this.row;
+    let k = this.k;
+    let scanned = this.scanned;
+    let a = this.at;
+    let end = this.end;
+    let inRow = this.inRow;
+    for (; r < n; r++) {
+      if (!inRow) {
+        outStart[r] = this.edges;
+        const st = state[r];
+        if (st === AllocState.Free || st === AllocState.ThreadCachedFree) continue;
+        const sz = size[r];
+        a = hi[r] * TWO32 + lo[r];
+        scanned += sz;
+        if (a % w !== 0) continue;
+        end = a + (sz - (sz % w));
+        k = 0;
+        inRow = true;
+      }
+      if (a < end) {
+        if (a < base || a + w > loadedEnd) break;
+        const stop = end < loadedEnd ? end : loadedEnd;
+        // Word indexes into the window (small integers) instead of addresses (doubles) in the hot loop.
+        const i = (a - base) / 4;
+        const iEnd = w === 8 ? (stop - base) / 4 - 1 : (stop - base) / 4;
+        k = w === 8 ? this.words64(u, i, iEnd, r, k) : this.words32(u, i, iEnd, r, k);
+        const next = w === 8 ? i + 2 * Math.ceil((iEnd - i) / 2) : iEnd;
+        a = base + (next > i ? next : i) * 4;
+        if (a + w <= end) break; // more words of this row, in the next window
+      }
+      this.k = k;
+      this.finishRow();
+      inRow = false;
+    }
+    this.row = r;
+    this.k = k;
+    this.at = a;
+    this.end = end;
+    this.inRow = inRow;
+    this.scanned = scanned;
+  }
+
+  /** The targets of the 64-bit words `u[i], u[i + 1]`, … below `iEnd` of row `r`, after `k` found before; returns the new count. */
+  private words64(u: Uint32Array, i: number, iEnd: number, r: number, k: number): number {
+    const { index, state, min, max, minHi, maxHi } = this;
+    let scratch = this.scratch;
+    let candidates = 0;
+    for (; i < iEnd; i += 2) {
+      const hi = u[i + 1];
+      if (hi < minHi || hi > maxHi) continue;
+      const v = hi * TWO32 + u[i];
+      if (v < min || v >= max) continue;
+      candidates++;
+      const t = index.rowOf(v);
+      if (t === NO_ROW || t === r || !isUsed(state[t])) continue;
+      if (k === scratch.length) scratch = this.grow();
+      scratch[k++] = t;
+    }
+    this.candidates += candidates;
+    return k;
+  }
+
+  /** `words64` for 32-bit words. */
+  private words32(u: Uint32Array, i: number, iEnd: number, r: number, k: number): number {
+    const { index, state, min, max } = this;
+    let scratch = this.scratch;
+    let candidates = 0;
+    for (; i < iEnd; i++) {
+      const v = u[i];
+      if (v < min || v >= max) continue;
+      candidates++;
+      const t = index.rowOf(v);
+      if (t === NO_ROW || t === r || !isUsed(state[t])) continue;
+      if (k === scratch.length) scratch = this.grow();
+      scratch[k++] = t;
+    }
+    this.candidates += candidates;
+    return k;
+  }
+
+  private grow(): Uint32Array {
+    const g = new Uint32Array(this.scratch.length * 2);
+    g.set(this.scratch);
+    return (this.scratch = g);
+  }
+
+  /** The current row's words beyond `at` are not in the core (chap reads none): its edges are those found. */
+  skipRest(): void {
+    this.finishRow();
+    this.inRow = false;
+    this.row++;
+  }
+
+  /** Appends the current row's distinct targets, ascending. */
+  private finishRow(): void {
+    const k = this.k;
+    if (k === 0) return;
+    const s = this.scratch;
+    if (k > 1) {
+      if (k <= 16) {
+        for (let j = 1; j < k; j++) {
+          const x = s[j];
+          let q = j - 1;
+          while (q >= 0 && s[q] > x) {
+            s[q + 1] = s[q];
+            q--;
+          }
+          s[q + 1] = x;
+        }
+      } else s.subarray(0, k).sort();
+    }
+    let prev = -1;
+    for (let j = 0; j < k; j++) {
+      const t = s[j];
+      if (t === prev) continue;
+      prev = t;
+      if (this.p === PAGE) {
+        this.pages.push(this.page);
+        this.page = new Uint32Array(PAGE);
+        this.p = 0;
+      }
+      this.page[this.p++] = t;
+      this.edges++;
+    }
+    this.k = 0;
+  }
+
+  /** The edges in one CSR column. */
+  targets(): Uint32Array {
+    const e = this.edges;
+    const out = new Uint32Array(allocShared(Math.max(1, e) * 4), 0, e);
+    let o = 0;
+    for (const pg of this.pages) {
+      out.set(pg, o);
+      o += pg.length;
+    }
+    out.set(this.page.subarray(0, this.p), o);
+    this.pages.length = 0;
+    return out;
+  }
 }
 
 export async function buildReferenceGraph(
@@ -47,90 +239,24 @@ export async function buildReferenceGraph(
   const n = table.rows;
   const w = reader.pointerSize;
   const outStart = new Uint32Array(allocShared((n + 1) * 4));
-  let edges = new Uint32Array(Math.max(1024, n * 2));
-  let e = 0;
-  let scratch: Uint32Array = new Uint32Array(1024);
-  const { starts, ends } = index;
-  const min = index.min;
-  const max = index.max;
-  const minHi = Math.floor(min / TWO32);
-  const maxHi = Math.floor((max - 1) / TWO32);
-  let candidates = 0;
   const state = table.state;
   // Progress: bytes of used allocations to scan (the windows read are about that much).
   let total = 0;
   for (let r = 0; r < n; r++) if (isUsed(state[r])) total += table.size[r];
   const meter = new StageMeter(ctl, name, 'leaks', total, 'bytes');
-  /** Bytes of the used allocations before row r. */
-  let scanned = 0;
-  for (let r = 0; r < n; r++) {
-    outStart[r] = e;
-    if (!isUsed(state[r])) continue;
-    const addr = starts[r];
-    scanned += table.size[r];
-    if (addr % w !== 0) continue;
-    const end = addr + (table.size[r] - (table.size[r] % w));
-    let k = 0;
-    let a = addr;
-    while (a < end) {
-      if (!reader.has(a, a + w)) {
-        meter.at(scanned - table.size[r] + (a - addr));
-        const got = await reader.load(a, end);
-        if (got < a + w) break; // the rest of the allocation is not in the core: no words (chap reads zeros)
-      }
-      const u = reader.u32view;
-      const base = reader.loadedBase;
-      const stop = Math.min(end, reader.loadedEnd);
-      // Word indexes into the window (small integers) instead of addresses (doubles) in the hot loop.
-      let i = (a - base) / 4;
-      const iEnd = (stop - base) / 4 - (w === 8 ? 1 : 0);
-      if (w === 8) {
-        for (; i < iEnd; i += 2) {
-          const hi = u[i + 1];
-          if (hi < minHi || hi > maxHi) continue;
-          const v = hi * TWO32 + u[i];
-          if (v < min || v >= max) continue;
-          candidates++;
-          const t = index.rowOf(v);
-          if (t === NO_ROW || t === r || !isUsed(state[t])) continue;
-          if (k === scratch.length) scratch = grow(scratch);
-          scratch[k++] = t;
-        }
-      } else {
-        for (; i < iEnd; i++) {
-          const v = u[i];
-          if (v < min || v >= max) continue;
-          candidates++;
-          const t = index.rowOf(v);
-          if (t === NO_ROW || t === r || !isUsed(state[t])) continue;
-          if (k === scratch.length) scratch = grow(scratch);
-          scratch[k++] = t;
-        }
-      }
-      a = base + i * 4;
-    }
-    if (k === 0) continue;
-    if (k > 1) scratch.subarray(0, k).sort();
-    if (e + k > edges.length) {
-      const g = new Uint32Array(Math.max(edges.length * 2, e + k));
-      g.set(edges.subarray(0, e));
-      edges = g;
-    }
-    let prev = -1;
-    for (let j = 0; j < k; j++) {
-      const t = scratch[j];
-      if (t !== prev) edges[e++] = t;
-      prev = t;
-    }
+  const s = new EdgeScan(table, index, w, outStart);
+  for (;;) {
+    s.scan(reader.u32view, reader.loadedBase, reader.loadedEnd);
+    if (s.row >= n) break;
+    meter.at(s.scanned - table.size[s.row] + (s.at - index.startOf(s.row)));
+    const got = await reader.load(s.at, s.end);
+    if (got < s.at + w) s.skipRest(); // the rest of the allocation is not in the core: no words (chap reads zeros)
   }
-  outStart[n] = e;
-  void ends;
-  const outTarget = new Uint32Array(allocShared(Math.max(1, e) * 4), 0, e);
-  outTarget.set(edges.subarray(0, e));
+  outStart[n] = s.edges;
+  const outTarget = s.targets();
   meter.end();
-  return { graph: { rows: n, outStart, outTarget }, stats: { edges: e, candidates, bytesRead: reader.bytesRead } };
+  return { graph: { rows: n, outStart, outTarget }, stats: { edges: s.edges, candidates: s.candidates, bytesRead: reader.bytesRead } };
 }
-
 /** Adds the incoming direction (CSR by target; sources ascending) to a graph, once. */
 export function withIncoming(g: ReferenceGraph): Required<ReferenceGraph> {
   if (g.inStart && g.inSource) return g as Required<ReferenceGraph>;

@@ -30,6 +30,19 @@ export class WordReader {
     return addr >= this.loadedBase && end <= this.loadedEnd;
   }
 
+  /** Two window buffers (read into, when the memory can): the one scanned and the one being filled. */
+  private buffers: Uint8Array[] = [];
+  private turn = 0;
+
+  /** `length` bytes at `addr`, into the window buffer not being scanned when the memory reads into buffers. */
+  private fetch(addr: number, length: number): Promise<Uint8Array | null> {
+    if (!this.mem.readInto) return this.mem.read(addr, length);
+    const t = (this.turn = 1 - this.turn);
+    let buf = this.buffers[t];
+    if (!buf || buf.length < length) buf = this.buffers[t] = new Uint8Array(Math.max(length, WINDOW));
+    return this.mem.readInto(addr, buf.subarray(0, length));
+  }
+
   /**
    * Loads a window starting at `addr` (8-aligned), as long as the imaged run
    * allows and at least up to `want` when it can. Returns the end of what is
@@ -46,8 +59,10 @@ export class WordReader {
     this.pending = null;
     if (p && p.addr === addr) bytes = await p.bytes;
     else {
+      // A prefetch of another address is dropped: wait for it, so that its buffer is not filled while reused.
+      if (p) await p.bytes;
       const end = Math.min(run, Math.max(want, addr + WINDOW), addr + 16 * WINDOW);
-      bytes = await this.mem.read(addr, end - addr);
+      bytes = await this.fetch(addr, end - addr);
     }
     if (!bytes || bytes.length < this.pointerSize) {
       this.loadedBase = this.loadedEnd = addr;
@@ -59,10 +74,10 @@ export class WordReader {
     this.u32view = new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2);
     this.loadedBase = addr;
     this.loadedEnd = addr + (b.length & ~3);
-    // Reads are sequential: fetch the next window while this one is scanned.
+    // Reads are sequential: fetch the next window (into the other buffer) while this one is scanned.
     if (this.loadedEnd < run) {
       const next = this.loadedEnd;
-      this.pending = { addr: next, bytes: this.mem.read(next, Math.min(run, next + WINDOW) - next).catch(() => null) };
+      this.pending = { addr: next, bytes: this.fetch(next, Math.min(run, next + WINDOW) - next).catch(() => null) };
     }
     return this.loadedEnd;
   }

@@ -83,8 +83,9 @@ export class CoreSession {
   ) {}
 
   static async open(src: ByteSource, ctl?: ReadControl, opts?: ReadCoreOptions): Promise<CoreSession> {
-    // The walk keeps the words it reads that point into mapped files: class names then need no second read of the heap.
-    const r = await readCore(src, ctl, { ...opts, moduleWords: true });
+    // The walk keeps the words it reads that point into mapped files: class names then need no second read of the heap
+    // (unless the caller says it names no classes: `moduleWords: false`).
+    const r = await readCore(src, ctl, { moduleWords: true, ...opts });
     return new CoreSession(r.core, r.table, r.info, r.warnings, r);
   }
 
@@ -92,8 +93,8 @@ export class CoreSession {
   leaks(ctl?: ReadControl): Promise<LeakAnalysis> {
     this.leakAnalysis ??= analyzeCoreRead(this.read, ctl).then(
       (a) => {
-        // The pipeline's last stage: the inspector's address index of the walk is built now, not at its first click.
-        this.indexOf('walk', this.table);
+        // The pipeline's last stage: the inspector's address index of the walk is the analysis's own (same table).
+        if (!this.indexes.has('walk')) this.indexes.set('walk', a.index);
         return a;
       },
       (e: unknown) => {

@@ -20,18 +20,27 @@ export interface SnapshotFigures {
 
 export function setTotals(t: AllocationTable, names: readonly string[]): Record<string, Totals> {
   const out: Record<string, Totals> = {};
-  for (const [name, bit] of SET_FLAGS) {
-    if (!names.includes(name)) continue;
-    const v = { count: 0, bytes: 0 };
-    if (t.flags) {
-      for (let i = 0; i < t.rows; i++) {
-        if (t.flags[i] & bit) {
-          v.count++;
-          v.bytes += t.size[i];
-        }
+  const known = SET_FLAGS.filter(([name]) => names.includes(name));
+  for (const [name] of known) out[name] = { count: 0, bytes: 0 };
+  const flags = t.flags;
+  if (!flags || !known.length) return out;
+  // One pass: count and bytes per distinct flags value, then each set sums the values holding its bit.
+  const count = new Float64Array(65536);
+  const bytes = new Float64Array(65536);
+  const size = t.size;
+  for (let i = 0, n = t.rows; i < n; i++) {
+    const f = flags[i];
+    count[f]++;
+    bytes[f] += size[i];
+  }
+  for (let f = 1; f < 65536; f++) {
+    if (!count[f]) continue;
+    for (const [name, bit] of known) {
+      if (f & bit) {
+        out[name].count += count[f];
+        out[name].bytes += bytes[f];
       }
     }
-    out[name] = v;
   }
   return out;
 }
@@ -41,11 +50,24 @@ export function snapshotFigures(s: Snapshot): SnapshotFigures {
   const free = { count: 0, bytes: 0 };
   const t = s.table;
   if (t) {
-    for (let i = 0; i < t.rows; i++) {
-      const into = isInUse(t.state[i]) ? used : free;
-      into.count++;
-      into.bytes += t.size[i];
+    const { state, size } = t;
+    let usedCount = 0;
+    let usedBytes = 0;
+    let freeCount = 0;
+    let freeBytes = 0;
+    for (let i = 0, n = t.rows; i < n; i++) {
+      if (isInUse(state[i])) {
+        usedCount++;
+        usedBytes += size[i];
+      } else {
+        freeCount++;
+        freeBytes += size[i];
+      }
     }
+    used.count = usedCount;
+    used.bytes = usedBytes;
+    free.count = freeCount;
+    free.bytes = freeBytes;
   }
   const out: SnapshotFigures = { used, sets: t ? setTotals(t, s.knownSets) : {} };
   if (freeKnown(s)) out.free = free;
