@@ -153,19 +153,6 @@ export default tseslint.config(
     },
   },
   {
-    // These effects clear the previous result, then ask a worker for the next one (a local `live` flag drops
-    // late answers). The derived-data hooks of issue 10 replace them; take a file off this list when it moves.
-    files: [
-      'src/views/compare/CompareView.tsx',
-      'src/views/heap-map/HeapMapView.tsx',
-      'src/views/inspector/Inspector.tsx',
-      'src/views/objects/ObjectsView.tsx',
-      'src/views/tracemalloc/TracemallocView.tsx',
-      'src/views/share/ShareDialog.tsx',
-    ],
-    rules: { 'react-hooks/set-state-in-effect': 'off' },
-  },
-  {
     // `useLibraryDatabase` (src/state/library.ts) is no hook: it picks the IndexedDB database. Its name goes
     // with the store rewrite of issue 10; until then its test may call it outside a component.
     files: ['src/state/library.test.ts'],

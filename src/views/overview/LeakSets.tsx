@@ -17,7 +17,7 @@ const LABEL: Record<string, string> = {
   threadonlyanchored: '… by threads only',
 };
 
-/** The sets are the last stage of the snapshot's pipeline (`analysis.ts`): its progress line is in the snapshot bar. */
+/** The sets are the last stage of the snapshot's pipeline (`src/state/core-stages.ts`): its progress line is in the snapshot bar. */
 export function LeakSets({ snapshot, onInspect }: { snapshot: SnapshotState; onInspect(row: number): void }) {
   const s = snapshot.leaks ?? null;
   const err = snapshot.error ?? null;
