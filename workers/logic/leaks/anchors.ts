@@ -18,7 +18,7 @@ export type AnchorKind = (typeof AnchorKind)[keyof typeof AnchorKind];
 /**
  * One anchor: row `row` is pointed to from `where` — an address of static
  * memory or of a stack (kind Static/Stack), or a register (kind Register;
- * `where` is the register's index in `registerNames`) of thread `thread`
+ * `where` is the register's index in its thread's `names` / `values`, `ThreadRegisters` of stacks.ts) of thread `thread`
  * (1-based; 0 for static memory and for stacks no thread uses).
  */
 export interface AnchorList {
