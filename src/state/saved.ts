@@ -10,7 +10,6 @@ import { savedOf } from '../../workers/logic/saved/snapshots.ts';
 import { snapshotToSave, statesOfSaved } from '../../workers/logic/snapshot/states.ts';
 import { useCompareSource } from './compare-source.ts';
 import { newInputId, useInputs, type InputEntry } from './inputs.ts';
-import { withLeakSets } from './leaks.ts';
 import { newSnapshotUid, useSnapshots, type SnapshotState } from './snapshots.ts';
 import { snapshot as viewSnapshot, useView } from './view.ts';
 
@@ -40,6 +39,6 @@ export function savedAnalysisOf(name: string): SavedAnalysis {
   return savedOf(
     name,
     view,
-    useSnapshots.getState().list.map((s) => snapshotToSave(s, withLeakSets(s), entries)),
+    useSnapshots.getState().list.map((s) => snapshotToSave(s, entries)),
   );
 }

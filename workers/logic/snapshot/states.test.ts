@@ -80,7 +80,7 @@ describe('states of the demo (chap lists without a core)', () => {
   it('saved and read back: the same snapshots, tables and sources, under new input ids and the key prefix', () => {
     const states = assembledStates(assembly.snapshots, inputsOf(files), [], noWork, counter());
     const facts = files.map((f) => ({ id: f.id, format: f.format, size: f.size, rows: f.input.table?.rows, info: f.info, warnings: [] }));
-    const saved = savedOf('demo', {}, states.map((s) => snapshotToSave(s, s.snap, facts)));
+    const saved = savedOf('demo', {}, states.map((s) => snapshotToSave(s, facts)));
     const { inputs, states: back } = statesOfSaved(snapshotsOfSaved(saved), { newInputId: counter(100), newUid: counter(200) }, 'B:');
     expect(inputs.map((i) => [i.id, i.name, i.size, i.format])).toEqual(files.map((f, k) => [100 + k, f.name, f.size, 'chap-list']));
     expect(back.map((s) => [s.snap.key, s.uid, s.saved, s.live, s.snap.core])).toEqual([

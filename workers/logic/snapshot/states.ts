@@ -16,6 +16,7 @@ import type { SnapshotState, StageState } from '../../../src/model/snapshot-stat
 import { STAGES, type StageName } from '../../../src/model/stages.ts';
 import type { Progress } from '../io/stream.ts';
 import type { LoadedSnapshot, SnapshotToSave } from '../saved/snapshots.ts';
+import { withLeakSets } from './leak-sets.ts';
 
 /**
  * What a core snapshot's later stages produced so far, kept by what the snapshot is made of (`workKey`): a new
@@ -197,10 +198,10 @@ export interface InputFacts {
   warnings: string[];
 }
 
-/** What saving keeps of a snapshot: `snapshot` (its tables, with the sets its core computed), its attribution, layout and the files that formed it. */
-export function snapshotToSave(s: SnapshotState, snapshot: Snapshot, inputs: readonly InputFacts[]): SnapshotToSave {
+/** What saving keeps of a snapshot: its tables (with the sets its core computed as their flags), its attribution, layout and the files that formed it. */
+export function snapshotToSave(s: SnapshotState, inputs: readonly InputFacts[]): SnapshotToSave {
   return {
-    snapshot,
+    snapshot: withLeakSets(s),
     attribution: s.attribution,
     layout: s.layout as unknown as Record<string, unknown> | null,
     sources: s.snap.parts.map((p: SnapshotPart) => {
