@@ -3,11 +3,13 @@
  * reader gave (tables, facts, warnings) or why it failed. Which files form which
  * snapshot is decided by the assembly (`snapshots.ts`), not here.
  */
+import { useMemo } from 'react';
 import { create } from 'zustand';
 import type { AllocationTable } from '../model/allocations.ts';
 import type { ObjectTable } from '../model/objects.ts';
 import type { TracemallocSnapshot } from '../model/traces.ts';
 import type { StageState } from '../model/snapshot-state.ts';
+import { mprofRuns } from '../../workers/logic/snapshot/states.ts';
 
 export type InputStatus = 'reading' | 'done' | 'error' | 'cancelled';
 
@@ -55,6 +57,12 @@ export function patchInput(id: number, p: Partial<InputEntry>): void {
 
 export function doneInputs(): InputEntry[] {
   return useInputs.getState().entries.filter((e) => e.status === 'done');
+}
+
+/** React hook: the mprof runs the Timeline overlays (`mprofRuns`: every mprof run read, in the order dropped). */
+export function useMprofRuns(): ReturnType<typeof mprofRuns> {
+  const entries = useInputs((s) => s.entries);
+  return useMemo(() => mprofRuns(entries), [entries]);
 }
 
 /** Name and size of every local file of the analysis, kept across a reload that loses the files. */

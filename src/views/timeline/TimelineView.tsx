@@ -9,7 +9,7 @@
 import { scaleLinear } from 'd3';
 import { useMemo, useState } from 'react';
 import type { MprofFunc, MprofProfile } from '../../model/mprof.ts';
-import { useInputs } from '../../state/inputs.ts';
+import { useMprofRuns } from '../../state/inputs.ts';
 import { pyFixed } from '../../format/numbers.ts';
 
 const W = 1100;
@@ -26,14 +26,8 @@ interface Run {
 }
 
 export function TimelineView() {
-  const inputs = useInputs((s) => s.entries);
-  const runs: Run[] = useMemo(
-    () =>
-      inputs
-        .filter((e) => e.status === 'done' && e.format === 'mprof' && e.info?.mprof)
-        .map((e, i) => ({ id: e.id, name: e.name, p: e.info!.mprof as MprofProfile, color: COLORS[i % COLORS.length] })),
-    [inputs],
-  );
+  const mprof = useMprofRuns();
+  const runs: Run[] = useMemo(() => mprof.map((r, i) => ({ id: r.id, name: r.name, p: r.profile, color: COLORS[i % COLORS.length] })), [mprof]);
   const [hover, setHover] = useState<{ run: Run; f: MprofFunc } | null>(null);
   if (!runs.length) return <div className="muted">Drop an mprof run file (mprofile_*.dat) to see its timeline.</div>;
   const span = Math.max(1e-9, ...runs.map((r) => r.p.end - r.p.start));

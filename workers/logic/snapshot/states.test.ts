@@ -18,6 +18,7 @@ import {
   assembledStates,
   comparePair,
   completionOrder,
+  mprofRuns,
   firstStage,
   nextStep,
   snapshotToSave,
@@ -93,6 +94,26 @@ describe('states of the demo (chap lists without a core)', () => {
       expect(s.snap.table!.rows).toBe(states[k].snap.table!.rows);
       expect(Array.from(s.snap.table!.size)).toEqual(Array.from(states[k].snap.table!.size));
     }
+  });
+});
+
+describe('the runs the Timeline overlays', () => {
+  let files: LoadedFile[] = [];
+  const mprofDir = join(ROOT, 'workers', 'logic', 'formats', 'mprof');
+  beforeAll(async () => {
+    files = await loadFiles([join(mprofDir, 'sample-children.dat'), DEMO[0], join(mprofDir, 'sample-funcs.dat')]);
+  });
+  afterAll(() => closeFiles(files));
+
+  it('every mprof run read, in the order given; not the lists, not a run still read or failed', () => {
+    const inputs = files.map((f) => ({ id: f.id, name: f.name, status: 'done', format: f.format, info: f.info }));
+    const runs = mprofRuns(inputs);
+    expect(runs.map((r) => r.name)).toEqual(['sample-children.dat', 'sample-funcs.dat']);
+    expect(runs[1].profile).toBe(files[2].info.mprof);
+    expect(mprofRuns([{ ...inputs[0], status: 'reading' }, { ...inputs[2], status: 'error' }])).toEqual([]);
+    // A child process's series and the function spans are the reader's (memory_profiler's answers: formats/mprof).
+    expect(runs[0].profile.children.length).toBeGreaterThan(0);
+    expect(runs[1].profile.funcs.length).toBeGreaterThan(0);
   });
 });
 

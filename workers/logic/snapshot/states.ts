@@ -9,6 +9,7 @@
 import type { AttributionData } from '../../../src/model/attribution.ts';
 import { heapLayoutOf, type HeapLayoutInfo } from '../../../src/model/heap-layout.ts';
 import type { LeakSummary } from '../../../src/model/leaks.ts';
+import type { MprofProfile } from '../../../src/model/mprof.ts';
 import type { PythonHeapInfo } from '../../../src/model/python-heap.ts';
 import type { JsonValue } from '../../../src/model/saved.ts';
 import type { Snapshot, SnapshotPart } from '../../../src/model/snapshot.ts';
@@ -216,4 +217,21 @@ export function snapshotToSave(s: SnapshotState, inputs: readonly InputFacts[]):
       };
     }),
   };
+}
+
+/** An input as the Timeline needs it: its reader's result, once read. */
+export interface TimelineInput {
+  id: number;
+  name: string;
+  status: string;
+  format?: string;
+  info?: Record<string, unknown>;
+}
+
+/**
+ * The runs the Timeline overlays: every mprof run read to the end, in the order given. mprof runs form no snapshot
+ * (a run is memory over time, not a heap at one moment), so the assembly leaves them out and they are taken here.
+ */
+export function mprofRuns(inputs: readonly TimelineInput[]): { id: number; name: string; profile: MprofProfile }[] {
+  return inputs.filter((e) => e.status === 'done' && e.format === 'mprof' && e.info?.mprof).map((e) => ({ id: e.id, name: e.name, profile: e.info!.mprof as MprofProfile }));
 }
