@@ -1,6 +1,7 @@
 /**
- * Preferences of the Python (tracemalloc) views: the statistics key, cumulative
- * mode, filters, and which snapshots are compared (old = A, new = B).
+ * Preferences of the views of tracemalloc snapshots (the tracemalloc tab, their trees' filters, Compare; not the
+ * Python tab, which shows a CPython core's objects): the statistics key, cumulative mode, filters, and which
+ * snapshots are compared (old = A, new = B).
  */
 import { create } from 'zustand';
 import type { KeyType, TraceFilter } from '../../workers/logic/python/filters-types.ts';
