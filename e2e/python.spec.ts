@@ -118,6 +118,10 @@ test.describe('meliae dumps', () => {
     await expect(dom.first()).toHaveAttribute('aria-expanded', 'true');
     await expect(page.locator('[data-testid="dominator-row"][aria-level="2"]').first()).toBeVisible();
     await screenshot(page, 'meliae-dominators');
+    // Closed again: its level goes.
+    await dom.first().locator('.twisty').click();
+    await expect(dom.first()).toHaveAttribute('aria-expanded', 'false');
+    await expect(page.locator('[data-testid="dominator-row"][aria-level="2"]')).toHaveCount(0);
 
     // The tree views draw type → object: the str objects' share is meliae's str row.
     await page.getByRole('tab', { name: 'Flame graph' }).click();

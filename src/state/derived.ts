@@ -15,7 +15,7 @@ import type { MapRange, RangeRow } from '../../workers/logic/aggregate/heap-map.
 import type { CompareBy } from '../../workers/logic/diff/compare.ts';
 import type { CompareViewData } from '../../workers/logic/diff/view.ts';
 import type { MeliaeSummary } from '../../workers/logic/graph/meliae-summary.ts';
-import type { ObjectDetails } from '../../workers/logic/graph/views.ts';
+import type { ObjectDesc, ObjectDetails } from '../../workers/logic/graph/views.ts';
 import type { TraceFilter } from '../../workers/logic/python/filters-types.ts';
 import type { KeyType } from '../../workers/logic/python/filters-types.ts';
 import type { PyRow } from '../../workers/logic/python/views.ts';
@@ -265,9 +265,41 @@ export function useObjectDetails(s: SnapshotState | null, row: number): Derived<
   return useDerived(k && s?.snap.objects && row >= 0 ? `objdetails:${k}:${row}` : null, () => aggregatorApi().objectDetails(String(s!.uid), s!.snap.table!, s!.snap.objects!, row));
 }
 
-/** One level of a dump's dominator tree (the children of `node`, -1 for the roots). */
-export function dominatorLevel(s: SnapshotState, node: number) {
-  return aggregatorApi().dominatorLevel(String(s.uid), s.snap.table!, s.snap.objects!, node);
+/** One row of a dump's dominator tree as the tree table lists it: an object at its depth, or the count of the objects a level leaves out. */
+export interface DominatorRow {
+  d: ObjectDesc;
+  depth: number;
+  /** Its children are listed below it. */
+  open: boolean;
+  /** A level's "… N more" row: the objects it does not list (`d` is the level's parent). */
+  more?: number;
+}
+
+/**
+ * A dump's dominator tree as a list: the roots, and below each opened object (rows in `open`, those with
+ * children) the level it dominates, depth first. While the list for a newer `open` is computed, the last stays.
+ */
+export function useDominatorTree(s: SnapshotState | null, open: readonly number[]): Derived<DominatorRow[]> {
+  const k = snapshotKey(s);
+  return useDerived(
+    k && s?.snap.objects && s.snap.table ? `domtree:${k}:${open.join(',')}` : null,
+    async () => {
+      const opened = new Set(open);
+      const level = async (node: number, depth: number): Promise<DominatorRow[]> => {
+        const lvl = await aggregatorApi().dominatorLevel(String(s!.uid), s!.snap.table!, s!.snap.objects!, node);
+        const out: DominatorRow[] = [];
+        for (const d of lvl.children) {
+          const isOpen = opened.has(d.row) && !!d.children;
+          out.push({ d, depth, open: isOpen });
+          if (isOpen) out.push(...(await level(d.row, depth + 1)));
+        }
+        if (lvl.more) out.push({ d: lvl.node, depth, open: false, more: lvl.more });
+        return out;
+      };
+      return level(-1, 0);
+    },
+    s ? `domtree:${s.uid}` : undefined,
+  );
 }
 
 const objectIds = new WeakMap<object, number>();

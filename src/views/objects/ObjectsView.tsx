@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { fmtInt, fmtPct } from '../../format/numbers.ts';
-import { dominatorLevel, snapshotKey, useDerived, useObjectDetails, useObjectSummary } from '../../state/derived.ts';
+import { useDominatorTree, useObjectDetails, useObjectSummary } from '../../state/derived.ts';
 import { useCurrentSnapshot, type SnapshotState } from '../../state/snapshots.ts';
 import { GrowthPanel } from '../python/Growth.tsx';
 import { VirtualTable, type Column } from '../../components/VirtualTable.tsx';
@@ -53,44 +53,24 @@ function ObjList({ title, items, onPick, empty }: { title: string; items: Object
   );
 }
 
-interface TreeRow {
-  d: ObjectDesc;
-  depth: number;
-  open: boolean;
-  more?: number;
-}
-
-function treeRows(lvl: Awaited<ReturnType<typeof dominatorLevel>>, depth: number): TreeRow[] {
-  const out: TreeRow[] = lvl.children.map((d) => ({ d, depth, open: false }));
-  if (lvl.more) out.push({ d: { ...lvl.node, type: `… ${fmtInt(lvl.more)} more` }, depth, open: false, more: lvl.more });
-  return out;
-}
-
-/** The roots of a dump's dominator tree. */
-function useDominatorRoots(s: SnapshotState) {
-  return useDerived(`domroots:${snapshotKey(s)}`, async () => treeRows(await dominatorLevel(s, -1), 0));
-}
+/** No object opened. */
+const NONE: readonly number[] = [];
 
 function DominatorTable({ input, total, selected, onPick }: { input: SnapshotState; total: number; selected: number; onPick(row: number): void }) {
-  const roots = useDominatorRoots(input).value;
-  const [opened, setRows] = useState<{ of: SnapshotState; rows: TreeRow[] } | null>(null);
-  // Rows opened by the user, while they are of this snapshot; else its roots.
-  const rows = opened?.of === input ? opened.rows : roots;
-  const toggle = async (i: number) => {
+  // The objects opened by the user, while they are of this snapshot.
+  const [opened, setOpened] = useState<{ uid: number; rows: number[] }>({ uid: input.uid, rows: [] });
+  const open: readonly number[] = opened.uid === input.uid ? opened.rows : NONE;
+  const rows = useDominatorTree(input, open).value;
+  const toggle = (i: number) => {
     if (!rows) return;
     const r = rows[i];
     if (r.more !== undefined || !r.d.children) return;
     if (r.open) {
-      let j = i + 1;
-      while (j < rows.length && rows[j].depth > r.depth) j++;
-      setRows({ of: input, rows: [...rows.slice(0, i), { ...r, open: false }, ...rows.slice(j)] });
-      return;
-    }
-    const kids = treeRows(await dominatorLevel(input, r.d.row), r.depth + 1);
-    setRows((cur) => {
-      const base = cur?.of === input ? cur.rows : rows;
-      return { of: input, rows: [...base.slice(0, i), { ...r, open: true }, ...kids, ...base.slice(i + 1)] };
-    });
+      // Closed, it forgets what was opened below it: opened again, its level shows closed.
+      const below = new Set<number>([r.d.row]);
+      for (let j = i + 1; j < rows.length && rows[j].depth > r.depth; j++) below.add(rows[j].d.row);
+      setOpened({ uid: input.uid, rows: open.filter((x) => !below.has(x)) });
+    } else setOpened({ uid: input.uid, rows: [...open, r.d.row] });
   };
   if (!rows) return <div className="muted">Computing the dominator tree…</div>;
   return (
@@ -118,12 +98,12 @@ function DominatorTable({ input, total, selected, onPick }: { input: SnapshotSta
                 className="twisty"
                 onClick={(e) => {
                   e.stopPropagation();
-                  void toggle(i);
+                  toggle(i);
                 }}
               >
                 {r.more !== undefined ? ' ' : r.d.children ? (r.open ? '▾' : '▸') : '·'}
               </span>{' '}
-              {r.more !== undefined ? r.d.type : label(r.d)}
+              {r.more !== undefined ? `… ${fmtInt(r.more)} more` : label(r.d)}
             </div>
             <div className="vcell num">{r.more === undefined ? fmtInt(r.d.size) : ''}</div>
             <div className="vcell num">{r.more === undefined ? fmtInt(r.d.retained ?? 0) : ''}</div>
