@@ -2,7 +2,7 @@
  * Makes the small samples kept in the repository beside the readers (so a format's tests run without ../shared):
  *
  *   npx tsx fixtures-gen/make-samples.ts core    # formats/core/sample-heap.core.gz + .truth.txt, formats/elf/sample-heap
- *                                                # and readelf's answers for both (formats/elf/*.readelf.txt)
+ *                                                # and readelf's and gdb's answers for both (formats/elf/*.readelf.txt, *.gdb.txt)
  *   npx tsx fixtures-gen/make-samples.ts mprof   # formats/mprof/sample-*.dat + memory_profiler's answers
  *
  * core: `sample-heap.c` is built with gcc and run under `footer-preload.c` (malloc_tracer's footers), captured with
