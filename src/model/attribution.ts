@@ -66,7 +66,7 @@ export interface AttributionData {
    * when none) filled.
    */
   table: AllocationTable & { site: Uint32Array; requested: Float64Array };
-  /** `table.site` (the same array), for the store until it reads the table (issue 10). */
+  /** `table.site` (the same array): what the Callers helpers (src/views/alloc-caller.ts, use-callers.ts) and the saved format read. */
   rowSite: Uint32Array;
   /** `table.requested` (the same array), likewise. */
   rowRequested: Float64Array;
