@@ -81,8 +81,8 @@ export const STAGES_DONE = (): boolean => !(globalThis as unknown as { document:
 
 const ppidOf = (pid: string): string => /PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0';
 
-/** Peak resident memory (VmHWM) of the renderer processes of the browser started with `--heapscope-bench=<tag>`. */
-function rendererPeakMiB(tag: string): number {
+/** The renderer processes (the tab's main thread and its workers) of the browser started with `--heapscope-bench=<tag>`. */
+function rendererPids(tag: string): string[] {
   const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   const cmd = (pid: string): string => {
     try {
@@ -92,30 +92,66 @@ function rendererPeakMiB(tag: string): number {
     }
   };
   const browserPid = procs.find((p) => cmd(p).includes(`--heapscope-bench=${tag}`) && !cmd(p).includes('--type='));
-  if (!browserPid) return NaN;
-  let peak = 0;
-  for (const pid of procs) {
+  if (!browserPid) return [];
+  return procs.filter((pid) => {
     try {
-      if (!cmd(pid).includes('--type=renderer')) continue;
+      if (!cmd(pid).includes('--type=renderer')) return false;
       // The renderer is a child of the browser or of its zygote (a child of the browser).
       let up = ppidOf(pid);
       for (let k = 0; k < 3 && up !== browserPid && up !== '0'; k++) up = ppidOf(up);
-      if (up !== browserPid) continue;
-      const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-      peak = Math.max(peak, hwm / 1024);
+      return up === browserPid;
+    } catch {
+      return false; // the process ended
+    }
+  });
+}
+
+/** Adds `read(pid)` over the pids, a process that ended meanwhile counting 0. */
+function sumOver(pids: string[], read: (pid: string) => number, add: (a: number, b: number) => number): number {
+  let acc = 0;
+  for (const pid of pids) {
+    try {
+      acc = add(acc, read(pid));
     } catch {
       /* the process ended */
     }
   }
-  return peak;
+  return acc;
+}
+
+/** Peak resident memory (VmHWM) of the renderer processes of the browser started with `--heapscope-bench=<tag>`; NaN when it is not found. */
+function rendererPeakMiB(tag: string): number {
+  const pids = rendererPids(tag);
+  if (pids.length === 0) return NaN;
+  return sumOver(pids, (pid) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024, Math.max);
+}
+
+/** CPU seconds (user + system) of the renderer processes of the browser started with `--heapscope-bench=<tag>`. */
+function rendererCpu(tag: string): number {
+  const ticks = sumOver(
+    rendererPids(tag),
+    (pid) => {
+      // Fields after the command name: state is 3rd, utime 14th, stime 15th of the whole line.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(f[11]) + Number(f[12]);
+    },
+    (a, b) => a + b,
+  );
+  return ticks / 100;
+}
+
+/** A Chromium whose command line carries `--heapscope-bench=<tag>`, so its renderers can be found in /proc. */
+function launchTagged(tag: string) {
+  return chromium.launch({
+    executablePath: process.env.HEAPSCOPE_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--heapscope-bench=${tag}`],
+  });
 }
 
 async function browser(path: string, used: string): Promise<{ toOverview: number; toDone: number; peakMiB: number; cpu: number }> {
   const tag = `${process.pid}-${Date.now()}`;
-  const b = await chromium.launch({
-    executablePath: process.env.HEAPSCOPE_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--heapscope-bench=${tag}`],
-  });
+  const b = await launchTagged(tag);
   try {
     const page = await b.newPage();
     await page.goto(`http://127.0.0.1:${PORT}/`);
@@ -135,42 +171,10 @@ async function browser(path: string, used: string): Promise<{ toOverview: number
   }
 }
 
-/** CPU seconds (user + system) of the renderer processes of the browser started with `--heapscope-bench=<tag>`. */
-function rendererCpu(tag: string): number {
-  const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  const cmd = (pid: string): string => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      return '';
-    }
-  };
-  const browserPid = procs.find((p) => cmd(p).includes(`--heapscope-bench=${tag}`) && !cmd(p).includes('--type='));
-  let ticks = 0;
-  for (const pid of procs) {
-    try {
-      if (!browserPid || !cmd(pid).includes('--type=renderer')) continue;
-      let up = ppidOf(pid);
-      for (let k = 0; k < 3 && up !== browserPid && up !== '0'; k++) up = ppidOf(up);
-      if (up !== browserPid) continue;
-      // Fields after the command name: state is 3rd, utime 14th, stime 15th of the whole line.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      /* the process ended */
-    }
-  }
-  return ticks / 100;
-}
-
 /** The Leaks view of a core: `k` after every stage is done → its counts and grouped set drawn. */
 async function browserLeaks(path: string): Promise<{ wall: number; cpu: number; worker: string; leaked: string }> {
   const tag = `${process.pid}-${Date.now()}-leaks`;
-  const b = await chromium.launch({
-    executablePath: process.env.HEAPSCOPE_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--heapscope-bench=${tag}`],
-  });
+  const b = await launchTagged(tag);
   try {
     const page = await b.newPage();
     // The leak sets are the pipeline's last stage: timed from its progress line's start to the Leaks view drawn.
