@@ -238,12 +238,52 @@ export function useInspect(s: SnapshotState | null, row: number, limit: number):
   return useDerived(key, () => coreApi().inspect(s!.snap.core!, s!.snap.key, s!.snap.table, row, limit));
 }
 
+/** A page of an allocation's bytes with its pointer words, or why it could not be read. */
+export type InspectPageLoad = InspectPage | { error: string };
+
+/** The hex dumps' pages by allocation (`dump:` uid, row, page size), the pages asked for; the last few allocations' stay. */
+const DUMPS = 8;
+const dumps = new Map<string, { pages: ReadonlyMap<number, InspectPageLoad>; asked: Set<number> }>();
+const NO_PAGES: ReadonlyMap<number, InspectPageLoad> = new Map();
+
+function dumpOf(key: string) {
+  const d = dumps.get(key) ?? { pages: NO_PAGES, asked: new Set<number>() };
+  dumps.delete(key);
+  dumps.set(key, d);
+  while (dumps.size > DUMPS) dumps.delete(dumps.keys().next().value!);
+  return d;
+}
+
+function storePage(key: string, page: number, v: InspectPageLoad): void {
+  const d = dumpOf(key);
+  d.pages = new Map(d.pages).set(page, v);
+  for (const l of listeners) l();
+}
+
 /**
- * Bytes `offset`…`offset + length` of allocation `row` of a snapshot's open core, with its pointer words (the
- * hex dump's later pages, read as they scroll into view; each page is the one allocation's, so it is not cached here).
+ * Pages `pages` (of `pageSize` bytes) of allocation `row` of a snapshot's open core, as the hex dump scrolls over
+ * them: each page is read once, and kept while the allocation is one of the last few shown (its core's bytes do not
+ * change with the snapshot's version, so the key is its uid).
  */
-export function inspectBytes(s: SnapshotState, row: number, offset: number, length: number): Promise<InspectPage> {
-  return coreApi().inspectBytes(s.snap.core!, s.snap.key, s.snap.table, row, offset, length);
+export function useInspectPages(s: SnapshotState | null, row: number, pages: readonly number[], pageSize: number): ReadonlyMap<number, InspectPageLoad> {
+  const key = s?.live && s.snap.core !== null ? `dump:${s.uid}:${row}:${pageSize}` : null;
+  const value = useSyncExternalStore(subscribe, () => (key === null ? NO_PAGES : (dumps.get(key)?.pages ?? NO_PAGES)));
+  const want = pages.join(',');
+  useEffect(() => {
+    if (key === null || !want) return;
+    const d = dumpOf(key);
+    for (const p of want.split(',').map(Number)) {
+      if (d.asked.has(p)) continue;
+      d.asked.add(p);
+      coreApi()
+        .inspectBytes(s!.snap.core!, s!.snap.key, s!.snap.table, row, p * pageSize, pageSize)
+        .then(
+          (page) => storePage(key, p, page),
+          (e: unknown) => storePage(key, p, { error: (e as Error)?.message ?? String(e) }),
+        );
+    }
+  }, [key, want, s, row, pageSize]);
+  return value;
 }
 
 /** chap's leak analysis of the allocation holding `address` (hex) in a snapshot's open core: its sets, who points to it, why it is alive (null: no allocation of the walk holds it). */

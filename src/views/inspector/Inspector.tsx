@@ -9,8 +9,8 @@ import { STATE_LABELS } from '../../model/allocations.ts';
 import { hexOf } from '../../model/address.ts';
 import { StringTable } from '../../model/strings.ts';
 import { fmtInt } from '../../format/numbers.ts';
-import { inspectBytes, useInspect } from '../../state/derived.ts';
-import { useSnapshots } from '../../state/snapshots.ts';
+import { useInspect, useInspectPages, type InspectPageLoad } from '../../state/derived.ts';
+import { useSnapshots, type SnapshotState } from '../../state/snapshots.ts';
 import { useCompareSource } from '../../state/compare-source.ts';
 import { useInspector } from '../../state/inspector.ts';
 import type { InspectPage, InspectResult, InspectWord } from '../../../workers/logic/session/core-session.ts';
@@ -37,43 +37,31 @@ function wordsOf(p: InspectPage): Map<number, InspectWord> {
   return m;
 }
 
-type Loaded = InspectPage | { error: string };
-
 /**
  * The hex + ASCII dump: virtualized rows over the allocation (its first 16 MiB), whose bytes come in pages as the
- * rows come into view — the first screen with the allocation's details, every later page from `load`.
+ * rows come into view — the first screen with the allocation's details, every later page from `useInspectPages`.
  */
-function HexDump({ r, load, onFollow }: { r: InspectResult; load(offset: number, length: number): Promise<InspectPage>; onFollow(w: InspectWord): void }) {
+function HexDump({ r, snapshot, row, onFollow }: { r: InspectResult; snapshot: SnapshotState; row: number; onFollow(w: InspectWord): void }) {
   const shown = Math.min(r.size, SHOWN);
   const rows = Math.ceil(shown / 16);
   const scroller = useRef<HTMLDivElement>(null);
   const virt = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 20 });
   const [first] = useState<InspectPage>(() => ({ offset: 0, bytes: r.bytes, words: r.words }));
   const firstLen = r.bytes?.length ?? 0;
-  const [pages, setPages] = useState<ReadonlyMap<number, Loaded>>(() => new Map());
-  const asked = useRef(new Set<number>());
   const items = virt.getVirtualItems();
   const lo = items.length ? items[0].index * 16 : 0;
   const hi = items.length ? (items[items.length - 1].index + 1) * 16 : 0;
-  useEffect(() => {
-    // Each page is asked for once; the answer is kept even when the view has moved on (this dump is its allocation's alone).
-    for (let p = Math.floor(lo / PAGE); p * PAGE < hi; p++) {
-      // Rows the first screen holds are not read again.
-      if ((p + 1) * PAGE <= firstLen || (firstLen === r.size && r.bytes) || asked.current.has(p)) continue;
-      asked.current.add(p);
-      load(p * PAGE, PAGE).then(
-        (page) => setPages((m) => new Map(m).set(p, page)),
-        (e: unknown) => setPages((m) => new Map(m).set(p, { error: (e as Error)?.message ?? String(e) })),
-      );
-    }
-  }, [lo, hi, firstLen, r, load]);
+  // The pages of the rows in view (and in the overscan) that the first screen does not hold.
+  const wanted: number[] = [];
+  if (!(firstLen === r.size && r.bytes)) for (let p = Math.floor(lo / PAGE); p * PAGE < hi; p++) if ((p + 1) * PAGE > firstLen) wanted.push(p);
+  const pages = useInspectPages(snapshot, row, wanted, PAGE);
   return (
     <div className="hexdump" ref={scroller} data-testid="hexdump">
       <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
         {items.map((vi) => {
           const off = vi.index * 16;
           const style = { position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, transform: `translateY(${vi.start}px)` } as const;
-          const src: Loaded | undefined = off < firstLen || (firstLen === r.size && r.bytes) ? first : pages.get(Math.floor(off / PAGE));
+          const src: InspectPageLoad | undefined = off < firstLen || (firstLen === r.size && r.bytes) ? first : pages.get(Math.floor(off / PAGE));
           const offText = <span className="hoff">{off.toString(16).padStart(6, '0')}</span>;
           if (!src || 'error' in src || !src.bytes) {
             return (
@@ -230,7 +218,8 @@ export function Inspector() {
           <HexDump
             key={`${target.snapshot}:${row}`}
             r={res}
-            load={(offset, length) => inspectBytes(core, row, offset, length)}
+            snapshot={core}
+            row={row}
             onFollow={(w) => w.target && open({ snapshot: target.snapshot, row: w.target.row })}
           />
         </>
