@@ -4,7 +4,7 @@
  */
 import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
 import { StringTable } from '../../../src/model/strings.ts';
-import { sizeClassKey, sizeClassLabel, sizeClassOf } from './size-classes.ts';
+import { EXACT_LIMIT, sizeClassKey, sizeClassLabel, sizeClassOf } from './size-classes.ts';
 
 export type GroupKey = 'type' | 'sizeClass';
 
@@ -61,13 +61,19 @@ export function groupBy(tables: AllocationTable[], key: GroupKey): GroupRow[] {
         rows.set(name, into);
       });
     } else {
+      // Sizes up to EXACT_LIMIT are their own class: an array by size, no Map lookup per row.
+      const exact: (GroupRow | undefined)[] = [];
       for (let i = 0; i < t.rows; i++) {
         const s = size[i];
-        const k = sizeClassKey(s);
-        let r = rows.get(k);
+        let r = s <= EXACT_LIMIT && s >= 0 && s === Math.floor(s) ? exact[s] : undefined;
         if (!r) {
-          r = emptyRow(sizeClassLabel(sizeClassOf(s)), k);
-          rows.set(k, r);
+          const k = sizeClassKey(s);
+          r = rows.get(k);
+          if (!r) {
+            r = emptyRow(sizeClassLabel(sizeClassOf(s)), k);
+            rows.set(k, r);
+          }
+          if (s <= EXACT_LIMIT && s >= 0 && s === Math.floor(s)) exact[s] = r;
         }
         addTo(r, isInUse(state[i]), s);
       }

@@ -28,8 +28,16 @@ export function sizeClassOf(size: number): SizeClass {
   return { lo, hi: lo + step };
 }
 
-/** Stable numeric key of a size class (its lower bound). */
+/** Stable numeric key of a size class (its lower bound); no object made (it runs once per allocation). */
 export function sizeClassKey(size: number): number {
+  if (size <= EXACT_LIMIT) return size;
+  if (size < 4294967296 && size === Math.floor(size)) {
+    // A whole size below 2^32: its power of two from the leading zeros, a quarter of it the step.
+    const k = 31 - Math.clz32(size);
+    const base = 2 ** k;
+    const step = base / 4;
+    return base + Math.floor((size - base) / step) * step;
+  }
   return sizeClassOf(size).lo;
 }
 
@@ -52,6 +60,8 @@ export function sizeClassLabel(c: SizeClass): string {
 
 export function bucketOf(size: number): number {
   if (size < 2) return 0;
+  // A whole size below 2^32 (every allocation but the largest): the index of its top bit.
+  if (size < 4294967296 && size === Math.floor(size)) return 31 - Math.clz32(size);
   let k = Math.floor(Math.log2(size));
   if (2 ** k > size) k--;
   else if (2 ** (k + 1) <= size) k++;

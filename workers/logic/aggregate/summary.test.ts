@@ -7,7 +7,7 @@ import { readChapList } from '../formats/chap-list/chap-list.ts';
 import { BytesSource } from '../io/source.ts';
 import { groupBy } from './groups.ts';
 import { sizeHistogram } from './histogram.ts';
-import { bucketOf, sizeClassOf } from './size-classes.ts';
+import { bucketOf, sizeClassKey, sizeClassOf } from './size-classes.ts';
 import { summarize } from './summary.ts';
 import { largest, stateTotals, totalsJson } from './totals.ts';
 
@@ -75,6 +75,27 @@ describe('size classes and buckets', () => {
   });
   it('buckets hold [2^k, 2^(k+1))', () => {
     expect([0, 1, 2, 3, 4, 1023, 1024, 2 ** 50 - 1, 2 ** 50].map(bucketOf)).toEqual([0, 0, 1, 1, 2, 9, 10, 49, 50]);
+  });
+  it('the per-allocation fast paths (top bit below 2^32) give what the definitions give, at every power-of-two border', () => {
+    // The definitions, by repeated doubling: bucket k holds [2^k, 2^(k+1)); a class above 1 KiB is a quarter of its power of two.
+    const topBit = (s: number) => {
+      let k = 0;
+      while (2 ** (k + 1) <= s) k++;
+      return k;
+    };
+    const classLo = (s: number) => {
+      if (s <= 1024) return s;
+      const base = 2 ** topBit(s);
+      return base + Math.floor((s - base) / (base / 4)) * (base / 4);
+    };
+    const sizes: number[] = [];
+    for (let s = 0; s <= 5000; s++) sizes.push(s);
+    for (let k = 2; k <= 52; k++) for (const d of [-1, 0, 1]) sizes.push(2 ** k + d, 2 ** k + 2 ** (k - 2) + d, 3 * 2 ** (k - 1) + d);
+    for (const s of sizes) {
+      expect(bucketOf(s), `bucket of ${s}`).toBe(s < 2 ? 0 : topBit(s));
+      expect(sizeClassKey(s), `size class of ${s}`).toBe(classLo(s));
+      expect(sizeClassKey(s)).toBe(sizeClassOf(s).lo);
+    }
   });
   it('empty buckets between used ones are kept so the axis is continuous', async () => {
     const src = new BytesSource('x', new TextEncoder().encode('Used allocation at 10 of size 18\n\nFree allocation at 100 of size 1000\n\n'));
