@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { BlobSource, ReadAhead } from './source.ts';
+
+/** Deterministic bytes: every read can be checked against them. */
+function bytes(n: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(new ArrayBuffer(n));
+  let x = 12345;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    b[i] = x >>> 24;
+  }
+  return b;
+}
+
+/** Whether `a` holds the bytes of `b` (toEqual is slow on megabytes). */
+function same(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A fetch that records each call and answers after a tick, as a `File` slice does. */
+function recorded(data: Uint8Array) {
+  const calls: [number, number][] = [];
+  const fetch = async (from: number, end: number) => {
+    calls.push([from, end]);
+    await new Promise((r) => setTimeout(r, 0));
+    return data.slice(from, end);
+  };
+  return { calls, fetch };
+}
+
+describe('ReadAhead: scans of a slow source from chunks asked ahead', () => {
+  const data = bytes(1_000_003);
+
+  it('a scan in windows is served from chunks, the next ones asked before they are read, every byte equal', async () => {
+    const { calls, fetch } = recorded(data);
+    const ra = new ReadAhead(data.length, fetch, 65_536, 3, 4096, 60_000);
+    const win = 10_000;
+    const dst = new Uint8Array(win);
+    // The first window is read directly (no scan yet); every later one continues it.
+    expect(ra.scans(0, win)).toBe(false);
+    dst.set(data.subarray(0, win));
+    for (let off = win; off < data.length; off += win) {
+      expect(ra.scans(off, win)).toBe(true);
+      const n = await ra.copy(off, dst);
+      expect(n).toBe(Math.min(win, data.length - off));
+      expect(same(dst.subarray(0, n), data.subarray(off, off + n))).toBe(true);
+      // The chunks the read spans (one or two), the one before them, three ahead.
+      expect(ra.held).toBeLessThanOrEqual(2 + 1 + 3);
+    }
+    // Each chunk asked once, aligned, in order; the last one cut at the end of the source.
+    expect(calls.length).toBe(Math.ceil(data.length / 65_536));
+    calls.forEach(([from, end], i) => {
+      expect(from).toBe(i * 65_536);
+      expect(end).toBe(Math.min(data.length, from + 65_536));
+    });
+    ra.release();
+    expect(ra.held).toBe(0);
+  });
+
+  it('reads elsewhere go straight to the source and do not end the scan', async () => {
+    const { calls, fetch } = recorded(data);
+    const ra = new ReadAhead(data.length, fetch, 65_536, 2, 4096, 60_000);
+    expect(ra.scans(0, 8192)).toBe(false);
+    expect(ra.scans(8192, 8192)).toBe(true);
+    await ra.copy(8192, new Uint8Array(8192));
+    const before = calls.length;
+    // A word far away: not a scan (the caller reads it), nothing asked.
+    expect(ra.scans(900_000, 8)).toBe(false);
+    expect(calls.length).toBe(before);
+    // The scan goes on where it was.
+    expect(ra.scans(16_384, 8192)).toBe(true);
+    const d = new Uint8Array(8192);
+    await ra.copy(16_384, d);
+    expect(same(d, data.subarray(16_384, 24_576))).toBe(true);
+    ra.release();
+  });
+
+  it('a read across chunk borders and past the end of the source; a read of a chunk or more is direct', async () => {
+    const { calls, fetch } = recorded(data);
+    const ra = new ReadAhead(data.length, fetch, 65_536, 1, 4096, 60_000);
+    ra.scans(0, 30_000);
+    expect(ra.scans(30_000, 60_000)).toBe(true);
+    const d = new Uint8Array(60_000);
+    expect(await ra.copy(30_000, d)).toBe(60_000);
+    expect(same(d, data.subarray(30_000, 90_000))).toBe(true);
+    // A window as big as a chunk: its reader's own (read directly), though it continues the scan.
+    const asked = calls.length;
+    expect(ra.scans(90_000, 65_536)).toBe(false);
+    expect(calls.length).toBe(asked);
+    ra.scans(data.length - 30_050, 30_000);
+    const tail = new Uint8Array(60_000);
+    expect(ra.scans(data.length - 50, 60_000)).toBe(true);
+    expect(await ra.copy(data.length - 50, tail)).toBe(50);
+    expect(same(tail.subarray(0, 50), data.subarray(data.length - 50))).toBe(true);
+    ra.release();
+  });
+
+  it('a chunk whose read failed is asked again by the next read, which sees the failure once', async () => {
+    let fail = true;
+    const fetch = async (from: number, end: number) => {
+      if (fail && from > 0) throw new Error('NotReadableError');
+      return data.slice(from, end);
+    };
+    const ra = new ReadAhead(data.length, fetch, 65_536, 2, 4096, 60_000);
+    ra.scans(0, 4096);
+    ra.scans(4096, 4096);
+    await ra.copy(4096, new Uint8Array(4096));
+    expect(ra.scans(65_536, 4096)).toBe(true);
+    await expect(ra.copy(65_536, new Uint8Array(4096))).rejects.toThrow('NotReadableError');
+    fail = false;
+    const d = new Uint8Array(4096);
+    ra.scans(65_536, 4096);
+    await ra.copy(65_536, d);
+    expect(same(d, data.subarray(65_536, 65_536 + 4096))).toBe(true);
+    ra.release();
+  });
+});
+
+describe('BlobSource', () => {
+  it('gives every byte of a Blob, scanned in windows or read anywhere', async () => {
+    const data = bytes(9 << 20);
+    const src = new BlobSource(new Blob([data]), 'core');
+    const win = new Uint8Array(1 << 20);
+    for (let off = 0; off < data.length; off += win.length) {
+      const n = await src.readInto(off, win);
+      expect(n).toBe(win.length);
+      expect(same(win, data.subarray(off, off + n))).toBe(true);
+      const word = await src.read(data.length - 8 - off, 8);
+      expect(same(word, data.subarray(data.length - 8 - off, data.length - off))).toBe(true);
+    }
+    expect(same(await src.read(data.length - 3, 100), data.subarray(data.length - 3))).toBe(true);
+    expect((await src.read(data.length, 10)).length).toBe(0);
+    await src.close();
+  });
+});
