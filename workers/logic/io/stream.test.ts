@@ -17,6 +17,31 @@ describe('sliced reading', () => {
     expect(seen.at(-1)).toEqual({ file: 'a', bytesRead: 100_000, totalBytes: 100_000 });
   });
 
+  it('asks for the next slices before the reader takes one, and goes on right after a short read', async () => {
+    const bytes = new TextEncoder().encode(text);
+    const asked: number[] = [];
+    let pending = 0;
+    let most = 0;
+    // A source that answers after a tick and, once, fewer bytes than asked (in the middle of the file).
+    const src = {
+      name: 'slow',
+      size: bytes.length,
+      async read(offset: number, length: number) {
+        asked.push(offset);
+        pending++;
+        most = Math.max(most, pending);
+        await new Promise((r) => setTimeout(r, 1));
+        pending--;
+        return bytes.subarray(offset, Math.min(bytes.length, offset + (offset === 30_000 ? 7 : length)));
+      },
+    };
+    let out = '';
+    for await (const c of rawChunks(src, { chunkSize: 10_000 })) out += new TextDecoder().decode(c);
+    expect(out).toBe(text);
+    expect(most).toBeGreaterThan(1);
+    expect(asked).toContain(30_007);
+  });
+
   it('stops with CancelledError naming the file once the shared flag is set', async () => {
     const cancel = new Int32Array(new SharedArrayBuffer(4));
     const it = rawChunks(new BytesSource('big.list', new TextEncoder().encode(text)), { chunkSize: 10_000, cancel });

@@ -84,15 +84,39 @@ export function checkCancel(src: ByteSource, ctl?: ReadControl): void {
   if (isCancelled(ctl)) throw new CancelledError(src.name);
 }
 
-/** Yields the stored bytes of `src` slice by slice. */
+/** Slices of `rawChunks` asked for before the reader takes them. */
+const RAW_AHEAD = 3;
+
+/**
+ * Yields the stored bytes of `src` slice by slice. The next slices (up to `RAW_AHEAD`) are asked for before the
+ * current one is yielded, so a slow source (a dropped `File`: a round trip to the browser process per read) reads
+ * while the reader parses; a failed read ahead is the failure of the await that reaches it.
+ */
 export async function* rawChunks(src: ByteSource, ctl?: ReadControl): AsyncGenerator<Uint8Array> {
   const step = ctl?.chunkSize ?? DEFAULT_CHUNK;
   let last = 0;
-  for (let off = 0; off < src.size; ) {
+  let asked = 0;
+  const queue: Promise<Uint8Array>[] = [];
+  const fill = () => {
+    while (queue.length < RAW_AHEAD && asked < src.size) {
+      const p = src.read(asked, step);
+      p.catch(() => {});
+      queue.push(p);
+      asked += step;
+    }
+  };
+  fill();
+  for (let off = 0; queue.length; ) {
     checkCancel(src, ctl);
-    const chunk = await src.read(off, step);
+    const chunk = await queue.shift()!;
     if (chunk.length === 0) break;
     off += chunk.length;
+    // A short read before the end: the slices asked after it start at the wrong place; ask again from here.
+    if (chunk.length < step && off < src.size) {
+      queue.length = 0;
+      asked = off;
+    }
+    fill();
     const now = Date.now();
     if (ctl?.onProgress && (now - last > 50 || off >= src.size)) {
       last = now;
