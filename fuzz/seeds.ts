@@ -2,11 +2,12 @@
  * Seeds of the campaign, per target: small real inputs from `../shared` (chap's
  * own regression cores and lists, our heapgen/leakgen fixtures, real ELF
  * binaries), inputs made here by the real tools (CPython's tracemalloc, a
- * meliae-format dump of a CPython process, Debian's /usr/bin/true), and a few
- * synthetic ones built in code so the campaign runs even without `../shared`.
+ * meliae-format dump of a CPython process, Debian's /usr/bin/true), the samples kept beside the readers
+ * (`workers/logic/formats/<format>/`: a real glibc core and its executable, chap's own list, memory_profiler's runs), and a
+ * few synthetic ones built in code, so the campaign reads real inputs even without `../shared`.
  * Saved analyses are made from the other seeds with `saveAnalysis`.
  *
- * Seeds are kept small (a case must run in milliseconds): cores of ~700 KB,
+ * Seeds are kept small (a case must run in milliseconds): cores of 0.7–1 MiB,
  * lists and dumps under ~1.5 MB.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -15,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { AllocationTableBuilder, AllocState } from '../src/model/allocations.ts';
 import type { SavedAnalysis, SavedInput } from '../src/model/saved.ts';
 import { readChapList } from '../workers/logic/formats/chap-list/chap-list.ts';
@@ -32,6 +33,9 @@ import { concatBytes, oneLoadCoreHeader, tinyCore } from '../test-support/elf-co
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SHARED = process.env.HEAPSCOPE_SHARED ?? resolve(ROOT, '..', 'shared');
+/** The readers' samples, in the repository (`workers/logic/formats/README.md`). */
+const FORMATS = join(ROOT, 'workers', 'logic', 'formats');
+const sample = (path: string): Uint8Array => new Uint8Array(readFileSync(join(FORMATS, path)));
 
 /** The readers the campaign drives (see `targets.ts`). */
 export const TARGETS = ['chap-list', 'core', 'core-gzip', 'core-bzip2', 'glibc', 'python', 'tracemalloc', 'meliae', 'saved', 'elf-binary', 'mprof'] as const;
@@ -304,7 +308,7 @@ export async function gatherSeeds(cache = join(tmpdir(), 'heapscope-fuzz-seeds')
     if (s) (seeds[t] ??= []).push(s);
   };
   const haveShared = existsSync(SHARED);
-  if (!haveShared) notes.push(`${SHARED} is absent: only the synthetic and generated seeds are used`);
+  if (!haveShared) notes.push(`${SHARED} is absent: only the samples of workers/logic/formats/, the generated and the synthetic seeds are used`);
 
   // chap lists
   const list = (path: string, name: string): Seed | null => {
@@ -316,14 +320,16 @@ export async function gatherSeeds(cache = join(tmpdir(), 'heapscope-fuzz-seeds')
   add('chap-list', list('peer/chap-suite/ELF64/DequePatternTest/core.14644.ref.list_used', 'core.14644.ref.list_used'));
   const lz = shared('fixtures/leakgen/tcmalloc/core.ref.list_free.gz');
   if (lz) add('chap-list', { name: 'tcmalloc.list_free.gz', kind: 'text', bytes: new Uint8Array(execFileSync('gzip', ['-dc'], { input: lz })), wrap: 'gzip', origin: '../shared/fixtures/leakgen/tcmalloc/core.ref.list_free.gz' });
+  add('chap-list', { name: 'heapgen-phase1.list_free', kind: 'text', bytes: sample('chap-list/heapgen-phase1.list_free'), origin: 'workers/logic/formats/chap-list/' });
   add('chap-list', { name: 'synthetic.list_used', kind: 'text', bytes: syntheticList(), origin: 'synthetic' });
 
-  // cores: two small cores from chap's suite, and a synthetic one
+  // cores: two small cores from chap's suite, the core sample (a gcore of fixtures-gen/sample-heap.c), a synthetic one
   const cores: Seed[] = [];
   for (const p of ['peer/chap-suite/ELF64/HasSymbols_CoreHasMangledTypeNames_NoSymdefs/core.34218', 'peer/chap-suite/ELF64/LongStringTest/core.26368']) {
     const b = shared(p);
     if (b) cores.push({ name: p.split('/').pop()!, kind: 'elf', bytes: b, origin: `../shared/${p}` });
   }
+  cores.push({ name: 'sample-heap.core', kind: 'elf', bytes: new Uint8Array(gunzipSync(sample('core/sample-heap.core.gz'))), origin: 'workers/logic/formats/core/sample-heap.core.gz (decoded)' });
   cores.push({ name: 'synthetic.core', kind: 'elf', bytes: syntheticCore(), origin: 'synthetic' });
   seeds.core = cores;
   seeds.glibc = await Promise.all(cores.map(async (c) => ({ ...c, kind: 'heap' as const, heap: await heapHints(c.name, c.bytes) })));
@@ -350,14 +356,16 @@ export async function gatherSeeds(cache = join(tmpdir(), 'heapscope-fuzz-seeds')
   seeds.meliae = [...py.meliae, { name: 'synthetic.meliae.json', kind: 'text', bytes: syntheticMeliae(), origin: 'synthetic' }];
   seeds.saved = await savedSeeds(seeds);
 
-  // mprof runs: memory_profiler's own (Debian's python3-memory-profiler), and a synthetic one
+  // mprof runs: memory_profiler's own (Debian's python3-memory-profiler), else the two it wrote that are kept in
+  // workers/logic/formats/mprof/; and a synthetic one
   try {
     const runs = mprofRuns();
-    if ('skip' in runs) notes.push(`mprof seeds from memory_profiler: ${runs.skip}`);
+    if ('skip' in runs) notes.push(`mprof seeds from memory_profiler: ${runs.skip}; its runs kept in workers/logic/formats/mprof/ are used`);
     else for (const k of ['funcs', 'children'] as const) add('mprof', { name: `${k}.dat`, kind: 'text', bytes: new Uint8Array(readFileSync(runs[k])), origin: `fixtures-gen/mprof-runs.ts (${k}.dat)` });
   } catch (e) {
-    notes.push(`mprof seeds from memory_profiler: ${(e as Error).message.split('\n')[0]}`);
+    notes.push(`mprof seeds from memory_profiler: ${(e as Error).message.split('\n')[0]}; its runs kept in workers/logic/formats/mprof/ are used`);
   }
+  if (!seeds.mprof) for (const f of ['sample-funcs.dat', 'sample-children.dat']) add('mprof', { name: f, kind: 'text', bytes: sample(`mprof/${f}`), origin: 'workers/logic/formats/mprof/' });
   add('mprof', { name: 'synthetic.dat', kind: 'text', bytes: syntheticMprof(), origin: 'synthetic' });
 
   // ELF binaries
@@ -365,6 +373,7 @@ export async function gatherSeeds(cache = join(tmpdir(), 'heapscope-fuzz-seeds')
     const b = shared(p);
     return b ? { name: p.split('/').pop()!, kind: 'elf' as const, bytes: b, origin: `../shared/${p}` } : null;
   })());
+  add('elf-binary', { name: 'sample-heap', kind: 'elf', bytes: sample('elf/sample-heap'), origin: 'workers/logic/formats/elf/' });
   if (existsSync('/usr/bin/true')) add('elf-binary', { name: 'true', kind: 'elf', bytes: new Uint8Array(readFileSync('/usr/bin/true')), origin: '/usr/bin/true' });
   return { seeds, notes };
 }
