@@ -1,7 +1,7 @@
 /*
  * Heapscope sample generator: a tiny single-threaded glibc malloc workload whose whole heap is known by
- * construction, run under footer-preload.c and captured with gcore by make-samples.ts. Its core (bzip2, a few tens
- * of KB) is the sample of workers/logic/formats/core/ (and of elf/ and malloc-tracer/).
+ * construction, run under footer-preload.c and captured with gcore by make-samples.ts. Its core (1 MiB, 89 KB
+ * gzip'd) is the sample of workers/logic/formats/core/ (and of elf/ and malloc-tracer/).
  *
  *   sample-heap TRUTH_FILE
  *
