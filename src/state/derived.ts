@@ -5,7 +5,7 @@
  * version, the view's parameters): the key is the generation token — a view
  * shows only the result stored under its current key, so an answer that arrives
  * late for an older key never shows — and recent results stay cached, so
- * switching views back is instant.
+ * switching views back is instant (the cache: `derived-cache.ts`).
  */
 import { useEffect, useSyncExternalStore } from 'react';
 import type { Hierarchy } from '../model/hierarchy.ts';
@@ -29,74 +29,24 @@ import type { SideOption } from './compare.ts';
 import type { SetName } from '../../workers/logic/leaks/chap-sets.ts';
 import type { LeakAllocationRow, LeakGroupBy, LeakTree, SetFigures } from '../../workers/logic/leaks/leak-view.ts';
 import type { SnapshotState } from './snapshots.ts';
+import { DerivedCache, type Derived } from './derived-cache.ts';
 
-export interface Derived<T> {
-  /** The answer for the current key, or null while it is computed (or when there is no key). */
-  value: T | null;
-  error: string | null;
-  busy: boolean;
-}
+export type { Derived } from './derived-cache.ts';
 
-interface Entry {
-  value?: unknown;
-  error?: string;
-  done: boolean;
-}
-
-const CACHE_SIZE = 24;
-const cache = new Map<string, Entry>();
-const listeners = new Set<() => void>();
-
-function store(key: string, e: Entry): void {
-  cache.delete(key);
-  cache.set(key, e);
-  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  for (const l of listeners) l();
-}
-
-function subscribe(l: () => void): () => void {
-  listeners.add(l);
-  return () => listeners.delete(l);
-}
+const cache = new DerivedCache(24);
 
 /**
- * The last answer of each family (e.g. one snapshot's summary, whatever its version): a later stage that changes
- * the snapshot (class names, leak sets) does not blank the views showing it, nor lose their local state.
- */
-const latest = new Map<string, unknown>();
-
-function remember(family: string, value: unknown): void {
-  latest.delete(family);
-  latest.set(family, value);
-  while (latest.size > CACHE_SIZE) latest.delete(latest.keys().next().value!);
-}
-
-/**
- * The result of `compute` for `key` (null key: nothing to compute); with a `family`, the family's last
- * answer while the key's own is computed. `compute`
- * must depend only on what `key` names: it runs once per key.
+ * The result of `compute` for `key` (null key: nothing to compute); with a `family`, the family's newest
+ * answer while the key's own is computed (`derived-cache.ts` has the rules). `compute` must depend only on
+ * what `key` names: it runs once per key.
  */
 export function useDerived<T>(key: string | null, compute: () => Promise<T>, family?: string): Derived<T> {
-  const entry = useSyncExternalStore(subscribe, () => (key === null ? undefined : cache.get(key)));
+  const entry = useSyncExternalStore(cache.subscribe, () => cache.entry(key));
   useEffect(() => {
-    if (key === null || cache.has(key)) return;
-    store(key, { done: false });
-    compute().then(
-      (value) => {
-        if (family !== undefined) remember(family, value);
-        store(key, { value, done: true });
-      },
-      (e: unknown) => store(key, { error: (e as Error)?.message ?? String(e), done: true }),
-    );
+    if (key !== null) cache.request(key, compute, family);
   }, [key, compute, family]);
-  if (!entry?.done) {
-    // While a newer answer of the same family is computed, the last one stays shown (busy says it is being redone).
-    const stale = family !== undefined ? latest.get(family) : undefined;
-    return { value: (stale as T) ?? null, error: null, busy: key !== null };
-  }
-  return { value: (entry.value as T) ?? null, error: entry.error ?? null, busy: false };
+  return cache.shown<T>(key, entry, family);
 }
-
 
 /** The key part naming a snapshot as it is now. */
 export function snapshotKey(s: SnapshotState | null | undefined): string | null {
@@ -257,7 +207,7 @@ function dumpOf(key: string) {
 function storePage(key: string, page: number, v: InspectPageLoad): void {
   const d = dumpOf(key);
   d.pages = new Map(d.pages).set(page, v);
-  for (const l of listeners) l();
+  cache.notify();
 }
 
 /**
@@ -267,7 +217,7 @@ function storePage(key: string, page: number, v: InspectPageLoad): void {
  */
 export function useInspectPages(s: SnapshotState | null, row: number, pages: readonly number[], pageSize: number): ReadonlyMap<number, InspectPageLoad> {
   const key = s?.live && s.snap.core !== null ? `dump:${s.uid}:${row}:${pageSize}` : null;
-  const value = useSyncExternalStore(subscribe, () => (key === null ? NO_PAGES : (dumps.get(key)?.pages ?? NO_PAGES)));
+  const value = useSyncExternalStore(cache.subscribe, () => (key === null ? NO_PAGES : (dumps.get(key)?.pages ?? NO_PAGES)));
   const want = pages.join(',');
   useEffect(() => {
     if (key === null || !want) return;
