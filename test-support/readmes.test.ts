@@ -14,6 +14,8 @@ import { ROOT } from './shared.ts';
 
 const CODE = /\.(ts|tsx|js|mjs|cjs|py|c|h|sh|css|html)$/;
 const TEST = /\.test\.ts$|\.test-helper\.ts$/;
+/** How a README says where to start reading ("Start with `x.ts`", "**start here**"). */
+const STARTS = /\bstart (here|with|reading|at)\b/i;
 
 function trackedFiles(): string[] {
   return execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 })
@@ -93,7 +95,7 @@ describe('READMEs', () => {
       if (!existsSync(path)) continue; // the test above reports it
       const readme = readFileSync(path, 'utf8');
       for (const b of bases) if (!namesFile(readme, b)) unnamed.push(`${dir}/${b}`);
-      if (bases.length >= 3 && !/\bstart/i.test(readme)) noStart.push(dir);
+      if (bases.length >= 3 && !STARTS.test(readme)) noStart.push(dir);
     }
     expect(byDir.size).toBeGreaterThan(40);
     expect(unnamed).toEqual([]);
@@ -113,11 +115,13 @@ describe('READMEs', () => {
     expect(unnamed).toEqual([]);
   });
 
-  it('the file rule tells a named file from an unnamed one', () => {
+  it('the file and start rules tell a named file and a place to start from text that is neither', () => {
     expect(namesFile('| `core-file.ts` | … |', 'core-file.ts')).toBe(true);
     expect(namesFile('| `core` | a core → table |', 'core.bench.ts')).toBe(true);
     expect(namesFile('| `core-file.ts` | … |', 'core.ts')).toBe(false);
     expect(namesFile('the core reader', 'core.bench.ts')).toBe(false);
+    expect(['Start reading at `run.ts`', '`a.ts` — **start here**', 'Start with `x.ts`'].every((t) => STARTS.test(t))).toBe(true);
+    expect(['the start-up time', 'where a chain starts', 'restart points'].some((t) => STARTS.test(t))).toBe(false);
   });
 
   it("README.md's architecture section names every top-level folder, the folders below them and workers/logic/*", () => {
