@@ -1,8 +1,8 @@
 /**
  * The samples kept beside the readers, in the browser, without ../shared: the sample core
  * (workers/logic/formats/core/sample-heap.core.gz, a gcore of fixtures-gen/sample-heap.c under the footer preload)
- * dropped with its executable. The Overview's used and free figures and every function row of Callers are the
- * program's truth file, as `heapscope` gives them for the same files (cli/commands/samples.test.ts).
+ * dropped with its executable. The Overview's used and free figures, every function row of Callers and the main
+ * arena's figures in the Heap map are the program's truth file, as `heapscope` gives them for the same files (cli/commands/samples.test.ts).
  */
 import { expect, test } from '@playwright/test';
 import { SAMPLE_CORE, SAMPLE_EXE, expectedAllocations, readSampleTruth } from '../workers/logic/formats/core/sample-heap.test-helper.ts';
@@ -10,7 +10,7 @@ import { dropFiles, screenshot } from './support.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-test('the sample core and its executable: used / free totals and the callers per function are the truth', async ({ page }) => {
+test('the sample core and its executable: used / free totals, the callers per function and the main arena are the truth', async ({ page }) => {
   const truth = readSampleTruth();
   const rows = expectedAllocations(truth);
   const used = rows.filter((r) => r.used);
@@ -40,4 +40,15 @@ test('the sample core and its executable: used / free totals and the callers per
   }
   for (const [func, z] of sums) expect(shown.get(func), func).toBe([z.count, z.user, z.mem, z.chunk].map(n).join('|'));
   await screenshot(page, 'sample-callers');
+
+  // Heap map: the one arena (main), its heap from the first break to the last: the truth's rows inside it; the
+  // brk size of the arena is the heap's.
+  await page.keyboard.press('9');
+  const inHeap = rows.filter((r) => r.addr >= truth.brk0 && r.addr < truth.brk1);
+  const u = inHeap.filter((r) => r.used);
+  const f = inHeap.filter((r) => !r.used);
+  const sum = (x: typeof rows) => n(x.reduce((s, r) => s + r.size, 0));
+  const arena = page.getByTestId('arenas').locator('tbody tr');
+  await expect(arena).toHaveCount(1);
+  await expect(arena.locator('td')).toHaveText([/\(main\)$/, n(truth.brk1 - truth.brk0), /^0x[0-9a-f]+$/, n(u.length), sum(u), n(f.length), sum(f)]);
 });
