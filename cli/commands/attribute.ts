@@ -14,6 +14,7 @@
  * (the same figures, tree and warnings as the assembled snapshot gives; `attributeRows`).
  */
 import { type Sizes } from '../../src/model/attribution.ts';
+import { groupDigits } from '../../workers/logic/aggregate/digits.ts';
 import { openBinary, type Binary } from '../../workers/logic/formats/elf/binary.ts';
 import { readCoreRows } from '../../workers/logic/formats/core/read-core.ts';
 import { attributeRows, type AttributionSummary } from '../../workers/logic/formats/malloc-tracer/attribution.ts';
@@ -146,8 +147,8 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else {
     const fmt = (s: Sizes) =>
-      `count ${s.count.toLocaleString('en-US')}  user ${s.user.toLocaleString('en-US')}  mem ${s.mem.toLocaleString('en-US')}  chunk ${s.chunk.toLocaleString('en-US')}`;
-    process.stdout.write(`${coreName}: ${a.checked.toLocaleString('en-US')} allocations, footers ${a.detected ? 'detected' : 'NOT detected'} (${a.valid} valid, ${a.errors.count} errors)\n`);
+      `count ${groupDigits(s.count)}  user ${groupDigits(s.user)}  mem ${groupDigits(s.mem)}  chunk ${groupDigits(s.chunk)}`;
+    process.stdout.write(`${coreName}: ${groupDigits(a.checked)} allocations, footers ${a.detected ? 'detected' : 'NOT detected'} (${a.valid} valid, ${a.errors.count} errors)\n`);
     process.stdout.write(`total: ${fmt(a.total)}\n`);
     for (const l of a.libraries) {
       process.stdout.write(`\n${l.name}: ${fmt(l.sizes)}\n`);

@@ -28,10 +28,16 @@ export function claimGlibcRanges(heap: GlibcLayoutInfo, table: AllocationTable, 
     p.clearStatic(heap.mainArena, size);
   }
   for (const r of regions) if (r.kind === 'main-arena') p.claim(r.start, r.end - r.start, 'libc malloc main arena pages', false);
-  const mmappedIds = new Set(regions.filter((r) => r.kind === 'mmapped').map((r) => r.id));
-  if (mmappedIds.size && table.region) {
-    for (let i = 0; i < table.rows; i++) {
-      if (!mmappedIds.has(table.region[i])) continue;
+  const mmappedIds = regions.filter((r) => r.kind === 'mmapped').map((r) => r.id);
+  if (mmappedIds.length && table.region) {
+    // Region ids are small integers: one byte per id says whether it is an mmapped region (no Set lookup per row).
+    const isMmapped = new Uint8Array(Math.max(...mmappedIds) + 1);
+    for (const id of mmappedIds) isMmapped[id] = 1;
+    const region = table.region;
+    const top = isMmapped.length;
+    for (let i = 0, n = table.rows; i < n; i++) {
+      const id = region[i];
+      if (id >= top || !isMmapped[id]) continue;
       const addr = table.addrHi[i] * 4294967296 + table.addrLo[i];
       p.claim(addr - 2 * word, table.size[i] + 2 * word, 'libc malloc mmapped allocation', false);
     }

@@ -24,6 +24,8 @@ import { WordReader } from './word-reader.ts';
 
 const TWO32 = 4294967296;
 const PAGE = 1 << 20;
+/** 32-bit halves of the words looked at in one pass (64 KiB). */
+const PASS = 16384;
 
 export interface GraphStats {
   edges: number;
@@ -45,6 +47,8 @@ class EdgeScan {
   end = 0;
   /** Targets of the current row so far. */
   private k = 0;
+  /** One pass's candidate words. */
+  private readonly cand = new Uint32Array(PASS);
   private scratch: Uint32Array = new Uint32Array(1024);
   /** Edge pages: full ones, then `page` filled up to `p`. */
   private readonly pages: Uint32Array[] = [];
@@ -83,88 +87,122 @@ class EdgeScan {
 
   /**
    * Scans rows from the current one while their words are in `[base, loadedEnd)` (`u` holds them); returns
-   * when every row is done or the current row needs words outside (`at` says where).
+   * when every row is done or the current row needs words outside (`at` says where). The words are looked at
+   * in passes of up to 64 KiB: one tight loop keeps the words whose value lies in the heap's span (`cand`),
+   * then the rows of that stretch take the ones inside their own words.
    */
   scan(u: Uint32Array, base: number, loadedEnd: number): void {
-    const { n, w, hi, lo, size, state, outStart } = this;
+    // Every per-row value lives in a local here (fields only between windows): no object writes per row.
+    const { n, w, hi, lo, size, state, outStart, index, cand } = this;
+    const iLoaded = Math.floor((loadedEnd - base) / w) * (w / 4);
     let r = this.row;
-    let k = this.k;
-    let scanned = this.scanned;
     let a = this.at;
     let end = this.end;
     let inRow = this.inRow;
-    for (; r < n; r++) {
+    let k = this.k;
+    let scanned = this.scanned;
+    let looked = 0;
+    let scratch = this.scratch;
+    outer: for (;;) {
       if (!inRow) {
-        outStart[r] = this.edges;
-        const st = state[r];
-        if (st === AllocState.Free || st === AllocState.ThreadCachedFree) continue;
-        const sz = size[r];
-        a = hi[r] * TWO32 + lo[r];
-        scanned += sz;
-        if (a % w !== 0) continue;
-        end = a + (sz - (sz % w));
+        for (; r < n; r++) {
+          outStart[r] = this.edges;
+          const st = state[r];
+          if (st === AllocState.Free || st === AllocState.ThreadCachedFree) continue;
+          const sz = size[r];
+          a = hi[r] * TWO32 + lo[r];
+          scanned += sz;
+          if (a % w !== 0) continue;
+          end = a + (sz - (sz % w));
+          if (a + w > end) continue;
+          inRow = true;
+          k = 0;
+          break;
+        }
+        if (!inRow) break;
+      }
+      if (a < base || a + w > loadedEnd) break;
+      const i0 = (a - base) / 4;
+      const iStop = Math.min(iLoaded, i0 + PASS);
+      const m = w === 8 ? this.cand64(u, i0, iStop) : this.cand32(u, i0, iStop);
+      const from = a;
+      const passEnd = base + iStop * 4;
+      let c = 0;
+      for (;;) {
+        const rowStop = end < passEnd ? end : passEnd;
+        const iA = (a - base) / 4;
+        const iRowStop = (rowStop - base) / 4;
+        while (c < m && cand[c] < iA) c++;
+        for (; c < m; c++) {
+          const i = cand[c];
+          if (i >= iRowStop) break;
+          const v = w === 8 ? u[i + 1] * TWO32 + u[i] : u[i];
+          looked++;
+          const t = index.rowOf(v);
+          if (t === NO_ROW || t === r || !isUsed(state[t])) continue;
+          if (k === scratch.length) scratch = this.grow();
+          scratch[k++] = t;
+        }
+        a = rowStop;
+        if (rowStop + w <= end) continue outer; // more words of this row: the next pass, or the next window
+        if (k) this.finishRow(k);
         k = 0;
-        inRow = true;
+        inRow = false;
+        r++;
+        for (; r < n; r++) {
+          outStart[r] = this.edges;
+          const st = state[r];
+          if (st === AllocState.Free || st === AllocState.ThreadCachedFree) continue;
+          const sz = size[r];
+          a = hi[r] * TWO32 + lo[r];
+          scanned += sz;
+          if (a % w !== 0) continue;
+          end = a + (sz - (sz % w));
+          if (a + w > end) continue;
+          inRow = true;
+          k = 0;
+          break;
+        }
+        if (!inRow) break outer;
+        // The next row is in this pass only when it starts inside it; a row nested in the one before (a wrapper's
+        // block) starts below where that one stopped: its candidates are looked for again from the pass's first.
+        if (a < from || a >= passEnd) continue outer;
+        if (a < rowStop) c = 0;
       }
-      if (a < end) {
-        if (a < base || a + w > loadedEnd) break;
-        const stop = end < loadedEnd ? end : loadedEnd;
-        // Word indexes into the window (small integers) instead of addresses (doubles) in the hot loop.
-        const i = (a - base) / 4;
-        const iEnd = w === 8 ? (stop - base) / 4 - 1 : (stop - base) / 4;
-        k = w === 8 ? this.words64(u, i, iEnd, r, k) : this.words32(u, i, iEnd, r, k);
-        const next = w === 8 ? i + 2 * Math.ceil((iEnd - i) / 2) : iEnd;
-        a = base + (next > i ? next : i) * 4;
-        if (a + w <= end) break; // more words of this row, in the next window
-      }
-      this.k = k;
-      this.finishRow();
-      inRow = false;
     }
     this.row = r;
-    this.k = k;
     this.at = a;
     this.end = end;
     this.inRow = inRow;
+    this.k = k;
     this.scanned = scanned;
+    this.candidates += looked;
   }
 
-  /** The targets of the 64-bit words `u[i], u[i + 1]`, … below `iEnd` of row `r`, after `k` found before; returns the new count. */
-  private words64(u: Uint32Array, i: number, iEnd: number, r: number, k: number): number {
-    const { index, state, min, max, minHi, maxHi } = this;
-    let scratch = this.scratch;
-    let candidates = 0;
-    for (; i < iEnd; i += 2) {
+  /** Word indexes (from `i`, below `iStop`) of the 64-bit words whose value is in the heap's span, into `cand`; returns how many. */
+  private cand64(u: Uint32Array, i: number, iStop: number): number {
+    const { cand, min, max, minHi, maxHi } = this;
+    let m = 0;
+    for (; i < iStop; i += 2) {
       const hi = u[i + 1];
       if (hi < minHi || hi > maxHi) continue;
       const v = hi * TWO32 + u[i];
       if (v < min || v >= max) continue;
-      candidates++;
-      const t = index.rowOf(v);
-      if (t === NO_ROW || t === r || !isUsed(state[t])) continue;
-      if (k === scratch.length) scratch = this.grow();
-      scratch[k++] = t;
+      cand[m++] = i;
     }
-    this.candidates += candidates;
-    return k;
+    return m;
   }
 
-  /** `words64` for 32-bit words. */
-  private words32(u: Uint32Array, i: number, iEnd: number, r: number, k: number): number {
-    const { index, state, min, max } = this;
-    let scratch = this.scratch;
-    let candidates = 0;
-    for (; i < iEnd; i++) {
+  /** `cand64` for 32-bit words. */
+  private cand32(u: Uint32Array, i: number, iStop: number): number {
+    const { cand, min, max } = this;
+    let m = 0;
+    for (; i < iStop; i++) {
       const v = u[i];
       if (v < min || v >= max) continue;
-      candidates++;
-      const t = index.rowOf(v);
-      if (t === NO_ROW || t === r || !isUsed(state[t])) continue;
-      if (k === scratch.length) scratch = this.grow();
-      scratch[k++] = t;
+      cand[m++] = i;
     }
-    this.candidates += candidates;
-    return k;
+    return m;
   }
 
   private grow(): Uint32Array {
@@ -175,14 +213,14 @@ class EdgeScan {
 
   /** The current row's words beyond `at` are not in the core (chap reads none): its edges are those found. */
   skipRest(): void {
-    this.finishRow();
+    this.finishRow(this.k);
+    this.k = 0;
     this.inRow = false;
     this.row++;
   }
 
   /** Appends the current row's distinct targets, ascending. */
-  private finishRow(): void {
-    const k = this.k;
+  private finishRow(k: number): void {
     if (k === 0) return;
     const s = this.scratch;
     if (k > 1) {
@@ -211,7 +249,6 @@ class EdgeScan {
       this.page[this.p++] = t;
       this.edges++;
     }
-    this.k = 0;
   }
 
   /** The edges in one CSR column. */

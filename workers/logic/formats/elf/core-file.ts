@@ -484,9 +484,17 @@ class Core implements CoreFile {
       const got = await this.cache.readInto(s.fileOffset + (addr - s.vaddr), dst);
       return got === length ? dst : null;
     }
-    const b = await this.readBytes(addr, length);
-    if (!b) return null;
-    dst.set(b);
+    if (this.readableEnd(addr) < addr + length) return null;
+    // Spans adjacent segments: each part read into its place in `dst` (no buffer of its own).
+    let got = 0;
+    while (got < length) {
+      const j = this.index(addr + got);
+      const take = j < 0 ? 0 : Math.min(length - got, this.present[j] - (addr + got));
+      if (take <= 0) return null;
+      const part = await this.readBytesInto(addr + got, dst.subarray(got, got + take));
+      if (!part) return null;
+      got += take;
+    }
     return dst;
   }
 

@@ -9,6 +9,7 @@
  * Never throws for odd heaps: problems become warnings (one per kind, with a
  * count) and the walk keeps what it could read. Only CancelledError is thrown.
  */
+import { groupDigits } from '../../aggregate/digits.ts';
 import { AllocationTableBuilder, AllocState, type AllocationTable } from '../../../../src/model/allocations.ts';
 import type { HeapRegionInfo } from '../../../../src/model/heap-layout.ts';
 import type { CoreFile } from '../../formats/elf/core-file.ts';
@@ -114,7 +115,7 @@ export async function walkGlibc(core: CoreFile, ctl?: ReadControl, opts: WalkOpt
   const fast = await lists.fastbins();
   const tcache = await lists.tcaches();
   const backwards = backwardRows(g);
-  if (backwards) mem.warn(`${backwards.toLocaleString('en-US')} chunk(s) lie at or below an earlier one (overlapping heap regions) and are not listed`);
+  if (backwards) mem.warn(`${groupDigits(backwards)} chunk(s) lie at or below an earlier one (overlapping heap regions) and are not listed`);
 
   const l = infra.layout;
   const layout: GlibcDetail['layout'] = l.haveFastchunks ? 'glibc>=2.27' : 'glibc<2.27';
@@ -128,8 +129,8 @@ export async function walkGlibc(core: CoreFile, ctl?: ReadControl, opts: WalkOpt
     ...(mainRuns > 1 ? [{ label: 'main arena runs', value: String(mainRuns) }] : []),
     ...(version ? [{ label: 'version from', value: version.source }] : []),
     { label: 'safe-linking', value: lists.safeLinking ? 'yes' : 'no' },
-    { label: 'fastbin chunks', value: fast.toLocaleString('en-US') },
-    { label: 'tcache entries', value: tcache.toLocaleString('en-US') },
+    { label: 'fastbin chunks', value: groupDigits(fast) },
+    { label: 'tcache entries', value: groupDigits(tcache) },
   ];
   return {
     store: g,

@@ -111,7 +111,9 @@ export class Mem {
   async readWindow(addr: number, length: number): Promise<DataView | null> {
     if (!(addr >= 0) || addr > Number.MAX_SAFE_INTEGER) return null;
     if (length > WINDOW_BYTES || !this.core.readInto) return this.read(addr, length);
-    const b = await this.core.readInto(addr, (this.window ??= new Uint8Array(WINDOW_BYTES)).subarray(0, length));
+    // The buffer is as large as the largest window asked for (the walks ask for 1 MiB), not the 4 MiB allowed.
+    if (!this.window || this.window.length < length) this.window = new Uint8Array(length);
+    const b = await this.core.readInto(addr, this.window.subarray(0, length));
     return b ? new DataView(b.buffer, b.byteOffset, b.byteLength) : null;
   }
 
