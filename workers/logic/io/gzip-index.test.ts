@@ -24,6 +24,24 @@ describe('gzip restart points (zran)', () => {
     });
   }
 
+  it('a span decoded again reads about its own compressed bytes, not a fixed 1 MiB', async () => {
+    const raw = coreLikeBytes(8 << 20, 7);
+    const gz = gzipSync(raw, { level: 6 });
+    let read = 0;
+    const inner = new BytesSource('x.gz', gz);
+    const file = { name: 'x.gz', size: gz.length, read: (o: number, n: number) => ((read += Math.min(n, gz.length - o)), inner.read(o, n)) };
+    const index = await GzipIndex.build(file, undefined, { span: 256 << 10 });
+    const src = new GzipSource('x.gz', file, index, 0);
+    for (let k = 1; k + 1 < index.points.length; k++) {
+      read = 0;
+      const at = index.points[k].out;
+      const got = await src.read(at, 4096);
+      expect(Buffer.from(got).equals(Buffer.from(raw.subarray(at, at + 4096)))).toBe(true);
+      const span = index.points[k + 1].in - index.points[k].in;
+      expect(read).toBeLessThanOrEqual(Math.max(4096, span + 64) + 1);
+    }
+  });
+
   it('concatenated members, trailing garbage ignored', async () => {
     const a = coreLikeBytes(1 << 20, 3);
     const b = coreLikeBytes(1 << 20, 4);
