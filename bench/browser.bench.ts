@@ -157,17 +157,16 @@ async function browser(path: string, used: string): Promise<{ toOverview: number
     await page.goto(`http://127.0.0.1:${PORT}/`);
     // The page notes when the overview's in-use count shows the expected figure, and when no stage is left after it
     // (a MutationObserver: Playwright's own waits poll at up to 500 ms intervals, which the figures would include).
-    await page.evaluate((count) => {
-      type Observer = new (f: () => void) => { observe(n: unknown, o: Record<string, boolean>): void };
-      const g = globalThis as unknown as { __bench: { overview?: number; done?: number }; MutationObserver: Observer; document: { querySelector(q: string): { textContent: string | null } | null; body: unknown } };
-      g.__bench = {};
+    // A string, not a function: tsx's transform would wrap the function's inner functions in a helper the page lacks.
+    await page.evaluate(`(() => {
+      const count = ${JSON.stringify(used)};
+      const marks = (globalThis.__bench = {});
       const now = () => performance.timeOrigin + performance.now();
-      const look = () => {
-        if (g.__bench.overview === undefined && g.document.querySelector('[data-testid="stat-used-count"]')?.textContent?.includes(count)) g.__bench.overview = now();
-        if (g.__bench.overview !== undefined && g.__bench.done === undefined && !g.document.querySelector('[data-testid="stage-progress"], [data-testid="snapshot-busy"]')) g.__bench.done = now();
-      };
-      new g.MutationObserver(look).observe(g.document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-    }, used);
+      new MutationObserver(() => {
+        if (marks.overview === undefined && document.querySelector('[data-testid="stat-used-count"]')?.textContent?.includes(count)) marks.overview = now();
+        if (marks.overview !== undefined && marks.done === undefined && !document.querySelector('[data-testid="stage-progress"], [data-testid="snapshot-busy"]')) marks.done = now();
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    })()`);
     const t0 = Date.now();
     await page.getByTestId('file-input').setInputFiles(path);
     await page.getByTestId('stat-used-count').filter({ hasText: used }).waitFor({ timeout: 600_000 });
