@@ -4,11 +4,12 @@
  * toolbar, breadcrumbs, the hover tooltip and the selected node's figures (`TreeCanvasFrame`). What differs —
  * the layout, the painting, what a point hits and what a click does — stays in each view.
  */
-import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useThemeName, useView } from '../state/view.ts';
 import { namePath, nodeByNames, searchHierarchy, type Hierarchy } from '../model/hierarchy.ts';
 import { Tooltip } from '../components/Tooltip.tsx';
-import { useContainerWidth } from './canvas.ts';
+import { prepareCanvas, useContainerWidth } from './canvas.ts';
+import type { CellPaint } from './tree-paint.ts';
 import { useTreeNav, type TreeNav } from './tree-common.tsx';
 import { Breadcrumbs, SelectionDetails, TreeToolbar } from './tree-controls.tsx';
 
@@ -53,15 +54,17 @@ export type TreeCanvas = ReturnType<typeof useTreeCanvas>;
 interface FrameProps<T> {
   view: TreeCanvas;
   props: TreeViewProps;
-  /** The frame's class; its canvas's wrapper is `<kind>-canvas`. */
+  /** The frame's class; its canvas's wrapper is `<kind>-canvas`, its default test id too. */
   kind: 'flame' | 'treemap';
   /** The canvas's accessible name. */
   label: string;
   height: number;
-  /** The canvas's test id (the view's default unless the props give one). */
-  testId: string;
-  /** The tooltip's test id. */
-  tooltipId: string;
+  font: string;
+  /**
+   * Paints the cleared canvas (in CSS pixels, `font` set); `paint` says how cells are filled. Memoized by the view
+   * (`useCallback`): the canvas is painted again when it, the size or the paint change.
+   */
+  draw(ctx: CanvasRenderingContext2D, paint: CellPaint): void;
   showSort: boolean;
   /** The canvas takes the focus (the flame graph's arrow keys). */
   focusable: boolean;
@@ -74,10 +77,22 @@ interface FrameProps<T> {
 }
 
 /** The toolbar, breadcrumbs, canvas with its hover tooltip, and the selected node's figures of a tree view. */
-export function TreeCanvasFrame<T>({ view, props, kind, label, height, testId, tooltipId, showSort, focusable, hit, click, tooltip, footer }: FrameProps<T>) {
-  const { tree, toolbar = true, title, actions, details = true } = props;
-  const { canvas, wrap, width, search, zoomNode, selNode, nav } = view;
+export function TreeCanvasFrame<T>({ view, props, kind, label, height, font, draw, showSort, focusable, hit, click, tooltip, footer }: FrameProps<T>) {
+  const { tree, colorOf, toolbar = true, title, actions, details = true } = props;
+  const testId = props.testId ?? `${kind}-canvas`;
+  const { canvas, wrap, width, search, zoomNode, selNode, nav, theme, q } = view;
   const [hover, setHover] = useState<{ item: T; x: number; y: number } | null>(null);
+  const searching = q.trim().length > 0;
+  const paint = useMemo((): CellPaint => ({ theme, colorOf, matches: searching ? search.matches : null }), [theme, colorOf, searching, search]);
+
+  useEffect(() => {
+    const c = canvas.current;
+    if (!c) return;
+    const start = performance.now();
+    draw(prepareCanvas(c, width, height, font), paint);
+    performance.measure(`heapscope:${kind}-draw`, { start, end: performance.now() });
+  }, [canvas, kind, draw, paint, width, height, font]);
+
   const at = (e: React.MouseEvent): T | null => {
     const box = canvas.current!.getBoundingClientRect();
     return hit(e.clientX - box.left, e.clientY - box.top);
@@ -109,7 +124,7 @@ export function TreeCanvasFrame<T>({ view, props, kind, label, height, testId, t
           />
         </div>
         {hover && (
-          <Tooltip x={hover.x} y={hover.y} width={width} testId={tooltipId}>
+          <Tooltip x={hover.x} y={hover.y} width={width} testId={testId === `${kind}-canvas` ? `${kind}-tooltip` : `${testId}-tooltip`}>
             {tooltip(hover.item)}
           </Tooltip>
         )}

@@ -8,55 +8,49 @@
  * graph has a local `nav` (sandwich, side by side). The frame around the
  * canvas is the treemap's too (`../tree-canvas.tsx`).
  */
-import { useEffect, useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { namePath } from '../../model/hierarchy.ts';
 import { textColorOn } from '../palette.ts';
 import { hitTest, indexRects, layoutFlame, type FlameRect } from '../../layout/flame.ts';
 import { timed } from '../perf.ts';
-import { prepareCanvas } from '../canvas.ts';
 import { cellLabel, NodeTooltip, useTreeKeys } from '../tree-common.tsx';
 import { TreeCanvasFrame, useTreeCanvas, type TreeViewProps } from '../tree-canvas.tsx';
-import { cellFill, fitLabel, outlineCell } from '../tree-paint.ts';
+import { cellFill, fitLabel, outlineCell, type CellPaint } from '../tree-paint.ts';
 
 export const ROW_H = 20;
 const FONT = '12px ui-monospace, "DejaVu Sans Mono", Menlo, monospace';
 
 export function FlameGraph(props: TreeViewProps) {
-  const { tree, colorOf, extra, testId = 'flame-canvas', keys = true, details = true } = props;
+  const { tree, extra, keys = true, details = true } = props;
   const view = useTreeCanvas(tree, props.nav);
-  const { metric, q, sort, nav, theme, canvas, width, zoomNode, selNode, search } = view;
+  const { metric, sort, nav, theme, canvas, width, zoomNode, selNode } = view;
   const rects = useMemo(() => timed('flame-layout', () => layoutFlame(tree, metric, zoomNode, width, sort)), [tree, metric, zoomNode, width, sort]);
   const rows = useMemo(() => indexRects(rects), [rects]);
   // As tall as the laid-out tree is deep (never a 3-row graph in a tall empty box).
   const height = Math.max(1, rows.length) * ROW_H;
   useTreeKeys(tree, nav, { sel: selNode, zoom: zoomNode }, keys);
 
-  useEffect(() => {
-    const c = canvas.current;
-    if (!c) return;
-    const start = performance.now();
-    const ctx = prepareCanvas(c, width, height, FONT);
-    ctx.textBaseline = 'middle';
-    const charW = ctx.measureText('M').width;
-    const paint = { theme, colorOf, matches: q.trim().length > 0 ? search.matches : null };
-    for (const r of rects) {
-      const y = r.depth * ROW_H;
-      const w = Math.max(0.5, r.w - (r.w > 3 ? 1 : 0));
-      const fill = cellFill(tree, r.node, r.depth, r.merged, paint);
-      ctx.fillStyle = fill;
-      ctx.fillRect(r.x, y, w, ROW_H - 1);
-      if (r.w > charW * 3 + 6) {
-        const label = r.merged ? '…' : cellLabel(tree.names[tree.name[r.node]]);
-        ctx.fillStyle = textColorOn(fill);
-        ctx.fillText(fitLabel(label, Math.floor((r.w - 6) / charW)), r.x + 3, y + ROW_H / 2);
+  const draw = useCallback(
+    (ctx: CanvasRenderingContext2D, paint: CellPaint) => {
+      ctx.textBaseline = 'middle';
+      const charW = ctx.measureText('M').width;
+      for (const r of rects) {
+        const y = r.depth * ROW_H;
+        const w = Math.max(0.5, r.w - (r.w > 3 ? 1 : 0));
+        const fill = cellFill(tree, r.node, r.depth, r.merged, paint);
+        ctx.fillStyle = fill;
+        ctx.fillRect(r.x, y, w, ROW_H - 1);
+        if (r.w > charW * 3 + 6) {
+          const label = r.merged ? '…' : cellLabel(tree.names[tree.name[r.node]]);
+          ctx.fillStyle = textColorOn(fill);
+          ctx.fillText(fitLabel(label, Math.floor((r.w - 6) / charW)), r.x + 3, y + ROW_H / 2);
+        }
       }
-    }
-    if (selNode >= 0) {
-      const r = rects.find((x) => x.node === selNode && !x.merged);
-      if (r) outlineCell(ctx, theme, r.x + 1, r.depth * ROW_H + 1, Math.max(2, r.w - 3), ROW_H - 3);
-    }
-    performance.measure('heapscope:flame-draw', { start, end: performance.now() });
-  }, [canvas, rects, width, height, tree, q, search, selNode, colorOf, theme]);
+      const sel = selNode >= 0 ? rects.find((x) => x.node === selNode && !x.merged) : undefined;
+      if (sel) outlineCell(ctx, theme, sel.x + 1, sel.depth * ROW_H + 1, Math.max(2, sel.w - 3), ROW_H - 3);
+    },
+    [rects, tree, selNode, theme],
+  );
 
   return (
     <TreeCanvasFrame<FlameRect>
@@ -65,8 +59,8 @@ export function FlameGraph(props: TreeViewProps) {
       kind="flame"
       label="Flame graph"
       height={height}
-      testId={testId}
-      tooltipId={`${testId === 'flame-canvas' ? 'flame' : testId}-tooltip`}
+      font={FONT}
+      draw={draw}
       showSort
       focusable
       hit={(x, y) => hitTest(rows, x, Math.floor(y / ROW_H))}

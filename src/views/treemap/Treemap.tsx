@@ -5,15 +5,14 @@
  * same frame (tree-canvas.tsx); the tooltip names the whole path. The selection
  * is shared with the flame graph and the tables through the view store.
  */
-import { useEffect, useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { namePath } from '../../model/hierarchy.ts';
 import { textColorOn, TREE_COLORS } from '../palette.ts';
 import { cellLabel, NodeTooltip, useTreeKeys } from '../tree-common.tsx';
 import { TreeCanvasFrame, useTreeCanvas, type TreeViewProps } from '../tree-canvas.tsx';
-import { cellFill, fitLabel, outlineCell } from '../tree-paint.ts';
+import { cellFill, fitLabel, outlineCell, type CellPaint } from '../tree-paint.ts';
 import { cellAt, layoutTreemap, type TreemapCell } from '../../layout/treemap.ts';
 import { timed } from '../perf.ts';
-import { prepareCanvas } from '../canvas.ts';
 
 const FONT = '12px system-ui, sans-serif';
 
@@ -23,42 +22,39 @@ export function treemapHeight(width: number): number {
 }
 
 export function Treemap(props: TreeViewProps) {
-  const { tree, colorOf, extra, testId = 'treemap-canvas', keys = true } = props;
+  const { tree, extra, keys = true } = props;
   const view = useTreeCanvas(tree, props.nav);
-  const { metric, q, nav, theme, canvas, width, zoomNode, selNode, search } = view;
+  const { metric, nav, theme, width, zoomNode, selNode } = view;
   const height = treemapHeight(width);
   const cells = useMemo(() => timed('treemap-layout', () => layoutTreemap(tree, metric, zoomNode, width, height)), [tree, metric, zoomNode, width, height]);
   useTreeKeys(tree, nav, { sel: selNode, zoom: zoomNode }, keys);
 
-  useEffect(() => {
-    const c = canvas.current;
-    if (!c) return;
-    const start = performance.now();
-    const ctx = prepareCanvas(c, width, height, FONT);
-    ctx.textBaseline = 'top';
-    const paint = { theme, colorOf, matches: q.trim().length > 0 ? search.matches : null };
-    const gap = TREE_COLORS[theme].gap;
-    const charW = ctx.measureText('m').width;
-    for (const cell of cells) {
-      if (cell.depth === 0) continue;
-      const w = cell.x1 - cell.x0;
-      const h = cell.y1 - cell.y0;
-      const fill = cellFill(tree, cell.node, cell.depth, cell.merged, paint);
-      ctx.fillStyle = fill;
-      ctx.fillRect(cell.x0, cell.y0, w, h);
-      // A 1 px gap of the page's colour around each cell keeps neighbours of one colour apart.
-      ctx.strokeStyle = gap;
-      ctx.lineWidth = 1;
-      ctx.strokeRect(cell.x0 + 0.5, cell.y0 + 0.5, w - 1, h - 1);
-      if (w > 40 && h > 14) {
-        const label = cell.merged ? 'other' : cellLabel(tree.names[tree.name[cell.node]]);
-        ctx.fillStyle = textColorOn(fill);
-        ctx.fillText(fitLabel(label, Math.floor((w - 6) / charW)), cell.x0 + 3, cell.y0 + 2);
+  const draw = useCallback(
+    (ctx: CanvasRenderingContext2D, paint: CellPaint) => {
+      ctx.textBaseline = 'top';
+      const gap = TREE_COLORS[theme].gap;
+      const charW = ctx.measureText('m').width;
+      for (const cell of cells) {
+        if (cell.depth === 0) continue;
+        const w = cell.x1 - cell.x0;
+        const h = cell.y1 - cell.y0;
+        const fill = cellFill(tree, cell.node, cell.depth, cell.merged, paint);
+        ctx.fillStyle = fill;
+        ctx.fillRect(cell.x0, cell.y0, w, h);
+        // A 1 px gap of the page's colour around each cell keeps neighbours of one colour apart.
+        ctx.strokeStyle = gap;
+        ctx.lineWidth = 1;
+        ctx.strokeRect(cell.x0 + 0.5, cell.y0 + 0.5, w - 1, h - 1);
+        if (w > 40 && h > 14) {
+          const label = cell.merged ? 'other' : cellLabel(tree.names[tree.name[cell.node]]);
+          ctx.fillStyle = textColorOn(fill);
+          ctx.fillText(fitLabel(label, Math.floor((w - 6) / charW)), cell.x0 + 3, cell.y0 + 2);
+        }
+        if (cell.node === selNode && !cell.merged) outlineCell(ctx, theme, cell.x0 + 1, cell.y0 + 1, w - 2, h - 2);
       }
-      if (cell.node === selNode && !cell.merged) outlineCell(ctx, theme, cell.x0 + 1, cell.y0 + 1, w - 2, h - 2);
-    }
-    performance.measure('heapscope:treemap-draw', { start, end: performance.now() });
-  }, [canvas, cells, width, height, tree, q, search, selNode, colorOf, theme]);
+    },
+    [cells, tree, selNode, theme],
+  );
 
   return (
     <TreeCanvasFrame<TreemapCell>
@@ -67,8 +63,8 @@ export function Treemap(props: TreeViewProps) {
       kind="treemap"
       label="Treemap"
       height={height}
-      testId={testId}
-      tooltipId={testId === 'treemap-canvas' ? 'treemap-tooltip' : `${testId}-tooltip`}
+      font={FONT}
+      draw={draw}
       showSort={false}
       focusable={false}
       hit={(x, y) => {
