@@ -13,7 +13,7 @@
  * opcodes; saved-analysis header fields.
  */
 import { deflate, deltaDecode, deltaEncode, inflateInto, shuffle, unshuffle } from '../workers/logic/saved/codec.ts';
-import { EHDR, fieldAt, PHDR, PHDR_SIZE, PT_NOTE, readField, SHDR, type ElfField } from '../workers/logic/formats/elf/elf.ts';
+import { EHDR, fieldAt, PHDR, PHDR_SIZE, PT_NOTE, readField, SHDR, type ElfField, type ElfHeader } from '../workers/logic/formats/elf/elf.ts';
 import type { Rng } from './rng.ts';
 
 export type Mutation =
@@ -91,15 +91,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 // ---------------------------------------------------------------- ELF
 
-interface ElfLayout {
-  is64: boolean;
-  phoff: number;
-  phentsize: number;
-  phnum: number;
-  shoff: number;
-  shentsize: number;
-  shnum: number;
-}
+type ElfLayout = Pick<ElfHeader, 'is64' | 'phoff' | 'phentsize' | 'phnum' | 'shoff' | 'shentsize' | 'shnum'>;
 
 /** The header fields a mutation needs; laxer than the readers (any class but 2 is read as ELF32, either byte order). */
 function elfLayout(b: Uint8Array): ElfLayout | null {
