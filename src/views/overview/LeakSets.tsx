@@ -3,7 +3,8 @@
  * sets (counts and bytes, computed from the core alone in the core worker, the last stage of the snapshot's
  * pipeline) and the largest leaked allocations, each opening in the inspector.
  */
-import { fmtInt, fmtPct } from '../../format/numbers.ts';
+import { fmtInt } from '../../format/numbers.ts';
+import { CountTable } from './CountTable.tsx';
 import type { SnapshotState } from '../../state/snapshots.ts';
 
 const SHOWN = ['leaked', 'unreferenced', 'anchored', 'staticanchored', 'stackanchored', 'registeranchored', 'threadonlyanchored'] as const;
@@ -36,30 +37,13 @@ export function LeakSets({ snapshot, onInspect }: { snapshot: SnapshotState; onI
       )}
       {s && (
         <>
-          <table className="grid" data-testid="leak-table">
-            <thead>
-              <tr>
-                <th>Set</th>
-                <th className="num">Allocations</th>
-                <th className="num">Bytes</th>
-                <th className="num">% of used</th>
-              </tr>
-            </thead>
-            <tbody>
-              {SHOWN.map((n) => (
-                <tr key={n} data-testid={`leak-${n}`}>
-                  <td>{LABEL[n]}</td>
-                  <td className="num" data-testid={`leak-${n}-count`}>
-                    {fmtInt(s.totals[n].count)}
-                  </td>
-                  <td className="num" data-testid={`leak-${n}-bytes`}>
-                    {fmtInt(s.totals[n].bytes)}
-                  </td>
-                  <td className="num">{fmtPct(s.totals[n].bytes, used)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <CountTable
+            testId="leak-table"
+            first="Set"
+            share="% of used"
+            whole={used}
+            rows={SHOWN.map((n) => ({ key: n, label: LABEL[n], count: s.totals[n].count, bytes: s.totals[n].bytes, testId: `leak-${n}` }))}
+          />
           {s.warnings.map((w) => (
             <p key={w} className="msg warning small">
               {w}

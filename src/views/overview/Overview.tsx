@@ -8,6 +8,7 @@ import { useInspector } from '../../state/inspector.ts';
 import { useView } from '../../state/view.ts';
 import { useFilePicker } from '../../components/FilePicker.tsx';
 import { LeakSets } from './LeakSets.tsx';
+import { CountTable } from './CountTable.tsx';
 import { SET_LABELS } from '../leaks/labels.ts';
 import { humanBytes } from '../../format/units.ts';
 import { useCallerOf } from '../use-callers.ts';
@@ -89,40 +90,21 @@ export function Overview({ summary }: { summary: SnapshotSummary }) {
       </section>
 
       {kind !== 'tracemalloc' && (
+      <>
       <div className="panels">
         {kind === 'process' && (
         <section className="panel">
           <h2>By state</h2>
-          <table className="grid" data-testid="state-table">
-            <thead>
-              <tr>
-                <th>State</th>
-                <th className="num">Allocations</th>
-                <th className="num">Bytes</th>
-                <th className="num">% bytes</th>
-              </tr>
-            </thead>
-            <tbody>
-              {totals.byState.map((v, s) =>
-                v.count > 0 ? (
-                  <tr key={s}>
-                    <td>{STATE_LABELS[s]}</td>
-                    <td className="num">{fmtInt(v.count)}</td>
-                    <td className="num">{fmtInt(v.bytes)}</td>
-                    <td className="num">{fmtPct(v.bytes, allBytes)}</td>
-                  </tr>
-                ) : null,
-              )}
-              {Object.entries(summary.sets).map(([name, v]) => (
-                <tr key={name} data-testid={`set-${name}`}>
-                  <td>{SET_LABELS[name] ?? name}</td>
-                  <td className="num">{fmtInt(v.count)}</td>
-                  <td className="num">{fmtInt(v.bytes)}</td>
-                  <td className="num">{fmtPct(v.bytes, allBytes)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <CountTable
+            testId="state-table"
+            first="State"
+            share="% bytes"
+            whole={allBytes}
+            rows={[
+              ...totals.byState.flatMap((v, s) => (v.count > 0 ? [{ key: `state-${s}`, label: STATE_LABELS[s], count: v.count, bytes: v.bytes }] : [])),
+              ...Object.entries(summary.sets).map(([name, v]) => ({ key: `set-${name}`, label: SET_LABELS[name] ?? name, count: v.count, bytes: v.bytes, testId: `set-${name}` })),
+            ]}
+          />
         </section>
         )}
 
@@ -163,9 +145,6 @@ export function Overview({ summary }: { summary: SnapshotSummary }) {
         </section>
       </div>
 
-      )}
-
-      {kind !== 'tracemalloc' && (
       <section className="panel">
         <h2>Largest allocations <span className="muted small">· click one to inspect it</span></h2>
         <table className="grid" data-testid="largest">
@@ -205,6 +184,7 @@ export function Overview({ summary }: { summary: SnapshotSummary }) {
           </tbody>
         </table>
       </section>
+      </>
       )}
     </div>
   );
