@@ -4,9 +4,6 @@ set -euo pipefail
 CHROMIUM="${HEAPSCOPE_CHROMIUM:-/usr/bin/chromium}"
 if [ -x "$CHROMIUM" ]; then exit 0; fi
 echo "Chromium not found at $CHROMIUM; installing Debian's chromium package..."
-SUDO=""
-if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq chromium >/dev/null
+. "$(dirname "$0")/apt-install.sh"
+apt_install chromium
 [ -x "$CHROMIUM" ] || { echo "Chromium is still missing at $CHROMIUM" >&2; exit 1; }

@@ -6,11 +6,8 @@
 set -euo pipefail
 if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then exit 0; fi
 echo "PostgreSQL not found; installing Debian's postgresql package..."
-SUDO=""
-if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq postgresql >/dev/null
+. "$(dirname "$0")/apt-install.sh"
+apt_install postgresql
 # Debian starts a cluster on port 5432 on install; the tests need none of it.
 if command -v pg_ctlcluster >/dev/null 2>&1; then
   for c in $(pg_lsclusters -h 2>/dev/null | awk '$4 == "online" { print $1 "/" $2 }'); do $SUDO pg_ctlcluster "${c%/*}" "${c#*/}" stop || true; done
