@@ -22,7 +22,8 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describe } from 'vitest';
 import { NodeFileSource } from '../../../../cli/node-source.ts';
-import { PYENV_VERSIONS, PYTHON_CORE_SCRIPT, pyenvVersions, pythonCore } from '../../../../fixtures-gen/python-cores.ts';
+import { PYENV_VERSIONS, PYTHON_CORE_SCRIPT } from '../../../../fixtures-gen/python-cores.ts';
+import { itPerPyenvCore } from '../../../../test-support/python-cores.ts';
 import { describeShared, sharedPath } from '../../../../test-support/shared.ts';
 import { AllocState } from '../../../../src/model/allocations.ts';
 import { openCore } from '../../formats/elf/core-file.ts';
@@ -156,47 +157,34 @@ describeShared('Python types in the shared CPython cores = their census', ['fixt
 });
 
 describe('Python types in cores of every pyenv CPython = their census', () => {
-  const versions = pyenvVersions();
-  if (versions.length === 0) {
-    console.warn(`SKIPPED: no pyenv CPython under ~/.pyenv/versions`);
-    it.skip('needs pyenv CPythons in ~/.pyenv/versions', () => {});
-  }
-  for (const v of versions) {
-    it(`CPython ${v}`, async (ctx) => {
-      const made = await pythonCore(v);
-      if ('skip' in made) {
-        console.warn(`SKIPPED CPython ${v}: ${made.skip}`);
-        ctx.skip();
-        return;
-      }
-      const { py, inTcache } = await typesAndTcache(made.core);
-      expect(py.warnings).toEqual([]);
-      const got = census(py);
-      const c = made.census;
-      expect(got.get('Session')).toBe(c.counts.sessions);
-      expect(got.get('Point')).toBe(c.counts.points);
-      expect(got.get('list')).toBe(c.types.list);
-      if (c.counts.legacy) expect(got.get('instance')).toBe(c.types.instance);
-      // The type table (what the view and `summary --by python-type` show) counts live objects only: the
-      // same user-class and list counts, tracked or not.
-      const row = (n: string) => py.typeTable.rows.filter((r) => r.name === n).reduce((a, r) => a + r.count, 0);
-      expect([row('Session'), row('Point'), row('list')]).toEqual([c.counts.sessions, c.counts.points, c.types.list]);
-      if (c.counts.legacy) expect(row('instance')).toBe(c.types.instance);
-      // Freed memory holds no object: no typed row is a chunk in glibc's tcache, and CPython's free lists
-      // (3.x keeps 16 deallocated MemoryErrors for when memory runs out) are not counted.
-      expect(inTcache).toEqual([]);
-      if (v.startsWith('3.')) expect(row('MemoryError')).toBe(0);
-      // Tuples on the collector's lists = the census plus the permanent generation (3.12.1: 375 tuples
-      // frozen at startup), which gc.get_objects() does not walk.
-      expect(got.get('tuple')).toBe(c.types.tuple + (c.frozen ?? 0));
-      // Every other type: as many tracked objects as the census counts (the census is the process's last
-      // work: its file opened before it, written with the C encoder, which leaves nothing behind).
-      const differ = Object.entries(c.types).filter(([n, k]) => (got.get(n) ?? 0) !== k + (n === 'tuple' ? (c.frozen ?? 0) : 0));
-      expect(differ.map(([n, k]) => `${n} ${k} ${got.get(n)}`).join(", ")).toBe("");
-      // Static types are named from the binary on this machine (build-id checked).
-      expect(py.objects.types.filter((t) => t.name.startsWith('<type ')).map((t) => t.name)).toEqual([]);
-      const short = Object.entries(c.types).filter(([n, k]) => (got.get(n) ?? 0) < k);
-      expect(short).toEqual([]);
-    });
-  }
+  itPerPyenvCore(async (made, v) => {
+    const { py, inTcache } = await typesAndTcache(made.core);
+    expect(py.warnings).toEqual([]);
+    const got = census(py);
+    const c = made.census;
+    expect(got.get('Session')).toBe(c.counts.sessions);
+    expect(got.get('Point')).toBe(c.counts.points);
+    expect(got.get('list')).toBe(c.types.list);
+    if (c.counts.legacy) expect(got.get('instance')).toBe(c.types.instance);
+    // The type table (what the view and `summary --by python-type` show) counts live objects only: the
+    // same user-class and list counts, tracked or not.
+    const row = (n: string) => py.typeTable.rows.filter((r) => r.name === n).reduce((a, r) => a + r.count, 0);
+    expect([row('Session'), row('Point'), row('list')]).toEqual([c.counts.sessions, c.counts.points, c.types.list]);
+    if (c.counts.legacy) expect(row('instance')).toBe(c.types.instance);
+    // Freed memory holds no object: no typed row is a chunk in glibc's tcache, and CPython's free lists
+    // (3.x keeps 16 deallocated MemoryErrors for when memory runs out) are not counted.
+    expect(inTcache).toEqual([]);
+    if (v.startsWith('3.')) expect(row('MemoryError')).toBe(0);
+    // Tuples on the collector's lists = the census plus the permanent generation (3.12.1: 375 tuples
+    // frozen at startup), which gc.get_objects() does not walk.
+    expect(got.get('tuple')).toBe(c.types.tuple + (c.frozen ?? 0));
+    // Every other type: as many tracked objects as the census counts (the census is the process's last
+    // work: its file opened before it, written with the C encoder, which leaves nothing behind).
+    const differ = Object.entries(c.types).filter(([n, k]) => (got.get(n) ?? 0) !== k + (n === 'tuple' ? (c.frozen ?? 0) : 0));
+    expect(differ.map(([n, k]) => `${n} ${k} ${got.get(n)}`).join(", ")).toBe("");
+    // Static types are named from the binary on this machine (build-id checked).
+    expect(py.objects.types.filter((t) => t.name.startsWith('<type ')).map((t) => t.name)).toEqual([]);
+    const short = Object.entries(c.types).filter(([n, k]) => (got.get(n) ?? 0) < k);
+    expect(short).toEqual([]);
+  });
 });
