@@ -109,8 +109,8 @@ export interface SavedSnapshot {
   sources: SavedSource[];
 }
 
-/** One input of a saved analysis: its description and the tables derived from it. */
-export interface SavedInput {
+/** What a saved input says of itself, in the file's header and once loaded. */
+export interface SavedInputFacts {
   /** File name as the user opened it (no directory). */
   name: string;
   /** Reader role that read it (`chap-list`, `core`, `tracemalloc`, `meliae`, …). */
@@ -123,6 +123,10 @@ export interface SavedInput {
   info?: { [k: string]: JsonValue };
   /** Warning messages from reading the input. */
   warnings?: string[];
+}
+
+/** One input of a saved analysis: its description and the tables derived from it. */
+export interface SavedInput extends SavedInputFacts {
   table?: AllocationTable;
   tracemalloc?: TracemallocSnapshot;
   /** Object table + reference graph; values are never saved (see above). */
@@ -169,13 +173,7 @@ export interface SavedColumn {
 }
 
 /** Per-input description in the header: everything but the column data. */
-export interface SavedInputHeader {
-  name: string;
-  format: string;
-  size: number;
-  rows: number;
-  info?: { [k: string]: JsonValue };
-  warnings?: string[];
+export interface SavedInputHeader extends SavedInputFacts {
   /** Which table groups are present, with their scalar fields. */
   tables: {
     allocations?: { rows: number };

@@ -39,6 +39,7 @@ import { InputError, type InputWarning } from '../../io/errors.ts';
 import { readableRuns } from '../modules.ts';
 import { findPythonModules, type PythonModule } from './modules.ts';
 import { Reader } from './reader.ts';
+import type { PythonArenaInfo } from '../../../../src/model/python-heap.ts';
 
 export interface ObmallocInfo {
   /** Module whose data holds the arena array pointer. */
@@ -69,17 +70,10 @@ export interface ObmallocBlocks {
   arena: Uint32Array;
 }
 
-export interface ArenaTally {
+/** An arena's figures as the model gives them (`PythonArenaInfo`), its address a number, and the pools carved so far. */
+export interface ArenaTally extends Omit<PythonArenaInfo, 'address'> {
   address: number;
-  /** Pools carved so far and pools in all. */
   poolsCarved: number;
-  pools: number;
-  /** Pools holding at least one used block. */
-  poolsInUse: number;
-  usedBlocks: number;
-  usedBytes: number;
-  freeBlocks: number;
-  freeBytes: number;
 }
 
 export interface ObmallocHeap {
