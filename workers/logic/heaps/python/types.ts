@@ -238,6 +238,19 @@ export async function findPythonObjects(
   const offsetFor = (ty: PyType, gc: number): number =>
     (ty.flags & TPFLAGS.HAVE_GC ? gc : 0) + (ty.flags & L.preheaderFlags ? 2 * w : 0);
 
+  /**
+   * Where an allocation of `s` bytes may hold its object, candidate `c` of `CANDIDATES`, lowest first (the
+   * allocation's current object wrote its headers over any lower candidate's type slot): at its start, after a GC
+   * header of `gc` bytes, after that and the pre-header; -1 when there is no such place or no room for a head.
+   */
+  const CANDIDATES = 3;
+  const candidateOffset = (c: number, gc: number, s: number): number => {
+    const off = c === 0 ? 0 : c === 1 ? gc : L.preheaderFlags ? gc + 2 * w : -1;
+    return off < 0 || off + 2 * w > s ? -1 : off;
+  };
+  /** True when type `k` (an index, or negative for none) has its objects at `off` and fits in the `s` bytes. */
+  const fits = (k: number, off: number, gc: number, s: number): boolean => k >= 0 && offsetFor(types[k], gc) === off && types[k].basicsize <= s - off;
+
   // 3a. The GC header size, confirmed from the data: the candidate that types most of a sample.
   /** The row's type index, -1 for none, or -2 when a page or a type is not known yet (then `tryRow` finds out). */
   const tryRowSync = (i: number, gc: number): number => {
@@ -245,19 +258,14 @@ export async function findPythonObjects(
     const s = table.size[i];
     const span = Math.min(s, 8 * w);
     if (!pages.has(a) || !pages.has(a + span - 1)) return -2;
-    // Lowest offset first: the allocation's current object wrote its headers over any lower candidate's type slot.
-    for (let c = 0; c < 3; c++) {
-      const off = c === 0 ? 0 : c === 1 ? gc : L.preheaderFlags ? gc + 2 * w : -1;
-      if (off < 0 || off + 2 * w > s) continue;
-      const t = pages.word(a + off + w, 0);
+    for (let c = 0; c < CANDIDATES; c++) {
+      const off = candidateOffset(c, gc, s);
+      const t = off < 0 ? 0 : pages.word(a + off + w, 0);
       if (!t || t % w) continue;
       let k = typeIndex.get(t);
       if (k === undefined) k = typeAtSync(t);
       if (k === -2) return -2;
-      if (k < 0) continue;
-      const ty = types[k];
-      if (offsetFor(ty, gc) !== off || ty.basicsize > s - off) continue;
-      return k;
+      if (fits(k, off, gc, s)) return k;
     }
     return -1;
   };
@@ -268,17 +276,12 @@ export async function findPythonObjects(
     const s = table.size[i];
     const span = Math.min(s, 8 * w);
     if (!pages.has(a) || !pages.has(a + span - 1)) await pages.load(a, span);
-    for (let c = 0; c < 3; c++) {
-      const off = c === 0 ? 0 : c === 1 ? gc : L.preheaderFlags ? gc + 2 * w : -1;
-      if (off < 0 || off + 2 * w > s) continue;
-      const t = pages.word(a + off + w, 0);
+    for (let c = 0; c < CANDIDATES; c++) {
+      const off = candidateOffset(c, gc, s);
+      const t = off < 0 ? 0 : pages.word(a + off + w, 0);
       if (!t || t % w) continue;
-      let k = typeIndex.get(t);
-      if (k === undefined) k = await typeAt(t);
-      if (k < 0) continue;
-      const ty = types[k];
-      if (offsetFor(ty, gc) !== off || ty.basicsize > s - off) continue;
-      return k;
+      const k = typeIndex.get(t) ?? (await typeAt(t));
+      if (fits(k, off, gc, s)) return k;
     }
     return -1;
   };
