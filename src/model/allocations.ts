@@ -81,6 +81,38 @@ export function isInUse(state: number): boolean {
   return state !== AllocState.Free && state !== AllocState.ThreadCachedFree;
 }
 
+/** Allocations in use and free, counted and in bytes: the figures every per-group tally keeps. */
+export interface UsedFree {
+  usedCount: number;
+  usedBytes: number;
+  freeCount: number;
+  freeBytes: number;
+}
+
+/** A tally of nothing yet. */
+export function noUsedFree(): UsedFree {
+  return { usedCount: 0, usedBytes: 0, freeCount: 0, freeBytes: 0 };
+}
+
+/** Adds the figures of `from` to `into`. */
+export function addUsedFreeOf(into: UsedFree, from: UsedFree): void {
+  into.usedCount += from.usedCount;
+  into.usedBytes += from.usedBytes;
+  into.freeCount += from.freeCount;
+  into.freeBytes += from.freeBytes;
+}
+
+/** Counts one allocation of `size` bytes into `t`, as in use or free. */
+export function addUsedFree(t: UsedFree, used: boolean, size: number): void {
+  if (used) {
+    t.usedCount++;
+    t.usedBytes += size;
+  } else {
+    t.freeCount++;
+    t.freeBytes += size;
+  }
+}
+
 export interface AllocationTable {
   rows: number;
   addrHi: Uint32Array;

@@ -20,7 +20,7 @@
  * |              | the core holds it (which binaries belong with this core)                     |
  */
 
-export interface ArenaInfo {
+export interface ArenaInfo extends UsedFree {
   /** Address of the arena's control structure (glibc `malloc_state`, jemalloc `arena_t`). */
   address: string;
   isMain: boolean;
@@ -30,13 +30,9 @@ export interface ArenaInfo {
   size: number;
   /** glibc `max_system_mem`. */
   maxSize?: number;
-  usedCount: number;
-  usedBytes: number;
-  freeCount: number;
-  freeBytes: number;
 }
 
-export interface AllocatorInfo {
+export interface AllocatorInfo extends UsedFree {
   /** Registry id of the allocator module: 'glibc', 'tcmalloc', 'jemalloc', 'obmalloc', … */
   id: string;
   /** What detection found, one line: "glibc 2.36 malloc, 4 arenas", "tcmalloc 2.10", … */
@@ -48,13 +44,9 @@ export interface AllocatorInfo {
   /** Per-arena figures, when the allocator has arenas (glibc, jemalloc). */
   arenas?: ArenaInfo[];
   /** Rows of the table this allocator contributed, by state. */
-  usedCount: number;
-  usedBytes: number;
-  freeCount: number;
-  freeBytes: number;
 }
 
-export interface HeapRegionInfo {
+export interface HeapRegionInfo extends UsedFree {
   /** 1-based; the value of the allocation table's `region` column. */
   id: number;
   /** `AllocatorInfo.id` of the allocator that owns it. */
@@ -65,13 +57,10 @@ export interface HeapRegionInfo {
   end: string;
   /** Address of the arena the region belongs to ('0x0' when none). */
   arena: string;
-  usedCount: number;
-  usedBytes: number;
-  freeCount: number;
-  freeBytes: number;
 }
 
 import type { PythonHeapInfo } from './python-heap.ts';
+import type { UsedFree } from './allocations.ts';
 
 export interface HeapLayoutInfo {
   arch: string;

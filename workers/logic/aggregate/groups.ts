@@ -2,37 +2,27 @@
  * Grouping of allocations by type (class / signature / pattern) or by size class,
  * with used and free counts and bytes per group.
  */
-import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { addUsedFree, isInUse, noUsedFree, type AllocationTable, type UsedFree } from '../../../src/model/allocations.ts';
 import { StringTable } from '../../../src/model/strings.ts';
 import { EXACT_LIMIT, sizeClassKey, sizeClassLabel, sizeClassOf } from './size-classes.ts';
 
 export type GroupKey = 'type' | 'sizeClass';
 
-export interface GroupRow {
+export interface GroupRow extends UsedFree {
   key: string;
   /** Sort key for size classes (lower bound); 0 for types. */
   order: number;
-  usedCount: number;
-  usedBytes: number;
-  freeCount: number;
-  freeBytes: number;
   maxSize: number;
 }
 
 export const UNKNOWN_TYPE = '(no signature)';
 
 function emptyRow(key: string, order: number): GroupRow {
-  return { key, order, usedCount: 0, usedBytes: 0, freeCount: 0, freeBytes: 0, maxSize: 0 };
+  return { key, order, ...noUsedFree(), maxSize: 0 };
 }
 
 function addTo(r: GroupRow, used: boolean, size: number): void {
-  if (used) {
-    r.usedCount++;
-    r.usedBytes += size;
-  } else {
-    r.freeCount++;
-    r.freeBytes += size;
-  }
+  addUsedFree(r, used, size);
   if (size > r.maxSize) r.maxSize = size;
 }
 

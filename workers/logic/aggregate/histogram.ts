@@ -1,17 +1,13 @@
 /**
  * Size histogram on log2 buckets, used and free, counts and bytes.
  */
-import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { addUsedFree, isInUse, noUsedFree, type AllocationTable, type UsedFree } from '../../../src/model/allocations.ts';
 import { bucketOf } from './size-classes.ts';
 
-export interface HistogramBucket {
+export interface HistogramBucket extends UsedFree {
   /** Sizes in [lo, hi). */
   lo: number;
   hi: number;
-  usedCount: number;
-  usedBytes: number;
-  freeCount: number;
-  freeBytes: number;
 }
 
 export function sizeHistogram(tables: AllocationTable[]): HistogramBucket[] {
@@ -25,15 +21,9 @@ export function sizeHistogram(tables: AllocationTable[]): HistogramBucket[] {
       const k = bucketOf(s);
       let b = buckets[k];
       if (!b) {
-        b = buckets[k] = { lo: k === 0 ? 0 : 2 ** k, hi: 2 ** (k + 1), usedCount: 0, usedBytes: 0, freeCount: 0, freeBytes: 0 };
+        b = buckets[k] = { lo: k === 0 ? 0 : 2 ** k, hi: 2 ** (k + 1), ...noUsedFree() };
       }
-      if (isInUse(state[i])) {
-        b.usedCount++;
-        b.usedBytes += s;
-      } else {
-        b.freeCount++;
-        b.freeBytes += s;
-      }
+      addUsedFree(b, isInUse(state[i]), s);
       if (k > maxK) maxK = k;
       if (k < minK) minK = k;
     }
@@ -41,7 +31,7 @@ export function sizeHistogram(tables: AllocationTable[]): HistogramBucket[] {
   // Dense range from the smallest to the largest bucket, empty buckets included.
   const out: HistogramBucket[] = [];
   for (let k = minK; k <= maxK; k++) {
-    out.push(buckets[k] ?? { lo: k === 0 ? 0 : 2 ** k, hi: 2 ** (k + 1), usedCount: 0, usedBytes: 0, freeCount: 0, freeBytes: 0 });
+    out.push(buckets[k] ?? { lo: k === 0 ? 0 : 2 ** k, hi: 2 ** (k + 1), ...noUsedFree() });
   }
   return out;
 }

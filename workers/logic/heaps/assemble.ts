@@ -8,7 +8,7 @@
  * (1-based, contributions in order); per-region, per-arena and per-allocator
  * used/free tallies are summed from the final rows.
  */
-import { AllocationTableBuilder, AllocState, isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { addUsedFree, addUsedFreeOf, AllocationTableBuilder, noUsedFree, AllocState, isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
 import type { AllocatorInfo, ArenaInfo, HeapRegionInfo } from '../../../src/model/heap-layout.ts';
 import type { InputWarning } from '../io/errors.ts';
 import type { HeapContribution } from './allocator.ts';
@@ -49,7 +49,7 @@ export function assemble(file: string, parts: readonly HeapContribution[]): Asse
   for (const p of parts) {
     base.push(regions.length);
     for (const r of p.regions) {
-      regions.push({ id: regions.length + 1, allocator: p.info.id, kind: r.kind, start: hex(r.start), end: hex(r.end), arena: hex(r.arena), usedCount: 0, usedBytes: 0, freeCount: 0, freeBytes: 0 });
+      regions.push({ id: regions.length + 1, allocator: p.info.id, kind: r.kind, start: hex(r.start), end: hex(r.end), arena: hex(r.arena), ...noUsedFree() });
     }
   }
   const total = parts.reduce((n, p) => n + p.table.rows, 0);
@@ -107,27 +107,14 @@ export function assemble(file: string, parts: readonly HeapContribution[]): Asse
     });
   }
   const table = alone ?? b.freeze();
-  const allocators: AllocatorInfo[] = parts.map((p) => ({ ...p.info, usedCount: 0, usedBytes: 0, freeCount: 0, freeBytes: 0 }));
+  const allocators: AllocatorInfo[] = parts.map((p) => ({ ...p.info, ...noUsedFree() }));
   for (let row = 0; row < table.rows; row++) {
     const used = isInUse(table.state[row]);
     const size = table.size[row];
     const a = allocators[alone ? 0 : owner[row]];
     const r = table.region![row] ? regions[table.region![row] - 1] : null;
-    if (used) {
-      a.usedCount++;
-      a.usedBytes += size;
-      if (r) {
-        r.usedCount++;
-        r.usedBytes += size;
-      }
-    } else {
-      a.freeCount++;
-      a.freeBytes += size;
-      if (r) {
-        r.freeCount++;
-        r.freeBytes += size;
-      }
-    }
+    addUsedFree(a, used, size);
+    if (r) addUsedFree(r, used, size);
   }
   parts.forEach((p, k) => {
     if (!p.arenas) return;
@@ -137,20 +124,14 @@ export function assemble(file: string, parts: readonly HeapContribution[]): Asse
       ...(s.top !== undefined ? { top: hex(s.top) } : {}),
       size: s.size,
       ...(s.maxSize !== undefined ? { maxSize: s.maxSize } : {}),
-      usedCount: 0,
-      usedBytes: 0,
-      freeCount: 0,
-      freeBytes: 0,
+      ...noUsedFree(),
     }));
     const byAddr = new Map(arenas.map((x) => [x.address, x]));
     for (let j = 0; j < p.regions.length; j++) {
       const r = regions[base[k] + j];
       const ar = p.regions[j].arena ? byAddr.get(r.arena) : undefined;
       if (!ar) continue;
-      ar.usedCount += r.usedCount;
-      ar.usedBytes += r.usedBytes;
-      ar.freeCount += r.freeCount;
-      ar.freeBytes += r.freeBytes;
+      addUsedFreeOf(ar, r);
     }
     allocators[k].arenas = arenas;
   });
