@@ -199,6 +199,26 @@ export interface SavedHeader {
 export const ELEMENT_BYTES: Record<SavedElement, number> = { u8: 1, u16: 2, u32: 4, i32: 4, f64: 8 };
 
 /**
+ * The row tables whose columns all have the table's row count, as the writer writes them and the reader reads
+ * them: each column's element type, in the order written (tracemalloc's traces, stacks and frames; the footer
+ * attribution's sites — `exec` is absent from version 1 files).
+ */
+export const ROW_TABLES = {
+  traces: { size: 'f64', domain: 'u32', stack: 'u32', totalFrames: 'u32' },
+  stacks: { frame: 'u32', parent: 'u32', depth: 'u32' },
+  frames: { file: 'u32', line: 'i32' },
+  sites: { addr: 'f64', lib: 'u32', func: 'u32', offset: 'f64', exec: 'u8' },
+} as const satisfies Record<string, Record<string, SavedElement>>;
+
+export type RowTableName = keyof typeof ROW_TABLES;
+
+/** The typed array a column of element type `E` is. */
+export type ArrayOf<E extends SavedElement> = E extends 'f64' ? Float64Array : E extends 'u32' ? Uint32Array : E extends 'i32' ? Int32Array : E extends 'u16' ? Uint16Array : Uint8Array;
+
+/** The columns of row table `T`, by name. */
+export type RowColumns<T extends RowTableName> = { -readonly [K in keyof (typeof ROW_TABLES)[T]]: ArrayOf<(typeof ROW_TABLES)[T][K] & SavedElement> };
+
+/**
  * The files a saved analysis was made from (name, format, size, rows), each once:
  * version 2's snapshot sources (a binary shared by two snapshots is one file),
  * version 1's inputs.

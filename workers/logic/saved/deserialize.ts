@@ -12,6 +12,9 @@ import type { ObjectTable } from '../../../src/model/objects.ts';
 import {
   DEFAULT_MAX_DECODED_BYTES,
   ELEMENT_BYTES,
+  ROW_TABLES,
+  type RowColumns,
+  type RowTableName,
   type SavedAnalysis,
   type SavedColumn,
   type SavedElement,
@@ -125,6 +128,14 @@ export async function loadAnalysis(bytes: Uint8Array, opts: LoadOptions = {}): P
       if (count !== null && e!.col.count !== count) fail(`input ${i} (${h.name}): column ${table}.${name} has ${e!.col.count} rows, ${count} declared`);
       return e!.array as T;
     };
+    /** Every column of a row table (`ROW_TABLES`), `rows` long; an `optional` column that is absent is empty. */
+    const takeRows = <T extends RowTableName>(table: T, rows: number, optional?: string): RowColumns<T> & { rows: number } => {
+      const out: Record<string, unknown> = { rows };
+      for (const [name, type] of Object.entries(ROW_TABLES[table]) as [string, SavedElement][]) {
+        out[name] = take(table, name, type, rows, name === optional) ?? new CTORS[type](new ArrayBuffer(0), 0, 0);
+      }
+      return out as RowColumns<T> & { rows: number };
+    };
     const strings = (table: string): StringTableData => {
       const bytes = take<Uint8Array>(table, 'bytes', 'u8', null)!;
       const offsets = take<Uint32Array>(table, 'offsets', 'u32', null)!;
@@ -161,20 +172,9 @@ export async function loadAnalysis(bytes: Uint8Array, opts: LoadOptions = {}): P
     if (tm) {
       const s = {
         file: tm.file,
-        traces: {
-          rows: tm.traces,
-          size: take<Float64Array>('traces', 'size', 'f64', tm.traces)!,
-          domain: take<Uint32Array>('traces', 'domain', 'u32', tm.traces)!,
-          stack: take<Uint32Array>('traces', 'stack', 'u32', tm.traces)!,
-          totalFrames: take<Uint32Array>('traces', 'totalFrames', 'u32', tm.traces)!,
-        },
-        stacks: {
-          rows: tm.stacks,
-          frame: take<Uint32Array>('stacks', 'frame', 'u32', tm.stacks)!,
-          parent: take<Uint32Array>('stacks', 'parent', 'u32', tm.stacks)!,
-          depth: take<Uint32Array>('stacks', 'depth', 'u32', tm.stacks)!,
-        },
-        frames: { rows: tm.frames, file: take<Uint32Array>('frames', 'file', 'u32', tm.frames)!, line: take<Int32Array>('frames', 'line', 'i32', tm.frames)! },
+        traces: takeRows('traces', tm.traces),
+        stacks: takeRows('stacks', tm.stacks),
+        frames: takeRows('frames', tm.frames),
         strings: strings('tmStrings'),
         tracebackLimit: tm.tracebackLimit,
         domains: tm.domains,
@@ -206,15 +206,7 @@ export async function loadAnalysis(bytes: Uint8Array, opts: LoadOptions = {}): P
       if (!inp.table) fail(`${what}: attribution without an allocation table`);
       const n = inp.table!.rows;
       const a = {
-        sites: {
-          rows: at.sites,
-          addr: take<Float64Array>('sites', 'addr', 'f64', at.sites)!,
-          lib: take<Uint32Array>('sites', 'lib', 'u32', at.sites)!,
-          func: take<Uint32Array>('sites', 'func', 'u32', at.sites)!,
-          offset: take<Float64Array>('sites', 'offset', 'f64', at.sites)!,
-          exec: take<Uint8Array>('sites', 'exec', 'u8', at.sites, true) ?? new Uint8Array(0),
-          strings: strings('siteStrings'),
-        },
+        sites: { ...takeRows('sites', at.sites, 'exec'), strings: strings('siteStrings') },
         rowSite: take<Uint32Array>('attribution', 'rowSite', 'u32', n)!,
         rowRequested: take<Float64Array>('attribution', 'rowRequested', 'f64', n)!,
       };

@@ -6,6 +6,7 @@
  */
 import {
   ELEMENT_BYTES,
+  ROW_TABLES,
   SAVED_MAGIC,
   SAVED_VERSION,
   type SavedAnalysis,
@@ -14,6 +15,8 @@ import {
   type SavedElement,
   type SavedHeader,
   type SavedInputHeader,
+  type RowColumns,
+  type RowTableName,
 } from '../../../src/model/saved.ts';
 import type { StringTableData } from '../../../src/model/strings.ts';
 import { addrEncode, bytesOf, deflate, deltaEncode, shuffle } from './codec.ts';
@@ -56,6 +59,10 @@ export async function saveAnalysis(a: SavedAnalysis, opts: SaveOptions = {}): Pr
     const c = codec === 'shuffle' && DELTA_COLUMNS.has(`${table}/${name}`) ? 'delta' : codec;
     pending.push({ meta: { input, table, name, type, count, codec: c }, array });
   };
+  /** Every column of a row table (`ROW_TABLES`), in its order. */
+  const addRows = <T extends RowTableName>(input: number, table: T, cols: RowColumns<T> & { rows: number }): void => {
+    for (const [name, type] of Object.entries(ROW_TABLES[table]) as [keyof RowColumns<T> & string, SavedElement][]) add(input, table, name, cols[name] as Column, type, cols.rows);
+  };
   const addStrings = (input: number, table: string, s: StringTableData): number => {
     const n = s.offsets.length - 1;
     add(input, table, 'bytes', s.bytes, 'u8', s.bytes.length);
@@ -84,15 +91,9 @@ export async function saveAnalysis(a: SavedAnalysis, opts: SaveOptions = {}): Pr
     const s = inp.tracemalloc;
     if (s) {
       h.tables.tracemalloc = { file: s.file, tracebackLimit: s.tracebackLimit, domains: [...s.domains], traces: s.traces.rows, stacks: s.stacks.rows, frames: s.frames.rows };
-      add(i, 'traces', 'size', s.traces.size, 'f64', s.traces.rows);
-      add(i, 'traces', 'domain', s.traces.domain, 'u32', s.traces.rows);
-      add(i, 'traces', 'stack', s.traces.stack, 'u32', s.traces.rows);
-      add(i, 'traces', 'totalFrames', s.traces.totalFrames, 'u32', s.traces.rows);
-      add(i, 'stacks', 'frame', s.stacks.frame, 'u32', s.stacks.rows);
-      add(i, 'stacks', 'parent', s.stacks.parent, 'u32', s.stacks.rows);
-      add(i, 'stacks', 'depth', s.stacks.depth, 'u32', s.stacks.rows);
-      add(i, 'frames', 'file', s.frames.file, 'u32', s.frames.rows);
-      add(i, 'frames', 'line', s.frames.line, 'i32', s.frames.rows);
+      addRows(i, 'traces', s.traces);
+      addRows(i, 'stacks', s.stacks);
+      addRows(i, 'frames', s.frames);
       addStrings(i, 'tmStrings', s.strings);
     }
     const o = inp.objects;
@@ -109,11 +110,7 @@ export async function saveAnalysis(a: SavedAnalysis, opts: SaveOptions = {}): Pr
     if (at) {
       const st = at.sites;
       h.tables.attribution = { sites: st.rows };
-      add(i, 'sites', 'addr', st.addr, 'f64', st.rows);
-      add(i, 'sites', 'lib', st.lib, 'u32', st.rows);
-      add(i, 'sites', 'func', st.func, 'u32', st.rows);
-      add(i, 'sites', 'offset', st.offset, 'f64', st.rows);
-      add(i, 'sites', 'exec', st.exec, 'u8', st.rows);
+      addRows(i, 'sites', st);
       addStrings(i, 'siteStrings', st.strings);
       add(i, 'attribution', 'rowSite', at.rowSite, 'u32', at.rowSite.length);
       add(i, 'attribution', 'rowRequested', at.rowRequested, 'f64', at.rowRequested.length);
