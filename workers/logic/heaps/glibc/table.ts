@@ -66,15 +66,51 @@ export function* rowBatches(store: ChunkStore, tcacheState: AllocState): Generat
   if (out.length) yield out;
 }
 
-/** The allocation table of the store's rows (as `rowBatches` gives them); `rows` is their count. */
+/**
+ * The allocation table of the store's rows (as `rowBatches` gives them); `rows` is their count. The columns are
+ * written in place (sized for `rows` up front), not pushed row by row.
+ */
 export function buildTable(store: ChunkStore, tcacheState: AllocState, rows = store.length): AllocationTable {
   const b = new AllocationTableBuilder({ expectedRows: rows, region: true });
-  for (const batch of rowBatches(store, tcacheState)) {
+  const columns = [b.addrHi, b.addrLo, b.size, b.state, b.type, b.region!];
+  let cap = b.size.capacity;
+  let hi = b.addrHi.array;
+  let lo = b.addrLo.array;
+  let size = b.size.array;
+  let state = b.state.array;
+  let region = b.region!.array;
+  let n = 0;
+  let last = -1;
+  for (const batch of store.batches()) {
+    const { addr, flags } = batch;
+    const bs = batch.size;
+    const rg = batch.region;
     for (let j = 0; j < batch.length; j++) {
-      const a = batch.addr[j];
-      const row = b.add(Math.floor(a / 4294967296), a >>> 0, batch.size[j], batch.state[j] as AllocState);
-      b.region!.array[row] = batch.region[j];
+      const a = addr[j];
+      if (a <= last) continue;
+      last = a;
+      if (n === cap) {
+        // More rows than said (never, from walkGlibc's count): grow every column.
+        for (const c of columns) {
+          c.length = n;
+          c.reserve(n + 1);
+        }
+        cap = b.size.capacity;
+        hi = b.addrHi.array;
+        lo = b.addrLo.array;
+        size = b.size.array;
+        state = b.state.array;
+        region = b.region!.array;
+      }
+      const f = flags[j];
+      hi[n] = Math.floor(a / 4294967296);
+      lo[n] = a >>> 0;
+      size[n] = bs[j];
+      state[n] = !(f & F_USED) ? AllocState.Free : f & F_TCACHED ? tcacheState : AllocState.Used;
+      region[n] = rg;
+      n++;
     }
   }
+  for (const c of columns) c.length = n;
   return b.freeze();
 }
