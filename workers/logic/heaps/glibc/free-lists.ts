@@ -63,8 +63,14 @@ export class FreeLists {
     readonly rows: ChunkStore,
   ) {}
 
+  /** The last address looked up and its row: following a list looks each node up twice (as a link, then as a node). */
+  private lastAddr = -1;
+  private lastIndex = -1;
+
   indexOf(a: number): number {
-    return this.rows.indexOf(a);
+    if (a === this.lastAddr) return this.lastIndex;
+    this.lastAddr = a;
+    return (this.lastIndex = this.rows.indexOf(a));
   }
 
   /** Chunk size of row `i` (allocation size + 1 word). */
