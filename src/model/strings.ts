@@ -17,34 +17,52 @@ export interface StringTableData {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** Values numbered 0, 1, … in the order first seen: `id(v)` is v's number, `values[id]` the value. */
+export class Interner<T = string> {
+  private readonly ids = new Map<T, number>();
+  readonly values: T[] = [];
+
+  id(v: T): number {
+    let id = this.ids.get(v);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids.set(v, id);
+      this.values.push(v);
+    }
+    return id;
+  }
+
+  /** v's number if it has one (nothing is added). */
+  find(v: T): number | undefined {
+    return this.ids.get(v);
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+}
+
 export class StringTableBuilder {
-  private readonly ids = new Map<string, number>();
-  private readonly list: string[] = [];
+  private readonly ids = new Interner();
 
   constructor() {
     this.intern('');
   }
 
   intern(s: string): number {
-    let id = this.ids.get(s);
-    if (id === undefined) {
-      id = this.list.length;
-      this.ids.set(s, id);
-      this.list.push(s);
-    }
-    return id;
+    return this.ids.id(s);
   }
 
   get size(): number {
-    return this.list.length;
+    return this.ids.size;
   }
 
   get(id: number): string {
-    return this.list[id] ?? '';
+    return this.ids.values[id] ?? '';
   }
 
   freeze(): StringTableData {
-    return packStrings(this.list);
+    return packStrings(this.ids.values);
   }
 }
 

@@ -4,6 +4,7 @@
  * tree bottom-up.
  */
 import type { Hierarchy } from '../../../src/model/hierarchy.ts';
+import { Interner } from '../../../src/model/strings.ts';
 
 /** Grows node columns while a hierarchy is built; `build()` computes totals and the sorted CSR. */
 export class HierarchyBuilder {
@@ -14,10 +15,8 @@ export class HierarchyBuilder {
   private selfBytes: number[] = [0];
   private selfCount: number[] = [0];
   private selfRequested: number[] = [0];
-  private readonly names: string[] = [];
-  private readonly nameIds = new Map<string, number>();
-  private readonly groups: string[] = [];
-  private readonly groupIds = new Map<string, number>();
+  private readonly names = new Interner();
+  private readonly groups = new Interner();
   private readonly edges = new Map<number, number>();
   private readonly wideEdges = new Map<string, number>();
   hasRequested = false;
@@ -31,23 +30,11 @@ export class HierarchyBuilder {
   }
 
   nameId(s: string): number {
-    let id = this.nameIds.get(s);
-    if (id === undefined) {
-      id = this.names.length;
-      this.names.push(s);
-      this.nameIds.set(s, id);
-    }
-    return id;
+    return this.names.id(s);
   }
 
   groupId(s: string): number {
-    let id = this.groupIds.get(s);
-    if (id === undefined) {
-      id = this.groups.length;
-      this.groups.push(s);
-      this.groupIds.set(s, id);
-    }
-    return id;
+    return this.groups.id(s);
   }
 
   /** The child of `parent` named `name` (ids from `nameId`/`groupId`), created when new. */
@@ -115,9 +102,9 @@ export class HierarchyBuilder {
       parent,
       depth,
       name: Uint32Array.from(this.name),
-      names: this.names,
+      names: this.names.values,
       group: Uint32Array.from(this.group),
-      groups: this.groups,
+      groups: this.groups.values,
       selfBytes,
       totalBytes,
       selfCount,

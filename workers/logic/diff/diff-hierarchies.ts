@@ -6,6 +6,7 @@
  */
 import { DiffStatus, type DiffHierarchy } from '../../../src/model/diff.ts';
 import type { Figures, Hierarchy } from '../../../src/model/hierarchy.ts';
+import { Interner } from '../../../src/model/strings.ts';
 
 const NARROW = 0x200000;
 
@@ -29,28 +30,10 @@ export function statusOf(aBytes: number, aCount: number, bBytes: number, bCount:
  * children sorted by the larger side's total bytes.
  */
 export function diffHierarchies(a: Hierarchy, b: Hierarchy): DiffHierarchy {
-  const names: string[] = [];
-  const nameIds = new Map<string, number>();
-  const nameId = (s: string): number => {
-    let id = nameIds.get(s);
-    if (id === undefined) {
-      id = names.length;
-      names.push(s);
-      nameIds.set(s, id);
-    }
-    return id;
-  };
-  const groups: string[] = [];
-  const groupIds = new Map<string, number>();
-  const groupId = (s: string): number => {
-    let id = groupIds.get(s);
-    if (id === undefined) {
-      id = groups.length;
-      groups.push(s);
-      groupIds.set(s, id);
-    }
-    return id;
-  };
+  const nameIds = new Interner();
+  const groupIds = new Interner();
+  const nameId = (s: string): number => nameIds.id(s);
+  const groupId = (s: string): number => groupIds.id(s);
   groupId(''); // the root's group
   // Per-side name and group id → union id, computed once per distinct string.
   const aName = a.names.map(nameId);
@@ -149,9 +132,9 @@ export function diffHierarchies(a: Hierarchy, b: Hierarchy): DiffHierarchy {
     parent: parentArr,
     depth,
     name: Uint32Array.from(name),
-    names,
+    names: nameIds.values,
     group: Uint32Array.from(group),
-    groups,
+    groups: groupIds.values,
     aNode,
     bNode,
     a: fa,

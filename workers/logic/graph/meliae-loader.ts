@@ -37,7 +37,7 @@
 import type { AllocationTable } from '../../../src/model/allocations.ts';
 import type { ObjectTable } from '../../../src/model/objects.ts';
 import { objectValue } from '../../../src/model/objects.ts';
-import { StringTable } from '../../../src/model/strings.ts';
+import { Interner, StringTable } from '../../../src/model/strings.ts';
 
 export const NO_COLLAPSE = new Set(['str', 'dict', 'tuple', 'list', 'type', 'function', 'wrapper_descriptor', 'code', 'classobj', 'int', 'weakref']);
 export const MAX_PARENTS = 100;
@@ -128,17 +128,9 @@ export function meliaeLoad(table: AllocationTable, objects: ObjectTable, opts: M
   const order = tableOrder(table);
   const size = Float64Array.from(table.size);
   const removed = new Uint8Array(n);
-  const kinds: string[] = [];
-  const kindOf = new Map<string, number>();
-  const kindId = (s: string): number => {
-    let k = kindOf.get(s);
-    if (k === undefined) {
-      k = kinds.length;
-      kinds.push(s);
-      kindOf.set(s, k);
-    }
-    return k;
-  };
+  const kindIds = new Interner();
+  const kinds = kindIds.values;
+  const kindId = (s: string): number => kindIds.id(s);
   const byString = new Int32Array(strings.size).fill(-1);
   const kind = new Uint32Array(n);
   for (let r = 0; r < n; r++) {
@@ -151,11 +143,11 @@ export function meliaeLoad(table: AllocationTable, objects: ObjectTable, opts: M
   // Children start as the dump's references; collapsed objects get new lists.
   const newChildren = new Map<number, number[]>();
   const { refStart, refTarget } = objects;
-  const kDict = kindOf.get('dict') ?? -1;
-  const kType = kindOf.get('type') ?? -1;
-  const kModule = kindOf.get('module') ?? -1;
-  const kInstance = kindOf.get('instance') ?? -1;
-  const kClassobj = kindOf.get('classobj') ?? -1;
+  const kDict = kindIds.find('dict') ?? -1;
+  const kType = kindIds.find('type') ?? -1;
+  const kModule = kindIds.find('module') ?? -1;
+  const kInstance = kindIds.find('instance') ?? -1;
+  const kClassobj = kindIds.find('classobj') ?? -1;
   const skip = new Uint8Array(kinds.length + 1);
   kinds.forEach((s, k) => (skip[k] = NO_COLLAPSE.has(s) ? 1 : 0));
   let collapsed = 0;

@@ -13,7 +13,7 @@
  */
 import { addressOrder, isInUse, type AllocationTable } from '../../../../src/model/allocations.ts';
 import { allocShared } from '../../../../src/model/columns.ts';
-import { StringTableBuilder } from '../../../../src/model/strings.ts';
+import { Interner, StringTableBuilder } from '../../../../src/model/strings.ts';
 import type { SitesTable } from '../../../../src/model/sites.ts';
 import type { AttributionData } from '../../../../src/model/attribution.ts';
 import type { Binary } from '../elf/binary.ts';
@@ -96,17 +96,11 @@ class FooterReader {
 
 /** Return addresses numbered in the order first seen (site = 1 + the number). */
 class SiteIds {
-  private readonly siteOf = new Map<number, number>();
-  readonly addrs: number[] = [];
+  private readonly ids = new Interner<number>();
+  readonly addrs = this.ids.values;
 
   of(ret: number): number {
-    let s = this.siteOf.get(ret);
-    if (s === undefined) {
-      s = this.addrs.length;
-      this.siteOf.set(ret, s);
-      this.addrs.push(ret);
-    }
-    return s + 1;
+    return this.ids.id(ret) + 1;
   }
 }
 
