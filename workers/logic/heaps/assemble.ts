@@ -23,21 +23,32 @@ export interface Assembled {
 const hex = (n: number): string => `0x${n.toString(16)}`;
 const addrOf = (t: AllocationTable, i: number): number => t.addrHi[i] * 4294967296 + t.addrLo[i];
 
-/** True when merging `t` alone changes nothing: addresses strictly increasing, no row partly overlapping an earlier one. */
-function mergesToItself(t: AllocationTable): boolean {
-  const limits: number[] = [];
-  let last = -1;
-  for (let i = 0; i < t.rows; i++) {
-    const a = addrOf(t, i);
-    if (a <= last) return false;
-    last = a;
-    const limit = a + t.size[i];
+/**
+ * Rows taken one at a time in their order: `add` is true while merging them would keep them as they are —
+ * addresses strictly increasing, no row partly overlapping an earlier one (one wholly inside another is kept).
+ */
+export class KeptAsIs {
+  private readonly limits: number[] = [];
+  private last = -1;
+
+  add(address: number, size: number): boolean {
+    if (address <= this.last) return false;
+    this.last = address;
+    const limit = address + size;
+    const limits = this.limits;
     while (limits.length && limit > limits[limits.length - 1]) {
-      if (a < limits[limits.length - 1]) return false;
+      if (address < limits[limits.length - 1]) return false;
       limits.pop();
     }
     limits.push(limit);
+    return true;
   }
+}
+
+/** True when merging `t` alone changes nothing: addresses strictly increasing, no row partly overlapping an earlier one. */
+function mergesToItself(t: AllocationTable): boolean {
+  const kept = new KeptAsIs();
+  for (let i = 0; i < t.rows; i++) if (!kept.add(addrOf(t, i), t.size[i])) return false;
   return !!t.region;
 }
 

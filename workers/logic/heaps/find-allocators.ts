@@ -11,7 +11,7 @@ import type { CoreFile } from '../formats/elf/core-file.ts';
 import type { InputWarning } from '../io/errors.ts';
 import type { ReadControl } from '../io/stream.ts';
 import { isAbsent, type AllocatorClaim, type AllocatorFinder, type FindOptions, type HeapContribution } from './allocator.ts';
-import { assemble } from './assemble.ts';
+import { assemble, KeptAsIs } from './assemble.ts';
 import { glibcContribution, glibcFinder, walkGlibc, type GlibcWalk } from './glibc/glibc.ts';
 import { rowBatches } from './glibc/table.ts';
 import { jemallocFinder } from './jemalloc/jemalloc.ts';
@@ -96,21 +96,8 @@ export function* tableRowBatches(t: AllocationTable): Generator<AllocationBatch 
 
 /** True when `assemble` would take a lone contribution's rows as they are (strictly increasing, none partly overlapping an earlier one). */
 function streamMergesToItself(batches: Iterable<AllocationBatch>): boolean {
-  const limits: number[] = [];
-  let last = -1;
-  for (const b of batches) {
-    for (let j = 0; j < b.length; j++) {
-      const a = b.addr[j];
-      if (a <= last) return false;
-      last = a;
-      const limit = a + b.size[j];
-      while (limits.length && limit > limits[limits.length - 1]) {
-        if (a < limits[limits.length - 1]) return false;
-        limits.pop();
-      }
-      limits.push(limit);
-    }
-  }
+  const kept = new KeptAsIs();
+  for (const b of batches) for (let j = 0; j < b.length; j++) if (!kept.add(b.addr[j], b.size[j])) return false;
   return true;
 }
 
