@@ -13,9 +13,8 @@
 import type { CoreFile } from '../formats/elf/core-file.ts';
 import { findSorted } from '../../../src/model/sorted.ts';
 
-export const PF_X = 1;
-export const PF_W = 2;
-export const PF_R = 4;
+/** The segment flag the leak rules read (elf.ts has them all). */
+export { PF_W } from '../formats/elf/elf.ts';
 
 export interface MappedRange {
   base: number;
