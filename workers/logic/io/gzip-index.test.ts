@@ -42,6 +42,19 @@ describe('gzip restart points (zran)', () => {
     }
   });
 
+  it('reads running at once, with a cache too small for them, each get their own bytes while evicted chunk buffers are reused', async () => {
+    const raw = coreLikeBytes(4 << 20, 11);
+    const file = new BytesSource('x.gz', gzipSync(raw, { level: 6 }));
+    const index = await GzipIndex.build(file, undefined, { span: 128 << 10 });
+    const src = new GzipSource('x.gz', file, index, 64 << 10);
+    for (let round = 0; round < 4; round++) {
+      const at = Array.from({ length: 24 }, (_, i) => ((i * 2654435761 + round * 977) >>> 0) % (raw.length - 300_000));
+      const got = await Promise.all(at.map((a) => src.read(a, 300_000)));
+      got.forEach((g, i) => expect(Buffer.from(g).equals(Buffer.from(raw.subarray(at[i], at[i] + 300_000))), `read at ${at[i]}`).toBe(true));
+    }
+    expect(src.decodes).toBeGreaterThan(24);
+  });
+
   it('concatenated members, trailing garbage ignored', async () => {
     const a = coreLikeBytes(1 << 20, 3);
     const b = coreLikeBytes(1 << 20, 4);

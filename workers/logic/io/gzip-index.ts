@@ -39,10 +39,10 @@ export interface GzipPoint {
   windowSize: number;
 }
 
-/** The window of `p`, inflated. */
-export function windowOf(p: GzipPoint): Uint8Array {
+/** The window of `p`, inflated (into `into`, at least `p.windowSize` bytes, when given). */
+export function windowOf(p: GzipPoint, into?: Uint8Array): Uint8Array {
   if (p.window === ZERO_WINDOW || p.windowSize === 0) return p.window;
-  return inflateSync(p.window, { out: new Uint8Array(p.windowSize) });
+  return inflateSync(p.window, { out: into ? into.subarray(0, p.windowSize) : new Uint8Array(p.windowSize) });
 }
 
 export interface GzipIndexOptions {
@@ -205,13 +205,18 @@ export class GzipIndex {
 export class GzipSource extends SparseSource<GzipIndex> {
   /** Where a span is inflated before it is cut into chunks (as big as the largest span yet). */
   private scratch = new Uint8Array(0);
+  /** The inflater spans are decoded with, and the buffer their restart point's window is inflated into. */
+  private inflater: RawInflater | null = null;
+  private window: Uint8Array | null = null;
+  /** A decode is using the inflater, the window and the scratch. */
+  private busy = false;
 
   constructor(name: string, file: ByteSource, index: GzipIndex, cacheBytes = 16 << 20) {
     super(name, file, index, cacheBytes);
   }
 
   protected scratchBytes(): number {
-    return this.scratch.byteLength;
+    return this.scratch.byteLength + (this.window?.byteLength ?? 0);
   }
 
   protected pieceAt(offset: number): number {
@@ -227,28 +232,48 @@ export class GzipSource extends SparseSource<GzipIndex> {
     return k + 1 < ps.length ? ps[k + 1].out : this.size;
   }
 
-  /** The decoded span of point `k` (from its `out` to the next point's, or to the end), as 64 KiB chunks. */
+  /**
+   * The decoded span of point `k` (from its `out` to the next point's, or to the end), as 64 KiB chunks. The bytes
+   * it needs are read first; the inflater, its window and the span's scratch are this source's own, reset for each
+   * span, unless another decode is using them (reads may run at once): then this one makes its own.
+   */
   protected async decode(k: number): Promise<SparsePiece> {
     const p = this.index.points[k];
     const end = this.pieceEnd(k);
-    if (this.scratch.length < end - p.out) this.scratch = new Uint8Array(end - p.out);
-    const data = this.scratch.subarray(0, end - p.out);
-    const inf = new RawInflater('raw');
-    if (p.bits) {
-      const b = await this.file.read(p.in - 1, 1);
-      inf.prime(p.bits, b[0] >> (8 - p.bits));
-    }
-    if (p.windowSize) inf.setDictionary(windowOf(p));
-    let at = 0;
-    let inAt = p.in;
+    const primeByte = p.bits ? (await this.file.read(p.in - 1, 1))[0] : 0;
     // The span's deflate data ends in the byte before the next point's `in`: read that much first (and a little
     // more), not a fixed 1 MiB (a 1 MiB span of a core is ~50 KB of gzip: each decode read 20x what it used).
     const next = this.index.points[k + 1];
-    let step = next ? Math.max(4096, next.in - p.in + 64) : 1 << 20;
+    const input = await this.file.read(p.in, next ? Math.max(4096, next.in - p.in + 64) : 1 << 20);
+    const own = !this.busy;
+    if (own) this.busy = true;
+    try {
+      let inf: RawInflater;
+      let data: Uint8Array;
+      if (own) {
+        if (this.inflater) this.inflater.reset();
+        inf = this.inflater ??= new RawInflater('raw');
+        if (this.scratch.length < end - p.out) this.scratch = new Uint8Array(end - p.out);
+        data = this.scratch.subarray(0, end - p.out);
+      } else {
+        inf = new RawInflater('raw');
+        data = new Uint8Array(end - p.out);
+      }
+      if (p.bits) inf.prime(p.bits, primeByte >> (8 - p.bits));
+      if (p.windowSize) inf.setDictionary(windowOf(p, own ? (this.window ??= new Uint8Array(WSIZE)) : undefined));
+      return await this.inflateSpan(inf, data, input, p.in + input.length);
+    } finally {
+      if (own) this.busy = false;
+    }
+  }
+
+  /** Inflates the span into `data` from `input` (read at the span's start, ending at `inAt`), reading more if it must; cut into chunks. */
+  private async inflateSpan(inf: RawInflater, data: Uint8Array, input: Uint8Array, inAt: number): Promise<SparsePiece> {
+    let at = 0;
+    if (input.length) inf.feed(input);
     while (at < data.length) {
       if (inf.availIn === 0) {
-        const input = await this.file.read(inAt, step);
-        step = 1 << 20;
+        input = await this.file.read(inAt, 1 << 20);
         if (input.length === 0) break;
         inAt += input.length;
         inf.feed(input);
@@ -267,7 +292,11 @@ export class GzipSource extends SparseSource<GzipIndex> {
       const part = data.subarray(c, Math.min(data.length, c + CHUNK));
       if (allZero(part)) chunks.push(null);
       else {
-        chunks.push(part.slice());
+        if (part.length === CHUNK) {
+          const c = this.takeChunk();
+          c.set(part);
+          chunks.push(c);
+        } else chunks.push(part.slice());
         stored += part.length;
       }
     }

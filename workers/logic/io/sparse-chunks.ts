@@ -9,6 +9,8 @@ import type { ByteSource } from './source.ts';
 export const PAGE = 4096;
 /** Bytes per chunk of a cached span or block. */
 export const CHUNK = 64 << 10;
+/** Chunk buffers a source keeps for reuse, at most (4 MiB). */
+const MAX_POOL = 64;
 
 /** A cached span or block: its chunks in order, null where a chunk is all zero. */
 export type SparseChunks = readonly (Uint8Array | null)[];
@@ -123,6 +125,14 @@ export abstract class SparseSource<I extends SparseIndex> implements ByteSource 
   decodes = 0;
   private readonly cache = new Map<number, SparsePiece>();
   private cached = 0;
+  /**
+   * Chunk buffers of evicted pieces, for the next decodes to fill (`takeChunk`): a pass over a big core decodes
+   * hundreds of MB again, and new 64 KiB buffers for each were garbage the browser's tab held until collected.
+   */
+  private readonly pool: Uint8Array[] = [];
+  /** Pieces evicted while a read was running: their chunks go to the pool once no read is (one may be copying them). */
+  private readonly retired: SparsePiece[] = [];
+  private reading = 0;
 
   constructor(
     readonly name: string,
@@ -134,9 +144,22 @@ export abstract class SparseSource<I extends SparseIndex> implements ByteSource 
     this.size = index.size;
   }
 
-  /** Bytes held: the index, the cache and what `scratchBytes` adds. */
+  /** Bytes held: the index, the cache, the chunk buffers kept for reuse and what `scratchBytes` adds. */
   get residentBytes(): number {
-    return this.index.bytes + this.cached + this.scratchBytes();
+    return this.index.bytes + this.cached + this.pool.length * CHUNK + this.scratchBytes();
+  }
+
+  /** A `CHUNK`-byte buffer for a decoded chunk: one an evicted piece gave back, or a new one. */
+  protected takeChunk(): Uint8Array {
+    return this.pool.pop() ?? new Uint8Array(CHUNK);
+  }
+
+  /** The chunks of the pieces evicted, back to the pool (at most `MAX_POOL`); only when no read is copying from them. */
+  private recycle(): void {
+    for (const p of this.retired) {
+      for (const c of p.chunks) if (c && this.pool.length < MAX_POOL && c.length === CHUNK && c.byteOffset === 0 && c.buffer.byteLength === CHUNK) this.pool.push(c);
+    }
+    this.retired.length = 0;
   }
 
   /** Bytes a source holds besides the index and the cache. */
@@ -173,6 +196,7 @@ export abstract class SparseSource<I extends SparseIndex> implements ByteSource 
       const [old, p] = this.cache.entries().next().value as [number, SparsePiece];
       this.cache.delete(old);
       this.cached -= p.stored;
+      this.retired.push(p);
     }
     if (this.cached > this.peakCached) this.peakCached = this.cached;
     return piece.chunks;
@@ -181,12 +205,17 @@ export abstract class SparseSource<I extends SparseIndex> implements ByteSource 
   async readInto(offset: number, dst: Uint8Array): Promise<number> {
     const end = Math.min(this.size, offset + dst.length);
     if (offset >= end) return 0;
-    for (let at = offset; at < end; ) {
-      const k = this.pieceAt(at);
-      const pieceEnd = Math.min(end, this.pieceEnd(k));
-      if (this.zeroRange(at, pieceEnd - at)) dst.fill(0, at - offset, pieceEnd - offset);
-      else copyFromChunks(await this.piece(k), this.pieceStart(k), at, pieceEnd, dst, offset);
-      at = pieceEnd;
+    this.reading++;
+    try {
+      for (let at = offset; at < end; ) {
+        const k = this.pieceAt(at);
+        const pieceEnd = Math.min(end, this.pieceEnd(k));
+        if (this.zeroRange(at, pieceEnd - at)) dst.fill(0, at - offset, pieceEnd - offset);
+        else copyFromChunks(await this.piece(k), this.pieceStart(k), at, pieceEnd, dst, offset);
+        at = pieceEnd;
+      }
+    } finally {
+      if (--this.reading === 0) this.recycle();
     }
     return end - offset;
   }

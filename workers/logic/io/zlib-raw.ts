@@ -65,6 +65,11 @@ export class RawInflater {
     return { produced, end: ret === Z_STREAM_END, atBlockBoundary: !error && (dt & 128) !== 0 && (dt & 64) === 0, progressed: produced > 0 || s.avail_in !== before, error };
   }
 
+  /** Ready for another stream (a raw restart: `prime` and `setDictionary` again), its window buffer kept. */
+  reset(): void {
+    zlibInflateReset(this.strm);
+  }
+
   /** After a gzip member's end: read the next member (concatenated gzip). */
   nextMember(): void {
     zlibInflateReset(this.strm);
