@@ -9,6 +9,7 @@ import { NodeFileSource } from '../../../cli/node-source.ts';
 import { loadModules } from '../symbols/modules.ts';
 import { findSignatures } from './signatures.ts';
 import { readCore } from '../formats/core/read-core.ts';
+import { AllocState } from '../../../src/model/allocations.ts';
 
 const DIR = ['fixtures', 'heapgen'];
 
@@ -50,6 +51,27 @@ describeShared('vtable class names vs chap signatures (heapgen)', DIR, () => {
     expect(narrow.classes).toEqual(wide.classes);
     expect(Buffer.from(narrow.rowClass.buffer, narrow.rowClass.byteOffset, narrow.rowClass.byteLength).equals(Buffer.from(wide.rowClass.buffer, wide.rowClass.byteOffset, wide.rowClass.byteLength))).toBe(true);
     await core.close();
+  }, 60_000);
+
+  it('no class found: the rows keep their own all-zero type column (no new column), one that names something gets zeros of its own', async () => {
+    const src = await NodeFileSource.open(sharedPath(...DIR, 'core.phase1.gz'));
+    const r = await readCore(src);
+    const modules = await loadModules(r.core, []);
+    // Every row free: only allocations in use are named, so nothing is.
+    const free = { ...r.table, state: new Uint8Array(r.table.rows).fill(AllocState.Free) };
+    expect(free.type.every((t) => t === 0)).toBe(true);
+    const sig = await findSignatures(r.core, free, modules);
+    expect(sig.classes).toEqual([]);
+    expect(sig.rowClass).toBe(free.type);
+    // The same rows in use have classes (the test above): a column of their own.
+    expect((await findSignatures(r.core, r.table, modules)).rowClass).not.toBe(r.table.type);
+    const named = { ...free, type: free.type.map((_, i) => (i === 5 ? 1 : 0)) };
+    const other = await findSignatures(r.core, named, modules);
+    expect(other.rowClass).not.toBe(named.type);
+    expect(other.rowClass.length).toBe(named.rows);
+    expect(other.rowClass.every((t) => t === 0)).toBe(true);
+    await r.core.close();
+    await src.close();
   }, 60_000);
 
   it('the words the heap walk saw give every row the class a read of the core gives (module-words.ts)', async () => {
