@@ -87,18 +87,23 @@ export class Segment {
    * keeps it (null: read it from the core if a free list needs it).
    */
   push(addr: number, size: number, used: boolean, link: [number, number] | null): void {
-    const s = this.tail();
+    this.pushWord(addr, size, used, link !== null, link ? link[0] : 0, link ? link[1] : 0);
+  }
+
+  /** `push` with the kept first word as its halves (`kept` false: not kept), so the walk makes no pair per chunk. */
+  pushWord(addr: number, size: number, used: boolean, kept: boolean, hi: number, lo: number): void {
+    const s = this.next ? this.tail() : this;
     const off = (addr - s.base) / UNIT;
     if (s.length && !(Number.isInteger(off) && off >= 0 && off <= MAX_OFF)) {
       s.close();
       s.next = new Segment(this.region, this.word);
-      s.next.push(addr, size, used, link);
+      s.next.pushWord(addr, size, used, kept, hi, lo);
       return;
     }
-    s.append(addr, size, used, link);
+    s.append(addr, size, used, kept, hi, lo);
   }
 
-  private append(addr: number, size: number, used: boolean, link: [number, number] | null): void {
+  private append(addr: number, size: number, used: boolean, kept: boolean, hi: number, lo: number): void {
     if (this.length === 0) this.base = addr;
     else if (addr - this.lastAddr !== this.lastSize + this.word) this.keepSize(this.length - 1, this.lastSize);
     const i = this.length++;
@@ -114,8 +119,8 @@ export class Segment {
     }
     this.offPages[page][at] = (addr - this.base) / UNIT;
     let f = used ? F_USED : 0;
-    if (link) {
-      if (link[0] === 0 && link[1] === 0) f |= F_LINK_ZERO;
+    if (kept) {
+      if (hi === 0 && lo === 0) f |= F_LINK_ZERO;
       else {
         f |= F_LINK;
         const k = this.linkLength++;
@@ -123,8 +128,8 @@ export class Segment {
         this.linkHi = grown(this.linkHi, this.linkLength);
         this.linkLo = grown(this.linkLo, this.linkLength);
         this.linkRow[k] = i;
-        this.linkHi[k] = link[0];
-        this.linkLo[k] = link[1];
+        this.linkHi[k] = hi;
+        this.linkLo[k] = lo;
       }
     }
     this.flagPages[page][at] = f;
@@ -350,10 +355,15 @@ export class ChunkStore {
     return -1;
   }
 
-  /** Every row in store order, a segment's page (up to 65,536 rows) at a time, into reused arrays. */
+  /** The batches' arrays, made once: every pass over the store (the free lists, the table, streamed rows) reuses them. */
+  private batchArrays: { addr: Float64Array; size: Float64Array } | null = null;
+
+  /**
+   * Every row in store order, a segment's page (up to 65,536 rows) at a time, into arrays reused by every call
+   * (one pass at a time: a batch is valid until the next batch of any pass).
+   */
   *batches(): Generator<ChunkBatch> {
-    const addr = new Float64Array(PAGE_ROWS);
-    const size = new Float64Array(PAGE_ROWS);
+    const { addr, size } = (this.batchArrays ??= { addr: new Float64Array(PAGE_ROWS), size: new Float64Array(PAGE_ROWS) });
     for (let k = 0; k < this.segs.length; k++) {
       const s = this.segs[k];
       let sizedAt = 0;

@@ -39,11 +39,16 @@ export function backwardRows(store: ChunkStore): number {
 
 /**
  * The store's rows as they are listed: rows going backwards left out, states final (free, tcache entries in
- * `tcacheState`, used), in batches of at most 65,536.
+ * `tcacheState`, used), in batches of at most 65,536 (arrays reused by every pass over the store: one at a time).
  */
+const N = 1 << 16;
+/** Each store's row batch arrays, made once (the rows are streamed more than once: merge check, then the command). */
+const rowArrays = new WeakMap<ChunkStore, RowBatch>();
+
 export function* rowBatches(store: ChunkStore, tcacheState: AllocState): Generator<RowBatch> {
-  const N = 1 << 16;
-  const out: RowBatch = { length: 0, addr: new Float64Array(N), size: new Float64Array(N), state: new Uint8Array(N), region: new Uint32Array(N) };
+  let out = rowArrays.get(store);
+  if (!out) rowArrays.set(store, (out = { length: 0, addr: new Float64Array(N), size: new Float64Array(N), state: new Uint8Array(N), region: new Uint32Array(N) }));
+  out.length = 0;
   let last = -1;
   for (const b of store.batches()) {
     const { addr, size, flags, region } = b;

@@ -78,7 +78,9 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
   let bufStart = 0;
   let prevChunk = -1;
   let prevSize = 0;
-  let prevLink: [number, number] | null = null;
+  let prevKept = false;
+  let prevHi = 0;
+  let prevLo = 0;
   const readable = core.readableEnd(first);
   const limit = Math.min(end, readable);
   if (readable < end) mem.warn(`the ${region.kind === 'heap' ? 'heap' : 'main arena run'} at ${hex(region.start)} is cut short at ${hex(readable)} (bytes missing from the core)`);
@@ -95,7 +97,7 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
     // A thread heap glibc left for a new one ends with a zero-size fencepost 2 words before its end; as chap,
     // neither it nor the chunk just before it (the old top marked in use, when too small to free) is listed.
     const lastFencepost = size === 0 && region.kind === 'heap' && c + 2 * w === end;
-    if (prevChunk >= 0 && !lastFencepost) out.push(prevChunk + 2 * w, prevSize - w, (sf & 1) === 1, prevLink);
+    if (prevChunk >= 0 && !lastFencepost) out.pushWord(prevChunk + 2 * w, prevSize - w, (sf & 1) === 1, prevKept, prevHi, prevLo);
     prevChunk = -1;
     if (lastFencepost) break;
     if (c === top) {
@@ -116,18 +118,22 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
     }
     prevChunk = c;
     prevSize = size;
-    prevLink = null;
-    if (c + 3 * w <= bufStart + dv.byteLength) {
+    prevKept = false;
+    if (size <= links.maxChunk && c + 3 * w <= bufStart + dv.byteLength) {
       const o = c - bufStart + 2 * w;
       const lo = dv.getUint32(o, true);
       const hi = w === 8 ? dv.getUint32(o + 4, true) : 0;
-      if (links.keeps(c + 2 * w, size, hi, lo)) prevLink = [hi, lo];
+      if (links.keeps(c + 2 * w, size, hi, lo)) {
+        prevKept = true;
+        prevHi = hi;
+        prevLo = lo;
+      }
     }
     c += size;
   }
   if (prevChunk >= 0) {
     // Ran off the end without meeting top: the last chunk's status is unknown; chap counts it as used.
-    out.push(prevChunk + 2 * w, prevSize - w, true, prevLink);
+    out.pushWord(prevChunk + 2 * w, prevSize - w, true, prevKept, prevHi, prevLo);
   }
   return out;
 }
