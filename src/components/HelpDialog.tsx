@@ -1,4 +1,6 @@
 /** Keyboard shortcut help, opened with `?`. */
+import { Modal } from './Modal.tsx';
+
 export const SHORTCUTS: [string, string][] = [
   ['o', 'Open files…'],
   ['d', 'Open the demo analysis'],
@@ -14,23 +16,21 @@ export const SHORTCUTS: [string, string][] = [
 
 export function HelpDialog({ onClose }: { onClose: () => void }) {
   return (
-    <div className="modal-back" onClick={onClose}>
-      <div className="modal" role="dialog" aria-label="Keyboard shortcuts" onClick={(e) => e.stopPropagation()}>
-        <h2>Keyboard shortcuts</h2>
-        <table className="grid">
-          <tbody>
-            {SHORTCUTS.map(([k, v]) => (
-              <tr key={k}>
-                <td>
-                  <kbd>{k}</kbd>
-                </td>
-                <td>{v}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <button onClick={onClose}>Close</button>
-      </div>
-    </div>
+    <Modal label="Keyboard shortcuts" onClose={onClose}>
+      <h2>Keyboard shortcuts</h2>
+      <table className="grid">
+        <tbody>
+          {SHORTCUTS.map(([k, v]) => (
+            <tr key={k}>
+              <td>
+                <kbd>{k}</kbd>
+              </td>
+              <td>{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button onClick={onClose}>Close</button>
+    </Modal>
   );
 }

@@ -3,6 +3,7 @@
  * Shortcuts work whatever has the focus — a checkbox, a button, a canvas — except
  * where a key types text or moves a control's value (text boxes, selects).
  */
+import { useEffect } from 'react';
 
 const TEXT_INPUTS = new Set(['text', 'search', 'number', 'email', 'password', 'url', 'tel']);
 
@@ -23,4 +24,15 @@ export function ownsArrows(target: EventTarget | null): boolean {
 /** True when a shortcut should not fire: typing in a field, or with Ctrl / Meta / Alt held. */
 export function ignoreShortcut(e: KeyboardEvent): boolean {
   return isTextTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey;
+}
+
+/** Calls `onEscape` when Escape is pressed anywhere on the page (a dialog, the inspector). */
+export function useEscape(onEscape: () => void): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onEscape();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onEscape]);
 }

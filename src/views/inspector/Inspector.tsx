@@ -4,7 +4,7 @@
  * hex + ASCII dump whose pointer words link to the allocations they point into.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { STATE_LABELS } from '../../model/allocations.ts';
 import { hexOf } from '../../model/address.ts';
 import { StringTable } from '../../model/strings.ts';
@@ -13,6 +13,7 @@ import { useInspect, useInspectPages, type InspectPageLoad } from '../../state/d
 import { useSnapshots, type SnapshotState } from '../../state/snapshots.ts';
 import { useCompareSource } from '../../state/compare-source.ts';
 import { useInspector } from '../../state/inspector.ts';
+import { useEscape } from '../../components/keys.ts';
 import type { InspectPage, InspectResult, InspectWord } from '../../../workers/logic/session/core-session.ts';
 import { LeakPanel } from './LeakPanel.tsx';
 import { findSorted } from '../../model/sorted.ts';
@@ -126,13 +127,7 @@ export function Inspector() {
   const inspected = useInspect(core, target?.row ?? -1, FIRST);
   const res = inspected.value;
   const err = inspected.error;
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') close();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [close]);
+  useEscape(close);
   if (!target || !snapshot?.snap.table) return null;
   const t = snapshot.snap.table;
   const strings = new StringTable(t.strings);

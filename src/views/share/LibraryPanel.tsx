@@ -4,7 +4,7 @@ import { fmtInt, formatBytes } from '../../format/numbers.ts';
 import { analysis } from '../../state/analysis.ts';
 import { useLibrary } from '../../state/library.ts';
 import type { LibraryEntry } from '../../storage/library.ts';
-import { Modal } from './Modal.tsx';
+import { Modal } from '../../components/Modal.tsx';
 
 /** `2025-01-02T03:04:05Z` → the user's local date and time. */
 function fmtDate(iso: string): string {
@@ -113,7 +113,7 @@ export function LibraryPanel({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <Modal label="Library" onClose={onClose} className="library" testId="library-panel">
+    <Modal label="Library" onClose={onClose} className="share-modal library" testId="library-panel">
       <h2>Library</h2>
       <p className="muted small">
         Analyses saved in this browser — they stay here offline.

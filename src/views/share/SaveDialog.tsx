@@ -4,7 +4,7 @@ import { fmtInt, formatBytes, fmtDuration } from '../../format/numbers.ts';
 import { analysis } from '../../state/analysis.ts';
 import { useInputs } from '../../state/inputs.ts';
 import { defaultAnalysisName, useLibrary, type SavedConfirmation } from '../../state/library.ts';
-import { Modal } from './Modal.tsx';
+import { Modal } from '../../components/Modal.tsx';
 
 /** The save dialog (opened by the header's Save button and the `s` key). */
 export function SaveDialog({ onClose }: { onClose: () => void }) {
@@ -29,7 +29,7 @@ export function SaveDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <Modal label="Save analysis" onClose={onClose} testId="save-dialog">
+    <Modal label="Save analysis" onClose={onClose} className="share-modal" testId="save-dialog">
       <h2>Save to the library</h2>
       <p className="muted small">
         Saves the derived tables and the current view in this browser (IndexedDB) — never the raw files or memory contents. Works offline.

@@ -13,7 +13,7 @@ import { defaultAnalysisName } from '../../state/library.ts';
 import { snapshot as viewSnapshot, useView } from '../../state/view.ts';
 import { uploadAnalysis } from '../../storage/share.ts';
 import { useUploadPreview } from '../../state/derived.ts';
-import { Modal } from './Modal.tsx';
+import { Modal } from '../../components/Modal.tsx';
 import { markShared } from '../../state/open-shared.ts';
 import { appBase, shareUrl, uploadErrorMessage } from '../../state/share-link.ts';
 import { UploadPreview } from './UploadPreview.tsx';
@@ -77,7 +77,7 @@ export function ShareDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <Modal label="Share analysis" onClose={onClose} className="share" testId="share-dialog">
+    <Modal label="Share analysis" onClose={onClose} className="share-modal share" testId="share-dialog">
       <h2>Share this analysis</h2>
       {!done && (
         <>
