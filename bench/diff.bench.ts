@@ -22,6 +22,7 @@ import { readTracemalloc } from '../workers/logic/formats/tracemalloc/tracemallo
 import { NodeFileSource } from '../cli/node-source.ts';
 import type { ModuleMap } from '../workers/logic/symbols/modules.ts';
 import { hasShared, sharedPath } from '../test-support/shared.ts';
+import { timeRuns } from './timing.ts';
 
 const N = 2_600_000;
 
@@ -115,15 +116,8 @@ function genAttribution(table: AllocationTable, seed: number, siteShift: number)
 }
 
 function time(label: string, reps: number, fn: () => string): void {
-  const times: number[] = [];
-  let what = '';
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    what = fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  console.log(`${label}: best ${times[0].toFixed(0)} ms (median ${times[times.length >> 1].toFixed(0)} ms) — ${what}`);
+  const r = timeRuns(reps, fn);
+  console.log(`${label}: best ${r.best.toFixed(0)} ms (median ${r.median.toFixed(0)} ms) — ${r.value}`);
 }
 
 export async function run(): Promise<void> {

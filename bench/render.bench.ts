@@ -7,6 +7,7 @@ import { HierarchyBuilder } from '../workers/logic/aggregate/hierarchy.ts';
 import { type Hierarchy } from '../src/model/hierarchy.ts';
 import { layoutFlame } from '../src/layout/flame.ts';
 import { layoutTreemap } from '../src/layout/treemap.ts';
+import { timeRuns } from './timing.ts';
 
 /** ~100k nodes: 100 libraries × 100 functions × 10 sites, sizes spread over four orders of magnitude. */
 function bushy(): Hierarchy {
@@ -23,27 +24,17 @@ function bushy(): Hierarchy {
   return b.build();
 }
 
-function time(fn: () => unknown, runs = 20): { median: number; max: number } {
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const s = performance.now();
-    fn();
-    t.push(performance.now() - s);
-  }
-  t.sort((a, b) => a - b);
-  return { median: t[t.length >> 1], max: t[t.length - 1] };
-}
 
 export async function run(): Promise<void> {
   const h = bushy();
   console.log(`tree: ${h.size.toLocaleString('en-US')} nodes`);
-  const f = time(() => layoutFlame(h, 'bytes', 0, 1280));
+  const f = timeRuns(20, () => layoutFlame(h, 'bytes', 0, 1280));
   const rects = layoutFlame(h, 'bytes', 0, 1280).length;
   console.log(`flame layout, 1280 px: median ${f.median.toFixed(2)} ms, max ${f.max.toFixed(2)} ms (${rects.toLocaleString('en-US')} rectangles drawn)`);
-  const t = time(() => layoutTreemap(h, 'bytes', 0, 1280, 560));
+  const t = timeRuns(20, () => layoutTreemap(h, 'bytes', 0, 1280, 560));
   const cells = layoutTreemap(h, 'bytes', 0, 1280, 560).length;
   console.log(`treemap layout, 1280×560: median ${t.median.toFixed(2)} ms, max ${t.max.toFixed(2)} ms (${cells.toLocaleString('en-US')} cells drawn)`);
-  const fz = time(() => layoutFlame(h, 'bytes', 1, 1280));
+  const fz = timeRuns(20, () => layoutFlame(h, 'bytes', 1, 1280));
   console.log(`flame layout zoomed to one library: median ${fz.median.toFixed(2)} ms`);
   console.log('goal: layout + draw well under 16 ms per frame (60 fps) for 100k nodes');
 }

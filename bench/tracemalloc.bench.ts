@@ -9,6 +9,7 @@ import { readTracemalloc } from '../workers/logic/formats/tracemalloc/tracemallo
 import { NodeFileSource } from '../cli/node-source.ts';
 import { DEFAULT_EXCLUDES, filterTraces } from '../workers/logic/python/filters.ts';
 import { compareTo, statistics, type KeyType } from '../workers/logic/python/statistics.ts';
+import { timeRuns } from './timing.ts';
 
 async function parse(path: string): Promise<{ ms: number; cpuMs: number; snap: TracemallocSnapshot }> {
   const src = await NodeFileSource.open(path);
@@ -21,17 +22,6 @@ async function parse(path: string): Promise<{ ms: number; cpuMs: number; snap: T
   return { ms, cpuMs: (c.user + c.system) / 1000, snap: r.snapshot };
 }
 
-/** Best and median of `n` runs of `fn`, in ms. */
-function time(n: number, fn: () => unknown): { best: number; median: number } {
-  const t: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return { best: t[0], median: t[t.length >> 1] };
-}
 
 export async function run(): Promise<void> {
   if (!hasShared('fixtures', 'tracemalloc')) {
@@ -64,15 +54,15 @@ export async function run(): Promise<void> {
   const before = (await parse(sharedPath('fixtures/tracemalloc/before.tracemalloc'))).snap;
   for (const key of ['filename', 'lineno', 'traceback'] as KeyType[]) {
     let n = 0;
-    const s = time(5, () => (n = statistics(after, key).length));
+    const s = timeRuns(5, () => (n = statistics(after, key).length));
     let d = 0;
-    const c = time(5, () => (d = compareTo(after, before, key).length));
+    const c = timeRuns(5, () => (d = compareTo(after, before, key).length));
     console.log(
       `statistics('${key}'): ${s.best.toFixed(1)} ms (${n.toLocaleString('en-US')} rows)   compare_to('${key}'): ${c.best.toFixed(1)} ms (${d.toLocaleString('en-US')} rows)`,
     );
   }
-  const cum = time(5, () => statistics(after, 'lineno', true));
+  const cum = timeRuns(5, () => statistics(after, 'lineno', true));
   console.log(`statistics('lineno', cumulative=True): ${cum.best.toFixed(1)} ms`);
-  const f = time(5, () => filterTraces(after, DEFAULT_EXCLUDES));
+  const f = timeRuns(5, () => filterTraces(after, DEFAULT_EXCLUDES));
   console.log(`filter_traces(default exclusions): ${f.best.toFixed(1)} ms`);
 }
