@@ -10,6 +10,7 @@
  */
 import type { CoreFile } from '../formats/elf/core-file.ts';
 import { elfHeadersAt, PF_W, PT_LOAD } from '../formats/elf/elf.ts';
+import { lastAtOrBelowBy } from '../../../src/model/sorted.ts';
 
 export interface Module {
   path: string;
@@ -88,15 +89,9 @@ export function readableRuns(core: Pick<CoreFile, 'readableEnd' | 'segments'>, s
       continue;
     }
     // Not readable at a: on to the first segment starting after it.
-    let lo = 0;
-    let hi = segs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (segs[mid].vaddr <= a) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo === segs.length) break;
-    a = segs[lo].vaddr;
+    const next = lastAtOrBelowBy(segs.length, (i) => segs[i].vaddr, a) + 1;
+    if (next === segs.length) break;
+    a = segs[next].vaddr;
   }
   return out;
 }
