@@ -128,21 +128,45 @@ export function writeCore(spec: CoreSpec): Uint8Array {
  */
 export function oneLoadCoreHeader(filesz: number, vaddr = 0x10000000, dataAt = 4096): Uint8Array {
   if (dataAt < 64 + 56) throw new Error(`an ELF64 header and one program header take 120 bytes, not ${dataAt}`);
-  const b = new Uint8Array(dataAt);
-  const v = new DataView(b.buffer);
-  b.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
+  return elf64Core([{ type: 1, offset: dataAt, vaddr, filesz }], dataAt - (64 + 56)).bytes;
+}
+
+/** A program header of `elf64Core`: flags 6 (rw-) unless given, p_memsz = p_filesz unless given. */
+export interface ProgramHeaderSpec {
+  type: number;
+  offset: bigint | number;
+  vaddr?: bigint | number;
+  filesz: bigint | number;
+  memsz?: bigint | number;
+  flags?: number;
+}
+
+/**
+ * An ELF64 x86-64 core: its file header, the program headers `phs` right after it (e_phnum says at most 0xffff),
+ * then `payloadSize` bytes (zeros, or what `fill` writes from `payloadAt`).
+ */
+export function elf64Core(phs: readonly ProgramHeaderSpec[], payloadSize: number, fill?: (out: Uint8Array, payloadAt: number) => void): { bytes: Uint8Array; payloadAt: number } {
+  const phoff = 64;
+  const payloadAt = phoff + phs.length * 56;
+  const out = new Uint8Array(payloadAt + payloadSize);
+  const v = new DataView(out.buffer);
+  out.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
   v.setUint16(16, 4, true);
   v.setUint16(18, 62, true);
-  v.setBigUint64(32, 64n, true);
+  v.setBigUint64(32, BigInt(phoff), true);
   v.setUint16(54, 56, true);
-  v.setUint16(56, 1, true);
-  v.setUint32(64, 1, true);
-  v.setUint32(68, 6, true);
-  v.setBigUint64(72, BigInt(dataAt), true);
-  v.setBigUint64(80, BigInt(vaddr), true);
-  v.setBigUint64(96, BigInt(filesz), true);
-  v.setBigUint64(104, BigInt(filesz), true);
-  return b;
+  v.setUint16(56, Math.min(phs.length, 0xffff), true);
+  phs.forEach((p, i) => {
+    const o = phoff + i * 56;
+    v.setUint32(o, p.type, true);
+    v.setUint32(o + 4, p.flags ?? 6, true);
+    v.setBigUint64(o + 8, BigInt(p.offset), true);
+    v.setBigUint64(o + 16, BigInt(p.vaddr ?? 0), true);
+    v.setBigUint64(o + 32, BigInt(p.filesz), true);
+    v.setBigUint64(o + 40, BigInt(p.memsz ?? p.filesz), true);
+  });
+  fill?.(out, payloadAt);
+  return { bytes: out, payloadAt };
 }
 
 /** The parts one after another in one array. */
@@ -176,25 +200,13 @@ export function tinyCore(data: Uint8Array, vaddr: number, opts: { fileszExtra?: 
   note.set([0x43, 0x4f, 0x52, 0x45, 0], 12);
   note.set(desc, 20);
   const dataAt = notesAt + note.length;
-  const out = new Uint8Array(dataAt + data.length);
-  const v = new DataView(out.buffer);
-  out.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
-  v.setUint16(16, 4, true);
-  v.setUint16(18, 62, true);
-  v.setBigUint64(32, BigInt(ph), true);
-  v.setUint16(54, 56, true);
-  v.setUint16(56, 2, true);
-  v.setUint32(ph, 4, true);
-  v.setBigUint64(ph + 8, BigInt(notesAt), true);
-  v.setBigUint64(ph + 32, BigInt(note.length), true);
-  const l = ph + 56;
-  v.setUint32(l, 1, true);
-  v.setUint32(l + 4, 6, true);
-  v.setBigUint64(l + 8, BigInt(dataAt), true);
-  v.setBigUint64(l + 16, BigInt(vaddr), true);
-  v.setBigUint64(l + 32, BigInt(data.length + (opts.fileszExtra ?? 0)), true);
-  v.setBigUint64(l + 40, BigInt(data.length + (opts.fileszExtra ?? 0)), true);
-  out.set(note, notesAt);
-  out.set(data, dataAt);
-  return out;
+  const filesz = data.length + (opts.fileszExtra ?? 0);
+  const phs = [
+    { type: 4, flags: 0, offset: notesAt, filesz: note.length, memsz: 0 },
+    { type: 1, offset: dataAt, vaddr, filesz },
+  ];
+  return elf64Core(phs, note.length + data.length, (out) => {
+    out.set(note, notesAt);
+    out.set(data, dataAt);
+  }).bytes;
 }

@@ -8,43 +8,12 @@ import { InputError } from '../../io/errors.ts';
 import { BytesSource } from '../../io/source.ts';
 import { walkGlibcHeap } from '../../heaps/glibc/glibc.ts';
 import { MAX_NOTES_BYTES, MAX_PROGRAM_HEADERS, openCore } from './core-file.ts';
+import { elf64Core as elfCore, type ProgramHeaderSpec } from '../../../../test-support/elf-core-writer.ts';
 
 const PT_LOAD = 1;
 const PT_NOTE = 4;
 
-interface Ph {
-  type: number;
-  offset: bigint | number;
-  vaddr?: bigint | number;
-  filesz: bigint | number;
-  memsz?: bigint | number;
-  flags?: number;
-}
-
-/** An ELF64 x86-64 core with program headers `phs` followed by `payloadSize` bytes filled by `fill`. */
-function elfCore(phs: Ph[], payloadSize: number, fill?: (out: Uint8Array, payloadAt: number) => void): { bytes: Uint8Array; payloadAt: number } {
-  const phoff = 64;
-  const payloadAt = phoff + phs.length * 56;
-  const out = new Uint8Array(payloadAt + payloadSize);
-  const v = new DataView(out.buffer);
-  out.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
-  v.setUint16(16, 4, true);
-  v.setUint16(18, 62, true);
-  v.setBigUint64(32, BigInt(phoff), true);
-  v.setUint16(54, 56, true);
-  v.setUint16(56, Math.min(phs.length, 0xffff), true);
-  phs.forEach((p, i) => {
-    const o = phoff + i * 56;
-    v.setUint32(o, p.type, true);
-    v.setUint32(o + 4, p.flags ?? 6, true);
-    v.setBigUint64(o + 8, BigInt(p.offset), true);
-    v.setBigUint64(o + 16, BigInt(p.vaddr ?? 0), true);
-    v.setBigUint64(o + 32, BigInt(p.filesz), true);
-    v.setBigUint64(o + 40, BigInt(p.memsz ?? p.filesz), true);
-  });
-  fill?.(out, payloadAt);
-  return { bytes: out, payloadAt };
-}
+type Ph = ProgramHeaderSpec;
 
 describe('ELF core reader on hostile program headers (issue 13)', () => {
   it('a PT_LOAD with p_filesz 0 at the address of a present segment: reads end (they looped for ever)', async () => {
