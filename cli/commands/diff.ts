@@ -6,7 +6,7 @@
 import { formatStatisticDiff } from '../../workers/logic/python/format.ts';
 import { compareTo, keyJson } from '../../workers/logic/python/statistics.ts';
 import { parseArgs } from '../args.ts';
-import { loadSnapshot, snapshotOptions, STATS_VALUE_FLAGS, tracebackLines } from './stats.ts';
+import { loadSnapshot, printRows, snapshotOptions, STATS_VALUE_FLAGS } from './stats.ts';
 
 export async function run(args: string[]): Promise<number> {
   const p = parseArgs(args, STATS_VALUE_FLAGS);
@@ -19,18 +19,6 @@ export async function run(args: string[]): Promise<number> {
   const oldSnap = await loadSnapshot(p.positional[0], opts.filters);
   const newSnap = await loadSnapshot(p.positional[1], opts.filters);
   const rows = compareTo(newSnap, oldSnap, opts.by, opts.cumulative);
-  if (opts.json) {
-    const out = rows.map((r) => ({ key: keyJson(opts.by, r.frames), size: r.size, size_diff: r.sizeDiff, count: r.count, count_diff: r.countDiff }));
-    process.stdout.write(JSON.stringify(out) + '\n');
-    return 0;
-  }
-  let text = '';
-  const shown = Math.min(rows.length, opts.limit);
-  for (let i = 0; i < shown; i++) {
-    text += formatStatisticDiff(rows[i]) + '\n';
-    if (opts.by === 'traceback') text += tracebackLines(rows[i].frames);
-  }
-  if (shown < rows.length) text += `… ${rows.length - shown} more row(s)\n`;
-  process.stdout.write(text);
+  printRows(rows, opts, formatStatisticDiff, (r) => ({ key: keyJson(opts.by, r.frames), size: r.size, size_diff: r.sizeDiff, count: r.count, count_diff: r.countDiff }));
   return 0;
 }

@@ -63,6 +63,25 @@ export async function loadSnapshot(path: string, filters: TraceFilter[]): Promis
   }
 }
 
+/**
+ * Prints `rows` as `stats` and `diff` do: with --json each as `json(row)` in one array, else each `line(row)` (and
+ * its traceback when keyed by traceback), at most --limit of them and a line saying how many more.
+ */
+export function printRows<R extends { frames: PyFrame[] }>(rows: readonly R[], opts: SnapshotOptions, line: (r: R) => string, json: (r: R) => object): void {
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(rows.map(json)) + '\n');
+    return;
+  }
+  let text = '';
+  const shown = Math.min(rows.length, opts.limit);
+  for (let i = 0; i < shown; i++) {
+    text += line(rows[i]) + '\n';
+    if (opts.by === 'traceback') text += tracebackLines(rows[i].frames);
+  }
+  if (shown < rows.length) text += `… ${rows.length - shown} more row(s)\n`;
+  process.stdout.write(text);
+}
+
 /** Text form of a key's traceback under its `str()` line (CPython's Traceback.format without source). */
 export function tracebackLines(frames: PyFrame[]): string {
   return frames.map(([f, l]) => `  File "${f}", line ${l}\n`).join('');
@@ -78,18 +97,6 @@ export async function run(args: string[]): Promise<number> {
   }
   const snap = await loadSnapshot(p.positional[0], opts.filters);
   const rows = statistics(snap, opts.by, opts.cumulative);
-  if (opts.json) {
-    const out = rows.map((r) => ({ key: keyJson(opts.by, r.frames), size: r.size, count: r.count }));
-    process.stdout.write(JSON.stringify(out) + '\n');
-    return 0;
-  }
-  let text = '';
-  const shown = Math.min(rows.length, opts.limit);
-  for (let i = 0; i < shown; i++) {
-    text += formatStatistic(rows[i]) + '\n';
-    if (opts.by === 'traceback') text += tracebackLines(rows[i].frames);
-  }
-  if (shown < rows.length) text += `… ${rows.length - shown} more row(s)\n`;
-  process.stdout.write(text);
+  printRows(rows, opts, formatStatistic, (r) => ({ key: keyJson(opts.by, r.frames), size: r.size, count: r.count }));
   return 0;
 }
