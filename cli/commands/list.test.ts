@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
 import { AllocState } from '../../src/model/allocations.ts';
-import { describeShared, sharedPath } from '../../test-support/shared.ts';
+import { chapSuiteCores, describeShared, sharedPath } from '../../test-support/shared.ts';
 import { withSource } from '../../test-support/node-files.ts';
 import { readCore, readCoreRows, type CoreRows } from '../../workers/logic/formats/core/read-core.ts';
 import { chapListChunks, formatChapList, putHex } from './list.ts';
@@ -40,16 +40,9 @@ interface Case {
 
 function cases(): Case[] {
   const out: Case[] = [];
-  const suite = sharedPath('peer/chap-suite/ELF64');
-  if (existsSync(suite)) {
-    for (const dir of readdirSync(suite).sort()) {
-      for (const f of readdirSync(join(suite, dir))) {
-        const m = /^(core\.[^.]+)(\.bz2)?$/.exec(f);
-        if (!m) continue;
-        const base = join(suite, dir, m[1]);
-        out.push({ name: `${dir}/${f}`, core: join(suite, dir, f), used: `${base}.ref.list_used`, free: `${base}.ref.list_free`, countUsed: `${base}.ref.count_used`, countFree: `${base}.ref.count_free` });
-      }
-    }
+  for (const c of chapSuiteCores()) {
+    const base = join(c.folder, c.stem);
+    out.push({ name: `${c.dir}/${c.file}`, core: c.core, used: `${base}.ref.list_used`, free: `${base}.ref.list_free`, countUsed: `${base}.ref.count_used`, countFree: `${base}.ref.count_free` });
   }
   for (const phase of ['phase1', 'phase2']) {
     const base = sharedPath(`fixtures/heapgen/core.${phase}`);

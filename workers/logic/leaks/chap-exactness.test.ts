@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
-import { describeShared, sharedPath } from '../../../test-support/shared.ts';
+import { chapSuiteCores, describeShared, sharedPath } from '../../../test-support/shared.ts';
 import { withSource } from '../../../test-support/node-files.ts';
 import { readCore } from '../formats/core/read-core.ts';
 import { formatSetList, isSetName, setTotals, tallyLine } from './chap-sets.ts';
@@ -40,15 +40,7 @@ function answersFor(dir: string, base: string): Case['answers'] {
 
 function cases(): Case[] {
   const out: Case[] = [];
-  const suite = sharedPath('peer/chap-suite/ELF64');
-  if (existsSync(suite)) {
-    for (const d of readdirSync(suite).sort()) {
-      for (const f of readdirSync(join(suite, d))) {
-        const m = /^(core\.[^.]+)(\.bz2)?$/.exec(f);
-        if (m) out.push({ name: `chap-suite/${d}/${f}`, core: join(suite, d, f), answers: answersFor(join(suite, d), m[1]) });
-      }
-    }
-  }
+  for (const c of chapSuiteCores()) out.push({ name: `chap-suite/${c.dir}/${c.file}`, core: c.core, answers: answersFor(c.folder, c.stem) });
   const lg = sharedPath('fixtures/leakgen');
   if (existsSync(join(lg, 'core.gz'))) out.push({ name: 'leakgen/core.gz', core: join(lg, 'core.gz'), answers: answersFor(lg, 'core') });
   const tc = join(lg, 'tcmalloc');
