@@ -127,6 +127,18 @@ export interface AllocationTable {
   strings: StringTableData;
 }
 
+/** Row `i`'s address as a number (exact below 2^53, as every address a core can place is). */
+export function rowAddress(t: Pick<AllocationTable, 'addrHi' | 'addrLo'>, i: number): number {
+  return t.addrHi[i] * 4294967296 + t.addrLo[i];
+}
+
+/** Every row's address (`rowAddress`), in row order. */
+export function rowAddresses(t: Pick<AllocationTable, 'rows' | 'addrHi' | 'addrLo'>): Float64Array {
+  const out = new Float64Array(t.rows);
+  for (let i = 0; i < t.rows; i++) out[i] = t.addrHi[i] * 4294967296 + t.addrLo[i];
+  return out;
+}
+
 /** True when the rows are in address order (chap lists and heap walks are). */
 export function inAddressOrder(t: AllocationTable): boolean {
   for (let i = 1; i < t.rows; i++) if (t.addrHi[i] < t.addrHi[i - 1] || (t.addrHi[i] === t.addrHi[i - 1] && t.addrLo[i] < t.addrLo[i - 1])) return false;

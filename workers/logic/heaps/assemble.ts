@@ -8,7 +8,7 @@
  * (1-based, contributions in order); per-region, per-arena and per-allocator
  * used/free tallies are summed from the final rows.
  */
-import { addUsedFree, addUsedFreeOf, AllocationTableBuilder, noUsedFree, AllocState, isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { addUsedFree, addUsedFreeOf, AllocationTableBuilder, AllocState, isInUse, noUsedFree, rowAddress, type AllocationTable } from '../../../src/model/allocations.ts';
 import type { AllocatorInfo, ArenaInfo, HeapRegionInfo } from '../../../src/model/heap-layout.ts';
 import type { InputWarning } from '../io/errors.ts';
 import type { HeapContribution } from './allocator.ts';
@@ -21,7 +21,6 @@ export interface Assembled {
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
-const addrOf = (t: AllocationTable, i: number): number => t.addrHi[i] * 4294967296 + t.addrLo[i];
 
 /**
  * Rows taken one at a time in their order: `add` is true while merging them would keep them as they are —
@@ -48,7 +47,7 @@ export class KeptAsIs {
 /** True when merging `t` alone changes nothing: addresses strictly increasing, no row partly overlapping an earlier one. */
 function mergesToItself(t: AllocationTable): boolean {
   const kept = new KeptAsIs();
-  for (let i = 0; i < t.rows; i++) if (!kept.add(addrOf(t, i), t.size[i])) return false;
+  for (let i = 0; i < t.rows; i++) if (!kept.add(rowAddress(t, i), t.size[i])) return false;
   return !!t.region;
 }
 
@@ -80,7 +79,7 @@ export function assemble(file: string, parts: readonly HeapContribution[]): Asse
     for (let k = 0; k < parts.length; k++) {
       const t = parts[k].table;
       if (at[k] >= t.rows) continue;
-      const a = addrOf(t, at[k]);
+      const a = rowAddress(t, at[k]);
       const s = t.size[at[k]];
       if (best < 0 || a < bestAddr || (a === bestAddr && s > bestSize)) {
         best = k;

@@ -11,7 +11,7 @@
  * "Unknown lib". The footer counts as *valid* (detection) when its return
  * address lies in an executable range of a module.
  */
-import { addressOrder, isInUse, type AllocationTable } from '../../../../src/model/allocations.ts';
+import { addressOrder, isInUse, rowAddress, type AllocationTable } from '../../../../src/model/allocations.ts';
 import { allocShared } from '../../../../src/model/columns.ts';
 import { Interner, StringTableBuilder } from '../../../../src/model/strings.ts';
 import type { SitesTable } from '../../../../src/model/sites.ts';
@@ -143,7 +143,7 @@ export async function attributeWithModules(core: ProcessMemory, table: Allocatio
     const row = order ? order[k] : k;
     if (!isInUse(table.state[row])) continue;
     const size = table.size[row];
-    const addr = table.addrHi[row] * 4294967296 + table.addrLo[row];
+    const addr = rowAddress(table, row);
     if (footers.needs(addr, size)) await footers.fill(addr, size);
     if (!footers.read(addr, size)) continue;
     rowSite[row] = ids.of(footers.ret);

@@ -14,7 +14,7 @@
  */
 import type { AllocationTable } from '../../../../src/model/allocations.ts';
 import type { ArrayAdvice, SlotsAdvice } from '../../../../src/model/python-heap.ts';
-import { isInUse } from '../../../../src/model/allocations.ts';
+import { isInUse, rowAddresses } from '../../../../src/model/allocations.ts';
 import type { CoreFile } from '../../formats/elf/core-file.ts';
 import { dictTables, dictTablesNow } from './dicts.ts';
 import { TPFLAGS } from './layout.ts';
@@ -47,8 +47,7 @@ export async function pythonAdvice(core: CoreFile, table: AllocationTable, objec
   /** Bytes an allocation of `n` requested bytes takes: obmalloc up to 512, else a glibc chunk's usable size. */
   const alloc = (n: number): number => (n <= 512 ? roundUp(n, alignment) : roundUp(n + w, 2 * w) - w);
   const rows = table.rows;
-  const starts = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) starts[i] = table.addrHi[i] * 4294967296 + table.addrLo[i];
+  const starts = rowAddresses(table);
   const rowAt = (addr: number): number => {
     const best = lastAtOrBelow(starts, addr);
     return best >= 0 && addr < starts[best] + table.size[best] ? best : -1;

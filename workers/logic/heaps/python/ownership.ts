@@ -20,7 +20,7 @@
  * is the owning row or -1; `root(row)` follows owners to the object that is not
  * owned (an instance owns its dict, which owns its keys).
  */
-import type { AllocationTable } from '../../../../src/model/allocations.ts';
+import { rowAddresses, type AllocationTable } from '../../../../src/model/allocations.ts';
 import type { CoreFile } from '../../formats/elf/core-file.ts';
 import { dictTables, dictTablesNow, type DictTables } from './dicts.ts';
 import { TPFLAGS } from './layout.ts';
@@ -40,8 +40,7 @@ export async function pythonOwnership(core: CoreFile, table: AllocationTable, ob
   const rows = table.rows;
   const owner = new Int32Array(rows).fill(-1);
   const role = new Uint8Array(rows);
-  const starts = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) starts[i] = table.addrHi[i] * 4294967296 + table.addrLo[i];
+  const starts = rowAddresses(table);
   /** Row of the allocation holding `addr`, or -1. */
   const rowAt = (addr: number): number => {
     const best = lastAtOrBelow(starts, addr);

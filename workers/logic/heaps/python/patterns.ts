@@ -21,7 +21,7 @@
  * The first tag an allocation gets is kept. Checked in cli/commands/count-python.test.ts against
  * chap's counts for the 2.7 and 3.8 cores of ../shared/fixtures/python-core.
  */
-import { AllocState, type AllocationTable } from '../../../../src/model/allocations.ts';
+import { AllocState, rowAddresses, type AllocationTable } from '../../../../src/model/allocations.ts';
 import type { CoreFile } from '../../formats/elf/core-file.ts';
 import { TPFLAGS } from './layout.ts';
 import { Pages } from './pages.ts';
@@ -56,8 +56,7 @@ export async function pythonPatterns(core: CoreFile, table: AllocationTable, obj
   const rows = table.rows;
   const tag = new Uint8Array(rows);
   const pages = new Pages(core);
-  const starts = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) starts[i] = table.addrHi[i] * 4294967296 + table.addrLo[i];
+  const starts = rowAddresses(table);
 
   /** The innermost allocation holding `addr`, or -1 (rows are in address order, a container before what it holds). */
   const rowAt = (addr: number): number => {

@@ -5,7 +5,7 @@
  * arrays. Only allocations in use count; an owned allocation counts once, with
  * its root owner.
  */
-import { isInUse, type AllocationTable } from '../../../../src/model/allocations.ts';
+import { isInUse, rowAddress, type AllocationTable } from '../../../../src/model/allocations.ts';
 import type { PyTypeRow } from '../../../../src/model/python-heap.ts';
 import { rootOf, type Ownership } from './ownership.ts';
 import type { PythonObjects } from './types.ts';
@@ -67,7 +67,7 @@ export function pythonTypeTable(table: AllocationTable, objects: PythonObjects, 
       largestRow[k] = i;
     }
   }
-  const hex = (i: number): string => (i < 0 ? '' : `0x${(table.addrHi[i] * 4294967296 + table.addrLo[i]).toString(16)}`);
+  const hex = (i: number): string => (i < 0 ? '' : `0x${rowAddress(table, i).toString(16)}`);
   const rows: PyTypeRow[] = [];
   let objs = 0;
   let bytes = 0;

@@ -43,7 +43,7 @@
  *    56-byte chunk in the tcache holds list_reverseiterator's type pointer where
  *    ob_type would be, and a heap pointer where ob_refcnt would be).
  */
-import { AllocState, type AllocationTable } from '../../../../src/model/allocations.ts';
+import { AllocState, rowAddress, type AllocationTable } from '../../../../src/model/allocations.ts';
 import type { CoreFile } from '../../formats/elf/core-file.ts';
 import type { InputWarning } from '../../io/errors.ts';
 import { layoutFor, TPFLAGS, versionFromPath, type Layout, type PyVersion } from './layout.ts';
@@ -232,7 +232,7 @@ export async function findPythonObjects(
   const rowType = new Int32Array(rows).fill(-1);
   const rowOffset = new Uint8Array(rows);
   const rowTracked = new Uint8Array(rows);
-  const addrOf = (i: number): number => table.addrHi[i] * 4294967296 + table.addrLo[i];
+  const addrOf = (i: number): number => rowAddress(table, i);
 
   /** The offset at which `t`'s objects start in their allocation, for GC header size `gc`. */
   const offsetFor = (ty: PyType, gc: number): number =>
