@@ -110,10 +110,12 @@ class EdgeScan {
           const st = state[r];
           if (st === AllocState.Free || st === AllocState.ThreadCachedFree) continue;
           const sz = size[r];
-          a = hi[r] * TWO32 + lo[r];
           scanned += sz;
-          if (a % w !== 0) continue;
-          end = a + (sz - (sz % w));
+          // Alignment from the low half, and the size rounded down to a word by integer arithmetic when it fits
+          // (a double's % is a slow library call).
+          if ((lo[r] & (w - 1)) !== 0) continue;
+          a = hi[r] * TWO32 + lo[r];
+          end = a + (sz < 2147483648 ? sz & -w : sz - (sz % w));
           if (a + w > end) continue;
           inRow = true;
           k = 0;
@@ -154,10 +156,12 @@ class EdgeScan {
           const st = state[r];
           if (st === AllocState.Free || st === AllocState.ThreadCachedFree) continue;
           const sz = size[r];
-          a = hi[r] * TWO32 + lo[r];
           scanned += sz;
-          if (a % w !== 0) continue;
-          end = a + (sz - (sz % w));
+          // Alignment from the low half, and the size rounded down to a word by integer arithmetic when it fits
+          // (a double's % is a slow library call).
+          if ((lo[r] & (w - 1)) !== 0) continue;
+          a = hi[r] * TWO32 + lo[r];
+          end = a + (sz < 2147483648 ? sz & -w : sz - (sz % w));
           if (a + w > end) continue;
           inRow = true;
           k = 0;

@@ -24,7 +24,9 @@ export class Mem {
   readonly tagged: boolean;
   private readonly kinds = new Map<string, { count: number; examples: string[]; text: (n: number, ex: string) => string }>();
   private readonly plain: InputWarning[] = [];
-  private window: Uint8Array | null = null;
+  private readonly windows: Uint8Array[] = [];
+  /** The window being read ahead: its address, its buffer (0 or 1) and the read. */
+  private ahead: { addr: number; buf: number; bytes: Promise<Uint8Array | null> } | null = null;
   private steps = 0;
   private sinceYield = 0;
 
@@ -111,10 +113,37 @@ export class Mem {
   async readWindow(addr: number, length: number): Promise<DataView | null> {
     if (!(addr >= 0) || addr > Number.MAX_SAFE_INTEGER) return null;
     if (length > WINDOW_BYTES || !this.core.readInto) return this.read(addr, length);
-    // The buffer is as large as the largest window asked for (the walks ask for 1 MiB), not the 4 MiB allowed.
-    if (!this.window || this.window.length < length) this.window = new Uint8Array(length);
-    const b = await this.core.readInto(addr, this.window.subarray(0, length));
-    return b ? new DataView(b.buffer, b.byteOffset, b.byteLength) : null;
+    const p = this.ahead;
+    this.ahead = null;
+    let b: Uint8Array | null = null;
+    let buf = 0;
+    if (p) {
+      // The window read ahead serves this one when it starts in its first half (the walks go on from about where
+      // the last window ended); else it is waited for, so that its buffer is not being filled when reused.
+      const got = await p.bytes;
+      const from = addr - p.addr;
+      if (got && from >= 0 && from <= got.length / 2 && got.length - from >= Math.min(length, 2 * this.w)) {
+        b = got.subarray(from, Math.min(got.length, from + length));
+        buf = p.buf;
+      } else buf = 1 - p.buf;
+    }
+    if (!b) b = await this.core.readInto(addr, this.buffer(buf, length).subarray(0, length));
+    if (!b) return null;
+    // Read the next window ahead, into the other buffer, while this one is walked: only when no one watches the
+    // core's reads (a read ahead that is not used would be seen), and only within the readable run.
+    const next = addr + b.length - 4 * this.w;
+    if (!this.core.watched && next > addr && this.core.readableEnd(next) >= next + length) {
+      const other = 1 - buf;
+      this.ahead = { addr: next, buf: other, bytes: this.core.readInto(next, this.buffer(other, length).subarray(0, length)).catch(() => null) };
+    }
+    return new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  /** Window buffer `i` (of two), at least `length` bytes (as large as the largest window asked for, not 4 MiB). */
+  private buffer(i: number, length: number): Uint8Array {
+    let w = this.windows[i];
+    if (!w || w.length < length) w = this.windows[i] = new Uint8Array(length);
+    return w;
   }
 
   async word(addr: number): Promise<number | null> {

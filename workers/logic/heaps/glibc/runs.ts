@@ -37,6 +37,7 @@ const RUN_SCAN_STEPS = 1 << 24;
 async function chainEnd(mem: Mem, l: ArenaLayout, first: number, limit: number, top: number, budget: { left: number }): Promise<{ kind: 'top' | 'fence'; end: number } | null> {
   const w = mem.w;
   const { minSize, align } = l.params;
+  const alignPow2 = (align & (align - 1)) === 0;
   let c = first;
   const WINDOW = 1 << 20;
   let dv: DataView | null = null;
@@ -51,7 +52,7 @@ async function chainEnd(mem: Mem, l: ArenaLayout, first: number, limit: number, 
       if (!dv) return null;
     }
     const sf = mem.wordIn(dv, c - base + w);
-    const size = sf - (sf % 8);
+    const size = sf < 2147483648 ? sf & ~7 : sf - (sf % 8); // integer arithmetic when it fits (a double's % is a library call)
     if (sf & 6) return null;
     if (size === 2 * w && size < minSize) {
       // A fencepost: the second one must follow.
@@ -60,7 +61,7 @@ async function chainEnd(mem: Mem, l: ArenaLayout, first: number, limit: number, 
       if (sf2 !== null && sf2 - (sf2 % 8) === 2 * w && (sf2 & 6) === 0) return { kind: 'fence', end: n + 2 * w };
       return null;
     }
-    if (size < minSize || size % align !== 0 || c + size > limit) return null;
+    if (size < minSize || (size < 2147483648 && alignPow2 ? size & (align - 1) : size % align) !== 0 || c + size > limit) return null;
     c += size;
   }
   return null;

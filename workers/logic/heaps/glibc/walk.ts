@@ -73,6 +73,7 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
   const w = mem.w;
   const core = mem.core;
   const out = new Segment(region, w);
+  const alignPow2 = (p.align & (p.align - 1)) === 0;
   let c = first;
   let dv: DataView | null = null;
   let bufStart = 0;
@@ -93,7 +94,7 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
       if (!dv) break;
     }
     const sf = mem.wordIn(dv, c - bufStart + w);
-    const size = sf - (sf % 8);
+    const size = sf < 2147483648 ? sf & ~7 : sf - (sf % 8); // integer arithmetic when it fits (a double's % is a library call)
     // A thread heap glibc left for a new one ends with a zero-size fencepost 2 words before its end; as chap,
     // neither it nor the chunk just before it (the old top marked in use, when too small to free) is listed.
     const lastFencepost = size === 0 && region.kind === 'heap' && c + 2 * w === end;
@@ -110,7 +111,7 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
       out.push(c + 2 * w, topBytes, false, null);
       break;
     }
-    if (size < p.minSize || size % p.align !== 0 || c + size > end) {
+    if (size < p.minSize || (size < 2147483648 && alignPow2 ? size & (p.align - 1) : size % p.align) !== 0 || c + size > end) {
       // A fencepost (2 words, at the end of a heap or of a main-arena run) ends the walk.
       if (size >= 2 * w && size < p.minSize && c + size <= end) break;
       mem.anomaly('corrupt-chunk', hex(c), (n, ex) => `${n} chunk header(s) are corrupt (${ex}); the rest of each of those heaps is not listed`);
