@@ -65,6 +65,34 @@ describeShared('aggregations over heapgen phase 2 (used + free)', ['fixtures', '
   });
 });
 
+describe('summarize: one pass, the figures of each aggregation', () => {
+  it('equals stateTotals, largest, groupBy and sizeHistogram over several tables (every state, sizes past 2^32, types, ties)', async () => {
+    const src = (text: string) => new BytesSource('x', new TextEncoder().encode(text));
+    const a = (await readChapList(src('Used allocation at 10 of size 18\n\nFree allocation at 100 of size 1000\n\nUsed allocation at 2000 of size 1000\n... with signature 7f00(A)\n\n'))).table;
+    const sizes = [0, 1, 2, 3, 16, 1024, 1025, 1280, 4096, 2 ** 33 + 7, 2 ** 33 + 7, 65536, 48, 48, 48];
+    const n = sizes.length;
+    const b = {
+      ...a,
+      rows: n,
+      addrHi: new Uint32Array(n),
+      addrLo: Uint32Array.from(sizes, (_, i) => 0x10000 * (i + 1)),
+      size: Float64Array.from(sizes),
+      state: Uint8Array.from(sizes, (_, i) => [AllocState.Used, AllocState.Free, AllocState.Leaked, AllocState.Unreferenced, AllocState.Anchored, AllocState.ThreadCachedFree][i % 6]),
+      type: Uint32Array.from(sizes, (_, i) => (i % 3 === 0 ? a.type[2] : 0)),
+    };
+    for (const tables of [[a], [b], [a, b], [b, a]]) {
+      for (const k of [1, 3, 50]) {
+        const s = summarize(tables, k);
+        expect(s.totals).toEqual(stateTotals(tables));
+        expect(s.largest.map((r) => ({ input: r.input, row: r.row }))).toEqual(largest(tables, k));
+        expect(s.byType).toEqual(groupBy(tables, 'type'));
+        expect(s.bySizeClass).toEqual(groupBy(tables, 'sizeClass'));
+        expect(s.histogram).toEqual(sizeHistogram(tables));
+      }
+    }
+  });
+});
+
 describe('size classes and buckets', () => {
   it('are exact up to 1 KiB and four per power of two above', () => {
     expect(sizeClassOf(0x38)).toEqual({ lo: 56, hi: 57 });
