@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { AllocState, type AllocationTable } from '../../../src/model/allocations.ts';
+import type { ProcessMemory } from '../formats/elf/memory.ts';
+import type { AddressMap } from './address-map.ts';
+import { AllocationIndex, NO_ROW } from './allocation-index.ts';
+import { buildReferenceGraph } from './graph.ts';
+import { WordReader } from './word-reader.ts';
+
+/** A deterministic generator (xorshift32), so that a failure can be replayed. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 4294967296;
+  };
+}
+
+interface Fixture {
+  table: AllocationTable;
+  mem: ProcessMemory;
+  map: AddressMap;
+  /** The bytes of the imaged range `[base, base + bytes.length)`. */
+  base: number;
+  bytes: Uint8Array;
+  imagedEnd: number;
+}
+
+/**
+ * Rows in one mapped range whose first part is in the core and whose tail is not (a truncated core): random sizes,
+ * free rows, rows at addresses that are not word-aligned, zero-size rows, rows larger than the graph's 64 KiB pass
+ * and than a window (4 MiB), a wrapper holding blocks (chap finds the blocks first), one row across the end of what
+ * the core holds; words are random, zero, or pointers into rows (start, inside, end, one past the end).
+ */
+function fixture(w: number, seed: number, withReadInto: boolean): Fixture {
+  const rand = rng(seed);
+  const base = w === 8 ? 0x7f12_3400_0000 : 0x0800_0000;
+  const rows: { addr: number; size: number; state: AllocState }[] = [];
+  let at = base + 0x40;
+  const push = (size: number, state = rand() < 0.15 ? AllocState.Free : AllocState.Used, misalign = 0) => {
+    rows.push({ addr: at + misalign, size, state });
+    at += misalign + size + w * (1 + Math.floor(rand() * 3));
+    at += (w - (at % w)) % w;
+  };
+  for (let i = 0; i < 3000; i++) {
+    const r = rand();
+    if (r < 0.01) push(0);
+    else if (r < 0.03) push(8 + Math.floor(rand() * 40), AllocState.Used, 4 + (w === 8 ? Math.floor(rand() * 2) * 2 : 0));
+    else if (r < 0.035) push(70_000 + Math.floor(rand() * 9000));
+    else push(w + Math.floor(rand() * 600));
+  }
+  // A wrapper holding blocks of its own (as a malloc()ed CPython arena holds obmalloc's blocks).
+  const wrapAt = at;
+  rows.push({ addr: wrapAt, size: 0x4000, state: AllocState.Used });
+  for (let k = 0; k < 20; k++) rows.push({ addr: wrapAt + 0x100 + k * 0x200, size: 0x100 - (k % 3) * 8, state: k % 5 === 4 ? AllocState.Free : AllocState.Used });
+  at = wrapAt + 0x4000 + 0x40;
+  // A row larger than a window.
+  rows.push({ addr: at, size: (4 << 20) + 0x2000, state: AllocState.Used });
+  at += (4 << 20) + 0x2000 + 0x40;
+  for (let i = 0; i < 200; i++) push(w + Math.floor(rand() * 300));
+  // The core holds the bytes up to here: the next row starts before and ends after.
+  const imagedEnd = at + 0x30;
+  rows.push({ addr: at, size: 0x200, state: AllocState.Used });
+  at += 0x240;
+  for (let i = 0; i < 10; i++) push(64);
+  const limit = at + 0x1000;
+
+  const bytes = new Uint8Array(imagedEnd - base);
+  const dv = new DataView(bytes.buffer);
+  const used = rows.filter((r) => r.state === AllocState.Used);
+  for (let o = 0; o + w <= bytes.length; o += w) {
+    const r = rand();
+    let v: number;
+    if (r < 0.5) v = 0;
+    else if (r < 0.7) v = Math.floor(rand() * 4294967296);
+    else {
+      const t = used[Math.floor(rand() * used.length)];
+      const q = rand();
+      v = q < 0.4 ? t.addr : q < 0.7 ? t.addr + Math.floor(rand() * Math.max(1, t.size)) : q < 0.85 ? t.addr + t.size - 1 : t.addr + t.size;
+    }
+    if (w === 8) {
+      dv.setUint32(o, v % 4294967296, true);
+      dv.setUint32(o + 4, Math.floor(v / 4294967296), true);
+    } else dv.setUint32(o, v >>> 0, true);
+  }
+  const table = {
+    rows: rows.length,
+    addrHi: Uint32Array.from(rows, (r) => Math.floor(r.addr / 4294967296)),
+    addrLo: Uint32Array.from(rows, (r) => r.addr % 4294967296),
+    size: Float64Array.from(rows, (r) => r.size),
+    state: Uint8Array.from(rows, (r) => r.state),
+  } as unknown as AllocationTable;
+  const slice = (addr: number, length: number): Uint8Array | null =>
+    addr >= base && addr + length <= imagedEnd ? bytes.slice(addr - base, addr - base + length) : null;
+  const mem = {
+    pointerSize: w,
+    read: async (addr: number, length: number) => slice(addr, length),
+    ...(withReadInto
+      ? {
+          readInto: async (addr: number, dst: Uint8Array) => {
+            const b = slice(addr, dst.length);
+            if (!b) return null;
+            dst.set(b);
+            return dst;
+          },
+        }
+      : {}),
+  } as unknown as ProcessMemory;
+  const map: AddressMap = {
+    ranges: [
+      { base, limit: imagedEnd, flags: 6, imaged: true },
+      { base: imagedEnd, limit, flags: 6, imaged: false },
+    ],
+  };
+  return { table, mem, map, base, bytes, imagedEnd };
+}
+
+/** chap's edges, word by word: each used row at an aligned address, its words while the core holds them. */
+function referenceEdges(f: Fixture, w: number, index: AllocationIndex): number[][] {
+  const { table, bytes, base, imagedEnd } = f;
+  const dv = new DataView(bytes.buffer);
+  const used = (s: number) => s !== AllocState.Free && s !== AllocState.ThreadCachedFree;
+  const out: number[][] = [];
+  for (let r = 0; r < table.rows; r++) {
+    const targets = new Set<number>();
+    const addr = table.addrHi[r] * 4294967296 + table.addrLo[r];
+    if (used(table.state[r]) && addr % w === 0) {
+      const end = addr + table.size[r] - (table.size[r] % w);
+      for (let a = addr; a + w <= end && a + w <= imagedEnd; a += w) {
+        const o = a - base;
+        const v = w === 8 ? dv.getUint32(o + 4, true) * 4294967296 + dv.getUint32(o, true) : dv.getUint32(o, true);
+        const t = index.rowOf(v);
+        if (t !== NO_ROW && t !== r && used(table.state[t])) targets.add(t);
+      }
+    }
+    out.push([...targets].sort((x, y) => x - y));
+  }
+  return out;
+}
+
+describe('buildReferenceGraph', () => {
+  for (const w of [8, 4]) {
+    for (const withReadInto of [true, false]) {
+      it(`gives chap's edges, row by row, on ${w * 8}-bit memory${withReadInto ? '' : ' read without readInto'} (passes, windows, wrappers, a truncated row)`, async () => {
+        for (const seed of [1, 2, 3]) {
+          const f = fixture(w, seed * 7919 + w, withReadInto);
+          const index = new AllocationIndex(f.table);
+          const { graph, stats } = await buildReferenceGraph(f.table, index, new WordReader(f.mem, f.map, w));
+          const want = referenceEdges(f, w, index);
+          const got: number[][] = [];
+          for (let r = 0; r < f.table.rows; r++) got.push([...graph.outTarget.subarray(graph.outStart[r], graph.outStart[r + 1])]);
+          expect(got).toEqual(want);
+          expect(stats.edges).toBe(want.reduce((n, t) => n + t.length, 0));
+          expect(stats.edges).toBeGreaterThan(1000);
+        }
+      });
+    }
+  }
+});
