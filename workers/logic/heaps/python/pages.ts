@@ -43,25 +43,23 @@ export class Pages {
     return this.pages.has(Math.floor(addr / PAGE));
   }
 
+  /** The loaded page holding all `width` bytes at `addr` (their offset in it: `addr % PAGE`), or null. */
+  private pageFor(addr: number, width: number): DataView | null {
+    if (!(addr >= 0) || addr > Number.MAX_SAFE_INTEGER || addr % PAGE > PAGE - width) return null;
+    return this.pages.get(Math.floor(addr / PAGE)) ?? null;
+  }
+
   /** 64-bit little-endian word at `addr` (pages must be loaded), or `dflt`. */
   word(addr: number, dflt: number): number {
-    if (!(addr >= 0) || addr > Number.MAX_SAFE_INTEGER) return dflt;
-    const p = Math.floor(addr / PAGE);
-    const o = addr - p * PAGE;
-    if (o > PAGE - 8) return dflt;
-    const dv = this.pages.get(p);
+    const dv = this.pageFor(addr, 8);
     if (!dv) return dflt;
+    const o = addr % PAGE;
     return dv.getUint32(o + 4, true) * 4294967296 + dv.getUint32(o, true);
   }
 
   u32(addr: number, dflt: number): number {
-    if (!(addr >= 0) || addr > Number.MAX_SAFE_INTEGER) return dflt;
-    const p = Math.floor(addr / PAGE);
-    const o = addr - p * PAGE;
-    if (o > PAGE - 4) return dflt;
-    const dv = this.pages.get(p);
-    if (!dv) return dflt;
-    return dv.getUint32(o, true);
+    const dv = this.pageFor(addr, 4);
+    return dv ? dv.getUint32(addr % PAGE, true) : dflt;
   }
 
   u8(addr: number, dflt: number): number {
