@@ -147,7 +147,11 @@ class EdgeScan {
         }
         a = rowStop;
         if (rowStop + w <= end) continue outer; // more words of this row: the next pass, or the next window
-        if (k) this.finishRow(k);
+        if (k === 1 && this.p < PAGE) {
+          // One target (the usual row): appended here, without the call.
+          this.page[this.p++] = scratch[0];
+          this.edges++;
+        } else if (k) this.finishRow(k);
         k = 0;
         inRow = false;
         r++;
@@ -240,19 +244,24 @@ class EdgeScan {
         }
       } else s.subarray(0, k).sort();
     }
+    let page = this.page;
+    let p = this.p;
+    let edges = this.edges;
     let prev = -1;
     for (let j = 0; j < k; j++) {
       const t = s[j];
       if (t === prev) continue;
       prev = t;
-      if (this.p === PAGE) {
-        this.pages.push(this.page);
-        this.page = new Uint32Array(PAGE);
-        this.p = 0;
+      if (p === PAGE) {
+        this.pages.push(page);
+        page = this.page = new Uint32Array(PAGE);
+        p = 0;
       }
-      this.page[this.p++] = t;
-      this.edges++;
+      page[p++] = t;
+      edges++;
     }
+    this.p = p;
+    this.edges = edges;
   }
 
   /** The edges in one CSR column. */
