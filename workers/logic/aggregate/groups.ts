@@ -2,7 +2,7 @@
  * Grouping of allocations by type (class / signature / pattern) or by size class,
  * with used and free counts and bytes per group.
  */
-import { addUsedFree, isInUse, noUsedFree, type AllocationTable, type UsedFree } from '../../../src/model/allocations.ts';
+import { addUsedFree, addUsedFreeOf, isInUse, noUsedFree, type AllocationTable, type UsedFree } from '../../../src/model/allocations.ts';
 import { StringTable } from '../../../src/model/strings.ts';
 import { EXACT_LIMIT, sizeClassKey, sizeClassLabel, sizeClassOf } from './size-classes.ts';
 
@@ -17,57 +17,64 @@ export interface GroupRow extends UsedFree {
 
 export const UNKNOWN_TYPE = '(no signature)';
 
-function emptyRow(key: string, order: number): GroupRow {
+/** Group rows by key: a type's name, or a size class's lower bound (`sizeClassKey`). */
+export type GroupRows = Map<string | number, GroupRow>;
+
+export function emptyGroupRow(key: string, order: number): GroupRow {
   return { key, order, ...noUsedFree(), maxSize: 0 };
 }
 
-function addTo(r: GroupRow, used: boolean, size: number): void {
+/** Counts one allocation into `r`. */
+export function addToGroup(r: GroupRow, used: boolean, size: number): void {
   addUsedFree(r, used, size);
   if (size > r.maxSize) r.maxSize = size;
 }
 
+/** Largest used bytes first, then free bytes, then the group's order (how groups are listed). */
+export const byGroupBytes = (a: GroupRow, b: GroupRow): number => b.usedBytes - a.usedBytes || b.freeBytes - a.freeBytes || a.order - b.order;
+
+/** One table's type rows, by string id (`perId`), added into `into` by name (id 0 is `UNKNOWN_TYPE`), in id order. */
+export function mergeByName(perId: readonly (GroupRow | undefined)[], strings: StringTable, into: GroupRows): void {
+  perId.forEach((r, id) => {
+    if (!r) return;
+    const name = id === 0 ? UNKNOWN_TYPE : strings.get(id);
+    const to = into.get(name) ?? emptyGroupRow(name, 0);
+    addUsedFreeOf(to, r);
+    to.maxSize = Math.max(to.maxSize, r.maxSize);
+    into.set(name, to);
+  });
+}
+
+/**
+ * The size-class row of an allocation of `s` bytes in `classes` (made when new); whole sizes up to `EXACT_LIMIT`
+ * are their own class, remembered in `exact` (an array by size: no Map lookup per row).
+ */
+export function sizeClassRow(s: number, classes: GroupRows, exact: (GroupRow | undefined)[]): GroupRow {
+  const hit = exact[s]; // only whole sizes up to EXACT_LIMIT are ever set
+  if (hit) return hit;
+  const k = sizeClassKey(s);
+  let r = classes.get(k);
+  if (!r) {
+    r = emptyGroupRow(sizeClassLabel(sizeClassOf(s)), k);
+    classes.set(k, r);
+  }
+  if (s <= EXACT_LIMIT && s >= 0 && s === Math.floor(s)) exact[s] = r;
+  return r;
+}
+
 export function groupBy(tables: AllocationTable[], key: GroupKey): GroupRow[] {
-  const rows = new Map<string | number, GroupRow>();
+  const rows: GroupRows = new Map();
   for (const t of tables) {
     const { size, state, type } = t;
     if (key === 'type') {
       // Aggregate by string id per table first (cheap), then merge by name.
-      const strings = new StringTable(t.strings);
       const perId: GroupRow[] = [];
-      for (let i = 0; i < t.rows; i++) {
-        const id = type[i];
-        const r = (perId[id] ??= emptyRow('', 0));
-        addTo(r, isInUse(state[i]), size[i]);
-      }
-      perId.forEach((r, id) => {
-        if (!r) return;
-        const name = id === 0 ? UNKNOWN_TYPE : strings.get(id);
-        const into = rows.get(name) ?? emptyRow(name, 0);
-        into.usedCount += r.usedCount;
-        into.usedBytes += r.usedBytes;
-        into.freeCount += r.freeCount;
-        into.freeBytes += r.freeBytes;
-        into.maxSize = Math.max(into.maxSize, r.maxSize);
-        rows.set(name, into);
-      });
+      for (let i = 0; i < t.rows; i++) addToGroup((perId[type[i]] ??= emptyGroupRow('', 0)), isInUse(state[i]), size[i]);
+      mergeByName(perId, new StringTable(t.strings), rows);
     } else {
-      // Sizes up to EXACT_LIMIT are their own class: an array by size, no Map lookup per row.
       const exact: (GroupRow | undefined)[] = [];
-      for (let i = 0; i < t.rows; i++) {
-        const s = size[i];
-        let r = s <= EXACT_LIMIT && s >= 0 && s === Math.floor(s) ? exact[s] : undefined;
-        if (!r) {
-          const k = sizeClassKey(s);
-          r = rows.get(k);
-          if (!r) {
-            r = emptyRow(sizeClassLabel(sizeClassOf(s)), k);
-            rows.set(k, r);
-          }
-          if (s <= EXACT_LIMIT && s >= 0 && s === Math.floor(s)) exact[s] = r;
-        }
-        addTo(r, isInUse(state[i]), s);
-      }
+      for (let i = 0; i < t.rows; i++) addToGroup(sizeClassRow(size[i], rows, exact), isInUse(state[i]), size[i]);
     }
   }
-  return [...rows.values()].sort((a, b) => b.usedBytes - a.usedBytes || b.freeBytes - a.freeBytes || a.order - b.order);
+  return [...rows.values()].sort(byGroupBytes);
 }

@@ -10,6 +10,11 @@ export interface HistogramBucket extends UsedFree {
   hi: number;
 }
 
+/** The empty bucket `k`: sizes in [2^k, 2^(k+1)) (bucket 0 from 0). */
+export function emptyBucket(k: number): HistogramBucket {
+  return { lo: k === 0 ? 0 : 2 ** k, hi: 2 ** (k + 1), ...noUsedFree() };
+}
+
 export function sizeHistogram(tables: AllocationTable[]): HistogramBucket[] {
   const buckets: HistogramBucket[] = [];
   let maxK = -1;
@@ -19,11 +24,7 @@ export function sizeHistogram(tables: AllocationTable[]): HistogramBucket[] {
     for (let i = 0; i < t.rows; i++) {
       const s = size[i];
       const k = bucketOf(s);
-      let b = buckets[k];
-      if (!b) {
-        b = buckets[k] = { lo: k === 0 ? 0 : 2 ** k, hi: 2 ** (k + 1), ...noUsedFree() };
-      }
-      addUsedFree(b, isInUse(state[i]), s);
+      addUsedFree((buckets[k] ??= emptyBucket(k)), isInUse(state[i]), s);
       if (k > maxK) maxK = k;
       if (k < minK) minK = k;
     }
@@ -31,7 +32,7 @@ export function sizeHistogram(tables: AllocationTable[]): HistogramBucket[] {
   // Dense range from the smallest to the largest bucket, empty buckets included.
   const out: HistogramBucket[] = [];
   for (let k = minK; k <= maxK; k++) {
-    out.push(buckets[k] ?? { lo: k === 0 ? 0 : 2 ** k, hi: 2 ** (k + 1), ...noUsedFree() });
+    out.push(buckets[k] ?? emptyBucket(k));
   }
   return out;
 }

@@ -31,6 +31,11 @@ export function stateTotals(tables: AllocationTable[]): StateTotals {
     }
     rows += t.rows;
   }
+  return stateTotalsOf(count, bytes, rows);
+}
+
+/** The totals of per-state counts and bytes (indexed by `AllocState`) over `rows` rows, in use and free summed. */
+export function stateTotalsOf(count: ArrayLike<number>, bytes: ArrayLike<number>, rows: number): StateTotals {
   const byState = STATE_KEYS.map((_, s) => ({ count: count[s], bytes: bytes[s] }));
   const inUse = { count: 0, bytes: 0 };
   const free = { count: 0, bytes: 0 };
