@@ -23,25 +23,14 @@ import { NodeFileSource } from '../cli/node-source.ts';
 import type { ModuleMap } from '../workers/logic/symbols/modules.ts';
 import { hasShared, sharedPath } from '../test-support/shared.ts';
 import { timeRuns } from './timing.ts';
+import { xorshift32 } from '../test-support/rng.ts';
 
 const N = 2_600_000;
 
-/** xorshift32: deterministic, and successive draws are not correlated the way an LCG's low bits are. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 /** A chap-list-like table: glibc-like usable sizes, 20% of rows with one of a few classes (B: more of the last one). */
 function genTable(seed: number, skew: number): AllocationTable {
-  const rnd = rng(seed);
+  const rnd = xorshift32(seed);
   const b = new AllocationTableBuilder({ expectedRows: N });
   const classes = ['widgets::Rect', 'widgets::Circle', 'std::_Sp_counted_ptr<Session*>', 'app::CacheEntry', 'app::Session'].map((c) => b.strings.intern(c));
   let addr = 0x5574cccbc010;
@@ -59,7 +48,7 @@ const zero = (): Sizes => ({ count: 0, user: 0, mem: 0, chunk: 0 });
 
 /** A synthetic footer attribution of `table`: 40,000 sites; rows are given sites at random, 0.1% none (no footer). */
 function genAttribution(table: AllocationTable, seed: number, siteShift: number): Attribution {
-  const rnd = rng(seed);
+  const rnd = xorshift32(seed);
   const SITES = 40_000;
   const rowSite = new Uint32Array(table.rows);
   const siteSizes = Array.from({ length: SITES }, zero);

@@ -5,19 +5,8 @@ import type { AddressMap } from './address-map.ts';
 import { AllocationIndex, NO_ROW } from './allocation-index.ts';
 import { buildReferenceGraph } from './graph.ts';
 import { WordReader } from './word-reader.ts';
+import { xorshift32 } from '../../../test-support/rng.ts';
 
-/** A deterministic generator (xorshift32), so that a failure can be replayed. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
 
 interface Fixture {
   table: AllocationTable;
@@ -36,7 +25,7 @@ interface Fixture {
  * the core holds; words are random, zero, or pointers into rows (start, inside, end, one past the end).
  */
 function fixture(w: number, seed: number, withReadInto: boolean): Fixture {
-  const rand = rng(seed);
+  const rand = xorshift32(seed);
   const base = w === 8 ? 0x7f12_3400_0000 : 0x0800_0000;
   const rows: { addr: number; size: number; state: AllocState }[] = [];
   let at = base + 0x40;
