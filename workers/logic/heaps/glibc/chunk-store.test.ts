@@ -78,6 +78,38 @@ describe('ChunkStore', () => {
     for (const x of [all[0], all[17], all[all.length - 1], all[200], all[5] + 8, 0, 2 ** 52]) expect(s.indexOf(x)).toBe(indexOfSorted(all, x));
   });
 
+  it('finds every row by address in segments of several pages, and as the plain search does when regions overlap', () => {
+    const ref = (s: ChunkStore, a: number): number => {
+      let lo = 0;
+      let hi = s.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const v = s.addrAt(mid);
+        if (v < a) lo = mid + 1;
+        else if (v > a) hi = mid - 1;
+        else return mid;
+      }
+      return -1;
+    };
+    const big = new Segment(region(0x7f0000000000), 8);
+    const addrs = heap(big, 0x7f00000008a0, Array.from({ length: 150_000 }, (_, i) => 0x20 + (i % 5) * 16));
+    const small = new Segment(region(0x7f1000000000), 8);
+    addrs.push(...heap(small, 0x7f10000008a0, [0x20, 0x30, 0x40]));
+    const s = new ChunkStore([big, small]);
+    for (let r = 0; r < addrs.length; r += 97) {
+      expect(s.indexOf(addrs[r])).toBe(r);
+      for (const d of [-8, 8, 1, -16]) expect(s.indexOf(addrs[r] + d)).toBe(ref(s, addrs[r] + d));
+    }
+    expect(s.indexOf(addrs[addrs.length - 1])).toBe(addrs.length - 1);
+    // Overlapping regions (rows going backwards across segments): the store searches as before.
+    const x = new Segment(region(0x7f2000000000), 8);
+    heap(x, 0x7f20000008a0, [0x20, 0x30, 0x40, 0x50]);
+    const y = new Segment({ kind: 'mmapped', start: 0x7f2000000900, end: 0x7f2000001000, arena: 0 }, 8);
+    y.push(0x7f2000000910, 0x100, true, null);
+    const o = new ChunkStore([x, y]);
+    for (let r = 0; r < o.length; r++) for (const d of [0, 8, -8]) expect(o.indexOf(o.addrAt(r) + d)).toBe(ref(o, o.addrAt(r) + d));
+  });
+
   it('starts a new segment when an offset would pass 32 GiB (the rows and sizes stay exact)', () => {
     const seg = new Segment({ kind: 'main-arena', start: 0x10000000, end: 0x1010000000, arena: 0x7000 }, 8);
     const far = 0x10000010 + 8 * 0x1_0000_0000;

@@ -343,6 +343,7 @@ export class ChunkStore {
    * one over an array of their addresses).
    */
   indexOf(a: number): number {
+    if ((this.ordered ??= this.orderSegments()).length) return this.indexInOrder(a);
     let lo = 0;
     let hi = this.length - 1;
     while (lo <= hi) {
@@ -351,6 +352,61 @@ export class ChunkStore {
       if (v < a) lo = mid + 1;
       else if (v > a) hi = mid - 1;
       else return mid;
+    }
+    return -1;
+  }
+
+  /**
+   * The non-empty segments with their first and last addresses when every row lies above the one before across
+   * the store (no overlapping regions: the usual core), else empty: `indexOf` then searches by address within one
+   * segment's offsets (the same row: addresses are unique there), not through `addrAt` at every step.
+   */
+  private ordered: { k: number; first: number; last: number }[] | null = null;
+
+  private orderSegments(): { k: number; first: number; last: number }[] {
+    const out: { k: number; first: number; last: number }[] = [];
+    for (let k = 0; k < this.segs.length; k++) {
+      const s = this.segs[k];
+      if (!s.length) continue;
+      const first = s.addrAt(0);
+      if (out.length && first <= out[out.length - 1].last) return [];
+      out.push({ k, first, last: s.addrAt(s.length - 1) });
+    }
+    return out;
+  }
+
+  private indexInOrder(a: number): number {
+    const o = this.ordered!;
+    let lo = 0;
+    let hi = o.length - 1;
+    if (a < o[0].first) return -1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (o[mid].first <= a) lo = mid;
+      else hi = mid - 1;
+    }
+    const { k, last } = o[lo];
+    if (a > last) return -1;
+    const s = this.segs[k];
+    const off = (a - s.base) / UNIT;
+    if (!Number.isInteger(off)) return -1;
+    const pages = s.offPages;
+    let p = 0;
+    let q = pages.length - 1;
+    while (p < q) {
+      const mid = (p + q + 1) >>> 1;
+      if (pages[mid][0] <= off) p = mid;
+      else q = mid - 1;
+    }
+    const page = pages[p];
+    let i = 0;
+    let j = page.length - 1;
+    while (i <= j) {
+      const mid = (i + j) >>> 1;
+      const v = page[mid];
+      if (v < off) i = mid + 1;
+      else if (v > off) j = mid - 1;
+      else return this.firstRow[k] + p * PAGE_ROWS + mid;
     }
     return -1;
   }
