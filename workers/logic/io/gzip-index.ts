@@ -211,7 +211,7 @@ export class GzipSource extends SparseSource<GzipIndex> {
   /** A decode is using the inflater, the window and the scratch. */
   private busy = false;
 
-  constructor(name: string, file: ByteSource, index: GzipIndex, cacheBytes = 16 << 20) {
+  constructor(name: string, file: ByteSource, index: GzipIndex, cacheBytes = 8 << 20) {
     super(name, file, index, cacheBytes);
   }
 
