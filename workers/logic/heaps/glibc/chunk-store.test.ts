@@ -60,7 +60,7 @@ describe('ChunkStore', () => {
     const s = new ChunkStore([a]);
     expect([0, 1, 2, 3].map((r) => s.linkAt(r))).toEqual([[0x5555, 0x55559040], null, [0, 0], [1, 2]]);
     // Two non-zero words kept, not four.
-    expect(s.segs[0].linkRow.length).toBe(2);
+    expect(s.segs[0].linkLength).toBe(2);
   });
 
   it('finds rows by address as a binary search over their addresses does, across segments', () => {

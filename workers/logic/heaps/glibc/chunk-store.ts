@@ -159,7 +159,11 @@ export class Segment {
     return this.offPages[i >>> PAGE_BITS][i & PAGE_MASK];
   }
 
-  /** Ends the segment: its last row keeps its size. Arrays are trimmed to their lengths. */
+  /**
+   * Ends the segment: its last row keeps its size. The last page is trimmed to its rows; the side lists keep their
+   * capacity (read up to their lengths: a copy would touch as many fresh pages again, and their unused tails were
+   * never written, so they take no memory).
+   */
   close(): void {
     if (this.length && !(this.flagAt(this.length - 1) & F_SIZED)) this.keepSize(this.length - 1, this.lastSize);
     // The last page trimmed to its rows (at most 64 Ki rows copied).
@@ -169,11 +173,6 @@ export class Segment {
       this.offPages[last] = this.offPages[last].slice(0, rows);
       this.flagPages[last] = this.flagPages[last].slice(0, rows);
     }
-    this.sizedRow = this.sizedRow.slice(0, this.sizedLength);
-    this.sized = this.sized.slice(0, this.sizedLength);
-    this.linkRow = this.linkRow.slice(0, this.linkLength);
-    this.linkHi = this.linkHi.slice(0, this.linkLength);
-    this.linkLo = this.linkLo.slice(0, this.linkLength);
     this.next?.close();
   }
 
@@ -195,9 +194,9 @@ export class Segment {
     return [this.linkHi[k], this.linkLo[k]];
   }
 
-  /** Bytes held by the segment's arrays (the continuing ones included). */
+  /** Bytes held by the segment's arrays (the continuing ones included; the side lists up to their lengths). */
   bytes(): number {
-    let own = this.sizedRow.byteLength + this.sized.byteLength + this.linkRow.byteLength + this.linkHi.byteLength + this.linkLo.byteLength;
+    let own = this.sizedLength * 12 + this.linkLength * 12;
     for (let p = 0; p < this.offPages.length; p++) own += this.offPages[p].byteLength + this.flagPages[p].byteLength;
     return own + (this.next ? this.next.bytes() : 0);
   }
