@@ -8,6 +8,7 @@
 import type { Progress, ReadControl } from '../workers/logic/io/stream.ts';
 import { EtaClock, FINISHING_MS } from '../workers/logic/io/eta.ts';
 import { formatBytes } from '../workers/logic/aggregate/size-classes.ts';
+import { groupDigits } from '../workers/logic/aggregate/digits.ts';
 import { STAGES } from '../src/model/stages.ts';
 
 interface Terminal {
@@ -29,7 +30,7 @@ function duration(ms: number): string {
 export function progressText(p: Progress, elapsedMs: number, leftMs: number | null, width = Infinity): string {
   const stage = STAGES[p.stage ?? 'read'];
   const unit = p.unit ?? stage.unit;
-  const amount = (n: number): string => (unit === 'bytes' ? formatBytes(Math.round(n)) : Math.round(n).toLocaleString('en-US'));
+  const amount = (n: number): string => (unit === 'bytes' ? formatBytes(Math.round(n)) : groupDigits(Math.round(n)));
   const heads = [`${stage.title} ${p.file}`, stage.title.replace(/ (of|in|for)$/, '')];
   if (!(p.totalBytes > 0)) return `${heads[0]}…`.slice(0, width);
   const rate = p.bytesRead / Math.max(0.001, elapsedMs / 1000);

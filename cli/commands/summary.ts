@@ -13,12 +13,13 @@ import type { PythonHeapInfo } from '../../src/model/python-heap.ts';
 import { partLabel } from '../../src/model/snapshot.ts';
 import { snapshotFigures } from '../../workers/logic/snapshot/figures.ts';
 import type { Totals } from '../../workers/logic/aggregate/totals.ts';
+import { groupDigits } from '../../workers/logic/aggregate/digits.ts';
 import { parseArgs } from '../args.ts';
 import { addLeakSets, assembleFiles, closeFiles, loadFiles } from '../inputs.ts';
 
 const USAGE = 'usage: heapscope summary FILE... [--by python-type] [--no-local-files] [--json]\n';
 
-const num = (n: number) => n.toLocaleString('en-US');
+const num = groupDigits;
 
 export async function run(args: string[]): Promise<number> {
   const { positional, flags } = parseArgs(args, ['by']);

@@ -3,6 +3,7 @@
  * the tally line of `count SET` and the text of `list SET`.
  */
 import { AllocFlag, AllocState, isInUse, SET_FLAGS, type AllocationTable } from '../../../src/model/allocations.ts';
+import { groupDigits } from '../aggregate/digits.ts';
 
 /** Every set `count` / `list` accept, in chap's naming. */
 export const SET_NAMES = ['used', 'free', ...SET_FLAGS.map(([n]) => n)] as const;
@@ -40,7 +41,7 @@ export function setTotals(set: SetName, table: AllocationTable, flags?: Uint16Ar
 
 /** chap's tally: `N allocations use 0xHEX (D,DDD) bytes.` (chap says "allocations" for one too). */
 export function tallyLine(t: SetTotals): string {
-  return `${t.count} allocations use 0x${t.bytes.toString(16)} (${t.bytes.toLocaleString('en-US')}) bytes.`;
+  return `${t.count} allocations use 0x${t.bytes.toString(16)} (${groupDigits(t.bytes)}) bytes.`;
 }
 
 const hexAddr = (table: AllocationTable, r: number): string => {
