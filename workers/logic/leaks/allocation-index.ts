@@ -63,14 +63,38 @@ export class AllocationIndex {
     let sorted = true;
     // A row is a wrapper when the next row starts inside it (rows nest; partial overlaps were dropped by the walk).
     const wrappers: number[] = [];
+    // Clusters of every row, found in the same pass (the direct rows are every row unless there are wrappers).
+    const cs: number[] = [];
+    const ce: number[] = [];
+    const cf: number[] = [];
+    const cl: number[] = [];
+    let first = 0;
+    let reach = 0;
     for (let i = 0; i < n; i++) {
       const a = addrHi[i] * TWO32 + addrLo[i];
       const e = a + size[i];
       if (e > max) max = e;
       if (a < prev) sorted = false;
       if (a < prevEnd) wrappers.push(i - 1);
+      if (i === 0) reach = e;
+      else if (a - reach <= GAP) {
+        if (e > reach) reach = e;
+      } else {
+        cs.push(addrHi[first] * TWO32 + addrLo[first]);
+        ce.push(reach);
+        cf.push(first);
+        cl.push(i);
+        first = i;
+        reach = e;
+      }
       prev = a;
       prevEnd = e;
+    }
+    if (n) {
+      cs.push(addrHi[first] * TWO32 + addrLo[first]);
+      ce.push(reach);
+      cf.push(first);
+      cl.push(n);
     }
     if (!sorted) throw new Error('allocation rows are not sorted by address');
     this.min = n ? addrHi[0] * TWO32 + addrLo[0] : 0;
@@ -100,14 +124,13 @@ export class AllocationIndex {
     const { dHi, dLo, dSize } = this;
     const m = this.direct ? this.direct.length : n;
     const ds = (i: number) => dHi[i] * TWO32 + dLo[i];
-    const cs: number[] = [];
-    const ce: number[] = [];
-    const cf: number[] = [];
-    const cl: number[] = [];
-    // The current cluster: rows [first, i) reaching up to `reach`.
-    let first = 0;
-    let reach = m ? ds(0) + dSize[0] : 0;
-    for (let i = 1; i <= m; i++) {
+    // With wrappers, the clusters are those of the direct rows: found again over them.
+    if (this.direct) {
+      cs.length = ce.length = cf.length = cl.length = 0;
+      first = 0;
+      reach = m ? ds(0) + dSize[0] : 0;
+    }
+    for (let i = 1; this.direct && i <= m; i++) {
       if (i < m) {
         const a = dHi[i] * TWO32 + dLo[i];
         if (a - reach <= GAP) {

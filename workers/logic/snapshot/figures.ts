@@ -19,42 +19,46 @@ export interface SnapshotFigures {
 }
 
 export function setTotals(t: AllocationTable, names: readonly string[]): Record<string, Totals> {
-  const out: Record<string, Totals> = {};
-  const known = SET_FLAGS.filter(([name]) => names.includes(name));
-  for (const [name] of known) out[name] = { count: 0, bytes: 0 };
-  const flags = t.flags;
-  if (!flags || !known.length) return out;
-  // One pass: count and bytes per distinct flags value, then each set sums the values holding its bit.
-  const count = new Float64Array(65536);
-  const bytes = new Float64Array(65536);
-  const size = t.size;
-  for (let i = 0, n = t.rows; i < n; i++) {
-    const f = flags[i];
-    count[f]++;
-    bytes[f] += size[i];
-  }
-  for (let f = 1; f < 65536; f++) {
-    if (!count[f]) continue;
-    for (const [name, bit] of known) {
-      if (f & bit) {
-        out[name].count += count[f];
-        out[name].bytes += bytes[f];
-      }
-    }
-  }
-  return out;
+  return figuresOf(t, names, false).sets;
 }
 
-export function snapshotFigures(s: Snapshot): SnapshotFigures {
-  const used = { count: 0, bytes: 0 };
-  const free = { count: 0, bytes: 0 };
-  const t = s.table;
-  if (t) {
-    const { state, size } = t;
-    let usedCount = 0;
-    let usedBytes = 0;
-    let freeCount = 0;
-    let freeBytes = 0;
+/**
+ * Used and free totals and the known sets' in one pass over the rows: count and bytes per distinct flags value
+ * (and per used / free), then each set sums the values holding its bit.
+ */
+function figuresOf(t: AllocationTable, names: readonly string[], usedFree: boolean): { used: Totals; free: Totals; sets: Record<string, Totals> } {
+  const sets: Record<string, Totals> = {};
+  const known = SET_FLAGS.filter(([name]) => names.includes(name));
+  for (const [name] of known) sets[name] = { count: 0, bytes: 0 };
+  const flags = known.length ? t.flags : undefined;
+  const { state, size } = t;
+  let usedCount = 0;
+  let usedBytes = 0;
+  let freeCount = 0;
+  let freeBytes = 0;
+  const count = flags ? new Float64Array(65536) : null;
+  const bytes = flags ? new Float64Array(65536) : null;
+  if (flags && usedFree) {
+    for (let i = 0, n = t.rows; i < n; i++) {
+      const sz = size[i];
+      if (isInUse(state[i])) {
+        usedCount++;
+        usedBytes += sz;
+      } else {
+        freeCount++;
+        freeBytes += sz;
+      }
+      const f = flags[i];
+      count![f]++;
+      bytes![f] += sz;
+    }
+  } else if (flags) {
+    for (let i = 0, n = t.rows; i < n; i++) {
+      const f = flags[i];
+      count![f]++;
+      bytes![f] += size[i];
+    }
+  } else if (usedFree) {
     for (let i = 0, n = t.rows; i < n; i++) {
       if (isInUse(state[i])) {
         usedCount++;
@@ -64,13 +68,26 @@ export function snapshotFigures(s: Snapshot): SnapshotFigures {
         freeBytes += size[i];
       }
     }
-    used.count = usedCount;
-    used.bytes = usedBytes;
-    free.count = freeCount;
-    free.bytes = freeBytes;
   }
-  const out: SnapshotFigures = { used, sets: t ? setTotals(t, s.knownSets) : {} };
-  if (freeKnown(s)) out.free = free;
+  if (count && bytes) {
+    for (let f = 1; f < 65536; f++) {
+      if (!count[f]) continue;
+      for (const [name, bit] of known) {
+        if (f & bit) {
+          sets[name].count += count[f];
+          sets[name].bytes += bytes[f];
+        }
+      }
+    }
+  }
+  return { used: { count: usedCount, bytes: usedBytes }, free: { count: freeCount, bytes: freeBytes }, sets };
+}
+
+export function snapshotFigures(s: Snapshot): SnapshotFigures {
+  const t = s.table;
+  const f = t ? figuresOf(t, s.knownSets, true) : { used: { count: 0, bytes: 0 }, free: { count: 0, bytes: 0 }, sets: {} };
+  const out: SnapshotFigures = { used: f.used, sets: f.sets };
+  if (freeKnown(s)) out.free = f.free;
   return out;
 }
 
