@@ -103,7 +103,14 @@ class EdgeScan {
     let scanned = this.scanned;
     let looked = 0;
     let scratch = this.scratch;
-    outer: for (;;) {
+    // The pass of candidates being read: words [from, passEnd) of the window, `m` of them in `cand`, `c` the
+    // next to look at; `rowStop` is where the row before stopped in it.
+    let m = 0;
+    let c = 0;
+    let from = 0;
+    let passEnd = -1;
+    let rowStop = 0;
+    for (;;) {
       if (!inRow) {
         for (; r < n; r++) {
           outStart[r] = this.edges;
@@ -123,60 +130,43 @@ class EdgeScan {
         }
         if (!inRow) break;
       }
-      if (a < base || a + w > loadedEnd) break;
-      const i0 = (a - base) / 4;
-      const iStop = Math.min(iLoaded, i0 + PASS);
-      const m = w === 8 ? this.cand64(u, i0, iStop) : this.cand32(u, i0, iStop);
-      const from = a;
-      const passEnd = base + iStop * 4;
-      let c = 0;
-      for (;;) {
-        const rowStop = end < passEnd ? end : passEnd;
-        const iA = (a - base) / 4;
-        const iRowStop = (rowStop - base) / 4;
-        while (c < m && cand[c] < iA) c++;
-        for (; c < m; c++) {
-          const i = cand[c];
-          if (i >= iRowStop) break;
-          const v = w === 8 ? u[i + 1] * TWO32 + u[i] : u[i];
-          looked++;
-          const t = index.rowOf(v);
-          if (t === NO_ROW || t === r || !isUsed(state[t])) continue;
-          if (k === scratch.length) scratch = this.grow();
-          scratch[k++] = t;
-        }
-        a = rowStop;
-        if (rowStop + w <= end) continue outer; // more words of this row: the next pass, or the next window
-        if (k === 1 && this.p < PAGE) {
-          // One target (the usual row): appended here, without the call.
-          this.page[this.p++] = scratch[0];
-          this.edges++;
-        } else if (k) this.finishRow(k);
-        k = 0;
-        inRow = false;
-        r++;
-        for (; r < n; r++) {
-          outStart[r] = this.edges;
-          const st = state[r];
-          if (st === AllocState.Free || st === AllocState.ThreadCachedFree) continue;
-          const sz = size[r];
-          scanned += sz;
-          // Alignment from the low half, and the size rounded down to a word by integer arithmetic when it fits
-          // (a double's % is a slow library call).
-          if ((lo[r] & (w - 1)) !== 0) continue;
-          a = hi[r] * TWO32 + lo[r];
-          end = a + (sz < 2147483648 ? sz & -w : sz - (sz % w));
-          if (a + w > end) continue;
-          inRow = true;
-          k = 0;
-          break;
-        }
-        if (!inRow) break outer;
-        // The next row is in this pass only when it starts inside it; a row nested in the one before (a wrapper's
-        // block) starts below where that one stopped: its candidates are looked for again from the pass's first.
-        if (a < from || a >= passEnd) continue outer;
+      if (a >= from && a < passEnd) {
+        // The row starts inside the pass already read: its candidates are there. A row nested in the one before
+        // (a wrapper's block) starts below where that one stopped: they are looked for again from the pass's first.
         if (a < rowStop) c = 0;
+      } else {
+        if (a < base || a + w > loadedEnd) break;
+        const i0 = (a - base) / 4;
+        const iStop = Math.min(iLoaded, i0 + PASS);
+        m = w === 8 ? this.cand64(u, i0, iStop) : this.cand32(u, i0, iStop);
+        c = 0;
+        from = a;
+        passEnd = base + iStop * 4;
       }
+      rowStop = end < passEnd ? end : passEnd;
+      const iA = (a - base) / 4;
+      const iRowStop = (rowStop - base) / 4;
+      while (c < m && cand[c] < iA) c++;
+      for (; c < m; c++) {
+        const i = cand[c];
+        if (i >= iRowStop) break;
+        const v = w === 8 ? u[i + 1] * TWO32 + u[i] : u[i];
+        looked++;
+        const t = index.rowOf(v);
+        if (t === NO_ROW || t === r || !isUsed(state[t])) continue;
+        if (k === scratch.length) scratch = this.grow();
+        scratch[k++] = t;
+      }
+      a = rowStop;
+      if (rowStop + w <= end) continue; // more words of this row: the next pass, or the next window
+      if (k === 1 && this.p < PAGE) {
+        // One target (the usual row): appended here, without the call.
+        this.page[this.p++] = scratch[0];
+        this.edges++;
+      } else if (k) this.finishRow(k);
+      k = 0;
+      inRow = false;
+      r++;
     }
     this.row = r;
     this.at = a;
