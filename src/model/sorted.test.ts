@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findSorted, indexOfSorted, lastAtOrBelow, lastAtOrBelowBy } from './sorted.ts';
+import { findSorted, indexOfSorted, lastAtOrBelow, lastAtOrBelowBy, lastAtOrBelowHalves } from './sorted.ts';
 
 /** The answers by a linear scan, to check the searches against. */
 const lastLinear = (keys: number[], x: number, from = 0, to = keys.length): number => {
@@ -54,5 +54,17 @@ describe('sorted', () => {
     const linear = (x: number) => ranges.findIndex(([a, b]) => a <= x && x < b);
     for (let x = -3; x <= 42; x++) expect(at(x)).toBe(linear(x));
     expect(findSorted(0, () => 0)).toBe(-1);
+  });
+
+  it('lastAtOrBelowHalves reads 64-bit keys from their halves, as lastAtOrBelow reads them whole', () => {
+    // Addresses above 2^32 and around the halves' border, with repeats of the high half.
+    const keys = [0x1000, 0xffff_fff8, 2 ** 32, 2 ** 32 + 8, 0x7f00_0000_1000, 0x7f00_0000_2000, 0x7fff_ffff_f000];
+    const hi = Uint32Array.from(keys, (k) => Math.floor(k / 2 ** 32));
+    const lo = Uint32Array.from(keys, (k) => k % 2 ** 32);
+    const xs = keys.flatMap((k) => [k - 1, k, k + 1]).concat([0, 2 ** 48]);
+    for (const x of xs)
+      for (const [from, to] of [[0, keys.length], [2, 5], [3, 3]]) {
+        expect(lastAtOrBelowHalves(hi, lo, x, from, to)).toBe(lastLinear(keys, x, from, to));
+      }
   });
 });

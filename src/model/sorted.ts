@@ -22,6 +22,25 @@ export function lastAtOrBelow(keys: ArrayLike<number>, x: number, from = 0, to =
   return ans;
 }
 
+/**
+ * `lastAtOrBelow` over 64-bit keys held as two Uint32 halves (an allocation table's `addrHi`/`addrLo`): the
+ * last `i` in `[from, to)` with `hi[i] * 2^32 + lo[i] <= x`, or `from − 1`. No closure per step: the leak
+ * graph's address index calls it for every candidate word.
+ */
+export function lastAtOrBelowHalves(hi: ArrayLike<number>, lo: ArrayLike<number>, x: number, from: number, to: number): number {
+  let a = from;
+  let b = to - 1;
+  let ans = from - 1;
+  while (a <= b) {
+    const mid = (a + b) >>> 1;
+    if (hi[mid] * 4294967296 + lo[mid] <= x) {
+      ans = mid;
+      a = mid + 1;
+    } else b = mid - 1;
+  }
+  return ans;
+}
+
 /** `lastAtOrBelow` for keys that are not an array of numbers: `keyAt(i)` for `i` in `[0, n)`, ascending. */
 export function lastAtOrBelowBy(n: number, keyAt: (i: number) => number, x: number): number {
   let lo = 0;

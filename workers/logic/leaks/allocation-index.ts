@@ -18,6 +18,7 @@
  * (`graph/address-index.ts` is another job: an exact address → row hash for meliae objects, not ranges.)
  */
 import { addressOrder, type AllocationTable } from '../../../src/model/allocations.ts';
+import { lastAtOrBelow, lastAtOrBelowHalves } from '../../../src/model/sorted.ts';
 
 /** The columns the index reads. */
 export type AddressColumns = Pick<AllocationTable, 'rows' | 'addrHi' | 'addrLo' | 'size'>;
@@ -210,45 +211,26 @@ export class AllocationIndex {
       for (const w of this.wrappers) if (this.startOf(w) <= addr && addr < this.endOf(w)) return w;
       return NO_ROW;
     }
-    const ws = this.wStarts;
-    let lo = 0;
-    let hi = ws.length - 1;
-    if (addr < ws[0]) return NO_ROW;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ws[mid] <= addr) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lastAtOrBelow(this.wStarts, addr);
+    if (lo < 0) return NO_ROW;
     const w = this.wRows[lo];
     return addr < this.endOf(w) ? w : NO_ROW;
   }
 
   private directRow(addr: number): number {
     const cs = this.cStart;
-    if (cs.length === 0 || addr < cs[0]) return NO_ROW;
-    let lo = 0;
-    let hi = cs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (cs[mid] <= addr) lo = mid;
-      else hi = mid - 1;
-    }
-    if (addr >= this.cEnd[lo]) return NO_ROW;
+    const lo = lastAtOrBelow(cs, addr);
+    if (lo < 0 || addr >= this.cEnd[lo]) return NO_ROW;
     const pages = this.cPages[lo];
     const last = this.cLastRow[lo];
     const p = Math.floor((addr - cs[lo]) / PAGE);
     // The holder, if any, is the last row starting at or below addr among [pages[p], pages[p + 1]] (rows do not overlap).
-    let a = pages[p];
-    let b = pages[p + 1] < last ? pages[p + 1] : last - 1;
-    if (a >= last) return NO_ROW;
+    const from = pages[p];
+    if (from >= last) return NO_ROW;
     const dHi = this.dHi;
     const dLo = this.dLo;
-    if (dHi[a] * TWO32 + dLo[a] > addr) return NO_ROW;
-    while (a < b) {
-      const mid = (a + b + 1) >>> 1;
-      if (dHi[mid] * TWO32 + dLo[mid] <= addr) a = mid;
-      else b = mid - 1;
-    }
+    const a = lastAtOrBelowHalves(dHi, dLo, addr, from, (pages[p + 1] < last ? pages[p + 1] : last - 1) + 1);
+    if (a < from) return NO_ROW;
     if (addr < dHi[a] * TWO32 + dLo[a] + this.dSize[a]) return this.direct ? this.direct[a] : a;
     return NO_ROW;
   }

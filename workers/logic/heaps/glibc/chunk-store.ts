@@ -17,6 +17,7 @@
  * region order, rows numbered across them in that order (the table's order).
  */
 import type { Region } from './walk.ts';
+import { findSorted, indexOfSorted, lastAtOrBelow, lastAtOrBelowBy } from '../../../../src/model/sorted.ts';
 
 export const F_USED = 1;
 export const F_TCACHED = 2;
@@ -204,14 +205,7 @@ export class Segment {
 
 /** Index of `row` in the ascending `rows[0, n)` (it is there: its flag says so). */
 function rowIn(rows: Uint32Array, n: number, row: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rows[mid] < row) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return Math.max(0, lastAtOrBelow(rows, row, 0, n));
 }
 
 /** A batch of consecutive rows of the store, in its order (views valid until the next batch). */
@@ -266,14 +260,7 @@ export class ChunkStore {
     const f = this.firstRow;
     let k = this.hint;
     if (row >= f[k] && row < f[k + 1]) return k;
-    let lo = 0;
-    let hi = this.segs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (f[mid] <= row) lo = mid;
-      else hi = mid - 1;
-    }
-    k = lo;
+    k = Math.max(0, lastAtOrBelow(f, row, 0, this.segs.length));
     // Empty segments share a first row with the next: step to the one that holds the row.
     while (k + 1 < this.segs.length && f[k + 1] <= row) k++;
     this.hint = k;
@@ -343,16 +330,7 @@ export class ChunkStore {
    */
   indexOf(a: number): number {
     if ((this.ordered ??= this.orderSegments()).length) return this.indexInOrder(a);
-    let lo = 0;
-    let hi = this.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = this.addrAt(mid);
-      if (v < a) lo = mid + 1;
-      else if (v > a) hi = mid - 1;
-      else return mid;
-    }
-    return -1;
+    return findSorted(this.length, (i) => this.addrAt(i) - a);
   }
 
   /**
@@ -376,38 +354,17 @@ export class ChunkStore {
 
   private indexInOrder(a: number): number {
     const o = this.ordered!;
-    let lo = 0;
-    let hi = o.length - 1;
-    if (a < o[0].first) return -1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (o[mid].first <= a) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lastAtOrBelowBy(o.length, (i) => o[i].first, a);
+    if (lo < 0) return -1;
     const { k, last } = o[lo];
     if (a > last) return -1;
     const s = this.segs[k];
     const off = (a - s.base) / UNIT;
     if (!Number.isInteger(off)) return -1;
     const pages = s.offPages;
-    let p = 0;
-    let q = pages.length - 1;
-    while (p < q) {
-      const mid = (p + q + 1) >>> 1;
-      if (pages[mid][0] <= off) p = mid;
-      else q = mid - 1;
-    }
-    const page = pages[p];
-    let i = 0;
-    let j = page.length - 1;
-    while (i <= j) {
-      const mid = (i + j) >>> 1;
-      const v = page[mid];
-      if (v < off) i = mid + 1;
-      else if (v > off) j = mid - 1;
-      else return this.firstRow[k] + p * PAGE_ROWS + mid;
-    }
-    return -1;
+    const p = Math.max(0, lastAtOrBelowBy(pages.length, (i) => pages[i][0], off));
+    const at = indexOfSorted(pages[p], off);
+    return at < 0 ? -1 : this.firstRow[k] + p * PAGE_ROWS + at;
   }
 
   /** The batches' arrays, made once: every pass over the store (the free lists, the table, streamed rows) reuses them. */
