@@ -24,6 +24,7 @@
  * read) uses x0–x30, sp and pc.
  */
 import type { CoreFile } from '../formats/elf/core-file.ts';
+import { ET_DYN, PT_LOAD, parseElfHeader, parseProgramHeaders } from '../formats/elf/elf.ts';
 import { PF_W, rangeAt, type AddressMap } from './address-map.ts';
 import type { Partition } from './partition.ts';
 
@@ -85,27 +86,13 @@ async function writableModuleRanges(core: CoreFile, map: AddressMap, path: strin
   const head = maps.find((m) => m.fileOffset === 0) ?? maps[0];
   const h = await core.read(head.start, 64);
   const out: { base: number; limit: number }[] = [];
-  if (h && h[0] === 0x7f && h[1] === 0x45 && h[2] === 0x4c && h[3] === 0x46) {
-    const dv = new DataView(h.buffer, h.byteOffset, h.byteLength);
-    const is64 = h[4] === 2;
-    const type = dv.getUint16(16, true);
-    const phoff = is64 ? Number(dv.getBigUint64(32, true)) : dv.getUint32(28, true);
-    const phentsize = dv.getUint16(is64 ? 54 : 42, true);
-    const phnum = dv.getUint16(is64 ? 56 : 44, true);
-    const ph = phnum > 0 && phnum < 256 ? await core.read(head.start + phoff, phnum * phentsize) : null;
+  const eh = h ? parseElfHeader(h) : 'unreadable';
+  if (typeof eh !== 'string') {
+    const ph = eh.phnum > 0 && eh.phnum < 256 ? await core.read(head.start + eh.phoff, eh.phnum * eh.phentsize) : null;
     if (ph) {
-      const pv = new DataView(ph.buffer, ph.byteOffset, ph.byteLength);
-      const loads: { vaddr: number; memsz: number; flags: number }[] = [];
-      for (let i = 0; i < phnum; i++) {
-        const o = i * phentsize;
-        if (pv.getUint32(o, true) !== 1) continue;
-        const flags = is64 ? pv.getUint32(o + 4, true) : pv.getUint32(o + 24, true);
-        const vaddr = is64 ? Number(pv.getBigUint64(o + 16, true)) : pv.getUint32(o + 8, true);
-        const memsz = is64 ? Number(pv.getBigUint64(o + 40, true)) : pv.getUint32(o + 20, true);
-        loads.push({ vaddr, memsz, flags });
-      }
+      const loads = parseProgramHeaders(eh, ph).filter((p) => p.type === PT_LOAD);
       if (loads.length) {
-        const adjust = type === 3 ? head.start - (loads[0].vaddr - (loads[0].vaddr % 4096)) : 0;
+        const adjust = eh.type === ET_DYN ? head.start - (loads[0].vaddr - (loads[0].vaddr % 4096)) : 0;
         for (const l of loads) {
           if (!(l.flags & PF_W)) continue;
           const base = l.vaddr - (l.vaddr % 4096) + adjust;
