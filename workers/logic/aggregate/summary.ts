@@ -10,7 +10,7 @@ import { describeRows, type AllocationRow } from './allocation-row.ts';
 import { addToGroup, byGroupBytes, emptyGroupRow, mergeByName, sizeClassRow, UNKNOWN_TYPE, type GroupRow, type GroupRows } from './groups.ts';
 import { emptyBucket, type HistogramBucket } from './histogram.ts';
 import { bucketOf } from './size-classes.ts';
-import { stateTotalsOf, type RowRef, type StateTotals } from './totals.ts';
+import { LargestRows, stateTotalsOf, type StateTotals } from './totals.ts';
 
 export type LargestRow = AllocationRow;
 
@@ -26,9 +26,7 @@ export function summarize(tables: AllocationTable[], largestCount = 50): Analysi
   const count = new Float64Array(STATE_KEYS.length);
   const bytes = new Float64Array(STATE_KEYS.length);
   let rows = 0;
-  // Largest: the k biggest, biggest first, ties in input order (as `largest`).
-  const best: { size: number; ref: RowRef }[] = [];
-  let floor = -1;
+  const top = new LargestRows(largestCount);
   // Types by name, in the order `groupBy` meets them (table by table, string id by id).
   const types: GroupRows = new Map();
   // Size classes: up to EXACT_LIMIT a class per size (an array), above by the class's lower bound.
@@ -46,13 +44,7 @@ export function summarize(tables: AllocationTable[], largestCount = 50): Analysi
       const used = isInUse(st);
       count[st]++;
       bytes[st] += s;
-      if (best.length < largestCount || s > floor) {
-        let at = best.length;
-        while (at > 0 && best[at - 1].size < s) at--;
-        best.splice(at, 0, { size: s, ref: { input, row: i } });
-        if (best.length > largestCount) best.pop();
-        floor = best.length >= largestCount ? best[best.length - 1].size : -1;
-      }
+      top.offer(s, input, i);
       addToGroup((perId[type[i]] ??= emptyGroupRow('', 0)), used, s);
       addToGroup(sizeClassRow(s, classes, exact), used, s);
       const k = bucketOf(s);
@@ -76,11 +68,7 @@ export function summarize(tables: AllocationTable[], largestCount = 50): Analysi
   for (let k = minK; k <= maxK; k++) histogram.push(buckets[k] ?? emptyBucket(k));
   return {
     totals: stateTotalsOf(count, bytes, rows),
-    largest: describeRows(
-      tables,
-      best.map((b) => b.ref),
-      UNKNOWN_TYPE,
-    ),
+    largest: describeRows(tables, top.refs(), UNKNOWN_TYPE),
     byType: [...types.values()].sort(byGroupBytes),
     bySizeClass: [...classes.values()].sort(byGroupBytes),
     histogram,

@@ -62,21 +62,38 @@ export interface RowRef {
   row: number;
 }
 
+/**
+ * The `k` largest rows offered, biggest first, ties in the order offered: `offer` each row once; a row no bigger
+ * than the `k`th so far costs one comparison.
+ */
+export class LargestRows {
+  private readonly best: { size: number; ref: RowRef }[] = [];
+  /** Size of the `k`th largest so far; −1 while fewer than `k` are kept. */
+  private floor = -1;
+
+  constructor(private readonly k: number) {}
+
+  offer(size: number, input: number, row: number): void {
+    const best = this.best;
+    if (best.length >= this.k && size <= this.floor) return;
+    let at = best.length;
+    while (at > 0 && best[at - 1].size < size) at--;
+    best.splice(at, 0, { size, ref: { input, row } });
+    if (best.length > this.k) best.pop();
+    this.floor = best.length >= this.k ? best[best.length - 1].size : -1;
+  }
+
+  refs(): RowRef[] {
+    return this.best.map((b) => b.ref);
+  }
+}
+
 /** The `k` largest allocations, biggest first (ties by input order). */
 export function largest(tables: AllocationTable[], k: number): RowRef[] {
-  const best: { size: number; ref: RowRef }[] = [];
-  let floor = -1;
+  const top = new LargestRows(k);
   tables.forEach((t, input) => {
     const { size } = t;
-    for (let row = 0; row < t.rows; row++) {
-      const s = size[row];
-      if (best.length >= k && s <= floor) continue;
-      let at = best.length;
-      while (at > 0 && best[at - 1].size < s) at--;
-      best.splice(at, 0, { size: s, ref: { input, row } });
-      if (best.length > k) best.pop();
-      floor = best.length >= k ? best[best.length - 1].size : -1;
-    }
+    for (let row = 0; row < t.rows; row++) top.offer(size[row], input, row);
   });
-  return best.map((b) => b.ref);
+  return top.refs();
 }
