@@ -28,6 +28,41 @@ const GAP = 1 << 20;
 const TWO32 = 4294967296;
 export const NO_ROW = 0xffffffff;
 
+/** Runs of rows in address order without a gap above `GAP`: each run's start, reach (highest end) and rows [first, last). */
+class Clusters {
+  readonly start: number[] = [];
+  readonly end: number[] = [];
+  readonly first: number[] = [];
+  readonly last: number[] = [];
+  private open = false;
+  private from = 0;
+  private at = 0;
+  private reach = 0;
+
+  /** Row `i`, from address `a` to `e` (rows come in address order). */
+  add(i: number, a: number, e: number): void {
+    if (this.open && a - this.reach <= GAP) {
+      if (e > this.reach) this.reach = e;
+      return;
+    }
+    this.close(i);
+    this.open = true;
+    this.from = i;
+    this.at = a;
+    this.reach = e;
+  }
+
+  /** Ends the open run before row `i`. */
+  close(i: number): void {
+    if (!this.open) return;
+    this.start.push(this.at);
+    this.end.push(this.reach);
+    this.first.push(this.from);
+    this.last.push(i);
+    this.open = false;
+  }
+}
+
 export class AllocationIndex {
   readonly min: number;
   readonly max: number;
@@ -65,38 +100,18 @@ export class AllocationIndex {
     // A row is a wrapper when the next row starts inside it (rows nest; partial overlaps were dropped by the walk).
     const wrappers: number[] = [];
     // Clusters of every row, found in the same pass (the direct rows are every row unless there are wrappers).
-    const cs: number[] = [];
-    const ce: number[] = [];
-    const cf: number[] = [];
-    const cl: number[] = [];
-    let first = 0;
-    let reach = 0;
+    let clusters = new Clusters();
     for (let i = 0; i < n; i++) {
       const a = addrHi[i] * TWO32 + addrLo[i];
       const e = a + size[i];
       if (e > max) max = e;
       if (a < prev) sorted = false;
       if (a < prevEnd) wrappers.push(i - 1);
-      if (i === 0) reach = e;
-      else if (a - reach <= GAP) {
-        if (e > reach) reach = e;
-      } else {
-        cs.push(addrHi[first] * TWO32 + addrLo[first]);
-        ce.push(reach);
-        cf.push(first);
-        cl.push(i);
-        first = i;
-        reach = e;
-      }
+      clusters.add(i, a, e);
       prev = a;
       prevEnd = e;
     }
-    if (n) {
-      cs.push(addrHi[first] * TWO32 + addrLo[first]);
-      ce.push(reach);
-      cf.push(first);
-      cl.push(n);
-    }
+    clusters.close(n);
     if (!sorted) throw new Error('allocation rows are not sorted by address');
     this.min = n ? addrHi[0] * TWO32 + addrLo[0] : 0;
     this.max = max;
@@ -123,32 +138,15 @@ export class AllocationIndex {
       this.dSize = size;
     }
     const { dHi, dLo, dSize } = this;
-    const m = this.direct ? this.direct.length : n;
     const ds = (i: number) => dHi[i] * TWO32 + dLo[i];
     // With wrappers, the clusters are those of the direct rows: found again over them.
     if (this.direct) {
-      cs.length = ce.length = cf.length = cl.length = 0;
-      first = 0;
-      reach = m ? ds(0) + dSize[0] : 0;
+      const m = this.direct.length;
+      clusters = new Clusters();
+      for (let i = 0; i < m; i++) clusters.add(i, ds(i), ds(i) + dSize[i]);
+      clusters.close(m);
     }
-    for (let i = 1; this.direct && i <= m; i++) {
-      if (i < m) {
-        const a = dHi[i] * TWO32 + dLo[i];
-        if (a - reach <= GAP) {
-          const e = a + dSize[i];
-          if (e > reach) reach = e;
-          continue;
-        }
-      }
-      cs.push(ds(first));
-      ce.push(reach);
-      cf.push(first);
-      cl.push(i);
-      if (i < m) {
-        first = i;
-        reach = ds(i) + dSize[i];
-      }
-    }
+    const { start: cs, end: ce, first: cf, last: cl } = clusters;
     this.cStart = Float64Array.from(cs);
     this.cEnd = Float64Array.from(ce);
     this.cLastRow = Uint32Array.from(cl);

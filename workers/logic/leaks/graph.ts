@@ -297,6 +297,7 @@ export async function buildReferenceGraph(
   meter.end();
   return { graph: { rows: n, outStart, outTarget }, stats: { edges: s.edges, candidates: s.candidates, bytesRead: reader.bytesRead } };
 }
+
 /** Adds the incoming direction (CSR by target; sources ascending) to a graph, once. */
 export function withIncoming(g: ReferenceGraph): Required<ReferenceGraph> {
   if (g.inStart && g.inSource) return g as Required<ReferenceGraph>;
