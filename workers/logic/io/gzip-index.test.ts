@@ -55,6 +55,37 @@ describe('gzip restart points (zran)', () => {
     expect(src.decodes).toBeGreaterThan(24);
   });
 
+  it('a span evicted while another read is between getting its chunks and copying them is not overwritten by the next decode', async () => {
+    // Six spans of noise (each ~144 KiB: whole 64 KiB chunks, which go to the reuse pool) and a cache of one span, so
+    // that every decode evicts the span decoded before it. A read copies its span's chunks a microtask after they are
+    // handed to it; reads started a few microtasks apart (every pair of offsets up to 11) put another read's eviction
+    // and the next decode into that gap. Giving evicted chunks to the pool when any read ends (not once no read runs)
+    // or at eviction gives a read another span's bytes in some of these starts (the case above passes either way).
+    const span = 128 << 10;
+    const raw = new Uint8Array(span * 6);
+    let x = 7;
+    for (let i = 0; i < raw.length; i++) raw[i] = 1 + (((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) % 255);
+    const file = new BytesSource('x.gz', gzipSync(raw, { level: 6 }));
+    const index = await GzipIndex.build(file, undefined, { span });
+    expect(index.points.length).toBe(6);
+    const ticks = async (n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) await Promise.resolve();
+    };
+    for (let a = 0; a < 12; a++) {
+      for (let b = 0; b < 12; b++) {
+        const src = new GzipSource('x.gz', file, index, 0);
+        const readSpan = async (k: number, after: number): Promise<void> => {
+          await ticks(after);
+          const at = index.points[k].out + 100;
+          const got = await src.read(at, 4096);
+          expect(Buffer.from(got).equals(Buffer.from(raw.subarray(at, at + 4096))), `span ${k}'s read, started ${after} microtasks late (a=${a}, b=${b})`).toBe(true);
+        };
+        await Promise.all([readSpan(0, 0), readSpan(1, a), readSpan(2, b), readSpan(3, (a * 3 + b) % 12), readSpan(4, (a * 4 + b) % 12), readSpan(5, (a * 5 + b) % 12)]);
+        expect(src.decodes).toBe(6);
+      }
+    }
+  });
+
   it('concatenated members, trailing garbage ignored', async () => {
     const a = coreLikeBytes(1 << 20, 3);
     const b = coreLikeBytes(1 << 20, 4);
