@@ -7,6 +7,7 @@
  * the answer to the latest request, not the latest to arrive — stays shown while a newer key is computed, so a
  * later stage that changes a snapshot does not blank the views showing it.
  */
+import { setRecent } from './lru.ts';
 
 export interface Derived<T> {
   /** The answer for the current key, or null while it is computed (or when there is no key). */
@@ -48,9 +49,7 @@ export class DerivedCache {
   }
 
   private store(key: string, e: DerivedEntry): void {
-    this.entries.delete(key);
-    this.entries.set(key, e);
-    while (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
+    setRecent(this.entries, key, e, this.size);
     this.notify();
   }
 
@@ -62,9 +61,7 @@ export class DerivedCache {
     compute().then(
       (value) => {
         if (family !== undefined && seq > (this.latest.get(family)?.seq ?? 0)) {
-          this.latest.delete(family);
-          this.latest.set(family, { seq, value });
-          while (this.latest.size > this.size) this.latest.delete(this.latest.keys().next().value!);
+          setRecent(this.latest, family, { seq, value }, this.size);
         }
         this.store(key, { value, done: true });
       },

@@ -30,6 +30,7 @@ import type { SetName } from '../../workers/logic/leaks/chap-sets.ts';
 import type { LeakAllocationRow, LeakGroupBy, LeakTree, SetFigures } from '../../workers/logic/leaks/leak-view.ts';
 import type { SnapshotState } from './snapshots.ts';
 import { DerivedCache, type Derived } from './derived-cache.ts';
+import { setRecent } from './lru.ts';
 
 export type { Derived } from './derived-cache.ts';
 
@@ -197,11 +198,7 @@ const dumps = new Map<string, { pages: ReadonlyMap<number, InspectPageLoad>; ask
 const NO_PAGES: ReadonlyMap<number, InspectPageLoad> = new Map();
 
 function dumpOf(key: string) {
-  const d = dumps.get(key) ?? { pages: NO_PAGES, asked: new Set<number>() };
-  dumps.delete(key);
-  dumps.set(key, d);
-  while (dumps.size > DUMPS) dumps.delete(dumps.keys().next().value!);
-  return d;
+  return setRecent(dumps, key, dumps.get(key) ?? { pages: NO_PAGES, asked: new Set<number>() }, DUMPS);
 }
 
 function storePage(key: string, page: number, v: InspectPageLoad): void {
