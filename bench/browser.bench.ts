@@ -126,10 +126,10 @@ function rendererPeakMiB(tag: string): number {
   return sumOver(pids, (pid) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024, Math.max);
 }
 
-/** CPU seconds (user + system) of the renderer processes of the browser started with `--heapscope-bench=<tag>`. */
-function rendererCpu(tag: string): number {
+/** CPU seconds (user + system) of the renderer processes of the browser started with `--heapscope-bench=<tag>` (or of `pids`). */
+function rendererCpu(tag: string, pids = rendererPids(tag)): number {
   const ticks = sumOver(
-    rendererPids(tag),
+    pids,
     (pid) => {
       // Fields after the command name: state is 3rd, utime 14th, stime 15th of the whole line.
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -190,18 +190,42 @@ async function browserLeaks(path: string): Promise<{ wall: number; cpu: number; 
   const b = await launchTagged(tag);
   try {
     const page = await b.newPage();
-    // The leak sets are the pipeline's last stage: timed from its progress line's start to the Leaks view drawn.
+    // The leak sets are the pipeline's last stage: timed from its progress line's start to the Leaks view drawn. The
+    // page notes when that line first shows (a MutationObserver): on a small core it shows for a few tens of ms, which
+    // Playwright's polling wait for the line missed, waiting out its 600 s timeout (the "hang" of the leakgen core).
     await page.goto(`http://127.0.0.1:${PORT}/#v=1&view=histogram`);
+    await page.evaluate(`(() => {
+      const marks = (globalThis.__leaks = {});
+      const obs = new MutationObserver(() => {
+        if (document.querySelector('[data-testid="stage-progress"][data-stage="leaks"]')) {
+          marks.start = performance.timeOrigin + performance.now();
+          obs.disconnect();
+        }
+      });
+      obs.observe(document.body, { subtree: true, childList: true, attributes: true });
+    })()`);
+    // The renderer's CPU is sampled every 20 ms from the drop (its threads' stat files only): the sample before the
+    // line showed is the stage's start, however short the stage.
+    const pids = rendererPids(tag);
+    const cpuAt: [number, number][] = [];
+    const sample = () => cpuAt.push([Date.now(), rendererCpu(tag, pids)]);
+    sample();
+    const sampler = setInterval(sample, 20);
     await page.getByTestId('file-input').setInputFiles(path);
-    await page.locator('[data-testid="stage-progress"][data-stage="leaks"]').waitFor({ state: 'attached', timeout: 600_000 });
-    const cpu0 = rendererCpu(tag);
-    const t0 = Date.now();
-    await page.waitForFunction(STAGES_DONE, undefined, { timeout: 600_000, polling: 50 });
+    let t0: number;
+    try {
+      await page.waitForFunction(() => (globalThis as unknown as { __leaks: { start?: number } }).__leaks.start !== undefined, undefined, { timeout: 600_000, polling: 50 });
+      await page.waitForFunction(STAGES_DONE, undefined, { timeout: 600_000, polling: 50 });
+      t0 = await page.evaluate(() => (globalThis as unknown as { __leaks: { start: number } }).__leaks.start);
+    } finally {
+      clearInterval(sampler);
+    }
+    const cpu0 = [...cpuAt].reverse().find(([at]) => at <= t0)?.[1] ?? cpuAt[0][1];
     await page.keyboard.press('k');
     await page.getByTestId('leaks-leaked-count').waitFor({ timeout: 600_000 });
     await page.locator('[data-testid="leak-groups-row"], [data-testid="leaks-empty"]').first().waitFor({ timeout: 600_000 });
-    const wall = Date.now() - t0;
-    const cpu = rendererCpu(tag) - cpu0;
+    const wall = Math.round(Date.now() - t0);
+    const cpu = rendererCpu(tag, pids) - cpu0;
     const worker = (await page.getByTestId('leaks-timing').textContent()) ?? '';
     const leaked = (await page.getByTestId('leaks-leaked-count').textContent()) ?? '';
     return { wall, cpu, worker: worker.replace(/^.*the core worker took /, ''), leaked };
