@@ -1,8 +1,10 @@
 /**
  * Each stage of a core's pipeline (heap walk, symbols, class names, attribution, leak sets) reports named progress
  * up to its total and stops with `CancelledError` when the flag is set while it runs; a cancelled stage is not
- * remembered (asked again, it runs to the end).
+ * remembered (asked again, it runs to the end). A plain core's read stage is its headers and notes: their bytes, up to
+ * their total, before the heap walk starts.
  */
+import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import type { StageName } from '../../../src/model/stages.ts';
 import { describeShared, sharedPath } from '../../../test-support/shared.ts';
@@ -80,6 +82,37 @@ describeShared('stages of a core: progress and cancel', ['fixtures', 'heapgen', 
       await expect(s.leaks(control('leaks'))).rejects.toBeInstanceOf(CancelledError);
       const a = await s.leaks();
       expect(a.flags.length).toBe(s.table.rows);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+const PLAIN = ['peer', 'chap-suite', 'ELF64', 'DequePatternTest', 'core.14644'];
+
+describeShared('the read stage of a plain core', PLAIN, () => {
+  it('reports the bytes of its ELF header, program headers and notes as they are read, up to their total, before the walk', async () => {
+    // The headers' extent from the file itself: ELF header, e_phnum entries of e_phentsize bytes, every PT_NOTE's bytes.
+    const b = readFileSync(sharedPath(...PLAIN));
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const phoff = Number(dv.getBigUint64(32, true));
+    const phentsize = dv.getUint16(54, true);
+    const phnum = dv.getUint16(56, true);
+    let notes = 0;
+    for (let i = 0; i < phnum; i++) if (dv.getUint32(phoff + i * phentsize, true) === 4) notes += Number(dv.getBigUint64(phoff + i * phentsize + 32, true));
+    expect(notes).toBeGreaterThan(0);
+    const ctl = control();
+    const s = await CoreSession.open(await NodeFileSource.open(sharedPath(...PLAIN)), ctl);
+    try {
+      const firstWalk = ctl.seen.findIndex((p) => p.stage === 'walk');
+      const read = ctl.seen.slice(0, firstWalk);
+      expect(read.length).toBeGreaterThan(0);
+      expect(read.every((p) => (p.stage ?? 'read') === 'read' && p.unit === 'bytes' && p.file === 'core.14644')).toBe(true);
+      expect(ctl.seen.slice(firstWalk).some((p) => (p.stage ?? 'read') === 'read')).toBe(false);
+      for (let i = 1; i < read.length; i++) expect(read[i].bytesRead).toBeGreaterThanOrEqual(read[i - 1].bytesRead);
+      expect(read[0].bytesRead).toBeGreaterThan(0);
+      expect(new Set(read.map((p) => p.totalBytes))).toEqual(new Set([64 + phnum * phentsize + notes]));
+      expect(read.at(-1)!.bytesRead).toBe(64 + phnum * phentsize + notes);
     } finally {
       await s.close();
     }

@@ -202,7 +202,12 @@ class Core implements CoreFile {
     this.warnings.push({ file: this.name, message });
   }
 
-  async load(ctl?: ReadControl): Promise<void> {
+  /**
+   * Reads the ELF header, the program headers and the notes. With `reportRead` (a plain core, whose read stage is
+   * these headers: the heap walk reads the rest), their bytes are the read stage's progress: once the program headers
+   * say how many bytes of notes follow, done of that total, and each notes segment as it is read.
+   */
+  async load(ctl?: ReadControl, reportRead = false): Promise<void> {
     const src = this.image;
     if (src.size === 0) throw new InputError(this.name, 'the core is empty');
     const h = await src.read(0, 64);
@@ -297,10 +302,27 @@ class Core implements CoreFile {
     }
     this.placeSegments(loads);
     const budget = { left: MAX_NOTES_BYTES, claimed: 0 };
+    // What the read stage reads: the ELF header, the program headers, then the notes within their budget and the file.
+    let headerBytes = h.length + phnum * phentsize + (eh.phnum === 0xffff && shoff > 0 && shoff < src.size ? SHDR_SIZE[l.is64 ? 64 : 32] : 0);
+    let total = headerBytes;
+    for (let k = 0, left = MAX_NOTES_BYTES; k < notes.length && left > 0; k++) {
+      const take = Math.min(notes[k].size, left, Math.max(0, src.size - notes[k].offset));
+      total += take;
+      left -= Math.min(notes[k].size, left);
+    }
+    const report = (): void => {
+      if (reportRead) ctl?.onProgress?.({ file: this.name, bytesRead: headerBytes, totalBytes: total, stage: 'read', unit: 'bytes' });
+    };
+    report();
     for (const n of notes) {
       checkCancel(src, ctl);
       budget.claimed += n.size;
-      if (budget.left > 0) await this.readNotes(l, n.offset, n.size, budget);
+      if (budget.left > 0) {
+        const before = budget.left;
+        await this.readNotes(l, n.offset, n.size, budget);
+        headerBytes += Math.min(before - budget.left, Math.max(0, src.size - n.offset));
+        report();
+      }
     }
     if (budget.claimed > MAX_NOTES_BYTES) {
       this.warn(
@@ -578,7 +600,8 @@ export async function openCore(src: ByteSource, ctl?: ReadControl, budget: Decod
     problem = index.problem && `${index.problem}; the ${index.size.toLocaleString('en-US')} bytes decoded before that are used`;
   }
   const core = new Core(src.name, image, compression, async () => {});
-  await core.load(ctl);
+  // A plain core's read stage is its headers (reported as they are read); a compressed one's, the pass that indexed it.
+  await core.load(ctl, compression === 'none');
   if (problem) core.warnings.unshift({ file: src.name, message: problem });
   return core;
 }
