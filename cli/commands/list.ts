@@ -18,7 +18,7 @@
  * memory does not grow with the output. `--used` / `--free` of a core alone need
  * no leak analysis: the core reader's table is listed as it is.
  */
-import { isInUse, type AllocState, type AllocationTable } from '../../src/model/allocations.ts';
+import { isInUse, type AllocState, type AllocationTable, type SizeColumn } from '../../src/model/allocations.ts';
 import { readCoreRows } from '../../workers/logic/formats/core/read-core.ts';
 import { tableRowBatches } from '../../workers/logic/heaps/find-allocators.ts';
 import { isSetName, SET_NAMES, setPredicate, setTotals, tallyLine, type SetName } from '../../workers/logic/leaks/chap-sets.ts';
@@ -34,7 +34,7 @@ export interface RowBatch {
   /** Table row of the batch's first row (rows of a batch are consecutive). */
   first?: number;
   addr: Float64Array;
-  size: Float64Array;
+  size: SizeColumn;
   state: Uint8Array;
 }
 

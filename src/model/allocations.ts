@@ -1,29 +1,35 @@
 /**
  * The allocations table: one row per heap allocation, struct of arrays.
  *
- * | column    | type         | meaning                                                                 |
- * |-----------|--------------|-------------------------------------------------------------------------|
- * | addrHi    | Uint32Array  | high 32 bits of the allocation address (the address the program got)    |
- * | addrLo    | Uint32Array  | low 32 bits of the address; together exact for every 64-bit value      |
- * | size      | Float64Array | usable size in bytes, as chap prints it (exact integers below 2^53)     |
- * | state     | Uint8Array   | `AllocState` (used, free, leaked, …)                                    |
- * | type      | Uint32Array  | string id of the type: C++ class / chap signature name, `%Pattern`,     |
- * |           |              | Python type; 0 = unknown                                                |
- * | requested | Float64Array?| requested size (malloc_tracer footer, tracemalloc trace); absent if none |
- * | site      | Uint32Array? | allocation site: 1 + row of the attribution's `SitesTable` (sites.ts),  |
- * |           |              | 0 = none; filled by malloc_tracer footer attribution (attribution.ts)   |
- * | region    | Uint32Array? | arena / mapping id; absent if none                                      |
- * | flags     | Uint16Array? | `AllocFlag` bits: chap's allocation sets this row belongs to (leaked,   |
- * |           |              | unreferenced, anchored, anchor point, …); absent if no set is known     |
+ * | column    | type          | meaning                                                                 |
+ * |-----------|---------------|-------------------------------------------------------------------------|
+ * | addrHi    | Uint32Array   | high 32 bits of the allocation address (the address the program got)    |
+ * | addrLo    | Uint32Array   | low 32 bits of the address; together exact for every 64-bit value      |
+ * | size      | `SizeColumn`  | usable size in bytes, as chap prints it: Uint32Array while every size   |
+ * |           |               | fits, Float64Array once one is ≥ 2^32 (exact integers below 2^53)       |
+ * | state     | Uint8Array    | `AllocState` (used, free, leaked, …)                                    |
+ * | type      | Uint32Array   | string id of the type: C++ class / chap signature name, `%Pattern`,     |
+ * |           |               | Python type; 0 = unknown                                                |
+ * | requested | `SizeColumn`? | requested size (malloc_tracer footer, tracemalloc trace); absent if none |
+ * | site      | Uint32Array?  | allocation site: 1 + row of the attribution's `SitesTable` (sites.ts),  |
+ * |           |               | 0 = none; filled by malloc_tracer footer attribution (attribution.ts)   |
+ * | region    | `IdColumn`?   | arena / mapping id: Uint8Array up to 255 regions, then Uint16Array,     |
+ * |           |               | Uint32Array; absent if none                                             |
+ * | flags     | Uint16Array?  | `AllocFlag` bits: chap's allocation sets this row belongs to (leaked,   |
+ * |           |               | unreferenced, anchored, anchor point, …); absent if no set is known     |
  *
  * Addresses are split into two Uint32 columns because `Number` is exact only
  * below 2^53 and tagged or kernel pointers use all 64 bits. Use `address.ts`
  * to turn a row's address into a BigInt or a hex string.
  *
+ * `size`, `requested` and `region` are as narrow as their values allow (the builder widens a column the moment a
+ * value does not fit, `NarrowColumnBuilder`), so read them as numbers (`t.size[i]`) and never assume one element
+ * type; a column written after the build goes through a builder too.
+ *
  * Optional columns exist only when a reader fills them, so a chap list costs
- * 21 bytes per allocation (8 address + 8 size + 1 state + 4 type).
+ * 17 bytes per allocation (8 address + 4 size + 1 state + 4 type) while no size reaches 4 GiB.
  */
-import { ColumnBuilder } from './columns.ts';
+import { ColumnBuilder, NarrowColumnBuilder } from './columns.ts';
 import { StringTableBuilder, type StringTableData } from './strings.ts';
 
 export const AllocState = {
@@ -113,16 +119,32 @@ export function addUsedFree(t: UsedFree, used: boolean, size: number): void {
   }
 }
 
+/** A column of byte counts: Uint32Array while every value is below 2^32, else Float64Array (exact below 2^53). */
+export type SizeColumn = Uint32Array | Float64Array;
+
+/** A column of small ids: the narrowest unsigned type that holds the largest. */
+export type IdColumn = Uint8Array | Uint16Array | Uint32Array;
+
+/** A builder for a `SizeColumn` (Uint32 until a value needs Float64). */
+export function sizeColumnBuilder(capacity = 1024): NarrowColumnBuilder {
+  return new NarrowColumnBuilder('u32', capacity, 'f64');
+}
+
+/** A builder for an `IdColumn` (Uint8 until an id needs more). */
+export function idColumnBuilder(capacity = 1024): NarrowColumnBuilder {
+  return new NarrowColumnBuilder('u8', capacity, 'u32');
+}
+
 export interface AllocationTable {
   rows: number;
   addrHi: Uint32Array;
   addrLo: Uint32Array;
-  size: Float64Array;
+  size: SizeColumn;
   state: Uint8Array;
   type: Uint32Array;
-  requested?: Float64Array;
+  requested?: SizeColumn;
   site?: Uint32Array;
-  region?: Uint32Array;
+  region?: IdColumn;
   flags?: Uint16Array;
   strings: StringTableData;
 }
@@ -183,12 +205,14 @@ export interface AllocationBuilderOptions {
 export class AllocationTableBuilder {
   readonly addrHi: ColumnBuilder<Uint32Array>;
   readonly addrLo: ColumnBuilder<Uint32Array>;
-  readonly size: ColumnBuilder<Float64Array>;
+  /** Uint32 until a size needs Float64. */
+  readonly size: NarrowColumnBuilder;
   readonly state: ColumnBuilder<Uint8Array>;
   readonly type: ColumnBuilder<Uint32Array>;
-  readonly requested?: ColumnBuilder<Float64Array>;
+  readonly requested?: NarrowColumnBuilder;
   readonly site?: ColumnBuilder<Uint32Array>;
-  readonly region?: ColumnBuilder<Uint32Array>;
+  /** Uint8 until a region id needs more. */
+  readonly region?: NarrowColumnBuilder;
   readonly flags?: ColumnBuilder<Uint16Array>;
   readonly strings = new StringTableBuilder();
 
@@ -196,12 +220,12 @@ export class AllocationTableBuilder {
     const cap = Math.max(1024, opts.expectedRows ?? 0);
     this.addrHi = new ColumnBuilder(Uint32Array, cap);
     this.addrLo = new ColumnBuilder(Uint32Array, cap);
-    this.size = new ColumnBuilder(Float64Array, cap);
+    this.size = sizeColumnBuilder(cap);
     this.state = new ColumnBuilder(Uint8Array, cap);
     this.type = new ColumnBuilder(Uint32Array, cap);
-    if (opts.requested) this.requested = new ColumnBuilder(Float64Array, cap);
+    if (opts.requested) this.requested = sizeColumnBuilder(cap);
     if (opts.site) this.site = new ColumnBuilder(Uint32Array, cap);
-    if (opts.region) this.region = new ColumnBuilder(Uint32Array, cap);
+    if (opts.region) this.region = idColumnBuilder(cap);
     if (opts.flags) this.flags = new ColumnBuilder(Uint16Array, cap);
   }
 
@@ -229,12 +253,12 @@ export class AllocationTableBuilder {
       rows: this.rows,
       addrHi: this.addrHi.freeze(),
       addrLo: this.addrLo.freeze(),
-      size: this.size.freeze(),
+      size: this.size.freeze() as SizeColumn,
       state: this.state.freeze(),
       type: this.type.freeze(),
-      requested: this.requested?.freeze(),
+      requested: this.requested?.freeze() as SizeColumn | undefined,
       site: this.site?.freeze(),
-      region: this.region?.freeze(),
+      region: this.region?.freeze() as IdColumn | undefined,
       flags: this.flags?.freeze(),
       strings: this.strings.freeze(),
     };

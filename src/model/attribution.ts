@@ -5,7 +5,7 @@
  * `workers/logic/formats/malloc-tracer/attribution.ts` from a core's footers, or rebuilt from the columns by
  * `attributionFromTable` (workers/logic/aggregate/attribution-rows.ts) for a saved analysis.
  */
-import type { AllocationTable } from './allocations.ts';
+import type { AllocationTable, SizeColumn } from './allocations.ts';
 import type { InputWarning } from './errors.ts';
 import type { SitesTable } from './sites.ts';
 
@@ -62,13 +62,13 @@ export interface AttributionData {
   sites: SitesTable;
   /**
    * The table attributed (a chap list of the core, or the heap walk's table): its rows and columns, shared, with
-   * `site` (0 = no footer used, else 1 + the row in `sites`) and `requested` (the footer's requested size, NaN
-   * when none) filled.
+   * `site` (0 = no footer used, else 1 + the row in `sites`) and `requested` (the footer's requested size where
+   * `site` is not 0; 0 where it is — saved files before 2026-12-03 hold NaN there) filled.
    */
-  table: AllocationTable & { site: Uint32Array; requested: Float64Array };
+  table: AllocationTable & { site: Uint32Array; requested: SizeColumn };
   /** `table.site` (the same array): what the Callers helpers (src/views/alloc-caller.ts, use-callers.ts) and the saved format read. */
   rowSite: Uint32Array;
   /** `table.requested` (the same array), likewise. */
-  rowRequested: Float64Array;
+  rowRequested: SizeColumn;
   warnings: InputWarning[];
 }

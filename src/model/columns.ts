@@ -75,3 +75,100 @@ export class ColumnBuilder<T extends TypedArray> {
     return out;
   }
 }
+
+/** A column of unsigned whole numbers that widens only when a value needs it (`NarrowColumnBuilder`). */
+export type NarrowColumn = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+
+/** The element types a `NarrowColumnBuilder` steps through, narrowest first. */
+export type NarrowElement = 'u8' | 'u16' | 'u32' | 'f64';
+
+const RUNGS: readonly NarrowElement[] = ['u8', 'u16', 'u32', 'f64'];
+const CTORS: Record<NarrowElement, TypedArrayCtor<NarrowColumn>> = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, f64: Float64Array };
+
+/** True when element type `e` holds `v` exactly (f64 holds every number the other types can). */
+function holds(e: NarrowElement, v: number): boolean {
+  switch (e) {
+    case 'u8':
+      return (v & 0xff) === v;
+    case 'u16':
+      return (v & 0xffff) === v;
+    case 'u32':
+      return v >>> 0 === v;
+    default:
+      return true;
+  }
+}
+
+/**
+ * A growable column stored in the narrowest of `from` … `to` (u8 < u16 < u32 < f64) that holds every value
+ * written: it starts as `from` and is copied into the next type that holds a value the moment one does not fit, so
+ * no value is ever truncated (a 5 GiB size turns a Uint32 column into a Float64 one). A value that even `to` does
+ * not hold exactly is a RangeError.
+ */
+export class NarrowColumnBuilder {
+  private col: ColumnBuilder<NarrowColumn>;
+  private kind: NarrowElement;
+
+  constructor(
+    from: NarrowElement,
+    initialCapacity = 1024,
+    private readonly to: NarrowElement = 'f64',
+  ) {
+    this.kind = from;
+    this.col = new ColumnBuilder(CTORS[from], initialCapacity);
+  }
+
+  /** The element type so far. */
+  get element(): NarrowElement {
+    return this.kind;
+  }
+
+  get length(): number {
+    return this.col.length;
+  }
+
+  set length(n: number) {
+    this.col.length = n;
+  }
+
+  get capacity(): number {
+    return this.col.capacity;
+  }
+
+  /** Row `i`'s value (no `array` is handed out: a write into it could truncate a value a wider type needs). */
+  get(i: number): number {
+    return this.col.array[i];
+  }
+
+  reserve(rows: number): void {
+    this.col.reserve(rows);
+  }
+
+  push(value: number): void {
+    if (!holds(this.kind, value)) this.widen(value);
+    this.col.push(value);
+  }
+
+  /** Writes row `i` (below the capacity), widening first when the value needs it. */
+  set(i: number, value: number): void {
+    if (!holds(this.kind, value)) this.widen(value);
+    this.col.array[i] = value;
+  }
+
+  private widen(value: number): void {
+    let r = RUNGS.indexOf(this.kind);
+    const top = RUNGS.indexOf(this.to);
+    while (r < top && !holds(RUNGS[r], value)) r++;
+    if (!holds(RUNGS[r], value)) throw new RangeError(`column value ${value} is not a whole number a ${this.to} column holds`);
+    const next = new ColumnBuilder(CTORS[RUNGS[r]], this.col.capacity);
+    next.array.set(this.col.array); // every row below the capacity: callers may write by `set` before they set `length`
+    next.length = this.col.length;
+    this.col = next;
+    this.kind = RUNGS[r];
+  }
+
+  /** The column, exactly `length` rows long. */
+  freeze(): NarrowColumn {
+    return this.col.freeze();
+  }
+}

@@ -46,7 +46,7 @@
  * data length, ids inside the tables they point into, and a DEFLATE stream may
  * never produce more than its declared `raw` (decompression-bomb guard).
  */
-import type { AllocationTable } from './allocations.ts';
+import type { AllocationTable, SizeColumn } from './allocations.ts';
 import type { ObjectTable } from './objects.ts';
 import type { SitesTable } from './sites.ts';
 import type { TracemallocSnapshot } from './traces.ts';
@@ -80,8 +80,11 @@ export interface SavedAttribution {
   sites: SitesTable;
   /** Per allocation row: 0 = no footer, else site index + 1. */
   rowSite: Uint32Array;
-  /** Per allocation row: requested size from the footer, NaN when none. */
-  rowRequested: Float64Array;
+  /**
+   * Per allocation row: requested size from the footer where `rowSite` is not 0 (Uint32 while every size fits, as
+   * the allocation table's `size`); 0 where it is. Files saved before 2026-12-03 hold f64 with NaN there, read as 0.
+   */
+  rowRequested: SizeColumn;
 }
 
 /** A file that formed a saved snapshot (never its contents). */
@@ -194,6 +197,14 @@ export interface SavedHeader {
   snapshots?: (Omit<SavedSnapshot, 'sources'> & { sources: Omit<SavedSource, 'listRows'>[] })[];
   columns: SavedColumn[];
 }
+
+/**
+ * The element types of the allocation table's narrow columns (allocations.ts): `size`, `requested` and the
+ * attribution's `rowRequested` are u32 or f64, `region` u8, u16 or u32, as they were in memory (files saved before
+ * 2026-12-03 hold f64 sizes and u32 regions; they load as they are).
+ */
+export const SIZE_TYPES = ['u32', 'f64'] as const satisfies readonly SavedElement[];
+export const ID_TYPES = ['u8', 'u16', 'u32'] as const satisfies readonly SavedElement[];
 
 /** Bytes per element of each saved element type. */
 export const ELEMENT_BYTES: Record<SavedElement, number> = { u8: 1, u16: 2, u32: 4, i32: 4, f64: 8 };

@@ -13,7 +13,7 @@
  *
  * Allocations point at sites through the allocation table's `site` column
  * (0 = no valid footer, otherwise site index + 1), and carry the footer's
- * requested size in its `requested` column (NaN = no footer): the attribution
+ * requested size in its `requested` column (0 when `site` is 0, no footer; a `SizeColumn`): the attribution
  * (`AttributionData.table`, attribution.ts) is the table it was given, its columns
  * shared, with these two added (SharedArrayBuffers, so no copy crosses workers).
  * A saved analysis keeps the two columns as `attribution.rowSite` and

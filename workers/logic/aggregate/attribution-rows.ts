@@ -4,7 +4,7 @@
  * attribution of a core builds its summary, and how a saved analysis (which holds
  * no memory to read footers from) gets it back.
  */
-import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
+import { isInUse, type AllocationTable, type SizeColumn } from '../../../src/model/allocations.ts';
 import { StringTable } from '../../../src/model/strings.ts';
 import type { SavedAttribution } from '../../../src/model/saved.ts';
 import { footersDetected, type SitesTable } from '../../../src/model/sites.ts';
@@ -89,7 +89,7 @@ export function attributionTree(t: SiteTotals, sites: SitesTable): Pick<Attribut
   return { total, errors, checked, valid, detected: footersDetected(checked, valid), libraries, sites };
 }
 
-export function attributionFromTable(table: AllocationTable & { site: Uint32Array; requested: Float64Array }, sites: SitesTable): AttributionData {
+export function attributionFromTable(table: AllocationTable & { site: Uint32Array; requested: SizeColumn }, sites: SitesTable): AttributionData {
   const { site: rowSite, requested: rowRequested } = table;
   const t = siteTotals(sites.rows);
   for (let i = 0; i < table.rows; i++) if (isInUse(table.state[i])) addRow(t, rowSite[i], rowRequested[i], table.size[i]);

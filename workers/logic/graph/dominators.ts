@@ -63,7 +63,7 @@ export function gcRoots(g: RefGraph, types: Uint32Array, rootTypes: ArrayLike<nu
  * `roots` (plus fallback roots for whatever they do not reach), with retained
  * sizes from `sizes` (one per row). Pass `rev` when the reverse graph is at hand.
  */
-export function dominatorTree(g: RefGraph, sizes: Float64Array, roots: ArrayLike<number>, rev?: ReverseGraph): DominatorTree {
+export function dominatorTree(g: RefGraph, sizes: ArrayLike<number>, roots: ArrayLike<number>, rev?: ReverseGraph): DominatorTree {
   const n = g.rows;
   const root = n;
   const total = n + 1;

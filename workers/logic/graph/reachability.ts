@@ -17,7 +17,7 @@ export interface Reach {
  * iterative depth-first walk (no recursion). `seen` may be passed to reuse a
  * buffer of `rows` bytes; it is cleared before use.
  */
-export function reachable(g: RefGraph, sizes: Float64Array, start: number | ArrayLike<number>, seen?: Uint8Array): Reach {
+export function reachable(g: RefGraph, sizes: ArrayLike<number>, start: number | ArrayLike<number>, seen?: Uint8Array): Reach {
   const mark = seen ?? new Uint8Array(g.rows);
   if (seen) mark.fill(0);
   const stack: number[] = [];

@@ -107,7 +107,7 @@ export function assemble(file: string, parts: readonly HeapContribution[]): Asse
     limits.push(limit);
     const row = b.add(t.addrHi[i], t.addrLo[i], t.size[i], t.state[i] as AllocState, t.type[i]);
     const local = t.region ? t.region[i] : 0;
-    b.region!.array[row] = local ? base[best] + local : 0;
+    b.region!.set(row, local ? base[best] + local : 0);
     owner[row] = best;
   }
   if (dropped) {

@@ -10,7 +10,7 @@ import { findAllocations } from './find-allocators.ts';
 /** A contribution of rows [addr, size, state] in one region. */
 function part(id: string, rows: [number, number, AllocState][]): HeapContribution {
   const b = new AllocationTableBuilder({ region: true });
-  for (const [a, s, st] of rows) b.region!.array[b.add(Math.floor(a / 2 ** 32), a >>> 0, s, st)] = 1;
+  for (const [a, s, st] of rows) b.region!.set(b.add(Math.floor(a / 2 ** 32), a >>> 0, s, st), 1);
   const lo = rows.length ? rows[0][0] : 0;
   const hi = rows.length ? rows[rows.length - 1][0] + rows[rows.length - 1][1] : 0;
   return {

@@ -5,7 +5,7 @@
  * ("glibc 2.36 malloc, 4 arenas", or "no allocator this version knows: …").
  * `formats/core/read-core.ts`, the CLI and the benchmarks call `findAllocations`.
  */
-import { AllocationTableBuilder, type AllocationTable } from '../../../src/model/allocations.ts';
+import { AllocationTableBuilder, type AllocationTable, type SizeColumn } from '../../../src/model/allocations.ts';
 import type { AllocatorInfo, HeapRegionInfo } from '../../../src/model/heap-layout.ts';
 import type { CoreFile } from '../formats/elf/core-file.ts';
 import type { InputWarning } from '../io/errors.ts';
@@ -66,7 +66,7 @@ export async function findAllocations(core: CoreFile, ctl?: ReadControl, opts: F
 export interface AllocationBatch {
   length: number;
   addr: Float64Array;
-  size: Float64Array;
+  size: SizeColumn;
   state: Uint8Array;
 }
 

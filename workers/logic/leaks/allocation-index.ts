@@ -17,7 +17,7 @@
  * table, the core session (inspector, `holds`) through `indexAnyOrder` over any table, sorted or not.
  * (`graph/address-index.ts` is another job: an exact address → row hash for meliae objects, not ranges.)
  */
-import { addressOrder, type AllocationTable } from '../../../src/model/allocations.ts';
+import { addressOrder, type AllocationTable, type SizeColumn } from '../../../src/model/allocations.ts';
 import { lastAtOrBelow, lastAtOrBelowHalves } from '../../../src/model/sorted.ts';
 
 /** The columns the index reads. */
@@ -68,13 +68,13 @@ export class AllocationIndex {
   readonly max: number;
   private readonly hi: Uint32Array;
   private readonly lo: Uint32Array;
-  private readonly size: Float64Array;
+  private readonly size: SizeColumn;
   /** Rows of the direct lookup (every row but the wrappers), ascending; null when that is every row. */
   private readonly direct: Uint32Array | null;
   /** The direct rows' columns (the table's own when there are no wrappers). */
   private readonly dHi: Uint32Array;
   private readonly dLo: Uint32Array;
-  private readonly dSize: Float64Array;
+  private readonly dSize: SizeColumn;
   /** Wrapper rows, smallest first (the innermost wrapper holding an address wins). */
   readonly wrappers: readonly number[];
   private readonly wStarts: Float64Array;
@@ -130,7 +130,7 @@ export class AllocationIndex {
       this.direct = Uint32Array.from(d);
       this.dHi = Uint32Array.from(d, (r) => addrHi[r]);
       this.dLo = Uint32Array.from(d, (r) => addrLo[r]);
-      this.dSize = Float64Array.from(d, (r) => size[r]);
+      this.dSize = size instanceof Uint32Array ? Uint32Array.from(d, (r) => size[r]) : Float64Array.from(d, (r) => size[r]);
     } else {
       this.direct = null;
       this.dHi = addrHi;

@@ -16,7 +16,7 @@
  * column at the end: 4 bytes per edge + 4 per row.
  */
 import { allocShared } from '../../../src/model/columns.ts';
-import { AllocState, type AllocationTable } from '../../../src/model/allocations.ts';
+import { AllocState, type AllocationTable, type SizeColumn } from '../../../src/model/allocations.ts';
 import type { ReferenceGraph } from '../../../src/model/references.ts';
 import { StageMeter, type ReadControl } from '../io/stream.ts';
 import { AllocationIndex, NO_ROW } from './allocation-index.ts';
@@ -64,7 +64,7 @@ class EdgeScan {
   private readonly maxHi: number;
   private readonly hi: Uint32Array;
   private readonly lo: Uint32Array;
-  private readonly size: Float64Array;
+  private readonly size: SizeColumn;
   private readonly state: Uint8Array;
   private readonly n: number;
 

@@ -6,13 +6,15 @@
  * more than declared, offsets that decrease, ids out of range. Columns are
  * decoded into shared memory (`allocShared`) like a reader's tables.
  */
-import type { AllocationTable } from '../../../src/model/allocations.ts';
+import { sizeColumnBuilder, type AllocationTable, type IdColumn, type SizeColumn } from '../../../src/model/allocations.ts';
 import { allocShared } from '../../../src/model/columns.ts';
 import type { ObjectTable } from '../../../src/model/objects.ts';
 import {
   DEFAULT_MAX_DECODED_BYTES,
   ELEMENT_BYTES,
+  ID_TYPES,
   ROW_TABLES,
+  SIZE_TYPES,
   type RowColumns,
   type RowTableName,
   type SavedAnalysis,
@@ -39,6 +41,18 @@ function execFromNames(sites: SitesTable): Uint8Array {
 type Column = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 
 /** Options of `loadAnalysis`. */
+/**
+ * A saved `rowRequested` as the attribution holds it: NaN (no footer, in files saved before 2026-12-03) read as 0,
+ * in a Uint32 column unless a value needs Float64 (a value that is not a whole number ≥ 0 stays, for the checks).
+ */
+function requestedOf(v: SizeColumn): SizeColumn {
+  if (!(v instanceof Float64Array)) return v;
+  const b = sizeColumnBuilder(v.length);
+  b.length = v.length;
+  for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i])) b.set(i, v[i]);
+  return b.freeze() as SizeColumn;
+}
+
 export interface LoadOptions {
   /** Name used in error messages (default "saved analysis"). */
   name?: string;
@@ -116,7 +130,8 @@ export async function loadAnalysis(bytes: Uint8Array, opts: LoadOptions = {}): P
   const byKey = new Map<string, { col: SavedColumn; array: Column }>();
   cols.forEach((col, k) => byKey.set(`${col.input}/${col.table}/${col.name}`, { col, array: arrays[k] }));
   const inputs: SavedInput[] = header.inputs.map((h, i) => {
-    const take = <T extends Column>(table: string, name: string, type: SavedElement, count: number | null, optional = false): T | undefined => {
+    /** `type`: the element type, or the types a narrow column may have been saved as. */
+    const take = <T extends Column>(table: string, name: string, type: SavedElement | readonly SavedElement[], count: number | null, optional = false): T | undefined => {
       const key = `${i}/${table}/${name}`;
       const e = byKey.get(key);
       if (!e) {
@@ -124,7 +139,7 @@ export async function loadAnalysis(bytes: Uint8Array, opts: LoadOptions = {}): P
         fail(`input ${i} (${h.name}): column ${table}.${name} is missing`);
       }
       byKey.delete(key);
-      if (e!.col.type !== type) fail(`input ${i} (${h.name}): column ${table}.${name} is ${e!.col.type}, ${type} expected`);
+      if (typeof type === 'string' ? e!.col.type !== type : !type.includes(e!.col.type as never)) fail(`input ${i} (${h.name}): column ${table}.${name} is ${e!.col.type}, ${typeof type === 'string' ? type : type.join(' or ')} expected`);
       if (count !== null && e!.col.count !== count) fail(`input ${i} (${h.name}): column ${table}.${name} has ${e!.col.count} rows, ${count} declared`);
       return e!.array as T;
     };
@@ -152,14 +167,14 @@ export async function loadAnalysis(bytes: Uint8Array, opts: LoadOptions = {}): P
         rows: n,
         addrHi: take('allocations', 'addrHi', 'u32', n)!,
         addrLo: take('allocations', 'addrLo', 'u32', n)!,
-        size: take('allocations', 'size', 'f64', n)!,
+        size: take<SizeColumn>('allocations', 'size', SIZE_TYPES, n)!,
         state: take('allocations', 'state', 'u8', n)!,
         type: take('allocations', 'type', 'u32', n)!,
         strings: strings('strings'),
       };
-      const requested = take<Float64Array>('allocations', 'requested', 'f64', n, true);
+      const requested = take<SizeColumn>('allocations', 'requested', SIZE_TYPES, n, true);
       const site = take<Uint32Array>('allocations', 'site', 'u32', n, true);
-      const region = take<Uint32Array>('allocations', 'region', 'u32', n, true);
+      const region = take<IdColumn>('allocations', 'region', ID_TYPES, n, true);
       const flags = take<Uint16Array>('allocations', 'flags', 'u16', n, true);
       if (requested) t.requested = requested;
       if (flags) t.flags = flags;
@@ -208,7 +223,7 @@ export async function loadAnalysis(bytes: Uint8Array, opts: LoadOptions = {}): P
       const a = {
         sites: { ...takeRows('sites', at.sites, 'exec'), strings: strings('siteStrings') },
         rowSite: take<Uint32Array>('attribution', 'rowSite', 'u32', n)!,
-        rowRequested: take<Float64Array>('attribution', 'rowRequested', 'f64', n)!,
+        rowRequested: requestedOf(take<SizeColumn>('attribution', 'rowRequested', SIZE_TYPES, n)!),
       };
       // Version 1 kept no "executable" mark: a site of a known module counts as valid, "Unknown lib" not.
       if (a.sites.exec.length !== a.sites.rows) a.sites.exec = execFromNames(a.sites);

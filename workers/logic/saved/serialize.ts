@@ -6,9 +6,11 @@
  */
 import {
   ELEMENT_BYTES,
+  ID_TYPES,
   ROW_TABLES,
   SAVED_MAGIC,
   SAVED_VERSION,
+  SIZE_TYPES,
   type SavedAnalysis,
   type SavedCodec,
   type SavedColumn,
@@ -51,10 +53,11 @@ export async function saveAnalysis(a: SavedAnalysis, opts: SaveOptions = {}): Pr
   const pending: PendingColumn[] = [];
   const inputs: SavedInputHeader[] = [];
 
-  const add = (input: number, table: string, name: string, array: Column, want: SavedElement, count: number, codec: SavedCodec = 'shuffle'): void => {
+  /** `want`: the element type, or the types a narrow column may have (it is saved as it is). */
+  const add = (input: number, table: string, name: string, array: Column, want: SavedElement | readonly SavedElement[], count: number, codec: SavedCodec = 'shuffle'): void => {
     const where = `${input}/${table}/${name}`;
     const type = elementOf(array, where);
-    if (type !== want) throw new TypeError(`saveAnalysis: column ${where} is ${type}, ${want} expected`);
+    if (typeof want === 'string' ? type !== want : !want.includes(type)) throw new TypeError(`saveAnalysis: column ${where} is ${type}, ${String(want)} expected`);
     if (array.length !== count) throw new TypeError(`saveAnalysis: column ${where} has ${array.length} elements, ${count} expected`);
     const c = codec === 'shuffle' && DELTA_COLUMNS.has(`${table}/${name}`) ? 'delta' : codec;
     pending.push({ meta: { input, table, name, type, count, codec: c }, array });
@@ -79,12 +82,12 @@ export async function saveAnalysis(a: SavedAnalysis, opts: SaveOptions = {}): Pr
       h.tables.allocations = { rows: t.rows };
       add(i, 'allocations', 'addrHi', t.addrHi, 'u32', t.rows, 'addr-hi');
       add(i, 'allocations', 'addrLo', t.addrLo, 'u32', t.rows, 'addr');
-      add(i, 'allocations', 'size', t.size, 'f64', t.rows);
+      add(i, 'allocations', 'size', t.size, SIZE_TYPES, t.rows);
       add(i, 'allocations', 'state', t.state, 'u8', t.rows);
       add(i, 'allocations', 'type', t.type, 'u32', t.rows);
-      if (t.requested) add(i, 'allocations', 'requested', t.requested, 'f64', t.rows);
+      if (t.requested) add(i, 'allocations', 'requested', t.requested, SIZE_TYPES, t.rows);
       if (t.site) add(i, 'allocations', 'site', t.site, 'u32', t.rows);
-      if (t.region) add(i, 'allocations', 'region', t.region, 'u32', t.rows);
+      if (t.region) add(i, 'allocations', 'region', t.region, ID_TYPES, t.rows);
       if (t.flags) add(i, 'allocations', 'flags', t.flags, 'u16', t.rows);
       addStrings(i, 'strings', t.strings);
     }
@@ -113,7 +116,7 @@ export async function saveAnalysis(a: SavedAnalysis, opts: SaveOptions = {}): Pr
       addRows(i, 'sites', st);
       addStrings(i, 'siteStrings', st.strings);
       add(i, 'attribution', 'rowSite', at.rowSite, 'u32', at.rowSite.length);
-      add(i, 'attribution', 'rowRequested', at.rowRequested, 'f64', at.rowRequested.length);
+      add(i, 'attribution', 'rowRequested', at.rowRequested, SIZE_TYPES, at.rowRequested.length);
     }
     inputs.push(h);
   });

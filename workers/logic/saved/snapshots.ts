@@ -5,7 +5,7 @@
  * from version 2 as saved, from version 1 (one entry per dropped file) by
  * assembling the entries exactly as live inputs are assembled.
  */
-import { SET_FLAGS, type AllocationTable } from '../../../src/model/allocations.ts';
+import { SET_FLAGS, sizeColumnBuilder, type AllocationTable, type SizeColumn } from '../../../src/model/allocations.ts';
 import type { AttributionData } from '../session/core-session.ts';
 import type { JsonValue, SavedAnalysis, SavedAttribution, SavedInput, SavedSource } from '../../../src/model/saved.ts';
 import type { Snapshot, SnapshotKind } from '../../../src/model/snapshot.ts';
@@ -127,12 +127,14 @@ function fromV1(a: SavedAnalysis): LoadedSnapshot[] {
 function remapped(at: SavedAttribution, rows: Uint32Array | null, table: AllocationTable): SavedAttribution {
   if (!rows) return at;
   const rowSite = new Uint32Array(table.rows);
-  const rowRequested = new Float64Array(table.rows).fill(NaN);
+  // 0 (no footer) on the rows no list row lands on; Uint32 unless a requested size needs Float64.
+  const rowRequested = sizeColumnBuilder(table.rows);
+  rowRequested.length = table.rows;
   for (let i = 0; i < rows.length && i < at.rowSite.length; i++) {
     rowSite[rows[i]] = at.rowSite[i];
-    rowRequested[rows[i]] = at.rowRequested[i];
+    rowRequested.set(rows[i], at.rowRequested[i]);
   }
-  return { sites: at.sites, rowSite, rowRequested };
+  return { sites: at.sites, rowSite, rowRequested: rowRequested.freeze() as SizeColumn };
 }
 
 export function snapshotsOfSaved(a: SavedAnalysis): LoadedSnapshot[] {

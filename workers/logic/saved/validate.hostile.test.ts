@@ -15,7 +15,7 @@ function table(sizes: number[], requested?: number[]): AllocationTable {
   const b = new AllocationTableBuilder({ requested: !!requested });
   sizes.forEach((s, i) => {
     b.add(0x5574, 0x1000 + i * 32, s, AllocState.Used);
-    if (requested) b.requested!.array[i] = requested[i];
+    if (requested) b.requested!.set(i, requested[i]);
   });
   return b.freeze();
 }
@@ -52,11 +52,11 @@ describe('saved analyses with hostile numbers (issue 13)', () => {
     expect(await refusal(analysis({}, table([24, 32], [24, Infinity])))).toMatch(/requested: row 1 holds Infinity/);
   });
 
-  it('attribution: a requested size is a whole number or NaN (no footer); site addresses below 2^64', async () => {
+  it('attribution: a requested size is a whole number, NaN where no footer (files before 2026-12-03) reads as 0; site addresses below 2^64', async () => {
     const t = table([24, 32]);
     const sites = { rows: 1, addr: new Float64Array([0x401000]), lib: new Uint32Array([0]), func: new Uint32Array([0]), offset: new Float64Array([16]), exec: new Uint8Array([1]), strings: { bytes: new Uint8Array(0), offsets: new Uint32Array(1) } };
     const good = { sites, rowSite: new Uint32Array([1, 0]), rowRequested: new Float64Array([20, NaN]) };
-    expect((await loadAnalysis(await saveAnalysis(analysis({ attribution: good }, t)))).inputs[0].attribution!.rowRequested[1]).toBeNaN();
+    expect((await loadAnalysis(await saveAnalysis(analysis({ attribution: good }, t)))).inputs[0].attribution!.rowRequested[1]).toBe(0);
     expect(await refusal(analysis({ attribution: { ...good, rowRequested: new Float64Array([-5, NaN]) } }, t))).toMatch(/row requested: row 0 holds -5/);
     expect(await refusal(analysis({ attribution: { ...good, sites: { ...sites, addr: new Float64Array([Infinity]) } } }, t))).toMatch(
       /site address: row 0 holds Infinity, not a whole number in \[0, 2\^64\)/,

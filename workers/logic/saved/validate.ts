@@ -30,7 +30,7 @@ export function checkOffsets(offsets: Uint32Array, end: number, what: string, fa
  * with `total`, the values also add up to at most 2^53 − 1.
  */
 export function checkWholeNumbers(
-  v: Float64Array,
+  v: ArrayLike<number>,
   what: string,
   fail: Fail,
   opts: { total?: boolean; none?: 'nan' | 'minus-one'; below2pow64?: boolean } = {},

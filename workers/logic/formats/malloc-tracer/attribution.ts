@@ -11,7 +11,7 @@
  * "Unknown lib". The footer counts as *valid* (detection) when its return
  * address lies in an executable range of a module.
  */
-import { addressOrder, isInUse, rowAddress, type AllocationTable } from '../../../../src/model/allocations.ts';
+import { addressOrder, isInUse, rowAddress, sizeColumnBuilder, type AllocationTable, type SizeColumn } from '../../../../src/model/allocations.ts';
 import { allocShared } from '../../../../src/model/columns.ts';
 import { Interner, StringTableBuilder } from '../../../../src/model/strings.ts';
 import type { SitesTable } from '../../../../src/model/sites.ts';
@@ -133,7 +133,9 @@ export async function attributeWithModules(core: ProcessMemory, table: Allocatio
   // Progress is rows looked at, in batches (the cancel flag is read once per batch).
   const meter = ctl ? new StageMeter(ctl, file, 'attribution', n, 'items') : undefined;
   const rowSite = new Uint32Array(allocShared(Math.max(1, n) * 4), 0, n);
-  const rowRequested = new Float64Array(allocShared(Math.max(1, n) * 8), 0, n).fill(NaN);
+  // 0 where no footer is used (site 0); Uint32 until a requested size needs Float64 (a 5 GiB mmapped chunk's).
+  const requested = sizeColumnBuilder(n);
+  requested.length = n;
   const order = addressOrder(table);
   const footers = new FooterReader(core);
   const ids = new SiteIds();
@@ -147,11 +149,12 @@ export async function attributeWithModules(core: ProcessMemory, table: Allocatio
     if (footers.needs(addr, size)) await footers.fill(addr, size);
     if (!footers.read(addr, size)) continue;
     rowSite[row] = ids.of(footers.ret);
-    rowRequested[row] = footers.req;
+    requested.set(row, footers.req);
   }
 
   // Name the sites; the summary is built from the per-row columns, as it is for a saved analysis.
   const sites = sitesTable(ids.addrs, modules);
+  const rowRequested = requested.freeze() as SizeColumn;
   const summary = attributionFromTable({ ...table, site: rowSite, requested: rowRequested }, sites);
   meter?.end();
   // Footers that could not be read or are inconsistent are errors; so are rows without a footer.
@@ -165,7 +168,7 @@ export type AttributionSummary = Omit<AttributionData, 'table' | 'rowSite' | 'ro
 export interface AddressBatch {
   length: number;
   addr: Float64Array;
-  size: Float64Array;
+  size: SizeColumn;
   state: Uint8Array;
 }
 

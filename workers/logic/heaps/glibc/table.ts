@@ -81,9 +81,10 @@ export function buildTable(store: ChunkStore, tcacheState: AllocState, rows = st
   let cap = b.size.capacity;
   let hi = b.addrHi.array;
   let lo = b.addrLo.array;
-  let size = b.size.array;
   let state = b.state.array;
-  let region = b.region!.array;
+  // size and region go through their builders' set: they widen (Uint32 → Float64, Uint8 → …) when a value needs it.
+  const size = b.size;
+  const region = b.region!;
   let n = 0;
   let last = -1;
   for (const batch of store.batches()) {
@@ -103,16 +104,14 @@ export function buildTable(store: ChunkStore, tcacheState: AllocState, rows = st
         cap = b.size.capacity;
         hi = b.addrHi.array;
         lo = b.addrLo.array;
-        size = b.size.array;
         state = b.state.array;
-        region = b.region!.array;
       }
       const f = flags[j];
       hi[n] = Math.floor(a / 4294967296);
       lo[n] = a >>> 0;
-      size[n] = bs[j];
+      size.set(n, bs[j]);
       state[n] = !(f & F_USED) ? AllocState.Free : f & F_TCACHED ? tcacheState : AllocState.Used;
-      region[n] = rg;
+      region.set(n, rg);
       n++;
     }
   }

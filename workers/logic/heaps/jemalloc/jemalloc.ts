@@ -260,7 +260,7 @@ export async function findJemalloc(core: CoreFile, ctl?: ReadControl, opts: Find
     last = addr[k];
     const st = state[k] === AllocState.ThreadCachedFree ? cachedState : (state[k] as AllocState);
     const row = b.add(Math.floor(addr[k] / 4294967296), addr[k] >>> 0, S[k], st);
-    b.region!.array[row] = R[k];
+    b.region!.set(row, R[k]);
   }
   if (backwards) mem.warn(`${backwards} extent(s) overlap earlier ones and are not listed`);
   const lib = mod.path.slice(mod.path.lastIndexOf('/') + 1);

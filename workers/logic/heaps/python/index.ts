@@ -38,7 +38,7 @@ export async function findPython(core: CoreFile, ctl?: ReadControl): Promise<Hea
   for (let j = 0; j < blocks.count; j++) {
     const a = blocks.addr[j];
     const row = b.add(Math.floor(a / 4294967296), a >>> 0, blocks.size[j], blocks.used[j] ? AllocState.Used : AllocState.Free);
-    b.region!.array[row] = blocks.arena[j] + 1;
+    b.region!.set(row, blocks.arena[j] + 1);
   }
   const lib = info.module.slice(info.module.lastIndexOf('/') + 1);
   const version = /python(\d\.\d+)/.exec(lib)?.[1];

@@ -321,7 +321,7 @@ export async function findTcmalloc(core: CoreFile, ctl?: ReadControl, opts: Find
   for (let n = 0; n < rows; n++) {
     const st = state[n] === AllocState.ThreadCachedFree ? cachedState : (state[n] as AllocState);
     const row = b.add(Math.floor(addr[n] / 4294967296), addr[n] >>> 0, size[n], st);
-    b.region!.array[row] = region[n];
+    b.region!.set(row, region[n]);
   }
   const so = /libtcmalloc[^/]*\.so\.(\d+\.\d+\.\d+)$/.exec(mod.path)?.[1];
   const version = so ? VERSIONS[so] : undefined;
