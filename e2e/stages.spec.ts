@@ -7,7 +7,9 @@
  * into e2e/.tmp once (about 1 s); skipped, saying why, where gcc or gcore cannot run. The cancel of a long read (a
  * 300 MB list) is also progress.spec.ts's.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
@@ -20,7 +22,7 @@ const N = 1_500_000;
 
 async function bigCore(): Promise<{ core: string } | { skip: string }> {
   const dir = join(TMP, 'stages');
-  const cached = existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith('core.bench.')) : undefined;
+  const cached = existsSync(dir) ? readdirSync(dir).find((f) => /^core\.bench\.\d+$/.test(f)) : undefined;
   if (cached) return { core: join(dir, cached) };
   const cap = await captureFixture(dir, 'bench', N, { footers: true });
   return 'skip' in cap ? cap : { core: cap.core };
@@ -31,6 +33,31 @@ async function smallList(): Promise<string> {
   const path = join(TMP, 'small.list_used');
   if (!existsSync(path)) await generateChapList(path, 1000);
   return path;
+}
+
+/** A chap list of three allocations none of the others hold (the generated lists share their first rows). */
+function otherList(): string {
+  mkdirSync(TMP, { recursive: true });
+  const path = join(TMP, 'other.list_used');
+  const rows = [0x18, 0x28, 0x38].map((size, i) => `Used allocation at ${(0x10000010 + i * 0x100).toString(16)} of size ${size.toString(16)}\n\n`);
+  writeFileSync(path, `${rows.join('')}3 allocations use 0x78 (120) bytes.\n`);
+  return path;
+}
+
+/** The big core gzip'd (level 1, cached beside it): its read is the index pass over the compressed bytes (`io/gzip-index.ts`). */
+async function bigCoreGz(plain: string): Promise<string> {
+  const dir = join(TMP, 'stages-gz');
+  const path = join(dir, `${plain.split('/').pop()!}.gz`);
+  if (existsSync(path)) return path;
+  mkdirSync(dir, { recursive: true });
+  await pipeline(createReadStream(plain), createGzip({ level: 1 }), createWriteStream(`${path}.part`));
+  renameSync(`${path}.part`, path);
+  return path;
+}
+
+/** The binaries the big core maps (the generator and its footer library), for the symbols stage. */
+function bigCoreBinaries(plain: string): string[] {
+  return ['heapgen-mt', 'footer-preload.so'].map((f) => join(dirname(plain), f)).filter((f) => existsSync(f));
 }
 
 /** "1.2 s left" / "340 ms left" / "1 min 3 s left" / "finishing" → ms. */
@@ -111,82 +138,126 @@ test.beforeAll(async () => {
   else core = c.core;
 });
 
-test('each stage of a big core shows named progress whose time left never rises; the overview shows while later stages run', async ({ page }) => {
-  test.skip(!!skip, `skipped: ${skip}`);
-  test.setTimeout(180_000);
+const TITLES: Record<string, string> = {
+  read: 'Reading',
+  walk: 'Walking the heap of',
+  symbols: 'Reading symbols for',
+  classes: 'Naming classes from vtables in',
+  attribution: 'Attributing footers of',
+  leaks: 'Following references (leak sets) in',
+};
+
+/**
+ * Drops `files` (the core first), waits for the last stage to end and checks the progress lines recorded: each of
+ * `stages` had one, naming the stage and the core, with done of total in its unit and a rate (`figures`); the time
+ * left never rose within a stage and was shown in each of `timed`; the overview showed while the leak sets ran.
+ */
+async function checkStages(page: Page, files: string[], stages: string[], figures: Record<string, RegExp>, timed: string[]): Promise<void> {
   await page.goto('/');
   await recordProgress(page);
-  const name = core.split('/').pop()!;
-  await page.getByTestId('file-input').setInputFiles(core);
+  const name = files[0].split('/').pop()!;
+  await page.getByTestId('file-input').setInputFiles(files);
   await expect(page.locator('[data-testid=stage-progress][data-stage=leaks] [data-testid=stage-eta]')).toBeVisible({ timeout: 150_000 });
-  await screenshot(page, 'stages-leaks-progress');
+  await screenshot(page, `stages-leaks-progress${name.endsWith('.gz') ? '-gz' : ''}`);
   await expect(page.getByTestId('leak-table')).toBeVisible({ timeout: 150_000 });
   await expect(page.getByTestId('stage-progress')).toHaveCount(0);
   const samples = await page.evaluate(() => (window as unknown as { __samples: Sample[] }).__samples);
-  const stages = [...new Set(samples.map((s) => s.stage))];
-  for (const st of stages) {
+  const seen = [...new Set(samples.map((s) => s.stage))];
+  for (const st of seen) {
     const mine = samples.filter((s) => s.stage === st);
-    console.log(`${st}: ${mine.length} samples; first "${mine[0].text}"; last "${mine[mine.length - 1].text}"`);
+    console.log(`${name} ${st}: ${mine.length} samples; first "${mine[0].text}"; last "${mine[mine.length - 1].text}"`);
   }
-  for (const st of ['read', 'walk', 'classes', 'attribution', 'leaks']) expect(stages, `a progress line for ${st}`).toContain(st);
-  // Named: the stage and the file; figures: done of total in the stage's unit and a rate.
-  const titles: Record<string, string> = { read: 'Reading', walk: 'Walking the heap of', classes: 'Naming classes from vtables in', attribution: 'Attributing footers of', leaks: 'Following references (leak sets) in' };
-  for (const [st, title] of Object.entries(titles)) {
-    const mine = samples.filter((s) => s.stage === st);
-    expect(mine.every((s) => s.file === `${title} ${name}`), `${st} names its stage and file`).toBe(true);
-    // A plain core's read is its headers and notes (a few KiB of the file): its line names the file's size, its rate may stay 0.
-    const figures = st === 'read' ? / of [\d.]+ MiB · / : st === 'classes' || st === 'attribution' ? / of [\d,]+ allocations · [\d,]+\/s/ : / of [\d.]+ MiB · [\d.]+ (K|M)iB\/s/;
-    expect(mine.some((s) => figures.test(s.text)), `${st}: ${mine.map((s) => s.text).join(' | ')}`).toBe(true);
-  }
-  // The time left only counts down within a stage (a new stage starts its own estimate).
-  let etas = 0;
   for (const st of stages) {
-    const seq = samples.filter((s) => s.stage === st && s.eta).map((s) => etaMs(s.eta!));
-    etas += seq.length;
-    for (let i = 1; i < seq.length; i++) expect(seq[i], `${st} time left, samples ${seq.join(', ')}`).toBeLessThanOrEqual(seq[i - 1]);
+    expect(seen, `a progress line for ${st}`).toContain(st);
+    // Named: the stage and the file (the binaries have read lines of their own); figures: done of total in the
+    // stage's unit and a rate.
+    const mine = samples.filter((s) => s.stage === st && s.file === `${TITLES[st]} ${name}`);
+    expect(mine.length, `${st} names its stage and file`).toBeGreaterThan(0);
+    if (st !== 'read') expect(samples.filter((s) => s.stage === st).length, `${st}: every line names its stage and file`).toBe(mine.length);
+    expect(mine.some((s) => figures[st].test(s.text)), `${st}: ${mine.map((s) => s.text).join(' | ')}`).toBe(true);
   }
-  expect(etas, 'time left was shown').toBeGreaterThan(3);
-  // The stages that take seconds on this core each show their time left (the read and class naming may end first).
-  for (const st of ['walk', 'attribution', 'leaks']) expect(samples.some((s) => s.stage === st && s.eta), `${st} shows a time left`).toBe(true);
+  // The time left only counts down within a stage of a file (a new stage starts its own estimate).
+  for (const line of new Set(samples.map((s) => s.file))) {
+    const seq = samples.filter((s) => s.file === line && s.eta).map((s) => etaMs(s.eta!));
+    for (let i = 1; i < seq.length; i++) expect(seq[i], `${line}: time left, samples ${seq.join(', ')}`).toBeLessThanOrEqual(seq[i - 1]);
+  }
+  // The stages that take seconds on this core each show their time left.
+  for (const st of timed) expect(samples.filter((s) => s.file === `${TITLES[st]} ${name}` && s.eta).length, `${st} shows a time left`).toBeGreaterThan(1);
   // The overview (totals of the heap walk) shows while the later stages run.
   expect(samples.some((s) => s.stage === 'leaks' && s.overview)).toBe(true);
   await expect(page.getByTestId('stat-used-count')).toBeVisible();
+}
+
+const ITEMS = / of [\d,]+ allocations · [\d,]+\/s/;
+const HEAP_BYTES = / of [\d.]+ MiB · [\d.]+ (K|M)iB\/s/;
+
+test('each stage of a big core and its binaries shows named progress whose time left never rises; the overview shows while later stages run', async ({ page }) => {
+  test.skip(!!skip, `skipped: ${skip}`);
+  test.setTimeout(180_000);
+  const binaries = bigCoreBinaries(core);
+  expect(binaries, 'the generator and its footer library beside the core').toHaveLength(2);
+  // A plain core's read is its headers and notes (a few KiB of the file): its line names the file's size, its rate
+  // may stay 0; the two binaries' symbols are read in a moment; class naming may end before it has a rate to show.
+  await checkStages(page, [core, ...binaries], ['read', 'walk', 'symbols', 'classes', 'attribution', 'leaks'], { read: / of [\d.]+ MiB · /, walk: HEAP_BYTES, symbols: / of 2 binaries · /, classes: ITEMS, attribution: ITEMS, leaks: HEAP_BYTES }, ['walk', 'attribution', 'leaks']);
 });
 
+test('a gzip core: the index pass over its compressed bytes and every later stage show named progress whose time left never rises', async ({ page }) => {
+  test.skip(!!skip, `skipped: ${skip}`);
+  test.setTimeout(240_000);
+  const gz = await bigCoreGz(core);
+  await checkStages(page, [gz], ['read', 'walk', 'classes', 'attribution', 'leaks'], { read: / of [\d.]+ MiB · [\d.]+ (K|M)iB\/s/, walk: HEAP_BYTES, classes: ITEMS, attribution: ITEMS, leaks: HEAP_BYTES }, ['read', 'walk', 'attribution', 'leaks']);
+});
+
+/** Each stage, with Cancel and with Esc: the plain core (with its binaries for the symbols stage) and, for its index pass, the gzip one. */
 const CASES = [
-  { stage: 'read', how: 'button', says: 'reading was cancelled' },
-  { stage: 'walk', how: 'esc', says: 'walking the heap was cancelled' },
-  { stage: 'classes', how: 'button', says: 'naming classes from vtables was cancelled' },
-  { stage: 'attribution', how: 'esc', says: 'attributing footers was cancelled' },
-  { stage: 'leaks', how: 'button', says: 'following references for the leak sets was cancelled' },
-] as const;
+  { stage: 'read', says: 'reading was cancelled' },
+  { stage: 'walk', says: 'walking the heap was cancelled' },
+  { stage: 'symbols', says: 'reading symbols was cancelled', binaries: true },
+  { stage: 'classes', says: 'naming classes from vtables was cancelled', again: 'button' },
+  { stage: 'attribution', says: 'attributing footers was cancelled', again: 'esc' },
+  { stage: 'leaks', says: 'following references for the leak sets was cancelled' },
+  { stage: 'read', says: 'reading was cancelled', gz: true },
+].flatMap((c) => (['button', 'esc'] as const).map((how) => ({ ...c, how })));
 
 for (const c of CASES) {
-  test(`${c.how === 'esc' ? 'Esc' : 'Cancel'} during the ${c.stage} stage stops it, says so and leaves the page usable`, async ({ page }) => {
+  const what = c.gz ? 'index pass (read) of a gzip core' : `${c.stage} stage`;
+  test(`${c.how === 'esc' ? 'Esc' : 'Cancel'} during the ${what} stops it, says so, keeps what was loaded and leaves the page usable`, async ({ page }) => {
     test.skip(!!skip, `skipped: ${skip}`);
-    test.setTimeout(150_000);
+    test.setTimeout(240_000);
+    const file = c.gz ? await bigCoreGz(core) : core;
+    const name = file.split('/').pop()!;
     await page.goto('/');
+    // What was loaded before: a chap list of 1,000 allocations.
+    await page.getByTestId('file-input').setInputFiles(await smallList());
+    await expect(page.getByTestId('stat-used-count')).toHaveText('1,000');
     await cancelWhenShown(page, c.stage, c.how);
-    const name = core.split('/').pop()!;
-    await page.getByTestId('file-input').setInputFiles(core);
+    await page.getByTestId('file-input').setInputFiles(c.binaries ? [file, ...bigCoreBinaries(core)] : file);
     // The read and the walk are the input's (its error line); the later stages are the snapshot's.
     const input = c.stage === 'read' || c.stage === 'walk';
     const said = input ? page.getByTestId('input-error') : page.getByTestId('stage-cancelled');
-    await expect(said).toContainText(`${name}: ${c.says}`, { timeout: 120_000 });
+    await expect(said).toContainText(`${name}: ${c.says}`, { timeout: 150_000 });
     expect(await page.evaluate(() => (window as unknown as { __pressed?: string }).__pressed), 'pressed while the stage ran').toBeTruthy();
     await expect(page.getByTestId('stage-progress')).toHaveCount(0);
+    const picker = page.getByTestId('snapshot-picker');
+    const pick = async (file: string): Promise<void> => {
+      await picker.selectOption((await picker.locator('option', { hasText: file }).getAttribute('value'))!);
+    };
     if (!input) {
       // What finished before stays shown: the heap walk's totals.
       await expect(page.getByTestId('stat-used-count')).not.toHaveText('');
-    }
-    await screenshot(page, `stages-cancelled-${c.stage}`);
-    // Usable: another file dropped is read and shown (its own snapshot, the newest).
-    await page.getByTestId('file-input').setInputFiles(await smallList());
+      await expect(page.getByTestId('stat-used-count')).not.toHaveText('1,000');
+    } else await expect(page.getByTestId('stat-used-count')).toHaveText('1,000');
+    await screenshot(page, `stages-cancelled-${c.gz ? 'gz-' : ''}${c.stage}-${c.how}`);
+    // The list loaded before is kept, as it was.
+    if (!input) await pick('small.list_used');
     await expect(page.getByTestId('stat-used-count')).toHaveText('1,000');
-    if (c.stage === 'classes') {
-      // And the cancelled core goes on when asked: Run again finishes its stages (classes, footers, leak sets).
-      const option = page.getByTestId('snapshot-picker').locator('option', { hasText: name });
-      await page.getByTestId('snapshot-picker').selectOption((await option.getAttribute('value'))!);
+    // Usable: another file dropped is read and shown (its own snapshot, picked: a snapshot chosen stays shown).
+    await page.getByTestId('file-input').setInputFiles(otherList());
+    await pick('other.list_used');
+    await expect(page.getByTestId('stat-used-count')).toHaveText('3');
+    if (c.again === c.how) {
+      // And the cancelled core goes on when asked: Run again finishes its stages (to the leak sets).
+      await pick(name);
       await page.getByTestId('stage-cancelled').getByRole('button', { name: 'Run again' }).click();
       await expect(page.getByTestId('leak-table')).toBeVisible({ timeout: 120_000 });
       await expect(page.getByTestId('stage-cancelled')).toHaveCount(0);
