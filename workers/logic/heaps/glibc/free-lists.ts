@@ -80,8 +80,12 @@ export class FreeLists {
 
   /** The raw first word of the allocation at user address `a`, from the walk or read. */
   private async link(a: number, idx: number): Promise<[number, number] | null> {
-    const kept = idx >= 0 ? this.rows.linkAt(idx) : null;
-    return kept ?? this.mem.halves(a);
+    return this.keptLink(idx) ?? this.mem.halves(a);
+  }
+
+  /** The first word of row `idx` when the walk kept it (no await: the lists' loops read most links this way). */
+  private keptLink(idx: number): [number, number] | null {
+    return idx >= 0 ? this.rows.linkAt(idx) : null;
   }
 
   /** The link `raw` at `pos` read as a plain pointer (0 at the end). */
@@ -188,19 +192,21 @@ export class FreeLists {
           continue;
         }
         const want = fastbinChunkSize(w, i);
-        const seen = new Set<number>();
+        // This list's nodes: every one is marked on a list as it is taken, so a node seen before on this list is one
+        // marked and in here (looked for only then: no set of the nodes kept as the list is followed).
+        const seen: number[] = [];
         while (node > 0) {
-          await mem.step();
+          if (mem.tick()) await mem.pause();
           const idx = this.indexOf(node + 2 * w);
           if (idx < 0) {
             mem.anomaly('fast-not-chunk', `${where}: ${hex(node)}`, (k, ex) => `${k} fastbin list(s) reach a node that is not an allocation (${ex}); the rest of each list is not followed`);
             break;
           }
-          if (seen.has(idx)) {
+          if (this.rows.isOnList(idx) && seen.includes(idx)) {
             mem.anomaly('fast-cycle', `${where} at ${hex(node)}`, (k, ex) => `${k} fastbin list(s) are cyclic, probably due to a double free (${ex}); each is followed once round`);
             break;
           }
-          seen.add(idx);
+          seen.push(idx);
           if (this.chunkSize(idx) !== want) {
             mem.anomaly('fast-wrong-size', `${where}: ${hex(node)} of size ${hex(this.chunkSize(idx))}`, (k, ex) => `${k} fastbin list(s) hold a chunk of another size than their bin's (${ex}); the rest of each list is not followed`);
             break;
@@ -214,7 +220,7 @@ export class FreeLists {
             rows.setFree(idx);
             n++;
           }
-          const raw = await this.link(node + 2 * w, idx);
+          const raw = this.keptLink(idx) ?? (await this.mem.halves(node + 2 * w));
           if (raw === null) {
             mem.anomaly('fast-unreadable-link', `${where}: ${hex(node)}`, (k, ex) => `${k} fastbin link(s) cannot be read from the core (${ex}); the rest of each list is not followed`);
             break;
@@ -364,7 +370,7 @@ export class FreeLists {
       let e = head;
       let steps = 0;
       for (; e > 0 && steps < count; steps++) {
-        await mem.step();
+        if (mem.tick()) await mem.pause();
         const idx = this.indexOf(e);
         if (idx < 0) {
           mem.anomaly('tcache-not-chunk', `${where} bin ${i}: ${hex(e)}`, (k, ex) => `${k} tcache list(s) reach a node that is not an allocation (${ex}); the rest of each list is not followed`);
@@ -383,7 +389,7 @@ export class FreeLists {
           rows.setTcached(idx);
           n++;
         }
-        const raw = await this.link(e, idx);
+        const raw = this.keptLink(idx) ?? (await this.mem.halves(e));
         if (raw === null) {
           mem.anomaly('tcache-unreadable', `${where} bin ${i}: ${hex(e)}`, (k, ex) => `${k} tcache link(s) cannot be read from the core (${ex}); the rest of each list is not followed`);
           break;

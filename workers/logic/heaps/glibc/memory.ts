@@ -71,16 +71,27 @@ export class Mem {
 
   /** Counts loop steps: checks the cancel flag every 4096 and yields to the event loop every 2^20. */
   async step(n = 1): Promise<void> {
+    if (this.tick(n)) await this.pause();
+  }
+
+  /**
+   * `step` without an await when no yield is due (a loop of millions of steps pays no microtask per step): counts
+   * the steps, checks the cancel flag every 4096, and returns true when the caller must `await pause()`.
+   */
+  tick(n = 1): boolean {
     this.steps += n;
     this.sinceYield += n;
     if (this.steps >= 4096) {
       this.steps = 0;
       if (isCancelled(this.ctl)) throw new CancelledError(this.core.name);
     }
-    if (this.sinceYield >= 1 << 20) {
-      this.sinceYield = 0;
-      await new Promise<void>((r) => setTimeout(r, 0));
-    }
+    return this.sinceYield >= 1 << 20;
+  }
+
+  /** Yields to the event loop (after `tick` said so). */
+  async pause(): Promise<void> {
+    this.sinceYield = 0;
+    await new Promise<void>((r) => setTimeout(r, 0));
   }
 
   checkCancel(): void {
