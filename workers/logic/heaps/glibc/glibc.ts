@@ -24,7 +24,7 @@ import { mainArenaRuns } from './runs.ts';
 import type { ChunkStore } from './chunk-store.ts';
 import { backwardRows, buildTable, gather } from './table.ts';
 import { glibcVersion } from './version.ts';
-import { findMmapped, walkArenas, type RegionKind } from './walk.ts';
+import { findMmapped, mainRunWalker, walkArenas, WalkProgress, type RegionKind } from './walk.ts';
 
 export type WalkOptions = FindOptions;
 
@@ -105,8 +105,9 @@ export async function walkGlibc(core: CoreFile, ctl?: ReadControl, opts: WalkOpt
   const claimed: Range[] = [];
   for (const h of infra.heaps.values()) claimed.push({ start: h.start, end: h.start + infra.heapMax });
   for (const f of core.files) claimed.push({ start: f.start, end: f.end });
-  const runs = infra.mainArena ? await mainArenaRuns(mem, infra.layout, infra.arenas.get(infra.mainArena)!, claimed) : [];
-  const walked = await walkArenas(mem, infra, runs);
+  const progress = new WalkProgress(mem);
+  const runs = infra.mainArena ? await mainArenaRuns(mem, infra.layout, infra.arenas.get(infra.mainArena)!, claimed, mainRunWalker(mem, infra, progress)) : [];
+  const walked = await walkArenas(mem, infra, runs, progress);
   for (const r of walked) claimed.push({ start: r.region.start, end: r.region.end });
   walked.push(...(await findMmapped(mem, infra.layout.params, claimed)));
 

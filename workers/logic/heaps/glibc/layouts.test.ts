@@ -63,6 +63,33 @@ describe('main arena runs and HEAP_MAX_SIZE found where they are', () => {
     }
   });
 
+  it('the main arena run ending at top is read once: its chunks are walked as it is checked (no chain walk before the walk)', async () => {
+    for (const bits of [64, 32] as const) {
+      const s = synthesize({ bits, haveFastchunks: true, attachedThreads: true, tcache: 'u16', safeLinking: true, threadArena: true });
+      const core = await openCore(new BytesSource('synthetic.core', s.core));
+      const run = (await walkGlibcHeap(core)).regions.find((r) => r.kind === 'main-arena')!;
+      let inRun = 0;
+      const count = (addr: number, length: number): void => {
+        inRun += Math.max(0, Math.min(addr + length, run.end) - Math.max(addr, run.start));
+      };
+      // The same core, its reads of the run's bytes counted.
+      const counted = new Proxy(core, {
+        get(t, k) {
+          const v: unknown = Reflect.get(t, k);
+          if (k === 'read') return (addr: number, length: number) => (count(addr, length), t.read(addr, length));
+          if (k === 'readInto' && t.readInto) return (addr: number, dst: Uint8Array) => (count(addr, dst.length), t.readInto!(addr, dst));
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+        },
+      });
+      const h = await walkGlibcHeap(counted);
+      expect(h.warnings).toEqual([]);
+      expect(rows(h)).toEqual(s.truth);
+      const size = run.end - run.start;
+      expect(inRun, `${bits}-bit`).toBeGreaterThanOrEqual(size);
+      expect(inRun, `${bits}-bit: ${inRun} bytes of a ${size}-byte run read`).toBeLessThan(1.5 * size);
+    }
+  });
+
   it("a thread heap left for a new one: glibc's fenceposts end it; chap's rows, no warning (an in-use old top before the last fencepost is not listed)", async () => {
     for (const bits of [64, 32] as const) {
       for (const fullHeap of ['freed', 'tiny'] as const) {

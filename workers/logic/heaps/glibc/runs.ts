@@ -16,6 +16,7 @@
 import type { ArenaState } from './discovery.ts';
 import { firstChunkAt, type ArenaLayout } from './layout.ts';
 import { hex, PAGE, type Mem, type Range } from './memory.ts';
+import type { MainRunWalk } from './walk.ts';
 
 export interface Run {
   start: number;
@@ -24,6 +25,8 @@ export interface Run {
   first: number;
   /** True for the run holding the top chunk. */
   hasTop: boolean;
+  /** Its chunks, when they were walked to check the run (`walkTop`). */
+  walked?: MainRunWalk;
 }
 
 /** Steps allowed for chain walks while looking for runs (a hostile core cannot make this quadratic). */
@@ -67,7 +70,11 @@ async function chainEnd(mem: Mem, l: ArenaLayout, first: number, limit: number, 
   return null;
 }
 
-export async function mainArenaRuns(mem: Mem, l: ArenaLayout, main: ArenaState, claimed: Range[]): Promise<Run[]> {
+/**
+ * `walkTop`, when given, checks the usual run by walking its chunks (walk.ts's `mainRunWalker`), as `chainEnd` would
+ * check it: the run then carries its chunks, and the heap bytes of the main arena are read once, not twice.
+ */
+export async function mainArenaRuns(mem: Mem, l: ArenaLayout, main: ArenaState, claimed: Range[], walkTop?: (run: Run, budget: { left: number }) => Promise<MainRunWalk | null | undefined>): Promise<Run[]> {
   const w = mem.w;
   const budget = { left: RUN_SCAN_STEPS };
   const tsf = await mem.word(main.top + w);
@@ -80,9 +87,13 @@ export async function mainArenaRuns(mem: Mem, l: ArenaLayout, main: ArenaState, 
   // The usual case: one contiguous run of system_mem bytes ending at top.
   const start = topEnd - main.size;
   const first = firstChunkAt(start, l.params);
-  if (start >= 0 && (await chainEnd(mem, l, first, topEnd, main.top, budget))?.kind === 'top') {
-    runs.push({ start, end: topEnd, first, hasTop: true });
-    if ((main.flags & 2) === 0) return runs;
+  if (start >= 0) {
+    const run: Run = { start, end: topEnd, first, hasTop: true };
+    const walked = walkTop ? await walkTop(run, budget) : undefined;
+    if (walked !== undefined ? walked !== null : (await chainEnd(mem, l, first, topEnd, main.top, budget))?.kind === 'top') {
+      runs.push(walked ? { ...run, walked } : run);
+      if ((main.flags & 2) === 0) return runs;
+    }
   }
   // Otherwise runs are looked for page by page in unclaimed writable memory.
   const isClaimed = (a: number): Range | undefined => claimed.find((r) => a >= r.start && a < r.end) ?? runs.find((r) => a >= r.start && a < r.end);

@@ -70,6 +70,16 @@ const WINDOW = 1 << 20;
 
 /** Walks chunks in [first, end) of `region`; stops at `top` (listed free) or at a fencepost. */
 export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, region: Region, first: number, end: number, top: number, links: LinkFilter, progress?: (walked: number) => void): Promise<Segment> {
+  return (await walkChunks(mem, p, heapMax, region, first, end, top, links, progress, null))!;
+}
+
+/**
+ * `walkRegion`, or with `check` the walk of a main-arena run that is taken only if its chunk chain reaches `top`
+ * as runs.ts's `chainEnd` asks (every chunk before top a main-arena chunk: IS_MMAPPED and NON_MAIN_ARENA clear;
+ * no fencepost; at most `check.left` steps, which it uses up as chainEnd does): null when it does not, with
+ * nothing warned. Walking the run once this way replaces checking it with a chain walk and then walking it.
+ */
+async function walkChunks(mem: Mem, p: ChunkParams, heapMax: number, region: Region, first: number, end: number, top: number, links: LinkFilter, progress: ((walked: number) => void) | undefined, check: { left: number } | null): Promise<Segment | null> {
   const w = mem.w;
   const core = mem.core;
   const out = new Segment(region, w);
@@ -82,10 +92,13 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
   let prevKept = false;
   let prevHi = 0;
   let prevLo = 0;
+  let atTop = false;
   const readable = core.readableEnd(first);
   const limit = Math.min(end, readable);
+  if (check && readable < end) throw new Error('a main-arena run is checked by its walk only when the core holds all of it');
   if (readable < end) mem.warn(`the ${region.kind === 'heap' ? 'heap' : 'main arena run'} at ${hex(region.start)} is cut short at ${hex(readable)} (bytes missing from the core)`);
   while (c + 2 * w <= limit) {
+    if (check && --check.left < 0) return null;
     if (!dv || c + 2 * w > bufStart + dv.byteLength) {
       await mem.step(1 << 12);
       progress?.(c - first);
@@ -94,6 +107,7 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
       if (!dv) break;
     }
     const sf = mem.wordIn(dv, c - bufStart + w);
+    if (check && c !== top && sf & 6) return null;
     const size = sf < 2147483648 ? sf & ~7 : sf - (sf % 8); // integer arithmetic when it fits (a double's % is a library call)
     // A thread heap glibc left for a new one ends with a zero-size fencepost 2 words before its end; as chap,
     // neither it nor the chunk just before it (the old top marked in use, when too small to free) is listed.
@@ -109,9 +123,11 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
         if (seg) topBytes = Math.min(seg.vaddr + seg.memsz, region.start + heapMax) - (c + 2 * w);
       }
       out.push(c + 2 * w, topBytes, false, null);
+      atTop = true;
       break;
     }
     if (size < p.minSize || (size < 2147483648 && alignPow2 ? size & (p.align - 1) : size % p.align) !== 0 || c + size > end) {
+      if (check) return null; // a fencepost or a corrupt header before top: not the run ending at top
       // A fencepost (2 words, at the end of a heap or of a main-arena run) ends the walk.
       if (size >= 2 * w && size < p.minSize && c + size <= end) break;
       mem.anomaly('corrupt-chunk', hex(c), (n, ex) => `${n} chunk header(s) are corrupt (${ex}); the rest of each of those heaps is not listed`);
@@ -132,6 +148,7 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
     }
     c += size;
   }
+  if (check && !atTop) return null; // the chain did not reach top
   if (prevChunk >= 0) {
     // Ran off the end without meeting top: the last chunk's status is unknown; chap counts it as used.
     out.pushWord(prevChunk + 2 * w, prevSize - w, true, prevKept, prevHi, prevLo);
@@ -139,36 +156,109 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
   return out;
 }
 
-/** Every heap and main-arena run, walked. */
-export async function walkArenas(mem: Mem, infra: Infrastructure, runs: Run[]): Promise<Segment[]> {
+/**
+ * The walk stage's progress over every walk in it: bytes of the heaps and main-arena runs walked, of all of them
+ * (reported once per window read). The main arena's run ending at top is walked while its runs are found (`walkTop`),
+ * before the heaps: the stage starts then, and its total grows only by a run walked for nothing (a chain that did
+ * not reach top).
+ */
+export class WalkProgress {
+  private meter: StageMeter | null = null;
+  /** Bytes of the walks before the current one. */
+  before = 0;
+  /** Bytes of the current walk so far. */
+  private walked = 0;
+
+  constructor(private readonly mem: Mem) {}
+
+  /** `more` bytes are left to walk after `before`: the stage's total (the stage starts at the first call). */
+  expect(more: number): void {
+    if (this.meter) this.meter.total = this.before + more;
+    else this.meter = new StageMeter(this.mem.ctl, this.mem.name, 'walk', this.before + more, 'bytes');
+  }
+
+  readonly at = (walked: number): void => {
+    this.walked = walked;
+    this.meter?.at(this.before + walked);
+  };
+
+  /** The current walk is over, after `bytes` (what it walked when not given). */
+  done(bytes = this.walked): void {
+    this.before += bytes;
+    this.walked = 0;
+  }
+
+  end(): void {
+    this.meter?.end();
+  }
+}
+
+/** Heaps of arenas in the ring, in address order: the ones walked. */
+function walkedHeaps(infra: Infrastructure) {
+  return [...infra.heaps.values()].sort((a, b) => a.start - b.start).filter((h) => infra.arenas.has(h.arena));
+}
+
+/**
+ * The main arena's run ending at top, walked as `mainArenaRuns` checks that its chunks reach top (runs.ts's
+ * `walkTop`): its chunks when they do, null when they do not (nothing warned; `budget` used as `chainEnd` uses
+ * it), undefined when the core lacks part of the run (`chainEnd` checks it then, and the walk comes later).
+ */
+export function mainRunWalker(mem: Mem, infra: Infrastructure, progress: WalkProgress): (run: Run, budget: { left: number }) => Promise<MainRunWalk | null | undefined> {
+  return async (run, budget) => {
+    if (!run.hasTop || mem.core.readableEnd(run.first) < run.end) return undefined;
+    const p = infra.layout.params;
+    const links = LinkFilter.of(p, infra, [run], mem.tagged);
+    const span = Math.max(0, run.end - run.first);
+    progress.expect(walkedHeaps(infra).reduce((n, h) => n + h.size, 0) + span);
+    const region: Region = { kind: 'main-arena', start: run.start, end: run.end, arena: infra.mainArena };
+    const seg = await walkChunks(mem, p, infra.heapMax, region, run.first, run.end, infra.arenas.get(infra.mainArena)!.top, links, progress.at, budget);
+    progress.done(seg ? span : undefined);
+    return seg ? { seg, links } : null;
+  };
+}
+
+/** A main-arena run's chunks walked while finding the run, and the link filter they were walked with. */
+export interface MainRunWalk {
+  seg: Segment;
+  links: LinkFilter;
+}
+
+const sameFilter = (a: LinkFilter, b: LinkFilter): boolean => a.maxChunk === b.maxChunk && a.lo === b.lo && a.hi === b.hi && a.tagged === b.tagged;
+
+/** Every heap and main-arena run, walked (a run walked while it was found is taken as it is). */
+export async function walkArenas(mem: Mem, infra: Infrastructure, runs: Run[], progress = new WalkProgress(mem)): Promise<Segment[]> {
   const { layout, heapMax, heapInfoSize } = infra;
   const p = layout.params;
   const links = LinkFilter.of(p, infra, runs, mem.tagged);
   const out: Segment[] = [];
   const missing = new Set<number>();
-  const heaps = [...infra.heaps.values()].sort((a, b) => a.start - b.start).filter((h) => infra.arenas.has(h.arena));
-  // Progress: bytes of the heaps and main-arena runs walked, of all of them (reported once per window read).
-  const total = heaps.reduce((n, h) => n + h.size, 0) + (infra.mainArena ? runs.reduce((n, r) => n + Math.max(0, r.end - r.first), 0) : 0);
-  const meter = new StageMeter(mem.ctl, mem.name, 'walk', total, 'bytes');
-  let before = 0;
-  const at = (walked: number): void => meter.at(before + walked);
+  const heaps = walkedHeaps(infra);
+  // A run walked with another link filter (more runs were found after it) is walked again: the kept words depend on it.
+  const taken = (r: Run): Segment | null => (r.walked && sameFilter(r.walked.links, links) ? r.walked.seg : null);
+  const left = heaps.reduce((n, h) => n + h.size, 0) + (infra.mainArena ? runs.reduce((n, r) => n + (taken(r) ? 0 : Math.max(0, r.end - r.first)), 0) : 0);
+  progress.expect(left);
   for (const h of heaps) {
     const arena = infra.arenas.get(h.arena)!;
     const isFirst = h.arena - (h.arena % heapMax) === h.start;
     const first = isFirst ? firstChunkAt(h.arena + layout.size, p) : h.start + heapInfoSize;
-    out.push(await walkRegion(mem, p, heapMax, { kind: 'heap', start: h.start, end: h.start + h.size, arena: h.arena }, first, h.start + h.size, arena.top, links, (x) => at(x + first - h.start)));
-    before += h.size;
+    out.push(await walkRegion(mem, p, heapMax, { kind: 'heap', start: h.start, end: h.start + h.size, arena: h.arena }, first, h.start + h.size, arena.top, links, (x) => progress.at(x + first - h.start)));
+    progress.done(h.size);
   }
   for (const a of infra.arenas.values()) if (!a.isMain && ![...infra.heaps.values()].some((h) => h.arena === a.address)) missing.add(a.address);
   if (missing.size) mem.warn(`${missing.size} arena(s) of the ring have no heap in the core (${[...missing].slice(0, 3).map(hex).join(', ')}); their chunks are not listed`);
   if (infra.mainArena) {
     const m = infra.arenas.get(infra.mainArena)!;
     for (const r of runs) {
-      out.push(await walkRegion(mem, p, heapMax, { kind: 'main-arena', start: r.start, end: r.end, arena: infra.mainArena }, r.first, r.end, r.hasTop ? m.top : -1, links, at));
-      before += Math.max(0, r.end - r.first);
+      const seg = taken(r);
+      if (seg) {
+        out.push(seg);
+        continue;
+      }
+      out.push(await walkRegion(mem, p, heapMax, { kind: 'main-arena', start: r.start, end: r.end, arena: infra.mainArena }, r.first, r.end, r.hasTop ? m.top : -1, links, progress.at));
+      progress.done(Math.max(0, r.end - r.first));
     }
   }
-  meter.end();
+  progress.end();
   return out;
 }
 
