@@ -4,12 +4,13 @@
  * The Leaks view shows chap's counts, groups a set by class, size class or footer site (table, flame graph,
  * treemap) and opens an allocation in the inspector: a ring node's referrers are its two neighbours, leaked, and
  * nothing anchors it. Compare shows the leaked bytes of two cores by site and by class.
+ * The Overview's largest leaked allocations: their class as chap's list used names it, their allocating function.
  * Screenshots at 1280×800 and 1920×1080.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { dropFiles, openView, screens, SCREENSHOTS, shared, sharedMissing } from './support.ts';
+import { dropFiles, openView, screens, screenshot, SCREENSHOTS, shared, sharedMissing } from './support.ts';
 
 /** What the screen shows at 1280×800 and 1920×1080 (the inspector is a fixed panel: a full-page shot would draw it, and the top bar, mid-page). */
 async function both(page: Page, name: string): Promise<void> {
@@ -247,6 +248,54 @@ test('heapgen: leaked bytes by allocating site from the footers, and compared be
   await page.getByRole('group', { name: 'Leaks view' }).getByRole('button', { name: 'Flame graph' }).click();
   await expect(page.getByTestId('flame-canvas')).toBeVisible();
   await screens(page, 'leaks-view-sites-flame');
+});
+
+test("heapgen phase 2: the Overview's largest leaked allocations name each one's class as chap's list used does, and its allocating function", async ({ page }) => {
+  const files = ['fixtures/heapgen/core.phase2.gz', 'fixtures/heapgen/heapgen', 'fixtures/heapgen/libwidgets.so', 'fixtures/heapgen/core.phase2.list_used'];
+  const missing = files.map((f) => sharedMissing(f)).find(Boolean);
+  test.skip(!!missing, `skipped: ${missing}`);
+  // chap's signature of every used allocation ("... with signature ADDR(Name)" under its "Used allocation at ADDR" line).
+  const chapClass = new Map<string, string>();
+  let at = '';
+  for (const line of readFileSync(shared('fixtures/heapgen/core.phase2.list_used'), 'utf8').split('\n')) {
+    const used = /^Used allocation at ([0-9a-f]+) /.exec(line);
+    if (used) at = used[1];
+    const sig = /^\.\.\. with signature [0-9a-f]+\((.*)\)$/.exec(line);
+    if (sig) chapClass.set(at, sig[1]);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/');
+  await dropFiles(page, files.slice(0, 3).map((f) => ({ path: shared(f) })));
+  const rows = page.getByTestId('leaked-row');
+  await expect(rows.first()).toBeVisible({ timeout: 60_000 });
+  const n = await rows.count();
+  expect(n).toBeGreaterThan(10);
+  const classes = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    const row = rows.nth(i);
+    const address = (await row.locator('td').first().textContent())!.replace(/^0x/, '');
+    const shown = (await row.getByTestId('leaked-class').textContent())!;
+    expect(shown, `class of leaked 0x${address}`).toBe(chapClass.get(address) ?? '(no signature)');
+    classes.add(shown);
+    // Allocated by: the footer's function and library (heapgen's allocations all carry one).
+    await expect(row.getByTestId('leaked-caller')).toHaveText(/^\S.* \+0x[0-9a-f]+ \(.+\)$/);
+  }
+  console.log(`${n} leaked rows; classes: ${[...classes].join(', ')}`);
+  // The leak panel spans the page, the list reaching its right edge beside chap's sets, its headings on one line.
+  for (const size of [
+    { width: 1920, height: 1080 },
+    { width: 1280, height: 800 },
+  ]) {
+    await page.setViewportSize(size);
+    const panel = (await page.getByTestId('leak-sets').boundingBox())!;
+    const table = (await page.getByTestId('leaked-table').boundingBox())!;
+    expect(panel.width, `${size.width}: the leak panel's width`).toBeGreaterThan(size.width - 80);
+    expect(panel.x + panel.width - (table.x + table.width), `${size.width}: space right of the list`).toBeLessThan(40);
+    for (const th of await page.getByTestId('leaked-table').locator('th').all()) expect((await th.boundingBox())!.height, `${size.width}: "${await th.textContent()}" on one line`).toBeLessThan(32);
+  }
+  await screens(page, 'overview-leaked-heapgen');
+  // At 1280 px the list is below the sets: the whole page.
+  await screenshot(page, 'overview-leaked-heapgen-1280-page');
 });
 
 test('a saved analysis keeps the sets computed from its core: reopened from the library, its Leaks view reads them from the table', async ({ page }) => {

@@ -108,8 +108,6 @@ export function Overview({ summary }: { summary: SnapshotSummary }) {
         </section>
         )}
 
-        {leakCore !== null && current && <LeakSets snapshot={current} onInspect={(row) => openInspector({ snapshot: current.snap.key, row })} />}
-
         <section className="panel">
           <h2>{kind === 'meliae' ? 'Top types' : 'Top signatures and classes'}</h2>
           <table className="grid" data-testid="top-types">
@@ -144,6 +142,8 @@ export function Overview({ summary }: { summary: SnapshotSummary }) {
           </table>
         </section>
       </div>
+
+      {leakCore !== null && current && <LeakSets snapshot={current} onInspect={(row) => openInspector({ snapshot: current.snap.key, row })} />}
 
       <section className="panel">
         <h2>Largest allocations <span className="muted small">· click one to inspect it</span></h2>
