@@ -8,8 +8,8 @@
  * | size      | `SizeColumn`  | usable size in bytes, as chap prints it: Uint32Array while every size   |
  * |           |               | fits, Float64Array once one is ≥ 2^32 (exact integers below 2^53)       |
  * | state     | Uint8Array    | `AllocState` (used, free, leaked, …)                                    |
- * | type      | Uint32Array   | string id of the type: C++ class / chap signature name, `%Pattern`,     |
- * |           |               | Python type; 0 = unknown                                                |
+ * | type      | `IdColumn`    | string id of the type: C++ class / chap signature name, `%Pattern`,     |
+ * |           |               | Python type; 0 = unknown (Uint8Array while every id is below 256, …)    |
  * | requested | `SizeColumn`? | requested size (malloc_tracer footer, tracemalloc trace); absent if none |
  * | site      | Uint32Array?  | allocation site: 1 + row of the attribution's `SitesTable` (sites.ts),  |
  * |           |               | 0 = none; filled by malloc_tracer footer attribution (attribution.ts)   |
@@ -22,12 +22,13 @@
  * below 2^53 and tagged or kernel pointers use all 64 bits. Use `address.ts`
  * to turn a row's address into a BigInt or a hex string.
  *
- * `size`, `requested` and `region` are as narrow as their values allow (the builder widens a column the moment a
+ * `size`, `requested`, `type` and `region` are as narrow as their values allow (the builder widens a column the moment a
  * value does not fit, `NarrowColumnBuilder`), so read them as numbers (`t.size[i]`) and never assume one element
  * type; a column written after the build goes through a builder too.
  *
  * Optional columns exist only when a reader fills them, so a chap list costs
- * 17 bytes per allocation (8 address + 4 size + 1 state + 4 type) while no size reaches 4 GiB.
+ * 14 bytes per allocation (8 address + 4 size + 1 state + 1 type) while no size reaches 4 GiB and it names fewer
+ * than 256 signatures and patterns (15 up to 65,535).
  */
 import { ColumnBuilder, NarrowColumnBuilder } from './columns.ts';
 import { StringTableBuilder, type StringTableData } from './strings.ts';
@@ -141,7 +142,7 @@ export interface AllocationTable {
   addrLo: Uint32Array;
   size: SizeColumn;
   state: Uint8Array;
-  type: Uint32Array;
+  type: IdColumn;
   requested?: SizeColumn;
   site?: Uint32Array;
   region?: IdColumn;
@@ -208,7 +209,8 @@ export class AllocationTableBuilder {
   /** Uint32 until a size needs Float64. */
   readonly size: NarrowColumnBuilder;
   readonly state: ColumnBuilder<Uint8Array>;
-  readonly type: ColumnBuilder<Uint32Array>;
+  /** Uint8 until a type id needs more (a C core's walk names none: 1 byte a row). */
+  readonly type: NarrowColumnBuilder;
   readonly requested?: NarrowColumnBuilder;
   readonly site?: ColumnBuilder<Uint32Array>;
   /** Uint8 until a region id needs more. */
@@ -222,7 +224,7 @@ export class AllocationTableBuilder {
     this.addrLo = new ColumnBuilder(Uint32Array, cap);
     this.size = sizeColumnBuilder(cap);
     this.state = new ColumnBuilder(Uint8Array, cap);
-    this.type = new ColumnBuilder(Uint32Array, cap);
+    this.type = idColumnBuilder(cap);
     if (opts.requested) this.requested = sizeColumnBuilder(cap);
     if (opts.site) this.site = new ColumnBuilder(Uint32Array, cap);
     if (opts.region) this.region = idColumnBuilder(cap);
@@ -255,7 +257,7 @@ export class AllocationTableBuilder {
       addrLo: this.addrLo.freeze(),
       size: this.size.freeze() as SizeColumn,
       state: this.state.freeze(),
-      type: this.type.freeze(),
+      type: this.type.freeze() as IdColumn,
       requested: this.requested?.freeze() as SizeColumn | undefined,
       site: this.site?.freeze(),
       region: this.region?.freeze() as IdColumn | undefined,

@@ -200,8 +200,8 @@ export interface SavedHeader {
 
 /**
  * The element types of the allocation table's narrow columns (allocations.ts): `size`, `requested` and the
- * attribution's `rowRequested` are u32 or f64, `region` u8, u16 or u32, as they were in memory (files saved before
- * 2026-12-03 hold f64 sizes and u32 regions; they load as they are).
+ * attribution's `rowRequested` are u32 or f64, `type` and `region` u8, u16 or u32, as they were in memory (files saved
+ * before 2026-12-03 hold f64 sizes, u32 types and regions; they load as they are).
  */
 export const SIZE_TYPES = ['u32', 'f64'] as const satisfies readonly SavedElement[];
 export const ID_TYPES = ['u8', 'u16', 'u32'] as const satisfies readonly SavedElement[];

@@ -47,7 +47,7 @@ export interface DominatorTree {
  * in `rootTypes` (string ids of `ROOT_TYPE_NAMES` in the input's string table).
  * Ascending row order.
  */
-export function gcRoots(g: RefGraph, types: Uint32Array, rootTypes: ArrayLike<number>): Uint32Array {
+export function gcRoots(g: RefGraph, types: ArrayLike<number>, rootTypes: ArrayLike<number>): Uint32Array {
   const n = g.rows;
   const referred = new Uint8Array(n);
   const edges = g.refStart[n];

@@ -61,8 +61,8 @@ describe('describeForUpload', () => {
       ['allocations', 2],
       ['attribution', 2],
     ]);
-    // 2 rows × 17 bytes (8 address + 4 size + 1 state + 4 type) + strings (1+1+... bytes) + offsets.
-    expect(d.tables[0].bytes).toBe(2 * 17 + '%SSO'.length + 'widgets::Rect'.length + 4 * 4);
+    // 2 rows × 14 bytes (8 address + 4 size + 1 state + 1 type) + strings (1+1+... bytes) + offsets.
+    expect(d.tables[0].bytes).toBe(2 * 14 + '%SSO'.length + 'widgets::Rect'.length + 4 * 4);
   });
 });
 

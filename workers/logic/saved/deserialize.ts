@@ -169,7 +169,7 @@ export async function loadAnalysis(bytes: Uint8Array, opts: LoadOptions = {}): P
         addrLo: take('allocations', 'addrLo', 'u32', n)!,
         size: take<SizeColumn>('allocations', 'size', SIZE_TYPES, n)!,
         state: take('allocations', 'state', 'u8', n)!,
-        type: take('allocations', 'type', 'u32', n)!,
+        type: take<IdColumn>('allocations', 'type', ID_TYPES, n)!,
         strings: strings('strings'),
       };
       const requested = take<SizeColumn>('allocations', 'requested', SIZE_TYPES, n, true);

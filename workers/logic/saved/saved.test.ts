@@ -222,7 +222,7 @@ describeShared('saved analysis of the real fixtures', ['fixtures'], () => {
     const t = back.inputs[0].table!;
     expectSameTable(r.table, t);
     expect(Array.from(t.size).reduce((n, x) => n + x, 0)).toBe(3413480);
-    // 17 bytes per allocation in memory; saved well under 4.
+    // 14 bytes per allocation in memory; saved well under 4.
     expect(bytes.length / t.rows).toBeLessThan(4);
   });
 

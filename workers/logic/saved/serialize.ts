@@ -84,7 +84,7 @@ export async function saveAnalysis(a: SavedAnalysis, opts: SaveOptions = {}): Pr
       add(i, 'allocations', 'addrLo', t.addrLo, 'u32', t.rows, 'addr');
       add(i, 'allocations', 'size', t.size, SIZE_TYPES, t.rows);
       add(i, 'allocations', 'state', t.state, 'u8', t.rows);
-      add(i, 'allocations', 'type', t.type, 'u32', t.rows);
+      add(i, 'allocations', 'type', t.type, ID_TYPES, t.rows);
       if (t.requested) add(i, 'allocations', 'requested', t.requested, SIZE_TYPES, t.rows);
       if (t.site) add(i, 'allocations', 'site', t.site, 'u32', t.rows);
       if (t.region) add(i, 'allocations', 'region', t.region, ID_TYPES, t.rows);

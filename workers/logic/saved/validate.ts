@@ -52,7 +52,7 @@ export function checkWholeNumbers(
 }
 
 /** Every value of `ids` below `limit`. */
-export function checkIds(ids: Uint32Array, limit: number, what: string, fail: Fail): void {
+export function checkIds(ids: ArrayLike<number>, limit: number, what: string, fail: Fail): void {
   for (let i = 0; i < ids.length; i++) if (ids[i] >= limit) fail(`${what}: row ${i} refers to ${ids[i]}, only ${limit} exist`);
 }
 

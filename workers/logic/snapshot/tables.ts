@@ -3,7 +3,7 @@
  * chap lists of that core, or from chap lists alone. Each allocation appears
  * once; what the lists add (chap's type names, set flags) lands in its row.
  */
-import { AllocationTableBuilder, type AllocationTable, type AllocState } from '../../../src/model/allocations.ts';
+import { AllocationTableBuilder, type AllocationTable, type AllocState, type IdColumn } from '../../../src/model/allocations.ts';
 import { allocShared } from '../../../src/model/columns.ts';
 import { StringTable, StringTableBuilder, type StringTableData } from '../../../src/model/strings.ts';
 
@@ -134,7 +134,7 @@ export function listOnlyTable(lists: { table: AllocationTable; flags: Uint16Arra
     let row: number;
     if (hi === prevHi && lo === prevLo && t.size[r] === prevSize) {
       row = b.rows - 1;
-      if (!b.type.array[row] && t.type[r]) b.type.array[row] = strings.id(t, t.type[r]);
+      if (!b.type.get(row) && t.type[r]) b.type.set(row, strings.id(t, t.type[r]));
     } else {
       row = b.add(hi, lo, t.size[r], t.state[r] as AllocState, strings.id(t, t.type[r]));
       prevHi = hi;
@@ -155,7 +155,7 @@ export function listOnlyTable(lists: { table: AllocationTable; flags: Uint16Arra
  * The table with vtable class names (`rowClass`, ids into `classStrings`) in the
  * rows whose type is still unknown; rows a chap list named keep chap's name.
  */
-export function withClasses(table: AllocationTable, rowClass: Uint32Array, classStrings: StringTableData): AllocationTable {
+export function withClasses(table: AllocationTable, rowClass: IdColumn, classStrings: StringTableData): AllocationTable {
   let named = false;
   for (let i = 0; i < table.rows && !named; i++) named = table.type[i] !== 0;
   if (!named) return { ...table, type: rowClass, strings: classStrings };

@@ -298,7 +298,7 @@ export class ChapListParser {
         if (narrow) this.sigTypes.set(key, id);
         else this.sigTypesWide.set(`${hi}:${lo}`, id);
       }
-      this.builder.type.array[row] = id;
+      this.builder.type.set(row, id);
       return;
     }
     const m = indexOfPattern(buf, at, end, MATCHES_PATTERN);
@@ -306,7 +306,7 @@ export class ChapListParser {
       let e = end;
       while (e > m && (buf[e - 1] === 0x2e || buf[e - 1] === SPACE)) e--;
       const name = utf8.decode(buf.slice(m + MATCHES_PATTERN.length, e));
-      this.builder.type.array[row] = this.builder.strings.intern(`%${name}`);
+      this.builder.type.set(row, this.builder.strings.intern(`%${name}`));
       return;
     }
     if (this.otherLines++ === 0) this.firstOtherLine = this.lineNo;
