@@ -203,8 +203,9 @@ for (const backend of BACKENDS) {
     });
 
     it('an upload declaring far more decoded tables than its size allows is refused by the decode budget', async () => {
-      // 1 MiB of zeros per column compresses to ~1 KiB: 8 columns × 4 Mi rows decode to 150 MiB from a ~200 KiB upload.
-      const n = 4 << 20;
+      // Zeros compress to almost nothing: 8 Mi rows of the narrow columns (address 8 B, size 4 B, state 1 B, type 1 B a
+      // row) decode to 112 MiB, over the 64 MiB limit, from a few hundred KiB upload.
+      const n = 8 << 20;
       const b = new AllocationTableBuilder({ expectedRows: n });
       for (let i = 0; i < n; i++) b.add(0, 0, 0, AllocState.Used);
       const bytes = await saveAnalysis({ name: 'zeros', created: '2026-12-01T00:00:00.000Z', view: null, inputs: [{ name: 'z', format: 'chap-list', size: 1, rows: n, table: b.freeze() }] });
