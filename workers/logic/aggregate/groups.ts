@@ -17,6 +17,11 @@ export interface GroupRow extends UsedFree {
 
 export const UNKNOWN_TYPE = '(no signature)';
 
+/** The name of type id `id` as the group tables list it: `UNKNOWN_TYPE` for 0 (nothing named the row). */
+export function typeName(id: number, strings: StringTable): string {
+  return id === 0 ? UNKNOWN_TYPE : strings.get(id);
+}
+
 /** Group rows by key: a type's name, or a size class's lower bound (`sizeClassKey`). */
 export type GroupRows = Map<string | number, GroupRow>;
 
@@ -37,7 +42,7 @@ export const byGroupBytes = (a: GroupRow, b: GroupRow): number => b.usedBytes - 
 export function mergeByName(perId: readonly (GroupRow | undefined)[], strings: StringTable, into: GroupRows): void {
   perId.forEach((r, id) => {
     if (!r) return;
-    const name = id === 0 ? UNKNOWN_TYPE : strings.get(id);
+    const name = typeName(id, strings);
     const to = into.get(name) ?? emptyGroupRow(name, 0);
     addUsedFreeOf(to, r);
     to.maxSize = Math.max(to.maxSize, r.maxSize);

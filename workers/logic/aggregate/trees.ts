@@ -5,7 +5,7 @@
 import { isInUse, type AllocationTable } from '../../../src/model/allocations.ts';
 import type { FrameTable, StackTable } from '../../../src/model/stacks.ts';
 import { StringTable, type StringTableData } from '../../../src/model/strings.ts';
-import { UNKNOWN_TYPE } from './groups.ts';
+import { typeName } from './groups.ts';
 import { HierarchyBuilder } from './hierarchy.ts';
 import { type Hierarchy } from '../../../src/model/hierarchy.ts';
 import { sizeClassLabel, sizeClassOf } from './size-classes.ts';
@@ -35,7 +35,7 @@ export function typeSizeTree(tables: AllocationTable[], opts: { inverted?: boole
       const tid = type[i];
       let ty = typeIds[tid];
       if (!ty) {
-        const name = tid === 0 ? UNKNOWN_TYPE : strings.get(tid);
+        const name = typeName(tid, strings);
         ty = typeIds[tid] = [b.nameId(name), b.groupId(name)];
       }
       const s = size[i];
@@ -130,7 +130,7 @@ export function typeObjectTree(table: AllocationTable, describe: (row: number) =
     rows.push(i);
   }
   for (const [t, rows] of byType) {
-    const name = t === 0 ? UNKNOWN_TYPE : strings.get(t);
+    const name = typeName(t, strings);
     const g = b.groupId(name);
     const typeNode = b.child(0, b.nameId(name), g);
     rows.sort((x, y) => table.size[y] - table.size[x] || x - y);

@@ -15,7 +15,7 @@ import { namePath, type Hierarchy } from '../../../src/model/hierarchy.ts';
 import { libraryKey, NO_FOOTER, offsetKey, OUTSIDE_MODULES, UNKNOWN_LIB } from '../../../src/model/site-keys.ts';
 import { StringTable } from '../../../src/model/strings.ts';
 import { attributionFromTable } from '../aggregate/attribution-rows.ts';
-import { UNKNOWN_TYPE } from '../aggregate/groups.ts';
+import { typeName } from '../aggregate/groups.ts';
 import { HierarchyBuilder } from '../aggregate/hierarchy.ts';
 import { sizeClassLabel, sizeClassOf } from '../aggregate/size-classes.ts';
 import type { SideData } from '../diff/view.ts';
@@ -85,17 +85,17 @@ export type LeakPath = (row: number) => { names: string[]; groups: string[] };
 /** The node names of a row for `by` (the same names `typeSizeTree` and `attributionHierarchy` give). */
 export function leakPath(table: AllocationTable, by: LeakGroupBy, attribution?: AttributionData | null): LeakPath {
   const strings = new StringTable(table.strings);
-  const typeName = (r: number) => (table.type[r] === 0 ? UNKNOWN_TYPE : strings.get(table.type[r]));
+  const rowType = (r: number) => typeName(table.type[r], strings);
   const sizeName = (r: number) => sizeClassLabel(sizeClassOf(table.size[r]));
   if (by === 'class') {
     return (r) => {
-      const t = typeName(r);
+      const t = rowType(r);
       return { names: [t, sizeName(r)], groups: [t, t] };
     };
   }
   if (by === 'size') {
     return (r) => {
-      const t = typeName(r);
+      const t = rowType(r);
       return { names: [sizeName(r), t], groups: ['size class', t] };
     };
   }
@@ -204,7 +204,7 @@ export function leakAllocations(
     row: r,
     address: hexOf(table.addrHi[r], table.addrLo[r]),
     size: table.size[r],
-    className: table.type[r] === 0 ? UNKNOWN_TYPE : strings.get(table.type[r]),
+    className: typeName(table.type[r], strings),
     path: pathOf(r).names,
     flags: flags[r],
   }));
