@@ -40,7 +40,6 @@ function execFromNames(sites: SitesTable): Uint8Array {
 
 type Column = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 
-/** Options of `loadAnalysis`. */
 /**
  * A saved `rowRequested` as the attribution holds it: NaN (no footer, in files saved before 2026-12-03) read as 0,
  * in a Uint32 column unless a value needs Float64 (a value that is not a whole number ≥ 0 stays, for the checks).
@@ -53,6 +52,7 @@ function requestedOf(v: SizeColumn): SizeColumn {
   return b.freeze() as SizeColumn;
 }
 
+/** Options of `loadAnalysis`. */
 export interface LoadOptions {
   /** Name used in error messages (default "saved analysis"). */
   name?: string;

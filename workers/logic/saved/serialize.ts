@@ -57,7 +57,7 @@ export async function saveAnalysis(a: SavedAnalysis, opts: SaveOptions = {}): Pr
   const add = (input: number, table: string, name: string, array: Column, want: SavedElement | readonly SavedElement[], count: number, codec: SavedCodec = 'shuffle'): void => {
     const where = `${input}/${table}/${name}`;
     const type = elementOf(array, where);
-    if (typeof want === 'string' ? type !== want : !want.includes(type)) throw new TypeError(`saveAnalysis: column ${where} is ${type}, ${String(want)} expected`);
+    if (typeof want === 'string' ? type !== want : !want.includes(type)) throw new TypeError(`saveAnalysis: column ${where} is ${type}, ${typeof want === 'string' ? want : want.join(' or ')} expected`);
     if (array.length !== count) throw new TypeError(`saveAnalysis: column ${where} has ${array.length} elements, ${count} expected`);
     const c = codec === 'shuffle' && DELTA_COLUMNS.has(`${table}/${name}`) ? 'delta' : codec;
     pending.push({ meta: { input, table, name, type, count, codec: c }, array });
