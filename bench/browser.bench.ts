@@ -14,13 +14,11 @@
  * after the heap walk, wall and CPU time (the leaks benchmark's step).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { createGzip } from 'node:zlib';
 import { chromium } from '@playwright/test';
-import { captureFixture } from '../fixtures-gen/capture.ts';
+import { captureFixture, gzipOnce } from '../fixtures-gen/capture.ts';
 import { generateChapList } from './gen-chap-list.ts';
 import { NodeFileSource } from '../cli/node-source.ts';
 import { readCore } from '../workers/logic/formats/core/read-core.ts';
@@ -55,10 +53,7 @@ async function inputs(): Promise<Case[]> {
     const path = join(dir, core);
     cases.push({ name: `bench core (${(statSync(path).size / 1e6).toFixed(0)} MB)`, path, goal: 'overview ≤ Node; tab ≤ 1.5 GB', core: true });
     const gz = join(out, 'footer.core.gz');
-    if (!existsSync(gz)) {
-      await pipeline(createReadStream(path), createGzip({ level: 6 }), createWriteStream(`${gz}.tmp`));
-      renameSync(`${gz}.tmp`, gz);
-    }
+    await gzipOnce(path, gz, 6);
     cases.push({ name: `its .gz (${(statSync(gz).size / 1e6).toFixed(1)} MB)`, path: gz, goal: 'tab ≤ 400 MB' });
   }
   const list = join(out, 'chap-list-2600000.list_used');

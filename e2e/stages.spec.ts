@@ -7,13 +7,11 @@
  * into e2e/.tmp once (about 1 s); skipped, saying why, where gcc or gcore cannot run. The cancel of a long read (a
  * 300 MB list) is also progress.spec.ts's.
  */
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import { captureFixture } from '../fixtures-gen/capture.ts';
+import { captureFixture, gzipOnce } from '../fixtures-gen/capture.ts';
 import { generateChapList } from '../bench/gen-chap-list.ts';
 import { screenshot } from './support.ts';
 
@@ -46,13 +44,7 @@ function otherList(): string {
 
 /** The big core gzip'd (level 1, cached beside it): its read is the index pass over the compressed bytes (`io/gzip-index.ts`). */
 async function bigCoreGz(plain: string): Promise<string> {
-  const dir = join(TMP, 'stages-gz');
-  const path = join(dir, `${plain.split('/').pop()!}.gz`);
-  if (existsSync(path)) return path;
-  mkdirSync(dir, { recursive: true });
-  await pipeline(createReadStream(plain), createGzip({ level: 1 }), createWriteStream(`${path}.part`));
-  renameSync(`${path}.part`, path);
-  return path;
+  return gzipOnce(plain, join(TMP, 'stages-gz', `${plain.split('/').pop()!}.gz`), 1);
 }
 
 /** The binaries the big core maps (the generator and its footer library), for the symbols stage. */

@@ -7,9 +7,11 @@
  * every malloc/calloc/realloc block carries a malloc_tracer footer.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { createGzip } from 'node:zlib';
 import { waitReady } from './ready.ts';
 
 export const GEN_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'heapgen-mt.c');
@@ -97,4 +99,16 @@ export async function captureFixture(outDir: string, mode: 'test' | 'bench', n =
     child.stdin!.end();
     child.kill('SIGTERM');
   }
+}
+
+/**
+ * `path` gzip'd at `level` into `gz`, once: written to `<gz>.part` and renamed, so a run stopped half way never leaves
+ * a truncated `.gz` that a later run would take as made (the benchmarks' and e2e's compressed cores).
+ */
+export async function gzipOnce(path: string, gz: string, level: number): Promise<string> {
+  if (existsSync(gz)) return gz;
+  mkdirSync(dirname(gz), { recursive: true });
+  await pipeline(createReadStream(path), createGzip({ level }), createWriteStream(`${gz}.part`));
+  renameSync(`${gz}.part`, gz);
+  return gz;
 }
