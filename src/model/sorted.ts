@@ -24,16 +24,20 @@ export function lastAtOrBelow(keys: ArrayLike<number>, x: number, from = 0, to =
 
 /**
  * `lastAtOrBelow` over 64-bit keys held as two Uint32 halves (an allocation table's `addrHi`/`addrLo`): the
- * last `i` in `[from, to)` with `hi[i] * 2^32 + lo[i] <= x`, or `from − 1`. No closure per step: the leak
+ * last `i` in `[from, to)` with `hi[i] * 2^32 + lo[i] <= x`, or `from − 1`. The halves are compared as integers
+ * (no double made per step) and the columns are typed (one array type: V8 keeps the loads monomorphic): the leak
  * graph's address index calls it for every candidate word.
  */
-export function lastAtOrBelowHalves(hi: ArrayLike<number>, lo: ArrayLike<number>, x: number, from: number, to: number): number {
+export function lastAtOrBelowHalves(hi: Uint32Array, lo: Uint32Array, x: number, from: number, to: number): number {
+  const xHi = Math.floor(x / 4294967296);
+  const xLo = x - xHi * 4294967296;
   let a = from;
   let b = to - 1;
   let ans = from - 1;
   while (a <= b) {
     const mid = (a + b) >>> 1;
-    if (hi[mid] * 4294967296 + lo[mid] <= x) {
+    const h = hi[mid];
+    if (h < xHi || (h === xHi && lo[mid] <= xLo)) {
       ans = mid;
       a = mid + 1;
     } else b = mid - 1;

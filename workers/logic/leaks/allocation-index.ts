@@ -216,20 +216,38 @@ export class AllocationIndex {
   }
 
   private directRow(addr: number): number {
+    // Monomorphic code on purpose (no shared search helper called with other array types): this runs once per
+    // candidate word of the leak graph, millions of times.
     const cs = this.cStart;
-    const lo = lastAtOrBelow(cs, addr);
+    const nc = cs.length;
+    let lo = -1;
+    if (nc <= 8) {
+      for (let k = 0; k < nc && cs[k] <= addr; k++) lo = k;
+    } else {
+      let a = 0;
+      let b = nc - 1;
+      while (a <= b) {
+        const mid = (a + b) >>> 1;
+        if (cs[mid] <= addr) {
+          lo = mid;
+          a = mid + 1;
+        } else b = mid - 1;
+      }
+    }
     if (lo < 0 || addr >= this.cEnd[lo]) return NO_ROW;
     const pages = this.cPages[lo];
     const last = this.cLastRow[lo];
-    const p = Math.floor((addr - cs[lo]) / PAGE);
+    const off = addr - cs[lo];
+    const p = off < 2147483648 ? (off | 0) >>> 12 : Math.floor(off / PAGE);
     // The holder, if any, is the last row starting at or below addr among [pages[p], pages[p + 1]] (rows do not overlap).
     const from = pages[p];
     if (from >= last) return NO_ROW;
     const dHi = this.dHi;
     const dLo = this.dLo;
-    const a = lastAtOrBelowHalves(dHi, dLo, addr, from, (pages[p + 1] < last ? pages[p + 1] : last - 1) + 1);
-    if (a < from) return NO_ROW;
-    if (addr < dHi[a] * TWO32 + dLo[a] + this.dSize[a]) return this.direct ? this.direct[a] : a;
+    const to = pages[p + 1] < last ? pages[p + 1] : last - 1;
+    const i = lastAtOrBelowHalves(dHi, dLo, addr, from, to + 1);
+    if (i < from) return NO_ROW;
+    if (addr < dHi[i] * TWO32 + dLo[i] + this.dSize[i]) return this.direct ? this.direct[i] : i;
     return NO_ROW;
   }
 }

@@ -24,7 +24,7 @@ interface Fixture {
  * and than a window (4 MiB), a wrapper holding blocks (chap finds the blocks first), one row across the end of what
  * the core holds; words are random, zero, or pointers into rows (start, inside, end, one past the end).
  */
-function fixture(w: number, seed: number, withReadInto: boolean): Fixture {
+function fixture(w: number, seed: number, withReadInto: boolean, withWrapper = true): Fixture {
   const rand = xorshift32(seed);
   const base = w === 8 ? 0x7f12_3400_0000 : 0x0800_0000;
   const rows: { addr: number; size: number; state: AllocState }[] = [];
@@ -42,10 +42,12 @@ function fixture(w: number, seed: number, withReadInto: boolean): Fixture {
     else push(w + Math.floor(rand() * 600));
   }
   // A wrapper holding blocks of its own (as a malloc()ed CPython arena holds obmalloc's blocks).
-  const wrapAt = at;
-  rows.push({ addr: wrapAt, size: 0x4000, state: AllocState.Used });
-  for (let k = 0; k < 20; k++) rows.push({ addr: wrapAt + 0x100 + k * 0x200, size: 0x100 - (k % 3) * 8, state: k % 5 === 4 ? AllocState.Free : AllocState.Used });
-  at = wrapAt + 0x4000 + 0x40;
+  if (withWrapper) {
+    const wrapAt = at;
+    rows.push({ addr: wrapAt, size: 0x4000, state: AllocState.Used });
+    for (let k = 0; k < 20; k++) rows.push({ addr: wrapAt + 0x100 + k * 0x200, size: 0x100 - (k % 3) * 8, state: k % 5 === 4 ? AllocState.Free : AllocState.Used });
+    at = wrapAt + 0x4000 + 0x40;
+  }
   // A row larger than a window.
   rows.push({ addr: at, size: (4 << 20) + 0x2000, state: AllocState.Used });
   at += (4 << 20) + 0x2000 + 0x40;
@@ -60,19 +62,29 @@ function fixture(w: number, seed: number, withReadInto: boolean): Fixture {
   const bytes = new Uint8Array(imagedEnd - base);
   const dv = new DataView(bytes.buffer);
   const used = rows.filter((r) => r.state === AllocState.Used);
+  // Words: zero, random, pointers into a random row or into the row after the last one pointed to (arrays of
+  // pointers to allocations made in order), and (64-bit) words with random high halves, the sign bit, NaN patterns.
+  let last = 0;
   for (let o = 0; o + w <= bytes.length; o += w) {
     const r = rand();
     let v: number;
-    if (r < 0.5) v = 0;
-    else if (r < 0.7) v = Math.floor(rand() * 4294967296);
-    else {
-      const t = used[Math.floor(rand() * used.length)];
+    let hiWord = -1;
+    if (r < 0.45) v = 0;
+    else if (r < 0.6) v = Math.floor(rand() * 4294967296);
+    else if (r < 0.65 && w === 8) {
+      v = Math.floor(rand() * 4294967296);
+      const q = rand();
+      hiWord = q < 0.3 ? 0x80000000 : q < 0.5 ? 0xfff80000 + Math.floor(rand() * 0x80000) : q < 0.6 ? 0x7ff00000 : Math.floor(rand() * 4294967296);
+    } else {
+      const k = r < 0.8 ? (last + 1) % used.length : Math.floor(rand() * used.length);
+      last = k;
+      const t = used[k];
       const q = rand();
       v = q < 0.4 ? t.addr : q < 0.7 ? t.addr + Math.floor(rand() * Math.max(1, t.size)) : q < 0.85 ? t.addr + t.size - 1 : t.addr + t.size;
     }
     if (w === 8) {
       dv.setUint32(o, v % 4294967296, true);
-      dv.setUint32(o + 4, Math.floor(v / 4294967296), true);
+      dv.setUint32(o + 4, hiWord >= 0 ? hiWord : Math.floor(v / 4294967296), true);
     } else dv.setUint32(o, v >>> 0, true);
   }
   const table = {
@@ -107,6 +119,16 @@ function fixture(w: number, seed: number, withReadInto: boolean): Fixture {
   return { table, mem, map, base, bytes, imagedEnd };
 }
 
+/** The row holding `v` by brute force, as chap's index finds it: the smallest row holding it (a wrapper only when no row inside it does). */
+function holderOf(table: AllocationTable, v: number): number {
+  let best = NO_ROW;
+  for (let r = 0; r < table.rows; r++) {
+    const a = table.addrHi[r] * 4294967296 + table.addrLo[r];
+    if (v >= a && v < a + table.size[r] && (best === NO_ROW || table.size[r] < table.size[best])) best = r;
+  }
+  return best;
+}
+
 /** chap's edges, word by word: each used row at an aligned address, its words while the core holds them. */
 function referenceEdges(f: Fixture, w: number, index: AllocationIndex): number[][] {
   const { table, bytes, base, imagedEnd } = f;
@@ -131,7 +153,35 @@ function referenceEdges(f: Fixture, w: number, index: AllocationIndex): number[]
 }
 
 describe('buildReferenceGraph', () => {
+  it("finds the same holder as a search over every row, on 64-bit words of every kind (the index's lookup)", () => {
+    for (const seed of [5, 6]) {
+      const f = fixture(8, seed, true, seed === 6);
+      const index = new AllocationIndex(f.table);
+      const dv = new DataView(f.bytes.buffer);
+      let found = 0;
+      for (let o = 0; o + 8 <= Math.min(f.bytes.length, 8 * 4000); o += 8) {
+        const v = dv.getUint32(o + 4, true) * 4294967296 + dv.getUint32(o, true);
+        const want = holderOf(f.table, v);
+        expect(index.rowOf(v)).toBe(want);
+        if (want !== NO_ROW) found++;
+      }
+      expect(found).toBeGreaterThan(1000);
+    }
+  });
+
   for (const w of [8, 4]) {
+    it(`gives chap's edges, row by row, on ${w * 8}-bit memory with no wrapper (the next row tried first)`, async () => {
+      for (const seed of [11, 12]) {
+        const f = fixture(w, seed * 104729 + w, true, false);
+        const index = new AllocationIndex(f.table);
+        expect(index.wrappers.length).toBe(0);
+        const { graph } = await buildReferenceGraph(f.table, index, new WordReader(f.mem, f.map, w));
+        const want = referenceEdges(f, w, index);
+        const got: number[][] = [];
+        for (let r = 0; r < f.table.rows; r++) got.push([...graph.outTarget.subarray(graph.outStart[r], graph.outStart[r + 1])]);
+        expect(got).toEqual(want);
+      }
+    });
     for (const withReadInto of [true, false]) {
       it(`gives chap's edges, row by row, on ${w * 8}-bit memory${withReadInto ? '' : ' read without readInto'} (passes, windows, wrappers, a truncated row)`, async () => {
         for (const seed of [1, 2, 3]) {

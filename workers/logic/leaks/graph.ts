@@ -45,6 +45,8 @@ class EdgeScan {
   inRow = false;
   at = 0;
   end = 0;
+  /** The row after the last target found: where the next is looked for first. */
+  private next = 0;
   /** Targets of the current row so far. */
   private k = 0;
   /** One pass's candidate words. */
@@ -64,6 +66,12 @@ class EdgeScan {
   private readonly maxHi: number;
   private readonly hi: Uint32Array;
   private readonly lo: Uint32Array;
+  /** The span's ends as the doubles with their bit patterns (for `cand64`). */
+  private readonly fMin: number;
+  private readonly fMax: number;
+  /** The window `u` read as doubles, made once per window. */
+  private f64of: Uint32Array | null = null;
+  private f64: Float64Array = new Float64Array(0);
   private readonly size: SizeColumn;
   private readonly state: Uint8Array;
   private readonly n: number;
@@ -83,6 +91,14 @@ class EdgeScan {
     this.max = index.max;
     this.minHi = Math.floor(index.min / TWO32);
     this.maxHi = Math.floor((index.max - 1) / TWO32);
+    const bits = new DataView(new ArrayBuffer(8));
+    const asDouble = (v: number): number => {
+      bits.setUint32(0, v % TWO32, true);
+      bits.setUint32(4, Math.floor(v / TWO32), true);
+      return bits.getFloat64(0, true);
+    };
+    this.fMin = asDouble(index.min);
+    this.fMax = asDouble(index.max);
   }
 
   /**
@@ -103,6 +119,9 @@ class EdgeScan {
     let scanned = this.scanned;
     let looked = 0;
     let scratch = this.scratch;
+    // With wrappers (rows holding rows) the index decides between them: no hint then.
+    const hint = index.wrappers.length === 0;
+    let next = this.next;
     // The pass of candidates being read: words [from, passEnd) of the window, `m` of them in `cand`, `c` the
     // next to look at; `rowStop` is where the row before stopped in it.
     let m = 0;
@@ -152,7 +171,14 @@ class EdgeScan {
         if (i >= iRowStop) break;
         const v = w === 8 ? u[i + 1] * TWO32 + u[i] : u[i];
         looked++;
-        const t = index.rowOf(v);
+        // The allocation after the last one found holds it, often (arrays of pointers to allocations made one
+        // after another, lists linked in the order they were made): two compares instead of a lookup.
+        let t = next;
+        if (hint && t < n && v >= hi[t] * TWO32 + lo[t] && v < hi[t] * TWO32 + lo[t] + size[t]) next = t + 1;
+        else {
+          t = index.rowOf(v);
+          if (t !== NO_ROW) next = t + 1;
+        }
         if (t === NO_ROW || t === r || !isUsed(state[t])) continue;
         if (k === scratch.length) scratch = this.grow();
         scratch[k++] = t;
@@ -175,12 +201,33 @@ class EdgeScan {
     this.k = k;
     this.scanned = scanned;
     this.candidates += looked;
+    this.next = next;
   }
 
-  /** Word indexes (from `i`, below `iStop`) of the 64-bit words whose value is in the heap's span, into `cand`; returns how many. */
+  /**
+   * Word indexes (from `i`, below `iStop`) of the 64-bit words whose value is in the heap's span, into `cand`; returns
+   * how many. The words are read as doubles: for values below 2^63 a double's order is its bit pattern's order, so
+   * one load and two compares against the span's ends read as doubles (tiny subnormals) keep the same words as
+   * comparing the integers (negative and NaN patterns fail the compares; a -0 let through when the span starts at 0
+   * is looked up and found in no row). Unaligned windows take the halves.
+   */
   private cand64(u: Uint32Array, i: number, iStop: number): number {
     const { cand, min, max, minHi, maxHi } = this;
     let m = 0;
+    if (u.byteOffset % 8 === 0) {
+      if (this.f64of !== u) {
+        this.f64of = u;
+        this.f64 = new Float64Array(u.buffer, u.byteOffset, u.length >>> 1);
+      }
+      const f = this.f64;
+      const fMin = this.fMin;
+      const fMax = this.fMax;
+      for (let j = i >>> 1, jStop = iStop >>> 1; j < jStop; j++) {
+        const x = f[j];
+        if (x >= fMin && x < fMax) cand[m++] = j << 1;
+      }
+      return m;
+    }
     for (; i < iStop; i += 2) {
       const hi = u[i + 1];
       if (hi < minHi || hi > maxHi) continue;
@@ -221,7 +268,9 @@ class EdgeScan {
   private finishRow(k: number): void {
     if (k === 0) return;
     const s = this.scratch;
-    if (k > 1) {
+    let ascending = true;
+    for (let j = 1; j < k && ascending; j++) ascending = s[j - 1] <= s[j];
+    if (!ascending) {
       if (k <= 16) {
         for (let j = 1; j < k; j++) {
           const x = s[j];
