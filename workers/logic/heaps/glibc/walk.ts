@@ -9,7 +9,7 @@
 import type { Infrastructure } from './discovery.ts';
 import { Segment } from './chunk-store.ts';
 import { fastbinChunkSize, firstChunkAt, tcacheChunkSize, TCACHE_MAX_BINS, type ChunkParams } from './layout.ts';
-import { hex, PAGE, xorWord, type Mem, type Range } from './memory.ts';
+import { hex, PAGE, type Mem, type Range } from './memory.ts';
 import type { Run } from './runs.ts';
 import { StageMeter } from '../../io/stream.ts';
 
@@ -52,17 +52,27 @@ export class LinkFilter {
     return new LinkFilter(maxChunk, lo, hi, tagged);
   }
 
+  /**
+   * Whether the first word (`hi`, `lo`) of the allocation at `user` is kept: 0, or read plainly or undone as
+   * safe-linked (XOR with the allocation's page number), 0 or an 8-aligned address in the heaps' span. Runs for
+   * every small chunk the walk meets: alignment is read off the low half (a double's % is a library call), the
+   * XOR is done on the halves.
+   */
   keeps(user: number, chunkSize: number, hi: number, lo: number): boolean {
     if (chunkSize > this.maxChunk) return false;
     if (hi === 0 && lo === 0) return true;
     if (this.tagged) return true;
-    const plain = hi * 4294967296 + lo;
-    if (this.near(plain)) return true;
-    return this.near(xorWord(hi, lo, Math.floor(user / PAGE), false));
-  }
-
-  private near(v: number): boolean {
-    return v === 0 || (v >= this.lo && v < this.hi && v % 8 === 0);
+    if ((lo & 7) === 0) {
+      const plain = hi * 4294967296 + lo;
+      if (plain >= this.lo && plain < this.hi) return true;
+    }
+    const k = Math.floor(user / PAGE);
+    const xLo = (lo ^ (k >>> 0)) >>> 0;
+    const xHi = (hi ^ Math.floor(k / 4294967296)) >>> 0;
+    if (xLo === 0 && xHi === 0) return true;
+    if ((xLo & 7) !== 0) return false;
+    const x = xHi * 4294967296 + xLo;
+    return x >= this.lo && x < this.hi;
   }
 }
 
@@ -80,80 +90,154 @@ export async function walkRegion(mem: Mem, p: ChunkParams, heapMax: number, regi
  * nothing warned. Walking the run once this way replaces checking it with a chain walk and then walking it.
  */
 async function walkChunks(mem: Mem, p: ChunkParams, heapMax: number, region: Region, first: number, end: number, top: number, links: LinkFilter, progress: ((walked: number) => void) | undefined, check: { left: number } | null): Promise<Segment | null> {
-  const w = mem.w;
-  const core = mem.core;
-  const out = new Segment(region, w);
-  const alignPow2 = (p.align & (p.align - 1)) === 0;
-  let c = first;
-  let dv: DataView | null = null;
-  let bufStart = 0;
-  let prevChunk = -1;
-  let prevSize = 0;
-  let prevKept = false;
-  let prevHi = 0;
-  let prevLo = 0;
-  let atTop = false;
-  const readable = core.readableEnd(first);
+  const readable = mem.core.readableEnd(first);
   const limit = Math.min(end, readable);
   if (check && readable < end) throw new Error('a main-arena run is checked by its walk only when the core holds all of it');
   if (readable < end) mem.warn(`the ${region.kind === 'heap' ? 'heap' : 'main arena run'} at ${hex(region.start)} is cut short at ${hex(readable)} (bytes missing from the core)`);
-  while (c + 2 * w <= limit) {
-    if (check && --check.left < 0) return null;
-    if (!dv || c + 2 * w > bufStart + dv.byteLength) {
-      await mem.step(1 << 12);
-      progress?.(c - first);
-      bufStart = c;
-      dv = await mem.readWindow(c, Math.min(WINDOW, limit - c));
-      if (!dv) break;
-    }
-    const sf = mem.wordIn(dv, c - bufStart + w);
-    if (check && c !== top && sf & 6) return null;
-    const size = sf < 2147483648 ? sf & ~7 : sf - (sf % 8); // integer arithmetic when it fits (a double's % is a library call)
-    // A thread heap glibc left for a new one ends with a zero-size fencepost 2 words before its end; as chap,
-    // neither it nor the chunk just before it (the old top marked in use, when too small to free) is listed.
-    const lastFencepost = size === 0 && region.kind === 'heap' && c + 2 * w === end;
-    if (prevChunk >= 0 && !lastFencepost) out.pushWord(prevChunk + 2 * w, prevSize - w, (sf & 1) === 1, prevKept, prevHi, prevLo);
-    prevChunk = -1;
-    if (lastFencepost) break;
-    if (c === top) {
-      let topBytes = size - 2 * w;
-      if (region.kind === 'heap') {
-        // As chap: the top allocation of a thread heap runs to the end of the writable mapping (within the heap's reservation).
-        const seg = core.segmentAt(c);
-        if (seg) topBytes = Math.min(seg.vaddr + seg.memsz, region.start + heapMax) - (c + 2 * w);
-      }
-      out.push(c + 2 * w, topBytes, false, null);
-      atTop = true;
-      break;
-    }
-    if (size < p.minSize || (size < 2147483648 && alignPow2 ? size & (p.align - 1) : size % p.align) !== 0 || c + size > end) {
-      if (check) return null; // a fencepost or a corrupt header before top: not the run ending at top
-      // A fencepost (2 words, at the end of a heap or of a main-arena run) ends the walk.
-      if (size >= 2 * w && size < p.minSize && c + size <= end) break;
-      mem.anomaly('corrupt-chunk', hex(c), (n, ex) => `${n} chunk header(s) are corrupt (${ex}); the rest of each of those heaps is not listed`);
-      break;
-    }
-    prevChunk = c;
-    prevSize = size;
-    prevKept = false;
-    if (size <= links.maxChunk && c + 3 * w <= bufStart + dv.byteLength) {
-      const o = c - bufStart + 2 * w;
-      const lo = dv.getUint32(o, true);
-      const hi = w === 8 ? dv.getUint32(o + 4, true) : 0;
-      if (links.keeps(c + 2 * w, size, hi, lo)) {
-        prevKept = true;
-        prevHi = hi;
-        prevLo = lo;
-      }
-    }
-    c += size;
+  const walk = new ChunkWalk(mem, p, heapMax, region, first, end, limit, top, links, check);
+  let dv: DataView | null = null;
+  let bufStart = 0;
+  for (;;) {
+    const r = walk.run(dv, bufStart);
+    if (r === REJECT) return null;
+    if (r === STOP) break;
+    // MORE: the next chunk's header is past the window.
+    await mem.step(1 << 12);
+    progress?.(walk.c - first);
+    bufStart = walk.c;
+    dv = await mem.readWindow(bufStart, Math.min(WINDOW, limit - bufStart));
+    if (!dv) break;
   }
-  if (check && !atTop) return null; // the chain did not reach top
-  if (prevChunk >= 0) {
-    // Ran off the end without meeting top: the last chunk's status is unknown; chap counts it as used.
-    out.pushWord(prevChunk + 2 * w, prevSize - w, true, prevKept, prevHi, prevLo);
+  return walk.finish();
+}
+
+const MORE = 0;
+const STOP = 1;
+const REJECT = 2;
+
+/**
+ * One walk's state between windows. `run` walks the chunks whose headers are in the window it is given, in a
+ * synchronous method (V8 optimises its loop; a loop inside an async function runs several times slower).
+ */
+class ChunkWalk {
+  readonly out: Segment;
+  c: number;
+  private prevChunk = -1;
+  private prevSize = 0;
+  private prevKept = false;
+  private prevHi = 0;
+  private prevLo = 0;
+  private atTop = false;
+  /** The chunk at `c` was counted against `check` before its window was read. */
+  private counted = false;
+  private readonly alignPow2: boolean;
+
+  constructor(
+    private readonly mem: Mem,
+    private readonly p: ChunkParams,
+    private readonly heapMax: number,
+    private readonly region: Region,
+    first: number,
+    private readonly end: number,
+    private readonly limit: number,
+    private readonly top: number,
+    private readonly links: LinkFilter,
+    private readonly check: { left: number } | null,
+  ) {
+    this.out = new Segment(region, mem.w);
+    this.c = first;
+    this.alignPow2 = (p.align & (p.align - 1)) === 0;
   }
-  return out;
+
+  /** Walks from `c` while the headers are in `dv` (read at `bufStart`; null: none yet): MORE, STOP or REJECT. */
+  run(dv: DataView | null, bufStart: number): number {
+    const { mem, p, region, end, limit, top, links, check, out } = this;
+    const w = mem.w;
+    let c = this.c;
+    let prevChunk = this.prevChunk;
+    let prevSize = this.prevSize;
+    let prevKept = this.prevKept;
+    let prevHi = this.prevHi;
+    let prevLo = this.prevLo;
+    let result = STOP;
+    const bufEnd = dv ? bufStart + dv.byteLength : 0;
+    while (c + 2 * w <= limit) {
+      if (check && !this.counted && --check.left < 0) {
+        result = REJECT;
+        break;
+      }
+      this.counted = false;
+      if (!dv || c + 2 * w > bufEnd) {
+        this.counted = check !== null;
+        result = MORE;
+        break;
+      }
+      const sf = mem.wordIn(dv, c - bufStart + w);
+      if (check && c !== top && sf & 6) {
+        result = REJECT;
+        break;
+      }
+      const size = sf < 2147483648 ? sf & ~7 : sf - (sf % 8); // integer arithmetic when it fits (a double's % is a library call)
+      // A thread heap glibc left for a new one ends with a zero-size fencepost 2 words before its end; as chap,
+      // neither it nor the chunk just before it (the old top marked in use, when too small to free) is listed.
+      const lastFencepost = size === 0 && region.kind === 'heap' && c + 2 * w === end;
+      if (prevChunk >= 0 && !lastFencepost) out.pushWord(prevChunk + 2 * w, prevSize - w, (sf & 1) === 1, prevKept, prevHi, prevLo);
+      prevChunk = -1;
+      if (lastFencepost) break;
+      if (c === top) {
+        let topBytes = size - 2 * w;
+        if (region.kind === 'heap') {
+          // As chap: the top allocation of a thread heap runs to the end of the writable mapping (within the heap's reservation).
+          const seg = mem.core.segmentAt(c);
+          if (seg) topBytes = Math.min(seg.vaddr + seg.memsz, region.start + this.heapMax) - (c + 2 * w);
+        }
+        out.push(c + 2 * w, topBytes, false, null);
+        this.atTop = true;
+        break;
+      }
+      if (size < p.minSize || (size < 2147483648 && this.alignPow2 ? size & (p.align - 1) : size % p.align) !== 0 || c + size > end) {
+        if (check) {
+          result = REJECT; // a fencepost or a corrupt header before top: not the run ending at top
+          break;
+        }
+        // A fencepost (2 words, at the end of a heap or of a main-arena run) ends the walk.
+        if (size >= 2 * w && size < p.minSize && c + size <= end) break;
+        mem.anomaly('corrupt-chunk', hex(c), (n, ex) => `${n} chunk header(s) are corrupt (${ex}); the rest of each of those heaps is not listed`);
+        break;
+      }
+      prevChunk = c;
+      prevSize = size;
+      prevKept = false;
+      if (size <= links.maxChunk && c + 3 * w <= bufEnd) {
+        const o = c - bufStart + 2 * w;
+        const lo = dv.getUint32(o, true);
+        const hi = w === 8 ? dv.getUint32(o + 4, true) : 0;
+        if (links.keeps(c + 2 * w, size, hi, lo)) {
+          prevKept = true;
+          prevHi = hi;
+          prevLo = lo;
+        }
+      }
+      c += size;
+    }
+    this.c = c;
+    this.prevChunk = prevChunk;
+    this.prevSize = prevSize;
+    this.prevKept = prevKept;
+    this.prevHi = prevHi;
+    this.prevLo = prevLo;
+    return result;
+  }
+
+  /** The walk's chunks once it stopped (null: a checked run whose chain did not reach top). */
+  finish(): Segment | null {
+    if (this.check && !this.atTop) return null; // the chain did not reach top
+    if (this.prevChunk >= 0) {
+      // Ran off the end without meeting top: the last chunk's status is unknown; chap counts it as used.
+      this.out.pushWord(this.prevChunk + 2 * this.mem.w, this.prevSize - this.mem.w, true, this.prevKept, this.prevHi, this.prevLo);
+    }
+    return this.out;
+  }
 }
 
 /**
