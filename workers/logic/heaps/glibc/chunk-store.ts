@@ -40,6 +40,22 @@ function grown<T extends Uint32Array | Uint8Array | Float64Array>(a: T, need: nu
   return b;
 }
 
+/**
+ * One page's addresses and sizes into a batch's arrays; returns the next kept size's index. A plain function: the
+ * loop inside the generator `batches` ran 2.4x slower (V8 optimises loops in resumable functions less well).
+ */
+function fillBatch(s: Segment, off: Uint32Array, flags: Uint8Array, n: number, after: number, sizedAt: number, addr: Float64Array, size: Float64Array): number {
+  const base = s.base;
+  const word = s.word;
+  const sized = s.sized;
+  for (let j = 0; j < n; j++) {
+    addr[j] = base + off[j] * UNIT;
+    if (flags[j] & F_SIZED) size[j] = sized[sizedAt++];
+    else size[j] = ((j + 1 < n ? off[j + 1] : after) - off[j]) * UNIT - word;
+  }
+  return sizedAt;
+}
+
 /** Rows per page of a segment's offsets and flags (pages are never copied as the segment grows, but the first). */
 const PAGE_BITS = 16;
 const PAGE_ROWS = 1 << PAGE_BITS;
@@ -386,11 +402,7 @@ export class ChunkStore {
         const flags = s.flagPages[p];
         // The next page's first offset: a page's last row's size when it is not kept (a segment's last row always is).
         const after = p + 1 < s.offPages.length ? s.offPages[p + 1][0] : 0;
-        for (let j = 0; j < n; j++) {
-          addr[j] = s.base + off[j] * UNIT;
-          if (flags[j] & F_SIZED) size[j] = s.sized[sizedAt++];
-          else size[j] = ((j + 1 < n ? off[j + 1] : after) - off[j]) * UNIT - s.word;
-        }
+        sizedAt = fillBatch(s, off, flags, n, after, sizedAt, addr, size);
         yield { first: this.firstRow[k] + start, length: n, addr, size, flags: flags.subarray(0, n), region: this.segRegion[k] };
       }
     }

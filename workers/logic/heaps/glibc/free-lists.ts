@@ -25,7 +25,13 @@
 import type { Infrastructure } from './discovery.ts';
 import { fastbinChunkSize, tcacheChunkSize, tcacheChunkSizes, TCACHE_MAX_BINS } from './layout.ts';
 import { hex, PAGE, xorWord, type Mem } from './memory.ts';
-import { F_USED, type ChunkStore } from './chunk-store.ts';
+import { F_USED, type ChunkBatch, type ChunkStore } from './chunk-store.ts';
+
+/** Addresses of the used rows of `b` of size `want`, onto `out` (a plain function: loops in async functions run slower). */
+function usedOfSize(b: ChunkBatch, want: number, out: number[]): void {
+  const { size, flags, addr } = b;
+  for (let j = 0; j < b.length; j++) if (size[j] === want && flags[j] & F_USED) out.push(addr[j]);
+}
 
 export interface FreeListResult {
   fast: number;
@@ -318,7 +324,7 @@ export class FreeLists {
       const candidates: number[] = [];
       for (const b of rows.batches()) {
         if (rows.regions[b.region - 1].kind === 'mmapped') continue;
-        for (let j = 0; j < b.length; j++) if (b.size[j] === want && b.flags[j] & F_USED) candidates.push(b.addr[j]);
+        usedOfSize(b, want, candidates);
       }
       for (const user of candidates) {
         await mem.step();

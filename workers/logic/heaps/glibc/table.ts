@@ -6,7 +6,7 @@
  * listed, and counted in a warning.
  */
 import { AllocationTableBuilder, AllocState, type AllocationTable } from '../../../../src/model/allocations.ts';
-import { ChunkStore, F_TCACHED, F_USED, type Segment } from './chunk-store.ts';
+import { ChunkStore, F_TCACHED, F_USED, type ChunkBatch, type Segment } from './chunk-store.ts';
 
 /** The walked segments as one store, in region order (sorted by region start). */
 export function gather(walked: Segment[]): ChunkStore {
@@ -49,26 +49,43 @@ export function* rowBatches(store: ChunkStore, tcacheState: AllocState): Generat
   let out = rowArrays.get(store);
   if (!out) rowArrays.set(store, (out = { length: 0, addr: new Float64Array(N), size: new Float64Array(N), state: new Uint8Array(N), region: new Uint32Array(N) }));
   out.length = 0;
-  let last = -1;
+  const at = { last: -1, j: 0 };
   for (const b of store.batches()) {
-    const { addr, size, flags, region } = b;
-    for (let j = 0; j < b.length; j++) {
-      const a = addr[j];
-      if (a <= last) continue;
-      last = a;
+    at.j = 0;
+    while (at.j < b.length) {
       if (out.length === N) {
         yield out;
         out.length = 0;
       }
-      const f = flags[j];
-      const k = out.length++;
-      out.addr[k] = a;
-      out.size[k] = size[j];
-      out.state[k] = !(f & F_USED) ? AllocState.Free : f & F_TCACHED ? tcacheState : AllocState.Used;
-      out.region[k] = region;
+      takeRows(b, out, at, tcacheState);
     }
   }
   if (out.length) yield out;
+}
+
+/**
+ * Rows of `b` from `at.j` into `out` until it is full or `b` ends (rows at or below `at.last` left out). A plain
+ * function: loops inside a generator run several times slower.
+ */
+function takeRows(b: ChunkBatch, out: RowBatch, at: { last: number; j: number }, tcacheState: AllocState): void {
+  const { addr, size, flags, region } = b;
+  let last = at.last;
+  let k = out.length;
+  let j = at.j;
+  for (; j < b.length && k < N; j++) {
+    const a = addr[j];
+    if (a <= last) continue;
+    last = a;
+    const f = flags[j];
+    out.addr[k] = a;
+    out.size[k] = size[j];
+    out.state[k] = !(f & F_USED) ? AllocState.Free : f & F_TCACHED ? tcacheState : AllocState.Used;
+    out.region[k] = region;
+    k++;
+  }
+  out.length = k;
+  at.j = j;
+  at.last = last;
 }
 
 /**
