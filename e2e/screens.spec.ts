@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { dropFiles, screens, shared, sharedMissing } from './support.ts';
+import { SIZES, dropFiles, screens, shared, sharedMissing } from './support.ts';
 
 const CORE = ['core.phase1.gz', 'core.phase1.list_used', 'heapgen', 'libwidgets.so'].map((f) => `fixtures/heapgen/${f}`);
 
@@ -207,6 +207,49 @@ async function exportEqualsTable(page: Page, testId: string) {
   });
 }
 
+/** The function names of heapgen phase 1's heap_total.txt (malloc_tracer's gdb plugin: as gdb demangles them). */
+function heapTotalFunctions(): string[] {
+  const text = readFileSync(shared('fixtures/heapgen/core.phase1.heap_total.txt'), 'utf8');
+  return [...text.matchAll(/^Func: "(.*)": Sizes:/gm)].map((m) => m[1]);
+}
+
+/**
+ * A table's cell holding a long C++ name: the name is whole in the cell (copied whole), its title and the selection
+ * line once the row is clicked; the cell spans its column (cut by the column's width with an ellipsis, never at 48
+ * characters); returns the cell's width in px.
+ */
+async function longNameCell(page: Page, testId: string, col: number, name: string, shownAs = name): Promise<number> {
+  const row = page.getByTestId(`${testId}-row`).filter({ hasText: name }).first();
+  await expect(row).toBeVisible();
+  const cell = row.locator('.vcell').nth(col);
+  await expect(cell).toHaveText(shownAs);
+  await expect(cell).toHaveAttribute('title', shownAs);
+  const head = page.getByTestId(testId).locator('.vhead .vcell').nth(col);
+  const [w, hw] = [(await cell.boundingBox())!.width, (await head.boundingBox())!.width];
+  expect(Math.abs(w - hw), `${testId}: the name's cell spans its column (${w} of ${hw} px)`).toBeLessThan(1);
+  const cut = await cell.evaluate((e) => ({ cut: e.scrollWidth > e.clientWidth, overflow: getComputedStyle(e).textOverflow }));
+  expect(cut).toEqual({ cut: true, overflow: 'ellipsis' });
+  await row.click();
+  const selection = page.getByTestId(`${testId}-selection`);
+  await expect(selection).toContainText(name);
+  // In view without scrolling, even when the table runs past the window's bottom.
+  const box = (await selection.boundingBox())!;
+  expect(box.y + box.height, 'the selection line inside the window').toBeLessThanOrEqual(page.viewportSize()!.height + 0.5);
+  return w;
+}
+
+/** The width of `n` ch in the table's body font (what `.name`'s old 48ch cap came to). */
+async function chPx(page: Page, testId: string, n: number): Promise<number> {
+  return page.getByTestId(testId).locator('.vbody').evaluate((e, n) => {
+    const probe = document.createElement('span');
+    probe.style.cssText = `display:inline-block;width:${n}ch`;
+    e.appendChild(probe);
+    const w = probe.getBoundingClientRect().width;
+    probe.remove();
+    return w;
+  }, n);
+}
+
 test.describe('chap lists (the demo: heapgen phase 1 used + free)', () => {
   test('overview, flame graph, treemap, table, histogram, heap map at both sizes; empty state; menu; help', async ({ page }) => {
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -252,6 +295,13 @@ test.describe('chap lists (the demo: heapgen phase 1 used + free)', () => {
     await page.keyboard.press('4');
     await expect(page.getByTestId('group-row').first()).toBeVisible();
     await screens(page, 'screen-table');
+    // The table's box is as tall as its three rows (the demo's classes), not a page of empty box, at both sizes.
+    await expect(page.getByTestId('group-row')).toHaveCount(3);
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      expect((await page.getByTestId('group').locator('.vbody').boundingBox())!.height, `table body at ${size.width}`).toBe(3 * 30);
+    }
+    await page.setViewportSize(SIZES[0]);
     await page.keyboard.press('5');
     await expect(page.getByTestId('histogram')).toBeVisible();
     // Round binary ticks: never "1.00 KiB", never 195/391/586 KiB.
@@ -385,6 +435,17 @@ test.describe('a core with malloc_tracer footers and its binaries', () => {
     await exportEqualsTable(page, 'attribution');
     await screens(page, 'screen-callers');
     await page.getByRole('button', { name: 'Function', exact: true }).click();
+    // A long demangled name (as heap_total.txt prints it) shows as far as its column goes at 1920, cut there with an
+    // ellipsis, whole in its title, its text and the selection line, which copies it whole.
+    await page.setViewportSize(SIZES[1]);
+    const mapBase = heapTotalFunctions().find((f) => f.startsWith('std::__detail::_Map_base<long, std::pair<long const, std::vector<char'))!;
+    expect(mapBase.length).toBeGreaterThan(300);
+    const w = await longNameCell(page, 'attribution', 1, mapBase);
+    expect(w, 'wider than the old 48ch cap').toBeGreaterThan(1.5 * (await chPx(page, 'attribution', 48)));
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByTestId('attribution-selection').getByRole('button', { name: /Copy/ }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`/srv/heapgen/heapgen · ${mapBase}`);
+    await screens(page, 'screen-callers-long-name');
     await page.getByLabel('Filter rows').fill('make_shapes');
     await page.getByTestId('attribution-row').first().click();
     await page.getByLabel('sizes as the gdb plugin prints them').check();
@@ -516,6 +577,25 @@ test.describe('two cores compared', () => {
     await expect(page.getByTestId('diff-row').first()).toBeVisible();
     await exportEqualsTable(page, 'diff');
     await screens(page, 'screen-compare-table');
+    // The Key column's long C++ names: as wide as the column at both sizes (past the old 48ch cap), cut with an
+    // ellipsis, whole in the title, the text and the selection line.
+    const mapBase = heapTotalFunctions().find((f) => f.startsWith('std::__detail::_Map_base<long, std::pair<long const, std::vector<char'))!;
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      const w = await longNameCell(page, 'diff', 0, mapBase, `heapgen › ${mapBase}`);
+      expect(w, `wider than the old 48ch cap at ${size.width}`).toBeGreaterThan(await chPx(page, 'diff', 50));
+    }
+    await screens(page, 'screen-compare-table-selected');
+    // No empty band above Compare's controls: its A / B pickers stand where the other views' snapshot row stands.
+    const pickers = (await page.getByLabel('Snapshot A (before)').boundingBox())!;
+    const controls = (await page.locator('.compare > .toolbar').first().boundingBox())!;
+    const inputsEnd = await page.locator('ul.inputs').evaluate((e) => e.getBoundingClientRect().bottom);
+    await page.keyboard.press('1');
+    const row = (await page.locator('.snapshot-row').boundingBox())!;
+    expect(Math.abs(controls.y - row.y), `Compare's controls at ${controls.y}, the snapshot row at ${row.y}`).toBeLessThan(1);
+    expect(pickers.y - inputsEnd, 'space above the A / B pickers').toBeLessThan(24);
+    await page.keyboard.press('0');
+    await expect(page.getByTestId('diff-row').first()).toBeVisible();
     await page.getByRole('button', { name: 'Flame graph', exact: true }).click();
     await expect(page.getByTestId('flame-canvas')).toBeVisible();
     await page.mouse.move(0, 0);

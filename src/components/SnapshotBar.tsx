@@ -24,6 +24,8 @@ export function SnapshotBar() {
   const comparing = useView((s) => s.view === 'compare');
   const names = useInputs((s) => s.entries);
   if (!current && !notes.length) return assembling ? <div className="muted small">Assembling snapshots…</div> : null;
+  // Nothing of its own to show (Compare has its own A / B pickers): no empty box, no gap above the view.
+  if (!(current && !comparing) && !current?.stage && !notes.length) return null;
   const nameOf = (id: number) => names.find((e) => e.id === id)?.name ?? `input ${id}`;
   return (
     <section className="snapshot-bar" aria-label="Snapshot">

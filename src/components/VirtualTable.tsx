@@ -1,8 +1,11 @@
 /**
  * A virtualized table: sort by any column, filter text, CSV/JSON export of the
  * rows shown (after filter and sort) with exactly the values the cells show,
- * columns sized to their content (numbers never cut), optional row selection,
- * an optional note under the toolbar. See src/views/README.md.
+ * columns sized to their content (numbers never cut; a long name cut by the
+ * column's width, with an ellipsis, whole in its title, its text and a copy),
+ * as tall as its rows up to the page, optional row selection (the selected
+ * row's whole text under the table, with Copy), an optional note under the
+ * toolbar. See src/views/README.md.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState, type ReactNode } from 'react';
@@ -28,7 +31,10 @@ export interface VirtualTableProps<R> {
   rowKey(r: R, i: number): string;
   selectedKey?: string | null;
   onSelect?(r: R): void;
+  /** The body's largest height (CSS; default: the page's height less the chrome above); fewer rows take less. */
   height?: string;
+  /** The selected row's whole text, shown under the table and copied by its Copy button (default: its text cells, ` · ` between). */
+  selectionText?(r: R): string;
   toolbar?: ReactNode;
   /** A line under the toolbar (what the columns mean, why a click does what it does). */
   note?: ReactNode;
@@ -58,6 +64,18 @@ export function VirtualTable<R>(p: VirtualTableProps<R>) {
   const virt = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12 });
   const template = useMemo(() => columnWidths(p.columns, p.rows).join(' '), [p.columns, p.rows]);
   const exportCols = p.columns.map((c) => ({ label: c.label, value: (r: R) => cellValue(c, r) }));
+  const { rowKey, selectedKey, selectionText } = p;
+  const selectedRow = useMemo(() => (selectedKey == null ? undefined : rows.find((r, i) => rowKey(r, i) === selectedKey)), [rows, rowKey, selectedKey]);
+  const selection =
+    selectedRow === undefined
+      ? null
+      : selectionText
+        ? selectionText(selectedRow)
+        : columns
+            .filter((c) => !c.num)
+            .map((c) => cellText(c, selectedRow))
+            .filter((t) => t !== '')
+            .join(' · ');
   return (
     <div className="group-table">
       <div className="toolbar">
@@ -92,7 +110,7 @@ export function VirtualTable<R>(p: VirtualTableProps<R>) {
             </div>
           ))}
         </div>
-        <div className="vbody" ref={scroller} style={p.height ? { height: p.height } : undefined}>
+        <div className="vbody" ref={scroller} style={p.height ? { maxHeight: p.height } : undefined}>
           <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
             {virt.getVirtualItems().map((vi) => {
               const r = shown[vi.index];
@@ -123,7 +141,16 @@ export function VirtualTable<R>(p: VirtualTableProps<R>) {
           </div>
         </div>
         </div>
+        {shown.length === 0 && <div className="vempty muted small">{rows.length ? 'No row matches the filter.' : 'No rows.'}</div>}
       </div>
+      {selection !== null && (
+        <div className="table-selection small" data-testid={`${p.testId}-selection`}>
+          <span className="muted">Selected:</span> <span className="table-selection-text mono">{selection}</span>
+          <button className="small-btn" onClick={() => void navigator.clipboard?.writeText(selection)} aria-label="Copy the selected row's name">
+            Copy
+          </button>
+        </div>
+      )}
     </div>
   );
 }

@@ -45,4 +45,36 @@ describe('table columns', () => {
     const many = Array.from({ length: 10_000 }, (_, i) => ({ key: 'k', bytes: i === 7777 ? 123_456_789_012 : 1 }));
     expect(parseInt(columnWidths(COLS, many)[1])).toBeGreaterThanOrEqual('123,456,789,012'.length + 3);
   });
+
+  it('the text column with the longest content takes the rest of the row; the others grow to their content first', () => {
+    interface C {
+      lib: string;
+      func: string;
+      site: string;
+      user: number;
+    }
+    // A Callers row of heapgen's core by return address (the name as heap_total.txt prints it).
+    const func =
+      'std::__detail::_Map_base<long, std::pair<long const, std::vector<char, std::allocator<char> > >, std::allocator<std::pair<long const, std::vector<char, std::allocator<char> > > >, std::__detail::_Select1st, std::equal_to<long>, std::hash<long>, std::__detail::_Mod_range_hashing, std::__detail::_Default_ranged_hash, std::__detail::_Prime_rehash_policy, std::__detail::_Hashtable_traits<false, false, true>, true>::operator[](long const&)';
+    const rows: C[] = [
+      { lib: '/lib/x86_64-linux-gnu/libstdc++.so.6', func, site: '0x55d0c5a1b2c3 (+0x4f)', user: 31_250 },
+      { lib: '/srv/heapgen/heapgen', func: 'main', site: '0x55d0c5a1b000 (+0x1a)', user: 96 },
+    ];
+    const cols: ColumnSpec<C>[] = [
+      { id: 'lib', label: 'Library', value: (r) => r.lib },
+      { id: 'func', label: 'Function', value: (r) => r.func },
+      { id: 'site', label: 'Return address', value: (r) => r.site },
+      { id: 'user', label: 'User', num: true, value: (r) => r.user },
+    ];
+    const w = columnWidths(cols, rows);
+    // The function: no cap of its own (48ch before), all the room the row has left.
+    expect(w[1]).toBe('minmax(40ch, 1fr)');
+    // The library path and the address: as wide as their longest content (+2), never more.
+    expect(w[0]).toBe(`${'/lib/x86_64-linux-gnu/libstdc++.so.6'.length + 2}ch`);
+    expect(w[2]).toBe(`${'0x55d0c5a1b2c3 (+0x4f)'.length + 2}ch`);
+    expect(columnWidths([cols[0], cols[1]], [{ ...rows[0], lib: 'l'.repeat(50) }])[0]).toBe('minmax(40ch, 52ch)');
+    // Two long text columns: the second longest grows to 60ch at most, the longest takes the rest.
+    const two = columnWidths([cols[0], cols[1]], [{ ...rows[0], lib: 'l'.repeat(100) }]);
+    expect(two).toEqual(['minmax(40ch, 60ch)', 'minmax(40ch, 1fr)']);
+  });
 });

@@ -52,11 +52,19 @@ export function pctValue(part: number, whole: number): number {
 /** Rows examined for widths: all of them up to this many, else this many spread over the rows. */
 const SAMPLE = 3000;
 
+/** A text column other than the widest grows to its content up to this many ch (the widest takes the rest). */
+const TEXT_MAX = 60;
+
 /**
  * CSS grid widths from content: a number column is as wide as its longest
  * shown value or its label (in `ch`, digits are 1ch in tabular figures),
- * never cut; a text column takes the rest (at least its label, at most 40ch
- * before it is cut with an ellipsis and a title).
+ * never cut. A text column is at least its label (at least 12ch, at most 40ch
+ * at the least); the text column with the longest content takes the rest of
+ * the row (`1fr`: a long C++ name shows as far as the row allows, then the
+ * cell cuts it with an ellipsis and its title holds it whole), the other text
+ * columns grow to their content (up to 60ch) before it, so a short library
+ * path does not take half the row from the function beside it. Every row is
+ * its own grid, so no width depends on one row's content: fixed and `fr` only.
  */
 export function columnWidths<R>(cols: ColumnSpec<R>[], rows: R[]): string[] {
   const step = rows.length > SAMPLE ? rows.length / SAMPLE : 1;
@@ -78,6 +86,11 @@ export function columnWidths<R>(cols: ColumnSpec<R>[], rows: R[]): string[] {
     }
     numMax[i] = m;
   });
+  // The text column that takes the rest: the one with the longest content (the first of equals).
+  let widest = -1;
+  cols.forEach((c, i) => {
+    if (!c.num && !c.width && (widest < 0 || longest[i] > longest[widest])) widest = i;
+  });
   return cols.map((c, i) => {
     if (c.width) return c.width;
     if (c.num) {
@@ -86,6 +99,9 @@ export function columnWidths<R>(cols: ColumnSpec<R>[], rows: R[]): string[] {
       const len = Math.max(longest[i], digits + Math.floor((digits - 1) / 3) + 1);
       return `${len + 3}ch`;
     }
-    return `minmax(${Math.min(40, Math.max(12, longest[i] + 2))}ch, 1fr)`;
+    const min = Math.min(40, Math.max(12, longest[i] + 2));
+    if (i === widest) return `minmax(${min}ch, 1fr)`;
+    const max = Math.max(min, Math.min(TEXT_MAX, longest[i] + 2));
+    return max === min ? `${min}ch` : `minmax(${min}ch, ${max}ch)`;
   });
 }

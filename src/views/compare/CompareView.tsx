@@ -200,6 +200,7 @@ export function CompareView() {
           exportName={`compare-${python ? py.key : by}`}
           testId="diff"
           rowKey={(r) => r.key + (r.self ? ' (self)' : '')}
+          selectionText={(r) => r.key + (r.self ? ' (self)' : '')}
           selectedKey={selected.join(' › ') || null}
           onSelect={(r) => select(r.path)}
           toolbar={
