@@ -19,6 +19,9 @@ describe('the CLI progress line', () => {
     );
     expect(progressText({ file: 'core.1', bytesRead: 64 << 20, totalBytes: 256 << 20, stage: 'walk', unit: 'bytes' }, 500, 1500)).toBe('Walking the heap of core.1: 64.0 MiB of 256 MiB · 128 MiB/s · 1.5 s left');
     expect(progressText({ file: 'core.1', bytesRead: 0, totalBytes: 0, stage: 'walk', unit: 'bytes' }, 10, null)).toBe('Walking the heap of core.1…');
+    // Nothing done yet: the stage and its size, no rate of 0/s.
+    expect(progressText({ file: 'core.1', bytesRead: 0, totalBytes: 256 << 20, stage: 'walk', unit: 'bytes' }, 30, null)).toBe('Walking the heap of core.1: 0 B of 256 MiB');
+    expect(progressText({ file: 'core.1', bytesRead: 0, totalBytes: 1_500_000, stage: 'classes', unit: 'items' }, 30, null)).toBe('Naming classes from vtables in core.1: 0 of 1,500,000 allocations');
     // A narrow terminal: the file name goes first, then the unit's word; the time left stays.
     const p = { file: 'core.bench.12345', bytesRead: 300_000, totalBytes: 1_500_000, stage: 'classes', unit: 'items' } as const;
     expect(progressText(p, 1000, 4000, 90)).toBe('Naming classes from vtables: 300,000 of 1,500,000 allocations · 300,000/s · 4.0 s left');

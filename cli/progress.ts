@@ -24,8 +24,9 @@ function duration(ms: number): string {
 }
 
 /**
- * One progress line's text ("Walking the heap of core.1: 12.0 MiB of 301 MiB · 116 MiB/s · 2.5 s left"), at most
- * `width` characters: too wide, it drops the file name, then the unit's word, before cutting.
+ * One progress line's text ("Walking the heap of core.1: 12.0 MiB of 301 MiB · 116 MiB/s · 2.5 s left"; before the
+ * first item no rate: "… 0 B of 301 MiB"), at most `width` characters: too wide, it drops the file name, then the
+ * unit's word, before cutting.
  */
 export function progressText(p: Progress, elapsedMs: number, leftMs: number | null, width = Infinity): string {
   const stage = STAGES[p.stage ?? 'read'];
@@ -36,7 +37,9 @@ export function progressText(p: Progress, elapsedMs: number, leftMs: number | nu
   const rate = p.bytesRead / Math.max(0.001, elapsedMs / 1000);
   const words = unit === 'items' && stage.items ? [` ${stage.items}`, ''] : [''];
   const left = leftMs === null ? '' : leftMs < FINISHING_MS ? ' · finishing' : ` · ${duration(leftMs)} left`;
-  const text = (head: string, items: string): string => `${head}: ${amount(p.bytesRead)} of ${amount(p.totalBytes)}${items} · ${amount(rate)}/s${left}`;
+  // No rate before the first item or byte: "0/s" reads as stuck (the browser's line shows none either).
+  const shownRate = p.bytesRead > 0 ? ` · ${amount(rate)}/s` : '';
+  const text = (head: string, items: string): string => `${head}: ${amount(p.bytesRead)} of ${amount(p.totalBytes)}${items}${shownRate}${left}`;
   const tries = [text(heads[0], words[0]), text(heads[1], words[0]), text(heads[1], words[words.length - 1])];
   return (tries.find((t) => t.length <= width) ?? tries[2]).slice(0, width);
 }

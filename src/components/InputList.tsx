@@ -60,7 +60,7 @@ export function InputList() {
               </button>
             )}
           </div>
-          {e.status === 'reading' && <StageProgress p={e.progress ?? { stage: 'read', file: e.name, done: e.bytesRead, total: e.size, unit: 'bytes', startedAt: e.startedAt }} />}
+          {e.status === 'reading' && <StageProgress p={e.progress ?? { stage: 'read', file: e.name, done: e.bytesRead, total: e.size, unit: 'bytes', startedAt: e.startedAt, at: e.startedAt }} />}
           {e.error && (
             // A cancelled read is the user's doing, not a fault: said plainly, not in an error's red.
             <div className={`msg ${e.status === 'cancelled' ? 'cancelled' : 'error'}`} role={e.status === 'cancelled' ? 'status' : 'alert'} data-testid="input-error">

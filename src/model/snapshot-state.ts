@@ -20,6 +20,8 @@ export interface StageState {
   unit: StageUnit;
   /** performance.now() when this stage started. */
   startedAt: number;
+  /** performance.now() of its latest report (the start, before one): the rate is the one then, not a stale clock's. */
+  at: number;
 }
 
 export interface SnapshotState {

@@ -16,7 +16,7 @@ export async function readFile(file: File): Promise<number> {
   useInputs.setState((s) => ({ entries: [...s.entries, entry] }));
   const onProgress = (p: Progress) => {
     const prev = useInputs.getState().entries.find((e) => e.id === id)?.progress;
-    const start = { stage: 'read' as const, file: file.name, done: 0, total: file.size, unit: 'bytes' as const, startedAt: entry.startedAt };
+    const start = { stage: 'read' as const, file: file.name, done: 0, total: file.size, unit: 'bytes' as const, startedAt: entry.startedAt, at: entry.startedAt };
     patchInput(id, { ...(p.stage && p.stage !== 'read' ? {} : { bytesRead: p.bytesRead }), progress: stageOf(prev ?? start, p, 'read', performance.now()) });
   };
   const role = await sniffInWorker(file);

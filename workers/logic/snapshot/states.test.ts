@@ -134,13 +134,14 @@ describe('the stages of a core snapshot', () => {
 
   it('a progress report of the same stage and file keeps its clock; another stage or file starts its own', () => {
     const start = stageStart('symbols', 'core.1', 10);
-    expect(start).toEqual({ stage: 'symbols', file: 'core.1', done: 0, total: 0, unit: 'items', startedAt: 10 });
+    expect(start).toEqual({ stage: 'symbols', file: 'core.1', done: 0, total: 0, unit: 'items', startedAt: 10, at: 10 });
     const same = stageOf(start, { file: 'core.1', bytesRead: 3, totalBytes: 5, stage: 'symbols' }, 'classes', 20);
-    expect(same).toEqual({ stage: 'symbols', file: 'core.1', done: 3, total: 5, unit: 'items', startedAt: 10 });
-    expect(stageOf(same, { file: 'core.1', bytesRead: 1, totalBytes: 9, stage: 'leaks' }, 'classes', 30)).toEqual({ stage: 'leaks', file: 'core.1', done: 1, total: 9, unit: 'bytes', startedAt: 30 });
+    // The report's own time is kept beside the stage's start: the line's rate is the rate then.
+    expect(same).toEqual({ stage: 'symbols', file: 'core.1', done: 3, total: 5, unit: 'items', startedAt: 10, at: 20 });
+    expect(stageOf(same, { file: 'core.1', bytesRead: 1, totalBytes: 9, stage: 'leaks' }, 'classes', 30)).toEqual({ stage: 'leaks', file: 'core.1', done: 1, total: 9, unit: 'bytes', startedAt: 30, at: 30 });
     expect(stageOf(same, { file: 'core.2', bytesRead: 1, totalBytes: 9, stage: 'symbols' }, 'classes', 40).startedAt).toBe(40);
     // No stage named: the fallback (a read's reports name none).
-    expect(stageOf(null, { file: 'f', bytesRead: 1, totalBytes: 2 }, 'read', 50)).toEqual({ stage: 'read', file: 'f', done: 1, total: 2, unit: 'bytes', startedAt: 50 });
+    expect(stageOf(null, { file: 'f', bytesRead: 1, totalBytes: 2 }, 'read', 50)).toEqual({ stage: 'read', file: 'f', done: 1, total: 2, unit: 'bytes', startedAt: 50, at: 50 });
   });
 });
 
@@ -169,7 +170,7 @@ describeShared('states of heapgen phase 1: its core, its list and its binaries',
   it('a stage still running keeps its progress line across an assembly; a cancelled one is said and not waited for', () => {
     const first = assembledStates(assembly.snapshots, inputsOf(files), [], noWork, counter());
     const running = withProgress(withStagesStarted(first[0], stageStart('symbols', 'core.phase1.gz', 1)), { file: 'core.phase1.gz', bytesRead: 4000, totalBytes: 26369, stage: 'classes' }, 2);
-    expect(running.stage).toEqual({ stage: 'classes', file: 'core.phase1.gz', done: 4000, total: 26369, unit: 'items', startedAt: 2 });
+    expect(running.stage).toEqual({ stage: 'classes', file: 'core.phase1.gz', done: 4000, total: 26369, unit: 'items', startedAt: 2, at: 2 });
     const again = assembledStates(assembly.snapshots, inputsOf(files), [running, first[1]], noWork, counter(90));
     expect([again[0].uid, again[0].version, again[0].stage]).toEqual([first[0].uid, 2, running.stage]);
 

@@ -62,14 +62,14 @@ export function firstStage(binaries: number): StageName {
 
 /** A stage just started on `file`, nothing done yet. */
 export function stageStart(stage: StageName, file: string, now: number): StageState {
-  return { stage, file, done: 0, total: 0, unit: STAGES[stage].unit, startedAt: now };
+  return { stage, file, done: 0, total: 0, unit: STAGES[stage].unit, startedAt: now, at: now };
 }
 
 /** A stage state from a worker's progress report; a report of another stage (or file) starts a new one (its own clock). */
 export function stageOf(prev: StageState | null | undefined, p: Progress, fallback: StageName, now: number): StageState {
   const stage = p.stage ?? fallback;
   const same = prev && prev.stage === stage && prev.file === p.file;
-  return { stage, file: p.file, done: p.bytesRead, total: p.totalBytes, unit: p.unit ?? STAGES[stage].unit, startedAt: same ? prev.startedAt : now };
+  return { stage, file: p.file, done: p.bytesRead, total: p.totalBytes, unit: p.unit ?? STAGES[stage].unit, startedAt: same ? prev.startedAt : now, at: now };
 }
 
 /** A core snapshot's layout: its core's, with the Python types as its binaries named them (when they did). */
