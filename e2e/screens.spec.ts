@@ -446,7 +446,13 @@ test.describe('a core with malloc_tracer footers and its binaries', () => {
     await page.getByTestId('attribution-selection').getByRole('button', { name: /Copy/ }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`/srv/heapgen/heapgen · ${mapBase}`);
     await screens(page, 'screen-callers-long-name');
+    // A filter matching nothing says so; the one row of make_shapes takes one row's height.
+    await page.getByLabel('Filter rows').fill('no such function');
+    await expect(page.getByTestId('attribution-row')).toHaveCount(0);
+    await expect(page.getByTestId('attribution')).toContainText('No row matches the filter.');
     await page.getByLabel('Filter rows').fill('make_shapes');
+    await expect(page.getByTestId('attribution-row')).toHaveCount(1);
+    expect((await page.getByTestId('attribution').locator('.vbody').boundingBox())!.height).toBe(30);
     await page.getByTestId('attribution-row').first().click();
     await page.getByLabel('sizes as the gdb plugin prints them').check();
     await exportEqualsTable(page, 'attribution');
