@@ -178,23 +178,6 @@ interface Win {
  */
 async function candidates(core: ProcessMemory, table: AllocationTable, modules: ModuleMap, meter?: StageMeter, seen?: SeenWords): Promise<{ rows: Uint32Array; words: Float64Array }> {
   const w = core.pointerSize;
-  let rows = new Uint32Array(1024);
-  let words = new Float64Array(1024);
-  let n = 0;
-  const keep = (row: number, word: number): void => {
-    if (!word || word % w !== 0 || moduleIndexAt(modules, word) < 0) return;
-    if (n === rows.length) {
-      const r2 = new Uint32Array(n * 2);
-      r2.set(rows);
-      rows = r2;
-      const w2 = new Float64Array(n * 2);
-      w2.set(words);
-      words = w2;
-    }
-    rows[n] = row;
-    words[n++] = word;
-  };
-  const usable = (row: number): boolean => isInUse(table.state[row]) && table.size[row] >= w;
   const order = addressOrder(table);
   const readableEnd = (core as ProcessMemory & { readableEnd?(a: number): number }).readableEnd?.bind(core);
   const scratch: Uint8Array[] = [];
@@ -217,71 +200,143 @@ async function candidates(core: ProcessMemory, table: AllocationTable, modules: 
     bytes.catch(() => null);
     return { start, bytes, buffer };
   };
-  let win: Uint8Array | null = null;
-  let dv: DataView | null = null;
-  let winStart = 0;
-  let winEnd = 0;
+  const scan = new CandidateScan(table, modules, w, order, seen, meter);
   let buffer = 0;
   let ahead: Win | null = null;
-  // Rows go in address order, so do the seen intervals and words: one index into each.
-  let si = 0;
-  let ki = 0;
-  const nSeen = seen ? seen.starts.length : 0;
-  for (let k = 0; k < table.rows; k++) {
-    if ((k & (BATCH - 1)) === 0) meter?.at(k);
+  for (;;) {
+    // Rows whose first word the walk saw or the window holds, without an await; then the window for row `k`.
+    const k = scan.run();
+    if (k >= table.rows) break;
     const row = order ? order[k] : k;
-    if (!usable(row)) continue;
     const a = table.addrHi[row] * 4294967296 + table.addrLo[row];
-    if (seen && a % seen.step === 0) {
-      while (si < nSeen && seen.ends[si] < a + w) si++;
-      if (si < nSeen && seen.starts[si] <= a) {
-        // The heap walk read this first word: a candidate exactly when it was kept.
-        while (ki < seen.addrs.length && seen.addrs[ki] < a) ki++;
-        if (ki < seen.addrs.length && seen.addrs[ki] === a) keep(row, seen.values[ki]);
-        continue;
+    let got: Win | null = null;
+    let win: Uint8Array | null = null;
+    if (ahead) {
+      // The window read ahead holds this row when the rows run on (the usual case); else it is dropped.
+      const b = await ahead.bytes;
+      if (b && a >= ahead.start && a + w <= ahead.start + b.length) {
+        got = ahead;
+        win = b;
       }
+      ahead = null;
     }
-    if (!win || a < winStart || a + w > winEnd) {
-      let got: Win | null = null;
-      if (ahead) {
-        // The window read ahead holds this row when the rows run on (the usual case); else it is dropped.
-        const b = await ahead.bytes;
-        if (b && a >= ahead.start && a + w <= ahead.start + b.length) {
-          got = ahead;
-          win = b;
-        }
-        ahead = null;
-      }
-      if (!got) {
-        buffer ^= 1;
-        got = fetch(a, buffer);
-        win = got ? await got.bytes : null;
-      }
-      if (!got || !win) {
-        win = null;
-        const word = await core.readWord(a);
-        if (word !== null) keep(row, word);
-        continue;
-      }
-      buffer = got.buffer;
-      dv = new DataView(win.buffer, win.byteOffset, win.byteLength);
-      winStart = got.start;
-      winEnd = winStart + win.length;
-      // Read the next window (into the other buffer) while this one is scanned.
-      if (win.length > OVERLAP && seenAfter(winEnd - OVERLAP) > winEnd) ahead = fetch(winEnd - OVERLAP, buffer ^ 1);
+    if (!got) {
+      buffer ^= 1;
+      got = fetch(a, buffer);
+      win = got ? await got.bytes : null;
     }
-    const o = a - winStart;
-    keep(row, w === 8 ? dv!.getUint32(o, true) + dv!.getUint32(o + 4, true) * 4294967296 : dv!.getUint32(o, true));
+    if (!got || !win || a + w > got.start + win.length) {
+      // No window holds the row (not readable, or read short): its word alone.
+      scan.setWindow(null, 0);
+      const word = await core.readWord(a);
+      if (word !== null) scan.keep(row, word);
+      scan.k = k + 1;
+      continue;
+    }
+    buffer = got.buffer;
+    scan.setWindow(win, got.start);
+    const winEnd = got.start + win.length;
+    // Read the next window (into the other buffer) while this one is scanned.
+    if (win.length > OVERLAP && seenAfter(winEnd - OVERLAP) > winEnd) ahead = fetch(winEnd - OVERLAP, buffer ^ 1);
   }
   if (ahead) await ahead.bytes.catch(() => null);
-  rows = rows.subarray(0, n);
-  words = words.subarray(0, n);
+  const rows = scan.rows.subarray(0, scan.n);
+  const words = scan.words.subarray(0, scan.n);
+  const n = scan.n;
   if (order) {
     // Table order (the order class names are first seen in, hence their string ids and ties between classes).
     const by = Uint32Array.from({ length: n }, (_, i) => i).sort((x, y) => rows[x] - rows[y]);
     return { rows: Uint32Array.from(by, (i) => rows[i]), words: Float64Array.from(by, (i) => words[i]) };
   }
   return { rows, words };
+}
+
+/**
+ * `candidates`' pass over the rows in address order, between window reads: `run` is synchronous (V8 optimises its
+ * loop; the same loop inside the async function ran several times slower), and stops at the first row whose first
+ * word is neither in the walk's seen words nor in the window.
+ */
+class CandidateScan {
+  rows = new Uint32Array(1024);
+  words = new Float64Array(1024);
+  n = 0;
+  /** The next row (in address order) to look at. */
+  k = 0;
+  /** Indexes into the seen intervals and words (rows come in address order, and so do they). */
+  private si = 0;
+  private ki = 0;
+  private dv: DataView | null = null;
+  private winStart = 0;
+  private winEnd = 0;
+
+  constructor(
+    private readonly table: AllocationTable,
+    private readonly modules: ModuleMap,
+    private readonly w: number,
+    private readonly order: Uint32Array | null,
+    private readonly seen: SeenWords | undefined,
+    private readonly meter: StageMeter | undefined,
+  ) {}
+
+  setWindow(win: Uint8Array | null, start: number): void {
+    this.dv = win ? new DataView(win.buffer, win.byteOffset, win.byteLength) : null;
+    this.winStart = start;
+    this.winEnd = win ? start + win.length : 0;
+  }
+
+  /** Keeps `row` when its first word is a non-zero aligned pointer into a module. */
+  keep(row: number, word: number): void {
+    const w = this.w;
+    // Alignment without a double's % (a library call): division by a power of two is exact.
+    if (!word || Math.floor(word / w) * w !== word || moduleIndexAt(this.modules, word) < 0) return;
+    if (this.n === this.rows.length) {
+      const r2 = new Uint32Array(this.n * 2);
+      r2.set(this.rows);
+      this.rows = r2;
+      const w2 = new Float64Array(this.n * 2);
+      w2.set(this.words);
+      this.words = w2;
+    }
+    this.rows[this.n] = row;
+    this.words[this.n++] = word;
+  }
+
+  /** Looks at rows from `k`; returns the row index whose window must be read, or the table's rows when done. */
+  run(): number {
+    const { table, order, seen, meter, w } = this;
+    const { addrHi, addrLo, state, size } = table;
+    const nRows = table.rows;
+    const nSeen = seen ? seen.starts.length : 0;
+    // The seen words' step is a power of two dividing 2^32 (two words): a multiple of it is read off the low half.
+    const stepMask = seen && seen.step <= 4294967296 && (seen.step & (seen.step - 1)) === 0 ? seen.step - 1 : -1;
+    let { si, ki } = this;
+    const dv = this.dv;
+    const { winStart, winEnd } = this;
+    let k = this.k;
+    for (; k < nRows; k++) {
+      if ((k & (BATCH - 1)) === 0) meter?.at(k);
+      const row = order ? order[k] : k;
+      if (!isInUse(state[row]) || size[row] < w) continue;
+      const lo = addrLo[row];
+      const a = addrHi[row] * 4294967296 + lo;
+      if (seen && (stepMask >= 0 ? (lo & stepMask) === 0 : a % seen.step === 0)) {
+        while (si < nSeen && seen.ends[si] < a + w) si++;
+        if (si < nSeen && seen.starts[si] <= a) {
+          // The heap walk read this first word: a candidate exactly when it was kept.
+          while (ki < seen.addrs.length && seen.addrs[ki] < a) ki++;
+          if (ki < seen.addrs.length && seen.addrs[ki] === a) this.keep(row, seen.values[ki]);
+          continue;
+        }
+      }
+      if (!dv || a < winStart || a + w > winEnd) break;
+      const o = a - winStart;
+      this.keep(row, w === 8 ? dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 4294967296 : dv.getUint32(o, true));
+    }
+    this.si = si;
+    this.ki = ki;
+    this.k = k;
+    return k;
+  }
 }
 
 /**
