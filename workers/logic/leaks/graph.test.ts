@@ -169,6 +169,52 @@ describe('buildReferenceGraph', () => {
     }
   });
 
+  it("gives a row's many targets (a pointer array over the whole heap, shuffled, with repeats) once each, ascending", async () => {
+    const rand = xorshift32(4242);
+    const w = 8;
+    const base = 0x7f55_0000_0000;
+    const small = 100_000;
+    const rows: { addr: number; size: number }[] = [];
+    for (let i = 0; i < small; i++) rows.push({ addr: base + 0x40 + i * 32, size: 24 });
+    const arrayAt = base + 0x40 + small * 32 + 64;
+    const slots = 90_000;
+    rows.push({ addr: arrayAt, size: slots * 8 });
+    const imagedEnd = arrayAt + slots * 8 + 64;
+    const bytes = new Uint8Array(imagedEnd - base);
+    const dv = new DataView(bytes.buffer);
+    const want = new Set<number>();
+    let pointers = 0;
+    for (let j = 0; j < slots; j++) {
+      // Rows in a shuffled order, some twice, some interior pointers, some zero words.
+      const r = Math.floor(rand() * small);
+      const v = rand() < 0.05 ? 0 : rows[r].addr + (rand() < 0.3 ? 8 : 0);
+      if (v) {
+        want.add(r);
+        pointers++;
+      }
+      const o = arrayAt - base + j * 8;
+      dv.setUint32(o, v % 4294967296, true);
+      dv.setUint32(o + 4, Math.floor(v / 4294967296), true);
+    }
+    const table = {
+      rows: rows.length,
+      addrHi: Uint32Array.from(rows, (r) => Math.floor(r.addr / 4294967296)),
+      addrLo: Uint32Array.from(rows, (r) => r.addr % 4294967296),
+      size: Float64Array.from(rows, (r) => r.size),
+      state: new Uint8Array(rows.length).fill(AllocState.Used),
+    } as unknown as AllocationTable;
+    const mem = { pointerSize: w, read: async (addr: number, length: number) => (addr >= base && addr + length <= imagedEnd ? bytes.slice(addr - base, addr - base + length) : null) } as unknown as ProcessMemory;
+    const map: AddressMap = { ranges: [{ base, limit: imagedEnd, flags: 6, imaged: true }] };
+    for (let rep = 0; rep < 2; rep++) {
+      const { graph } = await buildReferenceGraph(table, new AllocationIndex(table), new WordReader(mem, map, w));
+      const last = rows.length - 1;
+      expect([...graph.outTarget.subarray(graph.outStart[last], graph.outStart[last + 1])]).toEqual([...want].sort((a, b) => a - b));
+      expect(graph.outStart[last]).toBe(0);
+      // More targets than 65,536 and than one in 32 rows: the row's targets go through the row bits.
+      expect(pointers).toBeGreaterThan(65536);
+    }
+  });
+
   for (const w of [8, 4]) {
     it(`gives chap's edges, row by row, on ${w * 8}-bit memory with no wrapper (the next row tried first)`, async () => {
       for (const seed of [11, 12]) {
