@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { SIZES, dropFiles, screens, shared, sharedMissing } from './support.ts';
+import { SIZES, dropFiles, expectFitsWidth, screens, shared, sharedMissing } from './support.ts';
 
 const CORE = ['core.phase1.gz', 'core.phase1.list_used', 'heapgen', 'libwidgets.so'].map((f) => `fixtures/heapgen/${f}`);
 
@@ -457,6 +457,23 @@ test.describe('a core with malloc_tracer footers and its binaries', () => {
     await page.getByLabel('sizes as the gdb plugin prints them').check();
     await exportEqualsTable(page, 'attribution');
     await screens(page, 'screen-callers-functions');
+    // With the plugin's sizes (PerAllocMean the last column) every level fits the window at both sizes: no sideways
+    // scroll of the page or the table, the last column's right edge inside the window, no header label spilling over.
+    await page.getByLabel('Filter rows').fill('');
+    for (const level of ['Library', 'Return address', 'Function']) {
+      await page.getByRole('button', { name: level, exact: true }).click();
+      await expect(page.getByTestId('attribution').locator('.vhead')).toContainText('PerAllocMean');
+      for (const size of SIZES) {
+        await page.setViewportSize(size);
+        await expectFitsWidth(page, `Callers by ${level} with the plugin's sizes at ${size.width}`, 'attribution');
+        if (level === 'Library') continue;
+        // The library path gives way before the function's name: it takes no more of the row than the name.
+        const [lib, func] = await page.getByTestId('attribution').locator('.vhead .vcell').evaluateAll((els) => els.slice(0, 2).map((e) => e.getBoundingClientRect().width));
+        expect(lib, `Callers by ${level} at ${size.width}: Library ${lib} px, Function ${func} px`).toBeLessThanOrEqual(func);
+      }
+      if (level === 'Return address') await screens(page, 'screen-callers-sites-plugin');
+    }
+    await page.setViewportSize(SIZES[0]);
     // The click selected the function in the flame graph.
     await page.keyboard.press('2');
     await expect(page.getByTestId('selection-details')).toContainText('libwidgets.so › widgets::make_shapes(unsigned long)');

@@ -70,3 +70,31 @@ export async function openView(page: Page, key: string, tab: string): Promise<vo
   await page.keyboard.press(key);
   await expect(page.getByRole('tab', { name: tab, exact: true })).toHaveAttribute('aria-selected', 'true');
 }
+
+/**
+ * Nothing runs past the window's right edge: the page does not scroll sideways, nor does the table `testId` (a
+ * VirtualTable's box) when given; the table's last column ends inside the table and the window, and no header label
+ * is wider than its cell (where it would lie over its neighbour's).
+ */
+export async function expectFitsWidth(page: Page, what: string, testId?: string): Promise<void> {
+  const m = await page.evaluate((id) => {
+    const doc = document.documentElement;
+    const out = { page: doc.scrollWidth - doc.clientWidth, window: doc.clientWidth, table: 0, tableRight: 0, lastRight: 0, last: '', spilled: [] as string[] };
+    if (!id) return out;
+    const t = document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!;
+    const heads = [...t.querySelectorAll<HTMLElement>('.vhead .vcell')];
+    const last = heads[heads.length - 1];
+    out.table = t.scrollWidth - t.clientWidth;
+    out.tableRight = t.getBoundingClientRect().right;
+    out.lastRight = last.getBoundingClientRect().right;
+    out.last = last.textContent ?? '';
+    out.spilled = heads.filter((h) => h.scrollWidth > h.clientWidth + 1).map((h) => `${h.textContent} (${h.scrollWidth} > ${h.clientWidth} px)`);
+    return out;
+  }, testId);
+  expect(m.page, `${what}: the page scrolls sideways by`).toBeLessThanOrEqual(0);
+  if (!testId) return;
+  expect(m.table, `${what}: the table scrolls sideways by`).toBeLessThanOrEqual(0);
+  expect(m.lastRight, `${what}: the last column (${m.last}) ends inside the table`).toBeLessThanOrEqual(m.tableRight + 0.5);
+  expect(m.lastRight, `${what}: the last column (${m.last}) ends inside the window`).toBeLessThanOrEqual(m.window + 0.5);
+  expect(m.spilled, `${what}: header labels wider than their cells`).toEqual([]);
+}

@@ -38,9 +38,10 @@ describe('table columns', () => {
     ];
     const w = columnWidths(COLS, rows);
     expect(w[1]).toBe(`${'1,159,000,123'.length + 1 + 3}ch`);
-    expect(w[0]).toBe('minmax(32ch, 1fr)');
-    // a label longer than any value
-    expect(columnWidths([{ id: 'm', label: 'Mean per allocation', num: true, value: () => 3 }], [{}])).toEqual([`${'Mean per allocation'.length + 2 + 3}ch`]);
+    // 30ch of content and more would take 32ch: the name gives way down to 30ch.
+    expect(w[0]).toBe('minmax(30ch, 1fr)');
+    // a label longer than any value, at the header's 12px (its characters 12/14 of the body's ch) with the sort arrow
+    expect(columnWidths([{ id: 'm', label: 'Mean per allocation', num: true, value: () => 3 }], [{}])).toEqual([`${Math.ceil(('Mean per allocation'.length + 2) * (12 / 14)) + 3}ch`]);
     // the largest value outside a sample still fits
     const many = Array.from({ length: 10_000 }, (_, i) => ({ key: 'k', bytes: i === 7777 ? 123_456_789_012 : 1 }));
     expect(parseInt(columnWidths(COLS, many)[1])).toBeGreaterThanOrEqual('123,456,789,012'.length + 3);
@@ -67,14 +68,52 @@ describe('table columns', () => {
       { id: 'user', label: 'User', num: true, value: (r) => r.user },
     ];
     const w = columnWidths(cols, rows);
-    // The function: no cap of its own (48ch before), all the room the row has left.
-    expect(w[1]).toBe('minmax(40ch, 1fr)');
-    // The library path and the address: as wide as their longest content (+2), never more.
-    expect(w[0]).toBe(`${'/lib/x86_64-linux-gnu/libstdc++.so.6'.length + 2}ch`);
-    expect(w[2]).toBe(`${'0x55d0c5a1b2c3 (+0x4f)'.length + 2}ch`);
-    expect(columnWidths([cols[0], cols[1]], [{ ...rows[0], lib: 'l'.repeat(50) }])[0]).toBe('minmax(40ch, 52ch)');
+    // The function: no cap of its own (48ch before), all the room the row has left; short of room, down to 30ch.
+    expect(w[1]).toBe('minmax(30ch, 1fr)');
+    // The library path and the address: as wide as their longest content (+2) up to 25% of the row, never more; short
+    // of room, down to 16ch.
+    expect(w[0]).toBe(`minmax(16ch, min(${'/lib/x86_64-linux-gnu/libstdc++.so.6'.length + 2}ch, 25%))`);
+    // ("Return address" on one line at the header's size, with the arrow: 17ch.)
+    expect(w[2]).toBe(`minmax(17ch, min(${'0x55d0c5a1b2c3 (+0x4f)'.length + 2}ch, 25%))`);
+    expect(columnWidths([cols[0], cols[1]], [{ ...rows[0], lib: 'l'.repeat(50) }])[0]).toBe('minmax(16ch, min(52ch, 25%))');
     // Two long text columns: the second longest grows to 60ch at most, the longest takes the rest.
     const two = columnWidths([cols[0], cols[1]], [{ ...rows[0], lib: 'l'.repeat(100) }]);
-    expect(two).toEqual(['minmax(40ch, 60ch)', 'minmax(40ch, 1fr)']);
+    expect(two).toEqual(['minmax(16ch, min(60ch, 25%))', 'minmax(30ch, 1fr)']);
+    // A text column gives way no further than its label on one line (at the header's size, with the sort arrow).
+    const label = 'A library path with a long label';
+    expect(columnWidths([{ ...cols[0], label }, cols[1]], rows)[0]).toBe(`minmax(${Math.ceil((label.length + 2) * (12 / 14)) + 3}ch, min(38ch, 25%))`);
+  });
+
+  it("Callers by return address with the plugin's sizes gives way to fit 1280 px: its least widths add up to less than the row", () => {
+    interface C {
+      lib: string;
+      func: string;
+      site: string;
+      count: number;
+      user: string;
+      mean: string;
+    }
+    // heapgen phase 1's widest rows, as the Callers view shows them with "sizes as the gdb plugin prints them".
+    const rows: C[] = [
+      { lib: '/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', func: 'std::__detail::_Map_base<long, …>::operator[](long const&)'.repeat(6), site: '0x55d0c5a1b2c3 (+0x4f)', count: 10_332, user: '1.11MB', mean: '22528.00b' },
+      { lib: '/srv/heapgen/heapgen', func: 'main', site: '0x55d0c5a1b000 (+0x1a)', count: 1, user: '218.75KB', mean: '37.33b' },
+    ];
+    const bytes = (id: string, label: string): ColumnSpec<C> => ({ id, label, num: true, value: (r) => r.user });
+    const cols: ColumnSpec<C>[] = [
+      { id: 'lib', label: 'Library', value: (r) => r.lib },
+      { id: 'func', label: 'Function', value: (r) => r.func },
+      { id: 'site', label: 'Return address', value: (r) => r.site },
+      { id: 'count', label: 'Count', num: true, value: (r) => r.count },
+      bytes('user', 'User'),
+      bytes('mem', 'Mem'),
+      bytes('chunk', 'Chunk'),
+      { id: 'mean', label: 'PerAllocMean', num: true, value: (r) => r.mean },
+    ];
+    const least = columnWidths(cols, rows).map((w) => Number(/^(?:minmax\()?(\d+)ch/.exec(w)![1]));
+    // The table's row at 1280 px: 1280 less the page's 24px padding each side and the table's border, 1230 px; a ch
+    // (a digit of the body's 14px DejaVu Sans) is 8.9 px: 138ch. The old least widths (40ch for each text column,
+    // PerAllocMean's label at the body's size) came to 151ch: PerAllocMean lay past the window's edge.
+    expect(least.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(138);
+    expect(least.slice(0, 3)).toEqual([16, 30, 17]);
   });
 });

@@ -55,20 +55,40 @@ const SAMPLE = 3000;
 /** A text column other than the widest grows to its content up to this many ch (the widest takes the rest). */
 const TEXT_MAX = 60;
 
+/** The least width of the text column that takes the rest (the name column), in ch: it gives way down to this. */
+const NAME_MIN = 30;
+
+/** The least width of another text column (a library path, an address), in ch: it gives way down to this. */
+const TEXT_MIN = 16;
+
+/** Another text column grows to its content only up to this share of the row (%), so the name keeps its room. */
+const TEXT_SHARE = 25;
+
+/** Header labels are set at 12px over the body's 14px: a label's characters in the body's ch. */
+const HEAD_SCALE = 12 / 14;
+
 /**
  * CSS grid widths from content: a number column is as wide as its longest
- * shown value or its label (in `ch`, digits are 1ch in tabular figures),
- * never cut. A text column is at least its label (at least 12ch, at most 40ch
- * at the least); the text column with the longest content takes the rest of
- * the row (`1fr`: a long C++ name shows as far as the row allows, then the
- * cell cuts it with an ellipsis and its title holds it whole), the other text
- * columns grow to their content (up to 60ch) before it, so a short library
- * path does not take half the row from the function beside it. Every row is
- * its own grid, so no width depends on one row's content: fixed and `fr` only.
+ * shown value or its label (in `ch`, digits are 1ch in tabular figures; the
+ * label, with room for the sort arrow, at the header's smaller size), never
+ * cut. A text column is at least its label and 12ch; the text column
+ * with the longest content takes the rest of the row (`1fr`: a long C++ name
+ * shows as far as the row allows, then the cell cuts it with an ellipsis and
+ * its title holds it whole), the other text columns grow to their content (up
+ * to 60ch, and to 25% of the row) before it, so a library path does not take
+ * half the row from the function beside it. Where the row is short of room the text columns give
+ * way, the name down to 30ch and the others down to 16ch (never below their
+ * label; cut with an ellipsis, whole in their titles), so the numbers stay in
+ * the window: at 1280 px the Callers table by return address with the
+ * plugin's sizes fits.
+ * Every row is its own grid, so no width depends on one row's content: fixed
+ * and `fr` only.
  */
 export function columnWidths<R>(cols: ColumnSpec<R>[], rows: R[]): string[] {
   const step = rows.length > SAMPLE ? rows.length / SAMPLE : 1;
-  const longest = cols.map((c) => c.label.length + 2);
+  // A label with the sort arrow (" ▼"), at the header's size.
+  const label = cols.map((c) => Math.ceil((c.label.length + 2) * HEAD_SCALE));
+  const longest = label.slice();
   const numMax = cols.map(() => 0);
   for (let k = 0; k < Math.min(rows.length, SAMPLE); k++) {
     const r = rows[Math.floor(k * step)];
@@ -99,9 +119,11 @@ export function columnWidths<R>(cols: ColumnSpec<R>[], rows: R[]): string[] {
       const len = Math.max(longest[i], digits + Math.floor((digits - 1) / 3) + 1);
       return `${len + 3}ch`;
     }
-    const min = Math.min(40, Math.max(12, longest[i] + 2));
+    // What it needs, and what it gives way down to (never less than its label on one line).
+    const least = Math.max(12, longest[i] + 2);
+    const min = Math.max(label[i] + 3, Math.min(i === widest ? NAME_MIN : TEXT_MIN, least));
     if (i === widest) return `minmax(${min}ch, 1fr)`;
     const max = Math.max(min, Math.min(TEXT_MAX, longest[i] + 2));
-    return max === min ? `${min}ch` : `minmax(${min}ch, ${max}ch)`;
+    return max === min ? `${min}ch` : `minmax(${min}ch, min(${max}ch, ${TEXT_SHARE}%))`;
   });
 }
