@@ -17,7 +17,7 @@
  * region order, rows numbered across them in that order (the table's order).
  */
 import type { Region } from './walk.ts';
-import { findSorted, indexOfSorted, lastAtOrBelow, lastAtOrBelowBy } from '../../../../src/model/sorted.ts';
+import { findSorted, lastAtOrBelow, lastAtOrBelowBy } from '../../../../src/model/sorted.ts';
 
 export const F_USED = 1;
 export const F_TCACHED = 2;
@@ -219,9 +219,36 @@ export class Segment {
   }
 }
 
+/**
+ * Index of `x` in the ascending `a` (distinct values), or −1. Monomorphic (Uint32Array only; the shared helpers in
+ * sorted.ts see every array type): the free lists look rows up once or twice per node.
+ */
+function exactIn(a: Uint32Array, x: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = a[mid];
+    if (v < x) lo = mid + 1;
+    else if (v > x) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
 /** Index of `row` in the ascending `rows[0, n)` (it is there: its flag says so). */
 function rowIn(rows: Uint32Array, n: number, row: number): number {
-  return Math.max(0, lastAtOrBelow(rows, row, 0, n));
+  let lo = 0;
+  let hi = n - 1;
+  let ans = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid] <= row) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
 }
 
 /** A batch of consecutive rows of the store, in its order (views valid until the next batch). */
@@ -368,18 +395,30 @@ export class ChunkStore {
     return out;
   }
 
+  /** The segment (in `ordered`) and page of the last `indexInOrder` lookup: lists and scans look up nearby rows in turn. */
+  private lastSeg = 0;
+  private lastPage = 0;
+
   private indexInOrder(a: number): number {
     const o = this.ordered!;
-    const lo = lastAtOrBelowBy(o.length, (i) => o[i].first, a);
-    if (lo < 0) return -1;
+    let lo = this.lastSeg;
+    if (!(lo < o.length && o[lo].first <= a && (lo + 1 === o.length || o[lo + 1].first > a))) {
+      lo = lastAtOrBelowBy(o.length, (i) => o[i].first, a);
+      if (lo < 0) return -1;
+      this.lastSeg = lo;
+    }
     const { k, last } = o[lo];
     if (a > last) return -1;
     const s = this.segs[k];
     const off = (a - s.base) / UNIT;
     if (!Number.isInteger(off)) return -1;
     const pages = s.offPages;
-    const p = Math.max(0, lastAtOrBelowBy(pages.length, (i) => pages[i][0], off));
-    const at = indexOfSorted(pages[p], off);
+    let p = this.lastPage;
+    if (!(p < pages.length && pages[p][0] <= off && (p + 1 === pages.length || pages[p + 1][0] > off))) {
+      p = Math.max(0, lastAtOrBelowBy(pages.length, (i) => pages[i][0], off));
+      this.lastPage = p;
+    }
+    const at = exactIn(pages[p], off);
     return at < 0 ? -1 : this.firstRow[k] + p * PAGE_ROWS + at;
   }
 
