@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { SIZES, dropFiles, expectFitsWidth, screens, shared, sharedMissing } from './support.ts';
+import { SIZES, dropFiles, expectControlsWhole, expectFitsWidth, screens, shared, sharedMissing } from './support.ts';
 
 const CORE = ['core.phase1.gz', 'core.phase1.list_used', 'heapgen', 'libwidgets.so'].map((f) => `fixtures/heapgen/${f}`);
 
@@ -560,6 +560,13 @@ test.describe('tracemalloc', () => {
     await page.keyboard.press('6');
     await expect(page.getByTestId('py-compare-row').first()).toBeVisible();
     await screens(page, 'screen-py-stats');
+    // Its controls whole at both sizes (the fnmatch box's placeholder was cut at both), its table inside the window.
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await expectControlsWhole(page, `tracemalloc at ${size.width}`);
+      await expectFitsWidth(page, `tracemalloc at ${size.width}`, 'py-compare');
+    }
+    await page.setViewportSize(SIZES[0]);
 
     await page.getByRole('tab', { name: 'Compare' }).click();
     await page.getByRole('button', { name: 'Flame graph', exact: true }).click();

@@ -98,3 +98,36 @@ export async function expectFitsWidth(page: Page, what: string, testId?: string)
   expect(m.lastRight, `${what}: the last column (${m.last}) ends inside the window`).toBeLessThanOrEqual(m.window + 0.5);
   expect(m.spilled, `${what}: header labels wider than their cells`).toEqual([]);
 }
+
+/**
+ * Every visible control shows its whole text: an empty text box its whole placeholder (measured in the box's font), a
+ * button its label; none ends past the window's right edge.
+ */
+export async function expectControlsWhole(page: Page, what: string): Promise<void> {
+  const cut = await page.evaluate(() => {
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    const out: string[] = [];
+    const right = document.documentElement.clientWidth;
+    const shown = (e: HTMLElement) => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden';
+    };
+    for (const e of document.querySelectorAll<HTMLInputElement>('input[placeholder]')) {
+      if (!shown(e) || e.value) continue;
+      const cs = getComputedStyle(e);
+      ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const room = e.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const w = ctx.measureText(e.placeholder).width;
+      if (w > room + 0.5) out.push(`the placeholder "${e.placeholder}" is ${Math.ceil(w)} px in ${Math.floor(room)} px`);
+    }
+    for (const e of document.querySelectorAll<HTMLElement>('button, select, input, label')) {
+      if (!shown(e)) continue;
+      const r = e.getBoundingClientRect();
+      const name = `${e.tagName.toLowerCase()} "${(e.textContent ?? '').trim() || e.getAttribute('aria-label') || ''}"`;
+      if (r.right > right + 0.5) out.push(`${name} ends at ${Math.round(r.right)} px, past ${right} px`);
+      if (e.tagName === 'BUTTON' && e.scrollWidth > e.clientWidth + 1) out.push(`${name} is cut (${e.scrollWidth} > ${e.clientWidth} px)`);
+    }
+    return out;
+  });
+  expect(cut, `${what}: controls cut`).toEqual([]);
+}

@@ -93,9 +93,10 @@ export function TracemallocView() {
           </label>
         )}
         <input
-          className="filter"
+          className="filter patterns"
           aria-label="Filename patterns"
-          placeholder="fnmatch patterns: +include -exclude, comma separated"
+          placeholder="fnmatch: +include, -exclude"
+          title="Filename patterns (fnmatch), comma separated: +pattern (or a bare one) keeps the traces of files that match, -pattern leaves them out"
           defaultValue={py.patterns.split('\n').join(', ')}
           onBlur={(e) => py.set({ patterns: e.target.value.split(',').map((x) => x.trim()).filter(Boolean).join('\n') })}
           onKeyDown={(e) => {
