@@ -96,11 +96,14 @@ function HexDump({ r, snapshot, row, onFollow }: { r: InspectResult; snapshot: S
               </span>
               {[0, 8].map((k) => {
                 const w = wordAt.get(off + k);
-                return w ? (
-                  <button key={k} className="link small" onClick={() => onFollow(w)} disabled={!w.target}>
-                    {w.target ? `→0x${w.target.address}${w.target.offset ? `+${w.target.offset}` : ''}${w.target.preview ? ` "${w.target.preview}"` : ''}` : w.symbol}
+                if (!w) return null;
+                const text = w.target ? `→0x${w.target.address}${w.target.offset ? `+${w.target.offset}` : ''}${w.target.preview ? ` "${w.target.preview}"` : ''}` : w.symbol;
+                // Cut at its width with an ellipsis (a long string preview), whole in its title.
+                return (
+                  <button key={k} className="link small" onClick={() => onFollow(w)} disabled={!w.target} title={text}>
+                    {text}
                   </button>
-                ) : null;
+                );
               })}
             </div>
           );
