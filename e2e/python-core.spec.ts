@@ -11,7 +11,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mprofRuns } from '../fixtures-gen/mprof-runs.ts';
 import { pyenvVersions, pythonCore } from '../fixtures-gen/python-cores.ts';
 import { growthText } from '../src/model/growth.ts';
-import { dropFiles, ROOT, screenshot, shared, sharedMissing } from './support.ts';
+import { dropFiles, expectControlsWhole, expectFitsWidth, ROOT, screenshot, shared, sharedMissing } from './support.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -22,6 +22,8 @@ async function shots(page: Page, name: string): Promise<void> {
   ]) {
     await page.setViewportSize({ width: w, height: h });
     await screenshot(page, `${name}-${w}x${h}`);
+    await expectFitsWidth(page, `${name} at ${w}`);
+    await expectControlsWhole(page, `${name} at ${w}`);
   }
 }
 
@@ -71,6 +73,9 @@ test('a CPython 3.12 core: Python types with the census counts, the __slots__ ad
     expect(arenas.x - (table.x + table.width), `${w}px: the types table reaches the arenas`).toBeLessThan(24);
     const controls = (await page.getByRole('group', { name: 'Layout' }).boundingBox())!;
     expect(Math.abs(controls.y + controls.height / 2 - (header.y + header.height / 2)), `${w}px: the controls on the same row`).toBeLessThan(6);
+    // The filter box is the app's filter box, as tall as the Layout switch beside it (a bare input was 21 px there).
+    const filter = (await page.getByLabel('Filter types').boundingBox())!;
+    expect(Math.abs(filter.height - controls.height), `${w}px: the filter box ${filter.height} px beside the switch's ${controls.height} px`).toBeLessThan(3);
   }
   await page.getByTestId('py-help-button').click();
   await expect(page.getByTestId('py-help')).toContainText('gcore leaves out');

@@ -44,7 +44,7 @@ export function PythonView() {
         </div>
         <div className="py-controls">
           <Seg label="Layout" value={layout} onChange={setLayout} options={[{ value: 'types', label: 'Types' }, { value: 'meliae', label: 'meliae summary' }]} />
-          <input placeholder="Filter types…" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Filter types" />
+          <input className="filter narrow" type="search" placeholder="Filter types…" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Filter types" />
         </div>
       </div>
       {help && <Help py={py} unnamed={unnamed} />}
