@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
-import { dropFiles, openView, screenshot, shared, sharedMissing } from './support.ts';
+import { dropFiles, openView, screens, screenshot, shared, sharedMissing } from './support.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -107,6 +107,8 @@ test.describe('meliae dumps', () => {
     await rows.first().click();
     await expect(page.getByTestId('object-details')).toContainText('Referrers');
     await screenshot(page, 'meliae-summary');
+    // At 1280 and 1920 (each checked: nothing past the window, no control cut).
+    await screens(page, 'screen-meliae-summary');
 
     await page.getByRole('button', { name: 'Dominators' }).click();
     const dom = page.getByTestId('dominator-row');
@@ -118,6 +120,7 @@ test.describe('meliae dumps', () => {
     await expect(dom.first()).toHaveAttribute('aria-expanded', 'true');
     await expect(page.locator('[data-testid="dominator-row"][aria-level="2"]').first()).toBeVisible();
     await screenshot(page, 'meliae-dominators');
+    await screens(page, 'screen-meliae-dominators');
     // Closed again: its level goes.
     await dom.first().locator('.twisty').click();
     await expect(dom.first()).toHaveAttribute('aria-expanded', 'false');

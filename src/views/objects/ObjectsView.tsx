@@ -21,7 +21,9 @@ const SUMMARY_COLS: Column<MeliaeSummaryRow>[] = [
   { id: 'sizePct', label: '%', num: true, value: (r) => r.sizePct, width: '60px' },
   { id: 'cumPct', label: 'Cum', num: true, value: (r) => r.cumPct, width: '60px' },
   { id: 'max', label: 'Max', num: true, value: (r) => r.max },
-  { id: 'kind', label: 'Kind', value: (r) => r.kind },
+  // Beside the object's details at 1280 the row is short of room: the type name gives way down to 20ch (cut with an
+  // ellipsis, whole in its title) rather than push the table past the window.
+  { id: 'kind', label: 'Kind', value: (r) => r.kind, width: 'minmax(20ch, 1fr)' },
 ];
 
 function label(d: ObjectDesc): string {
