@@ -510,6 +510,14 @@ test.describe('a core with malloc_tracer footers and its binaries', () => {
     await page.keyboard.press('9');
     await expect(page.getByTestId('arenas')).toBeVisible();
     await screens(page, 'screen-core-heap');
+    // The allocator's facts line stands apart from the arena table's header below it (they touched: 0 px apart).
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      const facts = (await page.getByTestId('allocator-facts').first().boundingBox())!;
+      const arenas = (await page.getByTestId('arenas').first().boundingBox())!;
+      expect(arenas.y - (facts.y + facts.height), `facts to arena table at ${size.width}`).toBeGreaterThanOrEqual(6);
+    }
+    await page.setViewportSize(SIZES[0]);
     await page.getByTestId('heap-strip').first().click({ position: { x: 5, y: 10 } });
     await expect(page.getByTestId('range-rows-row').first()).toBeVisible();
     await expect(page.getByTestId('range-rows').locator('.vhead')).toContainText('Allocated by');

@@ -134,7 +134,7 @@ export function HeapMapView() {
                 </span>
               </h3>
               {al.facts.length > 0 && (
-                <div className="muted small" data-testid="allocator-facts">
+                <div className="muted small allocator-facts" data-testid="allocator-facts">
                   {al.facts.map((f) => `${f.label}: ${f.value}`).join(' · ')}
                 </div>
               )}
