@@ -80,8 +80,9 @@ export async function openView(page: Page, key: string, tab: string): Promise<vo
 
 /**
  * Nothing runs past the window's right edge: the page does not scroll sideways, nor does the table `testId` (a
- * VirtualTable's box; without one, every table shown); a table's last column ends inside the table and the window,
- * and no header label is wider than its cell (where it would lie over its neighbour's).
+ * VirtualTable's box; without one, every table shown, and every other box that scrolls, a panel or the hex dump); a
+ * table's last column ends inside the table and the window, and no header label is wider than its cell (where it
+ * would lie over its neighbour's).
  */
 export async function expectFitsWidth(page: Page, what: string, testId?: string): Promise<void> {
   const faults = await page.evaluate((id) => {
@@ -97,6 +98,20 @@ export async function expectFitsWidth(page: Page, what: string, testId?: string)
       if (t.scrollWidth > t.clientWidth) out.push(`${name} scrolls sideways by ${t.scrollWidth - t.clientWidth} px`);
       if (last && last.getBoundingClientRect().right > right + 0.5) out.push(`${name}'s last column (${last.textContent}) ends at ${last.getBoundingClientRect().right} px, past ${right} px`);
       for (const h of heads) if (h.scrollWidth > h.clientWidth + 1) out.push(`${name}'s header ${h.textContent} is wider than its cell (${h.scrollWidth} > ${h.clientWidth} px)`);
+    }
+    // Any other box that scrolls sideways (a panel, the hex dump): its content is past its right edge.
+    if (!id) {
+      for (const e of document.querySelectorAll<HTMLElement>('main *, aside *, section *')) {
+        const ox = getComputedStyle(e).overflowX;
+        if ((ox === 'auto' || ox === 'scroll') && !e.classList.contains('vtable') && e.getBoundingClientRect().width > 0 && e.scrollWidth > e.clientWidth + 1) {
+          // Name the piece that sticks out furthest.
+          const edge = e.getBoundingClientRect().left + e.clientLeft + e.clientWidth - parseFloat(getComputedStyle(e).paddingRight);
+          let far: Element | null = null;
+          for (const c of e.querySelectorAll('*')) if (c.getBoundingClientRect().right > (far?.getBoundingClientRect().right ?? edge)) far = c;
+          const what = far ? ` (${far.tagName.toLowerCase()}.${far.className} "${(far.textContent ?? '').slice(0, 60)}")` : '';
+          out.push(`${e.dataset.testid ?? e.className} scrolls sideways by ${e.scrollWidth - e.clientWidth} px${what}`);
+        }
+      }
     }
     return out;
   }, testId);
