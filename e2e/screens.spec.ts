@@ -414,6 +414,11 @@ test.describe('a core with malloc_tracer footers and its binaries', () => {
     await page.goto('/');
     await dropFiles(page, CORE.map((p) => ({ path: shared(p) })));
     await expect(page.getByTestId('stat-used-bytes')).toHaveText('3,413,480');
+    // Share takes the analysis as it is when it opens: wait for the footer attribution (Callers' rows), then back.
+    await page.keyboard.press('8');
+    await expect(page.getByTestId('attribution-row').first()).toBeVisible({ timeout: 60_000 });
+    await page.keyboard.press('1');
+    await expect(page.getByTestId('stat-used-bytes')).toHaveText('3,413,480');
     // Share: function names apart from address-only sites; addresses can be left out.
     await page.getByRole('button', { name: 'Share…' }).click();
     const dlg = page.getByTestId('share-dialog');
