@@ -271,15 +271,12 @@ class EdgeScan {
   private finishRow(k: number): void {
     if (k === 0) return;
     const s = this.scratch;
-    // A row with targets in the millions (a pointer array over a whole heap), or more than one in 32 rows: the
+    // A row with more than 65,536 targets and more than one per 32 rows (a pointer array over whole heaps): its
     // targets are marked in a bit per row and read back in order (linear in the rows / 32 and the targets; sorting
-    // 5.6M targets took ~0.4 s).
-    if (k > 65536 && k > this.n >>> 5) {
-      this.finishByBits(k);
-      return;
-    }
+    // 5.6M of them took ~0.4 s).
     let ascending = true;
-    for (let j = 1; j < k && ascending; j++) ascending = s[j - 1] <= s[j];
+    if (k > 65536 && k > this.n >>> 5) k = this.sortByBits(k);
+    else for (let j = 1; j < k && ascending; j++) ascending = s[j - 1] <= s[j];
     if (!ascending) {
       if (k <= 16) {
         for (let j = 1; j < k; j++) {
@@ -313,7 +310,8 @@ class EdgeScan {
     this.edges = edges;
   }
 
-  private finishByBits(k: number): void {
+  /** `scratch[0, k)` made distinct and ascending through a bit per row; returns how many are left. */
+  private sortByBits(k: number): number {
     const s = this.scratch;
     const words = (this.n + 31) >>> 5;
     const bits = this.bits && this.bits.length >= words ? this.bits : (this.bits = new Int32Array(words));
@@ -326,28 +324,19 @@ class EdgeScan {
       if (q < lowest) lowest = q;
       if (q > highest) highest = q;
     }
-    let page = this.page;
-    let p = this.p;
-    let edges = this.edges;
+    // Every target is marked before the first is written back over them.
+    let m = 0;
     for (let q = lowest; q <= highest; q++) {
       let b = bits[q];
       if (b === 0) continue;
       bits[q] = 0;
       while (b !== 0) {
         const low = b & -b;
-        const t = q * 32 + (31 - Math.clz32(low));
+        s[m++] = q * 32 + (31 - Math.clz32(low));
         b ^= low;
-        if (p === PAGE) {
-          this.pages.push(page);
-          page = this.page = new Uint32Array(PAGE);
-          p = 0;
-        }
-        page[p++] = t;
-        edges++;
       }
     }
-    this.p = p;
-    this.edges = edges;
+    return m;
   }
 
   /** The edges in one CSR column. */
