@@ -216,29 +216,12 @@ export class AllocationIndex {
   }
 
   private directRow(addr: number): number {
-    // Monomorphic code on purpose (no shared search helper called with other array types): this runs once per
-    // candidate word of the leak graph, millions of times.
     const cs = this.cStart;
-    const nc = cs.length;
-    let lo = -1;
-    if (nc <= 8) {
-      for (let k = 0; k < nc && cs[k] <= addr; k++) lo = k;
-    } else {
-      let a = 0;
-      let b = nc - 1;
-      while (a <= b) {
-        const mid = (a + b) >>> 1;
-        if (cs[mid] <= addr) {
-          lo = mid;
-          a = mid + 1;
-        } else b = mid - 1;
-      }
-    }
+    const lo = lastAtOrBelow(cs, addr);
     if (lo < 0 || addr >= this.cEnd[lo]) return NO_ROW;
     const pages = this.cPages[lo];
     const last = this.cLastRow[lo];
-    const off = addr - cs[lo];
-    const p = off < 2147483648 ? (off | 0) >>> 12 : Math.floor(off / PAGE);
+    const p = Math.floor((addr - cs[lo]) / PAGE);
     // The holder, if any, is the last row starting at or below addr among [pages[p], pages[p + 1]] (rows do not overlap).
     const from = pages[p];
     if (from >= last) return NO_ROW;

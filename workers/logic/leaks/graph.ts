@@ -174,7 +174,8 @@ class EdgeScan {
         // The allocation after the last one found holds it, often (arrays of pointers to allocations made one
         // after another, lists linked in the order they were made): two compares instead of a lookup.
         let t = next;
-        if (hint && t < n && v >= hi[t] * TWO32 + lo[t] && v < hi[t] * TWO32 + lo[t] + size[t]) next = t + 1;
+        const start = hint && t < n ? hi[t] * TWO32 + lo[t] : -1;
+        if (start >= 0 && v >= start && v < start + size[t]) next = t + 1;
         else {
           t = index.rowOf(v);
           if (t !== NO_ROW) next = t + 1;
@@ -314,7 +315,7 @@ class EdgeScan {
   private sortByBits(k: number): number {
     const s = this.scratch;
     const words = (this.n + 31) >>> 5;
-    const bits = this.bits && this.bits.length >= words ? this.bits : (this.bits = new Int32Array(words));
+    const bits = (this.bits ??= new Int32Array(words));
     let lowest = words;
     let highest = -1;
     for (let j = 0; j < k; j++) {
