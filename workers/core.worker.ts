@@ -6,7 +6,8 @@ import * as Comlink from 'comlink';
 import type { AllocationTable } from '../src/model/allocations.ts';
 import { CoreSession } from './logic/session/core-session.ts';
 import { compareBuilds, describeBuildChange } from './logic/diff/builds.ts';
-import { BlobSource } from './logic/io/source.ts';
+import { BlobSource, KeepAllowance } from './logic/io/source.ts';
+import { keptCoreBytes } from './logic/io/budget.ts';
 import type { Progress } from './logic/io/stream.ts';
 import { failedOutcome, type ReadOutcome } from './read-outcome.ts';
 import { SET_NAMES, setTotals } from './logic/leaks/chap-sets.ts';
@@ -17,6 +18,10 @@ import type { LeakExplanation, LeakSummary } from '../src/model/leaks.ts';
 import { AllocFlag } from '../src/model/allocations.ts';
 
 const sessions = new Map<number, CoreSession>();
+/** The open cores' files, closed with their sessions (what a file kept goes back to the allowance). */
+const sources = new Map<number, BlobSource>();
+/** What the open cores may keep of their files in memory, together (`keptCoreBytes`). */
+const allowance = new KeepAllowance(keptCoreBytes((navigator as { deviceMemory?: number }).deviceMemory));
 
 function session(id: number): CoreSession {
   const s = sessions.get(id);
@@ -26,11 +31,14 @@ function session(id: number): CoreSession {
 
 const api = {
   async open(id: number, file: File, cancel: Int32Array, onProgress: (p: Progress) => void): Promise<ReadOutcome> {
+    const src = new BlobSource(file, undefined, allowance);
     try {
-      const s = await CoreSession.open(new BlobSource(file), { cancel, onProgress });
+      const s = await CoreSession.open(src, { cancel, onProgress });
       sessions.set(id, s);
+      sources.set(id, src);
       return { ok: true, format: 'core', table: s.table, warnings: s.warnings, info: s.info as unknown as Record<string, unknown> };
     } catch (e) {
+      await src.close(); // what it kept is given back
       return failedOutcome(e, file.name, 'could not be read as a core dump: ');
     }
   },
@@ -139,6 +147,9 @@ const api = {
     const s = sessions.get(id);
     sessions.delete(id);
     await s?.close();
+    const src = sources.get(id);
+    sources.delete(id);
+    await src?.close();
   },
 };
 

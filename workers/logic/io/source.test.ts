@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BlobSource, ReadAhead } from './source.ts';
+import { BlobSource, KeepAllowance, ReadAhead } from './source.ts';
+import { keptCoreBytes } from './budget.ts';
 
 /** Deterministic bytes: every read can be checked against them. */
 function bytes(n: number): Uint8Array<ArrayBuffer> {
@@ -133,5 +134,64 @@ describe('BlobSource', () => {
     expect(same(await src.read(data.length - 3, 100), data.subarray(data.length - 3))).toBe(true);
     expect((await src.read(data.length, 10)).length).toBe(0);
     await src.close();
+  });
+});
+
+describe('keeping a file: every chunk fetched once, every later read from memory', () => {
+  it('ReadAhead.keepAll: two passes and random reads ask each chunk once, every byte equal', async () => {
+    const data = bytes(1_000_003);
+    const { calls, fetch } = recorded(data);
+    const ra = new ReadAhead(data.length, fetch, 65_536, 2, 4096, 10);
+    ra.keepAll();
+    const d = new Uint8Array(10_000);
+    for (let pass = 0; pass < 2; pass++) {
+      for (let off = 0; off < data.length; off += d.length) {
+        const n = await ra.copy(off, d);
+        expect(same(d.subarray(0, n), data.subarray(off, off + n))).toBe(true);
+      }
+      await new Promise((r) => setTimeout(r, 30)); // past the idle time: a scan's chunks would be dropped
+    }
+    for (const off of [999_000, 3, 500_000, 65_530]) {
+      const n = await ra.copy(off, d.subarray(0, 100));
+      expect(same(d.subarray(0, n), data.subarray(off, off + n))).toBe(true);
+    }
+    const chunks = Math.ceil(data.length / 65_536);
+    expect(calls.length).toBe(chunks);
+    expect(new Set(calls.map((c) => c[0])).size).toBe(chunks);
+    expect(ra.heldBytes).toBe(data.length);
+    ra.release();
+    expect(ra.held).toBe(0);
+  });
+
+  it('BlobSource.keep: kept only when the file fits what is left of the allowance, given back on close', async () => {
+    const data = bytes(5 << 20);
+    const allowance = new KeepAllowance(8 << 20);
+    const a = new BlobSource(new Blob([data]), 'a', allowance);
+    const b = new BlobSource(new Blob([data]), 'b', allowance);
+    expect(a.keep()).toBe(true);
+    expect(allowance.left).toBe(3 << 20);
+    expect(b.keep()).toBe(false); // 5 MiB do not fit in the 3 left
+    expect(b.residentBytes).toBe(0);
+    // Reads of any size and place give the file's bytes, and what was read stays.
+    const big = new Uint8Array(5 << 20);
+    expect(await a.readInto(0, big)).toBe(data.length);
+    expect(same(big, data)).toBe(true);
+    expect(same(await a.read(data.length - 9, 100), data.subarray(data.length - 9))).toBe(true);
+    expect(a.residentBytes).toBe(data.length);
+    await a.close();
+    expect(a.residentBytes).toBe(0);
+    expect(allowance.left).toBe(8 << 20);
+    expect(b.keep()).toBe(true);
+    await b.close();
+    // No allowance: never kept.
+    expect(new BlobSource(new Blob([data]), 'c').keep()).toBe(false);
+  });
+
+  it('keptCoreBytes: an eighth of the device memory, at most 1 GiB, 512 MiB when unknown', () => {
+    expect(keptCoreBytes(8)).toBe(2 ** 30);
+    expect(keptCoreBytes(4)).toBe(512 * 2 ** 20);
+    expect(keptCoreBytes(0.5)).toBe(64 * 2 ** 20);
+    expect(keptCoreBytes(undefined)).toBe(512 * 2 ** 20);
+    expect(keptCoreBytes(64)).toBe(2 ** 30);
   });
 });

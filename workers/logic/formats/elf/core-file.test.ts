@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { describeShared, sharedPath } from '../../../../test-support/shared.ts';
 import { withSource } from '../../../../test-support/node-files.ts';
 import { InputError } from '../../io/errors.ts';
-import { BytesSource } from '../../io/source.ts';
+import { BlobSource, BytesSource, KeepAllowance } from '../../io/source.ts';
 import { openCore } from './core-file.ts';
 import { tinyCore } from '../../../../test-support/elf-core-writer.ts';
 
@@ -94,6 +94,20 @@ describe('ELF core reader on synthetic and malformed input', () => {
     const c = await openCore(new BytesSource('tiny.core.gz', gzipSync(tinyCore(data, 0x10000))));
     expect(c.compression).toBe('gzip');
     expect(Array.from((await c.read(0x10000 + 4000, 200))!)).toEqual(Array.from(data.subarray(4000, 4200)));
+  });
+
+  it('a plain core asks its source to keep what it reads (a dropped File kept in memory); a compressed one does not', async () => {
+    const blob = (name: string, bytes: Uint8Array) => new BlobSource(new Blob([bytes as Uint8Array<ArrayBuffer>]), name, new KeepAllowance(1 << 20));
+    const plain = blob('tiny.core', tinyCore(data, 0x10000));
+    const c = await openCore(plain);
+    expect(Array.from((await c.read(0x10000 + 4000, 200))!)).toEqual(Array.from(data.subarray(4000, 4200)));
+    expect(c.residentBytes).toBe(plain.size);
+    const gz = blob('tiny.core.gz', gzipSync(tinyCore(data, 0x10000)));
+    const g = await openCore(gz);
+    expect(Array.from((await g.read(0x10000 + 4000, 200))!)).toEqual(Array.from(data.subarray(4000, 4200)));
+    expect(gz.residentBytes).toBe(0);
+    await plain.close();
+    await gz.close();
   });
 
   it('a truncated core keeps the bytes present and warns', async () => {

@@ -69,7 +69,7 @@ export interface CoreFile extends ProcessMemory {
   readonly imageSize: number;
   /** Problems that did not stop reading (truncation, skipped segments). */
   readonly warnings: InputWarning[];
-  /** Bytes of the decoded core held in memory (a compressed core's index and cache; 0 for a plain one). */
+  /** Bytes of the decoded core held in memory (a compressed core's index and cache; a plain one's kept file, `ByteSource.keep`). */
   readonly residentBytes: number;
   /**
    * End of the run of readable bytes that starts at `addr` (crossing adjacent
@@ -171,7 +171,7 @@ class Core implements CoreFile {
   threads: ThreadInfo[] = [];
   auxv = new Map<number, number>();
   warnings: InputWarning[] = [];
-  /** Bytes of the decoded core held: a compressed core's index and cache (0 for a plain core). */
+  /** Bytes of the decoded core held: a compressed core's index and cache, a plain core's kept bytes (`ByteSource.keep`). */
   get residentBytes(): number {
     return this.image.residentBytes ?? 0;
   }
@@ -599,6 +599,9 @@ export async function openCore(src: ByteSource, ctl?: ReadControl, budget: Decod
     image = new Bzip2Source(src.name, src, index);
     problem = index.problem && `${index.problem}; the ${index.size.toLocaleString('en-US')} bytes decoded before that are used`;
   }
+  // A plain core is read again by every later pass (attribution, leak graph, inspector): a source that is slow per
+  // read keeps it in memory when it may (a dropped File within the worker's allowance; Node's file reads are cheap).
+  if (compression === 'none') src.keep?.();
   const core = new Core(src.name, image, compression, async () => {});
   // A plain core's read stage is its headers (reported as they are read); a compressed one's, the pass that indexed it.
   await core.load(ctl, compression === 'none');
