@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { indexOfSorted } from '../../../../src/model/sorted.ts';
 import { ChunkStore, F_TCACHED, F_USED, Segment } from './chunk-store.ts';
+import { backwardRows } from './table.ts';
 import type { Region } from './walk.ts';
 
 const region = (start: number, kind: Region['kind'] = 'heap'): Region => ({ kind, start, end: start + 0x4000000, arena: 0x1000 });
@@ -151,5 +152,38 @@ describe('ChunkStore', () => {
     expect([r, wrong]).toEqual([150_000, 0]);
     s.setFree(65_536);
     expect([s.isUsed(65_535), s.isUsed(65_536), s.isUsed(65_537)]).toEqual([true, false, true]);
+  });
+
+  it('used rows of one size as a pass over the batches finds them, across pages and kept sizes, mmapped left out', () => {
+    const a = new Segment(region(0x7f0000000000), 8);
+    // 70,000 chunks (two pages): every 7th of chunk size 0x290 (allocation 0x288), every 3rd of those free.
+    const sizes = Array.from({ length: 70_000 }, (_, i) => (i % 7 === 0 ? 0x290 : 0x20 + (i % 5) * 0x10));
+    heap(a, 0x7f0000001000, sizes, (i) => i % 21 !== 0);
+    // A last row of that size with a kept size (top-like), and an mmapped chunk of it (not a candidate).
+    a.push(0x7f0000001000 + sizes.reduce((x, y) => x + y, 0) + 0x1000 + 16, 0x288, true, null);
+    const m = new Segment(region(0x7f1000000000, 'mmapped'), 8);
+    m.push(0x7f1000000010, 0x288, true, null);
+    const s = new ChunkStore([a, m]);
+    const want: number[] = [];
+    for (const b of s.batches()) {
+      if (s.regions[b.region - 1].kind === 'mmapped') continue;
+      for (let j = 0; j < b.length; j++) if (b.size[j] === 0x288 && b.flags[j] & F_USED) want.push(b.addr[j]);
+    }
+    expect(want.length).toBe(Math.ceil(70_000 / 7) - Math.ceil(70_000 / 21) + 1);
+    expect(s.usedOfSize(0x288)).toEqual(want);
+  });
+
+  it('rows going backwards: none when the segments are in order, counted when regions overlap', () => {
+    const a = new Segment(region(0x7f0000000000), 8);
+    heap(a, 0x7f0000001000, [0x20, 0x30, 0x40]);
+    const b = new Segment(region(0x7f0000100000), 8);
+    heap(b, 0x7f0000100000, [0x20, 0x20]);
+    const inOrder = new ChunkStore([b, a]);
+    expect([inOrder.increasing(), backwardRows(inOrder)]).toEqual([true, 0]);
+    // A region starting inside the first: its first two rows lie at or below the first region's last.
+    const c = new Segment({ ...region(0x7f0000001001), start: 0x7f0000001001 }, 8);
+    heap(c, 0x7f0000001020, [0x20, 0x30, 0x20]);
+    const overlapping = new ChunkStore([a, c]);
+    expect([overlapping.increasing(), backwardRows(overlapping)]).toEqual([false, 2]);
   });
 });

@@ -25,13 +25,7 @@
 import type { Infrastructure } from './discovery.ts';
 import { fastbinChunkSize, tcacheChunkSize, tcacheChunkSizes, TCACHE_MAX_BINS } from './layout.ts';
 import { hex, PAGE, xorWord, type Mem } from './memory.ts';
-import { F_USED, type ChunkBatch, type ChunkStore } from './chunk-store.ts';
-
-/** Addresses of the used rows of `b` of size `want`, onto `out` (a plain function: loops in async functions run slower). */
-function usedOfSize(b: ChunkBatch, want: number, out: number[]): void {
-  const { size, flags, addr } = b;
-  for (let j = 0; j < b.length; j++) if (size[j] === want && flags[j] & F_USED) out.push(addr[j]);
-}
+import type { ChunkStore } from './chunk-store.ts';
 
 export interface FreeListResult {
   fast: number;
@@ -321,12 +315,7 @@ export class FreeLists {
     let found: TcacheStruct[] = [];
     for (const shape of tcacheChunkSizes(p)) {
       const want = shape.chunk - mem.w;
-      const candidates: number[] = [];
-      for (const b of rows.batches()) {
-        if (rows.regions[b.region - 1].kind === 'mmapped') continue;
-        usedOfSize(b, want, candidates);
-      }
-      for (const user of candidates) {
+      for (const user of rows.usedOfSize(want)) {
         await mem.step();
         const bins = await this.tcacheBins(user, shape.countBytes);
         if (bins) found.push({ user, bins });

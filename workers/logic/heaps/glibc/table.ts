@@ -26,6 +26,8 @@ export interface RowBatch {
 
 /** Rows that lie at or below an earlier one (overlapping regions): not listed. */
 export function backwardRows(store: ChunkStore): number {
+  // Segments in address order, none overlapping the one before (the usual core): none goes backwards.
+  if (store.increasing()) return 0;
   let last = -1;
   let n = 0;
   for (const b of store.batches()) {
