@@ -52,6 +52,14 @@ class Clusters {
     this.reach = e;
   }
 
+  /** A run found elsewhere: from `at` to `reach`, rows [from, to). */
+  push(at: number, reach: number, from: number, to: number): void {
+    this.start.push(at);
+    this.end.push(reach);
+    this.first.push(from);
+    this.last.push(to);
+  }
+
   /** Ends the open run before row `i`. */
   close(i: number): void {
     if (!this.open) return;
@@ -60,6 +68,155 @@ class Clusters {
     this.first.push(this.from);
     this.last.push(i);
     this.open = false;
+  }
+}
+
+/**
+ * Each cluster's page table, concatenated: for page `q` of a cluster starting at `s`, the first row ending after
+ * `s + q * PAGE` (its last row + 1 when none does). Filled while the rows are read, in address order.
+ */
+class PageTables {
+  rows = new Uint32Array(4096);
+  used = 0;
+
+  /** Entries `at .. at + count` set to `row`. */
+  fill(at: number, count: number, row: number): void {
+    if (at + count > this.rows.length) {
+      let cap = this.rows.length * 2;
+      while (cap < at + count) cap *= 2;
+      const g = new Uint32Array(cap);
+      g.set(this.rows.subarray(0, this.used));
+      this.rows = g;
+    }
+    this.rows.fill(row, at, at + count);
+    if (at + count > this.used) this.used = at + count;
+  }
+}
+
+/** Rows read by one call of `RowScan.run`: V8 optimises a function called many times better than one long loop (on-stack replacement). */
+const CHUNK = 65536;
+
+/**
+ * One pass over the table's rows, in chunks, every value in locals within a chunk (no object written per row): their
+ * span, whether they are sorted, the wrappers and, while there are none, the clusters and their page tables.
+ *
+ * While no row starts inside the one before (no wrapper: `plain`), rows do not overlap and their ends ascend: the
+ * previous row's end is the span's and the open cluster's reach, and page `q` of the open cluster is owed the first
+ * row ending after its start (each row settles the pages starting below its end). Most rows only check that they
+ * start after that end, within `GAP` of it, and end before the next page to settle. From the first wrapper on, the
+ * rows are only checked for order and wrappers (the clusters are found again over the rows that are not wrappers).
+ */
+class RowScan {
+  readonly wrappers: number[] = [];
+  readonly clusters = new Clusters();
+  /** Each cluster's first entry in `pages.rows` (with no wrappers). */
+  readonly pageAt: number[] = [];
+  readonly pages = new PageTables();
+  /** The span's end (in the plain part, the last row's end). */
+  max = 0;
+  sorted = true;
+  private prev = -1;
+  private prevEnd = -1;
+  /** No wrapper so far: the clusters and page tables are being made. */
+  private plain = true;
+  // The open cluster: its start, first row and page table's first entry; `q` its next page to settle, starting at
+  // `qStart` (-1 before the first cluster: no row ends below it).
+  private open = false;
+  private cs = 0;
+  private first = 0;
+  private at = 0;
+  private q = 0;
+  private qStart = -1;
+
+  constructor(hi: Uint32Array, lo: Uint32Array, size: SizeColumn, n: number) {
+    for (let i = 0; i < n; i += CHUNK) {
+      const to = Math.min(n, i + CHUNK);
+      if (this.plain) this.runPlain(hi, lo, size, i, to);
+      else this.runNested(hi, lo, size, i, to);
+    }
+    if (this.plain) {
+      this.max = Math.max(0, this.prevEnd);
+      if (this.open) this.closeCluster(this.cs, this.prevEnd, this.first, this.q, n);
+    }
+  }
+
+  /** Rows [from, to) while they do not nest; at the first that starts inside the one before, the rest go to `runNested`. */
+  private runPlain(hi: Uint32Array, lo: Uint32Array, size: SizeColumn, from: number, to: number): void {
+    const pages = this.pages;
+    let { prevEnd, open, cs, first, q, qStart } = this;
+    for (let i = from; i < to; i++) {
+      const a = hi[i] * TWO32 + lo[i];
+      const e = a + size[i];
+      if (a >= prevEnd && a - prevEnd <= GAP && e <= qStart) {
+        prevEnd = e;
+        continue;
+      }
+      if (a < prevEnd) {
+        // A wrapper (or rows out of order): from here on only order and wrappers are checked.
+        this.plain = false;
+        this.max = prevEnd;
+        this.prev = hi[i - 1] * TWO32 + lo[i - 1];
+        this.prevEnd = prevEnd;
+        this.runNested(hi, lo, size, i, to);
+        return;
+      }
+      if (!open || a - prevEnd > GAP) {
+        if (open) this.closeCluster(cs, prevEnd, first, q, i);
+        open = true;
+        cs = a;
+        first = i;
+        q = 0;
+        qStart = a;
+        this.pageAt.push(this.at);
+      }
+      if (e > qStart) {
+        const upTo = Math.ceil((e - cs) / PAGE);
+        const k = this.at + q;
+        // The usual row settles one page: stored here, without the call.
+        if (upTo - q === 1 && k < pages.rows.length) {
+          pages.rows[k] = i;
+          if (k >= pages.used) pages.used = k + 1;
+        } else pages.fill(k, upTo - q, i);
+        q = upTo;
+        qStart = cs + q * PAGE;
+      }
+      prevEnd = e;
+    }
+    this.prevEnd = prevEnd;
+    this.open = open;
+    this.cs = cs;
+    this.first = first;
+    this.q = q;
+    this.qStart = qStart;
+  }
+
+  /** Rows [from, to) once a wrapper was seen: the span, the order, the wrappers. */
+  private runNested(hi: Uint32Array, lo: Uint32Array, size: SizeColumn, from: number, to: number): void {
+    let { max, prev, prevEnd, sorted } = this;
+    for (let i = from; i < to; i++) {
+      const a = hi[i] * TWO32 + lo[i];
+      const e = a + size[i];
+      if (e > max) max = e;
+      // A row starting inside the one before it is a wrapper's first block (the row before is the wrapper).
+      if (a < prevEnd) {
+        if (a < prev) sorted = false;
+        this.wrappers.push(i - 1);
+      }
+      prev = a;
+      prevEnd = e;
+    }
+    this.max = max;
+    this.prev = prev;
+    this.prevEnd = prevEnd;
+    this.sorted = sorted;
+  }
+
+  /** Ends the open cluster (from `cs` to `reach`, rows [first, i), pages settled up to `q`): its pages left point past its last row. */
+  private closeCluster(cs: number, reach: number, first: number, q: number, i: number): void {
+    const total = Math.floor((reach - cs) / PAGE) + 2;
+    this.pages.fill(this.at + q, total - q, i);
+    this.clusters.push(cs, reach, first, i);
+    this.at += total;
   }
 }
 
@@ -83,7 +240,9 @@ export class AllocationIndex {
   private readonly cStart: Float64Array;
   private readonly cEnd: Float64Array;
   private readonly cLastRow: Uint32Array;
-  private readonly cPages: Uint32Array[];
+  /** Cluster `k`'s page table is `pageRow[cPageAt[k] ..]` (`PageTables`). */
+  private readonly cPageAt: Uint32Array;
+  private readonly pageRow: Uint32Array;
   private startsCopy: Float64Array | null = null;
   private endsCopy: Float64Array | null = null;
 
@@ -93,28 +252,13 @@ export class AllocationIndex {
     this.hi = addrHi;
     this.lo = addrLo;
     this.size = size;
-    let max = 0;
-    let prev = -1;
-    let prevEnd = -1;
-    let sorted = true;
     // A row is a wrapper when the next row starts inside it (rows nest; partial overlaps were dropped by the walk).
-    const wrappers: number[] = [];
-    // Clusters of every row, found in the same pass (the direct rows are every row unless there are wrappers).
-    let clusters = new Clusters();
-    for (let i = 0; i < n; i++) {
-      const a = addrHi[i] * TWO32 + addrLo[i];
-      const e = a + size[i];
-      if (e > max) max = e;
-      if (a < prev) sorted = false;
-      if (a < prevEnd) wrappers.push(i - 1);
-      clusters.add(i, a, e);
-      prev = a;
-      prevEnd = e;
-    }
-    clusters.close(n);
-    if (!sorted) throw new Error('allocation rows are not sorted by address');
+    // Clusters of every row are found in the same pass (the direct rows are every row unless there are wrappers).
+    const scan = new RowScan(addrHi, addrLo, size, n);
+    if (!scan.sorted) throw new Error('allocation rows are not sorted by address');
+    const wrappers = scan.wrappers;
     this.min = n ? addrHi[0] * TWO32 + addrLo[0] : 0;
-    this.max = max;
+    this.max = scan.max;
     const startOf = (r: number) => addrHi[r] * TWO32 + addrLo[r];
     const span = (r: number) => size[r];
     this.wrappers = wrappers.sort((a, b) => span(a) - span(b));
@@ -137,35 +281,45 @@ export class AllocationIndex {
       this.dLo = addrLo;
       this.dSize = size;
     }
-    const { dHi, dLo, dSize } = this;
-    const ds = (i: number) => dHi[i] * TWO32 + dLo[i];
-    // With wrappers, the clusters are those of the direct rows: found again over them.
+    let clusters = scan.clusters;
+    let pageAt = scan.pageAt;
+    let pages = scan.pages;
+    // With wrappers, the clusters are those of the direct rows: found again over them, and their page tables made.
     if (this.direct) {
+      const { dHi, dLo, dSize } = this;
+      const ds = (i: number) => dHi[i] * TWO32 + dLo[i];
       const m = this.direct.length;
       clusters = new Clusters();
       for (let i = 0; i < m; i++) clusters.add(i, ds(i), ds(i) + dSize[i]);
       clusters.close(m);
-    }
-    const { start: cs, end: ce, first: cf, last: cl } = clusters;
-    this.cStart = Float64Array.from(cs);
-    this.cEnd = Float64Array.from(ce);
-    this.cLastRow = Uint32Array.from(cl);
-    this.cPages = cs.map((s, k) => {
-      const pages = Math.floor((ce[k] - s) / PAGE) + 2;
-      const t = new Uint32Array(pages);
-      let r = cf[k];
-      const last = cl[k];
-      let rEnd = r < last ? ds(r) + dSize[r] : 0;
-      for (let p = 0; p < pages; p++) {
-        const pageStart = s + p * PAGE;
-        while (r < last && rEnd <= pageStart) {
-          r++;
-          if (r < last) rEnd = dHi[r] * TWO32 + dLo[r] + dSize[r];
+      pageAt = [];
+      pages = new PageTables();
+      const { start: cs, end: ce, first: cf, last: cl } = clusters;
+      for (let k = 0; k < cs.length; k++) {
+        const s = cs[k];
+        const count = Math.floor((ce[k] - s) / PAGE) + 2;
+        const at = pages.used;
+        pageAt.push(at);
+        pages.fill(at, count, 0);
+        const t = pages.rows;
+        let r = cf[k];
+        const last = cl[k];
+        let rEnd = r < last ? ds(r) + dSize[r] : 0;
+        for (let p = 0; p < count; p++) {
+          const pageStart = s + p * PAGE;
+          while (r < last && rEnd <= pageStart) {
+            r++;
+            if (r < last) rEnd = ds(r) + dSize[r];
+          }
+          t[at + p] = r;
         }
-        t[p] = r;
       }
-      return t;
-    });
+    }
+    this.cStart = Float64Array.from(clusters.start);
+    this.cEnd = Float64Array.from(clusters.end);
+    this.cLastRow = Uint32Array.from(clusters.last);
+    this.cPageAt = Uint32Array.from(pageAt);
+    this.pageRow = pages.rows.slice(0, pages.used);
   }
 
   get rows(): number {
@@ -196,8 +350,7 @@ export class AllocationIndex {
   get bytes(): number {
     let n = (this.startsCopy?.byteLength ?? 0) + (this.endsCopy?.byteLength ?? 0);
     if (this.direct) n += this.direct.byteLength + this.dHi.byteLength + this.dLo.byteLength + this.dSize.byteLength;
-    for (const p of this.cPages) n += p.byteLength;
-    return n;
+    return n + this.pageRow.byteLength + this.cPageAt.byteLength;
   }
 
   /** The row holding `addr`, or NO_ROW. */
@@ -219,9 +372,9 @@ export class AllocationIndex {
     const cs = this.cStart;
     const lo = lastAtOrBelow(cs, addr);
     if (lo < 0 || addr >= this.cEnd[lo]) return NO_ROW;
-    const pages = this.cPages[lo];
+    const pages = this.pageRow;
     const last = this.cLastRow[lo];
-    const p = Math.floor((addr - cs[lo]) / PAGE);
+    const p = this.cPageAt[lo] + Math.floor((addr - cs[lo]) / PAGE);
     // The holder, if any, is the last row starting at or below addr among [pages[p], pages[p + 1]] (rows do not overlap).
     const from = pages[p];
     if (from >= last) return NO_ROW;
