@@ -12,8 +12,11 @@
  * window are scanned by a synchronous method (`EdgeScan.scan`), so that V8
  * optimises the hot loop (code inside an async function's loop stays in the
  * interpreter). A word is looked up only when its high half lies in the heap's
- * span. Edges go into pages of 1 Mi entries and are copied once into the CSR
- * column at the end: 4 bytes per edge + 4 per row.
+ * span. Edges are written straight into the CSR column, made at first a quarter
+ * larger than the used allocations are many (as many edges or more is usual: each
+ * allocation reached has a referrer) and doubled, with one copy, when full; its
+ * buffer's rest is never written (on Linux, pages never written take no memory).
+ * 4 bytes per edge + 4 per row.
  */
 import { allocShared } from '../../../src/model/columns.ts';
 import { AllocState, type AllocationTable, type SizeColumn } from '../../../src/model/allocations.ts';
@@ -23,7 +26,6 @@ import { AllocationIndex, NO_ROW } from './allocation-index.ts';
 import { WordReader } from './word-reader.ts';
 
 const TWO32 = 4294967296;
-const PAGE = 1 << 20;
 /** 32-bit halves of the words looked at in one pass (64 KiB). */
 const PASS = 16384;
 
@@ -52,10 +54,8 @@ class EdgeScan {
   /** One pass's candidate words. */
   private readonly cand = new Uint32Array(PASS);
   private scratch: Uint32Array = new Uint32Array(1024);
-  /** Edge pages: full ones, then `page` filled up to `p`. */
-  private readonly pages: Uint32Array[] = [];
-  private page: Uint32Array = new Uint32Array(PAGE);
-  private p = 0;
+  /** The CSR target column, filled up to `edges` (made larger, and copied, only when it is full). */
+  private col: Uint32Array;
   edges = 0;
   candidates = 0;
   /** Bytes of used allocations before the current row (progress). */
@@ -81,7 +81,9 @@ class EdgeScan {
     private readonly index: AllocationIndex,
     private readonly w: number,
     readonly outStart: Uint32Array,
+    capacity: number,
   ) {
+    this.col = new Uint32Array(allocShared(Math.max(1, capacity) * 4));
     this.n = table.rows;
     this.hi = table.addrHi;
     this.lo = table.addrLo;
@@ -186,10 +188,9 @@ class EdgeScan {
       }
       a = rowStop;
       if (rowStop + w <= end) continue; // more words of this row: the next pass, or the next window
-      if (k === 1 && this.p < PAGE) {
+      if (k === 1 && this.edges < this.col.length) {
         // One target (the usual row): appended here, without the call.
-        this.page[this.p++] = scratch[0];
-        this.edges++;
+        this.col[this.edges++] = scratch[0];
       } else if (k) this.finishRow(k);
       k = 0;
       inRow = false;
@@ -291,24 +292,26 @@ class EdgeScan {
         }
       } else s.subarray(0, k).sort();
     }
-    let page = this.page;
-    let p = this.p;
     let edges = this.edges;
+    if (edges + k > this.col.length) this.growTo(edges + k);
+    const col = this.col;
     let prev = -1;
     for (let j = 0; j < k; j++) {
       const t = s[j];
       if (t === prev) continue;
       prev = t;
-      if (p === PAGE) {
-        this.pages.push(page);
-        page = this.page = new Uint32Array(PAGE);
-        p = 0;
-      }
-      page[p++] = t;
-      edges++;
+      col[edges++] = t;
     }
-    this.p = p;
     this.edges = edges;
+  }
+
+  /** A column of at least `need` entries (twice the old one at least) with the edges so far. */
+  private growTo(need: number): void {
+    let cap = this.col.length * 2;
+    if (cap < need) cap = need;
+    const g = new Uint32Array(allocShared(cap * 4));
+    g.set(this.col.subarray(0, this.edges));
+    this.col = g;
   }
 
   /** `scratch[0, k)` made distinct and ascending through a bit per row; returns how many are left. */
@@ -340,19 +343,30 @@ class EdgeScan {
     return m;
   }
 
-  /** The edges in one CSR column. */
+  /** The edges: the column's first `edges` entries (the rest of its buffer was never written: no memory on Linux). */
   targets(): Uint32Array {
-    const e = this.edges;
-    const out = new Uint32Array(allocShared(Math.max(1, e) * 4), 0, e);
-    let o = 0;
-    for (const pg of this.pages) {
-      out.set(pg, o);
-      o += pg.length;
-    }
-    out.set(this.page.subarray(0, this.p), o);
-    this.pages.length = 0;
-    return out;
+    return new Uint32Array(this.col.buffer, 0, this.edges);
   }
+}
+
+/** Bytes and count of the used rows, read in chunks of 65,536 rows by a plain function (V8 optimises a function called many times better than a long loop in an async one). */
+function usedRows(state: Uint8Array, size: SizeColumn, n: number): { bytes: number; count: number } {
+  const sum = { bytes: 0, count: 0 };
+  for (let r = 0; r < n; r += 65536) usedIn(state, size, r, Math.min(n, r + 65536), sum);
+  return sum;
+}
+
+function usedIn(state: Uint8Array, size: SizeColumn, from: number, to: number, sum: { bytes: number; count: number }): void {
+  let bytes = 0;
+  let count = 0;
+  for (let r = from; r < to; r++) {
+    const st = state[r];
+    if (st === AllocState.Free || st === AllocState.ThreadCachedFree) continue;
+    bytes += size[r];
+    count++;
+  }
+  sum.bytes += bytes;
+  sum.count += count;
 }
 
 export async function buildReferenceGraph(
@@ -367,10 +381,11 @@ export async function buildReferenceGraph(
   const outStart = new Uint32Array(allocShared((n + 1) * 4));
   const state = table.state;
   // Progress: bytes of used allocations to scan (the windows read are about that much).
-  let total = 0;
-  for (let r = 0; r < n; r++) if (isUsed(state[r])) total += table.size[r];
+  const { bytes: total, count: used } = usedRows(state, table.size, n);
   const meter = new StageMeter(ctl, name, 'leaks', total, 'bytes');
-  const s = new EdgeScan(table, index, w, outStart);
+  // Every used allocation reached through the graph has a referrer, so there are about as many edges as used
+  // allocations, or more: the column starts a quarter larger and doubles (one copy) when full.
+  const s = new EdgeScan(table, index, w, outStart, used + (used >>> 2) + 1024);
   for (;;) {
     s.scan(reader.u32view, reader.loadedBase, reader.loadedEnd);
     if (s.row >= n) break;
