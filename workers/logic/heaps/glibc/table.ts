@@ -6,6 +6,7 @@
  * listed, and counted in a warning.
  */
 import { AllocationTableBuilder, AllocState, type AllocationTable } from '../../../../src/model/allocations.ts';
+import type { NarrowColumnBuilder } from '../../../../src/model/columns.ts';
 import { ChunkStore, F_TCACHED, F_USED, type ChunkBatch, type Segment } from './chunk-store.ts';
 
 /** The walked segments as one store, in region order (sorted by region start). */
@@ -97,43 +98,46 @@ function takeRows(b: ChunkBatch, out: RowBatch, at: { last: number; j: number },
 export function buildTable(store: ChunkStore, tcacheState: AllocState, rows = store.length): AllocationTable {
   const b = new AllocationTableBuilder({ expectedRows: rows, region: true });
   const columns = [b.addrHi, b.addrLo, b.size, b.state, b.type, b.region!];
-  let cap = b.size.capacity;
-  let hi = b.addrHi.array;
-  let lo = b.addrLo.array;
-  let state = b.state.array;
-  // size and region go through their builders' set: they widen (Uint32 → Float64, Uint8 → …) when a value needs it.
-  const size = b.size;
-  const region = b.region!;
+  // The last address listed, between batches (in an array: a double carried in a local is a heap number per row).
+  const last = new Float64Array(1);
+  last[0] = -1;
   let n = 0;
-  let last = -1;
   for (const batch of store.batches()) {
-    const { addr, flags } = batch;
-    const bs = batch.size;
-    const rg = batch.region;
-    for (let j = 0; j < batch.length; j++) {
-      const a = addr[j];
-      if (a <= last) continue;
-      last = a;
-      if (n === cap) {
-        // More rows than said (never, from walkGlibc's count): grow every column.
-        for (const c of columns) {
-          c.length = n;
-          c.reserve(n + 1);
-        }
-        cap = b.size.capacity;
-        hi = b.addrHi.array;
-        lo = b.addrLo.array;
-        state = b.state.array;
+    if (n + batch.length > b.size.capacity) {
+      // More rows than said (never, from walkGlibc's count): grow every column.
+      for (const c of columns) {
+        c.length = n;
+        c.reserve(n + batch.length);
       }
-      const f = flags[j];
-      hi[n] = Math.floor(a / 4294967296);
-      lo[n] = a >>> 0;
-      size.set(n, bs[j]);
-      state[n] = !(f & F_USED) ? AllocState.Free : f & F_TCACHED ? tcacheState : AllocState.Used;
-      region.set(n, rg);
-      n++;
     }
+    n = fillRows(batch, tcacheState, b.addrHi.array, b.addrLo.array, b.state.array, b.size, b.region!, n, last);
   }
   for (const c of columns) c.length = n;
   return b.freeze();
+}
+
+/**
+ * One batch's rows into the table's columns from row `n` (room for them made), rows at or below the last listed
+ * left out; returns the row count. A plain function called per batch: the loop over every row in `buildTable`
+ * itself ran as on-stack-replaced code and made a heap number per row. `size` and `region` go through their
+ * builders' `set`: they widen (Uint32 → Float64, Uint8 → …) when a value needs it.
+ */
+function fillRows(batch: ChunkBatch, tcacheState: AllocState, hi: Uint32Array, lo: Uint32Array, state: Uint8Array, size: NarrowColumnBuilder, region: NarrowColumnBuilder, n: number, last: Float64Array): number {
+  const { addr, flags } = batch;
+  const bs = batch.size;
+  const rg = batch.region;
+  for (let j = 0; j < batch.length; j++) {
+    const a = addr[j];
+    if (a <= last[0]) continue;
+    last[0] = a;
+    const f = flags[j];
+    hi[n] = Math.floor(a / 4294967296);
+    lo[n] = a >>> 0;
+    const sz = bs[j];
+    size.set(n, sz < 2147483648 ? sz | 0 : sz);
+    state[n] = !(f & F_USED) ? AllocState.Free : f & F_TCACHED ? tcacheState : AllocState.Used;
+    region.set(n, rg);
+    n++;
+  }
+  return n;
 }

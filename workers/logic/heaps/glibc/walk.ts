@@ -131,6 +131,7 @@ class ChunkWalk {
   /** The chunk at `c` was counted against `check` before its window was read. */
   private counted = false;
   private readonly alignPow2: boolean;
+  private readonly regs = new Float64Array(2);
 
   constructor(
     private readonly mem: Mem,
@@ -153,12 +154,15 @@ class ChunkWalk {
   run(dv: DataView | null, bufStart: number): number {
     const { mem, p, region, end, limit, top, links, check, out } = this;
     const w = mem.w;
-    let c = this.c;
-    let prevChunk = this.prevChunk;
+    const regs = this.regs;
+    regs[0] = this.c;
+    regs[1] = this.prevChunk;
+    let c = regs[0];
+    let prevChunk = regs[1];
     let prevSize = this.prevSize;
     let prevKept = this.prevKept;
-    let prevHi = this.prevHi;
-    let prevLo = this.prevLo;
+    let prevHi = this.prevHi | 0;
+    let prevLo = this.prevLo | 0;
     let result = STOP;
     const bufEnd = dv ? bufStart + dv.byteLength : 0;
     while (c + 2 * w <= limit) {
@@ -181,7 +185,10 @@ class ChunkWalk {
       // A thread heap glibc left for a new one ends with a zero-size fencepost 2 words before its end; as chap,
       // neither it nor the chunk just before it (the old top marked in use, when too small to free) is listed.
       const lastFencepost = size === 0 && region.kind === 'heap' && c + 2 * w === end;
-      if (prevChunk >= 0 && !lastFencepost) out.pushWord(prevChunk + 2 * w, prevSize - w, (sf & 1) === 1, prevKept, prevHi, prevLo);
+      if (prevChunk >= 0 && !lastFencepost) {
+        const a = prevChunk + 2 * w;
+        out.pushWord(Math.floor(a / 4294967296), a | 0, prevSize - w, (sf & 1) === 1, prevKept, prevHi, prevLo);
+      }
       prevChunk = -1;
       if (lastFencepost) break;
       if (c === top) {
@@ -214,8 +221,8 @@ class ChunkWalk {
         const hi = w === 8 ? dv.getUint32(o + 4, true) : 0;
         if (links.keeps(c + 2 * w, size, hi, lo)) {
           prevKept = true;
-          prevHi = hi;
-          prevLo = lo;
+          prevHi = hi | 0;
+          prevLo = lo | 0;
         }
       }
       c += size;
@@ -234,7 +241,8 @@ class ChunkWalk {
     if (this.check && !this.atTop) return null; // the chain did not reach top
     if (this.prevChunk >= 0) {
       // Ran off the end without meeting top: the last chunk's status is unknown; chap counts it as used.
-      this.out.pushWord(this.prevChunk + 2 * this.mem.w, this.prevSize - this.mem.w, true, this.prevKept, this.prevHi, this.prevLo);
+      const a = this.prevChunk + 2 * this.mem.w;
+      this.out.pushWord(Math.floor(a / 4294967296), a | 0, this.prevSize - this.mem.w, true, this.prevKept, this.prevHi | 0, this.prevLo | 0);
     }
     return this.out;
   }
