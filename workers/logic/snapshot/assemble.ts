@@ -72,9 +72,19 @@ function rowsIn(list: AllocationTable, base: AllocationTable, idx: AddressIndex)
   return out;
 }
 
+/**
+ * Rows in use, counted 65,536 at a time by a plain function (one loop over a 6 GB core's 25M rows ran as
+ * on-stack-replaced code: ~80 ms, on the page's thread).
+ */
 function usedCount(t: AllocationTable): number {
   let n = 0;
-  for (let i = 0; i < t.rows; i++) if (isInUse(t.state[i])) n++;
+  for (let i = 0; i < t.rows; i += 65536) n += usedIn(t.state, i, Math.min(t.rows, i + 65536));
+  return n;
+}
+
+function usedIn(state: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (isInUse(state[i])) n++;
   return n;
 }
 
