@@ -31,44 +31,13 @@ function figuresOf(t: AllocationTable, names: readonly string[], usedFree: boole
   const known = SET_FLAGS.filter(([name]) => names.includes(name));
   for (const [name] of known) sets[name] = { count: 0, bytes: 0 };
   const flags = known.length ? t.flags : undefined;
-  const { state, size } = t;
-  let usedCount = 0;
-  let usedBytes = 0;
-  let freeCount = 0;
-  let freeBytes = 0;
   const count = flags ? new Float64Array(65536) : null;
   const bytes = flags ? new Float64Array(65536) : null;
-  if (flags && usedFree) {
-    for (let i = 0, n = t.rows; i < n; i++) {
-      const sz = size[i];
-      if (isInUse(state[i])) {
-        usedCount++;
-        usedBytes += sz;
-      } else {
-        freeCount++;
-        freeBytes += sz;
-      }
-      const f = flags[i];
-      count![f]++;
-      bytes![f] += sz;
-    }
-  } else if (flags) {
-    for (let i = 0, n = t.rows; i < n; i++) {
-      const f = flags[i];
-      count![f]++;
-      bytes![f] += size[i];
-    }
-  } else if (usedFree) {
-    for (let i = 0, n = t.rows; i < n; i++) {
-      if (isInUse(state[i])) {
-        usedCount++;
-        usedBytes += size[i];
-      } else {
-        freeCount++;
-        freeBytes += size[i];
-      }
-    }
-  }
+  // Used count and bytes, free count and bytes: 65,536 rows per call of a plain function (one loop over a table's
+  // millions of rows runs as on-stack-replaced code, its sums carried as heap numbers).
+  const acc = new Float64Array(4);
+  if (flags || usedFree) for (let from = 0; from < t.rows; from += 65536) tallyRows(t, from, Math.min(t.rows, from + 65536), usedFree, flags, count, bytes, acc);
+  const [usedCount, usedBytes, freeCount, freeBytes] = acc;
   if (count && bytes) {
     for (let f = 1; f < 65536; f++) {
       if (!count[f]) continue;
@@ -94,4 +63,34 @@ export function snapshotFigures(s: Snapshot): SnapshotFigures {
 /** Whether the snapshot's table holds every free allocation (a core's walk, or a chap list of them). */
 export function freeKnown(s: Snapshot): boolean {
   return s.kind === 'process' && (s.core !== null || s.parts.some((p) => p.as === 'free' || p.as === 'mixed'));
+}
+
+/** Rows `[from, to)` of `t`: used / free count and bytes into `acc` (when `usedFree`), count and bytes per flags value. */
+function tallyRows(t: AllocationTable, from: number, to: number, usedFree: boolean, flags: Uint16Array | undefined, count: Float64Array | null, bytes: Float64Array | null, acc: Float64Array): void {
+  const { state, size } = t;
+  let usedCount = 0;
+  let usedBytes = 0;
+  let freeCount = 0;
+  let freeBytes = 0;
+  for (let i = from; i < to; i++) {
+    const sz = size[i];
+    if (usedFree) {
+      if (isInUse(state[i])) {
+        usedCount++;
+        usedBytes += sz;
+      } else {
+        freeCount++;
+        freeBytes += sz;
+      }
+    }
+    if (flags) {
+      const f = flags[i];
+      count![f]++;
+      bytes![f] += sz;
+    }
+  }
+  acc[0] += usedCount;
+  acc[1] += usedBytes;
+  acc[2] += freeCount;
+  acc[3] += freeBytes;
 }
