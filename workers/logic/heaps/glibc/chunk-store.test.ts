@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { indexOfSorted } from '../../../../src/model/sorted.ts';
-import { ChunkStore, F_TCACHED, F_USED, Segment } from './chunk-store.ts';
+import { ChunkStore, exactIn, F_TCACHED, F_USED, Segment } from './chunk-store.ts';
 import { backwardRows } from './table.ts';
 import type { Region } from './walk.ts';
 
@@ -185,5 +185,38 @@ describe('ChunkStore', () => {
     heap(c, 0x7f0000001020, [0x20, 0x30, 0x20]);
     const overlapping = new ChunkStore([a, c]);
     expect([overlapping.increasing(), backwardRows(overlapping)]).toEqual([false, 2]);
+  });
+
+  it('exactIn (the guess from an even spread, a gallop, a binary search) finds what a plain search finds', () => {
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed % n;
+    };
+    const plain = (a: Uint32Array, x: number): number => a.indexOf(x);
+    // Even gaps, random gaps, a few huge gaps among tiny ones (a page with one big chunk), gaps growing along the
+    // page; tiny arrays, one value (every array ascending within 32 bits).
+    const shapes = [
+      () => 4,
+      () => 1 + rnd(64),
+      () => (rnd(100) === 0 ? 1 + rnd(1 << 16) : 1 + rnd(8)),
+      (i: number) => 1 + (i >>> 8),
+    ];
+    for (const gap of shapes) {
+      for (const n of [1, 2, 3, 16, 17, 18, 100, 5000, 65536]) {
+        const a = new Uint32Array(n);
+        let v = rnd(1000);
+        for (let i = 0; i < n; i++) {
+          a[i] = v;
+          v += gap(i) || 1;
+        }
+        for (let i = 0; i < n; i++) expect(exactIn(a, a[i])).toBe(i);
+        for (let k = 0; k < 2000; k++) {
+          const x = rnd(a[n - 1] + 2000);
+          expect(exactIn(a, x)).toBe(plain(a, x));
+        }
+      }
+    }
+    expect(exactIn(new Uint32Array(0), 5)).toBe(-1);
   });
 });
