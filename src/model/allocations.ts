@@ -88,6 +88,28 @@ export function isInUse(state: number): boolean {
   return state !== AllocState.Free && state !== AllocState.ThreadCachedFree;
 }
 
+/**
+ * Count and bytes of the rows of `t` in use. 65,536 rows per call of a plain function: one loop over a table's
+ * millions of rows runs as on-stack-replaced code, about twice as slow.
+ */
+export function usedTotals(t: Pick<AllocationTable, 'rows' | 'state' | 'size'>): { count: number; bytes: number } {
+  const sum = { count: 0, bytes: 0 };
+  for (let r = 0; r < t.rows; r += 65536) usedIn(t.state, t.size, r, Math.min(t.rows, r + 65536), sum);
+  return sum;
+}
+
+function usedIn(state: Uint8Array, size: SizeColumn, from: number, to: number, sum: { count: number; bytes: number }): void {
+  let count = 0;
+  let bytes = 0;
+  for (let r = from; r < to; r++) {
+    if (!isInUse(state[r])) continue;
+    count++;
+    bytes += size[r];
+  }
+  sum.count += count;
+  sum.bytes += bytes;
+}
+
 /** Allocations in use and free, counted and in bytes: the figures every per-group tally keeps. */
 export interface UsedFree {
   usedCount: number;

@@ -19,7 +19,7 @@
  * 4 bytes per edge + 4 per row.
  */
 import { allocShared } from '../../../src/model/columns.ts';
-import { AllocState, type AllocationTable, type SizeColumn } from '../../../src/model/allocations.ts';
+import { AllocState, isInUse, usedTotals, type AllocationTable, type SizeColumn } from '../../../src/model/allocations.ts';
 import type { ReferenceGraph } from '../../../src/model/references.ts';
 import { StageMeter, type ReadControl } from '../io/stream.ts';
 import { AllocationIndex, NO_ROW } from './allocation-index.ts';
@@ -34,10 +34,6 @@ export interface GraphStats {
   /** Words looked up (non-zero, inside the heap's address span). */
   candidates: number;
   bytesRead: number;
-}
-
-function isUsed(state: number): boolean {
-  return state !== AllocState.Free && state !== AllocState.ThreadCachedFree;
 }
 
 /** The scan's state between windows: row `row`, its words from address `at` to `end` still to read. */
@@ -182,7 +178,7 @@ class EdgeScan {
           t = index.rowOf(v);
           if (t !== NO_ROW) next = t + 1;
         }
-        if (t === NO_ROW || t === r || !isUsed(state[t])) continue;
+        if (t === NO_ROW || t === r || !isInUse(state[t])) continue;
         if (k === scratch.length) scratch = this.grow();
         scratch[k++] = t;
       }
@@ -349,26 +345,6 @@ class EdgeScan {
   }
 }
 
-/** Bytes and count of the used rows, read in chunks of 65,536 rows by a plain function (V8 optimises a function called many times better than a long loop in an async one). */
-function usedRows(state: Uint8Array, size: SizeColumn, n: number): { bytes: number; count: number } {
-  const sum = { bytes: 0, count: 0 };
-  for (let r = 0; r < n; r += 65536) usedIn(state, size, r, Math.min(n, r + 65536), sum);
-  return sum;
-}
-
-function usedIn(state: Uint8Array, size: SizeColumn, from: number, to: number, sum: { bytes: number; count: number }): void {
-  let bytes = 0;
-  let count = 0;
-  for (let r = from; r < to; r++) {
-    const st = state[r];
-    if (st === AllocState.Free || st === AllocState.ThreadCachedFree) continue;
-    bytes += size[r];
-    count++;
-  }
-  sum.bytes += bytes;
-  sum.count += count;
-}
-
 export async function buildReferenceGraph(
   table: AllocationTable,
   index: AllocationIndex,
@@ -379,9 +355,8 @@ export async function buildReferenceGraph(
   const n = table.rows;
   const w = reader.pointerSize;
   const outStart = new Uint32Array(allocShared((n + 1) * 4));
-  const state = table.state;
   // Progress: bytes of used allocations to scan (the windows read are about that much).
-  const { bytes: total, count: used } = usedRows(state, table.size, n);
+  const { bytes: total, count: used } = usedTotals(table);
   const meter = new StageMeter(ctl, name, 'leaks', total, 'bytes');
   // Every used allocation reached through the graph has a referrer, so there are about as many edges as used
   // allocations, or more: the column starts a quarter larger and doubles (one copy) when full.

@@ -4,7 +4,7 @@
  * store (through the aggregation worker), every CLI command and the tests call it.
  * The rules are in this folder's README.
  */
-import { AllocFlag, isInUse, rowsByAddress, SET_FLAGS, type AllocationTable } from '../../../src/model/allocations.ts';
+import { AllocFlag, isInUse, rowsByAddress, SET_FLAGS, usedTotals, type AllocationTable } from '../../../src/model/allocations.ts';
 import type { ObjectTable } from '../../../src/model/objects.ts';
 import type { Assembly, AssemblyChoices, AssemblyNote, PartRole, Snapshot } from '../../../src/model/snapshot.ts';
 import type { TracemallocSnapshot } from '../../../src/model/traces.ts';
@@ -70,22 +70,6 @@ function rowsIn(list: AllocationTable, base: AllocationTable, idx: AddressIndex)
     out[i] = r;
   }
   return out;
-}
-
-/**
- * Rows in use, counted 65,536 at a time by a plain function (one loop over a 6 GB core's 25M rows ran as
- * on-stack-replaced code: ~80 ms, on the page's thread).
- */
-function usedCount(t: AllocationTable): number {
-  let n = 0;
-  for (let i = 0; i < t.rows; i += 65536) n += usedIn(t.state, i, Math.min(t.rows, i + 65536));
-  return n;
-}
-
-function usedIn(state: Uint8Array, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) if (isInUse(state[i])) n++;
-  return n;
 }
 
 const TWO32 = 4294967296;
@@ -165,7 +149,7 @@ export function assemble(inputs: readonly AssemblyInput[], choices: AssemblyChoi
     if (c.role !== 'core' || !c.table) continue;
     const s = newSnapshot(`s${c.id}`, c.name, 'process', c.id);
     s.parts.push({ input: c.id, name: c.name, as: 'core' });
-    groups.push({ snapshot: s, base: c.table, index: lazyIndex(c.table), used: usedCount(c.table), lists: [] });
+    groups.push({ snapshot: s, base: c.table, index: lazyIndex(c.table), used: usedTotals(c.table).count, lists: [] });
     order.push({ at: inputAt.get(c.id)!, snapshot: s });
   }
   const coreGroups = groups.slice();
@@ -225,7 +209,7 @@ export function assemble(inputs: readonly AssemblyInput[], choices: AssemblyChoi
   const found = (l: AssemblyInput, as: PartRole): void => {
     if (l.set) as = 'subset';
     const s = newSnapshot(`s${l.id}`, l.name, 'process', null);
-    listGroups.push({ snapshot: s, base: l.table!, index: lazyIndex(l.table!), used: usedCount(l.table!), lists: [{ input: l, as, rows: null }] });
+    listGroups.push({ snapshot: s, base: l.table!, index: lazyIndex(l.table!), used: usedTotals(l.table!).count, lists: [{ input: l, as, rows: null }] });
   };
   const byShape = (want: ListShape) => loose.filter((l) => shapeOf(l.table!) === want);
   // Largest first; of two lists of as many rows, chap's list of a set goes with the other.
