@@ -60,7 +60,12 @@ export class ReadAhead {
   ) {}
 
   /** Every chunk is kept once fetched (`keepAll`): none is dropped, every read is served from them. */
-  private keeping = false;
+  private keepingAll = false;
+
+  /** True from `keepAll` until `release`. */
+  get keeping(): boolean {
+    return this.keepingAll;
+  }
 
   /** Chunks held or asked for. */
   get held(): number {
@@ -74,7 +79,7 @@ export class ReadAhead {
 
   /** From now on keeps every chunk fetched, until `release`: reads of any size and place are served from them. */
   keepAll(): void {
-    this.keeping = true;
+    this.keepingAll = true;
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
   }
@@ -116,7 +121,7 @@ export class ReadAhead {
     const first = Math.floor(offset / this.chunkBytes);
     const last = Math.floor((end - 1) / this.chunkBytes);
     const stop = Math.min(Math.ceil(this.size / this.chunkBytes), last + 1 + this.ahead);
-    if (!this.keeping) for (const k of [...this.chunks.keys()]) if (k < first - 1 || k >= stop) this.chunks.delete(k);
+    if (!this.keepingAll) for (const k of [...this.chunks.keys()]) if (k < first - 1 || k >= stop) this.chunks.delete(k);
     const mine: Promise<Uint8Array>[] = [];
     for (let i = first; i < stop; i++) {
       const p = this.chunk(i);
@@ -138,7 +143,7 @@ export class ReadAhead {
 
   /** Drops every chunk once no scan read came for `idleMs` (what a finished scan held is given back). */
   private keepAlive(): void {
-    if (this.keeping) return;
+    if (this.keepingAll) return;
     if (this.idle) clearTimeout(this.idle);
     this.idle = setTimeout(() => this.release(), this.idleMs);
     (this.idle as { unref?: () => void }).unref?.();
@@ -147,7 +152,7 @@ export class ReadAhead {
   release(): void {
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
-    this.keeping = false;
+    this.keepingAll = false;
     this.chunks.clear();
     this.scanEnd = -1;
   }
@@ -169,7 +174,6 @@ export class BlobSource implements ByteSource {
    */
   readonly windowHint = 8 << 20;
   private readonly ahead: ReadAhead;
-  private keeping = false;
   constructor(
     private readonly blob: Blob,
     name?: string,
@@ -182,12 +186,15 @@ export class BlobSource implements ByteSource {
   private async slice(offset: number, end: number): Promise<Uint8Array> {
     return new Uint8Array(await this.blob.slice(offset, end).arrayBuffer());
   }
+  /** True while the file is kept (`keep`, until `close`). */
+  private get keeping(): boolean {
+    return this.ahead.keeping;
+  }
   keep(): boolean {
     if (this.keeping) return true;
     const a = this.allowance;
     if (!a || this.size > a.left) return false;
     a.left -= this.size;
-    this.keeping = true;
     this.ahead.keepAll();
     return true;
   }
@@ -210,7 +217,6 @@ export class BlobSource implements ByteSource {
   }
   async close(): Promise<void> {
     if (this.keeping && this.allowance) this.allowance.left += this.size;
-    this.keeping = false;
     this.ahead.release();
   }
 }
