@@ -49,7 +49,7 @@ export function StageProgress({ p, onCancel }: { p: StageState; onCancel?: () =>
   return (
     <div className="progress-row" data-testid="stage-progress" data-stage={p.stage}>
       <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac * 100)}>
-        <div className="progress-fill" style={{ width: `${(frac * 100).toFixed(1)}%` }} />
+        <div className="progress-fill" style={{ transform: `scaleX(${frac.toFixed(3)})` }} />
       </div>
       <span className="muted small stage-text" data-testid="stage-text">
         <span className="stage-name">{line.name}</span>
