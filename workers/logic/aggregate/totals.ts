@@ -73,6 +73,11 @@ export class LargestRows {
 
   constructor(private readonly k: number) {}
 
+  /** A row no bigger than this is not kept when offered (−1 while fewer than `k` are kept: every row is). */
+  get threshold(): number {
+    return this.best.length >= this.k ? this.floor : -1;
+  }
+
   offer(size: number, input: number, row: number): void {
     const best = this.best;
     if (best.length >= this.k && size <= this.floor) return;
