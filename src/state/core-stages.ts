@@ -7,6 +7,7 @@
  */
 import { cancelledMessage } from '../model/stages.ts';
 import { coreApi, newCancelFlag, stageProgress } from '../pipeline/workers.ts';
+import { summaryReady } from './derived.ts';
 import { firstStage, nextStep, stageStart, withClasses, withProgress, withStagesEnded, withStagesStarted, workKey, type CoreWork } from '../../workers/logic/snapshot/states.ts';
 import type { Progress } from '../../workers/logic/io/stream.ts';
 import type { InputEntry } from './inputs.ts';
@@ -53,6 +54,9 @@ export async function completeCore(s: SnapshotState, live: readonly InputEntry[]
   const first = firstStage(binaries.length);
   update(key, (x) => withStagesStarted(x, stageStart(first, coreName, performance.now())));
   try {
+    // The overview first: its summary is computed before the stages start (they would share the CPU with it).
+    await summaryReady(s);
+    if (!current()) return false;
     for (let step = nextStep(done); step; step = nextStep(done)) {
       if (step === 'classes') {
         const { table, python } = await coreApi().nameClasses(id, s.snap.table!, binaries, flag, onProgress);

@@ -36,6 +36,27 @@ describe('the derived-data cache', () => {
     expect(at(c, 'bad')).toEqual({ value: null, error: 'worker died', busy: false });
   });
 
+  it('settled: resolves once the key has its answer or its error, at once when it has one or is not cached', async () => {
+    const c = new DerivedCache(4);
+    const d = deferred<number>();
+    const bad = deferred<number>();
+    c.request('k', () => d.promise);
+    c.request('bad', () => bad.promise);
+    const order: string[] = [];
+    void c.settled('k').then(() => order.push('k'));
+    void c.settled('bad').then(() => order.push('bad'));
+    void c.settled('never asked').then(() => order.push('never asked'));
+    await settle();
+    expect(order).toEqual(['never asked']);
+    bad.reject(new Error('worker died'));
+    await settle();
+    expect(order).toEqual(['never asked', 'bad']);
+    d.resolve(1);
+    await settle();
+    expect(order).toEqual(['never asked', 'bad', 'k']);
+    await c.settled('k');
+  });
+
   it('a late answer for an older key never shows at the current key', async () => {
     const c = new DerivedCache(4);
     const old = deferred<string>();

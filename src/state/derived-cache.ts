@@ -53,6 +53,19 @@ export class DerivedCache {
     this.notify();
   }
 
+  /** Resolves once `key` has its answer or error (at once when it has, or when it is not cached: dropped, never asked). */
+  settled(key: string): Promise<void> {
+    const ready = () => this.entries.get(key)?.done ?? true;
+    if (ready()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = this.subscribe(() => {
+        if (!ready()) return;
+        off();
+        resolve();
+      });
+    });
+  }
+
   /** Starts computing `key` unless it is cached (done or running). */
   request(key: string, compute: () => Promise<unknown>, family?: string): void {
     if (this.entries.has(key)) return;
