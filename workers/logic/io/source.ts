@@ -158,9 +158,12 @@ export class ReadAhead {
   }
 }
 
-/** `BlobSource`'s slices of its `File` (see there). */
-const BLOB_CHUNK = 16 << 20;
-const BLOB_AHEAD = 2;
+/**
+ * `BlobSource`'s slices of its `File` (see there): 16 MiB, two ahead, for a file of 256 MiB or more; 4 MiB, four
+ * ahead, below (what a compressed core's index reads hold stays small: the bench core's 31 MB .gz, tab 383 MiB
+ * with 4 MiB slices, 403 MiB with 16 MiB).
+ */
+const blobSlices = (size: number): [chunk: number, ahead: number] => (size >= 256 << 20 ? [16 << 20, 2] : [4 << 20, 4]);
 
 export class BlobSource implements ByteSource {
   readonly name: string;
@@ -169,7 +172,7 @@ export class BlobSource implements ByteSource {
    * Each read of a dropped `File` is a round trip to the browser process: about 0.6 ms whatever its size, then
    * about 1 GB/s (Chromium, a worker, 2026-12-02: a 535 MB core read in 1 MiB slices took 1.1–1.2 s, in 16 MiB
    * slices 0.5–0.6 s), so memory scans read it in 8 MiB windows. Reads that scan the file in order are served from
-   * 16 MiB slices asked for two ahead (`ReadAhead`: the bench core's 607 MB, read in 1 MiB windows by the heap walk,
+   * 16 MiB slices asked for two ahead (`blobSlices`; `ReadAhead`: the bench core's 607 MB, read in 1 MiB windows by the heap walk,
    * waited 2.2–2.4 s for them one 4 MiB slice at a time, 1.1–1.4 s with four in flight; load 5–6). Each slice costs
    * the browser process and the worker CPU besides its bytes (2026-12-05, the 607 MB read alone, best of several:
    * 4 MiB × 4 in flight 1.15 s of the browser process's CPU, 16 MiB × 2 0.89 s; the 6 GB core's heap walk, which
@@ -188,7 +191,7 @@ export class BlobSource implements ByteSource {
   ) {
     this.name = name ?? (blob as File).name ?? 'input';
     this.size = blob.size;
-    this.ahead = new ReadAhead(this.size, (from, end) => this.slice(from, end), BLOB_CHUNK, BLOB_AHEAD);
+    this.ahead = new ReadAhead(this.size, (from, end) => this.slice(from, end), ...blobSlices(this.size));
   }
   private async slice(offset: number, end: number): Promise<Uint8Array> {
     return new Uint8Array(await this.blob.slice(offset, end).arrayBuffer());
