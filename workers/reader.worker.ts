@@ -5,25 +5,35 @@
 import * as Comlink from 'comlink';
 import { BlobSource } from './logic/io/source.ts';
 import type { Progress } from './logic/io/stream.ts';
-import { openInput } from './logic/formats/open-input.ts';
-import { sniff } from './logic/formats/sniff.ts';
+import { loadReaders, openInput } from './logic/formats/open-input.ts';
+import { sniff, type Sniffed } from './logic/formats/sniff.ts';
 import { failedOutcome, type ReadOutcome } from './read-outcome.ts';
 
 const api = {
-  /** The role of a file, from its content. */
-  async sniff(file: File) {
-    return sniff(new BlobSource(file));
-  },
-  async read(file: File, cancel: Int32Array, onProgress: (p: Progress) => void): Promise<ReadOutcome> {
+  /**
+   * A dropped file in one call: sniffed, then read here unless it is a core (`{ core: true }`: the core worker
+   * opens it). One sniff and no round trip to the page between them (the 2.6M chap list: 70-90 ms sooner).
+   */
+  async sniffRead(file: File, cancel: Int32Array, onProgress: (p: Progress) => void): Promise<{ core: true } | { core: false; outcome: ReadOutcome }> {
     const src = new BlobSource(file);
-    try {
-      const r = await openInput(src, { cancel, onProgress });
-      return { ok: true, format: r.format, table: r.table, tracemalloc: r.tracemalloc, objects: r.objects, warnings: r.warnings, info: r.info };
-    } catch (e) {
-      return failedOutcome(e, file.name);
-    }
+    const sniffed = await sniff(src);
+    if (sniffed.role === 'core') return { core: true };
+    return { core: false, outcome: await readSniffed(src, cancel, onProgress, sniffed) };
+  },
+  /** Loads the readers' scripts (the page asks once it is idle). */
+  async warm() {
+    await loadReaders();
   },
 };
+
+async function readSniffed(src: BlobSource, cancel: Int32Array, onProgress: (p: Progress) => void, sniffed?: Sniffed): Promise<ReadOutcome> {
+  try {
+    const r = await openInput(src, { cancel, onProgress }, undefined, sniffed);
+    return { ok: true, format: r.format, table: r.table, tracemalloc: r.tracemalloc, objects: r.objects, warnings: r.warnings, info: r.info };
+  } catch (e) {
+    return failedOutcome(e, src.name);
+  }
+}
 
 export type ReaderApi = typeof api;
 Comlink.expose(api);

@@ -10,7 +10,6 @@ import type { ReadOutcome } from '../../workers/read-outcome.ts';
 import type { Progress } from '../../workers/logic/io/stream.ts';
 import type { AnalysisSummary } from '../../workers/logic/aggregate/summary.ts';
 import type { CoreApi } from '../../workers/core.worker.ts';
-import type { Sniffed } from '../../workers/logic/formats/sniff.ts';
 import type { SavedAnalysis } from '../model/saved.ts';
 
 /** Reader workers at most: one per core, up to 4. */
@@ -58,15 +57,6 @@ export function newCancelFlag(): Int32Array {
   return new Int32Array(buf);
 }
 
-export async function readInWorker(file: File, cancel: Int32Array, onProgress: (p: Progress) => void): Promise<ReadOutcome> {
-  const slot = await acquire();
-  try {
-    return await slot.api.read(file, cancel, Comlink.proxy(onProgress));
-  } finally {
-    release(slot);
-  }
-}
-
 let aggregator: Comlink.Remote<AggregateApi> | null = null;
 
 /** The aggregation worker (created on first use). */
@@ -93,10 +83,14 @@ export function coreApi(): Comlink.Remote<CoreApi> {
   return coreWorker;
 }
 
-export async function sniffInWorker(file: File): Promise<Sniffed> {
+/**
+ * A dropped file sniffed and, unless it is a core, read, in one call to a reader worker (`ReaderApi.sniffRead`):
+ * `{ core: true }` for a core, which `openCoreInWorker` opens.
+ */
+export async function sniffReadInWorker(file: File, cancel: Int32Array, onProgress: (p: Progress) => void): Promise<{ core: true } | { core: false; outcome: ReadOutcome }> {
   const slot = await acquire();
   try {
-    return await slot.api.sniff(file);
+    return await slot.api.sniffRead(file, cancel, Comlink.proxy(onProgress));
   } finally {
     release(slot);
   }
@@ -132,7 +126,12 @@ export const savedCodec = {
  * before its first read (in Chromium the sniff and the core worker's start took 70-150 ms of the bench core's drop).
  */
 function warmUp(): void {
-  if (slots.length === 0) slots.push(newSlot());
+  if (slots.length === 0) {
+    const s = newSlot();
+    slots.push(s);
+    // Its readers' scripts too (a failure here is the first read's to report, when it loads them again).
+    s.api.warm().catch(() => {});
+  }
   coreApi();
   aggregatorApi();
 }

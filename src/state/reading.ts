@@ -4,7 +4,7 @@
  * line, and what its reader gave or why it failed (a cancelled read says which stage of which file).
  */
 import { cancelledMessage } from '../model/stages.ts';
-import { newCancelFlag, openCoreInWorker, readInWorker, sniffInWorker } from '../pipeline/workers.ts';
+import { newCancelFlag, openCoreInWorker, sniffReadInWorker } from '../pipeline/workers.ts';
 import { stageOf } from '../../workers/logic/snapshot/states.ts';
 import type { Progress } from '../../workers/logic/io/stream.ts';
 import { newInputId, patchInput, useInputs, type InputEntry } from './inputs.ts';
@@ -19,9 +19,9 @@ export async function readFile(file: File): Promise<number> {
     const start = { stage: 'read' as const, file: file.name, done: 0, total: file.size, unit: 'bytes' as const, startedAt: entry.startedAt, at: entry.startedAt };
     patchInput(id, { ...(p.stage && p.stage !== 'read' ? {} : { bytesRead: p.bytesRead }), progress: stageOf(prev ?? start, p, 'read', performance.now()) });
   };
-  const role = await sniffInWorker(file);
+  const first = await sniffReadInWorker(file, entry.cancel, onProgress);
   // Cores stay open in the core worker: classes, footers and the inspector read them later.
-  const out: Awaited<ReturnType<typeof readInWorker>> = role.role === 'core' ? await openCoreInWorker(id, file, entry.cancel, onProgress) : await readInWorker(file, entry.cancel, onProgress);
+  const out = first.core ? await openCoreInWorker(id, file, entry.cancel, onProgress) : first.outcome;
   if (!useInputs.getState().entries.some((e) => e.id === id)) return id; // removed meanwhile
   const finishedAt = performance.now();
   if (out.ok) {
