@@ -56,8 +56,9 @@ export function summarize(tables: AllocationTable[], largestCount = 50): Analysi
     const { size, state, type } = t;
     const n = t.rows;
     // Tallies in typed arrays (no object per row): by string id, by whole size below EXACT_LIMIT (EXACT_LIMIT's own
-    // class is also the one above it, met in row order: a row object as before) and by histogram bucket; used at [0] and [1] (count, bytes), free at [2] and [3] of each group of four. Made into rows after
-    // the loop, in the order the rows' objects were made before (ids and sizes in increasing order).
+    // class is also the one above it, met in row order: a row object as before) and by histogram bucket; in each
+    // group of four, used count and bytes, then free count and bytes. Made into rows after the loop, by increasing
+    // id and size.
     let ids = Math.max(1, t.strings.offsets.length - 1);
     let perId: Float64Array = new Float64Array(4 * ids);
     let maxOfId: Float64Array = new Float64Array(ids);
