@@ -24,6 +24,8 @@ export async function dropFiles(page: Page, files: { path?: string; name?: strin
     name: f.name ?? basename(f.path!),
     b64: (f.bytes ?? readFileSync(f.path!)).toString('base64'),
   }));
+  // The page's drop listener is attached by an effect after its first paint: a drop dispatched before is lost.
+  await page.locator('html[data-drop-ready="true"]').waitFor({ state: 'attached' });
   await page.evaluate((items) => {
     const dt = new DataTransfer();
     for (const it of items) {

@@ -29,7 +29,11 @@ export function useFileDrop(onFiles: (files: File[]) => void): boolean {
     window.addEventListener('dragleave', leave);
     window.addEventListener('dragover', dragover);
     window.addEventListener('drop', drop);
+    // The page takes drops from now on (an effect runs after the first paint: a drop before it is lost). Tests that
+    // drop files wait for this mark.
+    document.documentElement.dataset.dropReady = 'true';
     return () => {
+      delete document.documentElement.dataset.dropReady;
       window.removeEventListener('dragenter', enter);
       window.removeEventListener('dragleave', leave);
       window.removeEventListener('dragover', dragover);
