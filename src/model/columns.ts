@@ -21,6 +21,17 @@ export interface TypedArrayCtor<T extends TypedArray> {
 }
 
 /** Allocates a SharedArrayBuffer when the page is cross-origin isolated (or in Node), else an ArrayBuffer. */
+/**
+ * `a` when it holds `need` elements, else a copy of it in a new array (plain, not shared) of at least `need` and at
+ * least twice its length: what a reader's growing scratch array asks for.
+ */
+export function grown<T extends Uint32Array | Uint8Array | Float64Array>(a: T, need: number): T {
+  if (need <= a.length) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
 export function allocShared(bytes: number): ArrayBufferLike {
   if (typeof SharedArrayBuffer !== 'undefined') {
     try {

@@ -5,6 +5,7 @@
  * Pure: the aggregation worker calls it, and so do the tests.
  */
 import { isInUse, STATE_KEYS, type AllocationTable, type UsedFree } from '../../../src/model/allocations.ts';
+import { grown } from '../../../src/model/columns.ts';
 import { StringTable } from '../../../src/model/strings.ts';
 import { describeRows, type AllocationRow } from './allocation-row.ts';
 import { addToGroup, byGroupBytes, emptyGroupRow, mergeByName, sizeClassRow, UNKNOWN_TYPE, type GroupRow, type GroupRows } from './groups.ts';
@@ -24,12 +25,6 @@ export interface AnalysisSummary {
 
 /** Histogram buckets (`bucketOf`): a double's top bit is at most 1023. */
 const BUCKETS = 1025;
-
-function grown(a: Float64Array, length: number): Float64Array {
-  const b = new Float64Array(length);
-  b.set(a);
-  return b;
-}
 
 /** Adds group `i` of `tally` (used count and bytes, free count and bytes) to `t`. */
 function addTally(t: UsedFree, tally: Float64Array, i: number): void {
@@ -77,10 +72,9 @@ export function summarize(tables: AllocationTable[], largestCount = 50): Analysi
       }
       const id = type[i];
       if (id >= ids) {
-        const more = Math.max(id + 1, 2 * ids);
-        perId = grown(perId, 4 * more);
-        maxOfId = grown(maxOfId, more);
-        ids = more;
+        maxOfId = grown(maxOfId, id + 1);
+        perId = grown(perId, 4 * maxOfId.length);
+        ids = maxOfId.length;
       }
       perId[4 * id + f]++;
       perId[4 * id + f + 1] += s;

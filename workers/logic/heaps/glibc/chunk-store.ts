@@ -18,6 +18,7 @@
  */
 import type { Region } from './walk.ts';
 import { findSorted, lastAtOrBelow, lastAtOrBelowBy } from '../../../../src/model/sorted.ts';
+import { grown } from '../../../../src/model/columns.ts';
 
 export const F_USED = 1;
 export const F_TCACHED = 2;
@@ -32,13 +33,6 @@ const F_ON_LIST = 32;
 
 const UNIT = 8;
 const MAX_OFF = 0xffffffff;
-
-function grown<T extends Uint32Array | Uint8Array | Float64Array>(a: T, need: number): T {
-  if (need <= a.length) return a;
-  const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
-}
 
 /**
  * One page's addresses and sizes into a batch's arrays; returns the next kept size's index. A plain function: the
