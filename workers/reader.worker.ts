@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import { BlobSource } from './logic/io/source.ts';
 import type { Progress } from './logic/io/stream.ts';
 import { loadReaders, openInput } from './logic/formats/open-input.ts';
-import { sniff, type Sniffed } from './logic/formats/sniff.ts';
+import { sniff } from './logic/formats/sniff.ts';
 import { failedOutcome, type ReadOutcome } from './read-outcome.ts';
 
 const api = {
@@ -18,22 +18,18 @@ const api = {
     const src = new BlobSource(file);
     const sniffed = await sniff(src);
     if (sniffed.role === 'core') return { core: true };
-    return { core: false, outcome: await readSniffed(src, cancel, onProgress, sniffed) };
+    try {
+      const r = await openInput(src, { cancel, onProgress }, undefined, sniffed);
+      return { core: false, outcome: { ok: true, format: r.format, table: r.table, tracemalloc: r.tracemalloc, objects: r.objects, warnings: r.warnings, info: r.info } };
+    } catch (e) {
+      return { core: false, outcome: failedOutcome(e, file.name) };
+    }
   },
   /** Loads the readers' scripts (the page asks once it is idle). */
   async warm() {
     await loadReaders();
   },
 };
-
-async function readSniffed(src: BlobSource, cancel: Int32Array, onProgress: (p: Progress) => void, sniffed?: Sniffed): Promise<ReadOutcome> {
-  try {
-    const r = await openInput(src, { cancel, onProgress }, undefined, sniffed);
-    return { ok: true, format: r.format, table: r.table, tracemalloc: r.tracemalloc, objects: r.objects, warnings: r.warnings, info: r.info };
-  } catch (e) {
-    return failedOutcome(e, src.name);
-  }
-}
 
 export type ReaderApi = typeof api;
 Comlink.expose(api);

@@ -61,10 +61,12 @@ const summaryKey = (s: SnapshotState | null): string | null => {
   return k && s?.snap.table ? `summary:${k}` : null;
 };
 const summaryOf = (s: SnapshotState) => () => aggregatorApi().summarizeSnapshot(s.snap.table!, s.snap.knownSets);
+/** Every summary of one snapshot, whatever its version: the newest stays shown while the next is computed. */
+const summaryFamily = (s: SnapshotState | null): string | undefined => (s ? `summary:${s.uid}` : undefined);
 
 /** Totals, groups, largest allocations and histogram of one snapshot. */
 export function useSummary(s: SnapshotState | null): Derived<SnapshotSummary> {
-  return useDerived(summaryKey(s), summaryOf(s!), s ? `summary:${s.uid}` : undefined);
+  return useDerived(summaryKey(s), summaryOf(s!), summaryFamily(s));
 }
 
 /**
@@ -75,7 +77,7 @@ export function useSummary(s: SnapshotState | null): Derived<SnapshotSummary> {
 export function summaryReady(s: SnapshotState): Promise<void> {
   const key = summaryKey(s);
   if (key === null) return Promise.resolve();
-  cache.request(key, summaryOf(s), `summary:${s.uid}`);
+  cache.request(key, summaryOf(s), summaryFamily(s));
   return cache.settled(key);
 }
 

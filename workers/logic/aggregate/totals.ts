@@ -75,7 +75,7 @@ export class LargestRows {
 
   /** A row no bigger than this is not kept when offered (−1 while fewer than `k` are kept: every row is). */
   get threshold(): number {
-    return this.best.length >= this.k ? this.floor : -1;
+    return this.floor;
   }
 
   offer(size: number, input: number, row: number): void {

@@ -172,8 +172,9 @@ export class BlobSource implements ByteSource {
    * Each read of a dropped `File` is a round trip to the browser process: about 0.6 ms whatever its size, then
    * about 1 GB/s (Chromium, a worker, 2026-12-02: a 535 MB core read in 1 MiB slices took 1.1–1.2 s, in 16 MiB
    * slices 0.5–0.6 s), so memory scans read it in 8 MiB windows. Reads that scan the file in order are served from
-   * 16 MiB slices asked for two ahead (`blobSlices`; `ReadAhead`: the bench core's 607 MB, read in 1 MiB windows by the heap walk,
-   * waited 2.2–2.4 s for them one 4 MiB slice at a time, 1.1–1.4 s with four in flight; load 5–6). Each slice costs
+   * slices asked for ahead (`blobSlices`: 16 MiB two ahead for a big file, 4 MiB four ahead below; `ReadAhead`: the
+   * bench core's 607 MB, read in 1 MiB windows by the heap walk, waited 2.2–2.4 s for them one 4 MiB slice at a
+   * time, 1.1–1.4 s with four in flight; load 5–6). Each slice costs
    * the browser process and the worker CPU besides its bytes (2026-12-05, the 607 MB read alone, best of several:
    * 4 MiB × 4 in flight 1.15 s of the browser process's CPU, 16 MiB × 2 0.89 s; the 6 GB core's heap walk, which
    * reads the File throughout, 19.9 s to the overview with 4 MiB × 4, 15.4–16.2 s with 16 or 32 MiB × 2).
