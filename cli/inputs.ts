@@ -54,6 +54,11 @@ export interface LoadOptions {
    * mapped files (no second read of the heap for class names). False for commands that print no class (`summary`).
    */
   classes?: boolean;
+  /**
+   * The command computes the leak sets (`addLeakSets`): the heap walk then keeps the words that may point into the
+   * heap (no second read of the heap for the reference graph). Default false (memory the other commands do not need).
+   */
+  leaks?: boolean;
 }
 
 /** The ELF binaries among `paths` with their build-ids, kept open until `close`. */
@@ -81,7 +86,7 @@ export async function loadFiles(paths: string[], opts: LoadOptions = {}): Promis
       try {
         const role = (await sniff(src)).role;
         if (role === 'core' && opts.sessions) {
-          const session = await CoreSession.open(src, cliProgress, { openMappedFile: openMapped, moduleWords: opts.classes !== false });
+          const session = await CoreSession.open(src, cliProgress, { openMappedFile: openMapped, moduleWords: opts.classes !== false, heapWords: opts.leaks === true ? 'compressed' : undefined });
           const facts = { format: 'core', table: session.table, info: session.info as unknown as Record<string, unknown> };
           out.push({ id: i + 1, path, name: src.name, size: src.size, format: 'core', input: assemblyInput(i + 1, src.name, facts), info: facts.info, warnings: session.warnings, session, src });
           keep = true;

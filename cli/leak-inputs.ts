@@ -64,7 +64,7 @@ export async function openLeaks(corePath: string, listPaths: string[], opts: Ope
 export async function openLeaks(corePath: string, listPaths: string[] = [], opts: OpenLeaksOptions = {}): Promise<OpenedLeaks> {
   const src = await NodeFileSource.open(corePath);
   try {
-    const r = await readCore(src, cliProgress);
+    const r = await readCore(src, cliProgress, { heapWords: opts.leaks !== false ? 'compressed' : undefined });
     try {
       const warnings = [...r.warnings];
       let table = r.table;

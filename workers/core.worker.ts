@@ -40,7 +40,9 @@ const api = {
   async open(id: number, file: File, cancel: Int32Array, onProgress: (p: Progress) => void): Promise<ReadOutcome> {
     const src = new BlobSource(file, undefined, allowance);
     try {
-      const s = await CoreSession.open(src, { cancel, onProgress });
+      // The leak sets are computed once the overview is shown: the walk of a compressed core keeps the heap's words for
+      // their graph (no second decoding).
+      const s = await CoreSession.open(src, { cancel, onProgress }, { heapWords: 'compressed' });
       sessions.set(id, s);
       sources.set(id, src);
       return { ok: true, format: 'core', table: s.table, warnings: s.warnings, info: s.info as unknown as Record<string, unknown> };

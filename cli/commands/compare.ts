@@ -50,7 +50,7 @@ async function loadSides(
   set?: SetName,
 ): Promise<[Loaded, Loaded]> {
   const paths = [a, b, ...(lists.a ? [lists.a] : []), ...(lists.b ? [lists.b] : []), ...bins];
-  const files = await loadFiles(paths, { sessions: true });
+  const files = await loadFiles(paths, { sessions: true, leaks: set !== undefined });
   try {
     for (const f of files.slice(0, 2)) {
       if (f.format === 'tracemalloc') throw new InputError(f.name, 'is a tracemalloc snapshot: compare snapshots with `heapscope diff OLD NEW --by filename|lineno|traceback`');

@@ -28,7 +28,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const files = await loadFiles(positional, { sessions: true, classes: false, localFiles: !flags.has('no-local-files') });
+  const files = await loadFiles(positional, { sessions: true, classes: false, leaks: true, localFiles: !flags.has('no-local-files') });
   const a = assembleFiles(files);
   let leakWarnings: string[];
   try {

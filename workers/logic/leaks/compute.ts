@@ -24,6 +24,7 @@ import { claimPythonArenas, type PythonArenas } from './python-claims.ts';
 import type { Interval } from './ranges.ts';
 import { findStacks, threadRegisters, type StackRegion, type ThreadRegisters } from './stacks.ts';
 import { WordReader } from './word-reader.ts';
+import type { SeenHeapWords } from './heap-words.ts';
 
 export interface LeakAnalysis {
   /** `AllocFlag` bits per table row. */
@@ -48,11 +49,13 @@ export interface LeakInputs {
   claims?: readonly { start: number; size: number; label: string }[];
   /** CPython's obmalloc arenas, claimed after glibc's ranges as chap claims them. */
   python?: PythonArenas;
+  /** The words the heap walk's reads held that may point into the heap (`heap-words.ts`): the graph reads only the rest. */
+  seen?: SeenHeapWords;
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-export async function analyzeLeaks({ core, table, glibc, claims, python }: LeakInputs, ctl?: ReadControl): Promise<LeakAnalysis> {
+export async function analyzeLeaks({ core, table, glibc, claims, python, seen }: LeakInputs, ctl?: ReadControl): Promise<LeakAnalysis> {
   const t0 = now();
   const warnings: InputWarning[] = [];
   const warn = (message: string): void => {
@@ -90,7 +93,7 @@ export async function analyzeLeaks({ core, table, glibc, claims, python }: LeakI
   const index = new AllocationIndex(table);
   const reader = new WordReader(core, map, w);
   const t1 = now();
-  const { graph, stats } = await buildReferenceGraph(table, index, reader, ctl, core.name);
+  const { graph, stats } = await buildReferenceGraph(table, index, reader, ctl, core.name, seen);
   const t2 = now();
   const anchors = await findAnchors(table, index, reader, staticRanges, st.stacks, threads);
   const t3 = now();

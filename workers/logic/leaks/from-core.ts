@@ -17,5 +17,5 @@ export function pythonArenasOf(found: CoreReadResult['heap']): PythonArenas | un
 
 /** `table` replaces the walk's table (e.g. the allocations of chap lists of the same core). */
 export function analyzeCoreRead(r: CoreReadResult, ctl?: ReadControl, table: AllocationTable = r.table): Promise<LeakAnalysis> {
-  return analyzeLeaks({ core: r.core, table, glibc: glibcLayoutOf(r.heap), claims: r.heap.claims, python: pythonArenasOf(r.heap) }, ctl);
+  return analyzeLeaks({ core: r.core, table, glibc: glibcLayoutOf(r.heap), claims: r.heap.claims, python: pythonArenasOf(r.heap), seen: r.heapWords }, ctl);
 }

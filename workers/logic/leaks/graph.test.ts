@@ -5,6 +5,7 @@ import type { AddressMap } from './address-map.ts';
 import { AllocationIndex, NO_ROW } from './allocation-index.ts';
 import { buildReferenceGraph } from './graph.ts';
 import { WordReader } from './word-reader.ts';
+import { HeapWords } from './heap-words.ts';
 import { xorshift32 } from '../../../test-support/rng.ts';
 
 
@@ -245,3 +246,80 @@ describe('buildReferenceGraph', () => {
     }
   }
 });
+
+/**
+ * The heap walk's words of a fixture, as the walk would see them: windows of random sizes over the bytes the core
+ * holds, in a random order of runs, some starting inside the last one (read again) or at an address that is not a
+ * word's, the same window twice, and a stretch never read (its rows are read by the graph as before).
+ */
+function walkWords(f: Fixture, w: number, seed: number, cap?: number): HeapWords {
+  const rand = xorshift32(seed);
+  const segs = [{ vaddr: f.base, memsz: f.imagedEnd - f.base + 0x10000, filesz: f.imagedEnd - f.base, fileOffset: 0, flags: 6 }];
+  const hw = new HeapWords(segs, w, cap);
+  const len = f.imagedEnd - f.base;
+  const gapAt = Math.floor(len * (0.3 + 0.2 * rand()));
+  const gapEnd = gapAt + 0x9000 + Math.floor(rand() * 0x40000);
+  const runs = [
+    [0, gapAt],
+    [gapEnd, len],
+  ].sort(() => rand() - 0.5);
+  for (const [from, to] of runs) {
+    let at = from;
+    while (at < to) {
+      const size = Math.min(to - at, 1 + Math.floor(rand() * 300_000));
+      const start = rand() < 0.1 ? Math.min(at + 3, to - 1) : at;
+      hw.observe(f.base + start, f.bytes.subarray(start, at + size));
+      if (rand() < 0.05) hw.observe(f.base + start, f.bytes.subarray(start, at + size));
+      at += size;
+      if (rand() < 0.2) at = Math.max(from, at - Math.floor(rand() * 5000));
+    }
+  }
+  return hw;
+}
+
+describe("the graph from the heap walk's words", () => {
+  for (const w of [8, 4]) {
+    it(`gives chap's edges, row by row, on ${w * 8}-bit memory, reading only the rows whose bytes were not all seen`, async () => {
+      for (const seed of [21, 22, 23]) {
+        const f = fixture(w, seed * 613 + w, true, seed !== 22);
+        const index = new AllocationIndex(f.table);
+        const seen = walkWords(f, w, seed).done();
+        for (let i = 1; i < seen.addrs.length; i++) expect(seen.addrs[i]).toBeGreaterThan(seen.addrs[i - 1]);
+        const { graph, stats } = await buildReferenceGraph(f.table, index, new WordReader(f.mem, f.map, w), undefined, 'core', seen);
+        const want = referenceEdges(f, w, index);
+        const got: number[][] = [];
+        for (let r = 0; r < f.table.rows; r++) got.push([...graph.outTarget.subarray(graph.outStart[r], graph.outStart[r + 1])]);
+        expect(got).toEqual(want);
+        const plain = await buildReferenceGraph(f.table, index, new WordReader(f.mem, f.map, w));
+        expect(stats.candidates).toBe(plain.stats.candidates);
+        // The seen rows were not read again: far fewer bytes than the scan without them.
+        expect(stats.bytesRead).toBeLessThan(plain.stats.bytesRead * 0.8);
+      }
+    });
+  }
+
+  it('gives the same edges when the words kept reach their cap part of the way (the rest is read)', async () => {
+    const f = fixture(8, 99, true);
+    const index = new AllocationIndex(f.table);
+    const full = walkWords(f, 8, 7, 20_000).done();
+    expect(full.addrs.length).toBeLessThanOrEqual(20_000);
+    expect(full.addrs.length).toBeGreaterThan(0);
+    const { graph } = await buildReferenceGraph(f.table, index, new WordReader(f.mem, f.map, 8), undefined, 'core', full);
+    const plain = await buildReferenceGraph(f.table, index, new WordReader(f.mem, f.map, 8));
+    expect([...graph.outStart]).toEqual([...plain.graph.outStart]);
+    expect([...graph.outTarget]).toEqual([...plain.graph.outTarget]);
+  });
+
+  it("is not used when the heap's span is not inside the words' span", async () => {
+    const f = fixture(8, 5, true);
+    const index = new AllocationIndex(f.table);
+    const narrow = new HeapWords([{ vaddr: f.base + 0x100000, memsz: 0x1000, filesz: 0x1000, fileOffset: 0, flags: 6 }], 8);
+    narrow.observe(f.base, f.bytes);
+    const seen = narrow.done();
+    const { stats } = await buildReferenceGraph(f.table, index, new WordReader(f.mem, f.map, 8), undefined, 'core', seen);
+    const plain = await buildReferenceGraph(f.table, index, new WordReader(f.mem, f.map, 8));
+    expect(stats.bytesRead).toBe(plain.stats.bytesRead);
+    expect(stats.edges).toBe(plain.stats.edges);
+  });
+});
+

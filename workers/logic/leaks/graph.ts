@@ -24,8 +24,12 @@ import type { ReferenceGraph } from '../../../src/model/references.ts';
 import { StageMeter, type ReadControl } from '../io/stream.ts';
 import { AllocationIndex, NO_ROW } from './allocation-index.ts';
 import { WordReader } from './word-reader.ts';
+import type { SeenHeapWords } from './heap-words.ts';
+import { lastAtOrBelow } from '../../../src/model/sorted.ts';
 
 const TWO32 = 4294967296;
+/** Rows taken from the seen words between two progress reports. */
+const SEEN_SLICE = 1 << 16;
 /** 32-bit halves of the words looked at in one pass (64 KiB). */
 const PASS = 16384;
 
@@ -127,7 +131,10 @@ class EdgeScan {
     let from = 0;
     let passEnd = -1;
     let rowStop = 0;
+    const seen = this.seen;
+    let stopped = false;
     for (;;) {
+      if (stopped) break;
       if (!inRow) {
         for (; r < n; r++) {
           outStart[r] = this.edges;
@@ -141,6 +148,12 @@ class EdgeScan {
           a = hi[r] * TWO32 + lo[r];
           end = a + (sz < 2147483648 ? sz & -w : sz - (sz % w));
           if (a + w > end) continue;
+          if (seen !== null && this.isSeen(a, end)) {
+            // Left to `scanSeen` (which counts it).
+            scanned -= sz;
+            stopped = true;
+            break;
+          }
           inRow = true;
           k = 0;
           break;
@@ -201,6 +214,114 @@ class EdgeScan {
     this.candidates += looked;
     this.next = next;
   }
+
+  /**
+   * Scans rows from the current one while all of a row's bytes were seen by the heap walk (`seen`: its words that may
+   * point into the heap): their candidates are taken from there, nothing is read. Returns at the first row with
+   * bytes not seen (left for `scan`, `seenStop` true) or when every row is done. The same rules as `scan`.
+   */
+  scanSeen(seen: SeenHeapWords, stop: number): void {
+    const { w, hi, lo, size, state, outStart, index } = this;
+    const n = this.n;
+    const { addrs, values, starts, ends } = seen;
+    const m = addrs.length;
+    const min = this.min;
+    const max = this.max;
+    const hint = index.wrappers.length === 0;
+    let r = this.row;
+    let scanned = this.scanned;
+    let looked = 0;
+    let next = this.next;
+    let scratch = this.scratch;
+    // The seen interval of the last row ([sStart, sEnd)), and the first kept word at or past the last row's start.
+    let sStart = 0;
+    let sEnd = 0;
+    let c = this.seenAt;
+    let lastStart = -1;
+    this.seenStop = false;
+    for (; r < stop; r++) {
+      outStart[r] = this.edges;
+      const st = state[r];
+      if (st === AllocState.Free || st === AllocState.ThreadCachedFree) continue;
+      const sz = size[r];
+      if ((lo[r] & (w - 1)) !== 0) {
+        scanned += sz;
+        continue;
+      }
+      const a = hi[r] * TWO32 + lo[r];
+      const end = a + (sz < 2147483648 ? sz & -w : sz - (sz % w));
+      if (a + w > end) {
+        scanned += sz;
+        continue;
+      }
+      if (a < sStart || end > sEnd) {
+        const q = lastAtOrBelow(starts, a);
+        if (q < 0 || end > ends[q]) {
+          this.seenStop = true;
+          break;
+        }
+        sStart = starts[q];
+        sEnd = ends[q];
+      }
+      scanned += sz;
+      // Rows come in address order; one nested in the row before (a wrapper's block) starts below it: found again.
+      if (a < lastStart) c = lastAtOrBelow(addrs, a - 1) + 1;
+      lastStart = a;
+      while (c < m && addrs[c] < a) c++;
+      let k = 0;
+      for (let j = c; j < m; j++) {
+        if (addrs[j] >= end) break;
+        const v = values[j];
+        if (v < min || v >= max) continue;
+        looked++;
+        let t = next;
+        const start = hint && t < n ? hi[t] * TWO32 + lo[t] : -1;
+        if (start >= 0 && v >= start && v < start + size[t]) next = t + 1;
+        else {
+          t = index.rowOf(v);
+          if (t !== NO_ROW) next = t + 1;
+        }
+        if (t === NO_ROW || t === r || !isInUse(state[t])) continue;
+        if (k === scratch.length) scratch = this.grow();
+        scratch[k++] = t;
+      }
+      if (k === 1 && this.edges < this.col.length) this.col[this.edges++] = scratch[0];
+      else if (k) this.finishRow(k);
+    }
+    this.row = r;
+    this.scanned = scanned;
+    this.candidates += looked;
+    this.next = next;
+    this.seenAt = c;
+  }
+
+  /** The heap walk's words (`scanSeen`); with them `scan` stops before a row whose bytes were all seen. */
+  seen: SeenHeapWords | null = null;
+  /** The seen interval `isSeen` found last. */
+  private sStart = 0;
+  private sEnd = 0;
+
+  /** True when all of `[a, end)` was seen. */
+  private isSeen(a: number, end: number): boolean {
+    if (a >= this.sStart && end <= this.sEnd) return true;
+    const { starts, ends } = this.seen!;
+    const q = lastAtOrBelow(starts, a);
+    if (q < 0 || end > ends[q]) return false;
+    this.sStart = starts[q];
+    this.sEnd = ends[q];
+    return true;
+  }
+
+  /** Where the next seen bytes above `a` start (a window read for the rows not seen stops there), or Infinity. */
+  seenAbove(a: number): number {
+    const { starts } = this.seen!;
+    const q = lastAtOrBelow(starts, a) + 1;
+    return q < starts.length ? starts[q] : Infinity;
+  }
+  /** `scanSeen` stopped at a row whose bytes were not all seen. */
+  seenStop = false;
+  /** `scanSeen`'s place in the seen words. */
+  private seenAt = 0;
 
   /**
    * Word indexes (from `i`, below `iStop`) of the 64-bit words whose value is in the heap's span, into `cand`; returns
@@ -351,6 +472,7 @@ export async function buildReferenceGraph(
   reader: WordReader,
   ctl?: ReadControl,
   name = 'core',
+  seen?: SeenHeapWords,
 ): Promise<{ graph: ReferenceGraph; stats: GraphStats }> {
   const n = table.rows;
   const w = reader.pointerSize;
@@ -361,13 +483,27 @@ export async function buildReferenceGraph(
   // Every used allocation reached through the graph has a referrer, so there are about as many edges as used
   // allocations, or more: the column starts a quarter larger and doubles (one copy) when full.
   const s = new EdgeScan(table, index, w, outStart, used + (used >>> 2) + 1024);
+  // The words the heap walk saw serve when the heap's span lies in theirs (it does when the table is the walk's).
+  const words = seen && index.min >= seen.min && index.max <= seen.max ? seen : null;
+  s.seen = words;
   for (;;) {
+    if (words && !s.inRow) {
+      // Seen rows a slice at a time (progress and Cancel between slices).
+      s.scanSeen(words, Math.min(n, s.row + SEEN_SLICE));
+      meter.at(s.scanned);
+      if (s.row >= n) break;
+      if (!s.seenStop) continue;
+    }
+    // Rows not seen, read in windows up to the next seen bytes.
     s.scan(reader.u32view, reader.loadedBase, reader.loadedEnd);
     if (s.row >= n) break;
+    if (!s.inRow) continue; // stopped before a seen row
     meter.at(s.scanned - table.size[s.row] + (s.at - index.startOf(s.row)));
+    if (words) reader.readLimit = s.seenAbove(s.at);
     const got = await reader.load(s.at, s.end);
     if (got < s.at + w) s.skipRest(); // the rest of the allocation is not in the core: no words (chap reads zeros)
   }
+  reader.readLimit = Infinity;
   outStart[n] = s.edges;
   const outTarget = s.targets();
   meter.end();

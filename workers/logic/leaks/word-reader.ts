@@ -18,6 +18,8 @@ export class WordReader {
   private pending: { addr: number; bytes: Promise<Uint8Array | null> } | null = null;
   /** Bytes read from the core so far. */
   bytesRead = 0;
+  /** No window reaches past this address unless asked to (`load`'s `want`), and none is read ahead from it. */
+  readLimit = Infinity;
 
   constructor(
     private readonly mem: ProcessMemory,
@@ -61,7 +63,7 @@ export class WordReader {
     else {
       // A prefetch of another address is dropped: wait for it, so that its buffer is not filled while reused.
       if (p) await p.bytes;
-      const end = Math.min(run, Math.max(want, addr + WINDOW), addr + 16 * WINDOW);
+      const end = Math.min(run, Math.max(want, Math.min(addr + WINDOW, this.readLimit)), addr + 16 * WINDOW);
       bytes = await this.fetch(addr, end - addr);
     }
     if (!bytes || bytes.length < this.pointerSize) {
@@ -75,9 +77,9 @@ export class WordReader {
     this.loadedBase = addr;
     this.loadedEnd = addr + (b.length & ~3);
     // Reads are sequential: fetch the next window (into the other buffer) while this one is scanned.
-    if (this.loadedEnd < run) {
+    if (this.loadedEnd < run && this.loadedEnd < this.readLimit) {
       const next = this.loadedEnd;
-      this.pending = { addr: next, bytes: this.fetch(next, Math.min(run, next + WINDOW) - next).catch(() => null) };
+      this.pending = { addr: next, bytes: this.fetch(next, Math.min(run, next + WINDOW, this.readLimit) - next).catch(() => null) };
     }
     return this.loadedEnd;
   }

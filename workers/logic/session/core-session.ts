@@ -95,6 +95,8 @@ export class CoreSession {
       (a) => {
         // The pipeline's last stage: the inspector's address index of the walk is the analysis's own (same table).
         if (!this.indexes.has('walk')) this.indexes.set('walk', a.index);
+        // The walk's heap words served the graph, which is made once.
+        delete this.read.heapWords;
         return a;
       },
       (e: unknown) => {

@@ -7,6 +7,7 @@
  * puts the types table, the advice and the arenas in `info.python`.
  */
 import type { AllocationTable } from '../../../../src/model/allocations.ts';
+import { HeapWords, type SeenHeapWords } from '../../leaks/heap-words.ts';
 import { ModuleWords, type SeenWords } from '../../aggregate/module-words.ts';
 import type { HeapLayoutInfo } from '../../../../src/model/heap-layout.ts';
 import { openCore, type CoreFile } from '../elf/core-file.ts';
@@ -29,6 +30,8 @@ export interface CoreReadResult {
   info: HeapLayoutInfo;
   /** With `moduleWords`: the words pointing into mapped files that the heap walk's reads held (class names' candidates). */
   moduleWords?: SeenWords;
+  /** With `heapWords`: the words that may point into the heap that the walk's reads held (the reference graph's candidates). */
+  heapWords?: SeenHeapWords;
   /** The core's mapped modules without binaries (`loadModules(core)`): what names them when no binaries are given. */
   modules: ModuleMap;
 }
@@ -41,6 +44,14 @@ export interface ReadCoreOptions extends FindOptions {
    * that class names need not read the heap again (what a session that names classes asks for).
    */
   moduleWords?: boolean;
+  /**
+   * Keep the words that may point into the heap from the memory the walk reads (`leaks/heap-words.ts`), so that the
+   * reference graph need not read the heap again: 'compressed' when the core is compressed (reading it again decodes
+   * it again: the leak sets of the bench core's .gz took 2.5 s instead of 1.0 s in the browser; a plain core's second
+   * read costs about what keeping its words costs the walk), 'always' for any core. What a command or session that
+   * computes the leak sets asks for.
+   */
+  heapWords?: 'compressed' | 'always';
 }
 
 /** Opens a core and walks its heap. The caller owns `result.core` (close it when done). */
@@ -49,7 +60,13 @@ export async function readCore(src: ByteSource, ctl?: ReadControl, opts?: ReadCo
   // The heap walk (finding the allocators, then walking their heaps): its size is known once the heaps are found.
   ctl?.onProgress?.({ file: src.name, bytesRead: 0, totalBytes: 0, stage: 'walk', unit: 'bytes' });
   const seen = opts?.moduleWords ? new ModuleWords(core.files, core.pointerSize) : null;
-  if (seen) core.watch(seen.observe);
+  const heapSeen = opts?.heapWords === 'always' || (opts?.heapWords === 'compressed' && core.compression !== 'none') ? new HeapWords(core.segments, core.pointerSize) : null;
+  if (seen && heapSeen) {
+    core.watch((addr, bytes) => {
+      seen.observe(addr, bytes);
+      heapSeen.observe(addr, bytes);
+    });
+  } else if (seen ?? heapSeen) core.watch((seen ?? heapSeen)!.observe);
   let heap: FoundAllocations;
   try {
     heap = await findAllocations(core, ctl, opts);
@@ -57,6 +74,7 @@ export async function readCore(src: ByteSource, ctl?: ReadControl, opts?: ReadCo
     core.watch(null);
   }
   const moduleWords = seen?.done();
+  const heapWords = heapSeen?.done();
   const ob = obmallocOf(heap.contributions);
   const python = ob ? await analysePython(core, heap.table, ob, opts?.openMappedFile) : null;
   const mapped = await loadModules(core);
@@ -72,7 +90,7 @@ export async function readCore(src: ByteSource, ctl?: ReadControl, opts?: ReadCo
     modules: mapped.modules.map((m) => ({ path: m.path, buildId: m.buildId })),
     ...(python ? { python: python.info } : {}),
   };
-  return { core, heap, python, table: python?.table ?? heap.table, warnings: [...core.warnings, ...heap.warnings, ...(python?.warnings ?? [])], info, modules: mapped, ...(moduleWords ? { moduleWords } : {}) };
+  return { core, heap, python, table: python?.table ?? heap.table, warnings: [...core.warnings, ...heap.warnings, ...(python?.warnings ?? [])], info, modules: mapped, ...(moduleWords ? { moduleWords } : {}), ...(heapWords ? { heapWords } : {}) };
 }
 
 export interface CoreRows {
