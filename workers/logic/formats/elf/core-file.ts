@@ -82,6 +82,8 @@ export interface CoreFile extends ProcessMemory {
    * them (`aggregate/module-words.ts`).
    */
   watch(fn: ((addr: number, bytes: Uint8Array) => void) | null): void;
+  /** True while a function watches the reads (`watch`): a reader then reads nothing ahead it may not use. */
+  readonly watched?: boolean;
   /** The segment holding `addr`, if any. */
   segmentAt(addr: number): Segment | undefined;
   /** GNU build-id (hex) of the ELF file mapped at `start`, read from its headers in the core, when present. */
@@ -457,6 +459,10 @@ class Core implements CoreFile {
 
   watch(fn: ((addr: number, bytes: Uint8Array) => void) | null): void {
     this.watcher = fn;
+  }
+
+  get watched(): boolean {
+    return this.watcher !== null;
   }
 
   async read(addr: number, length: number): Promise<Uint8Array | null> {

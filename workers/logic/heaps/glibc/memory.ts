@@ -140,10 +140,10 @@ export class Mem {
     }
     if (!b) b = await this.core.readInto(addr, this.buffer(buf, length).subarray(0, length));
     if (!b) return null;
-    // Read the next window ahead, into the other buffer, while this one is walked, within the readable run (a watcher
-    // of the core's reads sees it even when it goes unused: core bytes all the same).
+    // Read the next window ahead, into the other buffer, while this one is walked: only when no one watches the
+    // core's reads (a read ahead that is not used would be seen), and only within the readable run.
     const next = addr + b.length - 4 * this.w;
-    if (next > addr && this.core.readableEnd(next) >= next + length) {
+    if (!this.core.watched && next > addr && this.core.readableEnd(next) >= next + length) {
       const other = 1 - buf;
       this.ahead = { addr: next, buf: other, bytes: this.core.readInto(next, this.buffer(other, length).subarray(0, length)).catch(() => null) };
     }
