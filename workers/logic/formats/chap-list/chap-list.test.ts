@@ -125,6 +125,61 @@ describe('chap list reader on malformed and edge-case input', () => {
     }
   });
 
+  it('takes the common lines in one pass exactly as line by line (every prefix, CRLF, digits at and past the limits)', () => {
+    const lines = [
+      'Used allocation at 1000 of size 18',
+      'Free allocation at 1020 of size 28',
+      '... with signature 7f00(Foo)',
+      'Leaked allocation at 1050 of size 10',
+      'Unreferenced allocation at 1060 of size 10',
+      'Anchored allocation at 1070 of size 10',
+      'Thread cached free allocation at 1080 of size 20',
+      'Used allocation at ffffffffffffff10 of size 18',
+      'Used allocation at 1ffffffffffffff10 of size 18',
+      'Used allocation at ABCDEF of size 0000000000018',
+      'Used allocation at abcdef of size 00000000000018',
+      'Used allocation at abcdef of size fffffffff',
+      'Used allocation at abcdef of size 1fffffffffffff0',
+      'Used allocation at abcdef of size ' + 'f'.repeat(400),
+      'Used allocation at 1100 of size 18\r',
+      'Used allocation at 1100 of size 18\r\r',
+      'Used allocation at 1100 of size 18 ',
+      'Used allocation at 1100 of size ',
+      'Used allocation at  of size 18',
+      'Used allocation at 1100 of siz 18',
+      'Used allocation',
+      'Usedallocation at 1100 of size 18',
+      '\r',
+      '',
+      '9 allocations use 0x0 (0) bytes.',
+    ];
+    const text = new TextEncoder().encode((lines.join('\n') + '\n').repeat(3));
+    const parse = (step: number) => {
+      const p = new ChapListParser('x');
+      for (let i = 0; i < text.length; i += step) p.push(text.subarray(i, i + step));
+      const r = p.end();
+      const t = r.table;
+      return {
+        cols: [t.addrHi, t.addrLo, t.size, t.state, t.type, t.flags].map((c) => (c ? Array.from(c) : null)),
+        strings: new StringTable(t.strings).size,
+        tallies: r.tallies,
+        warnings: r.warnings,
+        lines: r.lines,
+      };
+    };
+    // One byte at a time no allocation line lies whole in a chunk: each goes line by line.
+    const byLine = parse(1);
+    expect(byLine.cols[0]?.length).toBe(3 * 11);
+    expect(byLine.warnings.map((w) => w.message)).toEqual([
+      ...[25, 50, 75].map(
+        (n) => `the tally at line ${n} says 9 allocations use 0 bytes, but the lines above it list 11 allocations using 68,719,476,975 bytes`,
+      ),
+      '6 line(s) that are not allocation lines were skipped (first at line 21)',
+      '24 malformed allocation line(s) were skipped (first at line 9)',
+    ]);
+    for (const step of [2, 5, 37, text.length]) expect(parse(step)).toEqual(byLine);
+  });
+
   it('reads gzip transparently', async () => {
     const r = await readChapList(source(gzipSync(good)));
     expect(r.table.rows).toBe(2);

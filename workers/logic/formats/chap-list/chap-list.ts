@@ -51,6 +51,7 @@ export interface ChapListResult {
 /** Longest line accepted: chap's lines are short; a signature's C++ name may run to a few KiB. */
 export const MAX_LINE_BYTES = 1 << 20;
 
+const NL = 10;
 const CR = 13;
 const SPACE = 32;
 const OPEN = 40;
@@ -66,7 +67,14 @@ const PREFIXES: [Uint8Array, AllocState, number][] = [
   [enc.encode('Anchored allocation at '), AllocState.Used, AllocFlag.Anchored],
   [enc.encode('Thread cached free allocation at '), AllocState.ThreadCachedFree, 0],
 ];
+/** Indexes into PREFIXES of the prefixes starting with each byte. */
+const PREFIXES_BY_FIRST: number[][] = Array.from({ length: 256 }, () => []);
+PREFIXES.forEach(([p], k) => PREFIXES_BY_FIRST[p[0]].push(k));
 const OF_SIZE = enc.encode(' of size ');
+/** Hex digits of a size the one-pass path takes (13: at most 2^52, below 2^53); longer ones go the general way. */
+const WHOLE_SIZE_DIGITS = 13;
+/** Slots of the signature → type id cache (a power of two). */
+const SIG_CACHE = 1024;
 const WITH_SIGNATURE = enc.encode('... with signature ');
 const MATCHES_PATTERN = enc.encode('matches pattern ');
 const ALLOCATIONS_USE = enc.encode(' allocations use 0x');
@@ -110,6 +118,7 @@ export class ChapListParser {
     MAX_LINE_BYTES,
     (b, s, e) => this.line(b, s, e),
     () => this.tooLong(),
+    (b, s, n) => this.whole(b, s, n),
   );
   /** Bytes of every allocation listed (exact: kept at most 2^53 − 1). */
   private totalBytes = 0;
@@ -125,6 +134,9 @@ export class ChapListParser {
   private firstBadLine = 0;
   private readonly sigTypes = new Map<number, number>();
   private readonly sigTypesWide = new Map<string, number>();
+  private readonly sigCacheHi = new Uint32Array(SIG_CACHE);
+  private readonly sigCacheLo = new Uint32Array(SIG_CACHE);
+  private readonly sigCacheId = new Int32Array(SIG_CACHE).fill(-1);
   // Scratch results of parseHex.
   private hexHi = 0;
   private hexLo = 0;
@@ -214,6 +226,68 @@ export class ChapListParser {
     return true;
   }
 
+  /**
+   * The common lines in one pass (`LineSplitter`'s `whole`): a blank line, or an allocation line lying whole in the
+   * chunk that `line` would take as it stands. Returns the index after its newline, or -1 for anything else (an
+   * annotation, a tally, a line cut by the chunk's end, a malformed or out-of-range line: `line` then takes it, with
+   * its warnings and errors). What is kept is exactly what `line` keeps.
+   */
+  private whole(buf: Uint8Array, at: number, n: number): number {
+    const c = buf[at];
+    if (c === NL) {
+      this.lineNo++;
+      return at + 1;
+    }
+    const ks = PREFIXES_BY_FIRST[c];
+    for (let q = 0; q < ks.length; q++) {
+      const [prefix, state, flags] = PREFIXES[ks[q]];
+      const pl = prefix.length;
+      if (n - at <= pl) return -1;
+      let i = 1;
+      while (i < pl && buf[at + i] === prefix[i]) i++;
+      if (i < pl) continue;
+      i = at + pl;
+      let hi = 0;
+      let lo = 0;
+      const h0 = i;
+      for (;;) {
+        if (i >= n) return -1;
+        const v = HEXVAL[buf[i]];
+        if (v < 0) break;
+        if (i - h0 >= 16) return -1;
+        hi = ((hi << 4) | (lo >>> 28)) >>> 0;
+        lo = ((lo << 4) | v) >>> 0;
+        i++;
+      }
+      if (i === h0 || n - i <= OF_SIZE.length) return -1;
+      for (let j = 0; j < OF_SIZE.length; j++) if (buf[i + j] !== OF_SIZE[j]) return -1;
+      i += OF_SIZE.length;
+      const s0 = i;
+      let size = 0;
+      for (;;) {
+        if (i >= n) return -1;
+        const v = HEXVAL[buf[i]];
+        if (v < 0) break;
+        if (i - s0 >= WHOLE_SIZE_DIGITS) return -1;
+        size = size * 16 + v;
+        i++;
+      }
+      if (i === s0) return -1;
+      if (buf[i] === CR) i++;
+      if (i >= n || buf[i] !== NL) return -1;
+      if (this.totalBytes + size > Number.MAX_SAFE_INTEGER || this.builder.rows >= MAX_ROWS) return -1;
+      this.lineNo++;
+      this.totalBytes += size;
+      const row = this.builder.add(hi, lo, size, state);
+      this.lastRow = row;
+      this.sectionCount++;
+      this.sectionBytes += size;
+      if (flags) this.flagged.push(row, flags);
+      return i + 1;
+    }
+    return -1;
+  }
+
   private line(buf: Uint8Array, at: number, end: number): void {
     this.lineNo++;
     if (end > at && buf[end - 1] === CR) end--;
@@ -283,6 +357,12 @@ export class ChapListParser {
       const hi = this.hexHi;
       const lo = this.hexLo;
       const after = this.hexEnd;
+      // The type ids of recent signatures by their low bits first (lists repeat a few signatures), then the maps.
+      const slot = (lo >>> 3) & (SIG_CACHE - 1);
+      if (this.sigCacheId[slot] >= 0 && this.sigCacheLo[slot] === lo && this.sigCacheHi[slot] === hi) {
+        this.builder.type.set(row, this.sigCacheId[slot]);
+        return;
+      }
       let id: number | undefined;
       const narrow = hi < 0x200000;
       const key = narrow ? hi * 4294967296 + lo : 0;
@@ -298,6 +378,9 @@ export class ChapListParser {
         if (narrow) this.sigTypes.set(key, id);
         else this.sigTypesWide.set(`${hi}:${lo}`, id);
       }
+      this.sigCacheHi[slot] = hi;
+      this.sigCacheLo[slot] = lo;
+      this.sigCacheId[slot] = id;
       this.builder.type.set(row, id);
       return;
     }
