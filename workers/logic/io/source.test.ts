@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BlobSource, KeepAllowance, ReadAhead } from './source.ts';
 import { keptCoreBytes } from './budget.ts';
+import { compressionOf, decodedChunks, decodedHead, decodedSizeHint } from './stream.ts';
 
 /** Deterministic bytes: every read can be checked against them. */
 function bytes(n: number): Uint8Array<ArrayBuffer> {
@@ -134,6 +135,53 @@ describe('BlobSource', () => {
     expect(same(await src.read(data.length - 3, 100), data.subarray(data.length - 3))).toBe(true);
     expect((await src.read(data.length, 10)).length).toBe(0);
     await src.close();
+  });
+});
+
+describe('BlobSource: the head of a dropped file', () => {
+  /** A Blob whose slices are counted (start, end), as the `File` each costs a round trip to the browser. */
+  function countedBlob(data: Uint8Array<ArrayBuffer>): { blob: Blob; slices: [number, number][] } {
+    const slices: [number, number][] = [];
+    const real = new Blob([data]);
+    const blob = Object.create(real) as Blob;
+    Object.defineProperty(blob, 'size', { value: real.size });
+    blob.slice = (start?: number, end?: number) => {
+      slices.push([start ?? 0, end ?? real.size]);
+      return real.slice(start, end);
+    };
+    return { blob, slices };
+  }
+
+  it('sniffing a text and opening its reader read the first 64 KiB once, and nothing ahead', async () => {
+    const text = new TextEncoder().encode('Used allocation at 1000 of size 18\n\n'.repeat(600_000));
+    const { blob, slices } = countedBlob(text);
+    const src = new BlobSource(blob, 'x.list_used');
+    // What `sniff` reads: the magic, then the first 64 KiB decoded.
+    expect(compressionOf(await src.read(0, 4))).toBe('none');
+    expect((await decodedHead(src, 65536)).length).toBe(65536);
+    expect(await decodedSizeHint(src)).toBe(text.length);
+    const first = (await decodedChunks(src).next()).value as Uint8Array;
+    expect(same(first.subarray(0, 1000), text.subarray(0, 1000))).toBe(true);
+    // The head once (0–64 KiB), the one slice sniffing asked after it, then the reader's own first slices.
+    expect(slices.filter(([, e]) => e <= 64 << 10)).toEqual([[0, 64 << 10]]);
+    const beforeReader = slices.filter(([s]) => s > 0 && s < 4 << 20);
+    expect(beforeReader).toEqual([[64 << 10, 128 << 10]]);
+    // Head reads give the bytes asked, wherever they lie in it, and past the file's end nothing.
+    expect(same(await src.read(10, 20), text.subarray(10, 30))).toBe(true);
+    const d = new Uint8Array(100);
+    expect(await src.readInto(65_500, d)).toBe(100);
+    expect(same(d, text.subarray(65_500, 65_600))).toBe(true);
+    await src.close();
+  });
+
+  it('a file smaller than the head is read whole once', async () => {
+    const data = bytes(1000);
+    const { blob, slices } = countedBlob(data);
+    const src = new BlobSource(blob, 'small');
+    expect(same(await src.read(0, 4), data.subarray(0, 4))).toBe(true);
+    expect(same(await src.read(990, 100), data.subarray(990))).toBe(true);
+    expect((await src.read(1000, 10)).length).toBe(0);
+    expect(slices).toEqual([[0, 1000]]);
   });
 });
 

@@ -165,6 +165,12 @@ export class ReadAhead {
  */
 const blobSlices = (size: number): [chunk: number, ahead: number] => (size >= 256 << 20 ? [16 << 20, 2] : [4 << 20, 4]);
 
+/**
+ * The first bytes of a `File`, read once for the small reads within them: sniffing and each reader's opening look at
+ * the head again and again (the magic, the compression, a text's first 64 KiB), each a round trip to the browser.
+ */
+const BLOB_HEAD = 64 << 10;
+
 export class BlobSource implements ByteSource {
   readonly name: string;
   readonly size: number;
@@ -213,14 +219,39 @@ export class BlobSource implements ByteSource {
   get residentBytes(): number {
     return this.keeping ? this.ahead.heldBytes : 0;
   }
+  /** The file's first `BLOB_HEAD` bytes, once asked for (`inHead`). */
+  private head: Promise<Uint8Array> | null = null;
+
+  /** `[offset, end)` from the head, when it lies there and the read is not a scan's. */
+  private inHead(offset: number, end: number): Promise<Uint8Array> | null {
+    if (end > BLOB_HEAD || this.keeping) return null;
+    if (!this.head) {
+      const p = this.slice(0, Math.min(this.size, BLOB_HEAD));
+      // A failed read is reported by the read that asked, and asked again by the next.
+      p.catch(() => {
+        if (this.head === p) this.head = null;
+      });
+      this.head = p;
+    }
+    return this.head.then((h) => h.slice(offset, end));
+  }
+
   async read(offset: number, length: number): Promise<Uint8Array> {
     const end = Math.min(this.size, offset + length);
     if (offset >= end) return new Uint8Array(0);
+    const fromHead = this.inHead(offset, end);
+    if (fromHead) return fromHead;
     if (!this.keeping && !this.ahead.scans(offset, end - offset)) return this.slice(offset, end);
     const out = new Uint8Array(end - offset);
     return out.subarray(0, await this.ahead.copy(offset, out));
   }
   async readInto(offset: number, dst: Uint8Array): Promise<number> {
+    const fromHead = this.inHead(offset, Math.min(this.size, offset + dst.length));
+    if (fromHead && offset < this.size) {
+      const b = await fromHead;
+      dst.set(b);
+      return b.length;
+    }
     if (this.keeping || this.ahead.scans(offset, dst.length)) return this.ahead.copy(offset, dst);
     const b = await this.slice(offset, Math.min(this.size, offset + dst.length));
     dst.set(b);
@@ -229,6 +260,7 @@ export class BlobSource implements ByteSource {
   async close(): Promise<void> {
     if (this.keeping && this.allowance) this.allowance.left += this.size;
     this.ahead.release();
+    this.head = null;
   }
 }
 

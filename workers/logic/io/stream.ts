@@ -24,6 +24,8 @@ export interface ReadControl {
   onProgress?(p: Progress): void;
   /** Slice size; 4 MiB by default. */
   chunkSize?: number;
+  /** Slices asked for before the reader takes them (`RAW_AHEAD` by default). */
+  ahead?: number;
 }
 
 /** Cancel check for loops that run over counts taken from a file: every `every` steps it reads the shared flag. */
@@ -74,7 +76,7 @@ export class StageMeter {
   }
 }
 
-export const DEFAULT_CHUNK = 4 << 20;
+export const DEFAULT_CHUNK = 16 << 20;
 
 export function isCancelled(ctl?: ReadControl): boolean {
   return !!ctl?.cancel && Atomics.load(ctl.cancel, 0) !== 0;
@@ -85,7 +87,7 @@ export function checkCancel(src: ByteSource, ctl?: ReadControl): void {
 }
 
 /** Slices of `rawChunks` asked for before the reader takes them. */
-const RAW_AHEAD = 3;
+const RAW_AHEAD = 2;
 
 /**
  * Yields the stored bytes of `src` slice by slice. The next slices (up to `RAW_AHEAD`) are asked for before the
@@ -94,11 +96,12 @@ const RAW_AHEAD = 3;
  */
 export async function* rawChunks(src: ByteSource, ctl?: ReadControl): AsyncGenerator<Uint8Array> {
   const step = ctl?.chunkSize ?? DEFAULT_CHUNK;
+  const ahead = Math.max(1, ctl?.ahead ?? RAW_AHEAD);
   let last = 0;
   let asked = 0;
   const queue: Promise<Uint8Array>[] = [];
   const fill = () => {
-    while (queue.length < RAW_AHEAD && asked < src.size) {
+    while (queue.length < ahead && asked < src.size) {
       const p = src.read(asked, step);
       p.catch(() => {});
       queue.push(p);
@@ -221,11 +224,15 @@ export async function decodedSizeHint(src: ByteSource, budget: DecodeBudget = TE
   return Math.min(Math.max(isize, src.size), decodedLimit(src.size, budget));
 }
 
-/** Reads the first `n` decoded bytes (for format sniffing). */
+/**
+ * Reads the first `n` decoded bytes (for format sniffing), one 64 KiB slice at a time: slices asked ahead would be
+ * read for nothing, and three in a row looked like a scan to a `BlobSource` (which then read 20 MiB of the `File` ahead
+ * while the reader began).
+ */
 export async function decodedHead(src: ByteSource, n: number): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let have = 0;
-  for await (const c of decodedChunks(src, { chunkSize: 64 << 10 })) {
+  for await (const c of decodedChunks(src, { chunkSize: 64 << 10, ahead: 1 })) {
     parts.push(c);
     have += c.length;
     if (have >= n) break;
