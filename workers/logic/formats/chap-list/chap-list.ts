@@ -241,27 +241,13 @@ export class ChapListParser {
     const ks = PREFIXES_BY_FIRST[c];
     for (let q = 0; q < ks.length; q++) {
       const [prefix, state, flags] = PREFIXES[ks[q]];
-      const pl = prefix.length;
-      if (n - at <= pl) return -1;
-      let i = 1;
-      while (i < pl && buf[at + i] === prefix[i]) i++;
-      if (i < pl) continue;
-      i = at + pl;
-      let hi = 0;
-      let lo = 0;
-      const h0 = i;
-      for (;;) {
-        if (i >= n) return -1;
-        const v = HEXVAL[buf[i]];
-        if (v < 0) break;
-        if (i - h0 >= 16) return -1;
-        hi = ((hi << 4) | (lo >>> 28)) >>> 0;
-        lo = ((lo << 4) | v) >>> 0;
-        i++;
-      }
-      if (i === h0 || n - i <= OF_SIZE.length) return -1;
-      for (let j = 0; j < OF_SIZE.length; j++) if (buf[i + j] !== OF_SIZE[j]) return -1;
-      i += OF_SIZE.length;
+      if (!startsWith(buf, at, n, prefix)) continue;
+      // The address, then " of size ", each followed by more bytes of the chunk (else the line may go on in the next).
+      if (!this.parseHex(buf, at + prefix.length, n) || n - this.hexEnd <= OF_SIZE.length) return -1;
+      const hi = this.hexHi;
+      const lo = this.hexLo;
+      if (!startsWith(buf, this.hexEnd, n, OF_SIZE)) return -1;
+      let i = this.hexEnd + OF_SIZE.length;
       const s0 = i;
       let size = 0;
       for (;;) {
