@@ -76,7 +76,7 @@ export class StageMeter {
   }
 }
 
-export const DEFAULT_CHUNK = 16 << 20;
+export const DEFAULT_CHUNK = 4 << 20;
 
 export function isCancelled(ctl?: ReadControl): boolean {
   return !!ctl?.cancel && Atomics.load(ctl.cancel, 0) !== 0;
@@ -87,7 +87,7 @@ export function checkCancel(src: ByteSource, ctl?: ReadControl): void {
 }
 
 /** Slices of `rawChunks` asked for before the reader takes them. */
-const RAW_AHEAD = 2;
+const RAW_AHEAD = 3;
 
 /**
  * Yields the stored bytes of `src` slice by slice. The next slices (up to `RAW_AHEAD`) are asked for before the
