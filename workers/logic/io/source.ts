@@ -222,8 +222,8 @@ export class BlobSource implements ByteSource {
   /** The file's first `BLOB_HEAD` bytes, once asked for (`inHead`). */
   private head: Promise<Uint8Array> | null = null;
 
-  /** `[offset, end)` from the head, when it lies there and the read is not a scan's. */
-  private inHead(offset: number, end: number): Promise<Uint8Array> | null {
+  /** The head (`BLOB_HEAD` bytes, read once) when a read ending at `end` lies in it and the file is not kept whole. */
+  private inHead(end: number): Promise<Uint8Array> | null {
     if (end > BLOB_HEAD || this.keeping) return null;
     if (!this.head) {
       const p = this.slice(0, Math.min(this.size, BLOB_HEAD));
@@ -233,24 +233,24 @@ export class BlobSource implements ByteSource {
       });
       this.head = p;
     }
-    return this.head.then((h) => h.slice(offset, end));
+    return this.head;
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     const end = Math.min(this.size, offset + length);
     if (offset >= end) return new Uint8Array(0);
-    const fromHead = this.inHead(offset, end);
-    if (fromHead) return fromHead;
+    const head = this.inHead(end);
+    if (head) return (await head).slice(offset, end);
     if (!this.keeping && !this.ahead.scans(offset, end - offset)) return this.slice(offset, end);
     const out = new Uint8Array(end - offset);
     return out.subarray(0, await this.ahead.copy(offset, out));
   }
   async readInto(offset: number, dst: Uint8Array): Promise<number> {
-    const fromHead = this.inHead(offset, Math.min(this.size, offset + dst.length));
-    if (fromHead && offset < this.size) {
-      const b = await fromHead;
-      dst.set(b);
-      return b.length;
+    const end = Math.min(this.size, offset + dst.length);
+    const head = offset < end ? this.inHead(end) : null;
+    if (head) {
+      dst.set((await head).subarray(offset, end));
+      return end - offset;
     }
     if (this.keeping || this.ahead.scans(offset, dst.length)) return this.ahead.copy(offset, dst);
     const b = await this.slice(offset, Math.min(this.size, offset + dst.length));

@@ -263,12 +263,7 @@ export class ChapListParser {
       if (i >= n || buf[i] !== NL) return -1;
       if (this.totalBytes + size > Number.MAX_SAFE_INTEGER || this.builder.rows >= MAX_ROWS) return -1;
       this.lineNo++;
-      this.totalBytes += size;
-      const row = this.builder.add(hi, lo, size, state);
-      this.lastRow = row;
-      this.sectionCount++;
-      this.sectionBytes += size;
-      if (flags) this.flagged.push(row, flags);
+      this.keepRow(hi, lo, size, state, flags);
       return i + 1;
     }
     return -1;
@@ -289,8 +284,7 @@ export class ChapListParser {
       for (let k = 0; k < PREFIXES.length; k++) {
         const [prefix, state, flags] = PREFIXES[k];
         if (buf[at] !== prefix[0] || !startsWith(buf, at, end, prefix)) continue;
-        this.allocation(buf, at + prefix.length, end, state);
-        if (flags && this.lastRow >= 0) this.flagged.push(this.lastRow, flags);
+        this.allocation(buf, at + prefix.length, end, state, flags);
         return;
       }
       if (c === 0x54 /* T */ && indexOfPattern(buf, at, end, MATCHES_PATTERN) >= 0) {
@@ -302,7 +296,7 @@ export class ChapListParser {
     if (this.otherLines++ === 0) this.firstOtherLine = this.lineNo;
   }
 
-  private allocation(buf: Uint8Array, at: number, end: number, state: AllocState): void {
+  private allocation(buf: Uint8Array, at: number, end: number, state: AllocState, flags: number): void {
     if (!this.parseHex(buf, at, end) || !startsWith(buf, this.hexEnd, end, OF_SIZE)) return this.bad();
     const hi = this.hexHi;
     const lo = this.hexLo;
@@ -320,10 +314,17 @@ export class ChapListParser {
     if (this.builder.rows >= MAX_ROWS) {
       throw new InputError(this.file, `more than ${MAX_ROWS.toLocaleString('en-US')} allocations, the limit of one table; split the list`);
     }
+    this.keepRow(hi, lo, size, state, flags);
+  }
+
+  /** An allocation line's row (both paths, `whole` and `allocation`, keep it here): the totals, the set flags. */
+  private keepRow(hi: number, lo: number, size: number, state: AllocState, flags: number): void {
     this.totalBytes += size;
-    this.lastRow = this.builder.add(hi, lo, size, state);
+    const row = this.builder.add(hi, lo, size, state);
+    this.lastRow = row;
     this.sectionCount++;
     this.sectionBytes += size;
+    if (flags) this.flagged.push(row, flags);
   }
 
   private bad(): void {
