@@ -253,7 +253,7 @@ export class BlobSource implements ByteSource {
       return end - offset;
     }
     if (this.keeping || this.ahead.scans(offset, dst.length)) return this.ahead.copy(offset, dst);
-    const b = await this.slice(offset, Math.min(this.size, offset + dst.length));
+    const b = await this.slice(offset, end);
     dst.set(b);
     return b.length;
   }

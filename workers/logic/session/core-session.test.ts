@@ -78,6 +78,8 @@ describe('the inspector reads only the bytes shown (a 64 MiB allocation of point
       // An unaligned page: only whole aligned words of the allocation, at their offsets in it.
       const odd = await s.inspectBytes('walk', null, row, at + 4, 40);
       expect(odd.bytes!.length).toBe(40);
+      // Only the page's own bytes go to the page (a view's whole buffer would be cloned with it).
+      expect(odd.bytes!.buffer.byteLength).toBe(40);
       expect(odd.words.map((w) => w.offset)).toEqual([at + 16, at + 32]);
       // Past the end: clipped to the allocation.
       const size = s.table.size[row];

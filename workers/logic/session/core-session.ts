@@ -328,7 +328,9 @@ export class CoreSession {
       if (r.module >= 0) words.push({ offset: from + off, value: v.toString(16), symbol: r.resolved ? `${r.func}+0x${r.offset.toString(16)}` : `${r.lib}+0x${r.offset.toString(16)}` });
     }
     await Promise.all(previews);
-    return { offset: from, bytes, words };
+    // The page goes to the main thread by structured clone, which copies a view's whole buffer (a small page is a
+    // view of the core's 64 KiB block cache): only the page's own bytes are sent.
+    return { offset: from, bytes: bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice(), words };
   }
 
   /**
